@@ -1,0 +1,19 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Namespace, PodSecurityLevel } from '../constructs/platform/namespace';
+
+export interface NamespaceChartProps {
+  readonly namespace: string;
+  /** @default 'restricted' */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** The environment's Namespace, applied before everything else. */
+export class NamespaceChart extends Chart {
+  public readonly namespace: Namespace;
+
+  constructor(scope: Construct, id: string, props: NamespaceChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.namespace = new Namespace(this, 'Namespace', { name: props.namespace, podSecurity: props.podSecurity });
+  }
+}

@@ -1,0 +1,22 @@
+import { TempoProps } from '../constructs/tempo/tempo';
+
+/**
+ * One deployment target (cluster or stage). Each file in `environments/` exports one of these;
+ * `environments/index.ts` lists them.
+ */
+export interface EnvironmentDefinition {
+  /** Environment name: the `dist/<name>/` folder and the CLI argument. DNS-1123 label. */
+  readonly name: string;
+  /**
+   * Namespace every object goes into.
+   * @default `tracing-<name>`
+   */
+  readonly namespace?: string;
+  /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */
+  readonly tempo?: TempoProps;
+}
+
+/** Identity helper that gives editor completion and type checking for an environment file. */
+export function defineEnvironment(env: EnvironmentDefinition): EnvironmentDefinition {
+  return env;
+}

@@ -1,0 +1,23 @@
+/**
+ * Every pinned version lives here and nowhere else. Bumping a component is a one-line change
+ * that flows into images, `app.kubernetes.io/version` labels and the generated docs.
+ */
+export const VERSIONS = {
+  /** grafana/tempo: config keys are checked against this release (strict YAML parsing). */
+  tempo: '2.8.2',
+} as const;
+
+export interface ContainerImage {
+  /** Registry and repository, e.g. `grafana/tempo`. */
+  readonly repository: string;
+  /** Tag; also the `app.kubernetes.io/version` label. */
+  readonly tag: string;
+}
+
+export const IMAGES = {
+  tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
+} as const satisfies Record<string, ContainerImage>;
+
+export function imageRef(image: ContainerImage): string {
+  return `${image.repository}:${image.tag}`;
+}
