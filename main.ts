@@ -1,5 +1,5 @@
 import { buildEnvironment } from './charts/environment';
-import { ENVIRONMENTS, selectEnvironments } from './environments';
+import { selectEnvironments } from './environments';
 import { ConfigError } from './lib/errors';
 import { synthesize } from './lib/synth';
 

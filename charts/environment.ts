@@ -14,8 +14,8 @@ export interface EnvironmentCharts {
  * folder of `dist/<env>/`.
  */
 export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): EnvironmentCharts {
-  checkDnsLabel(env.name, 'environment.name');
-  const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, `environments.${env.name}.namespace`);
+  checkDnsLabel(env.name, 'name');
+  const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
   return {
     namespace: new NamespaceChart(scope, 'namespace', { namespace }),
     tempo: new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo }),

@@ -10,10 +10,10 @@ export interface NamespaceChartProps {
 
 /** The environment's Namespace, applied before everything else. */
 export class NamespaceChart extends Chart {
-  public readonly namespace: Namespace;
+  public readonly namespaceObject: Namespace;
 
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    this.namespace = new Namespace(this, 'Namespace', { name: props.namespace, podSecurity: props.podSecurity });
+    this.namespaceObject = new Namespace(this, 'Namespace', { name: props.namespace, podSecurity: props.podSecurity });
   }
 }

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { ConfigError } from '../../lib/errors';
 import { checkDnsSubdomain } from '../../lib/validate';
 
@@ -49,7 +49,7 @@ export class LocalTempoStorage extends TempoStorage {
     if (props.storageClassName !== undefined) {
       checkDnsSubdomain(props.storageClassName, 'tempo.storage.storageClassName');
     }
-    if (!(this.size.toMebibytes() >= 1)) {
+    if (!(this.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) >= 1024)) {
       throw new ConfigError('tempo.storage.size', `${this.size.asString()} is too small; expected at least 1Mi (e.g. Size.gibibytes(10))`);
     }
     this.storageClassName = props.storageClassName;

@@ -195,7 +195,7 @@ export class Tempo extends Construct {
     });
     const headless = new k8s.KubeService(this, 'HeadlessService', {
       metadata: metadata(`${s.name}-headless`),
-      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: servicePorts },
+      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: servicePorts },
     });
 
     const storage = s.storage as LocalTempoStorage;

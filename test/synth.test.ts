@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { buildEnvironment } from '../charts/environment';
+import { ENVIRONMENTS } from '../environments';
+import { EnvironmentDefinition } from '../environments/types';
+import { ConfigError } from '../lib/errors';
+import { renderEnvironment, synthesize } from '../lib/synth';
+
+const ROOT = join(__dirname, '..');
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe('synth output', () => {
+  const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment));
+
+  test.each(rendered.map((r) => [r.name, r]))('%s matches its snapshot', (_name, r) => {
+    expect(Object.fromEntries(r.files.map((f) => [f.path, f.content]))).toMatchSnapshot();
+  });
+
+  test('rendering is deterministic (byte-identical on a second run)', () => {
+    const again = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment));
+    expect(again).toEqual(rendered);
+  });
+
+  test.each(rendered.map((r) => [r.name, r]))('kustomization.yaml of %s lists every object file exactly once', (_name, r) => {
+    const kustomization = parse(r.files.find((f) => f.path === 'kustomization.yaml')!.content);
+    expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
+    expect([...kustomization.resources].sort()).toEqual(r.files.map((f) => f.path).filter((p) => p !== 'kustomization.yaml').sort());
+    expect(kustomization.resources[0]).toMatch(/^namespace\//);
+  });
+
+  test.each(rendered.map((r) => [r.name, r]))('every namespaced object of %s is in the environment namespace', (name, r) => {
+    for (const m of r.manifests) {
+      if (m.kind === 'Namespace') expect(m.metadata.name).toBe(`tracing-${name}`);
+      else expect(m.metadata.namespace).toBe(`tracing-${name}`);
+    }
+  });
+
+  test('no object name carries a generated hash suffix', () => {
+    for (const m of rendered.flatMap((r) => r.manifests)) expect(m.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
+  });
+
+  test('environment retention and replicas are what the environments promise', () => {
+    const retention = (r: (typeof rendered)[number]) => parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).compactor.compaction.block_retention;
+    expect(rendered.map((r) => [r.name, retention(r)])).toEqual([['dev', '24h'], ['staging', '168h'], ['prod', '168h']]);
+    const dev = rendered[0].manifests.find((m) => m.kind === 'StatefulSet');
+    expect(dev.spec.replicas).toBe(1);
+  });
+
+  test('the committed dist/ equals a fresh synth (run `npm run synth` and commit)', () => {
+    const expected: Record<string, string> = {};
+    for (const r of rendered) for (const f of r.files) expected[`${r.name}/${f.path}`] = f.content;
+    expect(snapshotDir(join(ROOT, 'dist'))).toEqual(expected);
+  });
+});
+
+describe('safe synth', () => {
+  let work: string;
+  let out: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'tracesynth-test-'));
+    out = join(work, 'dist');
+    cpSync(join(ROOT, 'dist'), out, { recursive: true });
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  const broken: EnvironmentDefinition = { name: 'broken', tempo: { retention: '5m' } };
+
+  test('a failing environment leaves dist/ byte-identical, even when others succeeded', () => {
+    const before = snapshotDir(out);
+    expect(() => synthesize([...ENVIRONMENTS, broken], buildEnvironment, out, { prune: true })).toThrow(ConfigError);
+    expect(() => synthesize([ENVIRONMENTS[0], { name: 'boom', tempo: { replicas: 3 } }], buildEnvironment, out, { prune: false })).toThrow(ConfigError);
+    expect(snapshotDir(out)).toEqual(before);
+    expect(readdirSync(work)).toEqual(['dist']);
+  });
+
+  test('an exception that is not a ConfigError leaves dist/ untouched too', () => {
+    const before = snapshotDir(out);
+    const explode = () => { throw new TypeError('bug'); };
+    expect(() => synthesize(ENVIRONMENTS, explode, out, { prune: true })).toThrow('bug');
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  test('synthesizing one environment replaces only its folder; a full synth prunes stale ones', () => {
+    writeFileSync(join(out, 'dev', 'tempo', 'stale.yaml'), 'x');
+    cpSync(join(out, 'dev'), join(out, 'removed-env'), { recursive: true });
+    synthesize([ENVIRONMENTS[0]], buildEnvironment, out, { prune: false });
+    expect(existsSync(join(out, 'dev', 'tempo', 'stale.yaml'))).toBe(false);
+    expect(existsSync(join(out, 'removed-env'))).toBe(true);
+    synthesize(ENVIRONMENTS, buildEnvironment, out, { prune: true });
+    expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
+  });
+
+  test('the CLI rejects an unknown environment and writes nothing', () => {
+    const before = snapshotDir(out);
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'qa'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("error: environment: unknown environment 'qa'; known environments: dev, staging, prod");
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  test('the CLI synthesizes a named environment', () => {
+    rmSync(join(out, 'staging'), { recursive: true });
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'staging'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
+  });
+});
