@@ -1,8 +1,6 @@
-// Fast synth entry point (used by `npm run synth` and cdk8s.yaml's `app:`): bundles main.ts with
-// esbuild (no type checking; `npm test` does that) and runs the bundle with plain node.
-import { spawnSync } from 'node:child_process';
-import { build } from './build.mjs';
+// Fast synth entry point (`npm run synth` and cdk8s.yaml's `app:`): makes sure the esbuild bundle
+// of main.ts is up to date, then runs it in this same process (argv is passed through).
+import { createRequire } from 'node:module';
+import { ensureBuilt } from './build.mjs';
 
-const outfile = await build();
-const result = spawnSync(process.execPath, [outfile, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+createRequire(import.meta.url)(await ensureBuilt());
