@@ -2,11 +2,21 @@ import { Size } from 'cdk8s';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
 
-/** Pre-production: production-like retention on a larger local PVC. */
+/**
+ * Pre-production: in-cluster MinIO (S3-compatible) with an access key pair from the existing
+ * Secret `tempo-s3-credentials` (keys AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), 72h retention.
+ */
 export const staging = defineEnvironment({
   name: 'staging',
   tempo: {
-    storage: TempoStorage.local({ size: Size.gibibytes(50) }),
-    retention: '168h',
+    storage: TempoStorage.s3({
+      bucket: 'tempo-traces',
+      endpoint: 'minio.minio.svc.cluster.local:9000',
+      insecure: true,
+      forcePathStyle: true,
+      secret: { name: 'tempo-s3-credentials' },
+      volume: { size: Size.gibibytes(20) },
+    }),
+    retention: '72h',
   },
 });

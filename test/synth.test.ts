@@ -60,9 +60,26 @@ describe('synth output', () => {
 
   test('environment retention and replicas are what the environments promise', () => {
     const retention = (r: (typeof rendered)[number]) => parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).compactor.compaction.block_retention;
-    expect(rendered.map((r) => [r.name, retention(r)])).toEqual([['dev', '24h'], ['staging', '168h'], ['prod', '168h']]);
+    expect(rendered.map((r) => [r.name, retention(r)])).toEqual([['dev', '24h'], ['staging', '72h'], ['prod', '168h']]);
     const dev = rendered[0].manifests.find((m) => m.kind === 'StatefulSet');
     expect(dev.spec.replicas).toBe(1);
+  });
+
+  test('staging: S3-compatible storage with credentials from a Secret; prod: S3 with IRSA, generator and multi-tenancy', () => {
+    const config = (r: (typeof rendered)[number]) => parse(r.manifests.find((m) => m.metadata.name === 'tempo-config').data['tempo.yaml']);
+    const find = (r: (typeof rendered)[number], kind: string) => r.manifests.find((m) => m.kind === kind);
+    const [dev, staging, prod] = rendered;
+    expect(config(dev).storage.trace.backend).toBe('local');
+
+    expect(config(staging).storage.trace.s3).toMatchObject({ forcepathstyle: true, insecure: true, access_key: '${TEMPO_S3_ACCESS_KEY_ID}' });
+    const stagingEnv = find(staging, 'StatefulSet').spec.template.spec.containers[0].env;
+    expect(stagingEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual(['tempo-s3-credentials', 'tempo-s3-credentials']);
+
+    expect(config(prod).storage.trace.s3).not.toHaveProperty('access_key');
+    expect(find(prod, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(config(prod).multitenancy_enabled).toBe(true);
+    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+    expect(config(prod).metrics_generator.storage.remote_write[0].send_exemplars).toBe(true);
   });
 
   test('the committed dist/ equals a fresh synth (run `npm run synth` and commit)', () => {

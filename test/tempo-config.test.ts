@@ -1,9 +1,9 @@
 import { parse } from 'yaml';
 import { GoDuration } from '../lib/duration';
 import { planTempoPorts, TEMPO_RECEIVER_CATALOG } from '../constructs/tempo/receivers';
-import { buildTempoConfig, renderTempoConfig } from '../constructs/tempo/tempo-config';
+import { buildTempoConfig, buildTenantOverrides, renderTempoConfig, renderTenantOverrides } from '../constructs/tempo/tempo-config';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
-import { tempoConfigProblems } from './helpers/tempo-schema';
+import { tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
 
 describe('Tempo config model', () => {
   const defaults = resolveTempoSettings();
@@ -52,6 +52,7 @@ describe('Tempo config model', () => {
     expect(config.storage).toEqual({ trace: { backend: 'local', local: { path: '/var/tempo/traces' }, wal: { path: '/var/tempo/wal' } } });
     expect(config.overrides).toEqual({
       defaults: { ingestion: { rate_limit_bytes: 1, burst_size_bytes: 2, max_traces_per_user: 3 }, global: { max_bytes_per_trace: 4 } },
+      per_tenant_override_config: '/runtime-config/overrides.yaml',
     });
     expect(config.multitenancy_enabled).toBe(true);
     expect(config.usage_report).toEqual({ reporting_enabled: true });
@@ -72,15 +73,16 @@ describe('Tempo config model', () => {
 
   test('no legacy (flat) overrides keys: -config.verify fails on their deprecation warning', () => {
     const overrides = (buildTempoConfig(defaults) as any).overrides;
-    expect(Object.keys(overrides)).toEqual(['defaults']);
+    expect(Object.keys(overrides)).toEqual(['defaults', 'per_tenant_override_config']);
   });
 });
 
 describe('Tempo key checker (guards the model above)', () => {
   test.each([
     [{ overrides: { ingestion_rate_limit_bytes: 1 } }, 'overrides.ingestion_rate_limit_bytes: unknown key'],
+    [{ query_frontend: { search: { cache: { enable_fifocache: true } } } }, 'query_frontend.search.cache: unknown key'],
     [{ limits: {} }, 'limits: unknown key'],
-    [{ storage: { trace: { block: { index_downsample_bytes: 1 } } } }, 'storage.trace.block: unknown key'],
+    [{ storage: { trace: { block: { index_downsample_bytes: 1 } } } }, 'storage.trace.block.index_downsample_bytes: unknown key'],
     [{ distributor: { receivers: { otlp: { protocols: { grcp: {} } } } } }, 'distributor.receivers.otlp.protocols.grcp: unknown key'],
     [{ compactor: { compaction: { block_retention: '7d' } } }, 'compactor.compaction.block_retention: expected a Go duration, got "7d"'],
     [{ server: { http_listen_port: '3200' } }, 'server.http_listen_port: expected an integer, got "3200"'],
@@ -110,5 +112,89 @@ describe('GoDuration', () => {
   });
   test('days are converted to hours, which Go understands', () => {
     expect(GoDuration.days(7).toString()).toBe('168h');
+  });
+});
+
+describe('overrides, metrics generator, TLS, search', () => {
+  const settings = resolveTempoSettings({
+    multitenancy: true,
+    retention: '168h',
+    compactionWindow: '2h',
+    limits: { ingestionRateLimitBytes: 10_000_000, ingestionBurstSizeBytes: 12_000_000 },
+    tenants: {
+      'team-a': { ingestionRateLimitBytes: 50_000_000, ingestionBurstSizeBytes: 60_000_000, retention: '720h', metricsGeneratorProcessors: ['local-blocks'] },
+      'team-b': { maxBytesPerTrace: 10_000_000 },
+    },
+    metricsGenerator: {
+      processors: ['service-graphs', 'span-metrics', 'local-blocks'],
+      remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write' }, { url: 'https://mimir.example.com/api/v1/push', sendExemplars: false }],
+      externalLabels: { cluster: 'prod' },
+    },
+    receiverTls: { secretName: 'tempo-tls' },
+    search: { maxDuration: '72h', queryBackendAfter: '15m', queryIngestersUntil: '30m', defaultResultLimit: 50 },
+    queryFrontend: { maxOutstandingPerTenant: 4000 },
+    querier: { maxConcurrentQueries: 10, searchQueryTimeout: '1m' },
+    pool: { maxWorkers: 200, queueDepth: 10_000 },
+    wal: { encoding: 'zstd' },
+    block: { version: 'vParquet4' },
+  });
+  const config: any = buildTempoConfig(settings);
+
+  test('the whole config passes the Tempo 2.8.2 key check', () => {
+    expect(tempoConfigProblems(config)).toEqual([]);
+  });
+
+  test('defaults carry limits and generator processors; tenants go to the runtime file', () => {
+    expect(config.overrides).toEqual({
+      defaults: {
+        ingestion: { rate_limit_bytes: 10_000_000, burst_size_bytes: 12_000_000, max_traces_per_user: 10_000 },
+        metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] },
+        global: { max_bytes_per_trace: 5_000_000 },
+      },
+      per_tenant_override_config: '/runtime-config/overrides.yaml',
+    });
+    const tenants = buildTenantOverrides(settings);
+    expect(tenants).toEqual({
+      overrides: {
+        'team-a': { ingestion: { rate_limit_bytes: 50_000_000, burst_size_bytes: 60_000_000 }, compaction: { block_retention: '720h' }, metrics_generator: { processors: ['local-blocks'] } },
+        'team-b': { global: { max_bytes_per_trace: 10_000_000 } },
+      },
+    });
+    expect(tenantOverridesProblems(parse(renderTenantOverrides(settings)))).toEqual([]);
+  });
+
+  test('metrics generator: registry labels, WAL path, remote_write with exemplars, traces storage for local-blocks', () => {
+    expect(config.metrics_generator).toEqual({
+      registry: { external_labels: { cluster: 'prod' } },
+      storage: {
+        path: '/var/tempo/generator/wal',
+        remote_write: [
+          { url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write', send_exemplars: true },
+          { url: 'https://mimir.example.com/api/v1/push', send_exemplars: false },
+        ],
+      },
+      traces_storage: { path: '/var/tempo/generator/traces' },
+    });
+  });
+
+  test('TLS applies to both OTLP receivers and nothing else', () => {
+    const tls = { cert_file: '/tls/tls.crt', key_file: '/tls/tls.key' };
+    expect(config.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317', tls }, http: { endpoint: '0.0.0.0:4318', tls } });
+    expect(config.distributor.receivers.zipkin).toEqual({ endpoint: '0.0.0.0:9411' });
+  });
+
+  test('search, query frontend, querier, pool, WAL and block settings', () => {
+    expect(config.query_frontend).toEqual({ max_outstanding_per_tenant: 4000, search: { default_result_limit: 50, max_duration: '72h', query_backend_after: '15m', query_ingesters_until: '30m' } });
+    expect(config.querier).toEqual({ max_concurrent_queries: 10, search: { query_timeout: '1m' } });
+    expect(config.storage.trace.pool).toEqual({ max_workers: 200, queue_depth: 10_000 });
+    expect(config.storage.trace.wal).toEqual({ path: '/var/tempo/wal', v2_encoding: 'zstd' });
+    expect(config.storage.trace.block).toEqual({ version: 'vParquet4' });
+    expect(config.compactor.compaction.compaction_window).toBe('2h');
+  });
+
+  test('without generator, tenants or optional settings no such key is emitted', () => {
+    const plain: any = buildTempoConfig(resolveTempoSettings());
+    expect(Object.keys(plain)).toEqual(['target', 'multitenancy_enabled', 'stream_over_http_enabled', 'usage_report', 'server', 'distributor', 'ingester', 'compactor', 'storage', 'overrides']);
+    expect(buildTenantOverrides(resolveTempoSettings())).toEqual({ overrides: {} });
   });
 });

@@ -120,4 +120,40 @@ describe('Tempo single binary', () => {
     expect(tempo.metricsPort).toMatchObject({ name: 'http', port: 3200 });
     expect(tempo.selectorLabels['app.kubernetes.io/instance']).toBe('traces');
   });
+
+  test('receiver TLS: Secret mounted read-only at /tls, the HTTP endpoint becomes https', () => {
+    const { pod, container, find, tempo } = synth({ tempo: { receiverTls: { secretName: 'tempo-receiver-tls' } } });
+    expect(container.volumeMounts).toContainEqual({ name: 'receiver-tls', mountPath: '/tls', readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: 'receiver-tls',
+      secret: { secretName: 'tempo-receiver-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }], defaultMode: 0o440 },
+    });
+    const config: any = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
+    expect(config.distributor.receivers.otlp.protocols.grpc.tls).toEqual({ cert_file: '/tls/tls.crt', key_file: '/tls/tls.key' });
+    expect(tempo.otlpHttpEndpoint).toBe('https://tempo.tracing.svc.cluster.local:4318');
+  });
+
+  test('per-tenant overrides: own ConfigMap, mounted where per_tenant_override_config points, outside the checksum', () => {
+    const withTenant = synth({ tempo: { multitenancy: true, tenants: { a: { maxTracesPerUser: 1 } } } });
+    const other = synth({ tempo: { multitenancy: true, tenants: { a: { maxTracesPerUser: 2 } } } });
+    const overrides = withTenant.find('ConfigMap', 'tempo-overrides');
+    expect(parse(overrides.data['overrides.yaml'])).toEqual({ overrides: { a: { ingestion: { max_traces_per_user: 1 } } } });
+    const config: any = parse(withTenant.find('ConfigMap', 'tempo-config').data['tempo.yaml']);
+    const mount = withTenant.container.volumeMounts.find((m: any) => m.name === 'overrides');
+    expect(`${mount.mountPath}/overrides.yaml`).toBe(config.overrides.per_tenant_override_config);
+    expect(mount.readOnly).toBe(true);
+    expect(withTenant.pod.volumes).toContainEqual({ name: 'overrides', configMap: { name: 'tempo-overrides' } });
+    // Editing a tenant changes only the overrides ConfigMap: no rollout.
+    expect(withTenant.sts.spec.template.metadata.annotations).toEqual(other.sts.spec.template.metadata.annotations);
+  });
+
+  test('metrics generator attributes expose the generated series names', () => {
+    const { tempo } = synth({ tempo: { metricsGenerator: { remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write' }] } } });
+    expect(tempo.generates('span-metrics')).toBe(true);
+    expect(tempo.generates('local-blocks')).toBe(false);
+    expect(tempo.spanMetrics.latencyBucket).toBe('traces_spanmetrics_latency_bucket');
+    expect(tempo.spanMetrics.calls).toBe('traces_spanmetrics_calls_total');
+    expect(tempo.serviceGraphMetrics.requests).toBe('traces_service_graph_request_total');
+    expect(tempo.multitenancyEnabled).toBe(false);
+  });
 });

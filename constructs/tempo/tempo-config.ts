@@ -1,22 +1,44 @@
 /**
- * Pure config model for Tempo 2.8.2: typed, validated settings in, a plain object out. No
- * construct code here, so it is unit-tested without a synth.
+ * Pure config model for Tempo 2.8.2: typed, validated settings in, plain objects out (the main
+ * `tempo.yaml` and the per-tenant runtime overrides file). No construct code here, so it is
+ * unit-tested without a synth.
  *
  * Every key emitted below exists in Tempo 2.8.2, which parses its config with
  * `yaml.UnmarshalStrict` (one unknown key and it will not start). Sources, tag v2.8.2:
- * `cmd/tempo/app/config.go` (top level), `modules/distributor/config.go`,
- * `modules/ingester/config.go`, `modules/compactor/config.go` + `tempodb/compactor.go`
- * (`compaction`), `modules/storage/config.go` + `tempodb/backend/local`, `tempodb/wal`,
- * `modules/overrides/config.go` (the `overrides: defaults:` format, not the legacy flat one that
- * makes `-config.verify` fail), `cmd/tempo/app/usage_report` (`usage_report`).
+ * `cmd/tempo/app/config.go` (top level), `modules/distributor/config.go` (receivers),
+ * `modules/ingester/config.go`, `tempodb/compactor.go` (`compaction`), `tempodb/config.go`,
+ * `tempodb/wal/wal.go`, `tempodb/backend/*` (`storage.trace`), `modules/frontend/config.go`,
+ * `modules/querier/config.go`, `modules/generator/config.go` (`metrics_generator`),
+ * `modules/overrides/config.go` (the `overrides: defaults:` format; the legacy flat format makes
+ * `-config.verify` fail), `cmd/tempo/app/usage_report` (`usage_report`).
  */
 import { stringify } from 'yaml';
+import { ConfigError } from '../../lib/errors';
 import { GoDuration } from '../../lib/duration';
-import { TEMPO_DATA_DIR } from './tempo-storage';
+import { MetricsGeneratorProcessor } from './generated-metrics';
 import { TempoPort } from './receivers';
+import { TEMPO_DATA_DIR, TempoBackend } from './tempo-storage';
 
 export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type TempoLogFormat = 'logfmt' | 'json';
+/** Block encodings Tempo accepts for `v2_encoding` (`tempodb/backend/encoding.go`). */
+export type TempoEncoding = 'none' | 'gzip' | 'lz4-64k' | 'lz4-256k' | 'lz4-1M' | 'lz4' | 'snappy' | 'zstd' | 's2';
+export type TempoBlockVersion = 'vParquet3' | 'vParquet4';
+
+/** Per-tenant (or default) limits, already validated. */
+export interface TempoOverrides {
+  readonly ingestionRateLimitBytes?: number;
+  readonly ingestionBurstSizeBytes?: number;
+  readonly maxTracesPerUser?: number;
+  readonly maxBytesPerTrace?: number;
+  readonly blockRetention?: GoDuration;
+  readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+}
+
+export interface RemoteWriteTarget {
+  readonly url: string;
+  readonly sendExemplars: boolean;
+}
 
 /** Fully resolved, validated Tempo settings (see `resolveTempoSettings`). */
 export interface TempoConfigSettings {
@@ -34,41 +56,118 @@ export interface TempoConfigSettings {
   readonly compaction: {
     readonly blockRetention: GoDuration;
     readonly compactedBlockRetention: GoDuration;
+    readonly compactionWindow?: GoDuration;
   };
-  readonly limits: {
-    readonly ingestionRateLimitBytes: number;
-    readonly ingestionBurstSizeBytes: number;
-    readonly maxTracesPerUser: number;
-    readonly maxBytesPerTrace: number;
+  readonly storage: {
+    readonly backend: TempoBackend;
+    /** The `storage.trace.<backend>` block. */
+    readonly backendConfig: Record<string, unknown>;
+    readonly walEncoding?: TempoEncoding;
+    readonly blockVersion?: TempoBlockVersion;
+    readonly blockEncoding?: TempoEncoding;
+    readonly pool?: { readonly maxWorkers?: number; readonly queueDepth?: number };
   };
+  readonly search?: {
+    readonly concurrentJobs?: number;
+    readonly targetBytesPerJob?: number;
+    readonly defaultResultLimit?: number;
+    readonly maxResultLimit?: number;
+    readonly maxDuration?: GoDuration;
+    readonly queryBackendAfter?: GoDuration;
+    readonly queryIngestersUntil?: GoDuration;
+  };
+  readonly queryFrontend?: { readonly maxOutstandingPerTenant?: number; readonly maxRetries?: number };
+  readonly querier?: { readonly maxConcurrentQueries?: number; readonly searchQueryTimeout?: GoDuration };
+  /** Global default limits (`overrides.defaults`). */
+  readonly limits: Required<Pick<TempoOverrides, 'ingestionRateLimitBytes' | 'ingestionBurstSizeBytes' | 'maxTracesPerUser' | 'maxBytesPerTrace'>>;
+  /** Per-tenant overrides, rendered into the runtime overrides file. */
+  readonly tenants: Readonly<Record<string, TempoOverrides>>;
+  readonly metricsGenerator?: {
+    readonly processors: readonly MetricsGeneratorProcessor[];
+    readonly remoteWrite: readonly RemoteWriteTarget[];
+    readonly externalLabels: Readonly<Record<string, string>>;
+  };
+  /** TLS on the OTLP receivers: files mounted from a Secret. */
+  readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
+  /** True when the config holds `${VAR}` placeholders (credentials from a Secret). */
+  readonly expandEnv: boolean;
 }
 
 /** Paths inside the container; the PVC is mounted at `TEMPO_DATA_DIR`. */
 export const TEMPO_PATHS = {
   configDir: '/conf',
   configFile: 'tempo.yaml',
-  traces: `${TEMPO_DATA_DIR}/traces`,
+  overridesDir: '/runtime-config',
+  overridesFile: 'overrides.yaml',
   wal: `${TEMPO_DATA_DIR}/wal`,
+  generatorWal: `${TEMPO_DATA_DIR}/generator/wal`,
+  generatorTraces: `${TEMPO_DATA_DIR}/generator/traces`,
+  tlsDir: '/tls',
 } as const;
 
+/** Drops undefined values so optional settings leave no key behind. */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const dur = (d: GoDuration | undefined) => d?.toString();
+
 /** Builds `distributor.receivers`: every enabled receiver on `0.0.0.0:<port>`. */
-function receiversConfig(ports: readonly TempoPort[]): Record<string, unknown> {
+function receiversConfig(s: TempoConfigSettings): Record<string, unknown> {
   const receivers: Record<string, any> = {};
-  for (const p of ports) {
+  for (const p of s.ports) {
     if (!p.receiver) continue;
     // Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and receive nothing from
     // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
     let node = receivers;
     for (const key of p.receiver.configPath) node = node[key] ??= {};
     node.endpoint = `0.0.0.0:${p.port}`;
+    // OTLP receivers take the collector's TLS server settings (configtls.ServerConfig).
+    if (s.receiverTls && p.receiver.configPath[0] === 'otlp') {
+      node.tls = { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile };
+    }
   }
   return receivers;
+}
+
+/** One overrides block in the current format (used for `defaults` and for each tenant). */
+function overridesBlock(o: TempoOverrides): Record<string, unknown> {
+  const ingestion = defined({
+    rate_limit_bytes: o.ingestionRateLimitBytes,
+    burst_size_bytes: o.ingestionBurstSizeBytes,
+    max_traces_per_user: o.maxTracesPerUser,
+  });
+  return defined({
+    ingestion: Object.keys(ingestion).length ? ingestion : undefined,
+    compaction: o.blockRetention ? { block_retention: o.blockRetention.toString() } : undefined,
+    metrics_generator: o.metricsGeneratorProcessors ? { processors: [...o.metricsGeneratorProcessors] } : undefined,
+    global: o.maxBytesPerTrace !== undefined ? { max_bytes_per_trace: o.maxBytesPerTrace } : undefined,
+  });
 }
 
 /** The `tempo.yaml` document as a plain object, keys in Tempo's documentation order. */
 export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown> {
   const port = (name: string) => s.ports.find((p) => p.name === name)!.port;
-  return {
+  const mg = s.metricsGenerator;
+  const search = s.search && defined({
+    concurrent_jobs: s.search.concurrentJobs,
+    target_bytes_per_job: s.search.targetBytesPerJob,
+    default_result_limit: s.search.defaultResultLimit,
+    max_result_limit: s.search.maxResultLimit,
+    max_duration: dur(s.search.maxDuration),
+    query_backend_after: dur(s.search.queryBackendAfter),
+    query_ingesters_until: dur(s.search.queryIngestersUntil),
+  });
+  const queryFrontend = defined({
+    max_outstanding_per_tenant: s.queryFrontend?.maxOutstandingPerTenant,
+    max_retries: s.queryFrontend?.maxRetries,
+    search: search && Object.keys(search).length ? search : undefined,
+  });
+  const querier = defined({
+    max_concurrent_queries: s.querier?.maxConcurrentQueries,
+    search: s.querier?.searchQueryTimeout ? { query_timeout: s.querier.searchQueryTimeout.toString() } : undefined,
+  });
+  return defined({
     target: 'all',
     multitenancy_enabled: s.multitenancyEnabled,
     // Lets Grafana stream search results over HTTP instead of gRPC.
@@ -81,39 +180,77 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
       log_level: s.logLevel,
       log_format: s.logFormat,
     },
-    distributor: { receivers: receiversConfig(s.ports) },
+    distributor: { receivers: receiversConfig(s) },
     ingester: {
       trace_idle_period: s.ingester.traceIdlePeriod.toString(),
       max_block_bytes: s.ingester.maxBlockBytes,
       max_block_duration: s.ingester.maxBlockDuration.toString(),
     },
+    querier: Object.keys(querier).length ? querier : undefined,
+    query_frontend: Object.keys(queryFrontend).length ? queryFrontend : undefined,
     compactor: {
-      compaction: {
+      compaction: defined({
         block_retention: s.compaction.blockRetention.toString(),
         compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
+        compaction_window: dur(s.compaction.compactionWindow),
+      }),
+    },
+    metrics_generator: mg && {
+      registry: { external_labels: { ...mg.externalLabels } },
+      storage: {
+        path: TEMPO_PATHS.generatorWal,
+        remote_write: mg.remoteWrite.map((r) => ({ url: r.url, send_exemplars: r.sendExemplars })),
       },
+      // Only read by the local-blocks processor (TraceQL metrics over recent data).
+      ...(mg.processors.includes('local-blocks') ? { traces_storage: { path: TEMPO_PATHS.generatorTraces } } : {}),
     },
     storage: {
-      trace: {
-        backend: 'local',
-        local: { path: TEMPO_PATHS.traces },
-        wal: { path: TEMPO_PATHS.wal },
-      },
+      trace: defined({
+        backend: s.storage.backend,
+        wal: defined({ path: TEMPO_PATHS.wal, v2_encoding: s.storage.walEncoding }),
+        block: s.storage.blockVersion || s.storage.blockEncoding ? defined({ version: s.storage.blockVersion, v2_encoding: s.storage.blockEncoding }) : undefined,
+        pool: s.storage.pool && defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
+        [s.storage.backend]: s.storage.backendConfig,
+      }),
     },
     overrides: {
-      defaults: {
-        ingestion: {
-          rate_limit_bytes: s.limits.ingestionRateLimitBytes,
-          burst_size_bytes: s.limits.ingestionBurstSizeBytes,
-          max_traces_per_user: s.limits.maxTracesPerUser,
-        },
-        global: { max_bytes_per_trace: s.limits.maxBytesPerTrace },
-      },
+      defaults: overridesBlock({ ...s.limits, metricsGeneratorProcessors: mg?.processors }),
+      // Per-tenant limits live in their own file, re-read every 10s (per_tenant_override_period).
+      per_tenant_override_config: `${TEMPO_PATHS.overridesDir}/${TEMPO_PATHS.overridesFile}`,
     },
-  };
+  });
 }
 
-/** Renders the config as YAML, the exact text of the ConfigMap's `tempo.yaml` key. */
+/** The runtime overrides file: `overrides: { "<tenant>": { …same format as defaults… } }`. */
+export function buildTenantOverrides(s: TempoConfigSettings): Record<string, unknown> {
+  const tenants: Record<string, unknown> = {};
+  for (const tenant of Object.keys(s.tenants).sort()) tenants[tenant] = overridesBlock(s.tenants[tenant]);
+  return { overrides: tenants };
+}
+
+/**
+ * With `-config.expand-env=true` Tempo runs the whole file through environment expansion, so a
+ * `$` other than our own `${TEMPO_…}` placeholders would be silently rewritten.
+ */
+function checkNoStrayDollar(text: string, file: string): void {
+  const stray = text.replace(/\$\{TEMPO_[A-Z0-9_]+\}/g, '').match(/.*\$.*/);
+  if (stray) {
+    throw new ConfigError('tempo', `${file} contains a '$' (${JSON.stringify(stray[0].trim())}) but credentials from a Secret make Tempo expand environment variables in it; remove the '$'`);
+  }
+}
+
+function render(doc: unknown, file: string, s: TempoConfigSettings): string {
+  const text = stringify(doc, { lineWidth: 0 });
+  if (s.expandEnv) checkNoStrayDollar(text, file);
+  return text;
+}
+
+/** Renders the main config, the exact text of the ConfigMap's `tempo.yaml` key. */
 export function renderTempoConfig(s: TempoConfigSettings): string {
-  return stringify(buildTempoConfig(s), { lineWidth: 0 });
+  return render(buildTempoConfig(s), TEMPO_PATHS.configFile, s);
+}
+
+/** Renders the per-tenant overrides file (`overrides.yaml`). */
+export function renderTenantOverrides(s: TempoConfigSettings): string {
+  return render(buildTenantOverrides(s), TEMPO_PATHS.overridesFile, s);
 }

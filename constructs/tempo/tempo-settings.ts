@@ -4,12 +4,13 @@
  */
 import { ConfigError, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
-import { checkDnsLabel, checkPositiveInteger, parseQuantity } from '../../lib/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
+import { METRICS_GENERATOR_PROCESSORS, MetricsGeneratorProcessor } from './generated-metrics';
 import { planTempoPorts } from './receivers';
-import { TempoConfigSettings } from './tempo-config';
-import { TempoStorage } from './tempo-storage';
-import type { TempoProps } from './tempo';
+import { RemoteWriteTarget, TEMPO_PATHS, TempoBlockVersion, TempoConfigSettings, TempoEncoding, TempoOverrides } from './tempo-config';
+import { StorageWiring, TempoStorage } from './tempo-storage';
+import type { TempoMetricsGeneratorProps, TempoOverridesProps, TempoProps, TempoTlsProps } from './tempo';
 
 export interface ResourceQuantities {
   /** CPU, as a Kubernetes quantity (`500m`, `2`). */
@@ -28,12 +29,20 @@ export interface ResolvedResources {
   readonly limits: Required<ResourceQuantities>;
 }
 
+export interface TempoTlsSettings {
+  readonly secretName: string;
+  readonly certKey: string;
+  readonly keyKey: string;
+}
+
 export interface TempoSettings extends TempoConfigSettings {
   readonly name: string;
   readonly replicas: number;
   readonly image: ContainerImage;
-  readonly storage: TempoStorage;
+  readonly storageBackend: TempoStorage;
+  readonly storageWiring: StorageWiring;
   readonly resources: ResolvedResources;
+  readonly tls?: TempoTlsSettings;
 }
 
 export const TEMPO_DEFAULTS = {
@@ -58,13 +67,37 @@ export const TEMPO_DEFAULTS = {
  * to 63 characters, so the StatefulSet name itself must stay within 52.
  */
 const STATEFULSET_NAME_MAX = 52;
+const ENCODINGS: readonly TempoEncoding[] = ['none', 'gzip', 'lz4-64k', 'lz4-256k', 'lz4-1M', 'lz4', 'snappy', 'zstd', 's2'];
+const BLOCK_VERSIONS: readonly TempoBlockVersion[] = ['vParquet3', 'vParquet4'];
+// Tempo tenant IDs: up to 150 characters from [A-Za-z0-9!-_.*'()] (docs: configuration/tenant-ids).
+const TENANT_ID = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
 
 function duration(input: DurationInput | undefined, fallback: string, property: string): GoDuration {
   return toDuration(input ?? fallback, property);
 }
 
+function optionalDuration(input: DurationInput | undefined, property: string): GoDuration | undefined {
+  return input === undefined ? undefined : positiveDuration(toDuration(input, property), property);
+}
+
 function positiveDuration(d: GoDuration, property: string): GoDuration {
   if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s`);
+  return d;
+}
+
+function optionalInt(value: number | undefined, property: string): number | undefined {
+  return value === undefined ? undefined : checkPositiveInteger(value, property);
+}
+
+function oneOf<T extends string>(value: T | undefined, allowed: readonly T[], property: string): T | undefined {
+  if (value !== undefined && !allowed.includes(value)) throw new ConfigError(property, `${show(value)} is not valid; expected one of ${allowed.join(', ')}`);
+  return value;
+}
+
+function checkRetention(d: GoDuration, property: string): GoDuration {
+  if (d.compare(GoDuration.hours(1)) < 0) {
+    throw new ConfigError(property, `${show(d.toString())} is below the minimum of 1h; traces would be deleted before they are compacted`);
+  }
   return d;
 }
 
@@ -84,13 +117,90 @@ export function resolveResources(input: ResourceRequirements | undefined, defaul
   return resolved;
 }
 
+function resolveProcessors(list: readonly MetricsGeneratorProcessor[] | undefined, property: string): MetricsGeneratorProcessor[] | undefined {
+  if (list === undefined) return undefined;
+  for (const p of list) {
+    if (!METRICS_GENERATOR_PROCESSORS.includes(p)) {
+      throw new ConfigError(property, `unknown metrics-generator processor ${show(p)}; expected ${METRICS_GENERATOR_PROCESSORS.join(', ')}`);
+    }
+  }
+  return [...new Set(list)];
+}
+
+function resolveOverrides(o: TempoOverridesProps, property: string): TempoOverrides {
+  const resolved: TempoOverrides = {
+    ingestionRateLimitBytes: optionalInt(o.ingestionRateLimitBytes, `${property}.ingestionRateLimitBytes`),
+    ingestionBurstSizeBytes: optionalInt(o.ingestionBurstSizeBytes, `${property}.ingestionBurstSizeBytes`),
+    maxTracesPerUser: optionalInt(o.maxTracesPerUser, `${property}.maxTracesPerUser`),
+    maxBytesPerTrace: optionalInt(o.maxBytesPerTrace, `${property}.maxBytesPerTrace`),
+    blockRetention: o.retention === undefined ? undefined : checkRetention(toDuration(o.retention, `${property}.retention`), `${property}.retention`),
+    metricsGeneratorProcessors: resolveProcessors(o.metricsGeneratorProcessors, `${property}.metricsGeneratorProcessors`),
+  };
+  const rate = resolved.ingestionRateLimitBytes;
+  const burst = resolved.ingestionBurstSizeBytes;
+  if (rate !== undefined && burst !== undefined && burst < rate) {
+    throw new ConfigError(`${property}.ingestionBurstSizeBytes`, `${burst} is below ingestionRateLimitBytes (${rate}); the burst caps the rate, so set it at least as high`);
+  }
+  return resolved;
+}
+
+function resolveMetricsGenerator(props: TempoMetricsGeneratorProps | undefined): TempoSettings['metricsGenerator'] {
+  if (props === undefined || props.enabled === false) return undefined;
+  const p = 'tempo.metricsGenerator';
+  const processors = resolveProcessors(props.processors ?? ['service-graphs', 'span-metrics'], `${p}.processors`)!;
+  if (processors.length === 0) throw new ConfigError(`${p}.processors`, "is empty; enable at least one of 'service-graphs', 'span-metrics', 'local-blocks' or disable the metrics generator");
+  const remoteWrite: RemoteWriteTarget[] = (props.remoteWrite ?? []).map((r, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(r.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) {
+      throw new ConfigError(`${p}.remoteWrite[${i}].url`, `${show(r.url)} is not an http(s) URL; expected e.g. 'http://prometheus-operated.monitoring.svc:9090/api/v1/write'`);
+    }
+    if (url.username || url.password) {
+      throw new ConfigError(`${p}.remoteWrite[${i}].url`, 'must not contain credentials (dist/ is committed to git)');
+    }
+    return { url: r.url, sendExemplars: r.sendExemplars ?? true };
+  });
+  const needsRemoteWrite = processors.some((x) => x !== 'local-blocks');
+  if (needsRemoteWrite && remoteWrite.length === 0) {
+    throw new ConfigError(`${p}.remoteWrite`, 'is empty; span-metrics and service-graphs write their series to Prometheus/Mimir via remote_write, so give at least one URL');
+  }
+  const externalLabels = { ...props.externalLabels };
+  for (const name of Object.keys(externalLabels)) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new ConfigError(`${p}.externalLabels.${name}`, 'is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*');
+  }
+  return { processors, remoteWrite, externalLabels };
+}
+
+function resolveTls(tls: TempoTlsProps | undefined): TempoTlsSettings | undefined {
+  if (tls === undefined) return undefined;
+  const p = 'tempo.receiverTls';
+  checkDnsSubdomain(tls.secretName, `${p}.secretName`);
+  const certKey = tls.certKey ?? 'tls.crt';
+  const keyKey = tls.keyKey ?? 'tls.key';
+  for (const [prop, value] of [['certKey', certKey], ['keyKey', keyKey]] as const) {
+    if (!/^[-._a-zA-Z0-9]+$/.test(value)) {
+      throw new ConfigError(`${p}.${prop}`, `${show(value)} is not a key of the Secret; name the key that holds the ${prop === 'certKey' ? 'certificate' : 'private key'} (e.g. '${prop === 'certKey' ? 'tls.crt' : 'tls.key'}')`);
+    }
+  }
+  if (certKey === keyKey) throw new ConfigError(`${p}.keyKey`, `is the same key as certKey (${show(certKey)}); the certificate and the private key are two keys of the Secret`);
+  return { secretName: tls.secretName, certKey, keyKey };
+}
+
 export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const name = checkDnsLabel(props.name ?? TEMPO_DEFAULTS.name, 'tempo.name', STATEFULSET_NAME_MAX);
   const replicas = checkPositiveInteger(props.replicas ?? 1, 'tempo.replicas');
   const storage = props.storage ?? TempoStorage.local();
-  if (replicas > 1 && !storage.shared) {
-    throw new ConfigError('tempo.replicas', `${replicas} replicas with '${storage.backend}' storage would be ${replicas} independent Tempo instances, each holding part of the traces; use replicas: 1, or object storage (and distributed mode) to scale out`);
+  if (replicas > 1) {
+    const why = storage.shared
+      ? 'single-binary replicas each keep their own in-memory ring, so recent traces would be split between them and every replica would compact the same blocks'
+      : `'${storage.backend}' storage would make them independent Tempo instances, each holding part of the traces`;
+    throw new ConfigError('tempo.replicas', `${replicas} replicas of the single binary: ${why}; use replicas: 1, or distributed mode with object storage to scale out`);
   }
+  const wiring = storage.wiring();
 
   const ports = planTempoPorts({
     httpPort: props.httpPort ?? TEMPO_DEFAULTS.httpPort,
@@ -105,23 +215,45 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   }
   const maxBlockBytes = checkPositiveInteger(props.ingester?.maxBlockBytes ?? TEMPO_DEFAULTS.maxBlockBytes, 'tempo.ingester.maxBlockBytes');
 
-  const blockRetention = duration(props.retention, TEMPO_DEFAULTS.blockRetention, 'tempo.retention');
-  if (blockRetention.compare(GoDuration.hours(1)) < 0) {
-    throw new ConfigError('tempo.retention', `${show(blockRetention.toString())} is below the minimum of 1h; traces would be deleted before they are compacted`);
-  }
+  const blockRetention = checkRetention(duration(props.retention, TEMPO_DEFAULTS.blockRetention, 'tempo.retention'), 'tempo.retention');
   if (blockRetention.compare(maxBlockDuration) < 0) {
     throw new ConfigError('tempo.retention', `${show(blockRetention.toString())} is shorter than ingester.maxBlockDuration (${maxBlockDuration}); blocks would expire before they are complete. Raise retention or lower maxBlockDuration`);
   }
   const compactedBlockRetention = positiveDuration(duration(props.compactedBlockRetention, TEMPO_DEFAULTS.compactedBlockRetention, 'tempo.compactedBlockRetention'), 'tempo.compactedBlockRetention');
+  const compactionWindow = optionalDuration(props.compactionWindow, 'tempo.compactionWindow');
 
+  const defaults = resolveOverrides({
+    ingestionRateLimitBytes: props.limits?.ingestionRateLimitBytes ?? TEMPO_DEFAULTS.ingestionRateLimitBytes,
+    ingestionBurstSizeBytes: props.limits?.ingestionBurstSizeBytes ?? TEMPO_DEFAULTS.ingestionBurstSizeBytes,
+    maxTracesPerUser: props.limits?.maxTracesPerUser ?? TEMPO_DEFAULTS.maxTracesPerUser,
+    maxBytesPerTrace: props.limits?.maxBytesPerTrace ?? TEMPO_DEFAULTS.maxBytesPerTrace,
+  }, 'tempo.limits');
   const limits = {
-    ingestionRateLimitBytes: checkPositiveInteger(props.limits?.ingestionRateLimitBytes ?? TEMPO_DEFAULTS.ingestionRateLimitBytes, 'tempo.limits.ingestionRateLimitBytes'),
-    ingestionBurstSizeBytes: checkPositiveInteger(props.limits?.ingestionBurstSizeBytes ?? TEMPO_DEFAULTS.ingestionBurstSizeBytes, 'tempo.limits.ingestionBurstSizeBytes'),
-    maxTracesPerUser: checkPositiveInteger(props.limits?.maxTracesPerUser ?? TEMPO_DEFAULTS.maxTracesPerUser, 'tempo.limits.maxTracesPerUser'),
-    maxBytesPerTrace: checkPositiveInteger(props.limits?.maxBytesPerTrace ?? TEMPO_DEFAULTS.maxBytesPerTrace, 'tempo.limits.maxBytesPerTrace'),
+    ingestionRateLimitBytes: defaults.ingestionRateLimitBytes!,
+    ingestionBurstSizeBytes: defaults.ingestionBurstSizeBytes!,
+    maxTracesPerUser: defaults.maxTracesPerUser!,
+    maxBytesPerTrace: defaults.maxBytesPerTrace!,
   };
-  if (limits.ingestionBurstSizeBytes < limits.ingestionRateLimitBytes) {
-    throw new ConfigError('tempo.limits.ingestionBurstSizeBytes', `${limits.ingestionBurstSizeBytes} is below ingestionRateLimitBytes (${limits.ingestionRateLimitBytes}); the burst caps the rate, so set it at least as high`);
+
+  const metricsGenerator = resolveMetricsGenerator(props.metricsGenerator);
+  const tenants: Record<string, TempoOverrides> = {};
+  for (const [tenant, overrides] of Object.entries(props.tenants ?? {})) {
+    if (!TENANT_ID.test(tenant)) {
+      throw new ConfigError(`tempo.tenants.${tenant}`, `${show(tenant)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`);
+    }
+    const resolved = resolveOverrides(overrides, `tempo.tenants.${tenant}`);
+    if (resolved.metricsGeneratorProcessors?.length && !metricsGenerator) {
+      throw new ConfigError(`tempo.tenants.${tenant}.metricsGeneratorProcessors`, 'is set but the metrics generator is disabled; enable tempo.metricsGenerator (with a remoteWrite target) first');
+    }
+    tenants[tenant] = resolved;
+  }
+  if (Object.keys(tenants).length > 0 && !props.multitenancy) {
+    throw new ConfigError('tempo.tenants', "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')");
+  }
+
+  const tls = resolveTls(props.receiverTls);
+  if (tls && !ports.some((p) => p.receiver?.configPath[0] === 'otlp')) {
+    throw new ConfigError('tempo.receiverTls', 'is set but both OTLP receivers are disabled; TLS applies to the OTLP receivers');
   }
 
   const logLevel = props.logLevel ?? 'info';
@@ -133,11 +265,25 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     throw new ConfigError('tempo.logFormat', `${show(logFormat)} is not a log format; expected logfmt or json`);
   }
 
+  const search = props.search && {
+    concurrentJobs: optionalInt(props.search.concurrentJobs, 'tempo.search.concurrentJobs'),
+    targetBytesPerJob: optionalInt(props.search.targetBytesPerJob, 'tempo.search.targetBytesPerJob'),
+    defaultResultLimit: optionalInt(props.search.defaultResultLimit, 'tempo.search.defaultResultLimit'),
+    maxResultLimit: props.search.maxResultLimit === undefined ? undefined : checkPositiveInteger(props.search.maxResultLimit, 'tempo.search.maxResultLimit', 0),
+    maxDuration: optionalDuration(props.search.maxDuration, 'tempo.search.maxDuration'),
+    queryBackendAfter: optionalDuration(props.search.queryBackendAfter, 'tempo.search.queryBackendAfter'),
+    queryIngestersUntil: optionalDuration(props.search.queryIngestersUntil, 'tempo.search.queryIngestersUntil'),
+  };
+  if (search?.queryBackendAfter && search.queryIngestersUntil && search.queryBackendAfter.compare(search.queryIngestersUntil) > 0) {
+    throw new ConfigError('tempo.search.queryBackendAfter', `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`);
+  }
+
   return {
     name,
     replicas,
     image: props.image ?? IMAGES.tempo,
-    storage,
+    storageBackend: storage,
+    storageWiring: wiring,
     resources: resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources'),
     ports,
     logLevel,
@@ -146,7 +292,32 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     usageReportingEnabled: props.usageReporting ?? false,
     streamOverHttpEnabled: props.streamOverHttp ?? true,
     ingester: { traceIdlePeriod, maxBlockDuration, maxBlockBytes },
-    compaction: { blockRetention, compactedBlockRetention },
+    compaction: { blockRetention, compactedBlockRetention, compactionWindow },
+    storage: {
+      backend: storage.backend,
+      backendConfig: wiring.config,
+      walEncoding: oneOf(props.wal?.encoding, ENCODINGS, 'tempo.wal.encoding'),
+      blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS, 'tempo.block.version'),
+      blockEncoding: oneOf(props.block?.encoding, ENCODINGS, 'tempo.block.encoding'),
+      pool: props.pool && {
+        maxWorkers: optionalInt(props.pool.maxWorkers, 'tempo.pool.maxWorkers'),
+        queueDepth: optionalInt(props.pool.queueDepth, 'tempo.pool.queueDepth'),
+      },
+    },
+    search,
+    queryFrontend: props.queryFrontend && {
+      maxOutstandingPerTenant: optionalInt(props.queryFrontend.maxOutstandingPerTenant, 'tempo.queryFrontend.maxOutstandingPerTenant'),
+      maxRetries: props.queryFrontend.maxRetries === undefined ? undefined : checkPositiveInteger(props.queryFrontend.maxRetries, 'tempo.queryFrontend.maxRetries', 0),
+    },
+    querier: props.querier && {
+      maxConcurrentQueries: optionalInt(props.querier.maxConcurrentQueries, 'tempo.querier.maxConcurrentQueries'),
+      searchQueryTimeout: optionalDuration(props.querier.searchQueryTimeout, 'tempo.querier.searchQueryTimeout'),
+    },
     limits,
+    tenants,
+    metricsGenerator,
+    tls,
+    receiverTls: tls && { certFile: `${TEMPO_PATHS.tlsDir}/${tls.certKey}`, keyFile: `${TEMPO_PATHS.tlsDir}/${tls.keyKey}` },
+    expandEnv: wiring.expandEnv,
   };
 }

@@ -7,10 +7,11 @@ import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/lab
 import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
 import { parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
+import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
 import { receiverPort, TempoPort, TempoReceiverSettings } from './receivers';
-import { renderTempoConfig, TEMPO_PATHS, TempoLogFormat, TempoLogLevel } from './tempo-config';
+import { renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
 import { ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
-import { LocalTempoStorage, TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
+import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 
 /** UID and GID of the grafana/tempo image's `tempo` user. */
 export const TEMPO_UID = 10001;
@@ -56,6 +57,62 @@ export interface TempoLimitsProps {
   readonly maxBytesPerTrace?: number;
 }
 
+/** Limits of one tenant, rendered into the runtime overrides file. Unset fields use the defaults. */
+export interface TempoOverridesProps extends TempoLimitsProps {
+  /** Block retention of this tenant (`compaction.block_retention`), at least 1h. @default - the global retention */
+  readonly retention?: DurationInput;
+  /** Metrics-generator processors for this tenant. @default - the global processors */
+  readonly metricsGeneratorProcessors?: MetricsGeneratorProcessor[];
+}
+
+export interface TempoRemoteWriteProps {
+  /** Remote-write endpoint, e.g. `http://prometheus-operated.monitoring.svc:9090/api/v1/write`. */
+  readonly url: string;
+  /** Send exemplars (trace IDs on span-metrics histograms). @default true */
+  readonly sendExemplars?: boolean;
+}
+
+export interface TempoMetricsGeneratorProps {
+  /** @default true when the props object is given */
+  readonly enabled?: boolean;
+  /** @default ['service-graphs', 'span-metrics'] */
+  readonly processors?: MetricsGeneratorProcessor[];
+  /**
+   * Where the generated series go. Prometheus must accept remote writes
+   * (`--web.enable-remote-write-receiver`, or `enableRemoteWriteReceiver: true` in the Prometheus
+   * resource of the Prometheus Operator / kube-prometheus-stack); Mimir accepts them natively.
+   */
+  readonly remoteWrite?: TempoRemoteWriteProps[];
+  /** Labels added to every generated series (`registry.external_labels`). @default {} */
+  readonly externalLabels?: Record<string, string>;
+}
+
+export interface TempoTlsProps {
+  /** Existing Secret (e.g. from cert-manager) holding the receiver certificate and key. */
+  readonly secretName: string;
+  /** @default 'tls.crt' */
+  readonly certKey?: string;
+  /** @default 'tls.key' */
+  readonly keyKey?: string;
+}
+
+export interface TempoSearchProps {
+  /** `query_frontend.search.concurrent_jobs`. @default - Tempo's (1000) */
+  readonly concurrentJobs?: number;
+  /** `query_frontend.search.target_bytes_per_job`. @default - Tempo's (100 MiB) */
+  readonly targetBytesPerJob?: number;
+  /** `query_frontend.search.default_result_limit`. @default - Tempo's (20) */
+  readonly defaultResultLimit?: number;
+  /** `query_frontend.search.max_result_limit`, 0 for none. @default - Tempo's (0) */
+  readonly maxResultLimit?: number;
+  /** Longest time range one search may cover (`max_duration`). @default - Tempo's (168h) */
+  readonly maxDuration?: DurationInput;
+  /** Search the backend for data older than this (`query_backend_after`). @default - Tempo's (15m) */
+  readonly queryBackendAfter?: DurationInput;
+  /** Search ingesters for data newer than this (`query_ingesters_until`). @default - Tempo's (30m) */
+  readonly queryIngestersUntil?: DurationInput;
+}
+
 export interface TempoProps {
   /**
    * Name of every object (StatefulSet, Services, ConfigMap, ServiceAccount) and the
@@ -74,7 +131,7 @@ export interface TempoProps {
    */
   readonly image?: ContainerImage;
   /**
-   * Trace storage backend.
+   * Trace storage backend: `TempoStorage.local()`, `.s3()`, `.gcs()` or `.azure()`.
    * @default TempoStorage.local() (10Gi PVC)
    */
   readonly storage?: TempoStorage;
@@ -103,15 +160,44 @@ export interface TempoProps {
    * @default 9095
    */
   readonly grpcPort?: number;
+  /**
+   * Blocks in this time window are compacted together (`compaction_window`).
+   * @default - Tempo's (1h)
+   */
+  readonly compactionWindow?: DurationInput;
   /** Ingester block settings. @default - see `TempoIngesterProps` */
   readonly ingester?: TempoIngesterProps;
   /** Default per-tenant limits, in the `overrides: defaults:` format. @default - see `TempoLimitsProps` */
   readonly limits?: TempoLimitsProps;
   /**
-   * `multitenancy_enabled`: every write and query must then carry an `X-Scope-OrgID` header.
+   * Limits of individual tenants, in a runtime overrides file (ConfigMap `<name>-overrides`,
+   * `per_tenant_override_config`) that Tempo re-reads every 10s: editing a tenant does not
+   * restart Tempo. Needs `multitenancy: true`.
+   * @default {}
+   */
+  readonly tenants?: Record<string, TempoOverridesProps>;
+  /**
+   * `multitenancy_enabled`: every write and query must then carry an `X-Scope-OrgID: <tenant>`
+   * header (the collector's Tempo exporter and the Grafana datasource send it).
    * @default false
    */
   readonly multitenancy?: boolean;
+  /** Metrics generator (span metrics, service graphs). @default - disabled */
+  readonly metricsGenerator?: TempoMetricsGeneratorProps;
+  /** TLS on the OTLP receivers (gRPC and HTTP). @default - plaintext */
+  readonly receiverTls?: TempoTlsProps;
+  /** WAL encoding (`storage.trace.wal.v2_encoding`; applies to v2 blocks only). @default - Tempo's (snappy) */
+  readonly wal?: { readonly encoding?: TempoEncoding };
+  /** Block format (`storage.trace.block.version`) and v2 encoding. @default - Tempo's (vParquet4) */
+  readonly block?: { readonly version?: TempoBlockVersion; readonly encoding?: TempoEncoding };
+  /** Backend worker pool (`storage.trace.pool`). @default - Tempo's (400 workers, queue 20000) */
+  readonly pool?: { readonly maxWorkers?: number; readonly queueDepth?: number };
+  /** Search settings of the query frontend. @default - Tempo's */
+  readonly search?: TempoSearchProps;
+  /** @default - Tempo's (2000 outstanding requests per tenant, 2 retries) */
+  readonly queryFrontend?: { readonly maxOutstandingPerTenant?: number; readonly maxRetries?: number };
+  /** @default - Tempo's (20 concurrent queries, 30s search timeout) */
+  readonly querier?: { readonly maxConcurrentQueries?: number; readonly searchQueryTimeout?: DurationInput };
   /**
    * `usage_report.reporting_enabled`: Tempo's anonymous usage report to stats.grafana.org.
    * @default false
@@ -134,11 +220,12 @@ export interface TempoProps {
 }
 
 /**
- * Grafana Tempo as a single binary (`-target=all`): a StatefulSet with its config, Services for
- * every receiver and the API, and a ServiceAccount without a token.
+ * Grafana Tempo as a single binary (`target: all`): a StatefulSet with its config and runtime
+ * overrides, Services for every receiver and the API, and a ServiceAccount without a token
+ * (carrying the workload-identity annotation of the storage backend, if any).
  *
  * Other constructs wire to it by reference: `tempo.otlpGrpcEndpoint`, `tempo.queryUrl`,
- * `tempo.selectorLabels`, `tempo.metricsPort`.
+ * `tempo.selectorLabels`, `tempo.metricsPort`, `tempo.spanMetrics`, `tempo.serviceGraphMetrics`.
  */
 export class Tempo extends Construct {
   /** Resolved, validated settings (defaults applied). */
@@ -155,6 +242,8 @@ export class Tempo extends Construct {
   public readonly serviceHost: string;
   /** Base URL of the query API (`/api/search`, `/api/traces/<id>`), e.g. for Grafana. */
   public readonly queryUrl: string;
+  /** True when writes and queries must carry `X-Scope-OrgID`. */
+  public readonly multitenancyEnabled: boolean;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -168,19 +257,30 @@ export class Tempo extends Construct {
     this.metricsPort = s.ports.find((p) => p.name === 'http')!;
     this.serviceHost = `${s.name}.${namespace}.svc.cluster.local`;
     this.queryUrl = `http://${this.serviceHost}:${this.metricsPort.port}`;
+    this.multitenancyEnabled = s.multitenancyEnabled;
 
     const identity: ComponentIdentity = { name: 'tempo', instance: s.name, component: 'single-binary', version: s.image.tag };
     const labels = standardLabels(identity);
     this.selectorLabels = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace, labels });
+    const wiring = s.storageWiring;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(s.name),
+      metadata: {
+        ...metadata(s.name),
+        ...(Object.keys(wiring.serviceAccountAnnotations).length ? { annotations: wiring.serviceAccountAnnotations } : {}),
+      },
       automountServiceAccountToken: false,
     });
 
     const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s) };
     const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
+    // Runtime overrides: deliberately outside the checksum, Tempo re-reads the file every 10s
+    // (per_tenant_override_period), so editing a tenant does not restart the pod.
+    const overrides = new k8s.KubeConfigMap(this, 'Overrides', {
+      metadata: metadata(`${s.name}-overrides`),
+      data: { [TEMPO_PATHS.overridesFile]: renderTenantOverrides(s) },
+    });
 
     const servicePorts: k8s.ServicePort[] = s.ports.map((p) => ({
       name: p.name,
@@ -198,7 +298,6 @@ export class Tempo extends Construct {
       spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: servicePorts },
     });
 
-    const storage = s.storage as LocalTempoStorage;
     const memoryLimitBytes = parseQuantity(s.resources.limits.memory, 'tempo.resources.limits.memory');
     const readyProbe = (initialDelaySeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') },
@@ -207,6 +306,11 @@ export class Tempo extends Construct {
       timeoutSeconds: 5,
       failureThreshold,
     });
+    const quantities = (q: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) });
+    const tlsVolume: k8s.Volume[] = s.tls ? [{
+      name: 'receiver-tls',
+      secret: { secretName: s.tls.secretName, items: [{ key: s.tls.certKey, path: s.tls.certKey }, { key: s.tls.keyKey, path: s.tls.keyKey }], defaultMode: 0o440 },
+    }] : [];
 
     new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: metadata(s.name),
@@ -218,7 +322,7 @@ export class Tempo extends Construct {
         selector: { matchLabels: this.selectorLabels },
         template: {
           metadata: {
-            labels,
+            labels: { ...labels, ...wiring.podLabels },
             annotations: { 'checksum/config': configChecksum(configData) },
           },
           spec: {
@@ -231,35 +335,37 @@ export class Tempo extends Construct {
               name: 'tempo',
               image: imageRef(s.image),
               imagePullPolicy: 'IfNotPresent',
-              args: [`-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`],
+              args: [
+                `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
+                // Substitutes the ${TEMPO_…} credential placeholders from the env below.
+                ...(s.expandEnv ? ['-config.expand-env=true'] : []),
+              ],
               env: [
                 // Soft memory limit for the Go runtime at ~85 % of the container limit, so the GC
                 // works harder before the kernel OOM-kills the pod.
                 { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
+                ...wiring.env,
               ],
               ports: s.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
               readinessProbe: readyProbe(15, 3),
               livenessProbe: readyProbe(60, 6),
-              resources: {
-                requests: {
-                  cpu: k8s.Quantity.fromString(s.resources.requests.cpu),
-                  memory: k8s.Quantity.fromString(s.resources.requests.memory),
-                },
-                limits: {
-                  cpu: k8s.Quantity.fromString(s.resources.limits.cpu),
-                  memory: k8s.Quantity.fromString(s.resources.limits.memory),
-                },
-              },
+              resources: { requests: quantities(s.resources.requests), limits: quantities(s.resources.limits) },
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [
                 { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
+                { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
                 { name: 'storage', mountPath: TEMPO_DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...(s.tls ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }] : []),
+                ...wiring.volumeMounts,
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },
+              { name: 'overrides', configMap: { name: overrides.name } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              ...tlsVolume,
+              ...wiring.volumes,
             ],
           },
         },
@@ -267,8 +373,8 @@ export class Tempo extends Construct {
           metadata: { name: 'storage', labels: this.selectorLabels },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(storage.size.asString()) } },
+            ...(s.storageBackend.volume.storageClassName ? { storageClassName: s.storageBackend.volume.storageClassName } : {}),
+            resources: { requests: { storage: k8s.Quantity.fromString(s.storageBackend.volume.size.asString()) } },
           },
         }],
       },
@@ -282,6 +388,28 @@ export class Tempo extends Construct {
 
   /** Base URL of the OTLP HTTP receiver (for an OTLP HTTP exporter's `endpoint`). */
   public get otlpHttpEndpoint(): string {
-    return `http://${this.serviceHost}:${receiverPort(this.ports, 'otlpHttp', 'tempo.otlpHttpEndpoint').port}`;
+    const scheme = this.settings.tls ? 'https' : 'http';
+    return `${scheme}://${this.serviceHost}:${receiverPort(this.ports, 'otlpHttp', 'tempo.otlpHttpEndpoint').port}`;
+  }
+
+  /** Whether the metrics generator runs the given processor (for every tenant by default). */
+  public generates(processor: MetricsGeneratorProcessor): boolean {
+    return this.settings.metricsGenerator?.processors.includes(processor) ?? false;
+  }
+
+  /** Names of the span-metrics series; an error when the processor is off (they would not exist). */
+  public get spanMetrics(): SpanMetricNames {
+    if (!this.generates('span-metrics')) {
+      throw new ConfigError('tempo.spanMetrics', "the metrics generator's 'span-metrics' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors");
+    }
+    return SPAN_METRICS;
+  }
+
+  /** Names of the service-graph series; an error when the processor is off. */
+  public get serviceGraphMetrics(): ServiceGraphMetricNames {
+    if (!this.generates('service-graphs')) {
+      throw new ConfigError('tempo.serviceGraphMetrics', "the metrics generator's 'service-graphs' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors");
+    }
+    return SERVICE_GRAPH_METRICS;
   }
 }

@@ -7,10 +7,26 @@
  * `modules/overrides/config.go` (`overrides.defaults.{ingestion,global}`), and the OpenTelemetry
  * receivers Tempo embeds (`endpoint` per protocol). Extend it only from those sources.
  */
-type Leaf = 'string' | 'int' | 'bool' | 'duration';
+type Leaf = 'string' | 'int' | 'bool' | 'duration' | 'string[]' | 'string-map' | 'remote-write[]';
 export interface KeyTree { readonly [key: string]: Leaf | KeyTree }
 
 const endpoint: KeyTree = { endpoint: 'string' };
+// configtls.ServerConfig of the collector receivers Tempo embeds (OTLP only here).
+const tlsEndpoint: KeyTree = { endpoint: 'string', tls: { cert_file: 'string', key_file: 'string', client_ca_file: 'string', min_version: 'string' } };
+// `overrides.defaults` and each tenant of the runtime file (modules/overrides/config.go).
+const OVERRIDES: KeyTree = {
+  ingestion: {
+    rate_strategy: 'string',
+    rate_limit_bytes: 'int',
+    burst_size_bytes: 'int',
+    max_traces_per_user: 'int',
+    max_global_traces_per_user: 'int',
+  },
+  read: { max_bytes_per_tag_values_query: 'int', max_search_duration: 'duration' },
+  compaction: { block_retention: 'duration', compaction_window: 'duration' },
+  metrics_generator: { processors: 'string[]' },
+  global: { max_bytes_per_trace: 'int' },
+};
 
 export const TEMPO_2_8_2_KEYS: KeyTree = {
   target: 'string',
@@ -30,7 +46,7 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
   },
   distributor: {
     receivers: {
-      otlp: { protocols: { grpc: endpoint, http: endpoint } },
+      otlp: { protocols: { grpc: tlsEndpoint, http: tlsEndpoint } },
       jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
       zipkin: endpoint,
     },
@@ -42,6 +58,28 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     complete_block_timeout: 'duration',
     concurrent_flushes: 'int',
     flush_check_period: 'duration',
+  },
+  querier: {
+    max_concurrent_queries: 'int',
+    search: { query_timeout: 'duration' },
+  },
+  query_frontend: {
+    max_outstanding_per_tenant: 'int',
+    max_retries: 'int',
+    search: {
+      concurrent_jobs: 'int',
+      target_bytes_per_job: 'int',
+      default_result_limit: 'int',
+      max_result_limit: 'int',
+      max_duration: 'duration',
+      query_backend_after: 'duration',
+      query_ingesters_until: 'duration',
+    },
+  },
+  metrics_generator: {
+    registry: { external_labels: 'string-map' },
+    storage: { path: 'string', remote_write: 'remote-write[]' },
+    traces_storage: { path: 'string' },
   },
   compactor: {
     compaction: {
@@ -59,28 +97,43 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     trace: {
       backend: 'string',
       local: { path: 'string' },
-      wal: { path: 'string' },
+      wal: { path: 'string', v2_encoding: 'string' },
+      block: { version: 'string', v2_encoding: 'string' },
       pool: { max_workers: 'int', queue_depth: 'int' },
       blocklist_poll: 'duration',
+      // tempodb/backend/s3/config.go
+      s3: {
+        bucket: 'string', prefix: 'string', endpoint: 'string', region: 'string', access_key: 'string', secret_key: 'string',
+        insecure: 'bool', forcepathstyle: 'bool', sse: { type: 'string', kms_key_id: 'string', kms_encryption_context: 'string' },
+      },
+      // tempodb/backend/gcs/config.go
+      gcs: { bucket_name: 'string', prefix: 'string' },
+      // tempodb/backend/azure/config/config.go
+      azure: {
+        storage_account_name: 'string', storage_account_key: 'string', use_managed_identity: 'bool', use_federated_token: 'bool',
+        user_assigned_id: 'string', container_name: 'string', prefix: 'string', endpoint_suffix: 'string',
+      },
     },
   },
   overrides: {
-    defaults: {
-      ingestion: {
-        rate_strategy: 'string',
-        rate_limit_bytes: 'int',
-        burst_size_bytes: 'int',
-        max_traces_per_user: 'int',
-        max_global_traces_per_user: 'int',
-      },
-      global: { max_bytes_per_trace: 'int' },
-    },
+    defaults: OVERRIDES,
     per_tenant_override_config: 'string',
     per_tenant_override_period: 'duration',
   },
 };
 
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+
+/** The per-tenant runtime overrides file: `overrides: { <tenant>: <same blocks as defaults> }`. */
+export function tenantOverridesProblems(file: unknown): string[] {
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) return ['/: expected a map'];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(file)) {
+    if (key !== 'overrides') { problems.push(`${key}: unknown key`); continue; }
+    for (const [tenant, block] of Object.entries(value ?? {})) problems.push(...tempoConfigProblems(block, OVERRIDES, `overrides.${tenant}`));
+  }
+  return problems;
+}
 
 /** Every key path in `config` that Tempo 2.8.2 would reject, with the reason. */
 export function tempoConfigProblems(config: unknown, tree: KeyTree = TEMPO_2_8_2_KEYS, path = ''): string[] {
@@ -95,6 +148,13 @@ export function tempoConfigProblems(config: unknown, tree: KeyTree = TEMPO_2_8_2
     else if (spec === 'bool' && typeof value !== 'boolean') problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
     else if (spec === 'string' && typeof value !== 'string') problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
     else if (spec === 'duration' && !(typeof value === 'string' && GO_DURATION.test(value))) problems.push(`${at}: expected a Go duration, got ${JSON.stringify(value)}`);
+    else if (spec === 'string[]' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) problems.push(`${at}: expected a list of strings`);
+    else if (spec === 'string-map' && !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))) problems.push(`${at}: expected a map of strings`);
+    else if (spec === 'remote-write[]') {
+      // Prometheus remote_write config (prometheus/config RemoteWriteConfig), the fields we emit.
+      if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
+      else value.forEach((rw, i) => problems.push(...tempoConfigProblems(rw, { url: 'string', send_exemplars: 'bool' }, `${at}[${i}]`)));
+    }
   }
   return problems;
 }
