@@ -3,7 +3,7 @@
 // `ensureBuilt()` rebuilds only when an input changed, like make: esbuild's metafile lists every
 // input, and the bundle is reused while none of them is newer (or missing).
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,9 +22,20 @@ export async function build() {
     metafile: true,
     logLevel: 'warning',
     absWorkingDir: root,
+    write: false,
   });
+  // Several synths may run at once (parallel tests, cdk8s synth): every file is written to a
+  // temporary name and renamed into place, so no process ever loads a half-written bundle.
+  mkdirSync(`${root}build`, { recursive: true });
+  const atomicWrite = (path, contents) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, contents);
+    renameSync(tmp, path);
+  };
+  for (const file of result.outputFiles) if (file.path !== outfile) atomicWrite(file.path, file.contents);
+  atomicWrite(outfile, result.outputFiles.find((f) => f.path === outfile).contents);
   const inputs = [...Object.keys(result.metafile.inputs), 'package-lock.json', 'scripts/build.mjs'];
-  writeFileSync(metafile, JSON.stringify(inputs));
+  atomicWrite(metafile, JSON.stringify(inputs));
   return outfile;
 }
 
