@@ -66,7 +66,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
   test('unknown receiver and no receiver at all', () => {
     expectError(tempo({ receivers: { otlp: false } as any }), 'tempo.receivers.otlp: unknown receiver; expected one of otlpGrpc, otlpHttp, jaegerGrpc, jaegerThriftHttp, jaegerThriftCompact, jaegerThriftBinary, zipkin');
     const none = { otlpGrpc: false, otlpHttp: false, jaegerGrpc: false, jaegerThriftHttp: false, jaegerThriftCompact: false, jaegerThriftBinary: false, zipkin: false };
-    expectError(tempo({ receivers: none }), 'tempo.receivers: every receiver is disabled; enable at least one (e.g. otlpGrpc) or Tempo receives no traces');
+    expectError(tempo({ receivers: none }), 'tempo.receivers: every receiver is disabled; enable at least one (e.g. otlpGrpc) or no traces are received');
   });
 
   test('names that are not DNS-1123 labels or too long', () => {
@@ -102,7 +102,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
 
   test('an endpoint of a disabled receiver', () => {
     const chart = new TempoChart(Testing.app(), 'tempo', { namespace: 'ns', tempo: { receivers: { otlpHttp: false } } });
-    expectError(() => chart.tempo.otlpHttpEndpoint, "tempo.otlpHttpEndpoint: receiver 'otlpHttp' is disabled; enable it in the Tempo props to use this endpoint");
+    expectError(() => chart.tempo.otlpHttpEndpoint, "tempo.otlpHttpEndpoint: receiver 'otlpHttp' is disabled; enable it in the props to use this endpoint");
   });
 
   test('Tempo outside a namespaced chart', () => {

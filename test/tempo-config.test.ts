@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { GoDuration } from '../lib/duration';
-import { planTempoPorts, TEMPO_RECEIVER_CATALOG } from '../constructs/tempo/receivers';
+import { TRACE_RECEIVER_CATALOG } from '../constructs/common/receivers';
 import { buildTempoConfig, buildTenantOverrides, renderTempoConfig, renderTenantOverrides } from '../constructs/tempo/tempo-config';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
@@ -93,14 +93,14 @@ describe('Tempo key checker (guards the model above)', () => {
 
 describe('receiver catalog', () => {
   test('ports, names and protocols are the documented ones', () => {
-    expect(planTempoPorts({ httpPort: 3200, grpcPort: 9095 }).map((p) => `${p.name}:${p.port}/${p.protocol}`)).toEqual([
+    expect(resolveTempoSettings().ports.map((p) => `${p.name}:${p.port}/${p.protocol}`)).toEqual([
       'http:3200/TCP', 'grpc:9095/TCP', 'otlp-grpc:4317/TCP', 'otlp-http:4318/TCP', 'jaeger-grpc:14250/TCP',
       'jaeger-thrift:14268/TCP', 'jaeger-compact:6831/UDP', 'jaeger-binary:6832/UDP', 'zipkin:9411/TCP',
     ]);
   });
 
   test('port names fit IANA_SVC_NAME (container ports: at most 15 characters)', () => {
-    for (const r of TEMPO_RECEIVER_CATALOG) expect(r.portName).toMatch(/^(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    for (const r of TRACE_RECEIVER_CATALOG) expect(r.portName).toMatch(/^(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
   });
 });
 

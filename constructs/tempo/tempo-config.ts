@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../../lib/errors';
 import { GoDuration } from '../../lib/duration';
 import { MetricsGeneratorProcessor } from './generated-metrics';
-import { TempoPort } from './receivers';
+import { receiversConfig, ServingPort } from '../common/receivers';
 import { TEMPO_DATA_DIR, TempoBackend } from './tempo-storage';
 
 export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -42,7 +42,7 @@ export interface RemoteWriteTarget {
 
 /** Fully resolved, validated Tempo settings (see `resolveTempoSettings`). */
 export interface TempoConfigSettings {
-  readonly ports: readonly TempoPort[];
+  readonly ports: readonly ServingPort[];
   readonly logLevel: TempoLogLevel;
   readonly logFormat: TempoLogFormat;
   readonly multitenancyEnabled: boolean;
@@ -112,24 +112,6 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
 
 const dur = (d: GoDuration | undefined) => d?.toString();
 
-/** Builds `distributor.receivers`: every enabled receiver on `0.0.0.0:<port>`. */
-function receiversConfig(s: TempoConfigSettings): Record<string, unknown> {
-  const receivers: Record<string, any> = {};
-  for (const p of s.ports) {
-    if (!p.receiver) continue;
-    // Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and receive nothing from
-    // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
-    let node = receivers;
-    for (const key of p.receiver.configPath) node = node[key] ??= {};
-    node.endpoint = `0.0.0.0:${p.port}`;
-    // OTLP receivers take the collector's TLS server settings (configtls.ServerConfig).
-    if (s.receiverTls && p.receiver.configPath[0] === 'otlp') {
-      node.tls = { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile };
-    }
-  }
-  return receivers;
-}
-
 /** One overrides block in the current format (used for `defaults` and for each tenant). */
 function overridesBlock(o: TempoOverrides): Record<string, unknown> {
   const ingestion = defined({
@@ -180,7 +162,11 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
       log_level: s.logLevel,
       log_format: s.logFormat,
     },
-    distributor: { receivers: receiversConfig(s) },
+    // Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and receive nothing from
+    // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
+    distributor: {
+      receivers: receiversConfig(s.ports, '0.0.0.0', s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile }),
+    },
     ingester: {
       trace_idle_period: s.ingester.traceIdlePeriod.toString(),
       max_block_bytes: s.ingester.maxBlockBytes,

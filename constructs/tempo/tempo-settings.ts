@@ -7,7 +7,7 @@ import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
 import { METRICS_GENERATOR_PROCESSORS, MetricsGeneratorProcessor } from './generated-metrics';
-import { planTempoPorts } from './receivers';
+import { planPorts, TRACE_RECEIVER_CATALOG } from '../common/receivers';
 import { RemoteWriteTarget, TEMPO_PATHS, TempoBlockVersion, TempoConfigSettings, TempoEncoding, TempoOverrides } from './tempo-config';
 import { StorageWiring, TempoStorage } from './tempo-storage';
 import type { TempoMetricsGeneratorProps, TempoOverridesProps, TempoProps, TempoTlsProps } from './tempo';
@@ -202,11 +202,15 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   }
   const wiring = storage.wiring();
 
-  const ports = planTempoPorts({
-    httpPort: props.httpPort ?? TEMPO_DEFAULTS.httpPort,
-    grpcPort: props.grpcPort ?? TEMPO_DEFAULTS.grpcPort,
+  const ports = planPorts({
+    fixed: [
+      { name: 'http', port: props.httpPort ?? TEMPO_DEFAULTS.httpPort, property: 'tempo.httpPort', appProtocol: 'http' },
+      { name: 'grpc', port: props.grpcPort ?? TEMPO_DEFAULTS.grpcPort, property: 'tempo.grpcPort', appProtocol: 'grpc' },
+    ],
     receivers: props.receivers,
-  });
+    // Tempo serves every protocol by default.
+    enabledByDefault: TRACE_RECEIVER_CATALOG.map((r) => r.id),
+  }, 'tempo');
 
   const traceIdlePeriod = positiveDuration(duration(props.ingester?.traceIdlePeriod, TEMPO_DEFAULTS.traceIdlePeriod, 'tempo.ingester.traceIdlePeriod'), 'tempo.ingester.traceIdlePeriod');
   const maxBlockDuration = positiveDuration(duration(props.ingester?.maxBlockDuration, TEMPO_DEFAULTS.maxBlockDuration, 'tempo.ingester.maxBlockDuration'), 'tempo.ingester.maxBlockDuration');

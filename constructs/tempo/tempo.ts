@@ -8,7 +8,7 @@ import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecuri
 import { parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
 import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
-import { receiverPort, TempoPort, TempoReceiverSettings } from './receivers';
+import { ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
 import { renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
 import { ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
@@ -149,7 +149,7 @@ export interface TempoProps {
    * Receivers: all are on by default; `false` turns one off, `{ port }` moves it.
    * @default - OTLP gRPC/HTTP, Jaeger gRPC/Thrift HTTP/compact/binary and Zipkin on their standard ports
    */
-  readonly receivers?: TempoReceiverSettings;
+  readonly receivers?: ReceiverSettings;
   /**
    * HTTP API port (`server.http_listen_port`): queries, `/ready`, `/metrics`.
    * @default 3200
@@ -235,9 +235,9 @@ export class Tempo extends Construct {
   /** Labels that select Tempo's pods; stable across upgrades. */
   public readonly selectorLabels: Record<string, string>;
   /** Every port Tempo listens on (API and receivers), from the receiver catalog. */
-  public readonly ports: readonly TempoPort[];
+  public readonly ports: readonly ServingPort[];
   /** The port that serves `/metrics` (Tempo's HTTP port). */
-  public readonly metricsPort: TempoPort;
+  public readonly metricsPort: ServingPort;
   /** In-cluster DNS name of the ClusterIP Service. */
   public readonly serviceHost: string;
   /** Base URL of the query API (`/api/search`, `/api/traces/<id>`), e.g. for Grafana. */
