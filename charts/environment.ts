@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { EnvironmentDefinition } from '../environments/types';
 import { checkDnsLabel } from '../lib/validate';
+import { CollectorChart } from './collector-chart';
 import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
 
 export interface EnvironmentCharts {
   readonly namespace: NamespaceChart;
   readonly tempo: TempoChart;
+  readonly collector?: CollectorChart;
 }
 
 /**
@@ -16,8 +18,8 @@ export interface EnvironmentCharts {
 export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): EnvironmentCharts {
   checkDnsLabel(env.name, 'name');
   const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
-  return {
-    namespace: new NamespaceChart(scope, 'namespace', { namespace }),
-    tempo: new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo }),
-  };
+  const namespaceChart = new NamespaceChart(scope, 'namespace', { namespace });
+  const tempo = new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo });
+  const collector = env.collector === false ? undefined : new CollectorChart(scope, 'collector', { namespace, tempo: tempo.tempo, collector: env.collector ?? {} });
+  return { namespace: namespaceChart, tempo, collector };
 }

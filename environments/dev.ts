@@ -1,8 +1,9 @@
 import { Size } from 'cdk8s';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
 
-/** Developer cluster: one small Tempo on a local PVC, one day of traces. */
+/** Developer cluster: one small Tempo on a local PVC, one day of traces, every trace kept. */
 export const dev = defineEnvironment({
   name: 'dev',
   tempo: {
@@ -11,5 +12,10 @@ export const dev = defineEnvironment({
     retention: '24h',
     logLevel: 'debug',
     resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+  },
+  collector: {
+    // 100 % head sampling: the agents keep everything (the seeds' dev setting).
+    sampling: CollectorSampling.head({ percentage: 100 }),
+    gateway: { replicas: 1, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
   },
 });

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
 
@@ -27,5 +28,14 @@ export const prod = defineEnvironment({
     },
     resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi' } },
     limits: { ingestionRateLimitBytes: 30_000_000, ingestionBurstSizeBytes: 40_000_000 },
+  },
+  collector: {
+    // Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest.
+    sampling: CollectorSampling.tail({ percentage: 10, latencyThreshold: '2s', decisionWait: '10s' }),
+    tenant: 'prod',
+    gateway: {
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      autoscaling: { minReplicas: 3, maxReplicas: 6 },
+    },
   },
 });

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
 
@@ -18,5 +19,9 @@ export const staging = defineEnvironment({
       volume: { size: Size.gibibytes(20) },
     }),
     retention: '72h',
+  },
+  collector: {
+    // Head sampling at the agents, 50 % of traces (the seeds' staging setting).
+    sampling: CollectorSampling.head({ percentage: 50 }),
   },
 });

@@ -1,3 +1,4 @@
+import type { CollectorStackProps } from '../charts/collector-chart';
 import { TempoProps } from '../constructs/tempo/tempo';
 
 /**
@@ -14,6 +15,11 @@ export interface EnvironmentDefinition {
   readonly namespace?: string;
   /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */
   readonly tempo?: TempoProps;
+  /**
+   * OpenTelemetry Collector agents and gateway in front of Tempo, or `false` for none.
+   * @default - agent DaemonSet + 2-replica gateway, every trace kept, scrubbing on
+   */
+  readonly collector?: CollectorStackProps | false;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

@@ -5,6 +5,11 @@
 export const VERSIONS = {
   /** grafana/tempo: config keys are checked against this release (strict YAML parsing). */
   tempo: '2.8.2',
+  /**
+   * otel/opentelemetry-collector-contrib: component names and keys are those of this release
+   * (the last one where `k8sattributes` and `loadbalancing` are the primary names).
+   */
+  otelCollector: '0.145.0',
 } as const;
 
 export interface ContainerImage {
@@ -16,6 +21,7 @@ export interface ContainerImage {
 
 export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
+  otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
 } as const satisfies Record<string, ContainerImage>;
 
 export function imageRef(image: ContainerImage): string {

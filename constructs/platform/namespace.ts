@@ -13,6 +13,12 @@ export interface NamespaceProps {
    * @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Level reported by `warn` and `audit` (stricter than `enforce` shows what a relaxed namespace
+   * would otherwise hide).
+   * @default - the enforced level
+   */
+  readonly warnAndAudit?: PodSecurityLevel;
 }
 
 /** A Namespace that enforces a Pod Security Standard through Pod Security Admission labels. */
@@ -23,6 +29,7 @@ export class Namespace extends Construct {
     super(scope, id);
     this.name = checkDnsLabel(props.name, 'namespace');
     const level = props.podSecurity ?? 'restricted';
+    const reported = props.warnAndAudit ?? level;
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
@@ -31,8 +38,8 @@ export class Namespace extends Construct {
           'app.kubernetes.io/managed-by': MANAGED_BY,
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': level,
-          'pod-security.kubernetes.io/audit': level,
+          'pod-security.kubernetes.io/warn': reported,
+          'pod-security.kubernetes.io/audit': reported,
         },
       },
     });

@@ -7,7 +7,7 @@
  * `modules/overrides/config.go` (`overrides.defaults.{ingestion,global}`), and the OpenTelemetry
  * receivers Tempo embeds (`endpoint` per protocol). Extend it only from those sources.
  */
-type Leaf = 'string' | 'int' | 'bool' | 'duration' | 'string[]' | 'string-map' | 'remote-write[]';
+type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'string[]' | 'int[]' | 'string-map' | 'remote-write[]' | 'pod-association[]' | 'policies[]' | 'attribute-actions[]' | 'statements[]' | 'readers[]' | 'pipelines';
 export interface KeyTree { readonly [key: string]: Leaf | KeyTree }
 
 const endpoint: KeyTree = { endpoint: 'string' };
@@ -144,6 +144,8 @@ export function tempoConfigProblems(config: unknown, tree: KeyTree = TEMPO_2_8_2
     const spec = tree[key];
     if (spec === undefined) problems.push(`${at}: unknown key`);
     else if (typeof spec === 'object') problems.push(...tempoConfigProblems(value, spec, at));
+    else if (spec === 'number' && typeof value !== 'number') problems.push(`${at}: expected a number, got ${JSON.stringify(value)}`);
+    else if (spec === 'int[]' && !(Array.isArray(value) && value.every((v) => Number.isInteger(v)))) problems.push(`${at}: expected a list of integers`);
     else if (spec === 'int' && !Number.isInteger(value)) problems.push(`${at}: expected an integer, got ${JSON.stringify(value)}`);
     else if (spec === 'bool' && typeof value !== 'boolean') problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
     else if (spec === 'string' && typeof value !== 'string') problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);

@@ -1,0 +1,210 @@
+/**
+ * Pure config model of the OpenTelemetry Collector contrib 0.145.0: resolved settings in, the
+ * collector YAML out, for the gateway (Deployment) and the agent (DaemonSet). No construct code.
+ *
+ * Component names are the primary ones of 0.145.0 (no deprecated aliases): `otlp_grpc`
+ * (exporter/otlpexporter/metadata.yaml, renamed in core 0.144.0), `k8sattributes` (renamed
+ * `k8s_attributes` only in 0.146.0), `loadbalancing` (renamed in 0.153.0), `tail_sampling`,
+ * `memory_limiter`, `batch`, `attributes`, `transform`, `probabilistic_sampler`, `health_check`.
+ * Self-telemetry uses `service.telemetry.metrics.readers` (`address` is gone).
+ */
+import { stringify } from 'yaml';
+import { GoDuration } from '../../lib/duration';
+import { receiversConfig, ServingPort } from '../common/receivers';
+import { TailSampling } from './sampling';
+import { ScrubbingProcessors } from './scrubbing';
+
+/** Environment variables the pod template sets from the downward API. */
+export const COLLECTOR_ENV = { podIp: 'POD_IP', nodeName: 'K8S_NODE_NAME' } as const;
+const POD_IP = `\${env:${COLLECTOR_ENV.podIp}}`;
+
+export const COLLECTOR_PATHS = { configDir: '/conf', configFile: 'collector.yaml' } as const;
+
+/** Pod metadata k8sattributes adds. Each needs only pods + replicasets (deployment) to be read. */
+export const K8S_METADATA = [
+  'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.pod.start_time',
+  'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.node.name',
+] as const;
+
+export interface CommonCollectorSettings {
+  /** Receivers plus the `metrics` and `health` ports. */
+  readonly ports: readonly ServingPort[];
+  readonly memoryLimiter: { readonly limitMiB: number; readonly spikeLimitMiB: number };
+  readonly batch: { readonly timeout: GoDuration; readonly sendBatchSize: number; readonly sendBatchMaxSize: number };
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface OtlpExporterSettings {
+  /** `host:port` of the gRPC endpoint. */
+  readonly endpoint: string;
+  /** `tls` block: `{ insecure: true }` for plaintext, or CA / server name for TLS. */
+  readonly tls: Record<string, unknown>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly queue: { readonly numConsumers: number; readonly queueSize: number };
+}
+
+export interface GatewayConfigSettings extends CommonCollectorSettings {
+  readonly sampling?: TailSampling;
+  readonly scrubbing: ScrubbingProcessors;
+  readonly tempo: OtlpExporterSettings;
+}
+
+export interface AgentConfigSettings extends CommonCollectorSettings {
+  /** `passthrough`: only tag `k8s.pod.ip` (the gateway enriches); `node`: full metadata of this node's pods. */
+  readonly k8sAttributes: 'passthrough' | 'node';
+  readonly headSamplingPercentage?: number;
+  /** Scrubbing at the agent (only when there is no gateway). */
+  readonly scrubbing: ScrubbingProcessors;
+  readonly export:
+    | { readonly kind: 'loadbalancing'; readonly service: string; readonly port: number; readonly tls: Record<string, unknown> }
+    | ({ readonly kind: 'otlp'; readonly name: string } & OtlpExporterSettings);
+}
+
+function port(s: CommonCollectorSettings, name: string): number {
+  return s.ports.find((p) => p.name === name)!.port;
+}
+
+function memoryLimiter(s: CommonCollectorSettings) {
+  return { check_interval: '1s', limit_mib: s.memoryLimiter.limitMiB, spike_limit_mib: s.memoryLimiter.spikeLimitMiB };
+}
+
+function batch(s: CommonCollectorSettings) {
+  return { timeout: s.batch.timeout.toString(), send_batch_size: s.batch.sendBatchSize, send_batch_max_size: s.batch.sendBatchMaxSize };
+}
+
+const RETRY = { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '5m' };
+
+function otlpExporter(e: OtlpExporterSettings) {
+  return {
+    endpoint: e.endpoint,
+    tls: e.tls,
+    ...(e.headers && Object.keys(e.headers).length ? { headers: { ...e.headers } } : {}),
+    sending_queue: { enabled: true, num_consumers: e.queue.numConsumers, queue_size: e.queue.queueSize },
+    retry_on_failure: RETRY,
+  };
+}
+
+function k8sAttributes(mode: 'gateway' | 'node' | 'passthrough') {
+  if (mode === 'passthrough') return { passthrough: true };
+  return {
+    auth_type: 'serviceAccount',
+    passthrough: false,
+    // A DaemonSet agent watches only the pods of its own node.
+    ...(mode === 'node' ? { filter: { node_from_env_var: COLLECTOR_ENV.nodeName } } : {}),
+    extract: { metadata: [...K8S_METADATA] },
+    // At the gateway the connection is the agent's; agents in passthrough mode tag k8s.pod.ip.
+    pod_association: [
+      { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
+      { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
+      { sources: [{ from: 'connection' }] },
+    ],
+  };
+}
+
+function service(s: CommonCollectorSettings, processors: string[], exporters: string[]) {
+  return {
+    extensions: ['health_check'],
+    telemetry: {
+      logs: { level: s.logLevel },
+      metrics: {
+        readers: [{
+          pull: {
+            exporter: {
+              prometheus: {
+                host: POD_IP,
+                port: port(s, 'metrics'),
+                // Explicit, so metric names (otelcol_exporter_sent_spans_total, …) do not move
+                // with the collector's defaults: counters keep _total, units stay in names.
+                without_type_suffix: false,
+                without_units: false,
+                without_scope_info: true,
+              },
+            },
+          },
+        }],
+      },
+    },
+    pipelines: { traces: { receivers: receiverIds(s), processors, exporters } },
+  };
+}
+
+function receiverIds(s: CommonCollectorSettings): string[] {
+  return [...new Set(s.ports.filter((p) => p.receiver).map((p) => p.receiver!.configPath[0]))];
+}
+
+function extensions(s: CommonCollectorSettings) {
+  // health_check listens on localhost:13133 by default, where kubelet probes cannot reach it.
+  return { health_check: { endpoint: `${POD_IP}:${port(s, 'health')}` } };
+}
+
+/** Adds processors in order, skipping absent ones; returns the ordered ids. */
+function ordered(entries: [string, unknown][]): [Record<string, unknown>, string[]] {
+  const present = entries.filter(([, v]) => v !== undefined);
+  return [Object.fromEntries(present), present.map(([k]) => k)];
+}
+
+/**
+ * Gateway: memory_limiter → k8sattributes → tail_sampling → scrubbing → batch → Tempo.
+ * k8sattributes runs before tail_sampling so policies could use pod metadata, and scrubbing after
+ * sampling so dropped spans are never processed.
+ */
+export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unknown> {
+  const [processors, order] = ordered([
+    ['memory_limiter', memoryLimiter(s)],
+    ['k8sattributes', k8sAttributes('gateway')],
+    ['tail_sampling', s.sampling?.processorConfig()],
+    ['attributes/scrub', s.scrubbing.attributes],
+    ['transform/scrub', s.scrubbing.transform],
+    ['batch', batch(s)],
+  ]);
+  return {
+    extensions: extensions(s),
+    receivers: receiversConfig(s.ports, POD_IP),
+    processors,
+    exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo) },
+    service: service(s, order, ['otlp_grpc/tempo']),
+  };
+}
+
+/** Agent: memory_limiter → k8sattributes → [probabilistic_sampler] → [scrubbing] → batch → gateway or Tempo. */
+export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown> {
+  const [processors, order] = ordered([
+    ['memory_limiter', memoryLimiter(s)],
+    ['k8sattributes', k8sAttributes(s.k8sAttributes)],
+    ['probabilistic_sampler', s.headSamplingPercentage !== undefined ? { sampling_percentage: s.headSamplingPercentage } : undefined],
+    ['attributes/scrub', s.scrubbing.attributes],
+    ['transform/scrub', s.scrubbing.transform],
+    ['batch', batch(s)],
+  ]);
+  const e = s.export;
+  const [exporterId, exporter] = e.kind === 'loadbalancing'
+    ? ['loadbalancing', {
+      // All spans of a trace go to the same gateway replica, which tail sampling requires.
+      routing_key: 'traceID',
+      protocol: { otlp: { tls: e.tls, sending_queue: { enabled: true }, retry_on_failure: RETRY } },
+      resolver: { k8s: { service: e.service, ports: [e.port] } },
+    }]
+    : [`otlp_grpc/${e.name}`, otlpExporter(e)];
+  return {
+    extensions: extensions(s),
+    receivers: receiversConfig(s.ports, POD_IP),
+    processors,
+    exporters: { [exporterId]: exporter },
+    service: service(s, order, [exporterId]),
+  };
+}
+
+/**
+ * The collector expands `${…}` and turns `$$` into `$` in its config: every `$` that is not one of
+ * our `${env:…}` references (e.g. a `$` anchor in a scrubbing pattern) is written as `$$`.
+ */
+function escapeDollars(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$(?!\{env:[A-Z_][A-Z0-9_]*\})/g, () => '$$');
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  return value;
+}
+
+export function renderCollectorConfig(config: Record<string, unknown>): string {
+  return stringify(escapeDollars(config), { lineWidth: 0 });
+}

@@ -1,0 +1,87 @@
+import { k8s } from 'cdk8s-plus-28';
+import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
+import { imageRef } from '../../lib/versions';
+import { COLLECTOR_ENV, COLLECTOR_PATHS } from './collector-config';
+import { COLLECTOR_UID, ResolvedCollector } from './collector-settings';
+
+export interface CollectorPodOptions {
+  readonly settings: ResolvedCollector;
+  readonly labels: Record<string, string>;
+  readonly configData: Record<string, string>;
+  readonly configMapName: string;
+  readonly serviceAccountName: string;
+  /** True when the collector reads the Kubernetes API (k8sattributes, k8s resolver). */
+  readonly apiAccess: boolean;
+  /** Publish the OTLP ports on the node (opt-in agent mode; needs a privileged namespace). */
+  readonly hostPorts?: boolean;
+  readonly extraVolumes?: k8s.Volume[];
+  readonly extraMounts?: k8s.VolumeMount[];
+  readonly tolerations?: k8s.Toleration[];
+  readonly affinity?: k8s.Affinity;
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+}
+
+/**
+ * The collector pod template shared by the gateway and the agent: restricted security context,
+ * downward-API env for the listen address and node filter, probes on the health_check extension,
+ * config checksum.
+ */
+export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpec {
+  const s = o.settings;
+  const q = (r: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) });
+  const probe = (initialDelaySeconds: number, failureThreshold: number): k8s.Probe => ({
+    httpGet: { path: '/', port: k8s.IntOrString.fromString('health') },
+    initialDelaySeconds,
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold,
+  });
+  return {
+    metadata: { labels: o.labels, annotations: { 'checksum/config': configChecksum(o.configData) } },
+    spec: {
+      serviceAccountName: o.serviceAccountName,
+      automountServiceAccountToken: o.apiAccess,
+      securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
+      terminationGracePeriodSeconds: 30,
+      ...(o.tolerations ? { tolerations: o.tolerations } : {}),
+      ...(o.affinity ? { affinity: o.affinity } : {}),
+      ...(o.topologySpreadConstraints ? { topologySpreadConstraints: o.topologySpreadConstraints } : {}),
+      containers: [{
+        name: 'otel-collector',
+        image: imageRef(s.image),
+        imagePullPolicy: 'IfNotPresent',
+        args: [`--config=${COLLECTOR_PATHS.configDir}/${COLLECTOR_PATHS.configFile}`],
+        env: [
+          { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+          { name: 'GOMEMLIMIT', value: s.goMemLimit },
+        ],
+        ports: s.ports.map((p) => ({
+          name: p.name,
+          containerPort: p.port,
+          protocol: p.protocol,
+          ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
+        })),
+        readinessProbe: probe(5, 3),
+        livenessProbe: probe(15, 6),
+        resources: { requests: q(s.resources.requests), limits: q(s.resources.limits) },
+        securityContext: restrictedContainerSecurityContext(),
+        volumeMounts: [{ name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true }, ...(o.extraMounts ?? [])],
+      }],
+      volumes: [{ name: 'config', configMap: { name: o.configMapName } }, ...(o.extraVolumes ?? [])],
+    },
+  };
+}
+
+/** Service ports for the receivers (and optionally metrics), targeting container ports by name. */
+export function collectorServicePorts(settings: ResolvedCollector, withMetrics: boolean): k8s.ServicePort[] {
+  return settings.ports
+    .filter((p) => p.receiver || (withMetrics && p.name === 'metrics'))
+    .map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: k8s.IntOrString.fromString(p.name),
+      protocol: p.protocol,
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    }));
+}

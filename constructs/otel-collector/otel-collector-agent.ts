@@ -1,0 +1,159 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigError } from '../../lib/errors';
+import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
+import { checkDnsLabel } from '../../lib/validate';
+import { Namespace } from '../platform/namespace';
+import { ServingPort } from '../common/receivers';
+import type { Tempo } from '../tempo/tempo';
+import { AgentConfigSettings, buildAgentConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
+import { collectorPodTemplate, collectorServicePorts } from './collector-pod';
+import { endpointsReaderRole, k8sAttributesClusterRole } from './collector-rbac';
+import { CollectorCommonProps, otlpGrpcPort, resolveCollector, ResolvedCollector, TEMPO_CA_DIR, tempoExporter, TempoExportProps } from './collector-settings';
+import type { OtelCollectorGateway } from './otel-collector-gateway';
+import { CollectorSampling, HeadSampling } from './sampling';
+import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
+
+export interface AgentHostPortProps {
+  /**
+   * Namespace the agent moves to. Pod Security Admission refuses `hostPort` at the baseline
+   * and restricted levels, so this namespace is created with `enforce: privileged` (and
+   * `warn`/`audit: restricted`, so the rest of the pod is still reported against restricted).
+   */
+  readonly namespace: string;
+}
+
+export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExportProps {
+  /** Gateway to forward to. @default - none: the agent exports straight to Tempo */
+  readonly gateway?: OtelCollectorGateway;
+  /** Tempo, used when there is no gateway. */
+  readonly tempo: Tempo;
+  /** Head sampling runs here; tail sampling needs the gateway. @default CollectorSampling.keepAll() */
+  readonly sampling?: CollectorSampling;
+  /** Scrubbing, applied here only when there is no gateway. @default - on, see `DEFAULT_SCRUBBING` */
+  readonly scrubbing?: ScrubbingProps;
+  /**
+   * Opt-in: publish OTLP on every node's IP with `hostPort` (apps send to `status.hostIP`).
+   * Ports then conflict with anything else on the node using them, and the agent must run in a
+   * privileged namespace. The default, a Service with `internalTrafficPolicy: Local`, needs none
+   * of this.
+   * @default - node-local Service
+   */
+  readonly hostPort?: AgentHostPortProps;
+  /** @default - none (the agent runs only on nodes without taints it does not tolerate) */
+  readonly tolerations?: k8s.Toleration[];
+}
+
+/**
+ * The collector agent: a DaemonSet on every node, reached by application pods through a
+ * node-local Service (`internalTrafficPolicy: Local`). It tags pods, head-samples if asked, and
+ * forwards to the gateway (by trace ID, through the `loadbalancing` exporter, when the gateway
+ * tail-samples) or straight to Tempo.
+ */
+export class OtelCollectorAgent extends Construct {
+  public readonly settings: ResolvedCollector;
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly ports: readonly ServingPort[];
+  /** What applications set as OTEL_EXPORTER_OTLP_ENDPOINT (gRPC). */
+  public readonly otlpGrpcEndpoint: string;
+  /** Whether the agent uses hostPort (and therefore a privileged namespace). */
+  public readonly usesHostPort: boolean;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
+    super(scope, id);
+    const p = 'collector.agent';
+    const s = resolveCollector(props, {
+      name: 'otel-agent',
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    }, p);
+    this.settings = s;
+    this.name = s.name;
+    const chartNamespace = Chart.of(this).namespace;
+    if (!chartNamespace) throw new ConfigError(p, 'the chart has no namespace; create the agent in a Chart with a namespace');
+    this.usesHostPort = props.hostPort !== undefined;
+    const namespace = props.hostPort ? checkDnsLabel(props.hostPort.namespace, `${p}.hostPort.namespace`) : chartNamespace;
+    if (props.hostPort && namespace === chartNamespace) {
+      throw new ConfigError(`${p}.hostPort.namespace`, `'${namespace}' is the stack's own namespace, which enforces "restricted"; hostPort needs a separate namespace with enforce: privileged`);
+    }
+    this.namespace = namespace;
+    this.ports = s.ports;
+    const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
+    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+
+    const sampling = props.sampling ?? CollectorSampling.keepAll();
+    const gateway = props.gateway;
+    if (sampling.mode === 'tail' && !gateway) {
+      throw new ConfigError('collector.sampling', 'tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)');
+    }
+    if (sampling.mode === 'tail' && gateway && !gateway.tailSampling) {
+      throw new ConfigError('collector.sampling', 'tail sampling is set for the agent but the gateway was built without it; pass the same sampling to both');
+    }
+
+    const identity: ComponentIdentity = { name: 'opentelemetry-collector', instance: s.name, component: 'agent', version: s.image.tag };
+    const labels = standardLabels(identity);
+    this.selectorLabels = selectorLabels(identity);
+    const metadata = (name: string) => ({ name, namespace, labels });
+
+    if (props.hostPort) {
+      new Namespace(this, 'Namespace', { name: namespace, podSecurity: 'privileged', warnAndAudit: 'restricted' });
+    }
+
+    let exportSettings: AgentConfigSettings['export'];
+    if (gateway && sampling.mode === 'tail') {
+      exportSettings = { kind: 'loadbalancing', service: `${gateway.headlessServiceName}.${gateway.namespace}`, port: otlpGrpcPort(gateway.ports, 'collector.gateway'), tls: { insecure: true } };
+    } else if (gateway) {
+      exportSettings = { kind: 'otlp', name: 'gateway', endpoint: gateway.otlpGrpcEndpoint, tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
+    } else {
+      exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
+    }
+
+    const configData = {
+      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(buildAgentConfig({
+        ...s,
+        // With a gateway the agent only tags the pod IP, the gateway reads the API; alone it
+        // reads the pods of its own node.
+        k8sAttributes: gateway ? 'passthrough' : 'node',
+        headSamplingPercentage: sampling instanceof HeadSampling ? sampling.percentage : undefined,
+        scrubbing: gateway ? {} : scrubbingProcessors(props.scrubbing),
+        export: exportSettings,
+      })),
+    };
+    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(s.name), automountServiceAccountToken: false });
+    if (!gateway) k8sAttributesClusterRole(this, { name: `${namespace}-${s.name}`, labels, serviceAccount: sa.name, namespace });
+    if (exportSettings.kind === 'loadbalancing') {
+      endpointsReaderRole(this, { name: `${s.name}-resolver`, labels, serviceAccount: sa.name, namespace, roleNamespace: gateway!.namespace });
+    }
+    const apiAccess = !gateway || exportSettings.kind === 'loadbalancing';
+
+    // Node-local Service: traffic from a pod goes to the agent on the same node, no hostPort.
+    new k8s.KubeService(this, 'Service', {
+      metadata: metadata(s.name),
+      spec: { type: 'ClusterIP', internalTrafficPolicy: 'Local', selector: this.selectorLabels, ports: collectorServicePorts(s, false) },
+    });
+
+    const caSecret = !gateway ? props.tempoTls?.caSecret : undefined;
+    new k8s.KubeDaemonSet(this, 'DaemonSet', {
+      metadata: metadata(s.name),
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: collectorPodTemplate({
+          settings: s,
+          labels,
+          configData,
+          configMapName: configMap.name,
+          serviceAccountName: sa.name,
+          apiAccess,
+          hostPorts: this.usesHostPort,
+          tolerations: props.tolerations,
+          extraVolumes: caSecret ? [{ name: 'tempo-ca', secret: { secretName: caSecret.name, items: [{ key: caSecret.key, path: caSecret.key }], defaultMode: 0o440 } }] : [],
+          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+        }),
+      },
+    });
+  }
+}

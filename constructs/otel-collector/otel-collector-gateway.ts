@@ -1,0 +1,158 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigError } from '../../lib/errors';
+import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
+import { checkPositiveInteger } from '../../lib/validate';
+import { ServingPort } from '../common/receivers';
+import type { Tempo } from '../tempo/tempo';
+import { buildGatewayConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
+import { collectorPodTemplate, collectorServicePorts } from './collector-pod';
+import { k8sAttributesClusterRole } from './collector-rbac';
+import { CollectorCommonProps, otlpGrpcPort, resolveCollector, ResolvedCollector, TEMPO_CA_DIR, tempoExporter, TempoExportProps } from './collector-settings';
+import { CollectorSampling, TailSampling } from './sampling';
+import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
+
+export interface GatewayAutoscalingProps {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** @default 70 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoExportProps {
+  /** Where the traces go: endpoint, TLS and tenant header come from this object. */
+  readonly tempo: Tempo;
+  /**
+   * Replicas (ignored when `autoscaling` is set: the HPA owns the count).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /** Tail sampling here; head sampling happens at the agents. @default CollectorSampling.keepAll() */
+  readonly sampling?: CollectorSampling;
+  /** Sensitive-data scrubbing. @default - on, see `DEFAULT_SCRUBBING` */
+  readonly scrubbing?: ScrubbingProps;
+  /** HorizontalPodAutoscaler on CPU. @default - none, fixed replicas */
+  readonly autoscaling?: GatewayAutoscalingProps;
+}
+
+/**
+ * The collector gateway: a Deployment that receives from agents (or apps), enriches with
+ * Kubernetes metadata, tail-samples, scrubs and batches, then exports to Tempo. Comes with a
+ * ClusterIP Service, a headless Service (the agents' load-balancing resolver), a PDB, the RBAC
+ * k8sattributes needs and an optional HPA.
+ */
+export class OtelCollectorGateway extends Construct {
+  public readonly settings: ResolvedCollector;
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly ports: readonly ServingPort[];
+  /** Headless Service name, resolved by the agents' `loadbalancing` exporter. */
+  public readonly headlessServiceName: string;
+  /** `host:port` of the OTLP gRPC receiver behind the ClusterIP Service. */
+  public readonly otlpGrpcEndpoint: string;
+  /** The tail sampling this gateway applies, if any. */
+  public readonly tailSampling?: TailSampling;
+  /** Replicas, or the HPA's minimum. */
+  public readonly minReplicas: number;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
+    super(scope, id);
+    const p = 'collector.gateway';
+    const s = resolveCollector(props, {
+      name: 'otel-gateway',
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    }, p);
+    this.settings = s;
+    this.name = s.name;
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) throw new ConfigError(p, 'the chart has no namespace; create the gateway in a Chart with a namespace');
+    this.namespace = namespace;
+    this.ports = s.ports;
+    this.headlessServiceName = `${s.name}-headless`;
+    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`)}`;
+    this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
+
+    const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
+    const autoscaling = props.autoscaling;
+    if (autoscaling) {
+      checkPositiveInteger(autoscaling.minReplicas, `${p}.autoscaling.minReplicas`);
+      if (!Number.isInteger(autoscaling.maxReplicas) || autoscaling.maxReplicas < autoscaling.minReplicas) {
+        throw new ConfigError(`${p}.autoscaling.maxReplicas`, `${autoscaling.maxReplicas} is below minReplicas (${autoscaling.minReplicas})`);
+      }
+      const target = autoscaling.targetCpuUtilizationPercent ?? 70;
+      if (!Number.isInteger(target) || target < 1 || target > 100) throw new ConfigError(`${p}.autoscaling.targetCpuUtilizationPercent`, `${target} is outside 1-100`);
+    }
+    this.minReplicas = autoscaling?.minReplicas ?? replicas;
+
+    const identity: ComponentIdentity = { name: 'opentelemetry-collector', instance: s.name, component: 'gateway', version: s.image.tag };
+    const labels = standardLabels(identity);
+    this.selectorLabels = selectorLabels(identity);
+    const metadata = (name: string) => ({ name, namespace, labels });
+
+    const exporter = tempoExporter(props.tempo, props, p);
+    const configData = {
+      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(buildGatewayConfig({
+        ...s,
+        sampling: this.tailSampling,
+        scrubbing: scrubbingProcessors(props.scrubbing),
+        tempo: exporter,
+      })),
+    };
+    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(s.name), automountServiceAccountToken: false });
+    k8sAttributesClusterRole(this, { name: `${namespace}-${s.name}`, labels, serviceAccount: sa.name, namespace });
+
+    const ports = collectorServicePorts(s, true);
+    new k8s.KubeService(this, 'Service', { metadata: metadata(s.name), spec: { type: 'ClusterIP', selector: this.selectorLabels, ports } });
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: metadata(this.headlessServiceName),
+      spec: { clusterIp: 'None', selector: this.selectorLabels, ports },
+    });
+
+    const caSecret = props.tempoTls?.caSecret;
+    const selector = { matchLabels: this.selectorLabels };
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: metadata(s.name),
+      spec: {
+        ...(autoscaling ? {} : { replicas }),
+        selector,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: collectorPodTemplate({
+          settings: s,
+          labels,
+          configData,
+          configMapName: configMap.name,
+          serviceAccountName: sa.name,
+          apiAccess: true,
+          extraVolumes: caSecret ? [{ name: 'tempo-ca', secret: { secretName: caSecret.name, items: [{ key: caSecret.key, path: caSecret.key }], defaultMode: 0o440 } }] : [],
+          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+          // Spread replicas over nodes and zones so one failure does not take every replica.
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+          ],
+        }),
+      },
+    });
+
+    if (this.minReplicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: metadata(s.name),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
+      });
+    }
+    if (autoscaling) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+        metadata: metadata(s.name),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilizationPercent ?? 70 } } }],
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
+import { buildEnvironment } from '../charts/environment';
+import { TempoChart } from '../charts/tempo-chart';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { DEFAULT_SCRUBBING, scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
+import { TempoProps } from '../constructs/tempo/tempo';
+import { ENVIRONMENTS } from '../environments';
+import { renderEnvironment } from '../lib/synth';
+import { validateAll } from './helpers/k8s-schema';
+import { collectorConfigProblems } from './helpers/collector-schema';
+
+function synth(collector: CollectorStackProps = {}, tempo: TempoProps = {}) {
+  const app = Testing.app();
+  const tempoChart = new TempoChart(app, 'tempo', { namespace: 'tracing', tempo });
+  const chart = new CollectorChart(app, 'collector', { namespace: 'tracing', tempo: tempoChart.tempo, collector });
+  const manifests = Testing.synth(chart);
+  const find = (kind: string, name?: string) => manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  const config = (name: string) => parse(find('ConfigMap', `${name}-config`).data['collector.yaml']);
+  return { chart, manifests, find, config };
+}
+
+const tail = () => CollectorSampling.tail({ percentage: 10 });
+
+describe('collector pipelines', () => {
+  test('gateway: memory_limiter first, k8sattributes before tail_sampling, scrubbing, batch last; exports to Tempo', () => {
+    const { config } = synth({ sampling: tail() });
+    const gw = config('otel-gateway');
+    expect(gw.service.pipelines.traces).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'k8sattributes', 'tail_sampling', 'attributes/scrub', 'transform/scrub', 'batch'],
+      exporters: ['otlp_grpc/tempo'],
+    });
+    expect(gw.exporters['otlp_grpc/tempo']).toMatchObject({
+      endpoint: 'tempo.tracing.svc.cluster.local:4317',
+      tls: { insecure: true },
+      sending_queue: { enabled: true },
+      retry_on_failure: { enabled: true },
+    });
+    expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual(['status_code', 'latency', 'probabilistic']);
+    expect(gw.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(10);
+    expect(gw.processors.k8sattributes.filter).toBeUndefined();
+    expect(collectorConfigProblems(gw)).toEqual([]);
+  });
+
+  test('agent with tail sampling: passthrough tagging, loadbalancing by traceID to the headless gateway Service', () => {
+    const { config } = synth({ sampling: tail() });
+    const agent = config('otel-agent');
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'batch']);
+    expect(agent.processors.k8sattributes).toEqual({ passthrough: true });
+    expect(agent.exporters.loadbalancing).toMatchObject({ routing_key: 'traceID', resolver: { k8s: { service: 'otel-gateway-headless.tracing', ports: [4317] } } });
+    expect(collectorConfigProblems(agent)).toEqual([]);
+  });
+
+  test('agent with head sampling: probabilistic_sampler, forwards to the gateway Service', () => {
+    const { config } = synth({ sampling: CollectorSampling.head({ percentage: 25 }) });
+    const agent = config('otel-agent');
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'batch']);
+    expect(agent.processors.probabilistic_sampler).toEqual({ sampling_percentage: 25 });
+    expect(agent.exporters['otlp_grpc/gateway'].endpoint).toBe('otel-gateway.tracing.svc.cluster.local:4317');
+    expect(config('otel-gateway').processors.tail_sampling).toBeUndefined();
+    expect(collectorConfigProblems(agent)).toEqual([]);
+  });
+
+  test('agent without gateway: node-filtered k8sattributes, scrubbing, straight to Tempo', () => {
+    const { config, find } = synth({ gateway: false, sampling: CollectorSampling.head({ percentage: 50 }) });
+    const agent = config('otel-agent');
+    expect(agent.processors.k8sattributes.filter).toEqual({ node_from_env_var: 'K8S_NODE_NAME' });
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'attributes/scrub', 'transform/scrub', 'batch']);
+    expect(agent.exporters['otlp_grpc/tempo'].endpoint).toBe('tempo.tracing.svc.cluster.local:4317');
+    expect(find('Deployment')).toBeUndefined();
+    const env = find('DaemonSet').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    expect(collectorConfigProblems(agent)).toEqual([]);
+  });
+
+  test('receivers, health_check and telemetry bind to the pod IP; suffix settings are explicit', () => {
+    const gw = synth().config('otel-gateway');
+    expect(gw.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '${env:POD_IP}:4317' }, http: { endpoint: '${env:POD_IP}:4318' } });
+    expect(gw.extensions.health_check).toEqual({ endpoint: '${env:POD_IP}:13133' });
+    expect(gw.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
+      host: '${env:POD_IP}', port: 8888, without_type_suffix: false, without_units: false, without_scope_info: true,
+    });
+  });
+
+  test('Jaeger and Zipkin receivers can be enabled on the gateway', () => {
+    const { config, find } = synth({ gateway: { receivers: { jaegerGrpc: true, zipkin: { port: 9412 } } } });
+    const gw = config('otel-gateway');
+    expect(gw.service.pipelines.traces.receivers).toEqual(['otlp', 'jaeger', 'zipkin']);
+    expect(gw.receivers.zipkin).toEqual({ endpoint: '${env:POD_IP}:9412' });
+    expect(find('Service', 'otel-gateway').spec.ports.map((p: any) => p.name)).toEqual(['metrics', 'otlp-grpc', 'otlp-http', 'jaeger-grpc', 'zipkin']);
+    expect(collectorConfigProblems(gw)).toEqual([]);
+  });
+
+  test('multi-tenant Tempo: the exporter sends X-Scope-OrgID', () => {
+    const gw = synth({ tenant: 'team-a' }, { multitenancy: true }).config('otel-gateway');
+    expect(gw.exporters['otlp_grpc/tempo'].headers).toEqual({ 'X-Scope-OrgID': 'team-a' });
+  });
+
+  test('Tempo receiver TLS: the exporter verifies with the CA from a Secret', () => {
+    const { config, find } = synth({ tempoTls: { caSecret: { name: 'tempo-ca', key: 'ca.crt' }, serverName: 'tempo' } }, { receiverTls: { secretName: 'tempo-tls' } });
+    expect(config('otel-gateway').exporters['otlp_grpc/tempo'].tls).toEqual({ insecure: false, ca_file: '/var/run/secrets/tempo-ca/ca.crt', server_name_override: 'tempo' });
+    expect(find('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'tempo-ca', mountPath: '/var/run/secrets/tempo-ca', readOnly: true });
+  });
+
+  test('a $ in a scrubbing pattern is escaped for the collector\'s ${} expansion', () => {
+    const rules = { redactions: [{ name: 'token', attributes: ['url.query'], pattern: 'token=[^&]*$' }] };
+    const text = synth({ scrubbing: rules }).find('ConfigMap', 'otel-gateway-config').data['collector.yaml'];
+    expect(text).toContain('"token=[^&]*$$"');
+    expect(text).toContain('${env:POD_IP}');
+  });
+});
+
+describe('memory limits', () => {
+  test('memory_limiter and GOMEMLIMIT derive from the container memory limit', () => {
+    const { config, find } = synth({ gateway: { resources: { limits: { memory: '2Gi' } } } });
+    expect(config('otel-gateway').processors.memory_limiter).toEqual({ check_interval: '1s', limit_mib: 1740, spike_limit_mib: 409 });
+    expect(find('Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'GOMEMLIMIT', value: '1638MiB' });
+  });
+});
+
+describe('scrubbing', () => {
+  test('defaults delete auth/cookie headers, hash db statements, redact e-mails and cards', () => {
+    const { attributes, transform } = scrubbingProcessors(undefined);
+    expect(attributes).toEqual({
+      actions: [
+        { key: 'http.request.header.authorization', action: 'delete' },
+        { key: 'http.request.header.cookie', action: 'delete' },
+        { key: 'db.statement', action: 'hash' },
+        { key: 'db.query.text', action: 'hash' },
+      ],
+    });
+    const statements = (transform as any).trace_statements[0].statements as string[];
+    expect(statements).toContain('replace_pattern(attributes["user.email"], "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}", "[REDACTED_EMAIL]")');
+    expect(statements.filter((s) => s.includes('REDACTED_CARD'))).toHaveLength(5);
+  });
+
+  test('the default patterns match what they should and leave the rest', () => {
+    const [email, card] = DEFAULT_SCRUBBING.redactions.map((r) => new RegExp(r.pattern, 'g'));
+    expect('/users/jane.doe@example.com/orders'.replace(email, 'X')).toBe('/users/X/orders');
+    expect('/pay?card=4111 1111 1111 1111&x=1'.replace(card, 'X')).toBe('/pay?card=X&x=1');
+    expect('/pay?card=378282246310005'.replace(card, 'X')).toBe('/pay?card=X');
+    expect('/orders/12345?page=2'.replace(card, 'X').replace(email, 'X')).toBe('/orders/12345?page=2');
+  });
+
+  test('scrubbing can be turned off', () => {
+    expect(scrubbingProcessors({ enabled: false })).toEqual({});
+    expect(synth({ scrubbing: { enabled: false } }).config('otel-gateway').processors['transform/scrub']).toBeUndefined();
+  });
+});
+
+describe('RBAC: exactly what each tier needs', () => {
+  test('gateway: pods, namespaces, replicasets get/list/watch, cluster-wide; nothing else', () => {
+    const { find } = synth();
+    expect(find('ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    expect(find('ClusterRoleBinding')).toMatchObject({
+      metadata: { name: 'tracing-otel-gateway' },
+      roleRef: { kind: 'ClusterRole', name: 'tracing-otel-gateway' },
+      subjects: [{ kind: 'ServiceAccount', name: 'otel-gateway', namespace: 'tracing' }],
+    });
+    expect(find('Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+
+  test('agent behind a tail-sampling gateway: only a namespaced Role on endpoints and endpointslices', () => {
+    const { manifests, find } = synth({ sampling: tail() });
+    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual(['tracing-otel-gateway']);
+    expect(find('Role')).toMatchObject({
+      metadata: { name: 'otel-agent-resolver', namespace: 'tracing' },
+      rules: [
+        { apiGroups: [''], resources: ['endpoints'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    expect(find('RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'otel-agent', namespace: 'tracing' }]);
+  });
+
+  test('agent in passthrough mode without the resolver: no RBAC, no API token', () => {
+    const { manifests, find } = synth({ sampling: CollectorSampling.head({ percentage: 10 }) });
+    expect(manifests.filter((m) => ['Role', 'RoleBinding'].includes(m.kind))).toEqual([]);
+    expect(find('DaemonSet').spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('agent alone: its own ClusterRole for k8sattributes', () => {
+    const { manifests } = synth({ gateway: false });
+    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual(['tracing-otel-agent']);
+  });
+});
+
+describe('workloads', () => {
+  test('probes hit the health_check port; the port is the one the extension listens on', () => {
+    const { find, config } = synth();
+    for (const kind of ['Deployment', 'DaemonSet']) {
+      const c = find(kind).spec.template.spec.containers[0];
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/', port: 'health' });
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/', port: 'health' });
+      expect(c.ports.find((p: any) => p.name === 'health').containerPort).toBe(13133);
+    }
+    expect(config('otel-agent').extensions.health_check.endpoint).toMatch(/:13133$/);
+  });
+
+  test('agent reached through a node-local Service, without hostPort by default', () => {
+    const { find } = synth();
+    expect(find('Service', 'otel-agent').spec.internalTrafficPolicy).toBe('Local');
+    expect(find('DaemonSet').spec.template.spec.containers[0].ports.some((p: any) => p.hostPort)).toBe(false);
+  });
+
+  test('opt-in hostPort: the agent moves to its own privileged namespace', () => {
+    const { manifests, find } = synth({ agent: { hostPort: { namespace: 'tracing-agent' } } });
+    const ns = find('Namespace');
+    expect(ns.metadata.name).toBe('tracing-agent');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' });
+    const ds = find('DaemonSet');
+    expect(ds.metadata.namespace).toBe('tracing-agent');
+    expect(ds.spec.template.spec.containers[0].ports.filter((p: any) => p.hostPort).map((p: any) => p.hostPort)).toEqual([4317, 4318]);
+    expect(manifests.filter((m) => m.metadata.name.startsWith('otel-agent')).every((m) => m.metadata.namespace === 'tracing-agent')).toBe(true);
+  });
+
+  test('gateway: PDB, spread over nodes and zones, HPA replaces fixed replicas', () => {
+    const fixed = synth();
+    expect(fixed.find('Deployment').spec.replicas).toBe(2);
+    expect(fixed.find('PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(fixed.find('Deployment').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    const scaled = synth({ gateway: { autoscaling: { minReplicas: 3, maxReplicas: 8 } } });
+    expect(scaled.find('Deployment').spec.replicas).toBeUndefined();
+    expect(scaled.find('HorizontalPodAutoscaler')).toMatchObject({
+      apiVersion: 'autoscaling/v2',
+      spec: { minReplicas: 3, maxReplicas: 8, scaleTargetRef: { kind: 'Deployment', name: 'otel-gateway' } },
+    });
+    expect(synth({ gateway: { replicas: 1 } }).find('PodDisruptionBudget')).toBeUndefined();
+  });
+
+  test('headless Service for the resolver selects the gateway pods', () => {
+    const { find } = synth({ sampling: tail() });
+    const headless = find('Service', 'otel-gateway-headless');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(headless.spec.selector).toEqual(find('Deployment').spec.selector.matchLabels);
+  });
+
+  test('every object is valid for Kubernetes 1.28 and 1.33', () => {
+    expect(validateAll(synth({ sampling: tail(), gateway: { autoscaling: { minReplicas: 2, maxReplicas: 4 } }, agent: { hostPort: { namespace: 'x-agent' } } }).manifests)).toEqual([]);
+  });
+});
+
+describe.each(ENVIRONMENTS.filter((e) => e.collector !== false).map((e) => [e.name, e]))('environment %s', (_name, env) => {
+  test('every collector config passes the 0.145.0 component and key check', () => {
+    const { manifests } = renderEnvironment(env, buildEnvironment);
+    const configs = manifests.filter((m) => m.kind === 'ConfigMap' && m.data['collector.yaml']);
+    expect(configs.length).toBeGreaterThan(0);
+    for (const cm of configs) expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
+  });
+});
+
+describe('collector key checker (guards the model above)', () => {
+  test.each([
+    [{ exporters: { otlp: {} } }, "exporters.otlp: 'otlp' is not a primary component name in 0.145.0"],
+    [{ exporters: { logging: {} } }, "exporters.logging: 'logging' is not a primary component name in 0.145.0"],
+    [{ processors: { batch: { timeout: '1s', sendBatchSize: 1 } } }, 'processors.batch.sendBatchSize: unknown key'],
+    [{ service: { telemetry: { metrics: { address: '0.0.0.0:8888' } } } }, 'service.telemetry.metrics.address: unknown key'],
+    [{ service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } }, "service.pipelines.traces.receivers: 'otlp' is not configured"],
+  ])('rejects %j', (config, problem) => {
+    expect(collectorConfigProblems(config)).toContain(problem);
+  });
+});
