@@ -109,7 +109,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
   });
 
   test('Tempo outside a namespaced chart', () => {
-    expectError(() => new Tempo(Testing.chart(), 'tempo'), 'tempo: the chart has no namespace; create the Tempo construct in a Chart with a namespace');
+    expectError(() => new Tempo(Testing.chart(), 'tempo'), 'tempo: the chart has no namespace; create this construct in a Chart with a namespace');
   });
 
   test('errors inside an environment are prefixed with its name', () => {

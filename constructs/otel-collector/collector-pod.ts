@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { httpProbe, resourceRequirements } from '../../lib/k8s';
 import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
 import { imageRef } from '../../lib/versions';
 import { COLLECTOR_ENV, COLLECTOR_PATHS } from './collector-config';
@@ -28,14 +29,6 @@ export interface CollectorPodOptions {
  */
 export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpec {
   const s = o.settings;
-  const q = (r: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) });
-  const probe = (initialDelaySeconds: number, failureThreshold: number): k8s.Probe => ({
-    httpGet: { path: '/', port: k8s.IntOrString.fromString('health') },
-    initialDelaySeconds,
-    periodSeconds: 10,
-    timeoutSeconds: 5,
-    failureThreshold,
-  });
   return {
     metadata: { labels: o.labels, annotations: { 'checksum/config': configChecksum(o.configData) } },
     spec: {
@@ -62,9 +55,9 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
           protocol: p.protocol,
           ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
         })),
-        readinessProbe: probe(5, 3),
-        livenessProbe: probe(15, 6),
-        resources: { requests: q(s.resources.requests), limits: q(s.resources.limits) },
+        readinessProbe: httpProbe('/', 'health', 5, 3),
+        livenessProbe: httpProbe('/', 'health', 15, 6),
+        resources: resourceRequirements(s.resources),
         securityContext: restrictedContainerSecurityContext(),
         volumeMounts: [{ name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true }, ...(o.extraMounts ?? [])],
       }],

@@ -1,7 +1,7 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
+import { chartNamespace, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -71,11 +71,10 @@ export class OtelCollectorAgent extends Construct {
     }, p);
     this.settings = s;
     this.name = s.name;
-    const chartNamespace = Chart.of(this).namespace;
-    if (!chartNamespace) throw new ConfigError(p, 'the chart has no namespace; create the agent in a Chart with a namespace');
+    const stackNamespace = chartNamespace(this, p);
     this.usesHostPort = props.hostPort !== undefined;
-    const namespace = props.hostPort ? checkDnsLabel(props.hostPort.namespace, `${p}.hostPort.namespace`) : chartNamespace;
-    if (props.hostPort && namespace === chartNamespace) {
+    const namespace = props.hostPort ? checkDnsLabel(props.hostPort.namespace, `${p}.hostPort.namespace`) : stackNamespace;
+    if (props.hostPort && namespace === stackNamespace) {
       throw new ConfigError(`${p}.hostPort.namespace`, `'${namespace}' is the stack's own namespace, which enforces "restricted"; hostPort needs a separate namespace with enforce: privileged`);
     }
     this.namespace = namespace;
@@ -150,7 +149,7 @@ export class OtelCollectorAgent extends Construct {
           apiAccess,
           hostPorts: this.usesHostPort,
           tolerations: props.tolerations,
-          extraVolumes: caSecret ? [{ name: 'tempo-ca', secret: { secretName: caSecret.name, items: [{ key: caSecret.key, path: caSecret.key }], defaultMode: 0o440 } }] : [],
+          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
           extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
         }),
       },

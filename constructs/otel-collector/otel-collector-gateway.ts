@@ -1,7 +1,7 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
+import { chartNamespace, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkPositiveInteger } from '../../lib/validate';
 import { ServingPort } from '../common/receivers';
@@ -66,8 +66,7 @@ export class OtelCollectorGateway extends Construct {
     }, p);
     this.settings = s;
     this.name = s.name;
-    const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new ConfigError(p, 'the chart has no namespace; create the gateway in a Chart with a namespace');
+    const namespace = chartNamespace(this, p);
     this.namespace = namespace;
     this.ports = s.ports;
     this.headlessServiceName = `${s.name}-headless`;
@@ -126,7 +125,7 @@ export class OtelCollectorGateway extends Construct {
           configMapName: configMap.name,
           serviceAccountName: sa.name,
           apiAccess: true,
-          extraVolumes: caSecret ? [{ name: 'tempo-ca', secret: { secretName: caSecret.name, items: [{ key: caSecret.key, path: caSecret.key }], defaultMode: 0o440 } }] : [],
+          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
           extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
           // Spread replicas over nodes and zones so one failure does not take every replica.
           topologySpreadConstraints: [

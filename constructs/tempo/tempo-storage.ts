@@ -10,6 +10,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigError, show } from '../../lib/errors';
+import { secretFilesVolume } from '../../lib/k8s';
 import { checkDnsSubdomain } from '../../lib/validate';
 
 /** Where Tempo's WAL and blocks live inside the container (on the PVC). */
@@ -312,7 +313,7 @@ export class GcsTempoStorage extends TempoStorage {
       ...NO_WIRING,
       config: { bucket_name: p.bucketName, ...checkPrefix(p.prefix, 'tempo.storage.gcs.prefix') },
       env: p.secret ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_KEY_DIR}/${p.secret.key}` }] : [],
-      volumes: p.secret ? [{ name: 'gcs-credentials', secret: { secretName: p.secret.name, items: [{ key: p.secret.key, path: p.secret.key }], defaultMode: 0o440 } }] : [],
+      volumes: p.secret ? [secretFilesVolume('gcs-credentials', p.secret.name, [p.secret.key])] : [],
       volumeMounts: p.secret ? [{ name: 'gcs-credentials', mountPath: GCS_KEY_DIR, readOnly: true }] : [],
       serviceAccountAnnotations: p.workloadIdentity ? { 'iam.gke.io/gcp-service-account': p.workloadIdentity.serviceAccount } : {},
     };

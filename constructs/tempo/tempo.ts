@@ -1,8 +1,8 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DurationInput } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
+import { chartNamespace, httpProbe, resourceRequirements, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
 import { parseQuantity } from '../../lib/validate';
@@ -250,8 +250,7 @@ export class Tempo extends Construct {
     const s = resolveTempoSettings(props);
     this.settings = s;
     this.name = s.name;
-    const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new ConfigError('tempo', 'the chart has no namespace; create the Tempo construct in a Chart with a namespace');
+    const namespace = chartNamespace(this, 'tempo');
     this.namespace = namespace;
     this.ports = s.ports;
     this.metricsPort = s.ports.find((p) => p.name === 'http')!;
@@ -299,18 +298,7 @@ export class Tempo extends Construct {
     });
 
     const memoryLimitBytes = parseQuantity(s.resources.limits.memory, 'tempo.resources.limits.memory');
-    const readyProbe = (initialDelaySeconds: number, failureThreshold: number): k8s.Probe => ({
-      httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') },
-      initialDelaySeconds,
-      periodSeconds: 10,
-      timeoutSeconds: 5,
-      failureThreshold,
-    });
-    const quantities = (q: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) });
-    const tlsVolume: k8s.Volume[] = s.tls ? [{
-      name: 'receiver-tls',
-      secret: { secretName: s.tls.secretName, items: [{ key: s.tls.certKey, path: s.tls.certKey }, { key: s.tls.keyKey, path: s.tls.keyKey }], defaultMode: 0o440 },
-    }] : [];
+    const tlsVolume = s.tls ? [secretFilesVolume('receiver-tls', s.tls.secretName, [s.tls.certKey, s.tls.keyKey])] : [];
 
     new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: metadata(s.name),
@@ -347,9 +335,9 @@ export class Tempo extends Construct {
                 ...wiring.env,
               ],
               ports: s.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-              readinessProbe: readyProbe(15, 3),
-              livenessProbe: readyProbe(60, 6),
-              resources: { requests: quantities(s.resources.requests), limits: quantities(s.resources.limits) },
+              readinessProbe: httpProbe('/ready', 'http', 15, 3),
+              livenessProbe: httpProbe('/ready', 'http', 60, 6),
+              resources: resourceRequirements(s.resources),
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [
                 { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },

@@ -1,0 +1,37 @@
+/** Small Kubernetes building blocks shared by the constructs. */
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigError } from './errors';
+
+/** The namespace of the construct's chart, or an error naming the construct. */
+export function chartNamespace(scope: Construct, property: string): string {
+  const namespace = Chart.of(scope).namespace;
+  if (!namespace) throw new ConfigError(property, 'the chart has no namespace; create this construct in a Chart with a namespace');
+  return namespace;
+}
+
+/** An HTTP GET probe on a named container port. */
+export function httpProbe(path: string, portName: string, initialDelaySeconds: number, failureThreshold: number): k8s.Probe {
+  return {
+    httpGet: { path, port: k8s.IntOrString.fromString(portName) },
+    initialDelaySeconds,
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold,
+  };
+}
+
+/** Container resources from resolved quantity strings. */
+export function resourceRequirements(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
+  const q = (x: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(x.cpu), memory: k8s.Quantity.fromString(x.memory) });
+  return { requests: q(r.requests), limits: q(r.limits) };
+}
+
+/**
+ * A volume with some keys of an existing Secret as files, readable by the pod's group only
+ * (the files belong to the pod's fsGroup / runAsGroup).
+ */
+export function secretFilesVolume(volumeName: string, secretName: string, keys: readonly string[]): k8s.Volume {
+  return { name: volumeName, secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: 0o440 } };
+}
