@@ -1,4 +1,5 @@
 import type { CollectorStackProps } from '../charts/collector-chart';
+import type { TracingMonitoringProps } from '../constructs/monitoring/tracing-monitoring';
 import { TempoProps } from '../constructs/tempo/tempo';
 
 /**
@@ -20,6 +21,11 @@ export interface EnvironmentDefinition {
    * @default - agent DaemonSet + 2-replica gateway, every trace kept, scrubbing on
    */
   readonly collector?: CollectorStackProps | false;
+  /**
+   * PodMonitors, alerts and SLOs for the Prometheus Operator, or `false` for none.
+   * @default - on, selected by `release: kube-prometheus-stack`
+   */
+  readonly monitoring?: TracingMonitoringProps | false;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

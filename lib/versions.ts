@@ -27,3 +27,9 @@ export const IMAGES = {
 export function imageRef(image: ContainerImage): string {
   return `${image.repository}:${image.tag}`;
 }
+
+/** Where this project lives; forks change it here (runbook links in alerts point at it). */
+export const PROJECT = {
+  repository: 'https://github.com/tracesynth/tracesynth',
+  runbooks: 'https://github.com/tracesynth/tracesynth/blob/main/docs/runbooks.md',
+} as const;

@@ -1,0 +1,61 @@
+/**
+ * Every metric an alert, recording rule or dashboard reads, by the target that exposes it. The
+ * tests check each expression's metric names against this catalog and each catalog entry
+ * against a scraped target, so an alert can never wait on a series that does not exist.
+ *
+ * Tempo 2.8.2 (namespace `tempo`/`tempodb`): `modules/distributor/distributor.go`,
+ * `modules/overrides` (discarded spans), dskit `server/metrics.go` (request duration, buckets
+ * .005 … 1, 2.5, 5, 10, 25, 50, 100 s), `modules/ingester/flush.go`, `tempodb/compactor.go`,
+ * `tempodb/blocklist/poller.go`, `pkg/util/runtimeconfig` (overrides reload); alert expressions
+ * follow `operations/tempo-mixin-compiled/alerts.yaml`.
+ * Collector 0.145.0 self-telemetry with `without_type_suffix: false`, `without_units: false`:
+ * counters end in `_total`, `{span}`-style units add nothing (exporterhelper, receiverhelper,
+ * memorylimiterprocessor and tailsamplingprocessor `metadata.yaml`).
+ */
+export const TEMPO_METRICS = {
+  spansReceived: 'tempo_distributor_spans_received_total',
+  bytesReceived: 'tempo_distributor_bytes_received_total',
+  discardedSpans: 'tempo_discarded_spans_total',
+  requestDurationBucket: 'tempo_request_duration_seconds_bucket',
+  requestDurationCount: 'tempo_request_duration_seconds_count',
+  ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
+  ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',
+  ingesterFlushFailedRetries: 'tempo_ingester_flush_failed_retries_total',
+  ingesterReplayErrors: 'tempo_ingester_replay_errors_total',
+  runtimeConfigReloadSuccessful: 'tempo_runtime_config_last_reload_successful',
+  ringMembers: 'tempo_ring_members',
+  compactionErrors: 'tempodb_compaction_errors_total',
+  compactionBlocks: 'tempodb_compaction_blocks_total',
+  compactionOutstandingBlocks: 'tempodb_compaction_outstanding_blocks',
+  blocklistLength: 'tempodb_blocklist_length',
+  blocklistPollErrors: 'tempodb_blocklist_poll_errors_total',
+  tenantIndexErrors: 'tempodb_blocklist_tenant_index_errors_total',
+  tenantIndexBuilder: 'tempodb_blocklist_tenant_index_builder',
+  tenantIndexAgeSeconds: 'tempodb_blocklist_tenant_index_age_seconds',
+} as const;
+
+/** Bucket boundaries (`le`) of `tempo_request_duration_seconds` (dskit instrument.DefBuckets). */
+export const TEMPO_REQUEST_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100] as const;
+
+/** `route` label values of the query API in `tempo_request_duration_seconds` (all start with `api_`). */
+export const TEMPO_QUERY_ROUTES = 'api_.*';
+
+export const COLLECTOR_METRICS = {
+  receiverAccepted: 'otelcol_receiver_accepted_spans_total',
+  receiverRefused: 'otelcol_receiver_refused_spans_total',
+  exporterSent: 'otelcol_exporter_sent_spans_total',
+  exporterSendFailed: 'otelcol_exporter_send_failed_spans_total',
+  exporterEnqueueFailed: 'otelcol_exporter_enqueue_failed_spans_total',
+  exporterQueueSize: 'otelcol_exporter_queue_size',
+  exporterQueueCapacity: 'otelcol_exporter_queue_capacity',
+  memoryLimiterRefused: 'otelcol_processor_memory_limiter_refused_spans_total',
+  tailSamplingDroppedTooEarly: 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
+  tailSamplingTracesSampled: 'otelcol_processor_tail_sampling_global_count_traces_sampled_total',
+} as const;
+
+/** Series from kubelet (kube-prometheus-stack scrapes them) and Prometheus itself. */
+export const PLATFORM_METRICS = {
+  up: 'up',
+  volumeUsedBytes: 'kubelet_volume_stats_used_bytes',
+  volumeCapacityBytes: 'kubelet_volume_stats_capacity_bytes',
+} as const;

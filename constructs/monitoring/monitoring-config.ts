@@ -1,0 +1,116 @@
+/**
+ * The monitoring config: what is scraped (targets derived from the constructs), thresholds, SLOs
+ * and labels. Alerts and recording rules are pure functions of this object (as in the
+ * tempo-mixin: config, alerts, rules and dashboards kept apart).
+ */
+import { ConfigError, show } from '../../lib/errors';
+import { PROJECT } from '../../lib/versions';
+import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
+import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
+import type { Tempo } from '../tempo/tempo';
+
+export interface MonitoringThresholdsProps {
+  /** P95 query latency (s) above which `TempoQueryFrontendLatencyHigh` fires. @default 3 */
+  readonly queryLatencyP95Seconds?: number;
+  /** Share of received spans discarded (any reason) that is alarming. @default 0.01 */
+  readonly discardedSpansRatio?: number;
+  /** Share of spans an exporter fails to send. @default 0.01 */
+  readonly exporterFailureRatio?: number;
+  /** Exporter queue fill ratio, (0, 1]. @default 0.8 */
+  readonly exporterQueueRatio?: number;
+  /** PVC fill ratios for warning and critical. @default { warning: 0.8, critical: 0.9 } */
+  readonly storageUsedRatio?: { readonly warning: number; readonly critical: number };
+  /** Per-service P95 latency (s) from span metrics (server spans). @default 1 */
+  readonly serviceLatencyP95Seconds?: number;
+  /** Per-service error ratio from span metrics (server spans). @default 0.05 */
+  readonly serviceErrorRatio?: number;
+}
+
+export interface MonitoringProps {
+  /** Labels the Prometheus Operator selects PodMonitors and PrometheusRules by. @default { release: 'kube-prometheus-stack' } */
+  readonly prometheusLabels?: Record<string, string>;
+  /** Scrape interval. @default '30s' */
+  readonly scrapeInterval?: string;
+  /** Base URL of this project's runbooks (`docs/runbooks.md`). @default PROJECT.runbooks */
+  readonly runbookBaseUrl?: string;
+  readonly thresholds?: MonitoringThresholdsProps;
+}
+
+/** A scraped workload: the `namespace` and `job` labels its series carry. */
+export interface ScrapeTarget {
+  readonly namespace: string;
+  readonly job: string;
+}
+
+export interface MonitoredStack {
+  readonly tempo: Tempo;
+  readonly gateway?: OtelCollectorGateway;
+  readonly agent?: OtelCollectorAgent;
+}
+
+export interface MonitoringConfig {
+  readonly tempo: ScrapeTarget & {
+    /** Regex of Tempo's PVC names (`storage-<statefulset>-<ordinal>`). */
+    readonly pvcPattern: string;
+    readonly spanMetrics: boolean;
+    /** Labels selecting this stack's generated series (the generator's external labels). */
+    readonly generatedSeriesLabels: Readonly<Record<string, string>>;
+  };
+  readonly collectors: readonly ScrapeTarget[];
+  readonly tailSampling: boolean;
+  readonly thresholds: Required<MonitoringThresholdsProps>;
+  readonly runbookBaseUrl: string;
+  readonly tempoMixinRunbook: string;
+}
+
+/** The tempo-mixin's runbook, for the alerts taken from it. */
+export const TEMPO_MIXIN_RUNBOOK = 'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
+
+function positive(value: number, property: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(property, `${show(value)} is not a positive number; give a threshold greater than 0`);
+  }
+  return value;
+}
+
+function ratio(value: number, property: string): number {
+  positive(value, property);
+  if (value > 1) throw new ConfigError(property, `${show(value)} is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %`);
+  return value;
+}
+
+export function resolveMonitoringConfig(stack: MonitoredStack, props: MonitoringProps = {}): MonitoringConfig {
+  const t = props.thresholds ?? {};
+  const p = 'monitoring.thresholds';
+  const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };
+  ratio(storage.warning, `${p}.storageUsedRatio.warning`);
+  ratio(storage.critical, `${p}.storageUsedRatio.critical`);
+  if (storage.critical <= storage.warning) {
+    throw new ConfigError(`${p}.storageUsedRatio.critical`, `${storage.critical} is not above the warning ratio (${storage.warning})`);
+  }
+  const tempo = stack.tempo;
+  const mg = tempo.settings.metricsGenerator;
+  return {
+    tempo: {
+      namespace: tempo.namespace,
+      job: tempo.name,
+      pvcPattern: `storage-${tempo.name}-[0-9]+`,
+      spanMetrics: tempo.generates('span-metrics'),
+      generatedSeriesLabels: mg?.externalLabels ?? {},
+    },
+    collectors: [stack.gateway, stack.agent].filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
+      .map((c) => ({ namespace: c.namespace, job: c.name })),
+    tailSampling: stack.gateway?.tailSampling !== undefined,
+    thresholds: {
+      queryLatencyP95Seconds: positive(t.queryLatencyP95Seconds ?? 3, `${p}.queryLatencyP95Seconds`),
+      discardedSpansRatio: ratio(t.discardedSpansRatio ?? 0.01, `${p}.discardedSpansRatio`),
+      exporterFailureRatio: ratio(t.exporterFailureRatio ?? 0.01, `${p}.exporterFailureRatio`),
+      exporterQueueRatio: ratio(t.exporterQueueRatio ?? 0.8, `${p}.exporterQueueRatio`),
+      storageUsedRatio: storage,
+      serviceLatencyP95Seconds: positive(t.serviceLatencyP95Seconds ?? 1, `${p}.serviceLatencyP95Seconds`),
+      serviceErrorRatio: ratio(t.serviceErrorRatio ?? 0.05, `${p}.serviceErrorRatio`),
+    },
+    runbookBaseUrl: props.runbookBaseUrl ?? PROJECT.runbooks,
+    tempoMixinRunbook: TEMPO_MIXIN_RUNBOOK,
+  };
+}

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import {
+  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
+} from '../../imports/monitoring.coreos.com';
+import { ConfigError } from '../../lib/errors';
+import { MANAGED_BY, PART_OF } from '../../lib/labels';
+import { GoDuration } from '../../lib/duration';
+import { alertGroups } from './alerts';
+import { MonitoredStack, MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import { checkGroups, renderGroups, RuleGroup } from './rule-model';
+import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
+
+export interface TracingMonitoringProps extends MonitoringProps {
+  /** SLO objectives and burn-rate windows. @default - the four Tempo SLOs of the seeds */
+  readonly slos?: TempoSloProps;
+}
+
+/** One scraped workload: pods selected by labels, metrics on a named container port. */
+interface PodScrape {
+  readonly id: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly port: string;
+}
+
+/**
+ * Scraping and alerting for the tracing stack: a PodMonitor per workload (Tempo, gateway, agent;
+ * the `job` label is set to the workload name so alerts select it), and PrometheusRules for the
+ * alerts, the SLO recording rules and the burn-rate alerts. Every expression is parsed at synth
+ * time. `ruleGroups` is the source both of the PrometheusRules and of promtool's files.
+ */
+export class TracingMonitoring extends Construct {
+  public readonly config: MonitoringConfig;
+  /** Alert groups (Tempo, collector, trace SLIs), SLO recording and SLO alert groups. */
+  public readonly ruleGroups: readonly RuleGroup[];
+  /** The `job`/`namespace` of every scraped target. */
+  public readonly scrapes: readonly PodScrape[];
+
+  constructor(scope: Construct, id: string, stack: MonitoredStack, props: TracingMonitoringProps = {}) {
+    super(scope, id);
+    this.config = resolveMonitoringConfig(stack, props);
+    const labels = {
+      'app.kubernetes.io/part-of': PART_OF,
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      ...(props.prometheusLabels ?? { release: 'kube-prometheus-stack' }),
+    };
+    for (const [key, value] of Object.entries(labels)) {
+      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) || value.length > 63) {
+        throw new ConfigError(`monitoring.prometheusLabels.${key}`, `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`);
+      }
+    }
+    const interval = props.scrapeInterval ?? '30s';
+    GoDuration.parse(interval, 'monitoring.scrapeInterval');
+
+    const { tempo, gateway, agent } = stack;
+    this.scrapes = [
+      { id: 'Tempo', name: tempo.name, namespace: tempo.namespace, selectorLabels: tempo.selectorLabels, port: tempo.metricsPort.name },
+      ...(gateway ? [{ id: 'Gateway', name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels, port: 'metrics' }] : []),
+      ...(agent ? [{ id: 'Agent', name: agent.name, namespace: agent.namespace, selectorLabels: agent.selectorLabels, port: 'metrics' }] : []),
+    ];
+    for (const s of this.scrapes) {
+      new PodMonitor(this, `${s.id}PodMonitor`, {
+        metadata: { name: s.name, namespace: s.namespace, labels },
+        spec: {
+          selector: { matchLabels: s.selectorLabels },
+          namespaceSelector: { matchNames: [s.namespace] },
+          podMetricsEndpoints: [{
+            port: s.port,
+            path: '/metrics',
+            interval,
+            // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
+            relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: s.name }],
+          }],
+        },
+      });
+    }
+
+    const slos = tempoSlos(this.config, props.slos).map((d) => resolveSlo(d));
+    const alerts = alertGroups(this.config);
+    const recording = sloRecordingRules(slos);
+    const burn = sloAlerts(slos, this.config.runbookBaseUrl);
+    this.ruleGroups = [...alerts, recording, burn];
+    checkGroups(this.ruleGroups, 'monitoring');
+
+    const rule = (ruleId: string, name: string, groups: RuleGroup[]) => new PrometheusRule(this, ruleId, {
+      metadata: { name, namespace: tempo.namespace, labels },
+      spec: {
+        groups: renderGroups(groups).map((g) => ({
+          ...g,
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr as string) })),
+        })),
+      },
+    });
+    // Alerts and recording rules in separate objects, as in the tempo-mixin.
+    rule('Alerts', `${tempo.name}-alerts`, [...alerts, burn]);
+    rule('Rules', `${tempo.name}-rules`, [recording]);
+  }
+}
