@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { EnvironmentDefinition } from '../environments/types';
+import { ConfigError } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
 import { CollectorChart } from './collector-chart';
+import { GrafanaChart } from './grafana-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
@@ -11,6 +13,7 @@ export interface EnvironmentCharts {
   readonly tempo: TempoChart;
   readonly collector?: CollectorChart;
   readonly monitoring?: MonitoringChart;
+  readonly grafana?: GrafanaChart;
 }
 
 /**
@@ -28,5 +31,12 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
     stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
     monitoring: env.monitoring,
   });
-  return { namespace: namespaceChart, tempo, collector, monitoring };
+  if (env.grafana !== undefined && env.grafana !== false && !monitoring) {
+    throw new ConfigError('grafana', 'needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false');
+  }
+  const grafana = env.grafana === false || !monitoring ? undefined : new GrafanaChart(scope, 'grafana', {
+    stack: { id: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
+    grafana: env.grafana,
+  });
+  return { namespace: namespaceChart, tempo, collector, monitoring, grafana };
 }

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { LokiDatasource } from '../constructs/grafana/datasources';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
@@ -37,5 +38,10 @@ export const prod = defineEnvironment({
       resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
       autoscaling: { minReplicas: 3, maxReplicas: 6 },
     },
+  },
+  grafana: {
+    // Loki from the loki-stack chart; Prometheus from kube-prometheus-stack (uid `prometheus`).
+    loki: LokiDatasource.existing({ uid: 'loki' }),
+    tenant: 'prod',
   },
 });

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { LokiDatasource } from '../constructs/grafana/datasources';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from './types';
@@ -19,9 +20,15 @@ export const staging = defineEnvironment({
       volume: { size: Size.gibibytes(20) },
     }),
     retention: '72h',
+    metricsGenerator: {
+      processors: ['service-graphs', 'span-metrics'],
+      remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' }],
+      externalLabels: { cluster: 'staging', source: 'tempo' },
+    },
   },
   collector: {
     // Head sampling at the agents, 50 % of traces (the seeds' staging setting).
     sampling: CollectorSampling.head({ percentage: 50 }),
   },
+  grafana: { loki: LokiDatasource.existing({ uid: 'loki' }) },
 });

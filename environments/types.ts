@@ -1,4 +1,5 @@
 import type { CollectorStackProps } from '../charts/collector-chart';
+import type { GrafanaSettings } from '../charts/grafana-chart';
 import type { TracingMonitoringProps } from '../constructs/monitoring/tracing-monitoring';
 import { TempoProps } from '../constructs/tempo/tempo';
 
@@ -26,6 +27,12 @@ export interface EnvironmentDefinition {
    * @default - on, selected by `release: kube-prometheus-stack`
    */
   readonly monitoring?: TracingMonitoringProps | false;
+  /**
+   * Grafana datasources and dashboards (sidecar ConfigMaps in Grafana's namespace), or `false`.
+   * Needs `monitoring` (the dashboards use its scrape targets).
+   * @default - Tempo linked to the existing Prometheus datasource `prometheus`
+   */
+  readonly grafana?: GrafanaSettings | false;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

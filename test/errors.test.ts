@@ -2,6 +2,8 @@ import { Size, Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
 import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { checkPromQL } from '../constructs/monitoring/promql';
+import { prom } from '../constructs/grafana/dashboards';
+import { buildDatasourceProvisioning, LokiDatasource, PrometheusDatasource, TempoDatasource } from '../constructs/grafana/datasources';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
 import { TempoChart } from '../charts/tempo-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
@@ -281,5 +283,29 @@ describe('synth-time errors name the property, the value and the fix', () => {
     expectError(() => checkPromQL('sum(rate(x[5m]) >', 'monitoring.tempo-alerts.TempoX'), "monitoring.tempo-alerts.TempoX: PromQL syntax error at character 17 (near 'sum(rate(x[5m]) >') in 'sum(rate(x[5m]) >'");
     expectError(monitoring({ prometheusLabels: { release: 'kube prometheus' } }), "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'");
     expectError(monitoring({ scrapeInterval: '30 seconds' }), "env.monitoring.scrapeInterval: '30 seconds' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')");
+  });
+
+  test('grafana: two defaults', () => {
+    const tempoDs = new TempoDatasource('t', 'Tempo', 'http://tempo:3200', true);
+    expectError(() => buildDatasourceProvisioning({ tempo: tempoDs, prometheus: PrometheusDatasource.provisioned({ url: 'http://p:9090', isDefault: true }), logLabels: {}, metricLabels: {}, serviceGraphs: false }),
+      "grafana.datasources: 'Tempo' and 'Prometheus' are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one");
+    expectError(() => renderEnvironment({ name: 'x', grafana: { tempoDatasource: { isDefault: true }, loki: LokiDatasource.provisioned({ url: 'http://loki:3100', isDefault: true }) } }, buildEnvironment),
+      "x.grafana.datasources: 'Tempo (tracing-x)' and 'Loki' are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one");
+  });
+
+  test('grafana: a link to a datasource that is not provisioned and has no UID', () => {
+    expectError(() => LokiDatasource.existing({} as any), 'grafana.loki.uid: is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)');
+    expectError(() => PrometheusDatasource.existing({ uid: 'has spaces' }), "grafana.prometheus.uid: 'has spaces' is not a datasource UID; use up to 40 letters, digits, '-' and '_'");
+    expectError(() => LokiDatasource.provisioned({ url: 'loki:3100' }), "grafana.loki.url: 'loki:3100' is not an http(s) URL");
+  });
+
+  test('grafana: a dashboard query that does not parse', () => {
+    const input = { id: 'x', prometheus: PrometheusDatasource.existing({ uid: 'p' }), tempo: new TempoDatasource('t', 'T', 'http://t:3200', false), tempoTarget: { namespace: 'n', job: 'j' }, collectors: [], tailSampling: false };
+    expectError(() => prom(input, 'overview', 'sum(rate(x[$__rate_interval])'), "grafana.dashboards.overview: PromQL syntax error at character 15 (near 'sum(rate(x[5m])') in 'sum(rate(x[5m])'");
+  });
+
+  test('grafana: tenant missing for a multi-tenant Tempo, grafana without monitoring', () => {
+    expectError(() => renderEnvironment({ name: 'x', tempo: { multitenancy: true }, collector: { tenant: 'a' } }, buildEnvironment), 'x.grafana.tenant: is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries');
+    expectError(() => renderEnvironment({ name: 'x', monitoring: false, grafana: {} }, buildEnvironment), 'x.grafana: needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false');
   });
 });

@@ -1,0 +1,104 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigError } from '../../lib/errors';
+import { MANAGED_BY, PART_OF } from '../../lib/labels';
+import { checkDnsLabel } from '../../lib/validate';
+import type { MonitoringConfig } from '../monitoring/monitoring-config';
+import type { Tempo } from '../tempo/tempo';
+import { BuiltDashboard, collectorHealth, DashboardInput, tempoOperations, tracingOverview } from './dashboards';
+import { LokiDatasource, PrometheusDatasource, renderDatasourceProvisioning, TempoDatasource } from './datasources';
+
+export interface GrafanaProvisioningProps {
+  /** Loki to link traces to logs (and back, when provisioned here). @default - no logs links */
+  readonly loki?: LokiDatasource;
+  /** Prometheus for trace-to-metrics, the service map, exemplars and the dashboards. @default PrometheusDatasource.existing({ uid: 'prometheus' }) (kube-prometheus-stack) */
+  readonly prometheus?: PrometheusDatasource;
+  /** The Tempo datasource. @default - name 'Tempo (<stack>)', uid '<stack>-tempo', not default */
+  readonly tempoDatasource?: { readonly name?: string; readonly uid?: string; readonly isDefault?: boolean };
+  /** Span attribute → Loki label for trace-to-logs. @default { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' } */
+  readonly logLabels?: Record<string, string>;
+  /** Span attribute → metric label for trace-to-metrics. @default { 'service.name': 'service' } */
+  readonly metricLabels?: Record<string, string>;
+  /** Label the Grafana sidecar picks datasources up by. @default { grafana_datasource: '1' } */
+  readonly datasourceLabel?: Record<string, string>;
+  /** Label the Grafana sidecar picks dashboards up by. @default { grafana_dashboard: '1' } */
+  readonly dashboardLabel?: Record<string, string>;
+  /** Folder annotation for dashboards (`sidecar.dashboards.folderAnnotation`). @default { grafana_folder: 'Tracing' } */
+  readonly folderAnnotation?: Record<string, string>;
+  /** Tenant the Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant. @default - required then */
+  readonly tenant?: string;
+}
+
+export interface GrafanaStack {
+  /** Names the objects and UIDs of this stack: the stack namespace. */
+  readonly id: string;
+  readonly tempo: Tempo;
+  readonly monitoring: MonitoringConfig;
+}
+
+/**
+ * Datasource and dashboard ConfigMaps for the Grafana sidecar, in Grafana's namespace (the
+ * chart's). Datasources: Tempo (from the Tempo object) linked to Loki and Prometheus, and back.
+ */
+export class GrafanaProvisioning extends Construct {
+  public readonly tempoDatasource: TempoDatasource;
+  public readonly prometheus: PrometheusDatasource;
+  public readonly loki?: LokiDatasource;
+  public readonly dashboards: readonly BuiltDashboard[];
+  /** The provisioning file, as written into the ConfigMap. */
+  public readonly provisioningYaml: string;
+
+  constructor(scope: Construct, id: string, stack: GrafanaStack, props: GrafanaProvisioningProps = {}) {
+    super(scope, id);
+    const tempo = stack.tempo;
+    this.tempoDatasource = new TempoDatasource(
+      props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
+      props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
+      tempo.queryUrl,
+      props.tempoDatasource?.isDefault ?? false,
+    );
+    this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
+    this.loki = props.loki;
+    if (tempo.multitenancyEnabled && !props.tenant) {
+      throw new ConfigError('grafana.tenant', 'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries');
+    }
+    const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    this.provisioningYaml = renderDatasourceProvisioning({
+      tempo: this.tempoDatasource,
+      loki: this.loki,
+      prometheus: this.prometheus,
+      logLabels: props.logLabels ?? { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' },
+      metricLabels: props.metricLabels ?? { 'service.name': 'service' },
+      spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
+      serviceGraphs: tempo.generates('service-graphs'),
+      tenant: tempo.multitenancyEnabled ? props.tenant : undefined,
+    });
+    const name = (suffix: string) => checkDnsLabel(`${stack.id}-${suffix}`, 'grafana.configMapName');
+    new k8s.KubeConfigMap(this, 'Datasources', {
+      metadata: { name: name('datasources'), labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) } },
+      data: { [`${stack.id}-datasources.yaml`]: this.provisioningYaml },
+    });
+
+    const input: DashboardInput = {
+      id: stack.id,
+      prometheus: this.prometheus,
+      tempo: this.tempoDatasource,
+      tempoTarget: stack.monitoring.tempo,
+      collectors: stack.monitoring.collectors,
+      spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
+      serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
+      tailSampling: stack.monitoring.tailSampling,
+    };
+    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter((d): d is BuiltDashboard => d !== undefined);
+    for (const d of this.dashboards) {
+      new k8s.KubeConfigMap(this, `Dashboard-${d.slug}`, {
+        metadata: {
+          name: name(`dashboard-${d.slug}`),
+          labels: { ...labels, ...(props.dashboardLabel ?? { grafana_dashboard: '1' }) },
+          annotations: props.folderAnnotation ?? { grafana_folder: 'Tracing' },
+        },
+        data: { [`${stack.id}-${d.slug}.json`]: JSON.stringify(d.json, null, 2) },
+      });
+    }
+  }
+}
