@@ -1,5 +1,5 @@
 /** Small Kubernetes building blocks shared by the constructs. */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from './errors';
@@ -34,4 +34,16 @@ export function resourceRequirements(r: { requests: { cpu: string; memory: strin
  */
 export function secretFilesVolume(volumeName: string, secretName: string, keys: readonly string[]): k8s.Volume {
   return { name: volumeName, secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: 0o440 } };
+}
+
+/** Kinds without a namespace; a chart's namespace must not be written into them. */
+export const CLUSTER_SCOPED_KINDS: readonly string[] = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+
+/**
+ * Removes the chart's namespace from a cluster-scoped object (cdk8s writes a chart's namespace into
+ * every object it holds, ClusterRoles included).
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (Chart.of(obj).namespace) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }

@@ -7,6 +7,7 @@ import { buildEnvironment } from '../charts/environment';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { ConfigError } from '../lib/errors';
+import { CLUSTER_SCOPED_KINDS } from '../lib/k8s';
 import { renderEnvironment, synthesize } from '../lib/synth';
 
 const ROOT = join(__dirname, '..');
@@ -47,11 +48,13 @@ describe('synth output', () => {
     expect(kustomization.resources[0]).toMatch(/^namespace\//);
   });
 
-  test.each(rendered.map((r) => [r.name, r]))('every namespaced object of %s is in the environment namespace', (name, r) => {
-    for (const m of r.manifests) {
-      if (m.kind === 'Namespace') expect(m.metadata.name).toBe(`tracing-${name}`);
-      else expect(m.metadata.namespace).toBe(`tracing-${name}`);
+  test.each(rendered.map((r) => [r.name, r]))('every object of %s is in the environment namespace, Grafana\'s, or none when cluster-scoped', (name, r) => {
+    for (const [i, m] of r.manifests.entries()) {
+      const folder = r.files[i].path.split('/')[0];
+      if (CLUSTER_SCOPED_KINDS.includes(m.kind)) expect(m.metadata.namespace).toBeUndefined();
+      else expect(m.metadata.namespace).toBe(folder === 'grafana' ? 'monitoring' : `tracing-${name}`);
     }
+    expect(r.manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe(`tracing-${name}`);
   });
 
   test('no object name carries a generated hash suffix', () => {

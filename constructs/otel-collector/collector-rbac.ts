@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { clusterScoped } from '../../lib/k8s';
 
 export interface RbacOptions {
   /** Name of the ClusterRole / Role and its binding. */
@@ -27,12 +28,12 @@ export const ENDPOINTS_RULES: k8s.PolicyRule[] = [
 ];
 
 export function k8sAttributesClusterRole(scope: Construct, o: RbacOptions): void {
-  const role = new k8s.KubeClusterRole(scope, 'K8sAttributesRole', { metadata: { name: o.name, labels: o.labels }, rules: K8SATTRIBUTES_RULES });
-  new k8s.KubeClusterRoleBinding(scope, 'K8sAttributesBinding', {
+  const role = clusterScoped(new k8s.KubeClusterRole(scope, 'K8sAttributesRole', { metadata: { name: o.name, labels: o.labels }, rules: K8SATTRIBUTES_RULES }));
+  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'K8sAttributesBinding', {
     metadata: { name: o.name, labels: o.labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
     subjects: [{ kind: 'ServiceAccount', name: o.serviceAccount, namespace: o.namespace }],
-  });
+  }));
 }
 
 /** A Role in the gateway's namespace (not cluster-wide) for the resolver, bound to the agent. */

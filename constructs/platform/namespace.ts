@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
+import { clusterScoped } from '../../lib/k8s';
 import { checkDnsLabel } from '../../lib/validate';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -30,7 +31,7 @@ export class Namespace extends Construct {
     this.name = checkDnsLabel(props.name, 'namespace');
     const level = props.podSecurity ?? 'restricted';
     const reported = props.warnAndAudit ?? level;
-    new k8s.KubeNamespace(this, 'Resource', {
+    clusterScoped(new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
         labels: {
@@ -42,6 +43,6 @@ export class Namespace extends Construct {
           'pod-security.kubernetes.io/audit': reported,
         },
       },
-    });
+    }));
   }
 }
