@@ -5,6 +5,7 @@ import { checkDnsLabel } from '../lib/validate';
 import { CollectorChart } from './collector-chart';
 import { GrafanaChart } from './grafana-chart';
 import { MonitoringChart } from './monitoring-chart';
+import { NetworkChart } from './network-chart';
 import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
 
@@ -14,6 +15,7 @@ export interface EnvironmentCharts {
   readonly collector?: CollectorChart;
   readonly monitoring?: MonitoringChart;
   readonly grafana?: GrafanaChart;
+  readonly network?: NetworkChart;
 }
 
 /**
@@ -38,5 +40,13 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
     stack: { id: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
     grafana: env.grafana,
   });
-  return { namespace: namespaceChart, tempo, collector, monitoring, grafana };
+  const network = env.networkPolicies?.enabled === false ? undefined : new NetworkChart(scope, 'network', {
+    namespace,
+    stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
+    networkPolicies: {
+      grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
+      ...env.networkPolicies,
+    },
+  });
+  return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network };
 }

@@ -1,6 +1,7 @@
 import type { CollectorStackProps } from '../charts/collector-chart';
 import type { GrafanaSettings } from '../charts/grafana-chart';
 import type { TracingMonitoringProps } from '../constructs/monitoring/tracing-monitoring';
+import type { NetworkPoliciesProps } from '../constructs/platform/network-policies';
 import { TempoProps } from '../constructs/tempo/tempo';
 
 /**
@@ -33,6 +34,11 @@ export interface EnvironmentDefinition {
    * @default - Tempo linked to the existing Prometheus datasource `prometheus`
    */
   readonly grafana?: GrafanaSettings | false;
+  /**
+   * NetworkPolicies (default deny, then exactly the flows each workload needs).
+   * @default - on; Grafana and Prometheus in `monitoring`
+   */
+  readonly networkPolicies?: NetworkPoliciesProps;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

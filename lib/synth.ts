@@ -41,6 +41,26 @@ function validateTree(app: App): void {
   if (errors.length > 0) throw new Error(`Validation failed:\n  ${errors.join('\n  ')}`);
 }
 
+/**
+ * Argo CD sync waves: Namespaces first, then identities, RBAC, config and policies, then
+ * workloads and Services, and Prometheus Operator objects last (they only make sense once the
+ * targets exist). Flux and kustomize order by kind on their own.
+ */
+export const SYNC_WAVES: Record<string, number> = {
+  Namespace: -10,
+  ServiceAccount: -5, ClusterRole: -5, ClusterRoleBinding: -5, Role: -5, RoleBinding: -5, ConfigMap: -5, NetworkPolicy: -5,
+  Service: 0, StatefulSet: 0, Deployment: 0, DaemonSet: 0, PodDisruptionBudget: 0, HorizontalPodAutoscaler: 0,
+  PodMonitor: 5, ServiceMonitor: 5, PrometheusRule: 5,
+};
+
+function withSyncWave(manifest: any): any {
+  const wave = SYNC_WAVES[manifest.kind];
+  if (wave === undefined) throw new Error(`no sync wave for kind ${manifest.kind}; add it to SYNC_WAVES`);
+  const annotations = { ...manifest.metadata.annotations, 'argocd.argoproj.io/sync-wave': String(wave) };
+  const sortKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...manifest, metadata: sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) }) };
+}
+
 function fileName(manifest: any): string {
   return `${String(manifest.kind).toLowerCase()}-${manifest.metadata.name}.yaml`;
 }
@@ -61,7 +81,7 @@ export function renderEnvironment<E extends NamedEnvironment>(env: E, build: Env
   const manifests: any[] = [];
   const seen = new Set<string>();
   for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) {
-    for (const manifest of chart.toJson()) {
+    for (const manifest of chart.toJson().map(withSyncWave)) {
       const path = `${chart.node.id}/${fileName(manifest)}`;
       if (seen.has(path)) throw new Error(`${env.name}: two objects render to ${path}; object names must be unique per kind`);
       seen.add(path);
