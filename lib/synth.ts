@@ -4,7 +4,7 @@
  * a staging folder that then replaces `dist/<env>/` by rename. A failed synth leaves the existing
  * `dist/` byte-identical.
  */
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -15,8 +15,11 @@ export interface NamedEnvironment {
   readonly name: string;
 }
 
-/** Adds an environment's charts to `scope`. */
-export type EnvironmentBuilder<E extends NamedEnvironment> = (scope: Construct, env: E) => unknown;
+/** Adds an environment's charts to `scope`; what it returns is handed to the summarizer. */
+export type EnvironmentBuilder<E extends NamedEnvironment, B = unknown> = (scope: Construct, env: E) => B;
+
+/** Writes SUMMARY.md of an environment from what the builder returned and the objects. */
+export type EnvironmentSummarizer<E extends NamedEnvironment, B = unknown> = (env: E, built: B, manifests: readonly any[]) => string;
 
 export interface RenderedFile {
   /** Path relative to `dist/<env>/`. */
@@ -69,10 +72,11 @@ function fileName(manifest: any): string {
  * Builds one environment into a fresh App and renders it to files: one file per Kubernetes
  * object under a folder per chart, plus a `kustomization.yaml` that lists them all.
  */
-export function renderEnvironment<E extends NamedEnvironment>(env: E, build: EnvironmentBuilder<E>): RenderedEnvironment {
+export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: EnvironmentBuilder<E, B>, summarize?: EnvironmentSummarizer<E, B>): RenderedEnvironment {
   const app = new App();
+  let built: B;
   try {
-    build(app, env);
+    built = build(app, env);
   } catch (e) {
     throw e instanceof ConfigError ? e.within(env.name) : e;
   }
@@ -95,10 +99,13 @@ export function renderEnvironment<E extends NamedEnvironment>(env: E, build: Env
     resources: files.map((f) => f.path),
   };
   files.push({ path: 'kustomization.yaml', content: header(env.name) + Yaml.stringify(kustomization) });
+  if (summarize) files.push({ path: 'SUMMARY.md', content: summarize(env, built, manifests) });
   return { name: env.name, files, manifests };
 }
 
-export interface SynthOptions {
+export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B = any> {
+  /** Adds `SUMMARY.md` to every environment folder. @default - no summary */
+  readonly summarize?: EnvironmentSummarizer<E, B>;
   /**
    * When true, environment folders in `outdir` that were not rendered are removed (an
    * environment was deleted). Set when every environment is synthesized.
@@ -110,13 +117,13 @@ export interface SynthOptions {
  * Renders every environment, then writes them to `outdir/<env>/`. Nothing is written unless all
  * environments rendered; each environment folder is swapped in by rename.
  */
-export function synthesize<E extends NamedEnvironment>(envs: readonly E[], build: EnvironmentBuilder<E>, outdir: string, options: SynthOptions): RenderedEnvironment[] {
-  const rendered = envs.map((env) => renderEnvironment(env, build));
+export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], build: EnvironmentBuilder<E, B>, outdir: string, options: SynthOptions<E, B>): RenderedEnvironment[] {
+  const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
   writeRendered(rendered, outdir, options);
   return rendered;
 }
 
-export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: SynthOptions): void {
+export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): void {
   const out = resolve(outdir);
   mkdirSync(dirname(out), { recursive: true });
   // The staging folder sits beside `outdir` so that the final renames stay on one filesystem.
@@ -142,4 +149,32 @@ export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: 
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly change: 'added' | 'removed' | 'modified';
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** What writing `rendered` would change in `outdir` (file by file), without writing anything. */
+export function planChanges(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): FileChange[] {
+  const out = resolve(outdir);
+  const list = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name])) : []);
+  const current = new Map<string, string>();
+  const envDirs = existsSync(out) ? readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  const names = new Set(rendered.map((r) => r.name));
+  for (const env of envDirs.filter((e) => names.has(e) || options.prune)) {
+    for (const f of list(join(out, env))) current.set(`${env}/${f}`, readFileSync(join(out, env, f), 'utf8'));
+  }
+  const next = new Map<string, string>(rendered.flatMap((r) => r.files.map((f): [string, string] => [`${r.name}/${f.path}`, f.content])));
+  const changes: FileChange[] = [];
+  for (const [path, after] of next) {
+    const before = current.get(path);
+    if (before === undefined) changes.push({ path, change: 'added', after });
+    else if (before !== after) changes.push({ path, change: 'modified', before, after });
+  }
+  for (const [path, before] of current) if (!next.has(path)) changes.push({ path, change: 'removed', before });
+  return changes.sort((a, b) => a.path.localeCompare(b.path));
 }

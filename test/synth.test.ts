@@ -8,7 +8,8 @@ import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { ConfigError } from '../lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../lib/k8s';
-import { renderEnvironment, synthesize } from '../lib/synth';
+import { planChanges, renderEnvironment, synthesize } from '../lib/synth';
+import { summarizeEnvironment } from '../charts/summary';
 
 const ROOT = join(__dirname, '..');
 
@@ -30,21 +31,21 @@ function snapshotDir(dir: string): Record<string, string> {
 }
 
 describe('synth output', () => {
-  const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment));
+  const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
 
   test.each(rendered.map((r) => [r.name, r]))('%s matches its snapshot', (_name, r) => {
     expect(Object.fromEntries(r.files.map((f) => [f.path, f.content]))).toMatchSnapshot();
   });
 
   test('rendering is deterministic (byte-identical on a second run)', () => {
-    const again = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment));
+    const again = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
     expect(again).toEqual(rendered);
   });
 
   test.each(rendered.map((r) => [r.name, r]))('kustomization.yaml of %s lists every object file exactly once', (_name, r) => {
     const kustomization = parse(r.files.find((f) => f.path === 'kustomization.yaml')!.content);
     expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
-    expect([...kustomization.resources].sort()).toEqual(r.files.map((f) => f.path).filter((p) => p !== 'kustomization.yaml').sort());
+    expect([...kustomization.resources].sort()).toEqual(r.files.map((f) => f.path).filter((p) => p.endsWith('.yaml') && p !== 'kustomization.yaml').sort());
     expect(kustomization.resources[0]).toMatch(/^namespace\//);
   });
 
@@ -122,10 +123,10 @@ describe('safe synth', () => {
   test('synthesizing one environment replaces only its folder; a full synth prunes stale ones', () => {
     writeFileSync(join(out, 'dev', 'tempo', 'stale.yaml'), 'x');
     cpSync(join(out, 'dev'), join(out, 'removed-env'), { recursive: true });
-    synthesize([ENVIRONMENTS[0]], buildEnvironment, out, { prune: false });
+    synthesize([ENVIRONMENTS[0]], buildEnvironment, out, { prune: false, summarize: summarizeEnvironment });
     expect(existsSync(join(out, 'dev', 'tempo', 'stale.yaml'))).toBe(false);
     expect(existsSync(join(out, 'removed-env'))).toBe(true);
-    synthesize(ENVIRONMENTS, buildEnvironment, out, { prune: true });
+    synthesize(ENVIRONMENTS, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
   });
 
@@ -143,5 +144,54 @@ describe('safe synth', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
+  });
+});
+
+describe('plan and diff', () => {
+  let work: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'tracesynth-plan-'));
+    cpSync(join(ROOT, 'dist'), join(work, 'dist'), { recursive: true });
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  test('planChanges lists added, removed and modified files and writes nothing', () => {
+    const out = join(work, 'dist');
+    const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
+    expect(planChanges(rendered, out, { prune: true })).toEqual([]);
+    writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
+    rmSync(join(out, 'prod', 'SUMMARY.md'));
+    const retention = ENVIRONMENTS.map((env) => (env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env));
+    const changes = planChanges(retention.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment)), out, { prune: true });
+    expect(changes.map((c) => `${c.change} ${c.path}`)).toEqual([
+      'removed dev/tempo/extra.yaml',
+      'added prod/SUMMARY.md',
+      'modified staging/SUMMARY.md',
+      'modified staging/tempo/configmap-tempo-config.yaml',
+      'modified staging/tempo/statefulset-tempo.yaml',
+    ]);
+    expect(existsSync(join(out, 'dev', 'tempo', 'extra.yaml'))).toBe(true);
+  });
+
+  test('`npm run diff` prints a unified diff of what changed, `npm run plan` the summaries', () => {
+    const out = join(work, 'dist');
+    writeFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), readFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true'));
+    const diff = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toContain('modified dev/tempo/serviceaccount-tempo.yaml');
+    expect(diff.stdout).toContain('-automountServiceAccountToken: true\n+automountServiceAccountToken: false');
+    const plan = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--plan', 'prod'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(plan.stdout).toContain('# Environment `prod`');
+    expect(plan.stdout).toContain('No changes');
+  });
+});
+
+describe('SUMMARY.md', () => {
+  test('names components, images, replicas, storage, retention, sampling and alerts', () => {
+    const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
+    for (const fact of ['grafana/tempo:2.8.2', 'otel/opentelemetry-collector-contrib:0.145.0', 'HPA 3–6', 's3://acme-tracing-prod', 'Retention**: 168h', 'tail at the gateway', 'alerting rules', 'otlp-grpc 4317']) {
+      expect(prod).toContain(fact);
+    }
+    expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain('head at the agents: 50 % of traces');
   });
 });
