@@ -3,6 +3,7 @@ import { EnvironmentDefinition } from '../environments/types';
 import { ConfigError } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
 import { CollectorChart } from './collector-chart';
+import { GitOpsChart } from './gitops-chart';
 import { GrafanaChart } from './grafana-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NetworkChart } from './network-chart';
@@ -16,6 +17,7 @@ export interface EnvironmentCharts {
   readonly monitoring?: MonitoringChart;
   readonly grafana?: GrafanaChart;
   readonly network?: NetworkChart;
+  readonly gitops?: GitOpsChart;
 }
 
 /**
@@ -48,5 +50,6 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
       ...env.networkPolicies,
     },
   });
-  return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network };
+  const gitops = env.gitops === false ? undefined : new GitOpsChart(scope, 'gitops', env, env.gitops);
+  return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network, gitops };
 }

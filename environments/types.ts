@@ -1,6 +1,7 @@
 import type { CollectorStackProps } from '../charts/collector-chart';
 import type { GrafanaSettings } from '../charts/grafana-chart';
 import type { TracingMonitoringProps } from '../constructs/monitoring/tracing-monitoring';
+import type { GitOpsProps } from '../constructs/platform/gitops';
 import type { NetworkPoliciesProps } from '../constructs/platform/network-policies';
 import { TempoProps } from '../constructs/tempo/tempo';
 
@@ -39,6 +40,12 @@ export interface EnvironmentDefinition {
    * @default - on; Grafana and Prometheus in `monitoring`
    */
   readonly networkPolicies?: NetworkPoliciesProps;
+  /**
+   * Argo CD Application and Flux GitRepository + Kustomization for `dist/<env>`, written to
+   * `dist/<env>/gitops/` (not part of the synced folder), or `false`.
+   * @default - both, for PROJECT.repository at `main`
+   */
+  readonly gitops?: GitOpsProps | false;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

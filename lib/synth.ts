@@ -72,6 +72,12 @@ function fileName(manifest: any): string {
  * Builds one environment into a fresh App and renders it to files: one file per Kubernetes
  * object under a folder per chart, plus a `kustomization.yaml` that lists them all.
  */
+/**
+ * Charts whose objects are written but not listed in the kustomization (and get no sync wave):
+ * the GitOps bootstrap objects that point a controller at the folder.
+ */
+const BOOTSTRAP_CHART_IDS = new Set(['gitops']);
+
 export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: EnvironmentBuilder<E, B>, summarize?: EnvironmentSummarizer<E, B>): RenderedEnvironment {
   const app = new App();
   let built: B;
@@ -83,14 +89,22 @@ export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: 
   validateTree(app);
   const files: RenderedFile[] = [];
   const manifests: any[] = [];
+  const bootstrap: RenderedFile[] = [];
   const seen = new Set<string>();
   for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) {
-    for (const manifest of chart.toJson().map(withSyncWave)) {
+    const isBootstrap = BOOTSTRAP_CHART_IDS.has(chart.node.id);
+    for (const raw of chart.toJson()) {
+      const manifest = isBootstrap ? raw : withSyncWave(raw);
       const path = `${chart.node.id}/${fileName(manifest)}`;
       if (seen.has(path)) throw new Error(`${env.name}: two objects render to ${path}; object names must be unique per kind`);
       seen.add(path);
-      files.push({ path, content: header(env.name) + Yaml.stringify(manifest) });
-      manifests.push(manifest);
+      const file = { path, content: header(env.name) + Yaml.stringify(manifest) };
+      if (isBootstrap) {
+        bootstrap.push(file);
+      } else {
+        files.push(file);
+        manifests.push(manifest);
+      }
     }
   }
   const kustomization = {
@@ -98,6 +112,7 @@ export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: 
     kind: 'Kustomization',
     resources: files.map((f) => f.path),
   };
+  files.push(...bootstrap);
   files.push({ path: 'kustomization.yaml', content: header(env.name) + Yaml.stringify(kustomization) });
   if (summarize) files.push({ path: 'SUMMARY.md', content: summarize(env, built, manifests) });
   return { name: env.name, files, manifests };

@@ -7,6 +7,7 @@ import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { SYNC_WAVES } from '../lib/synth';
 import { orphanServices, portMismatches, restrictedViolations, selectorViolations } from './helpers/invariants';
+import { validateAll } from './helpers/k8s-schema';
 
 const DIST = join(__dirname, '..', 'dist');
 
@@ -110,5 +111,26 @@ describe('NetworkPolicies', () => {
     const gw = withIngest.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-gateway');
     expect(gw.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } } });
     expect(objects({ name: 'x', networkPolicies: { enabled: false } }).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+});
+
+describe('GitOps bootstrap objects', () => {
+  const files = (env: string) => readdirSync(join(DIST, env, 'gitops')).map((f) => parse(readFileSync(join(DIST, env, 'gitops', f), 'utf8')));
+
+  test.each(envDirs)('%s: an Argo CD Application and a Flux Kustomization point at dist/<env>, outside the synced kustomization', (env) => {
+    const objects = files(env);
+    expect(validateAll(objects)).toEqual([]);
+    const app = objects.find((o) => o.kind === 'Application');
+    expect(app.spec.source).toMatchObject({ path: `dist/${env}`, targetRevision: 'main' });
+    const ks = objects.find((o) => o.kind === 'Kustomization');
+    expect(ks.spec).toMatchObject({ path: `./dist/${env}`, prune: true, sourceRef: { kind: 'GitRepository', name: `tracing-${env}` } });
+    expect(objects.find((o) => o.kind === 'GitRepository').metadata.name).toBe(`tracing-${env}`);
+    const listed = parse(readFileSync(join(DIST, env, 'kustomization.yaml'), 'utf8')).resources as string[];
+    expect(listed.filter((f) => f.startsWith('gitops/'))).toEqual([]);
+  });
+
+  test('the subset schemas reject unknown fields', () => {
+    const app = files('prod').find((o) => o.kind === 'Application');
+    expect(validateAll([{ ...app, spec: { ...app.spec, sourcee: {} } }])).not.toEqual([]);
   });
 });

@@ -91,6 +91,8 @@ class Validator {
 
 function loadCrdSchemas(): Map<string, any> {
   const out = new Map<string, any>();
+  // Subset schemas of the GitOps bootstrap objects (see schemas/gitops/README.md).
+  for (const [gvk, schema] of Object.entries<any>(JSON.parse(readFileSync(join(SCHEMA_DIR, 'gitops', 'gitops.schema.json'), 'utf8')))) out.set(gvk, schema);
   const dir = join(SCHEMA_DIR, 'crds');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {

@@ -1,0 +1,98 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ConfigError, show } from '../../lib/errors';
+import { MANAGED_BY, PART_OF } from '../../lib/labels';
+import { GoDuration } from '../../lib/duration';
+import { checkDnsLabel } from '../../lib/validate';
+import { PROJECT } from '../../lib/versions';
+
+export interface ArgoCdProps {
+  /** Namespace of Argo CD. @default 'argocd' */
+  readonly namespace?: string;
+  /** @default 'default' */
+  readonly project?: string;
+  /** @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in) */
+  readonly destinationServer?: string;
+  /** Automated sync with prune and self-heal. @default true */
+  readonly automated?: boolean;
+}
+
+export interface FluxProps {
+  /** Namespace of Flux. @default 'flux-system' */
+  readonly namespace?: string;
+  /** @default '10m' */
+  readonly interval?: string;
+}
+
+export interface GitOpsProps {
+  /** Git repository holding `dist/`. @default PROJECT.repository */
+  readonly repoURL?: string;
+  /** Branch or tag. @default 'main' */
+  readonly revision?: string;
+  /** An Argo CD `Application` for `dist/<env>`, or `false`. @default {} */
+  readonly argocd?: ArgoCdProps | false;
+  /** A Flux `GitRepository` + `Kustomization` for `dist/<env>`, or `false`. @default {} */
+  readonly flux?: FluxProps | false;
+}
+
+/**
+ * Bootstrap objects that point a GitOps controller at `dist/<env>`: apply them once by hand (they
+ * live in `dist/<env>/gitops/`, outside the folder's kustomization, so they never sync themselves).
+ */
+export class GitOps extends Construct {
+  constructor(scope: Construct, id: string, env: { readonly name: string }, props: GitOpsProps = {}) {
+    super(scope, id);
+    const p = 'gitops';
+    const repoURL = props.repoURL ?? PROJECT.repository;
+    if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
+      throw new ConfigError(`${p}.repoURL`, `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`);
+    }
+    const revision = props.revision ?? 'main';
+    if (!/^[A-Za-z0-9._\/-]+$/.test(revision)) throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
+    const name = `tracing-${env.name}`;
+    const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    const path = `dist/${env.name}`;
+    if (props.argocd !== false) {
+      const a = props.argocd ?? {};
+      new ApiObject(this, 'ArgoApplication', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name,
+          namespace: checkDnsLabel(a.namespace ?? 'argocd', `${p}.argocd.namespace`),
+          labels,
+          // Deleting the Application deletes what it deployed.
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: a.project ?? 'default',
+          source: { repoURL, targetRevision: revision, path },
+          // Every object names its own namespace, so the destination needs none.
+          destination: { server: a.destinationServer ?? 'https://kubernetes.default.svc' },
+          syncPolicy: {
+            ...((a.automated ?? true) ? { automated: { prune: true, selfHeal: true } } : {}),
+            syncOptions: ['ServerSideApply=true'],
+          },
+        },
+      });
+    }
+    if (props.flux !== false) {
+      const f = props.flux ?? {};
+      const namespace = checkDnsLabel(f.namespace ?? 'flux-system', `${p}.flux.namespace`);
+      const interval = f.interval ?? '10m';
+      GoDuration.parse(interval, `${p}.flux.interval`);
+      new ApiObject(this, 'FluxGitRepository', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name, namespace, labels },
+        spec: { interval, url: repoURL, ref: { branch: revision } },
+      });
+      new ApiObject(this, 'FluxKustomization', {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace, labels },
+        spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '5m', sourceRef: { kind: 'GitRepository', name } },
+      });
+    }
+  }
+}
