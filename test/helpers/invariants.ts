@@ -1,3 +1,7 @@
+import { isAlert, RuleGroup } from '../../constructs/monitoring/rule-model';
+import { COLLECTOR_METRICS, PLATFORM_METRICS, TEMPO_METRICS } from '../../constructs/monitoring/metric-catalog';
+import { metricNames } from '../../constructs/monitoring/promql';
+import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
 /**
  * Invariants every synthesized environment must hold, shared by the hardening tests and the
  * property-based tests.
@@ -77,4 +81,18 @@ export function portMismatches(manifests: readonly any[]): string[] {
     }
   }
   return v;
+}
+
+/** Metrics that rules read but no scraped target (or recording rule) provides. */
+export function unexposedMetrics(groups: readonly RuleGroup[], scraped: { collector: boolean; spanMetrics: boolean; serviceGraphs: boolean }): string[] {
+  const recorded = groups.flatMap((g) => g.rules).filter((r) => !isAlert(r)).map((r) => (r as { record: string }).record);
+  const exposed = new Set<unknown>([
+    ...Object.values(TEMPO_METRICS),
+    ...Object.values(PLATFORM_METRICS),
+    ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
+    ...(scraped.spanMetrics ? Object.values(SPAN_METRICS) : []),
+    ...(scraped.serviceGraphs ? Object.values(SERVICE_GRAPH_METRICS) : []),
+    ...recorded,
+  ]);
+  return groups.flatMap((g) => g.rules).flatMap((r) => metricNames(r.expr)).filter((m) => !exposed.has(m));
 }
