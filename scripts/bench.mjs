@@ -46,6 +46,14 @@ try {
   console.log(row(fast));
   console.log(row(slow));
   console.log(`speed-up (median): ${(slow.median / fast.median).toFixed(1)}x`);
+  console.log('');
+  // Scale: many generated environments in one process, time per environment.
+  const esbuild = await import('esbuild');
+  const scale = join(work, 'scale.js');
+  await esbuild.build({ entryPoints: [join(root, 'bench', 'scale.ts')], outfile: scale, bundle: true, platform: 'node', target: 'node20', format: 'cjs', absWorkingDir: root, logLevel: 'warning' });
+  const r = spawnSync(process.execPath, [scale], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scale benchmark failed:\n${r.stderr}`);
+  process.stdout.write(r.stdout);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,0 +1,37 @@
+import { createTwoFilesPatch } from 'diff';
+import { buildEnvironment } from '../charts/environment';
+import { summarizeEnvironment } from '../charts/summary';
+import { selectEnvironments } from '../environments';
+import { ConfigError } from './errors';
+import { planChanges, renderEnvironment, synthesize } from './synth';
+
+/**
+ * The command line: `[--plan|--diff] [env ...]`. Synthesizes the named environments (all when
+ * none is named) into `outdir`, or with `--plan` prints each SUMMARY.md and the files a synth
+ * would change, with `--diff` also the unified diff. Returns the exit code.
+ */
+export function runCli(args: readonly string[], outdir: string): number {
+  const mode = args.includes('--diff') ? 'diff' : args.includes('--plan') ? 'plan' : 'synth';
+  const names = args.filter((a) => !a.startsWith('--'));
+  try {
+    const envs = selectEnvironments(names);
+    if (mode === 'synth') {
+      synthesize(envs, buildEnvironment, outdir, { prune: names.length === 0, summarize: summarizeEnvironment });
+      console.log(`synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/`);
+      return 0;
+    }
+    const rendered = envs.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
+    if (mode === 'plan') for (const r of rendered) console.log(r.files.find((f) => f.path === 'SUMMARY.md')!.content);
+    const changes = planChanges(rendered, outdir, { prune: names.length === 0 });
+    console.log(changes.length === 0 ? `No changes: ${outdir}/ is up to date.` : `Changes against ${outdir}/ (${changes.length} files):`);
+    for (const c of changes) {
+      console.log(`  ${c.change.padEnd(8)} ${c.path}`);
+      if (mode === 'diff' && c.change !== 'added') console.log(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? ''));
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`error: ${e.message}\nNothing was written; ${outdir}/ is unchanged.`);
+    return 1;
+  }
+}
