@@ -91,6 +91,19 @@ export interface TempoConfigSettings {
   readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
   /** True when the config holds `${VAR}` placeholders (credentials from a Secret). */
   readonly expandEnv: boolean;
+  /** Ingester replication factor (1 for the single binary). */
+  readonly replicationFactor: number;
+}
+
+/** What distributed mode adds: the memberlist ring and how queriers find the query-frontend. */
+export interface DistributedTopology {
+  /** `dns+<gossip-service>:7946`. */
+  readonly joinMember: string;
+  /** Keeps two Tempo installations from joining each other's ring. */
+  readonly clusterLabel: string;
+  readonly gossipPort: number;
+  /** `<query-frontend-discovery>:9095`. */
+  readonly frontendAddress: string;
 }
 
 /** Paths inside the container; the PVC is mounted at `TEMPO_DATA_DIR`. */
@@ -128,7 +141,8 @@ function overridesBlock(o: TempoOverrides): Record<string, unknown> {
 }
 
 /** The `tempo.yaml` document as a plain object, keys in Tempo's documentation order. */
-export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown> {
+export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedTopology): Record<string, unknown> {
+  const memberlistRing = topology ? { kvstore: { store: 'memberlist' } } : undefined;
   const port = (name: string) => s.ports.find((p) => p.name === name)!.port;
   const mg = s.metricsGenerator;
   const search = s.search && defined({
@@ -146,11 +160,14 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
     search: search && Object.keys(search).length ? search : undefined,
   });
   const querier = defined({
+    // Queriers pull work from the query-frontend over gRPC (its headless Service).
+    frontend_worker: topology ? { frontend_address: topology.frontendAddress } : undefined,
     max_concurrent_queries: s.querier?.maxConcurrentQueries,
     search: s.querier?.searchQueryTimeout ? { query_timeout: s.querier.searchQueryTimeout.toString() } : undefined,
   });
   return defined({
-    target: 'all',
+    // Distributed components get `-target=<component>` on the command line instead.
+    target: topology ? undefined : 'all',
     multitenancy_enabled: s.multitenancyEnabled,
     // Lets Grafana stream search results over HTTP instead of gRPC.
     stream_over_http_enabled: s.streamOverHttpEnabled,
@@ -164,10 +181,12 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
     },
     // Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and receive nothing from
     // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
-    distributor: {
+    distributor: defined({
+      ring: memberlistRing,
       receivers: receiversConfig(s.ports, '0.0.0.0', s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile }),
-    },
+    }),
     ingester: {
+      ...(topology ? { lifecycler: { ring: { kvstore: { store: 'memberlist' }, replication_factor: s.replicationFactor } } } : {}),
       trace_idle_period: s.ingester.traceIdlePeriod.toString(),
       max_block_bytes: s.ingester.maxBlockBytes,
       max_block_duration: s.ingester.maxBlockDuration.toString(),
@@ -175,6 +194,7 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
     querier: Object.keys(querier).length ? querier : undefined,
     query_frontend: Object.keys(queryFrontend).length ? queryFrontend : undefined,
     compactor: {
+      ...(topology ? { ring: memberlistRing } : {}),
       compaction: defined({
         block_retention: s.compaction.blockRetention.toString(),
         compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
@@ -182,6 +202,7 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
       }),
     },
     metrics_generator: mg && {
+      ...(topology ? { ring: memberlistRing } : {}),
       registry: { external_labels: { ...mg.externalLabels } },
       storage: {
         path: TEMPO_PATHS.generatorWal,
@@ -198,6 +219,11 @@ export function buildTempoConfig(s: TempoConfigSettings): Record<string, unknown
         pool: s.storage.pool && defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
         [s.storage.backend]: s.storage.backendConfig,
       }),
+    },
+    memberlist: topology && {
+      cluster_label: topology.clusterLabel,
+      join_members: [topology.joinMember],
+      bind_port: topology.gossipPort,
     },
     overrides: {
       defaults: overridesBlock({ ...s.limits, metricsGeneratorProcessors: mg?.processors }),
@@ -232,8 +258,8 @@ function render(doc: unknown, file: string, s: TempoConfigSettings): string {
 }
 
 /** Renders the main config, the exact text of the ConfigMap's `tempo.yaml` key. */
-export function renderTempoConfig(s: TempoConfigSettings): string {
-  return render(buildTempoConfig(s), TEMPO_PATHS.configFile, s);
+export function renderTempoConfig(s: TempoConfigSettings, topology?: DistributedTopology): string {
+  return render(buildTempoConfig(s, topology), TEMPO_PATHS.configFile, s);
 }
 
 /** Renders the per-tenant overrides file (`overrides.yaml`). */

@@ -10,7 +10,22 @@ import { METRICS_GENERATOR_PROCESSORS, MetricsGeneratorProcessor } from './gener
 import { planPorts, TRACE_RECEIVER_CATALOG } from '../common/receivers';
 import { RemoteWriteTarget, TEMPO_PATHS, TempoBlockVersion, TempoConfigSettings, TempoEncoding, TempoOverrides } from './tempo-config';
 import { StorageWiring, TempoStorage } from './tempo-storage';
-import type { TempoMetricsGeneratorProps, TempoOverridesProps, TempoProps, TempoTlsProps } from './tempo';
+import { CapacityPlan, ComponentSizing, planCapacity } from './capacity';
+import type { TempoComponentProps, TempoMetricsGeneratorProps, TempoOverridesProps, TempoProps, TempoTlsProps } from './tempo';
+
+/** Tempo's microservices, each run with `-target=<component>`. */
+export type TempoComponent = 'distributor' | 'ingester' | 'querier' | 'query-frontend' | 'compactor' | 'metrics-generator';
+
+export interface ResolvedComponent {
+  readonly component: TempoComponent;
+  readonly kind: 'Deployment' | 'StatefulSet';
+  readonly replicas: number;
+  readonly resources: ResolvedResources;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilizationPercent: number };
+}
+
+/** Memberlist gossip port (`memberlist.bind_port`). */
+export const GOSSIP_PORT = 7946;
 
 export interface ResourceQuantities {
   /** CPU, as a Kubernetes quantity (`500m`, `2`). */
@@ -36,6 +51,11 @@ export interface TempoTlsSettings {
 }
 
 export interface TempoSettings extends TempoConfigSettings {
+  readonly mode: 'single-binary' | 'distributed';
+  /** Distributed mode: one entry per component. */
+  readonly components: readonly ResolvedComponent[];
+  /** Distributed mode sized from a capacity target: the plan and its reasons. */
+  readonly capacity?: CapacityPlan;
   readonly name: string;
   readonly replicas: number;
   readonly image: ContainerImage;
@@ -191,9 +211,17 @@ function resolveTls(tls: TempoTlsProps | undefined): TempoTlsSettings | undefine
 }
 
 export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
-  const name = checkDnsLabel(props.name ?? TEMPO_DEFAULTS.name, 'tempo.name', STATEFULSET_NAME_MAX);
+  const distributed = props.distributed !== undefined;
+  // Distributed names carry a component suffix (`-metrics-generator` is the longest, 18).
+  const name = checkDnsLabel(props.name ?? TEMPO_DEFAULTS.name, 'tempo.name', distributed ? STATEFULSET_NAME_MAX - 18 : STATEFULSET_NAME_MAX);
   const replicas = checkPositiveInteger(props.replicas ?? 1, 'tempo.replicas');
   const storage = props.storage ?? TempoStorage.local();
+  if (distributed && props.replicas !== undefined) {
+    throw new ConfigError('tempo.replicas', 'applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target');
+  }
+  if (distributed && !storage.shared) {
+    throw new ConfigError('tempo.storage', `distributed mode needs object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`);
+  }
   if (replicas > 1) {
     const why = storage.shared
       ? 'single-binary replicas each keep their own in-memory ring, so recent traces would be split between them and every replica would compact the same blocks'
@@ -282,7 +310,66 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     throw new ConfigError('tempo.search.queryBackendAfter', `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`);
   }
 
+  let capacity: CapacityPlan | undefined;
+  const components: ResolvedComponent[] = [];
+  if (props.distributed) {
+    const d = props.distributed;
+    capacity = d.capacity ? planCapacity({ ...d.capacity, replicationFactor: d.replicationFactor ?? d.capacity.replicationFactor }, 'tempo.distributed.capacity') : undefined;
+    const sizing = (c: TempoComponent): ComponentSizing | undefined => {
+      if (!capacity) return undefined;
+      return { distributor: capacity.distributor, ingester: capacity.ingester, querier: capacity.querier, 'query-frontend': capacity.queryFrontend, compactor: capacity.compactor, 'metrics-generator': capacity.distributor }[c];
+    };
+    const defaultsFor: Record<TempoComponent, { replicas: number; resources: ResolvedResources }> = {
+      distributor: { replicas: 2, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
+      ingester: { replicas: 3, resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2500m', memory: '8Gi' } } },
+      querier: { replicas: 2, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '4Gi' } } },
+      'query-frontend': { replicas: 2, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+      compactor: { replicas: 1, resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '4Gi' } } },
+      'metrics-generator': { replicas: 1, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+    };
+    const propsFor: Record<TempoComponent, TempoComponentProps | undefined> = {
+      distributor: d.distributor, ingester: d.ingester, querier: d.querier, 'query-frontend': d.queryFrontend, compactor: d.compactor, 'metrics-generator': d.metricsGenerator,
+    };
+    const list: TempoComponent[] = ['distributor', 'ingester', 'querier', 'query-frontend', 'compactor', ...(metricsGenerator ? ['metrics-generator' as const] : [])];
+    for (const c of list) {
+      const p = `tempo.distributed.${c === 'query-frontend' ? 'queryFrontend' : c === 'metrics-generator' ? 'metricsGenerator' : c}`;
+      const given = propsFor[c];
+      const planned = c === 'metrics-generator' ? undefined : sizing(c);
+      const base = planned ? { replicas: planned.replicas, resources: { requests: { ...planned.requests }, limits: { ...planned.limits } } } : defaultsFor[c];
+      const autoscaling = given?.autoscaling;
+      if (autoscaling && !['distributor', 'querier', 'query-frontend'].includes(c)) {
+        throw new ConfigError(`${p}.autoscaling`, 'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)');
+      }
+      if (autoscaling) {
+        checkPositiveInteger(autoscaling.minReplicas, `${p}.autoscaling.minReplicas`);
+        if (!Number.isInteger(autoscaling.maxReplicas) || autoscaling.maxReplicas < autoscaling.minReplicas) {
+          throw new ConfigError(`${p}.autoscaling.maxReplicas`, `${show(autoscaling.maxReplicas)} is below minReplicas (${autoscaling.minReplicas})`);
+        }
+      }
+      components.push({
+        component: c,
+        kind: c === 'ingester' || c === 'metrics-generator' ? 'StatefulSet' : 'Deployment',
+        replicas: checkPositiveInteger(given?.replicas ?? autoscaling?.minReplicas ?? base.replicas, `${p}.replicas`),
+        resources: resolveResources(given?.resources, base.resources, `${p}.resources`),
+        ...(autoscaling ? { autoscaling: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, targetCpuUtilizationPercent: autoscaling.targetCpuUtilizationPercent ?? 70 } } : {}),
+      });
+    }
+    const rf = d.replicationFactor ?? d.capacity?.replicationFactor ?? 3;
+    checkPositiveInteger(rf, 'tempo.distributed.replicationFactor');
+    const ingesters = components.find((c) => c.component === 'ingester')!.replicas;
+    if (rf > ingesters) {
+      throw new ConfigError('tempo.distributed.replicationFactor', `${rf} is larger than the ${ingesters} ingester replicas; every trace must fit on ${rf} distinct ingesters, so run at least ${rf}`);
+    }
+    if (ports.some((p) => p.port === GOSSIP_PORT)) {
+      throw new ConfigError('tempo.receivers', `port ${GOSSIP_PORT} is the memberlist gossip port in distributed mode; move the receiver`);
+    }
+  }
+
   return {
+    mode: distributed ? 'distributed' : 'single-binary',
+    components,
+    capacity,
+    replicationFactor: props.distributed ? (props.distributed.replicationFactor ?? props.distributed.capacity?.replicationFactor ?? 3) : 1,
     name,
     replicas,
     image: props.image ?? IMAGES.tempo,

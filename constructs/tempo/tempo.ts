@@ -9,8 +9,9 @@ import { parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
 import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
 import { ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
-import { renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
-import { ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
+import { DistributedTopology, renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
+import { CapacityInput } from './capacity';
+import { GOSSIP_PORT, ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 
 /** UID and GID of the grafana/tempo image's `tempo` user. */
@@ -113,6 +114,29 @@ export interface TempoSearchProps {
   readonly queryIngestersUntil?: DurationInput;
 }
 
+export interface TempoComponentProps {
+  /** @default - from the capacity plan, else 2 (distributor, querier, query-frontend), 3 (ingester), 1 (compactor, metrics-generator) */
+  readonly replicas?: number;
+  /** @default - from the capacity plan, else per component */
+  readonly resources?: ResourceRequirements;
+  /** HorizontalPodAutoscaler on CPU (distributor, querier, query-frontend only). @default - none */
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilizationPercent?: number };
+}
+
+export interface TempoDistributedProps {
+  /** Size every component from a traffic target; explicit component settings win. @default - per-component defaults */
+  readonly capacity?: CapacityInput;
+  /** Copies of each trace across ingesters. @default 3 */
+  readonly replicationFactor?: number;
+  readonly distributor?: TempoComponentProps;
+  readonly ingester?: TempoComponentProps;
+  readonly querier?: TempoComponentProps;
+  readonly queryFrontend?: TempoComponentProps;
+  readonly compactor?: TempoComponentProps;
+  /** Runs when `metricsGenerator` is configured. */
+  readonly metricsGenerator?: TempoComponentProps;
+}
+
 export interface TempoProps {
   /**
    * Name of every object (StatefulSet, Services, ConfigMap, ServiceAccount) and the
@@ -121,10 +145,16 @@ export interface TempoProps {
    */
   readonly name?: string;
   /**
-   * Pods. More than one needs shared object storage.
+   * Pods of the single binary (always 1: more need distributed mode).
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * Distributed (microservices) mode: one workload per component on a memberlist ring. Needs
+   * object storage.
+   * @default - single binary
+   */
+  readonly distributed?: TempoDistributedProps;
   /**
    * Container image.
    * @default IMAGES.tempo (grafana/tempo:2.8.2)
@@ -220,30 +250,35 @@ export interface TempoProps {
 }
 
 /**
- * Grafana Tempo as a single binary (`target: all`): a StatefulSet with its config and runtime
- * overrides, Services for every receiver and the API, and a ServiceAccount without a token
- * (carrying the workload-identity annotation of the storage backend, if any).
+ * Grafana Tempo, as a single binary (`target: all`, one StatefulSet) or distributed (one workload
+ * per component started with `-target=<component>`, on a memberlist ring over a headless gossip
+ * Service). Either way: one config and runtime-overrides ConfigMap, a Service with every receiver
+ * (the single binary, or the distributors), the query API (the single binary, or the
+ * query-frontend), and a ServiceAccount without a token (carrying the storage backend's
+ * workload-identity annotation, if any).
  *
- * Other constructs wire to it by reference: `tempo.otlpGrpcEndpoint`, `tempo.queryUrl`,
- * `tempo.selectorLabels`, `tempo.metricsPort`, `tempo.spanMetrics`, `tempo.serviceGraphMetrics`.
+ * Other constructs wire to it by reference, identically in both modes: `tempo.otlpGrpcEndpoint`,
+ * `tempo.queryUrl`, `tempo.selectorLabels`, `tempo.metricsPort`, `tempo.spanMetrics`, ….
  */
 export class Tempo extends Construct {
   /** Resolved, validated settings (defaults applied). */
   public readonly settings: TempoSettings;
   public readonly name: string;
   public readonly namespace: string;
-  /** Labels that select Tempo's pods; stable across upgrades. */
+  /** Labels every Tempo pod of this installation carries (all components); stable across upgrades. */
   public readonly selectorLabels: Record<string, string>;
-  /** Every port Tempo listens on (API and receivers), from the receiver catalog. */
+  /** Every port the receiving pods listen on (API and receivers), from the receiver catalog. */
   public readonly ports: readonly ServingPort[];
-  /** The port that serves `/metrics` (Tempo's HTTP port). */
+  /** The port that serves `/metrics` (Tempo's HTTP port, on every component). */
   public readonly metricsPort: ServingPort;
-  /** In-cluster DNS name of the ClusterIP Service. */
+  /** In-cluster DNS name of the Service with the receivers. */
   public readonly serviceHost: string;
   /** Base URL of the query API (`/api/search`, `/api/traces/<id>`), e.g. for Grafana. */
   public readonly queryUrl: string;
   /** True when writes and queries must carry `X-Scope-OrgID`. */
   public readonly multitenancyEnabled: boolean;
+  /** Regex of the PVC names of this installation (for storage alerts). */
+  public readonly pvcPattern: string;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -255,13 +290,16 @@ export class Tempo extends Construct {
     this.ports = s.ports;
     this.metricsPort = s.ports.find((p) => p.name === 'http')!;
     this.serviceHost = `${s.name}.${namespace}.svc.cluster.local`;
-    this.queryUrl = `http://${this.serviceHost}:${this.metricsPort.port}`;
     this.multitenancyEnabled = s.multitenancyEnabled;
+    const distributed = s.mode === 'distributed';
+    const queryService = distributed ? `${s.name}-query-frontend` : s.name;
+    this.queryUrl = `http://${queryService}.${namespace}.svc.cluster.local:${this.metricsPort.port}`;
+    this.pvcPattern = distributed ? `storage-${s.name}-(ingester|metrics-generator)-[0-9]+` : `storage-${s.name}-[0-9]+`;
 
-    const identity: ComponentIdentity = { name: 'tempo', instance: s.name, component: 'single-binary', version: s.image.tag };
-    const labels = standardLabels(identity);
-    this.selectorLabels = selectorLabels(identity);
-    const metadata = (name: string) => ({ name, namespace, labels });
+    const identity = (component: string): ComponentIdentity => ({ name: 'tempo', instance: s.name, component, version: s.image.tag });
+    const instanceLabels = standardLabels(identity(distributed ? 'distributed' : 'single-binary'));
+    this.selectorLabels = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': s.name };
+    const metadata = (name: string, labels: Record<string, string> = instanceLabels) => ({ name, namespace, labels });
     const wiring = s.storageWiring;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -272,7 +310,13 @@ export class Tempo extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s) };
+    const topology: DistributedTopology | undefined = distributed ? {
+      joinMember: `dns+${s.name}-gossip-ring.${namespace}.svc.cluster.local:${GOSSIP_PORT}`,
+      clusterLabel: `${s.name}.${namespace}`,
+      gossipPort: GOSSIP_PORT,
+      frontendAddress: `${s.name}-query-frontend-discovery.${namespace}.svc.cluster.local:${s.ports.find((p) => p.name === 'grpc')!.port}`,
+    } : undefined;
+    const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s, topology) };
     const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
     // Runtime overrides: deliberately outside the checksum, Tempo re-reads the file every 10s
     // (per_tenant_override_period), so editing a tenant does not restart the pod.
@@ -281,91 +325,158 @@ export class Tempo extends Construct {
       data: { [TEMPO_PATHS.overridesFile]: renderTenantOverrides(s) },
     });
 
-    const servicePorts: k8s.ServicePort[] = s.ports.map((p) => ({
+    const servicePort = (p: { name: string; port: number; protocol: string; appProtocol?: string }): k8s.ServicePort => ({
       name: p.name,
       port: p.port,
       targetPort: k8s.IntOrString.fromString(p.name),
       protocol: p.protocol,
       ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-    }));
-    new k8s.KubeService(this, 'Service', {
-      metadata: metadata(s.name),
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: servicePorts },
     });
-    const headless = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(`${s.name}-headless`),
-      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: servicePorts },
-    });
-
-    const memoryLimitBytes = parseQuantity(s.resources.limits.memory, 'tempo.resources.limits.memory');
-    const tlsVolume = s.tls ? [secretFilesVolume('receiver-tls', s.tls.secretName, [s.tls.certKey, s.tls.keyKey])] : [];
-
-    new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: metadata(s.name),
-      spec: {
-        serviceName: headless.name,
-        replicas: s.replicas,
-        podManagementPolicy: 'OrderedReady',
-        updateStrategy: { type: 'RollingUpdate' },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: {
-            labels: { ...labels, ...wiring.podLabels },
-            annotations: { 'checksum/config': configChecksum(configData) },
-          },
-          spec: {
-            serviceAccountName: s.name,
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(TEMPO_UID, TEMPO_UID),
-            // The ingester flushes its WAL on shutdown.
-            terminationGracePeriodSeconds: 60,
-            containers: [{
-              name: 'tempo',
-              image: imageRef(s.image),
-              imagePullPolicy: 'IfNotPresent',
-              args: [
-                `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
-                // Substitutes the ${TEMPO_…} credential placeholders from the env below.
-                ...(s.expandEnv ? ['-config.expand-env=true'] : []),
-              ],
-              env: [
-                // Soft memory limit for the Go runtime at ~85 % of the container limit, so the GC
-                // works harder before the kernel OOM-kills the pod.
-                { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
-                ...wiring.env,
-              ],
-              ports: s.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-              readinessProbe: httpProbe('/ready', 'http', 15, 3),
-              livenessProbe: httpProbe('/ready', 'http', 60, 6),
-              resources: resourceRequirements(s.resources),
-              securityContext: restrictedContainerSecurityContext(),
-              volumeMounts: [
-                { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
-                { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
-                { name: 'storage', mountPath: TEMPO_DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-                ...(s.tls ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }] : []),
-                ...wiring.volumeMounts,
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: configMap.name } },
-              { name: 'overrides', configMap: { name: overrides.name } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              ...tlsVolume,
-              ...wiring.volumes,
+    const gossip = { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' as const, appProtocol: undefined };
+    const apiPorts = s.ports.filter((p) => !p.receiver);
+    const workload = (component: string, kind: 'Deployment' | 'StatefulSet', replicas: number, resources: TempoSettings['resources'], ports: readonly { name: string; port: number; protocol: 'TCP' | 'UDP' }[], autoscaled: boolean) => {
+      const id = identity(component);
+      const labels = standardLabels(id);
+      const selector = { matchLabels: selectorLabels(id) };
+      const workloadName = distributed ? `${s.name}-${component}` : s.name;
+      const persistent = kind === 'StatefulSet';
+      const memoryLimitBytes = parseQuantity(resources.limits.memory, 'tempo.resources.limits.memory');
+      const template: k8s.PodTemplateSpec = {
+        metadata: { labels: { ...labels, ...wiring.podLabels }, annotations: { 'checksum/config': configChecksum(configData) } },
+        spec: {
+          serviceAccountName: s.name,
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurityContext(TEMPO_UID, TEMPO_UID),
+          // Ingesters flush their WAL on shutdown.
+          terminationGracePeriodSeconds: component === 'ingester' || component === 'single-binary' ? 300 : 60,
+          ...(distributed ? {
+            topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+              maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
+            })),
+          } : {}),
+          containers: [{
+            name: 'tempo',
+            image: imageRef(s.image),
+            imagePullPolicy: 'IfNotPresent',
+            args: [
+              `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
+              ...(distributed ? [`-target=${component}`] : []),
+              // Substitutes the ${TEMPO_…} credential placeholders from the env below.
+              ...(s.expandEnv ? ['-config.expand-env=true'] : []),
             ],
-          },
+            env: [
+              // Soft memory limit for the Go runtime at ~85 % of the container limit.
+              { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
+              ...wiring.env,
+            ],
+            ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+            readinessProbe: httpProbe('/ready', 'http', 15, 3),
+            livenessProbe: httpProbe('/ready', 'http', 60, 6),
+            resources: resourceRequirements(resources),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [
+              { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
+              { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
+              { name: 'storage', mountPath: TEMPO_DATA_DIR },
+              { name: 'tmp', mountPath: '/tmp' },
+              ...(s.tls && ports.some((p) => p.name.startsWith('otlp')) ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }] : []),
+              ...wiring.volumeMounts,
+            ],
+          }],
+          volumes: [
+            { name: 'config', configMap: { name: configMap.name } },
+            { name: 'overrides', configMap: { name: overrides.name } },
+            { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+            // Stateless components keep their scratch data (e.g. the querier's) on an emptyDir.
+            ...(persistent ? [] : [{ name: 'storage', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }]),
+            ...(s.tls && ports.some((p) => p.name.startsWith('otlp')) ? [secretFilesVolume('receiver-tls', s.tls.secretName, [s.tls.certKey, s.tls.keyKey])] : []),
+            ...wiring.volumes,
+          ],
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'storage', labels: this.selectorLabels },
+      };
+      const cid = distributed ? component.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()) : '';
+      if (persistent) {
+        const headless = new k8s.KubeService(this, `${cid}HeadlessService`, {
+          metadata: metadata(`${workloadName}-headless`, labels),
+          spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: selector.matchLabels, ports: ports.map(servicePort) },
+        });
+        new k8s.KubeStatefulSet(this, `${cid}StatefulSet`, {
+          metadata: metadata(workloadName, labels),
           spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(s.storageBackend.volume.storageClassName ? { storageClassName: s.storageBackend.volume.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(s.storageBackend.volume.size.asString()) } },
+            serviceName: headless.name,
+            replicas,
+            // Distributed ingesters start together; the ring tolerates it. The single binary is one pod.
+            podManagementPolicy: distributed ? 'Parallel' : 'OrderedReady',
+            updateStrategy: { type: 'RollingUpdate' },
+            selector,
+            template,
+            volumeClaimTemplates: [{
+              metadata: { name: 'storage', labels: selector.matchLabels },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                ...(s.storageBackend.volume.storageClassName ? { storageClassName: s.storageBackend.volume.storageClassName } : {}),
+                resources: { requests: { storage: k8s.Quantity.fromString(s.storageBackend.volume.size.asString()) } },
+              },
+            }],
           },
-        }],
-      },
+        });
+      } else {
+        new k8s.KubeDeployment(this, `${cid}Deployment`, {
+          metadata: metadata(workloadName, labels),
+          spec: {
+            ...(autoscaled ? {} : { replicas }),
+            selector,
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+            template,
+          },
+        });
+      }
+      // Ingesters: never more than one down at a time (a trace lives on replicationFactor of them).
+      if (replicas > 1) {
+        new k8s.KubePodDisruptionBudget(this, `${cid}Pdb`, { metadata: metadata(workloadName, labels), spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector } });
+      }
+      return { workloadName, labels, selector };
+    };
+
+    if (!distributed) {
+      const { selector } = workload('single-binary', 'StatefulSet', s.replicas, s.resources, s.ports, false);
+      new k8s.KubeService(this, 'Service', {
+        metadata: metadata(s.name),
+        spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) },
+      });
+      return;
+    }
+
+    for (const c of s.components) {
+      const ports = c.component === 'distributor' ? [...s.ports, gossip] : [...apiPorts, gossip];
+      const { workloadName, labels, selector } = workload(c.component, c.kind, c.replicas, c.resources, ports, c.autoscaling !== undefined);
+      if (c.autoscaling) {
+        new k8s.KubeHorizontalPodAutoscalerV2(this, `${workloadName}Hpa`, {
+          metadata: metadata(workloadName, labels),
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workloadName },
+            minReplicas: c.autoscaling.minReplicas,
+            maxReplicas: c.autoscaling.maxReplicas,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: c.autoscaling.targetCpuUtilizationPercent } } }],
+          },
+        });
+      }
+      if (c.component === 'distributor') {
+        // The receivers: what collectors and apps send to. Same name as the single binary's.
+        new k8s.KubeService(this, 'Service', { metadata: metadata(s.name, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) } });
+      }
+      if (c.component === 'query-frontend') {
+        new k8s.KubeService(this, 'QueryService', { metadata: metadata(queryService, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: apiPorts.map(servicePort) } });
+        // Queriers resolve every query-frontend pod through this headless Service.
+        new k8s.KubeService(this, 'QueryFrontendDiscovery', {
+          metadata: metadata(`${s.name}-query-frontend-discovery`, labels),
+          spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: selector.matchLabels, ports: apiPorts.filter((p) => p.name === 'grpc').map(servicePort) },
+        });
+      }
+    }
+    new k8s.KubeService(this, 'GossipRing', {
+      metadata: metadata(`${s.name}-gossip-ring`),
+      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: [servicePort(gossip)] },
     });
   }
 
