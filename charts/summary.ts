@@ -15,10 +15,21 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const s = t.settings;
   const gw = charts.collector?.gateway;
   const agent = charts.collector?.agent;
-  const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
-  const rows: string[][] = [['Tempo (single binary)', imageRef(s.image), String(s.replicas), portList(t.ports)]];
-  if (gw) rows.push(['Collector gateway', imageRef(gw.settings.image), hpa ? `HPA ${hpa.spec.minReplicas}–${hpa.spec.maxReplicas}` : String(gw.minReplicas), portList(gw.ports)]);
+  const hpaOf = (name: string) => manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === name);
+  const replicas = (name: string, fixed: number) => {
+    const hpa = hpaOf(name);
+    return hpa ? `HPA ${hpa.spec.minReplicas}–${hpa.spec.maxReplicas}` : String(fixed);
+  };
+  const apiPorts = t.ports.filter((p) => !p.receiver);
+  const rows: string[][] = s.mode === 'single-binary'
+    ? [['Tempo (single binary)', imageRef(s.image), String(s.replicas), portList(t.ports)]]
+    : s.components.map((c) => [
+      `Tempo ${c.component} (${c.kind})`, imageRef(s.image), replicas(`${t.name}-${c.component}`, c.replicas),
+      portList(c.component === 'distributor' ? t.ports : apiPorts) + ', gossip 7946',
+    ]);
+  if (gw) rows.push(['Collector gateway', imageRef(gw.settings.image), replicas(gw.name, gw.minReplicas), portList(gw.ports)]);
   if (agent) rows.push(['Collector agent', imageRef(agent.settings.image), 'DaemonSet (one per node)', portList(agent.ports)]);
+  const capacity = s.capacity ? ['', '## Capacity plan', '', ...s.capacity.reasons.map((r) => `- ${r}`), ''] : [];
   const lines = [
     `# Environment \`${env.name}\``,
     '',
@@ -31,6 +42,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
     `- **Namespace**: \`${t.namespace}\` (Pod Security Admission enforces \`restricted\`)`,
     `- **Storage**: ${s.storageBackend.describe()}; PVC ${s.storageBackend.volume.size.asString()} per pod`,
     `- **Retention**: ${s.compaction.blockRetention} (compacted blocks ${s.compaction.compactedBlockRetention})`,
+    `- **Mode**: ${s.mode === 'distributed' ? `distributed, replication factor ${s.replicationFactor}, memberlist ring \`${t.name}-gossip-ring\`` : 'single binary'}`,
     `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on (${Object.keys(s.tenants).length} tenants with overrides)` : 'off'}`,
     `- **Metrics generator**: ${s.metricsGenerator ? `${s.metricsGenerator.processors.join(', ')} → ${s.metricsGenerator.remoteWrite.map((r) => r.url).join(', ')}` : 'off'}`,
   ];
@@ -50,7 +62,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   lines.push(`- **Grafana**: ${charts.grafana ? charts.grafana.provisioning.dashboards.map((d) => d.slug).join(', ') : 'none'}`);
   lines.push(`- **NetworkPolicies**: ${charts.network ? 'on (default deny)' : 'off'}`);
   lines.push(`- **Objects**: ${manifests.length} (${[...new Set(manifests.map((m) => m.kind))].sort().join(', ')})`);
-  return `${lines.join('\n')}\n`;
+  return `${[...lines, ...capacity].join('\n').trimEnd()}\n`;
 }
 
 function describeAgentSampling(manifests: readonly any[]): string {

@@ -2,7 +2,12 @@ import { Size } from 'cdk8s';
 import { LokiDatasource } from '../constructs/grafana/datasources';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
 import { defineEnvironment } from './types';
+
+/** The traffic prod is sized for; Tempo's components and the gateway both follow from it. */
+const PROD_CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10 };
+const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.capacity');
 
 /**
  * Production: Amazon S3 through IRSA (no keys anywhere), SSE-KMS, 7 days of traces, span metrics
@@ -11,6 +16,12 @@ import { defineEnvironment } from './types';
 export const prod = defineEnvironment({
   name: 'prod',
   tempo: {
+    // Distributed, sized for 100,000 spans/s before 10 % tail sampling (see SUMMARY.md for why).
+    distributed: {
+      capacity: PROD_CAPACITY,
+      distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
+      querier: { autoscaling: { minReplicas: 9, maxReplicas: 18 } },
+    },
     storage: TempoStorage.s3({
       bucket: 'acme-tracing-prod',
       endpoint: 's3.eu-west-1.amazonaws.com',
@@ -27,16 +38,18 @@ export const prod = defineEnvironment({
       remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' }],
       externalLabels: { cluster: 'prod', source: 'tempo' },
     },
-    resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi' } },
     limits: { ingestionRateLimitBytes: 30_000_000, ingestionBurstSizeBytes: 40_000_000 },
   },
   collector: {
     // Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest.
-    sampling: CollectorSampling.tail({ percentage: 10, latencyThreshold: '2s', decisionWait: '10s' }),
+    sampling: CollectorSampling.tail({
+      percentage: 10, latencyThreshold: '2s', decisionWait: '10s',
+      numTraces: PROD_PLAN.gateway.numTraces, expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
+    }),
     tenant: 'prod',
     gateway: {
-      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-      autoscaling: { minReplicas: 3, maxReplicas: 6 },
+      resources: { requests: PROD_PLAN.gateway.requests, limits: PROD_PLAN.gateway.limits },
+      autoscaling: { minReplicas: PROD_PLAN.gateway.replicas, maxReplicas: PROD_PLAN.gateway.replicas * 2 },
     },
   },
   grafana: {

@@ -95,9 +95,9 @@ describe('NetworkPolicies', () => {
     expect(queries).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 3200, protocol: 'TCP' }] });
   });
 
-  test('Tempo egress: DNS, object storage, remote write to Prometheus; nothing else', () => {
+  test('Tempo egress: DNS, its own components, object storage, remote write to Prometheus; nothing else', () => {
     const egress = policy('tempo').spec.egress;
-    expect(egress.map((e: any) => e.ports.map((p: any) => p.port))).toEqual([[53, 53], [443, 9000], [9090]]);
+    expect(egress.map((e: any) => e.ports.map((p: any) => p.port))).toEqual([[53, 53], [3200, 9095, 7946], [443, 9000], [9090]]);
   });
 
   test('gateway accepts from agents, agents from any pod; both may reach the API server', () => {
@@ -132,5 +132,16 @@ describe('GitOps bootstrap objects', () => {
   test('the subset schemas reject unknown fields', () => {
     const app = files('prod').find((o) => o.kind === 'Application');
     expect(validateAll([{ ...app, spec: { ...app.spec, sourcee: {} } }])).not.toEqual([]);
+  });
+});
+
+describe('NetworkPolicies in distributed mode', () => {
+  test('Tempo components may reach each other on gRPC, HTTP and gossip, and only each other', () => {
+    const prod = Object.values(buildEnvironment(Testing.app(), ENVIRONMENTS.find((e) => e.name === 'prod')!)).filter((c) => c !== undefined).flatMap((c) => Testing.synth(c as any));
+    const tempo = prod.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'tempo');
+    const self = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing-prod' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'tempo', 'app.kubernetes.io/name': 'tempo' } } };
+    const internal = [3200, 9095, 7946];
+    expect(tempo.spec.ingress).toContainEqual({ from: [self], ports: internal.map((p) => ({ port: p, protocol: 'TCP' })) });
+    expect(tempo.spec.egress).toContainEqual({ to: [self], ports: internal.map((p) => ({ port: p, protocol: 'TCP' })) });
   });
 });

@@ -65,7 +65,10 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
       const ports = workload.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
       expect(ports).toContain(pm.spec.podMetricsEndpoints[0].port);
       expect(pm.metadata.labels.release).toBe('kube-prometheus-stack');
-      expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([{ action: 'replace', targetLabel: 'job', replacement: pm.metadata.name }]);
+      expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([
+        { action: 'replace', targetLabel: 'job', replacement: pm.metadata.name },
+        { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
+      ]);
     }
   });
 

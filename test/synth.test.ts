@@ -189,7 +189,9 @@ describe('plan and diff', () => {
 describe('SUMMARY.md', () => {
   test('names components, images, replicas, storage, retention, sampling and alerts', () => {
     const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
-    for (const fact of ['grafana/tempo:2.8.2', 'otel/opentelemetry-collector-contrib:0.145.0', 'HPA 3–6', 's3://acme-tracing-prod', 'Retention**: 168h', 'tail at the gateway', 'alerting rules', 'otlp-grpc 4317']) {
+    for (const fact of ['grafana/tempo:2.8.2', 'otel/opentelemetry-collector-contrib:0.145.0', '| Collector gateway | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
+      's3://acme-tracing-prod', 'Retention**: 168h', 'tail at the gateway', 'alerting rules', 'otlp-grpc 4317', '| Tempo ingester (StatefulSet) | grafana/tempo:2.8.2 | 10 |',
+      '## Capacity plan', 'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 30 % headroom 13 MB/s', 'ingester: 10 (replication factor 3 makes 39 MB/s']) {
       expect(prod).toContain(fact);
     }
     expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain('head at the agents: 50 % of traces');

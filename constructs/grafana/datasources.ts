@@ -212,5 +212,5 @@ export function escapeProvisioning(value: unknown): unknown {
 }
 
 export function renderDatasourceProvisioning(i: DatasourceModelInput): string {
-  return stringify(escapeProvisioning(buildDatasourceProvisioning(i)), { lineWidth: 0 });
+  return stringify(escapeProvisioning(buildDatasourceProvisioning(i)), { lineWidth: 0, aliasDuplicateObjects: false });
 }

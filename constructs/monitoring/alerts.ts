@@ -45,7 +45,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     };
   };
   const storageSel = selector({ namespace: t.namespace }, { persistentvolumeclaim: t.pvcPattern });
-  const pvc = { namespace: t.namespace, persistentvolumeclaim: `storage-${t.job}-0` };
+  const pvc = { namespace: t.namespace, persistentvolumeclaim: t.components.includes('ingester') ? `storage-${t.job}-ingester-0` : `storage-${t.job}-0` };
   const storage = (severity: AlertRule['severity'], threshold: number, used: string, alsoWarning: boolean): AlertRule => ({
     alert: 'TempoStorageFillingUp',
     expr: `max by (namespace, persistentvolumeclaim) (\n  ${PLATFORM_METRICS.volumeUsedBytes}${storageSel}\n  / ${PLATFORM_METRICS.volumeCapacityBytes}${storageSel}\n) > ${threshold}`,
@@ -60,7 +60,31 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     },
   } as AlertRule);
   const tenant = { ...base, tenant: 'single-tenant' };
+  const distributed = !t.components.includes('single-binary');
+  // Series of one component (distributed) or of the single binary.
+  const of = (component: string) => (distributed ? selector(target(t), { component }) : sel);
+  const ringAlerts: AlertRule[] = !distributed ? [] : [
+    ['distributor', 'TempoDistributorUnhealthy', 'warning'], ['ingester', 'TempoIngesterUnhealthy', 'critical'],
+    ['compactor', 'TempoCompactorUnhealthy', 'critical'], ['metrics-generator', 'TempoMetricsGeneratorUnhealthy', 'critical'],
+  ].filter(([component]) => t.components.includes(component)).map(([component, alert, severity]): AlertRule => {
+    const ringSel = selector({ ...target(t), state: 'Unhealthy', name: component });
+    const members = { ...base, state: 'Unhealthy', name: component, component, instance: `10.0.0.3:3200` };
+    return {
+      alert,
+      expr: `max by (namespace, job) (${TEMPO_METRICS.ringMembers}${ringSel}) > 0`,
+      for: '15m',
+      severity: severity as AlertRule['severity'],
+      summary: `Tempo has unhealthy ${component} ring members in {{ $labels.namespace }}.`,
+      description: `Members of the ${component} ring stopped heartbeating; until they are forgotten, writes or compaction routed to them fail.`,
+      runbookUrl: mixin(alert),
+      tests: {
+        firing: at('30m', [[TEMPO_METRICS.ringMembers, members, '2x40']], base),
+        silent: at('30m', [[TEMPO_METRICS.ringMembers, members, '0x40']]),
+      },
+    };
+  });
   return [
+    ...ringAlerts,
     {
       alert: 'TempoTargetDown',
       expr: `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`,
@@ -152,7 +176,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     },
     ...([['warning', 100, '6h', 150], ['critical', 250, '24h', 300]] as const).map(([severity, threshold, forDuration, value]): AlertRule => ({
       alert: 'TempoCompactorsTooManyOutstandingBlocks',
-      expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${sel})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${sel})\n> ${threshold}`,
+      expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${of('compactor')})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${of('compactor')})\n> ${threshold}`,
       for: forDuration,
       severity,
       summary: 'Too many outstanding compaction blocks for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
@@ -160,8 +184,8 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       runbookUrl: mixin('TempoCompactorsTooManyOutstandingBlocks'),
       // 26 hours of gauges, sampled every 5 minutes.
       tests: {
-        firing: { ...at(severity === 'critical' ? '25h' : '7h', [[TEMPO_METRICS.compactionOutstandingBlocks, tenant, `${value}x312`], [PLATFORM_METRICS.up, { ...base, instance: 'tempo-0' }, '1x312']], tenant), alsoFiring: severity === 'critical' ? ['warning'] : [], interval: '5m' },
-        silent: { ...at('25h', [[TEMPO_METRICS.compactionOutstandingBlocks, tenant, '10x312'], [PLATFORM_METRICS.up, { ...base, instance: 'tempo-0' }, '1x312']]), interval: '5m' },
+        firing: { ...at(severity === 'critical' ? '25h' : '7h', [[TEMPO_METRICS.compactionOutstandingBlocks, { ...tenant, component: t.components.includes('compactor') ? 'compactor' : 'single-binary' }, `${value}x312`], [PLATFORM_METRICS.up, { ...base, component: t.components.includes('compactor') ? 'compactor' : 'single-binary', instance: 'tempo-0' }, '1x312']], tenant), alsoFiring: severity === 'critical' ? ['warning'] : [], interval: '5m' },
+        silent: { ...at('25h', [[TEMPO_METRICS.compactionOutstandingBlocks, { ...tenant, component: t.components.includes('compactor') ? 'compactor' : 'single-binary' }, '10x312'], [PLATFORM_METRICS.up, { ...base, component: t.components.includes('compactor') ? 'compactor' : 'single-binary', instance: 'tempo-0' }, '1x312']]), interval: '5m' },
       },
     } as AlertRule)),
     {
@@ -176,15 +200,15 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     },
     {
       alert: 'TempoProvisioningTooManyWrites',
-      expr: `avg by (namespace, job) (rate(${TEMPO_METRICS.ingesterBytesReceived}${sel}[5m])) / 1024 / 1024 > 30`,
+      expr: `avg by (namespace, job) (rate(${TEMPO_METRICS.ingesterBytesReceived}${of('ingester')}[5m])) / 1024 / 1024 > 30`,
       for: '15m',
       severity: 'warning',
       summary: 'Tempo ingesters in {{ $labels.namespace }} receive more than 30 MiB/s each.',
       description: 'Above the sizing guidance for one ingester; scale out (distributed mode) or lower ingestion limits.',
       runbookUrl: mixin('TempoProvisioningTooManyWrites'),
       tests: {
-        firing: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, base, '0+2400000000x40']], base),
-        silent: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, base, '0+60000000x40']]),
+        firing: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, { ...base, component: distributed ? 'ingester' : 'single-binary' }, '0+2400000000x40']], base),
+        silent: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, { ...base, component: distributed ? 'ingester' : 'single-binary' }, '0+60000000x40']]),
       },
     },
   ];

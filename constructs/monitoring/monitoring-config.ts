@@ -52,6 +52,8 @@ export interface MonitoringConfig {
   readonly tempo: ScrapeTarget & {
     /** Regex of Tempo's PVC names (`storage-<statefulset>-<ordinal>`). */
     readonly pvcPattern: string;
+    /** `single-binary`, or the distributed components (the `component` label of the series). */
+    readonly components: readonly string[];
     readonly spanMetrics: boolean;
     /** Labels selecting this stack's generated series (the generator's external labels). */
     readonly generatedSeriesLabels: Readonly<Record<string, string>>;
@@ -94,7 +96,8 @@ export function resolveMonitoringConfig(stack: MonitoredStack, props: Monitoring
     tempo: {
       namespace: tempo.namespace,
       job: tempo.name,
-      pvcPattern: `storage-${tempo.name}-[0-9]+`,
+      pvcPattern: tempo.pvcPattern,
+      components: tempo.settings.mode === 'distributed' ? tempo.settings.components.map((c) => c.component) : ['single-binary'],
       spanMetrics: tempo.generates('span-metrics'),
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },

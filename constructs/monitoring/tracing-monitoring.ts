@@ -69,8 +69,12 @@ export class TracingMonitoring extends Construct {
             port: s.port,
             path: '/metrics',
             interval,
-            // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
-            relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: s.name }],
+            relabelings: [
+              // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
+              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: s.name },
+              // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
+              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
+            ],
           }],
         },
       });

@@ -206,5 +206,5 @@ function escapeDollars(value: unknown): unknown {
 }
 
 export function renderCollectorConfig(config: Record<string, unknown>): string {
-  return stringify(escapeDollars(config), { lineWidth: 0 });
+  return stringify(escapeDollars(config), { lineWidth: 0, aliasDuplicateObjects: false });
 }

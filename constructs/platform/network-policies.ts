@@ -82,6 +82,11 @@ export class NetworkPolicies extends Construct {
     const http = tempo.metricsPort;
     const mg = tempo.settings.metricsGenerator;
     const tempoEgress: k8s.NetworkPolicyEgressRule[] = [DNS];
+    // Distributed components talk to each other: gRPC (writes, queries), HTTP, memberlist gossip.
+    const self = podPeer(tempo.namespace, tempo.selectorLabels);
+    const internalPorts: Port[] = [...tempo.ports.filter((x) => !x.receiver).map(port), { port: k8s.IntOrString.fromNumber(7946), protocol: 'TCP' }];
+    const distributed = tempo.settings.mode === 'distributed';
+    if (distributed) tempoEgress.push({ to: [self], ports: internalPorts });
     if (tempo.settings.storageBackend.shared) tempoEgress.push({ to: storage, ports: [443, 9000].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })) });
     if (mg) tempoEgress.push({ to: [nsPeer(prometheus)], ports: mg.remoteWrite.map((r) => ({ port: k8s.IntOrString.fromNumber(Number(new URL(r.url).port || (r.url.startsWith('https') ? 443 : 80))), protocol: 'TCP' })) });
     policy('Tempo', tempo.name, tempo.namespace, {
@@ -90,6 +95,7 @@ export class NetworkPolicies extends Construct {
       ingress: [
         ...(senders.length || ingest.length ? [{ from: [...senders, ...ingest.map(nsPeer)], ports: receiverPorts(tempo.ports) }] : []),
         { from: unique([nsPeer(grafana), nsPeer(prometheus)]), ports: [port(http)] },
+        ...(distributed ? [{ from: [self], ports: internalPorts }] : []),
       ],
       egress: tempoEgress,
     });

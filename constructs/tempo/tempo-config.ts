@@ -252,7 +252,7 @@ function checkNoStrayDollar(text: string, file: string): void {
 }
 
 function render(doc: unknown, file: string, s: TempoConfigSettings): string {
-  const text = stringify(doc, { lineWidth: 0 });
+  const text = stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   if (s.expandEnv) checkNoStrayDollar(text, file);
   return text;
 }

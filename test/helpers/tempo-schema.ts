@@ -44,7 +44,10 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     grpc_server_max_recv_msg_size: 'int',
     grpc_server_max_send_msg_size: 'int',
   },
+  // memberlist: dskit kv/memberlist KVConfig (cluster_label since dskit 2023, in Tempo 2.x).
+  memberlist: { cluster_label: 'string', join_members: 'string[]', bind_port: 'int' },
   distributor: {
+    ring: { kvstore: { store: 'string' } },
     receivers: {
       otlp: { protocols: { grpc: tlsEndpoint, http: tlsEndpoint } },
       jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
@@ -52,6 +55,7 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     },
   },
   ingester: {
+    lifecycler: { ring: { kvstore: { store: 'string' }, replication_factor: 'int' } },
     trace_idle_period: 'duration',
     max_block_bytes: 'int',
     max_block_duration: 'duration',
@@ -60,6 +64,7 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     flush_check_period: 'duration',
   },
   querier: {
+    frontend_worker: { frontend_address: 'string' },
     max_concurrent_queries: 'int',
     search: { query_timeout: 'duration' },
   },
@@ -77,11 +82,13 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     },
   },
   metrics_generator: {
+    ring: { kvstore: { store: 'string' } },
     registry: { external_labels: 'string-map' },
     storage: { path: 'string', remote_write: 'remote-write[]' },
     traces_storage: { path: 'string' },
   },
   compactor: {
+    ring: { kvstore: { store: 'string' } },
     compaction: {
       block_retention: 'duration',
       compacted_block_retention: 'duration',
