@@ -5,6 +5,7 @@ import { checkPromQL } from '../constructs/monitoring/promql';
 import { prom } from '../constructs/grafana/dashboards';
 import { buildDatasourceProvisioning, LokiDatasource, PrometheusDatasource, TempoDatasource } from '../constructs/grafana/datasources';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
+import { planCapacity } from '../constructs/tempo/capacity';
 import { TempoChart } from '../charts/tempo-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
@@ -300,12 +301,36 @@ describe('synth-time errors name the property, the value and the fix', () => {
   });
 
   test('grafana: a dashboard query that does not parse', () => {
-    const input = { id: 'x', prometheus: PrometheusDatasource.existing({ uid: 'p' }), tempo: new TempoDatasource('t', 'T', 'http://t:3200', false), tempoTarget: { namespace: 'n', job: 'j' }, collectors: [], tailSampling: false };
+    const input = { id: 'x', prometheus: PrometheusDatasource.existing({ uid: 'p' }), tempo: new TempoDatasource('t', 'T', 'http://t:3200', false), tempoTarget: { namespace: 'n', job: 'j', pvcPattern: 'x', components: ['single-binary'], spanMetrics: false, generatedSeriesLabels: {} }, collectors: [], tailSampling: false };
     expectError(() => prom(input, 'overview', 'sum(rate(x[$__rate_interval])'), "grafana.dashboards.overview: PromQL syntax error at character 15 (near 'sum(rate(x[5m])') in 'sum(rate(x[5m])'");
   });
 
   test('grafana: tenant missing for a multi-tenant Tempo, grafana without monitoring', () => {
     expectError(() => renderEnvironment({ name: 'x', tempo: { multitenancy: true }, collector: { tenant: 'a' } }, buildEnvironment), 'x.grafana.tenant: is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries');
     expectError(() => renderEnvironment({ name: 'x', monitoring: false, grafana: {} }, buildEnvironment), 'x.grafana: needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false');
+  });
+
+  const objectStorage = () => TempoStorage.s3({ bucket: 'b', endpoint: 'e' });
+
+  test('distributed: local storage, replicas on the single binary', () => {
+    expectError(tempo({ distributed: {} }), "tempo.storage: distributed mode needs object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()");
+    expectError(tempo({ distributed: {}, replicas: 3, storage: objectStorage() }), 'tempo.replicas: applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target');
+  });
+
+  test('distributed: replication factor larger than the ingesters, zero replicas, HPA on a stateful component', () => {
+    expectError(tempo({ storage: objectStorage(), distributed: { ingester: { replicas: 2 } } }), 'tempo.distributed.replicationFactor: 3 is larger than the 2 ingester replicas; every trace must fit on 3 distinct ingesters, so run at least 3');
+    expectError(tempo({ storage: objectStorage(), distributed: { querier: { replicas: 0 } } }), 'tempo.distributed.querier.replicas: 0 is not valid; expected an integer >= 1');
+    expectError(tempo({ storage: objectStorage(), distributed: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } } }), 'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)');
+    expectError(tempo({ storage: objectStorage(), distributed: {}, receivers: { zipkin: { port: 7946 } } }), 'tempo.receivers: port 7946 is the memberlist gossip port in distributed mode; move the receiver');
+  });
+
+  test('capacity inputs that are not positive', () => {
+    expectError(() => planCapacity({ spansPerSecond: 0 }), 'capacity.spansPerSecond: 0 is not a positive number');
+    expectError(() => planCapacity({ spansPerSecond: 1000, avgSpanBytes: -1 }), 'capacity.avgSpanBytes: -1 is not a positive number');
+    expectError(() => planCapacity({ spansPerSecond: 1000, samplingPercent: 0 }), 'capacity.samplingPercent: 0 is not a positive number');
+    expectError(() => planCapacity({ spansPerSecond: 1000, samplingPercent: 120 }), 'capacity.samplingPercent: 120 is above 100');
+    expectError(() => planCapacity({ spansPerSecond: 1000, headroom: -0.5 }), 'capacity.headroom: -0.5 is not a fraction >= 0 (0.3 means 30 % headroom)');
+    expectError(() => planCapacity({ spansPerSecond: 1000, replicationFactor: 0 }), 'capacity.replicationFactor: 0 is not a positive integer');
+    expectError(tempo({ storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }), 'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number');
   });
 });

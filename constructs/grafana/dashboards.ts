@@ -11,7 +11,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COLLECTOR_METRICS, TEMPO_METRICS, TEMPO_QUERY_ROUTES } from '../monitoring/metric-catalog';
-import type { ScrapeTarget } from '../monitoring/monitoring-config';
+import type { MonitoringConfig, ScrapeTarget } from '../monitoring/monitoring-config';
 import { checkPromQL, selector } from '../monitoring/promql';
 import type { ServiceGraphMetricNames, SpanMetricNames } from '../tempo/generated-metrics';
 import type { DatasourceRef } from './datasources';
@@ -21,7 +21,7 @@ export interface DashboardInput {
   readonly id: string;
   readonly prometheus: DatasourceRef;
   readonly tempo: DatasourceRef;
-  readonly tempoTarget: ScrapeTarget;
+  readonly tempoTarget: MonitoringConfig['tempo'];
   readonly collectors: readonly ScrapeTarget[];
   readonly spanMetrics?: SpanMetricNames;
   readonly serviceGraphs?: ServiceGraphMetricNames;
@@ -121,7 +121,12 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
     .withPanel(series(i, slug, 'Query latency', 's', [0.5, 0.95, 0.99].map((q) => [
       `histogram_quantile(${q}, sum by (le) (${r(TEMPO_METRICS.requestDurationBucket, queries)}))`, `P${Math.round(q * 100)}`,
     ])))
-    .withPanel(series(i, slug, 'Query requests by status', 'reqps', [[`sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`, '{{route}} {{status_code}}']]))
+    .withPanel(series(i, slug, 'Query requests by status', 'reqps', [[`sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`, '{{route}} {{status_code}}']]));
+  if (!i.tempoTarget.components.includes('single-binary')) {
+    // Distributed: P95 of every request a component serves (writes, internal gRPC, queries).
+    d.withPanel(series(i, slug, 'Request latency P95 by component', 's', [[`histogram_quantile(0.95, sum by (le, component) (${r(TEMPO_METRICS.requestDurationBucket)}))`, '{{component}}']], 24));
+  }
+  d
     .withRow(new RowBuilder('Blocks and compaction'))
     .withPanel(series(i, slug, 'Blocks in the block list', 'none', [[`sum by (tenant) (${TEMPO_METRICS.blocklistLength}${sel})`, '{{tenant}}']], 8))
     .withPanel(series(i, slug, 'Blocks compacted', 'cps', [[`sum by (level) (${r(TEMPO_METRICS.compactionBlocks)})`, 'level {{level}}']], 8))
