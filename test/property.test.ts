@@ -70,6 +70,10 @@ const environment: fc.Arbitrary<() => EnvironmentDefinition> = fc.record({
   monitoring: mostly(fc.record({ thresholds: fc.record({ queryLatencyP95Seconds: mostly(fc.double({ min: 0.1, max: 10, noNaN: true }), fc.constant(-1)) }) }), fc.constant(false as const)),
   grafanaTenant: maybe(fc.constant('team-a')),
   networkPolicies: fc.boolean(),
+  distributed: maybe(fc.record({
+    spansPerSecond: mostly(fc.integer({ min: 1, max: 500_000 }), fc.constant(0)),
+    ingesters: maybe(mostly(fc.integer({ min: 3, max: 12 }), fc.constantFrom(0, 2))),
+  })),
 }).map((r) => () => ({
   name: r.name,
   tempo: {
@@ -81,6 +85,10 @@ const environment: fc.Arbitrary<() => EnvironmentDefinition> = fc.record({
     limits: r.limits,
     multitenancy: r.multitenancy,
     ...(r.generator ? { metricsGenerator: { remoteWrite: [{ url: r.generator }] } } : {}),
+    ...(r.distributed ? {
+      replicas: undefined,
+      distributed: { capacity: { spansPerSecond: r.distributed.spansPerSecond }, ...(r.distributed.ingesters !== undefined ? { ingester: { replicas: r.distributed.ingesters } } : {}) },
+    } : {}),
   },
   collector: r.collector === false ? false : { ...r.collector, sampling: r.collector.sampling() },
   monitoring: r.monitoring,
@@ -110,8 +118,10 @@ test.prop([environment], { numRuns: RUNS })('a random environment synthesizes in
   // Tempo's receiver endpoints are exactly its container's receiver ports.
   const config = parse(m.find((o) => o.metadata.name === `${built!.tempo.tempo.name}-config`).data['tempo.yaml']);
   const endpoints = (JSON.stringify(config.distributor.receivers).match(/0\.0\.0\.0:\d+/g) ?? []).map((e) => Number(e.split(':')[1])).sort();
-  const sts = m.find((o) => o.kind === 'StatefulSet');
-  const containerPorts = sts.spec.template.spec.containers[0].ports.filter((p: any) => !['http', 'grpc'].includes(p.name)).map((p: any) => p.containerPort).sort();
+  const sts = m.find((o) => o.kind === 'StatefulSet' && ['single-binary', 'ingester'].includes(o.spec.template.metadata.labels['app.kubernetes.io/component']));
+  const receiving = m.find((o) => ['StatefulSet', 'Deployment'].includes(o.kind) && ['single-binary', 'distributor'].includes(o.spec.template.metadata.labels['app.kubernetes.io/component']));
+  expect(sts).toBeDefined();
+  const containerPorts = receiving.spec.template.spec.containers[0].ports.filter((p: any) => !['http', 'grpc', 'gossip'].includes(p.name)).map((p: any) => p.containerPort).sort();
   expect(endpoints).toEqual(containerPorts);
   for (const f of rendered.files) expect(f.content).not.toMatch(CREDENTIAL);
   if (built!.monitoring) {
