@@ -7,4 +7,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   maxWorkers: 2,
+  // promtool cases run as child processes; on a busy 2-core machine they need more than 5 s.
+  testTimeout: 120000,
 };

@@ -1,5 +1,7 @@
 import { runCli } from './lib/cli';
 
-// `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff` and `cdk8s synth` (which passes
-// the output folder in CDK8S_OUTDIR). The environments live in environments/.
-process.exitCode = runCli(process.argv.slice(2), process.env.CDK8S_OUTDIR ?? 'dist');
+// `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff`, `npm run synth:examples` and
+// `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR). The environments live in
+// environments/, the seed examples in examples/.
+const args = process.argv.slice(2);
+process.exitCode = runCli(args, process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'));

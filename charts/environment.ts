@@ -11,7 +11,7 @@ import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
 
 export interface EnvironmentCharts {
-  readonly namespace: NamespaceChart;
+  readonly namespace?: NamespaceChart;
   readonly tempo: TempoChart;
   readonly collector?: CollectorChart;
   readonly monitoring?: MonitoringChart;
@@ -27,7 +27,8 @@ export interface EnvironmentCharts {
 export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): EnvironmentCharts {
   checkDnsLabel(env.name, 'name');
   const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
-  const namespaceChart = new NamespaceChart(scope, 'namespace', { namespace });
+  const managed = env.manageNamespace ?? true;
+  const namespaceChart = managed ? new NamespaceChart(scope, 'namespace', { namespace }) : undefined;
   const tempo = new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo });
   const collector = env.collector === false ? undefined : new CollectorChart(scope, 'collector', { namespace, tempo: tempo.tempo, collector: env.collector ?? {} });
   const monitoring = env.monitoring === false ? undefined : new MonitoringChart(scope, 'monitoring', {
@@ -47,6 +48,8 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
     stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
     networkPolicies: {
       grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
+      // A shared namespace is not ours to lock down; the per-workload policies still apply.
+      defaultDeny: managed,
       ...env.networkPolicies,
     },
   });

@@ -5,6 +5,7 @@ import { staging } from './staging';
 import { EnvironmentDefinition } from './types';
 
 export { defineEnvironment } from './types';
+export { EXAMPLES } from '../examples';
 export type { EnvironmentDefinition } from './types';
 
 /** Every environment `npm run synth` writes to `dist/<name>/`. Add a new one here. */

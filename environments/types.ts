@@ -17,6 +17,13 @@ export interface EnvironmentDefinition {
    * @default `tracing-<name>`
    */
   readonly namespace?: string;
+  /**
+   * Whether this app owns the Namespace object (and may enforce Pod Security "restricted" and a
+   * namespace-wide default-deny NetworkPolicy in it). Set `false` to deploy into a shared
+   * namespace such as `monitoring`, where other workloads live.
+   * @default true
+   */
+  readonly manageNamespace?: boolean;
   /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */
   readonly tempo?: TempoProps;
   /**

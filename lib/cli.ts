@@ -1,20 +1,21 @@
 import { createTwoFilesPatch } from 'diff';
 import { buildEnvironment } from '../charts/environment';
 import { summarizeEnvironment } from '../charts/summary';
-import { selectEnvironments } from '../environments';
+import { ENVIRONMENTS, EXAMPLES, selectEnvironments } from '../environments';
 import { ConfigError } from './errors';
 import { planChanges, renderEnvironment, synthesize } from './synth';
 
 /**
- * The command line: `[--plan|--diff] [env ...]`. Synthesizes the named environments (all when
- * none is named) into `outdir`, or with `--plan` prints each SUMMARY.md and the files a synth
- * would change, with `--diff` also the unified diff. Returns the exit code.
+ * The command line: `[--examples] [--plan|--diff] [env ...]`. Synthesizes the named environments
+ * (all when none is named) into `outdir`, or with `--plan` prints each SUMMARY.md and the files a
+ * synth would change, with `--diff` also the unified diff. `--examples` works on the seed
+ * examples (examples/, written to examples/dist/) instead of the environments. Returns the exit code.
  */
 export function runCli(args: readonly string[], outdir: string): number {
   const mode = args.includes('--diff') ? 'diff' : args.includes('--plan') ? 'plan' : 'synth';
   const names = args.filter((a) => !a.startsWith('--'));
   try {
-    const envs = selectEnvironments(names);
+    const envs = selectEnvironments(names, args.includes('--examples') ? EXAMPLES : ENVIRONMENTS);
     if (mode === 'synth') {
       synthesize(envs, buildEnvironment, outdir, { prune: names.length === 0, summarize: summarizeEnvironment });
       console.log(`synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/`);

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const roots = ['../dist/', '../examples/dist/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
 const tmp = mkdtempSync(join(tmpdir(), 'tracesynth-rules-'));
 const files = [];
 try {
-  for (const env of readdirSync(dist)) {
+  for (const [dist, env] of roots.filter((r) => existsSync(r)).flatMap((r) => readdirSync(r).map((e) => [r, e]))) {
     const dir = join(dist, env, 'monitoring');
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((x) => x.startsWith('prometheusrule-')).sort()) {

@@ -11,6 +11,8 @@ import type { Tempo } from '../tempo/tempo';
 export interface NetworkPoliciesProps {
   /** Turn off for clusters whose CNI does not enforce NetworkPolicies. @default true */
   readonly enabled?: boolean;
+  /** A namespace-wide default deny (only where this app owns the namespace). @default true */
+  readonly defaultDeny?: boolean;
   /** Grafana's namespace: may query Tempo. @default 'monitoring' */
   readonly grafanaNamespace?: string;
   /** Prometheus's namespace: may scrape every workload; Tempo's generator may remote-write to it. @default 'monitoring' */
@@ -75,7 +77,7 @@ export class NetworkPolicies extends Construct {
       new k8s.KubeNetworkPolicy(this, policyId, { metadata: { name, namespace, labels }, spec });
     const apiEgress: k8s.NetworkPolicyEgressRule = { to: apiServer, ports: [443, 6443].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })) };
 
-    policy('DefaultDeny', 'default-deny', tempo.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    if (props.defaultDeny !== false) policy('DefaultDeny', 'default-deny', tempo.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
     // Tempo
     const senders: Peer[] = gateway ? [podPeer(gateway.namespace, gateway.selectorLabels)] : agent ? [podPeer(agent.namespace, agent.selectorLabels)] : [];
@@ -123,7 +125,7 @@ export class NetworkPolicies extends Construct {
         ],
         egress: [DNS, { to: [podPeer(target.namespace, target.selectorLabels)], ports: receiverPorts(target.ports) }, apiEgress],
       });
-      if (agent.namespace !== tempo.namespace) {
+      if (agent.namespace !== tempo.namespace && props.defaultDeny !== false) {
         policy('AgentDefaultDeny', 'default-deny', agent.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       }
     }

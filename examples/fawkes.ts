@@ -1,0 +1,52 @@
+/**
+ * Seed 003, the Fawkes ADR: collectors on every node with Kubernetes enrichment, tail sampling
+ * (every error, everything slower than 1 s, 10 % of the rest) and scrubbing (Authorization and
+ * Cookie headers deleted, db.statement hashed); Tempo with 3 replicas on S3 for 100K+ spans/s,
+ * 7 days of traces, service graphs and span metrics to Prometheus with exemplars, team
+ * isolation through multi-tenancy, trace-based SLIs.
+ */
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
+import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { defineEnvironment } from '../environments/types';
+
+const CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10, replicationFactor: 3 };
+const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
+
+export const fawkes = defineEnvironment({
+  name: 'fawkes',
+  namespace: 'fawkes-observability',
+  tempo: {
+    distributed: { capacity: CAPACITY },
+    storage: TempoStorage.s3({
+      bucket: 'fawkes-tempo-traces',
+      endpoint: 's3.amazonaws.com',
+      region: 'us-east-1',
+      workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/fawkes-tempo' },
+    }),
+    retention: '168h',
+    pool: { maxWorkers: 100, queueDepth: 10_000 },
+    multitenancy: true,
+    metricsGenerator: {
+      processors: ['service-graphs', 'span-metrics'],
+      remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write', sendExemplars: true }],
+      externalLabels: { platform: 'fawkes' },
+    },
+  },
+  collector: {
+    // Tail sampling needs whole traces: agents route by trace ID to the gateway, which decides.
+    sampling: CollectorSampling.tail({
+      percentage: 10, latencyThreshold: '1s', decisionWait: '10s',
+      numTraces: PLAN.gateway.numTraces, expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
+    }),
+    scrubbing: {
+      deleteAttributes: ['http.request.header.authorization', 'http.request.header.cookie'],
+      hashAttributes: ['db.statement'],
+    },
+    tenant: 'fawkes',
+    gateway: { replicas: PLAN.gateway.replicas, resources: { requests: PLAN.gateway.requests, limits: PLAN.gateway.limits } },
+  },
+  monitoring: { thresholds: { serviceLatencyP95Seconds: 1, serviceErrorRatio: 0.05 } },
+  grafana: { tenant: 'fawkes' },
+  gitops: false,
+});

@@ -1,0 +1,45 @@
+/**
+ * Seed 001, the Tempo values README: the production template (`values.template.yaml`) —
+ * "simple scalable" Tempo with several replicas on S3 with SSE-KMS through IRSA, 10 days of
+ * traces, span metrics remote-written to Mimir, Grafana linked to Loki and Mimir, and the four
+ * SLOs of `slo-tempo.yaml`.
+ */
+import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
+import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { defineEnvironment } from '../environments/types';
+
+export const tempoValues = defineEnvironment({
+  name: 'tempo-values',
+  namespace: 'observability',
+  tempo: {
+    // Several replicas need a real cluster: distributed mode (a "scalable" single binary would
+    // split recent traces and compact every block on every replica).
+    distributed: { distributor: { replicas: 2 }, ingester: { replicas: 3 }, querier: { replicas: 2 } },
+    storage: TempoStorage.s3({
+      bucket: 'observability-tempo-traces',
+      endpoint: 's3.eu-west-1.amazonaws.com',
+      region: 'eu-west-1',
+      sse: { type: 'SSE-KMS', kmsKeyId: 'alias/observability-tempo' },
+      workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/observability-tempo' },
+    }),
+    retention: '240h',
+    metricsGenerator: {
+      processors: ['service-graphs', 'span-metrics'],
+      remoteWrite: [{ url: 'http://mimir-gateway.observability.svc.cluster.local:8080/api/v1/push' }],
+      externalLabels: { source: 'tempo', cluster: 'observability-cluster' },
+    },
+  },
+  collector: false,
+  monitoring: {
+    // The four SLOs; latency at 2.5 s, the histogram bucket nearest the README's 2 s.
+    slos: { ingestionAvailability: 99.5, queryAvailability: 99, queryLatency: 95, queryLatencyThresholdSeconds: 2.5, compactionSuccess: 99 },
+  },
+  grafana: {
+    namespace: 'observability',
+    loki: LokiDatasource.existing({ uid: 'loki' }),
+    prometheus: PrometheusDatasource.existing({ uid: 'mimir' }),
+    logLabels: { job: 'job', instance: 'instance', 'k8s.pod.name': 'pod', 'k8s.namespace.name': 'namespace' },
+  },
+  networkPolicies: { grafanaNamespace: 'observability' },
+  gitops: false,
+});

@@ -1,0 +1,34 @@
+/**
+ * Seed 004, the YBUILT stack guide: Tempo on S3 (us-east-1) with 3 days of hot traces in
+ * `observability`, Loki next to it, Grafana with Tempo, Loki and Prometheus linked, 10 %
+ * sampling in production.
+ */
+import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { defineEnvironment } from '../environments/types';
+
+export const ybuilt = defineEnvironment({
+  name: 'ybuilt',
+  namespace: 'observability',
+  tempo: {
+    storage: TempoStorage.s3({
+      bucket: 'ybuilt-tempo-traces',
+      endpoint: 's3.amazonaws.com',
+      region: 'us-east-1',
+      workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/ybuilt-tempo' },
+    }),
+    retention: '72h',
+  },
+  collector: {
+    // The guide samples 10 % in the SDK; doing it once, at the agents, keeps whole traces
+    // consistent across services (set the SDKs to parent-based always-on).
+    sampling: CollectorSampling.head({ percentage: 10 }),
+  },
+  grafana: {
+    loki: LokiDatasource.provisioned({ name: 'Loki', uid: 'loki', url: 'http://loki.observability.svc.cluster.local:3100' }),
+    // kube-prometheus-stack already provisions (and defaults) its Prometheus: link to it.
+    prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
+  },
+  gitops: false,
+});
