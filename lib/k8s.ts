@@ -2,6 +2,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { AutoscalingProps } from './validate';
 import { ConfigError } from './errors';
 
 /** The namespace of the construct's chart, or an error naming the construct. */
@@ -46,4 +47,17 @@ export const CLUSTER_SCOPED_KINDS: readonly string[] = ['Namespace', 'ClusterRol
 export function clusterScoped<T extends ApiObject>(obj: T): T {
   if (Chart.of(obj).namespace) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   return obj;
+}
+
+/** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment. */
+export function cpuAutoscaler(scope: Construct, id: string, metadata: k8s.ObjectMeta, deployment: string, a: Required<AutoscalingProps>): k8s.KubeHorizontalPodAutoscalerV2 {
+  return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent } } }],
+    },
+  });
 }

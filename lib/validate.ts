@@ -58,3 +58,22 @@ export function parseQuantity(value: string, property: string): number {
   const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
   return Number(m[1]) * factor;
 }
+
+/** CPU autoscaling bounds of a workload. */
+export interface AutoscalingProps {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** @default 70 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** Validates autoscaling bounds and fills the default CPU target. */
+export function resolveAutoscaling(a: AutoscalingProps, property: string): Required<AutoscalingProps> {
+  checkPositiveInteger(a.minReplicas, `${property}.minReplicas`);
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
+    throw new ConfigError(`${property}.maxReplicas`, `${show(a.maxReplicas)} is below minReplicas (${a.minReplicas})`);
+  }
+  const target = a.targetCpuUtilizationPercent ?? 70;
+  if (!Number.isInteger(target) || target < 1 || target > 100) throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100`);
+  return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
+}

@@ -1,9 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../lib/errors';
-import { chartNamespace, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
-import { checkPositiveInteger } from '../../lib/validate';
+import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
 import { ServingPort } from '../common/receivers';
 import type { Tempo } from '../tempo/tempo';
 import { buildGatewayConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
@@ -13,12 +12,7 @@ import { CollectorCommonProps, otlpGrpcPort, resolveCollector, ResolvedCollector
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
-export interface GatewayAutoscalingProps {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  /** @default 70 */
-  readonly targetCpuUtilizationPercent?: number;
-}
+export type GatewayAutoscalingProps = AutoscalingProps;
 
 export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoExportProps {
   /** Where the traces go: endpoint, TLS and tenant header come from this object. */
@@ -74,15 +68,7 @@ export class OtelCollectorGateway extends Construct {
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
-    const autoscaling = props.autoscaling;
-    if (autoscaling) {
-      checkPositiveInteger(autoscaling.minReplicas, `${p}.autoscaling.minReplicas`);
-      if (!Number.isInteger(autoscaling.maxReplicas) || autoscaling.maxReplicas < autoscaling.minReplicas) {
-        throw new ConfigError(`${p}.autoscaling.maxReplicas`, `${autoscaling.maxReplicas} is below minReplicas (${autoscaling.minReplicas})`);
-      }
-      const target = autoscaling.targetCpuUtilizationPercent ?? 70;
-      if (!Number.isInteger(target) || target < 1 || target > 100) throw new ConfigError(`${p}.autoscaling.targetCpuUtilizationPercent`, `${target} is outside 1-100`);
-    }
+    const autoscaling = props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`);
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
 
     const identity: ComponentIdentity = { name: 'opentelemetry-collector', instance: s.name, component: 'gateway', version: s.image.tag };
@@ -142,16 +128,6 @@ export class OtelCollectorGateway extends Construct {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
       });
     }
-    if (autoscaling) {
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
-        metadata: metadata(s.name),
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name },
-          minReplicas: autoscaling.minReplicas,
-          maxReplicas: autoscaling.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilizationPercent ?? 70 } } }],
-        },
-      });
-    }
+    if (autoscaling) cpuAutoscaler(this, 'Hpa', metadata(s.name), deployment.name, autoscaling);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
-import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity } from '../../lib/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity, resolveAutoscaling } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
 import { METRICS_GENERATOR_PROCESSORS, MetricsGeneratorProcessor } from './generated-metrics';
 import { planPorts, TRACE_RECEIVER_CATALOG } from '../common/receivers';
@@ -336,22 +336,16 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       const given = propsFor[c];
       const planned = c === 'metrics-generator' ? undefined : sizing(c);
       const base = planned ? { replicas: planned.replicas, resources: { requests: { ...planned.requests }, limits: { ...planned.limits } } } : defaultsFor[c];
-      const autoscaling = given?.autoscaling;
-      if (autoscaling && !['distributor', 'querier', 'query-frontend'].includes(c)) {
+      if (given?.autoscaling && !['distributor', 'querier', 'query-frontend'].includes(c)) {
         throw new ConfigError(`${p}.autoscaling`, 'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)');
       }
-      if (autoscaling) {
-        checkPositiveInteger(autoscaling.minReplicas, `${p}.autoscaling.minReplicas`);
-        if (!Number.isInteger(autoscaling.maxReplicas) || autoscaling.maxReplicas < autoscaling.minReplicas) {
-          throw new ConfigError(`${p}.autoscaling.maxReplicas`, `${show(autoscaling.maxReplicas)} is below minReplicas (${autoscaling.minReplicas})`);
-        }
-      }
+      const autoscaling = given?.autoscaling && resolveAutoscaling(given.autoscaling, `${p}.autoscaling`);
       components.push({
         component: c,
         kind: c === 'ingester' || c === 'metrics-generator' ? 'StatefulSet' : 'Deployment',
         replicas: checkPositiveInteger(given?.replicas ?? autoscaling?.minReplicas ?? base.replicas, `${p}.replicas`),
         resources: resolveResources(given?.resources, base.resources, `${p}.resources`),
-        ...(autoscaling ? { autoscaling: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, targetCpuUtilizationPercent: autoscaling.targetCpuUtilizationPercent ?? 70 } } : {}),
+        ...(autoscaling ? { autoscaling } : {}),
       });
     }
     const rf = d.replicationFactor ?? d.capacity?.replicationFactor ?? 3;

@@ -2,10 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DurationInput } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, httpProbe, resourceRequirements, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, httpProbe, resourceRequirements, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
-import { parseQuantity } from '../../lib/validate';
+import { AutoscalingProps, parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
 import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
 import { ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
@@ -120,7 +120,7 @@ export interface TempoComponentProps {
   /** @default - from the capacity plan, else per component */
   readonly resources?: ResourceRequirements;
   /** HorizontalPodAutoscaler on CPU (distributor, querier, query-frontend only). @default - none */
-  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilizationPercent?: number };
+  readonly autoscaling?: AutoscalingProps;
 }
 
 export interface TempoDistributedProps {
@@ -450,17 +450,7 @@ export class Tempo extends Construct {
     for (const c of s.components) {
       const ports = c.component === 'distributor' ? [...s.ports, gossip] : [...apiPorts, gossip];
       const { workloadName, labels, selector } = workload(c.component, c.kind, c.replicas, c.resources, ports, c.autoscaling !== undefined);
-      if (c.autoscaling) {
-        new k8s.KubeHorizontalPodAutoscalerV2(this, `${workloadName}Hpa`, {
-          metadata: metadata(workloadName, labels),
-          spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workloadName },
-            minReplicas: c.autoscaling.minReplicas,
-            maxReplicas: c.autoscaling.maxReplicas,
-            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: c.autoscaling.targetCpuUtilizationPercent } } }],
-          },
-        });
-      }
+      if (c.autoscaling) cpuAutoscaler(this, `${workloadName}Hpa`, metadata(workloadName, labels), workloadName, c.autoscaling);
       if (c.component === 'distributor') {
         // The receivers: what collectors and apps send to. Same name as the single binary's.
         new k8s.KubeService(this, 'Service', { metadata: metadata(s.name, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) } });
