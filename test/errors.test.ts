@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
 import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { checkPromQL } from '../constructs/monitoring/promql';
@@ -10,6 +10,9 @@ import { TempoChart } from '../charts/tempo-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { OtelCollectorAgent } from '../constructs/otel-collector/otel-collector-agent';
+import { OtelCollectorGateway } from '../constructs/otel-collector/otel-collector-gateway';
+import { checkGroups, promtoolFiles, AlertRule } from '../constructs/monitoring/rule-model';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { Tempo, TempoProps } from '../constructs/tempo/tempo';
 import { selectEnvironments } from '../environments';
@@ -147,6 +150,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
     expectError(() => TempoStorage.s3({ bucket: 'b', endpoint: 'e', workloadIdentity: { roleArn: 'tempo-role' } }), "tempo.storage.s3.workloadIdentity.roleArn: 'tempo-role' is not an IAM role ARN; expected arn:aws:iam::<account-id>:role/<name>");
     expectError(() => TempoStorage.gcs({ bucketName: 'b', workloadIdentity: { serviceAccount: 'tempo' } }), "tempo.storage.gcs.workloadIdentity.serviceAccount: 'tempo' is not a Google service account; expected <name>@<project>.iam.gserviceaccount.com");
     expectError(() => TempoStorage.azure({ containerName: 'c', storageAccountName: 'acct', workloadIdentity: { clientId: 'x' } }), "tempo.storage.azure.workloadIdentity.clientId: 'x' is not a client id; expected a UUID");
+    expectError(() => TempoStorage.azure({ containerName: 'c', storageAccountName: 'acct', managedIdentity: { userAssignedId: 'tempo-identity' } }), "tempo.storage.azure.managedIdentity.userAssignedId: 'tempo-identity' is not a client id; expected a UUID");
     expectError(() => TempoStorage.azure({ containerName: 'c', storageAccountName: 'My_Account' }), "tempo.storage.azure.storageAccountName: 'My_Account' is not a storage account name; expected 3-24 lowercase letters and digits");
   });
 
@@ -215,6 +219,13 @@ describe('synth-time errors name the property, the value and the fix', () => {
     expectError(collector({ agent: false, sampling: CollectorSampling.tail() }), "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica");
     expectError(collector({ agent: false, sampling: CollectorSampling.head({ percentage: 5 }) }), 'collector.sampling: head sampling runs in the agent, which is disabled; enable the agent or use tail sampling at the gateway');
     expectError(collector({ agent: false, gateway: false }), 'collector: both the gateway and the agent are disabled; set collector: false to run no collector');
+  });
+
+  test('collector: agent and gateway built with different sampling', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'ns' });
+    const t = new Tempo(chart, 'tempo');
+    const gateway = new OtelCollectorGateway(chart, 'gateway', { tempo: t });
+    expectError(() => new OtelCollectorAgent(chart, 'agent', { tempo: t, gateway, sampling: CollectorSampling.tail() }), 'collector.sampling: tail sampling is set for the agent but the gateway was built without it; pass the same sampling to both');
   });
 
   test('collector: sampling percentage outside (0, 100], latency threshold not positive', () => {
@@ -332,5 +343,31 @@ describe('synth-time errors name the property, the value and the fix', () => {
     expectError(() => planCapacity({ spansPerSecond: 1000, headroom: -0.5 }), 'capacity.headroom: -0.5 is not a fraction >= 0 (0.3 means 30 % headroom)');
     expectError(() => planCapacity({ spansPerSecond: 1000, replicationFactor: 0 }), 'capacity.replicationFactor: 0 is not a positive integer');
     expectError(tempo({ storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }), 'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number');
+  });
+
+  const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
+    alert: 'TempoDown', severity: 'critical', expr: 'up == 0', for: '5m', summary: 'Tempo is down', description: '{{ $labels.instance }} is down', runbookUrl: 'https://example.com/r',
+    tests: { firing: { evalTime: '10m', series: [{ series: 'up{instance="a"}', values: '0x10' }], labels: { instance: 'a' } }, silent: { evalTime: '10m', series: [{ series: 'up{instance="a"}', values: '1x10' }] } },
+    ...over,
+  });
+
+  test('alert rules: duplicates, annotation templates, test cases naming a missing severity', () => {
+    expectError(() => checkGroups([{ name: 'g', rules: [rule(), rule()] }], 'monitoring'), 'monitoring.g.TempoDown: is defined twice with severity critical');
+    expectError(() => checkGroups([{ name: 'g', rules: [rule({ description: '{{ $value }} errors' })] }], 'monitoring'), 'monitoring.g.TempoDown: annotations may only use {{ $labels.<name> }} templates');
+    expectError(() => checkGroups([{ name: 'g', rules: [rule({ expr: 'up ==' })] }], 'monitoring'), "monitoring.g.TempoDown: PromQL syntax error at character 5 (near 'up ==') in 'up =='");
+    const r = rule();
+    const alsoWarning = rule({ tests: { ...r.tests, firing: { ...r.tests.firing, alsoFiring: ['warning'] } } });
+    expectError(() => promtoolFiles([{ name: 'g', rules: [alsoWarning] }]), 'TempoDown.tests: alsoFiring names severity warning, which this alert does not have');
+  });
+
+  test('gitops and network policies', () => {
+    const env = (e: object) => () => renderEnvironment({ name: 'x', ...e }, buildEnvironment);
+    expectError(env({ gitops: { repoURL: 'https://bot:token@github.com/acme/platform.git' } }), "x.gitops.repoURL: 'https://bot:token@github.com/acme/platform.git' is not a credential-free https://, ssh:// or git@ repository URL");
+    expectError(env({ gitops: { repoURL: 'github.com/acme/platform' } }), "x.gitops.repoURL: 'github.com/acme/platform' is not a credential-free https://, ssh:// or git@ repository URL");
+    expectError(env({ gitops: { revision: 'main branch' } }), "x.gitops.revision: 'main branch' is not a branch or tag name");
+    for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'fd00::/129', '10.0.0.0/8/1', 'any']) {
+      expectError(env({ networkPolicies: { objectStorageCidrs: [bad] } }), `x.networkPolicies.objectStorageCidrs: '${bad}' is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`);
+    }
+    expect(env({ networkPolicies: { objectStorageCidrs: ['10.0.0.0/8', 'fd00::/8'], apiServerCidrs: ['172.20.0.1/32'] } })()).toBeDefined();
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
@@ -48,7 +49,12 @@ const DNS: k8s.NetworkPolicyEgressRule = {
 
 function cidrs(list: string[], property: string): Peer[] {
   return list.map((c) => {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(c)) throw new ConfigError(property, `${show(c)} is not a CIDR; expected e.g. '10.0.0.0/8'`);
+    const [address, prefix, extra] = c.split('/');
+    const family = isIP(address ?? '');
+    const bits = /^\d{1,3}$/.test(prefix ?? '') ? Number(prefix) : NaN;
+    if (family === 0 || extra !== undefined || !(bits <= (family === 4 ? 32 : 128))) {
+      throw new ConfigError(property, `${show(c)} is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`);
+    }
     return { ipBlock: { cidr: c } };
   });
 }
