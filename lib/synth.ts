@@ -130,7 +130,8 @@ export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B =
 
 /**
  * Renders every environment, then writes them to `outdir/<env>/`. Nothing is written unless all
- * environments rendered; each environment folder is swapped in by rename.
+ * environments rendered; each changed environment folder is swapped in by rename, and folders
+ * that already hold exactly the rendered files are not touched.
  */
 export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], build: EnvironmentBuilder<E, B>, outdir: string, options: SynthOptions<E, B>): RenderedEnvironment[] {
   const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
@@ -140,27 +141,33 @@ export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], bu
 
 export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): void {
   const out = resolve(outdir);
-  mkdirSync(dirname(out), { recursive: true });
+  // An environment folder that already holds exactly the rendered files is left alone: a synth
+  // without changes writes nothing (file writes are most of a re-synth's time on slow disks, and
+  // unchanged files keep their timestamps). A changed environment is still swapped in whole.
+  const changed = new Set(planChanges(rendered, out, options).map((c) => c.path.slice(0, c.path.indexOf('/'))));
+  const names = new Set(rendered.map((e) => e.name));
+  const stale = options.prune && existsSync(out)
+    ? readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && !names.has(e.name)).map((e) => e.name)
+    : [];
+  const toWrite = rendered.filter((e) => changed.has(e.name));
+  if (toWrite.length === 0 && stale.length === 0) return;
+  mkdirSync(out, { recursive: true });
   // The staging folder sits beside `outdir` so that the final renames stay on one filesystem.
   const stage = mkdtempSync(join(dirname(out), `.dist-staging-`));
   try {
-    for (const env of rendered) {
+    for (const env of toWrite) {
       for (const file of env.files) {
         const target = join(stage, env.name, file.path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, file.content);
       }
     }
-    mkdirSync(out, { recursive: true });
     const trash = join(stage, '.replaced');
     mkdirSync(trash);
-    const names = new Set(rendered.map((e) => e.name));
-    for (const entry of readdirSync(out, { withFileTypes: true })) {
-      if (entry.isDirectory() && (names.has(entry.name) || options.prune)) {
-        renameSync(join(out, entry.name), join(trash, entry.name));
-      }
+    for (const name of [...toWrite.map((e) => e.name), ...stale]) {
+      if (existsSync(join(out, name))) renameSync(join(out, name), join(trash, name));
     }
-    for (const env of rendered) renameSync(join(stage, env.name), join(out, env.name));
+    for (const env of toWrite) renameSync(join(stage, env.name), join(out, env.name));
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

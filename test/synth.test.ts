@@ -173,6 +173,28 @@ describe('plan and diff', () => {
     expect(existsSync(join(out, 'dev', 'tempo', 'extra.yaml'))).toBe(true);
   });
 
+  test('a synth rewrites only the environments that changed, and prunes stale folders', () => {
+    const out = join(work, 'dist');
+    const inode = (f: string) => statSync(join(out, f)).ino;
+    const before = { dev: inode('dev/kustomization.yaml'), staging: inode('staging/kustomization.yaml'), prod: inode('prod/kustomization.yaml') };
+    writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
+    cpSync(join(out, 'dev'), join(out, 'old-env'), { recursive: true });
+    const retention = ENVIRONMENTS.map((env) => (env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env));
+    const rendered = synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    expect(inode('prod/kustomization.yaml')).toBe(before.prod);
+    expect(inode('staging/kustomization.yaml')).not.toBe(before.staging);
+    expect(inode('dev/kustomization.yaml')).not.toBe(before.dev);
+    expect(existsSync(join(out, 'dev', 'tempo', 'extra.yaml'))).toBe(false);
+    expect(existsSync(join(out, 'old-env'))).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(planChanges(rendered, out, { prune: true })).toEqual([]);
+    for (const r of rendered) expect(snapshotDir(join(out, r.name))).toEqual(Object.fromEntries(r.files.map((f) => [f.path, f.content])));
+    const again = { staging: inode('staging/kustomization.yaml') };
+    synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    expect(inode('staging/kustomization.yaml')).toBe(again.staging);
+    expect(readdirSync(work)).toEqual(['dist']);
+  });
+
   test('`npm run diff` prints a unified diff of what changed, `npm run plan` the summaries', () => {
     const out = join(work, 'dist');
     writeFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), readFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true'));
