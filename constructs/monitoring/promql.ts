@@ -6,8 +6,25 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { ConfigError, show } from '../../lib/errors';
 
+/**
+ * Syntax shapes (string literals emptied) of expressions that parsed: lezer's StringLiteral token
+ * accepts any content and the grammar never looks inside it, so an expression that differs from a
+ * valid one only in its double-quoted strings (the namespace, job or slo label of another
+ * environment) is valid too. Only expressions without comments, single quotes or backticks get
+ * a shape, so every `"` delimits a double-quoted string exactly as lezer tokenizes it. Cuts the
+ * parses of a full synth from ~290 to ~100. Errors are never cached.
+ */
+const VALID_SHAPES = new Set<string>();
+const DOUBLE_QUOTED = /"(?:[^"\\\n]|\\[\s\S])*"/g;
+
+function syntaxShape(expr: string): string | undefined {
+  return /[#'`]/.test(expr) ? undefined : expr.replace(DOUBLE_QUOTED, '""');
+}
+
 /** Throws a ConfigError naming `property` and the position when `expr` does not parse. */
 export function checkPromQL(expr: string, property: string): string {
+  const shape = syntaxShape(expr);
+  if (shape !== undefined && VALID_SHAPES.has(shape)) return expr;
   const tree = parser.parse(expr);
   let errorAt: number | undefined;
   tree.iterate({
@@ -19,6 +36,7 @@ export function checkPromQL(expr: string, property: string): string {
     const context = expr.slice(Math.max(0, errorAt - 20), errorAt + 20).replace(/\s+/g, ' ');
     throw new ConfigError(property, `PromQL syntax error at character ${errorAt} (near ${show(context)}) in ${show(expr.replace(/\s+/g, ' ').trim())}`);
   }
+  if (shape !== undefined) VALID_SHAPES.add(shape);
   return expr;
 }
 
