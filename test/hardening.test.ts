@@ -7,7 +7,7 @@ import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { SYNC_WAVES } from '../lib/synth';
 import { orphanServices, portMismatches, restrictedViolations, selectorViolations } from './helpers/invariants';
-import { validateAll } from './helpers/k8s-schema';
+import { validateAll, validateUpstream } from './helpers/k8s-schema';
 
 const DIST = join(__dirname, '..', 'dist');
 
@@ -132,6 +132,17 @@ describe('GitOps bootstrap objects', () => {
   test('the subset schemas reject unknown fields', () => {
     const app = files('prod').find((o) => o.kind === 'Application');
     expect(validateAll([{ ...app, spec: { ...app.spec, sourcee: {} } }])).not.toEqual([]);
+  });
+
+  test('the upstream Argo CD and Flux CRD schemas check types, enums and patterns', () => {
+    const objects = files('prod');
+    for (const o of objects) expect(validateUpstream(o)).toEqual([]);
+    const ks = objects.find((o) => o.kind === 'Kustomization');
+    expect(validateUpstream({ ...ks, spec: { ...ks.spec, interval: '10 minutes', sourceRef: { ...ks.spec.sourceRef, kind: 'GitRepo' } } })).toEqual([
+      'data/spec/interval must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", data/spec/sourceRef/kind must be equal to one of the allowed values',
+    ]);
+    const app = objects.find((o) => o.kind === 'Application');
+    expect(validateUpstream({ ...app, spec: { ...app.spec, syncPolicy: { automated: { prune: 'true' } } } })).toEqual(['data/spec/syncPolicy/automated/prune must be boolean']);
   });
 });
 

@@ -6,6 +6,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
 import Ajv, { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
@@ -120,6 +123,29 @@ export function validateManifest(manifest: any, version: KubernetesVersion): str
   return v.validate(manifest);
 }
 
+/**
+ * The GitOps objects' full upstream schemas, from the Argo CD and Flux CRDs as packaged by
+ * kubernetes-models: types, enums, patterns and required fields, but unknown fields pass, which
+ * is why the closed subset schemas in schemas/gitops/ are checked too.
+ */
+const UPSTREAM_MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  'argoproj.io/v1alpha1/Application': Application,
+  'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
+};
+
+/** Errors of an object against its upstream CRD schema, when it is one of the GitOps kinds. */
+export function validateUpstream(manifest: any): string[] {
+  const Model = UPSTREAM_MODELS[`${manifest.apiVersion}/${manifest.kind}`];
+  if (!Model) return [];
+  try {
+    new Model(structuredClone(manifest)).validate();
+    return [];
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
+
 /** Errors of every object against every supported version, prefixed with the object's identity. */
 export function validateAll(manifests: readonly any[]): string[] {
   const errors: string[] = [];
@@ -128,5 +154,6 @@ export function validateAll(manifests: readonly any[]): string[] {
       for (const e of validateManifest(m, version)) errors.push(`[k8s ${version}] ${m.kind}/${m.metadata?.name}: ${e}`);
     }
   }
+  for (const m of manifests) for (const e of validateUpstream(m)) errors.push(`[upstream CRD] ${m.kind}/${m.metadata?.name}: ${e}`);
   return errors;
 }
