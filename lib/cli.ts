@@ -17,8 +17,12 @@ export function runCli(args: readonly string[], outdir: string): number {
   try {
     const envs = selectEnvironments(names, args.includes('--examples') ? EXAMPLES : ENVIRONMENTS);
     if (mode === 'synth') {
-      synthesize(envs, buildEnvironment, outdir, { prune: names.length === 0, summarize: summarizeEnvironment });
-      console.log(`synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/`);
+      const { changed } = synthesize(envs, buildEnvironment, outdir, { prune: names.length === 0, summarize: summarizeEnvironment });
+      const unchanged = envs.map((e) => e.name).filter((n) => !changed.includes(n));
+      console.log(`synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/ (${[
+        changed.length ? `rewritten: ${changed.join(', ')}` : '',
+        unchanged.length ? `unchanged: ${unchanged.join(', ')}` : '',
+      ].filter(Boolean).join('; ')})`);
       return 0;
     }
     const rendered = envs.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));

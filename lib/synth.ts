@@ -133,13 +133,13 @@ export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B =
  * environments rendered; each changed environment folder is swapped in by rename, and folders
  * that already hold exactly the rendered files are not touched.
  */
-export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], build: EnvironmentBuilder<E, B>, outdir: string, options: SynthOptions<E, B>): RenderedEnvironment[] {
+export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], build: EnvironmentBuilder<E, B>, outdir: string, options: SynthOptions<E, B>): { rendered: RenderedEnvironment[]; changed: string[] } {
   const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
-  writeRendered(rendered, outdir, options);
-  return rendered;
+  return { rendered, changed: writeRendered(rendered, outdir, options) };
 }
 
-export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): void {
+/** Writes the rendered environments; returns the names of the folders it replaced (changed ones). */
+export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): string[] {
   const out = resolve(outdir);
   // An environment folder that already holds exactly the rendered files is left alone: a synth
   // without changes writes nothing (file writes are most of a re-synth's time on slow disks, and
@@ -150,7 +150,7 @@ export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: 
     ? readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && !names.has(e.name)).map((e) => e.name)
     : [];
   const toWrite = rendered.filter((e) => changed.has(e.name));
-  if (toWrite.length === 0 && stale.length === 0) return;
+  if (toWrite.length === 0 && stale.length === 0) return [];
   mkdirSync(out, { recursive: true });
   // The staging folder sits beside `outdir` so that the final renames stay on one filesystem.
   const stage = mkdtempSync(join(dirname(out), `.dist-staging-`));
@@ -171,6 +171,7 @@ export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: 
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+  return toWrite.map((e) => e.name);
 }
 
 export interface FileChange {

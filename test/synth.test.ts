@@ -143,7 +143,10 @@ describe('safe synth', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'staging'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`synthesized staging into ${out}/ (rewritten: staging)\n`);
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
+    const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs')], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(again.stdout).toBe(`synthesized dev, staging, prod into ${out}/ (unchanged: dev, staging, prod)\n`);
   });
 });
 
@@ -180,7 +183,8 @@ describe('plan and diff', () => {
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     cpSync(join(out, 'dev'), join(out, 'old-env'), { recursive: true });
     const retention = ENVIRONMENTS.map((env) => (env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env));
-    const rendered = synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    const { rendered, changed } = synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    expect(changed).toEqual(['dev', 'staging']);
     expect(inode('prod/kustomization.yaml')).toBe(before.prod);
     expect(inode('staging/kustomization.yaml')).not.toBe(before.staging);
     expect(inode('dev/kustomization.yaml')).not.toBe(before.dev);
@@ -190,7 +194,7 @@ describe('plan and diff', () => {
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
     for (const r of rendered) expect(snapshotDir(join(out, r.name))).toEqual(Object.fromEntries(r.files.map((f) => [f.path, f.content])));
     const again = { staging: inode('staging/kustomization.yaml') };
-    synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    expect(synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment }).changed).toEqual([]);
     expect(inode('staging/kustomization.yaml')).toBe(again.staging);
     expect(readdirSync(work)).toEqual(['dist']);
   });
