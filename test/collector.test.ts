@@ -50,6 +50,10 @@ describe('collector pipelines', () => {
     expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'batch']);
     expect(agent.processors.k8sattributes).toEqual({ passthrough: true });
     expect(agent.exporters.loadbalancing).toMatchObject({ routing_key: 'traceID', resolver: { k8s: { service: 'otel-gateway-headless.tracing', ports: [4317] } } });
+    // Retries and the queue live at the balancer, so a retry is re-routed through the current
+    // ring; the per-gateway sub-exporters fail fast instead of holding data for a dead endpoint.
+    expect(agent.exporters.loadbalancing).toMatchObject({ sending_queue: { enabled: true }, retry_on_failure: { enabled: true }, timeout: '10s' });
+    expect(agent.exporters.loadbalancing.protocol.otlp).toMatchObject({ sending_queue: { enabled: false }, retry_on_failure: { enabled: false } });
     expect(collectorConfigProblems(agent)).toEqual([]);
   });
 

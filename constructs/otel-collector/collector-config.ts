@@ -181,7 +181,16 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
     ? ['loadbalancing', {
       // All spans of a trace go to the same gateway replica, which tail sampling requires.
       routing_key: 'traceID',
-      protocol: { otlp: { tls: e.tls, sending_queue: { enabled: true }, retry_on_failure: RETRY } },
+      // Queue and retries at the balancer, none in the per-gateway sub-exporters: a batch whose
+      // gateway went away (HPA scale-in, rollout) fails fast, and its retry is routed through
+      // the current ring to the new owner. Queued in a sub-exporter it would stay bound to the
+      // dead endpoint. The balancer-level options are off by default (loadbalancingexporter
+      // factory.go: "By default we disable resilience options on loadbalancing exporter level";
+      // config.go: TimeoutSettings squashed, retry_on_failure, sending_queue).
+      timeout: '10s',
+      retry_on_failure: RETRY,
+      sending_queue: { enabled: true },
+      protocol: { otlp: { tls: e.tls, timeout: '5s', sending_queue: { enabled: false }, retry_on_failure: { enabled: false } } },
       resolver: { k8s: { service: e.service, ports: [e.port] } },
     }]
     : [`otlp_grpc/${e.name}`, otlpExporter(e)];

@@ -45,6 +45,10 @@ export const COLLECTOR_COMPONENTS: Record<'receivers' | 'processors' | 'exporter
     otlp_grpc: otlpGrpcExporter,
     loadbalancing: {
       routing_key: 'string',
+      // Balancer-level exporterhelper options (timeout squashed into the top level).
+      timeout: 'duration',
+      sending_queue: queue,
+      retry_on_failure: retry,
       protocol: { otlp: { tls, sending_queue: queue, retry_on_failure: retry, timeout: 'duration' } },
       resolver: { k8s: { service: 'string', ports: 'int[]' }, dns: { hostname: 'string', port: 'string' } },
     },
