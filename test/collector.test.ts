@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { buildEnvironment } from '../charts/environment';
+import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { TempoChart } from '../charts/tempo-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { DEFAULT_SCRUBBING, scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
@@ -62,7 +63,8 @@ describe('collector pipelines', () => {
     const agent = config('otel-agent');
     expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'batch']);
     expect(agent.processors.probabilistic_sampler).toEqual({ sampling_percentage: 25 });
-    expect(agent.exporters['otlp_grpc/gateway'].endpoint).toBe('otel-gateway.tracing.svc.cluster.local:4317');
+    // Every ready gateway by DNS with round_robin: a ClusterIP would pin each agent to one replica.
+    expect(agent.exporters['otlp_grpc/gateway']).toMatchObject({ endpoint: 'dns:///otel-gateway-headless.tracing.svc.cluster.local:4317', balancer_name: 'round_robin' });
     expect(config('otel-gateway').processors.tail_sampling).toBeUndefined();
     expect(collectorConfigProblems(agent)).toEqual([]);
   });
@@ -80,8 +82,15 @@ describe('collector pipelines', () => {
   });
 
   test('receivers, health_check and telemetry bind to the pod IP; suffix settings are explicit', () => {
-    const gw = synth().config('otel-gateway');
-    expect(gw.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '${env:POD_IP}:4317' }, http: { endpoint: '${env:POD_IP}:4318' } });
+    const { config } = synth();
+    const gw = config('otel-gateway');
+    // The gateway's gRPC connections are rotated (agents re-resolve and reach new replicas); the
+    // agents' are not (apps on the node reach exactly one agent).
+    expect(gw.receivers.otlp.protocols).toEqual({
+      grpc: { endpoint: '${env:POD_IP}:4317', keepalive: { server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } } },
+      http: { endpoint: '${env:POD_IP}:4318' },
+    });
+    expect(config('otel-agent').receivers.otlp.protocols.grpc).toEqual({ endpoint: '${env:POD_IP}:4317' });
     expect(gw.extensions.health_check).toEqual({ endpoint: '${env:POD_IP}:13133' });
     expect(gw.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
       host: '${env:POD_IP}', port: 8888, without_type_suffix: false, without_units: false, without_scope_info: true,
@@ -106,6 +115,17 @@ describe('collector pipelines', () => {
     const { config, find } = synth({ tempoTls: { caSecret: { name: 'tempo-ca', key: 'ca.crt' }, serverName: 'tempo' } }, { receiverTls: { secretName: 'tempo-tls' } });
     expect(config('otel-gateway').exporters['otlp_grpc/tempo'].tls).toEqual({ insecure: false, ca_file: '/var/run/secrets/tempo-ca/ca.crt', server_name_override: 'tempo' });
     expect(find('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'tempo-ca', mountPath: '/var/run/secrets/tempo-ca', readOnly: true });
+  });
+
+  test('distributed Tempo: the gateway balances over the distributors and verifies TLS against the Service name', () => {
+    const distributed = { distributed: {}, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) };
+    const plain = synth({}, distributed).config('otel-gateway').exporters['otlp_grpc/tempo'];
+    expect(plain).toMatchObject({ endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317', balancer_name: 'round_robin', tls: { insecure: true } });
+    const tls = synth({}, { ...distributed, receiverTls: { secretName: 'tempo-tls' } }).config('otel-gateway').exporters['otlp_grpc/tempo'];
+    expect(tls.tls).toEqual({ insecure: false, server_name_override: 'tempo.tracing.svc.cluster.local' });
+    const named = synth({ tempoTls: { serverName: 'tempo.example.com' } }, { ...distributed, receiverTls: { secretName: 'tempo-tls' } }).config('otel-gateway').exporters['otlp_grpc/tempo'];
+    expect(named.tls.server_name_override).toBe('tempo.example.com');
+    expect(collectorConfigProblems(synth({}, distributed).config('otel-gateway'))).toEqual([]);
   });
 
   test('a $ in a scrubbing pattern is escaped for the collector\'s ${} expansion', () => {

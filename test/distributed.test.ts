@@ -119,6 +119,18 @@ describe('distributed Tempo', () => {
     expect(d.tempo.queryUrl).toBe('http://tempo-query-frontend.tracing.svc.cluster.local:3200');
   });
 
+  test('gRPC clients balance over every distributor: headless Service, round_robin target, rotated connections', () => {
+    const headless = d.find('Service', 'tempo-distributor-headless');
+    // Only ready distributors, only the OTLP gRPC port.
+    expect(headless.spec).toEqual({ clusterIP: 'None', selector: byComponent('distributor').spec.selector.matchLabels, ports: [expect.objectContaining({ name: 'otlp-grpc', port: 4317 })] });
+    expect(d.tempo.otlpGrpcTarget).toEqual({ endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317', balancerName: 'round_robin', serverName: 'tempo.tracing.svc.cluster.local' });
+    expect(d.config.distributor.receivers.otlp.protocols.grpc.keepalive).toEqual({ server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } });
+    // The single binary is one pod: the plain Service, no rotation.
+    const single = new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing' });
+    expect(single.tempo.otlpGrpcTarget).toEqual({ endpoint: 'tempo.tracing.svc.cluster.local:4317' });
+    expect(parse(Testing.synth(single).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'tempo-config').data['tempo.yaml']).distributor.receivers.otlp.protocols.grpc).toEqual({ endpoint: '0.0.0.0:4317' });
+  });
+
   test('config passes the Tempo 2.8.2 key check; objects are valid and restricted', () => {
     expect(tempoConfigProblems(d.config)).toEqual([]);
     expect(validateAll(d.manifests)).toEqual([]);

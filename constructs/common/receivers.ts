@@ -96,10 +96,27 @@ export function planPorts(input: PortPlanInput, property: string): ServingPort[]
 }
 
 /**
+ * How long a client's gRPC connection to a horizontally scaled receiver (Tempo's distributors, the
+ * collector gateways) may live. A gRPC client keeps one long-lived connection per backend it
+ * resolved; closing it with GOAWAY after this age makes clients reconnect and re-resolve DNS, so
+ * replicas added by an autoscaler get their share within minutes instead of never. Grace lets
+ * in-flight export calls finish. (configgrpc `KeepaliveServerParameters`, grpc-go
+ * `keepalive.ServerParameters`.)
+ */
+export const RECEIVER_MAX_CONNECTION_AGE = { max_connection_age: '2m', max_connection_age_grace: '30s' } as const;
+
+export interface ReceiversConfigOptions {
+  /** TLS server settings for the OTLP receivers (configtls.ServerConfig). */
+  readonly otlpTls?: Record<string, string>;
+  /** Bound the age of OTLP gRPC connections (see `RECEIVER_MAX_CONNECTION_AGE`). */
+  readonly rotateGrpcConnections?: boolean;
+}
+
+/**
  * Builds a receivers block (`distributor.receivers` in Tempo, `receivers` in the Collector):
  * every enabled receiver on `<host>:<port>`, with optional TLS on the OTLP ones.
  */
-export function receiversConfig(ports: readonly ServingPort[], host: string, otlpTls?: Record<string, string>): Record<string, any> {
+export function receiversConfig(ports: readonly ServingPort[], host: string, options: ReceiversConfigOptions = {}): Record<string, any> {
   const receivers: Record<string, any> = {};
   for (const p of ports) {
     if (!p.receiver) continue;
@@ -107,7 +124,8 @@ export function receiversConfig(ports: readonly ServingPort[], host: string, otl
     for (const key of p.receiver.configPath) node = node[key] ??= {};
     node.endpoint = `${host}:${p.port}`;
     // OTLP receivers take the collector's TLS server settings (configtls.ServerConfig).
-    if (otlpTls && p.receiver.configPath[0] === 'otlp') node.tls = { ...otlpTls };
+    if (options.otlpTls && p.receiver.configPath[0] === 'otlp') node.tls = { ...options.otlpTls };
+    if (options.rotateGrpcConnections && p.receiver.id === 'otlpGrpc') node.keepalive = { server_parameters: { ...RECEIVER_MAX_CONNECTION_AGE } };
   }
   return receivers;
 }

@@ -35,8 +35,10 @@ export interface CommonCollectorSettings {
 }
 
 export interface OtlpExporterSettings {
-  /** `host:port` of the gRPC endpoint. */
+  /** `host:port` of the gRPC endpoint, or a gRPC target such as `dns:///host:port`. */
   readonly endpoint: string;
+  /** gRPC load-balancing policy across the addresses the target resolves to. @default - gRPC's own */
+  readonly balancerName?: 'round_robin';
   /** `tls` block: `{ insecure: true }` for plaintext, or CA / server name for TLS. */
   readonly tls: Record<string, unknown>;
   readonly headers?: Readonly<Record<string, string>>;
@@ -77,6 +79,7 @@ const RETRY = { enabled: true, initial_interval: '5s', max_interval: '30s', max_
 function otlpExporter(e: OtlpExporterSettings) {
   return {
     endpoint: e.endpoint,
+    ...(e.balancerName ? { balancer_name: e.balancerName } : {}),
     tls: e.tls,
     ...(e.headers && Object.keys(e.headers).length ? { headers: { ...e.headers } } : {}),
     sending_queue: { enabled: true, num_consumers: e.queue.numConsumers, queue_size: e.queue.queueSize },
@@ -159,7 +162,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
   ]);
   return {
     extensions: extensions(s),
-    receivers: receiversConfig(s.ports, POD_IP),
+    receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true }),
     processors,
     exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo) },
     service: service(s, order, ['otlp_grpc/tempo']),

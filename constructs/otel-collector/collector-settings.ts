@@ -117,14 +117,17 @@ export const TEMPO_CA_DIR = '/var/run/secrets/tempo-ca';
 
 /** The OTLP gRPC exporter towards Tempo, from the Tempo object (endpoint, TLS, tenant). */
 export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: string): OtlpExporterSettings {
-  const endpoint = tempo.otlpGrpcEndpoint;
+  const target = tempo.otlpGrpcTarget;
   let tls: Record<string, unknown>;
   if (tempo.settings.tls) {
     if (props.tempoTls?.caSecret) checkDnsSubdomain(props.tempoTls.caSecret.name, `${property}.tempoTls.caSecret.name`);
+    // Through the distributors' headless Service the dialed name is not the one a certificate
+    // for the Tempo Service carries: verify against the Service host unless told otherwise.
+    const serverName = props.tempoTls?.serverName ?? target.serverName;
     tls = {
       insecure: false,
       ...(props.tempoTls?.caSecret ? { ca_file: `${TEMPO_CA_DIR}/${props.tempoTls.caSecret.key}` } : {}),
-      ...(props.tempoTls?.serverName ? { server_name_override: props.tempoTls.serverName } : {}),
+      ...(serverName ? { server_name_override: serverName } : {}),
     };
   } else {
     if (props.tempoTls) {
@@ -145,7 +148,8 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
     throw new ConfigError(`${property}.tenant`, 'is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant');
   }
   return {
-    endpoint,
+    endpoint: target.endpoint,
+    ...(target.balancerName ? { balancerName: target.balancerName } : {}),
     tls,
     headers,
     queue: {

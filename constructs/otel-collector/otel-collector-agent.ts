@@ -104,7 +104,9 @@ export class OtelCollectorAgent extends Construct {
     if (gateway && sampling.mode === 'tail') {
       exportSettings = { kind: 'loadbalancing', service: `${gateway.headlessServiceName}.${gateway.namespace}`, port: otlpGrpcPort(gateway.ports, 'collector.gateway'), tls: { insecure: true } };
     } else if (gateway) {
-      exportSettings = { kind: 'otlp', name: 'gateway', endpoint: gateway.otlpGrpcEndpoint, tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
+      // round_robin over every gateway replica; the gateways cap connection age, so agents
+      // re-resolve and reach replicas the HPA adds.
+      exportSettings = { kind: 'otlp', name: 'gateway', endpoint: gateway.otlpGrpcBalancedEndpoint, balancerName: 'round_robin', tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
     } else {
       exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
     }

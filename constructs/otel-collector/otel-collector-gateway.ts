@@ -44,6 +44,11 @@ export class OtelCollectorGateway extends Construct {
   public readonly ports: readonly ServingPort[];
   /** Headless Service name, resolved by the agents' `loadbalancing` exporter. */
   public readonly headlessServiceName: string;
+  /**
+   * Every ready gateway by DNS (`dns:///<headless>:<port>`): the target for OTLP gRPC clients
+   * that balance across replicas with `round_robin` (a ClusterIP pins each connection to one pod).
+   */
+  public readonly otlpGrpcBalancedEndpoint: string;
   /** `host:port` of the OTLP gRPC receiver behind the ClusterIP Service. */
   public readonly otlpGrpcEndpoint: string;
   /** The tail sampling this gateway applies, if any. */
@@ -65,6 +70,7 @@ export class OtelCollectorGateway extends Construct {
     this.ports = s.ports;
     this.headlessServiceName = `${s.name}-headless`;
     this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`)}`;
+    this.otlpGrpcBalancedEndpoint = `dns:///${this.headlessServiceName}.${namespace}.svc.cluster.local:${otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`)}`;
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);

@@ -183,7 +183,12 @@ export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedT
     // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
     distributor: defined({
       ring: memberlistRing,
-      receivers: receiversConfig(s.ports, '0.0.0.0', s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile }),
+      // Several distributors behind a headless Service: bounded connection age, so collectors
+      // re-resolve and spread over distributors the autoscaler added.
+      receivers: receiversConfig(s.ports, '0.0.0.0', {
+        otlpTls: s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile },
+        rotateGrpcConnections: topology !== undefined,
+      }),
     }),
     ingester: {
       ...(topology ? { lifecycler: { ring: { kvstore: { store: 'memberlist' }, replication_factor: s.replicationFactor } } } : {}),

@@ -454,6 +454,15 @@ export class Tempo extends Construct {
       if (c.component === 'distributor') {
         // The receivers: what collectors and apps send to. Same name as the single binary's.
         new k8s.KubeService(this, 'Service', { metadata: metadata(s.name, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) } });
+        // Every ready distributor by DNS, for gRPC clients that balance across them
+        // (`otlpGrpcTarget`): through the ClusterIP each long-lived connection sticks to one pod.
+        const grpc = s.ports.filter((p) => p.receiver?.id === 'otlpGrpc');
+        if (grpc.length) {
+          new k8s.KubeService(this, 'DistributorHeadlessService', {
+            metadata: metadata(`${workloadName}-headless`, labels),
+            spec: { clusterIp: 'None', selector: selector.matchLabels, ports: grpc.map(servicePort) },
+          });
+        }
       }
       if (c.component === 'query-frontend') {
         new k8s.KubeService(this, 'QueryService', { metadata: metadata(queryService, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: apiPorts.map(servicePort) } });
@@ -473,6 +482,19 @@ export class Tempo extends Construct {
   /** `host:port` of the OTLP gRPC receiver (for an OTLP gRPC exporter's `endpoint`). */
   public get otlpGrpcEndpoint(): string {
     return `${this.serviceHost}:${receiverPort(this.ports, 'otlpGrpc', 'tempo.otlpGrpcEndpoint').port}`;
+  }
+
+  /**
+   * Where an OTLP gRPC client should send, and how. Single binary: the Service. Distributed: every
+   * ready distributor through a headless Service (`dns:///…`) with the `round_robin` balancer, so
+   * load spreads over all distributors (the receivers cap connection age, so clients re-resolve
+   * and pick up replicas the autoscaler adds); `serverName` is the Service host that a receiver
+   * certificate names, for TLS verification.
+   */
+  public get otlpGrpcTarget(): { readonly endpoint: string; readonly balancerName?: 'round_robin'; readonly serverName?: string } {
+    if (this.settings.mode !== 'distributed') return { endpoint: this.otlpGrpcEndpoint };
+    const port = receiverPort(this.ports, 'otlpGrpc', 'tempo.otlpGrpcTarget').port;
+    return { endpoint: `dns:///${this.name}-distributor-headless.${this.namespace}.svc.cluster.local:${port}`, balancerName: 'round_robin', serverName: this.serviceHost };
   }
 
   /** Base URL of the OTLP HTTP receiver (for an OTLP HTTP exporter's `endpoint`). */

@@ -17,12 +17,14 @@ import { KeyTree, tempoConfigProblems } from './tempo-schema';
 const tls: KeyTree = { insecure: 'bool', ca_file: 'string', insecure_skip_verify: 'bool', server_name_override: 'string' };
 const queue: KeyTree = { enabled: 'bool', num_consumers: 'int', queue_size: 'int' };
 const retry: KeyTree = { enabled: 'bool', initial_interval: 'duration', max_interval: 'duration', max_elapsed_time: 'duration' };
-const otlpGrpcExporter: KeyTree = { endpoint: 'string', tls, headers: 'string-map', sending_queue: queue, retry_on_failure: retry, timeout: 'duration', compression: 'string' };
+const otlpGrpcExporter: KeyTree = { endpoint: 'string', balancer_name: 'string', tls, headers: 'string-map', sending_queue: queue, retry_on_failure: retry, timeout: 'duration', compression: 'string' };
 const endpoint: KeyTree = { endpoint: 'string' };
+// configgrpc ServerConfig: keepalive.server_parameters (KeepaliveServerParameters).
+const grpcServer: KeyTree = { endpoint: 'string', keepalive: { server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' } } };
 
 export const COLLECTOR_COMPONENTS: Record<'receivers' | 'processors' | 'exporters' | 'extensions', Record<string, KeyTree>> = {
   receivers: {
-    otlp: { protocols: { grpc: endpoint, http: endpoint } },
+    otlp: { protocols: { grpc: grpcServer, http: endpoint } },
     jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
     zipkin: endpoint,
   },

@@ -49,7 +49,8 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
   distributor: {
     ring: { kvstore: { store: 'string' } },
     receivers: {
-      otlp: { protocols: { grpc: tlsEndpoint, http: tlsEndpoint } },
+      // configgrpc ServerConfig: keepalive.server_parameters (KeepaliveServerParameters).
+      otlp: { protocols: { grpc: { ...tlsEndpoint, keepalive: { server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' } } }, http: tlsEndpoint } },
       jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
       zipkin: endpoint,
     },
