@@ -35,7 +35,10 @@ export interface CommonCollectorSettings {
 }
 
 export interface OtlpExporterSettings {
-  /** `host:port` of the gRPC endpoint, or a gRPC target such as `dns:///host:port`. */
+  /**
+   * `host:port` of the gRPC endpoint, or a gRPC target such as `dns:///host:port` (otlpexporter
+   * `config.go` strips `dns://` before checking the port; gRPC resolves every address behind it).
+   */
   readonly endpoint: string;
   /** gRPC load-balancing policy across the addresses the target resolves to. @default - gRPC's own */
   readonly balancerName?: 'round_robin';
