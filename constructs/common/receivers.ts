@@ -103,7 +103,24 @@ export function planPorts(input: PortPlanInput, property: string): ServingPort[]
  * in-flight export calls finish. (configgrpc `KeepaliveServerParameters`, grpc-go
  * `keepalive.ServerParameters`.)
  */
-export const RECEIVER_MAX_CONNECTION_AGE = { max_connection_age: '2m', max_connection_age_grace: '30s' } as const;
+const RECEIVER_MAX_CONNECTION_AGE = { max_connection_age: '2m', max_connection_age_grace: '30s' } as const;
+
+/** Where an OTLP gRPC client sends, and the gRPC balancer it needs there. */
+export interface GrpcTarget {
+  /** `host:port`, or a gRPC target such as `dns:///host:port`. */
+  readonly endpoint: string;
+  /** Set when the target resolves to several pods. @default - gRPC's own policy */
+  readonly balancerName?: 'round_robin';
+}
+
+/**
+ * Every ready pod behind a headless Service, by DNS, balanced with `round_robin`: through a
+ * ClusterIP each long-lived gRPC connection would stick to one pod. Pair with receivers built
+ * with `rotateGrpcConnections`, so clients re-resolve and reach replicas added later.
+ */
+export function balancedGrpcTarget(headlessService: string, namespace: string, port: number): GrpcTarget {
+  return { endpoint: `dns:///${headlessService}.${namespace}.svc.cluster.local:${port}`, balancerName: 'round_robin' };
+}
 
 export interface ReceiversConfigOptions {
   /** TLS server settings for the OTLP receivers (configtls.ServerConfig). */

@@ -10,7 +10,7 @@
  */
 import { stringify } from 'yaml';
 import { GoDuration } from '../../lib/duration';
-import { receiversConfig, ServingPort } from '../common/receivers';
+import { GrpcTarget, receiversConfig, ServingPort } from '../common/receivers';
 import { TailSampling } from './sampling';
 import { ScrubbingProcessors } from './scrubbing';
 
@@ -34,14 +34,11 @@ export interface CommonCollectorSettings {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-export interface OtlpExporterSettings {
-  /**
-   * `host:port` of the gRPC endpoint, or a gRPC target such as `dns:///host:port` (otlpexporter
-   * `config.go` strips `dns://` before checking the port; gRPC resolves every address behind it).
-   */
-  readonly endpoint: string;
-  /** gRPC load-balancing policy across the addresses the target resolves to. @default - gRPC's own */
-  readonly balancerName?: 'round_robin';
+/**
+ * An OTLP gRPC exporter. A `dns:///host:port` endpoint is accepted (otlpexporter `config.go`
+ * strips `dns://` before checking the port; gRPC resolves every address behind it).
+ */
+export interface OtlpExporterSettings extends GrpcTarget {
   /** `tls` block: `{ insecure: true }` for plaintext, or CA / server name for TLS. */
   readonly tls: Record<string, unknown>;
   readonly headers?: Readonly<Record<string, string>>;

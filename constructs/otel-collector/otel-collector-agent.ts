@@ -106,7 +106,7 @@ export class OtelCollectorAgent extends Construct {
     } else if (gateway) {
       // round_robin over every gateway replica; the gateways cap connection age, so agents
       // re-resolve and reach replicas the HPA adds.
-      exportSettings = { kind: 'otlp', name: 'gateway', endpoint: gateway.otlpGrpcBalancedEndpoint, balancerName: 'round_robin', tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
+      exportSettings = { kind: 'otlp', name: 'gateway', ...gateway.otlpGrpcTarget, tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
     } else {
       exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
     }

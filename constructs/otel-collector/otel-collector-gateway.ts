@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { chartNamespace, cpuAutoscaler, secretFilesVolume } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
-import { ServingPort } from '../common/receivers';
+import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
 import type { Tempo } from '../tempo/tempo';
 import { buildGatewayConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
 import { collectorPodTemplate, collectorServicePorts } from './collector-pod';
@@ -44,11 +44,8 @@ export class OtelCollectorGateway extends Construct {
   public readonly ports: readonly ServingPort[];
   /** Headless Service name, resolved by the agents' `loadbalancing` exporter. */
   public readonly headlessServiceName: string;
-  /**
-   * Every ready gateway by DNS (`dns:///<headless>:<port>`): the target for OTLP gRPC clients
-   * that balance across replicas with `round_robin` (a ClusterIP pins each connection to one pod).
-   */
-  public readonly otlpGrpcBalancedEndpoint: string;
+  /** Every ready gateway through the headless Service, for OTLP gRPC clients (`balancedGrpcTarget`). */
+  public readonly otlpGrpcTarget: GrpcTarget;
   /** `host:port` of the OTLP gRPC receiver behind the ClusterIP Service. */
   public readonly otlpGrpcEndpoint: string;
   /** The tail sampling this gateway applies, if any. */
@@ -69,8 +66,9 @@ export class OtelCollectorGateway extends Construct {
     this.namespace = namespace;
     this.ports = s.ports;
     this.headlessServiceName = `${s.name}-headless`;
-    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`)}`;
-    this.otlpGrpcBalancedEndpoint = `dns:///${this.headlessServiceName}.${namespace}.svc.cluster.local:${otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`)}`;
+    const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
+    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);

@@ -8,7 +8,7 @@ import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecuri
 import { AutoscalingProps, parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
 import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
-import { ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
+import { balancedGrpcTarget, GrpcTarget, ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
 import { DistributedTopology, renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
 import { CapacityInput } from './capacity';
 import { GOSSIP_PORT, ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
@@ -279,6 +279,8 @@ export class Tempo extends Construct {
   public readonly multitenancyEnabled: boolean;
   /** Regex of the PVC names of this installation (for storage alerts). */
   public readonly pvcPattern: string;
+  /** Distributed mode: every distributor through its headless Service (see `otlpGrpcTarget`). */
+  private distributorTarget?: GrpcTarget;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -456,12 +458,13 @@ export class Tempo extends Construct {
         new k8s.KubeService(this, 'Service', { metadata: metadata(s.name, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) } });
         // Every ready distributor by DNS, for gRPC clients that balance across them
         // (`otlpGrpcTarget`): through the ClusterIP each long-lived connection sticks to one pod.
-        const grpc = s.ports.filter((p) => p.receiver?.id === 'otlpGrpc');
-        if (grpc.length) {
-          new k8s.KubeService(this, 'DistributorHeadlessService', {
+        const grpc = s.ports.find((p) => p.receiver?.id === 'otlpGrpc');
+        if (grpc) {
+          const headless = new k8s.KubeService(this, 'DistributorHeadlessService', {
             metadata: metadata(`${workloadName}-headless`, labels),
-            spec: { clusterIp: 'None', selector: selector.matchLabels, ports: grpc.map(servicePort) },
+            spec: { clusterIp: 'None', selector: selector.matchLabels, ports: [servicePort(grpc)] },
           });
+          this.distributorTarget = balancedGrpcTarget(headless.name, namespace, grpc.port);
         }
       }
       if (c.component === 'query-frontend') {
@@ -491,10 +494,9 @@ export class Tempo extends Construct {
    * and pick up replicas the autoscaler adds); `serverName` is the Service host that a receiver
    * certificate names, for TLS verification.
    */
-  public get otlpGrpcTarget(): { readonly endpoint: string; readonly balancerName?: 'round_robin'; readonly serverName?: string } {
-    if (this.settings.mode !== 'distributed') return { endpoint: this.otlpGrpcEndpoint };
-    const port = receiverPort(this.ports, 'otlpGrpc', 'tempo.otlpGrpcTarget').port;
-    return { endpoint: `dns:///${this.name}-distributor-headless.${this.namespace}.svc.cluster.local:${port}`, balancerName: 'round_robin', serverName: this.serviceHost };
+  public get otlpGrpcTarget(): GrpcTarget & { readonly serverName?: string } {
+    if (!this.distributorTarget) return { endpoint: this.otlpGrpcEndpoint };
+    return { ...this.distributorTarget, serverName: this.serviceHost };
   }
 
   /** Base URL of the OTLP HTTP receiver (for an OTLP HTTP exporter's `endpoint`). */
