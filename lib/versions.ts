@@ -3,8 +3,18 @@
  * that flows into images, `app.kubernetes.io/version` labels and the generated docs.
  */
 export const VERSIONS = {
-  /** grafana/tempo: config keys are checked against this release (strict YAML parsing). */
-  tempo: '2.8.2',
+  /**
+   * grafana/tempo, the default line (3.0.x): config keys are checked against this release
+   * (strict YAML parsing; `schemas/tempo/tempo-3.0.3-defaults.yaml`).
+   */
+  tempo: '3.0.3',
+  /** grafana/tempo, the supported 2.x line for clusters not yet migrated (`tempo: { version: '2.10' }`). */
+  tempo2: '2.10.8',
+  /** Strimzi cluster operator whose CRDs (`schemas/crds/kafka.strimzi.io_*`) the Kafka objects target. */
+  strimzi: '0.51.0',
+  /** Kafka run by Strimzi 0.51.0 (its `packaging/examples/kafka/*.yaml`). */
+  kafka: '4.2.0',
+  kafkaMetadataVersion: '4.2-IV1',
   /**
    * otel/opentelemetry-collector-contrib: component names and keys are those of this release
    * (the last one where `k8sattributes` and `loadbalancing` are the primary names).
@@ -21,6 +31,7 @@ export interface ContainerImage {
 
 export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
+  tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
 } as const satisfies Record<string, ContainerImage>;
 
