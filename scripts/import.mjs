@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const crdDir = new URL('../schemas/crds/', import.meta.url).pathname;
-const files = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(crdDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const byGroup = new Map();
 for (const f of files) {
   for (const doc of parseAllDocuments(readFileSync(join(crdDir, f), 'utf8'))) {
     const crd = doc.toJS();
     if (crd?.kind !== 'CustomResourceDefinition') continue;
-    if (crd.spec.versions.some((v) => v.name === 'v1')) crd.spec.versions = crd.spec.versions.filter((v) => v.name === 'v1');
+    if (crd.spec.versions.some((v) => v.name === 'v1'))
+      crd.spec.versions = crd.spec.versions.filter((v) => v.name === 'v1');
     byGroup.set(crd.spec.group, [...(byGroup.get(crd.spec.group) ?? []), crd]);
   }
 }
@@ -24,7 +27,21 @@ try {
   for (const [group, crds] of byGroup) {
     const bundle = join(tmp, `${group}.yaml`);
     writeFileSync(bundle, crds.map((c) => stringify(c)).join('---\n'));
-    execFileSync('npx', ['cdk8s', 'import', '--no-save', '--check-upgrade=false', '--output', 'imports', '--language', 'typescript', bundle], { stdio: 'inherit' });
+    execFileSync(
+      'npx',
+      [
+        'cdk8s',
+        'import',
+        '--no-save',
+        '--check-upgrade=false',
+        '--output',
+        'imports',
+        '--language',
+        'typescript',
+        bundle,
+      ],
+      { stdio: 'inherit' },
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

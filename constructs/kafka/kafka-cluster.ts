@@ -94,27 +94,39 @@ export interface KafkaWiring {
 }
 
 /** Env var names Tempo reads the SASL credentials from (`-config.expand-env=true`). */
-export const KAFKA_SASL_ENV = { username: 'TEMPO_KAFKA_SASL_USERNAME', password: 'TEMPO_KAFKA_SASL_PASSWORD' } as const;
+export const KAFKA_SASL_ENV = {
+  username: 'TEMPO_KAFKA_SASL_USERNAME',
+  password: 'TEMPO_KAFKA_SASL_PASSWORD',
+} as const;
 
 /** Kafka's topic name rule: 1–249 of [a-zA-Z0-9._-]. */
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
-const HOST_PORT = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3}):(\d{1,5})$/;
+const HOST_PORT =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|\d{1,3}(\.\d{1,3}){3}):(\d{1,5})$/;
 
 function checkTopic(topic: string, property: string): string {
   if (typeof topic !== 'string' || !TOPIC.test(topic) || topic === '.' || topic === '..') {
-    throw new ConfigError(property, `${show(topic)} is not a valid Kafka topic name; use 1 to 249 of a-z A-Z 0-9 . _ -`);
+    throw new ConfigError(
+      property,
+      `${show(topic)} is not a valid Kafka topic name; use 1 to 249 of a-z A-Z 0-9 . _ -`,
+    );
   }
   return topic;
 }
 
 function checkSecretRef(ref: unknown, property: string): KafkaSecretKeyRef {
   if (typeof ref === 'string') {
-    throw new ConfigError(property, 'a literal credential is not allowed (dist/ is committed to git); give a Secret reference { name, key }');
+    throw new ConfigError(
+      property,
+      'a literal credential is not allowed (dist/ is committed to git); give a Secret reference { name, key }',
+    );
   }
   const r = ref as KafkaSecretKeyRef | undefined;
-  if (!r || typeof r !== 'object') throw new ConfigError(property, 'is missing; give a Secret reference { name, key }');
+  if (!r || typeof r !== 'object')
+    throw new ConfigError(property, 'is missing; give a Secret reference { name, key }');
   checkDnsSubdomain(r.name, `${property}.name`);
-  if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) throw new ConfigError(`${property}.key`, `${show(r.key)} is not a Secret key`);
+  if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key))
+    throw new ConfigError(`${property}.key`, `${show(r.key)} is not a Secret key`);
   return { name: r.name, key: r.key };
 }
 
@@ -143,31 +155,59 @@ export class ExistingKafkaCluster extends KafkaCluster {
     const p = this.props;
     const address = p.bootstrapServers;
     if (typeof address !== 'string' || address.includes(',')) {
-      throw new ConfigError(`${property}.bootstrapServers`, `${show(address)}: Tempo 3.0.3 takes one seed broker (ingest.kafka.address); give one bootstrap address host:port, e.g. a bootstrap Service`);
+      throw new ConfigError(
+        `${property}.bootstrapServers`,
+        `${show(address)}: Tempo 3.0.3 takes one seed broker (ingest.kafka.address); give one bootstrap address host:port, e.g. a bootstrap Service`,
+      );
     }
     const m = HOST_PORT.exec(address);
-    if (!m) throw new ConfigError(`${property}.bootstrapServers`, `${show(address)} is not host:port; expected e.g. 'kafka-bootstrap.kafka.svc.cluster.local:9092'`);
+    if (!m)
+      throw new ConfigError(
+        `${property}.bootstrapServers`,
+        `${show(address)} is not host:port; expected e.g. 'kafka-bootstrap.kafka.svc.cluster.local:9092'`,
+      );
     const port = checkPort(Number(m[m.length - 1]), `${property}.bootstrapServers`);
     if (p.tls) {
-      throw new ConfigError(`${property}.tls`, "Tempo 3.0.3's Kafka client has no TLS settings (pkg/ingest/config.go); use a plaintext listener reachable only from Tempo (NetworkPolicy), or a TLS-terminating proxy beside the brokers");
+      throw new ConfigError(
+        `${property}.tls`,
+        "Tempo 3.0.3's Kafka client has no TLS settings (pkg/ingest/config.go); use a plaintext listener reachable only from Tempo (NetworkPolicy), or a TLS-terminating proxy beside the brokers",
+      );
     }
     const partitions = checkPositiveInteger(p.partitions, `${property}.partitions`);
     const peer = p.brokers;
-    if (!peer || typeof peer !== 'object') throw new ConfigError(`${property}.brokers`, 'is missing; give { namespace, podLabels } or { cidrs } so Tempo may reach the brokers');
+    if (!peer || typeof peer !== 'object')
+      throw new ConfigError(
+        `${property}.brokers`,
+        'is missing; give { namespace, podLabels } or { cidrs } so Tempo may reach the brokers',
+      );
     if ('namespace' in peer) checkDnsLabel(peer.namespace, `${property}.brokers.namespace`);
-    else if (!peer.cidrs?.length) throw new ConfigError(`${property}.brokers.cidrs`, 'is empty; list the CIDRs of the brokers');
-    return { address, topic: checkTopic(p.topic, `${property}.topic`), partitions, port, peer, ...resolveSasl(p.sasl, `${property}.sasl`) };
+    else if (!peer.cidrs?.length)
+      throw new ConfigError(`${property}.brokers.cidrs`, 'is empty; list the CIDRs of the brokers');
+    return {
+      address,
+      topic: checkTopic(p.topic, `${property}.topic`),
+      partitions,
+      port,
+      peer,
+      ...resolveSasl(p.sasl, `${property}.sasl`),
+    };
   }
 }
 
 function resolveSasl(sasl: KafkaSaslProps | undefined, property: string): Pick<KafkaWiring, 'env' | 'sasl'> {
   if (sasl === undefined) return { env: [] };
   if ((sasl.mechanism ?? 'plain') !== 'plain') {
-    throw new ConfigError(`${property}.mechanism`, `${show(sasl.mechanism)} is not supported: Tempo 3.0.3 implements SASL/PLAIN only (pkg/ingest/writer_client.go); use 'plain'`);
+    throw new ConfigError(
+      `${property}.mechanism`,
+      `${show(sasl.mechanism)} is not supported: Tempo 3.0.3 implements SASL/PLAIN only (pkg/ingest/writer_client.go); use 'plain'`,
+    );
   }
   const username = checkSecretRef(sasl.username, `${property}.username`);
   const password = checkSecretRef(sasl.password, `${property}.password`);
-  const env = (name: string, ref: KafkaSecretKeyRef): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+  const env = (name: string, ref: KafkaSecretKeyRef): k8s.EnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+  });
   return {
     env: [env(KAFKA_SASL_ENV.username, username), env(KAFKA_SASL_ENV.password, password)],
     sasl: { username: `\${${KAFKA_SASL_ENV.username}}`, password: `\${${KAFKA_SASL_ENV.password}}` },
@@ -201,30 +241,54 @@ export class StrimziKafkaCluster extends KafkaCluster {
   public resolve(property: string, plannedPartitions?: number, ingestMBps?: number): StrimziKafkaSettings {
     const p = this.props;
     if ((p.authentication ?? 'none') !== 'none') {
-      throw new ConfigError(`${property}.authentication`, `${show(p.authentication)}: Strimzi's scram-sha-512 listener cannot authenticate Tempo 3.0.3, which speaks SASL/PLAIN only (pkg/ingest/writer_client.go); use 'none' (the listener then admits only Tempo's pods), or KafkaCluster.existing with a SASL/PLAIN listener`);
+      throw new ConfigError(
+        `${property}.authentication`,
+        `${show(p.authentication)}: Strimzi's scram-sha-512 listener cannot authenticate Tempo 3.0.3, which speaks SASL/PLAIN only (pkg/ingest/writer_client.go); use 'none' (the listener then admits only Tempo's pods), or KafkaCluster.existing with a SASL/PLAIN listener`,
+      );
     }
     const name = checkDnsLabel(p.name ?? 'tempo-kafka', `${property}.name`, 40);
     const namespace = checkDnsLabel(p.namespace ?? 'kafka', `${property}.namespace`);
     const topic = checkTopic(p.topic ?? 'tempo-traces', `${property}.topic`);
-    if (!/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(topic)) throw new ConfigError(`${property}.topic`, `${show(topic)} must also be a Kubernetes name for its KafkaTopic; use lowercase letters, digits, '-' and '.'`);
+    if (!/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(topic))
+      throw new ConfigError(
+        `${property}.topic`,
+        `${show(topic)} must also be a Kubernetes name for its KafkaTopic; use lowercase letters, digits, '-' and '.'`,
+      );
     const partitions = checkPositiveInteger(p.partitions ?? plannedPartitions ?? 2, `${property}.partitions`);
     const replicas = checkPositiveInteger(p.replicas ?? 3, `${property}.replicas`);
     if (replicas < STRIMZI_REPLICATION.replicas) {
-      throw new ConfigError(`${property}.replicas`, `${replicas} nodes cannot hold ${STRIMZI_REPLICATION.replicas} replicas with ${STRIMZI_REPLICATION.minInSyncReplicas} in sync; run at least ${STRIMZI_REPLICATION.replicas}`);
+      throw new ConfigError(
+        `${property}.replicas`,
+        `${replicas} nodes cannot hold ${STRIMZI_REPLICATION.replicas} replicas with ${STRIMZI_REPLICATION.minInSyncReplicas} in sync; run at least ${STRIMZI_REPLICATION.replicas}`,
+      );
     }
     const retention = toDuration(p.retention ?? '24h', `${property}.retention`);
     if (retention.compare(MIN_RETENTION) < 0) {
-      throw new ConfigError(`${property}.retention`, `${show(retention.toString())} is below 40m, the shortest Tempo's sizing guide allows (block-builders and live-stores replay from Kafka); use 24h`);
+      throw new ConfigError(
+        `${property}.retention`,
+        `${show(retention.toString())} is below 40m, the shortest Tempo's sizing guide allows (block-builders and live-stores replay from Kafka); use 24h`,
+      );
     }
     let storageSize = p.storageSize;
     if (storageSize === undefined) {
       const mbps = ingestMBps ?? 1;
       // Every record is stored on `replicas` nodes of the 3 replicas; 30 % for segments and index.
-      const gb = (mbps * (retention.milliseconds / 1000) * STRIMZI_REPLICATION.replicas) / replicas / 1000 * 1.3;
+      const gb =
+        ((mbps * (retention.milliseconds / 1000) * STRIMZI_REPLICATION.replicas) / replicas / 1000) * 1.3;
       storageSize = `${Math.max(20, Math.ceil(gb / 10) * 10)}Gi`;
     }
-    if (p.storageClassName !== undefined) checkDnsSubdomain(p.storageClassName, `${property}.storageClassName`);
-    this.resolved = { name, namespace, topic, partitions, replicas, retention, storageSize, storageClassName: p.storageClassName };
+    if (p.storageClassName !== undefined)
+      checkDnsSubdomain(p.storageClassName, `${property}.storageClassName`);
+    this.resolved = {
+      name,
+      namespace,
+      topic,
+      partitions,
+      replicas,
+      retention,
+      storageSize,
+      storageClassName: p.storageClassName,
+    };
     return this.resolved;
   }
 
@@ -238,7 +302,10 @@ export class StrimziKafkaCluster extends KafkaCluster {
       env: [],
       port: 9092,
       // Labels Strimzi puts on broker pods (operator-common `Labels.java`).
-      peer: { namespace: s.namespace, podLabels: { 'strimzi.io/cluster': s.name, 'strimzi.io/broker-role': 'true' } },
+      peer: {
+        namespace: s.namespace,
+        podLabels: { 'strimzi.io/cluster': s.name, 'strimzi.io/broker-role': 'true' },
+      },
     };
   }
 }

@@ -37,7 +37,12 @@ export class StrimziKafkaObjects extends Construct {
   constructor(scope: Construct, id: string, props: StrimziKafkaObjectsProps) {
     super(scope, id);
     const s = props.settings;
-    const labels = standardLabels({ name: 'kafka', instance: s.name, component: 'kafka', version: VERSIONS.kafka });
+    const labels = standardLabels({
+      name: 'kafka',
+      instance: s.name,
+      component: 'kafka',
+      version: VERSIONS.kafka,
+    });
     const cluster = { 'strimzi.io/cluster': s.name };
     new KafkaNodePool(this, 'NodePool', {
       metadata: { name: 'dual-role', namespace: s.namespace, labels: { ...labels, ...cluster } },
@@ -46,19 +51,27 @@ export class StrimziKafkaObjects extends Construct {
         roles: [KafkaNodePoolSpecRoles.CONTROLLER, KafkaNodePoolSpecRoles.BROKER],
         storage: {
           type: KafkaNodePoolSpecStorageType.JBOD,
-          volumes: [{
-            id: 0,
-            type: KafkaNodePoolSpecStorageVolumesType.PERSISTENT_HYPHEN_CLAIM,
-            size: s.storageSize,
-            ...(s.storageClassName ? { class: s.storageClassName } : {}),
-            // KRaft metadata on the same volume as the log.
-            kraftMetadata: KafkaNodePoolSpecStorageVolumesKraftMetadata.SHARED,
-            deleteClaim: false,
-          }],
+          volumes: [
+            {
+              id: 0,
+              type: KafkaNodePoolSpecStorageVolumesType.PERSISTENT_HYPHEN_CLAIM,
+              size: s.storageSize,
+              ...(s.storageClassName ? { class: s.storageClassName } : {}),
+              // KRaft metadata on the same volume as the log.
+              kraftMetadata: KafkaNodePoolSpecStorageVolumesKraftMetadata.SHARED,
+              deleteClaim: false,
+            },
+          ],
         },
         resources: {
-          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString('1'), memory: KafkaNodePoolSpecResourcesRequests.fromString('4Gi') },
-          limits: { cpu: KafkaNodePoolSpecResourcesLimits.fromString('2'), memory: KafkaNodePoolSpecResourcesLimits.fromString('4Gi') },
+          requests: {
+            cpu: KafkaNodePoolSpecResourcesRequests.fromString('1'),
+            memory: KafkaNodePoolSpecResourcesRequests.fromString('4Gi'),
+          },
+          limits: {
+            cpu: KafkaNodePoolSpecResourcesLimits.fromString('2'),
+            memory: KafkaNodePoolSpecResourcesLimits.fromString('4Gi'),
+          },
         },
       },
     });
@@ -68,16 +81,22 @@ export class StrimziKafkaObjects extends Construct {
         kafka: {
           version: VERSIONS.kafka,
           metadataVersion: VERSIONS.kafkaMetadataVersion,
-          listeners: [{
-            name: 'plain',
-            port: 9092,
-            type: KafkaSpecKafkaListenersType.INTERNAL,
-            tls: false,
-            networkPolicyPeers: [{
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.clients.namespace } },
-              podSelector: { matchLabels: props.clients.podLabels },
-            }],
-          }],
+          listeners: [
+            {
+              name: 'plain',
+              port: 9092,
+              type: KafkaSpecKafkaListenersType.INTERNAL,
+              tls: false,
+              networkPolicyPeers: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': props.clients.namespace },
+                  },
+                  podSelector: { matchLabels: props.clients.podLabels },
+                },
+              ],
+            },
+          ],
           // Brokers spread over zones; Strimzi sets broker.rack from the node's zone label.
           rack: { topologyKey: 'topology.kubernetes.io/zone' },
           config: {

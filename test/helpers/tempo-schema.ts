@@ -16,14 +16,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'string[]' | 'int[]' | 'string-map' | 'map' | 'list' | 'remote-write[]' | 'pod-association[]' | 'policies[]' | 'attribute-actions[]' | 'statements[]' | 'readers[]' | 'pipelines';
-export interface KeyTree { readonly [key: string]: Leaf | KeyTree }
+type Leaf =
+  | 'string'
+  | 'int'
+  | 'number'
+  | 'bool'
+  | 'duration'
+  | 'string[]'
+  | 'int[]'
+  | 'string-map'
+  | 'map'
+  | 'list'
+  | 'remote-write[]'
+  | 'pod-association[]'
+  | 'policies[]'
+  | 'attribute-actions[]'
+  | 'statements[]'
+  | 'readers[]'
+  | 'pipelines';
+export interface KeyTree {
+  readonly [key: string]: Leaf | KeyTree;
+}
 
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /** The key tree of a reference dump: maps become subtrees, every other value a typed leaf. */
 function treeOf(value: unknown): Leaf | KeyTree {
-  if (Array.isArray(value)) return value.length && value.every((v) => typeof v === 'string') ? 'string[]' : 'list';
+  if (Array.isArray(value))
+    return value.length && value.every((v) => typeof v === 'string') ? 'string[]' : 'list';
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
     // `{}` in the dump is an open map (tags, metadata, assigned_partitions …).
@@ -48,12 +68,27 @@ function merge(tree: KeyTree, extra: KeyTree): KeyTree {
 
 const endpoint: KeyTree = { endpoint: 'string' };
 // configtls.ServerConfig of the collector receivers Tempo embeds (OTLP only here).
-const tlsEndpoint: KeyTree = { endpoint: 'string', tls: { cert_file: 'string', key_file: 'string', client_ca_file: 'string', min_version: 'string' } };
+const tlsEndpoint: KeyTree = {
+  endpoint: 'string',
+  tls: { cert_file: 'string', key_file: 'string', client_ca_file: 'string', min_version: 'string' },
+};
 /** `distributor.receivers`: the OpenTelemetry receivers both lines embed (no OpenCensus since 2.10.6). */
 const RECEIVERS: KeyTree = {
   // configgrpc ServerConfig: keepalive.server_parameters (KeepaliveServerParameters).
-  otlp: { protocols: { grpc: { ...tlsEndpoint, keepalive: { server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' } } }, http: tlsEndpoint } },
-  jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
+  otlp: {
+    protocols: {
+      grpc: {
+        ...tlsEndpoint,
+        keepalive: {
+          server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' },
+        },
+      },
+      http: tlsEndpoint,
+    },
+  },
+  jaeger: {
+    protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint },
+  },
   zipkin: endpoint,
 };
 
@@ -87,7 +122,9 @@ const OMITEMPTY: KeyTree = {
 export type TempoLine = '3.0.3' | '2.10.8';
 
 function load(version: TempoLine): KeyTree {
-  const dump = parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'tempo', `tempo-${version}-defaults.yaml`), 'utf8'));
+  const dump = parse(
+    readFileSync(join(__dirname, '..', '..', 'schemas', 'tempo', `tempo-${version}-defaults.yaml`), 'utf8'),
+  );
   return merge(treeOf(dump) as KeyTree, OMITEMPTY);
 }
 
@@ -104,36 +141,60 @@ export function tenantOverridesProblems(file: unknown, version: TempoLine = '3.0
   if (file === null || typeof file !== 'object' || Array.isArray(file)) return ['/: expected a map'];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(file)) {
-    if (key !== 'overrides') { problems.push(`${key}: unknown key`); continue; }
-    for (const [tenant, block] of Object.entries(value ?? {})) problems.push(...tempoConfigProblems(block, OVERRIDES_KEYS[version], `overrides.${tenant}`));
+    if (key !== 'overrides') {
+      problems.push(`${key}: unknown key`);
+      continue;
+    }
+    for (const [tenant, block] of Object.entries(value ?? {}))
+      problems.push(...tempoConfigProblems(block, OVERRIDES_KEYS[version], `overrides.${tenant}`));
   }
   return problems;
 }
 
 /** Every key path in `config` that the Tempo line would reject, with the reason. */
-export function tempoConfigProblems(config: unknown, tree: KeyTree | TempoLine = '3.0.3', path = ''): string[] {
+export function tempoConfigProblems(
+  config: unknown,
+  tree: KeyTree | TempoLine = '3.0.3',
+  path = '',
+): string[] {
   const spec0 = typeof tree === 'string' ? TEMPO_KEYS[tree] : tree;
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) return [`${path || '/'}: expected a map`];
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    return [`${path || '/'}: expected a map`];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     const at = path ? `${path}.${key}` : key;
     const spec = spec0[key];
     if (spec === undefined) problems.push(`${at}: unknown key`);
     else if (typeof spec === 'object') problems.push(...tempoConfigProblems(value, spec, at));
-    else if (spec === 'number' && typeof value !== 'number') problems.push(`${at}: expected a number, got ${JSON.stringify(value)}`);
-    else if (spec === 'int[]' && !(Array.isArray(value) && value.every((v) => Number.isInteger(v)))) problems.push(`${at}: expected a list of integers`);
-    else if (spec === 'int' && !Number.isInteger(value)) problems.push(`${at}: expected an integer, got ${JSON.stringify(value)}`);
-    else if (spec === 'bool' && typeof value !== 'boolean') problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
-    else if (spec === 'string' && typeof value !== 'string') problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
-    else if (spec === 'duration' && !(typeof value === 'string' && GO_DURATION.test(value))) problems.push(`${at}: expected a Go duration, got ${JSON.stringify(value)}`);
-    else if (spec === 'string[]' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) problems.push(`${at}: expected a list of strings`);
+    else if (spec === 'number' && typeof value !== 'number')
+      problems.push(`${at}: expected a number, got ${JSON.stringify(value)}`);
+    else if (spec === 'int[]' && !(Array.isArray(value) && value.every((v) => Number.isInteger(v))))
+      problems.push(`${at}: expected a list of integers`);
+    else if (spec === 'int' && !Number.isInteger(value))
+      problems.push(`${at}: expected an integer, got ${JSON.stringify(value)}`);
+    else if (spec === 'bool' && typeof value !== 'boolean')
+      problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
+    else if (spec === 'string' && typeof value !== 'string')
+      problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
+    else if (spec === 'duration' && !(typeof value === 'string' && GO_DURATION.test(value)))
+      problems.push(`${at}: expected a Go duration, got ${JSON.stringify(value)}`);
+    else if (spec === 'string[]' && !(Array.isArray(value) && value.every((v) => typeof v === 'string')))
+      problems.push(`${at}: expected a list of strings`);
     else if (spec === 'list' && !Array.isArray(value)) problems.push(`${at}: expected a list`);
-    else if (spec === 'map' && !(value && typeof value === 'object' && !Array.isArray(value))) problems.push(`${at}: expected a map`);
-    else if (spec === 'string-map' && !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))) problems.push(`${at}: expected a map of strings`);
+    else if (spec === 'map' && !(value && typeof value === 'object' && !Array.isArray(value)))
+      problems.push(`${at}: expected a map`);
+    else if (
+      spec === 'string-map' &&
+      !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))
+    )
+      problems.push(`${at}: expected a map of strings`);
     else if (spec === 'remote-write[]') {
       // Prometheus remote_write config (prometheus/config RemoteWriteConfig), the fields we emit.
       if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
-      else value.forEach((rw, i) => problems.push(...tempoConfigProblems(rw, { url: 'string', send_exemplars: 'bool' }, `${at}[${i}]`)));
+      else
+        value.forEach((rw, i) =>
+          problems.push(...tempoConfigProblems(rw, { url: 'string', send_exemplars: 'bool' }, `${at}[${i}]`)),
+        );
     }
   }
   return problems;
