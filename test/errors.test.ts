@@ -20,7 +20,8 @@ import { OtelCollectorGateway } from '../constructs/otel-collector/otel-collecto
 import { checkGroups, promtoolFiles, AlertRule } from '../constructs/monitoring/rule-model';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { Tempo, TempoProps } from '../constructs/tempo/tempo';
-import { selectEnvironments } from '../environments';
+import { ENVIRONMENTS } from '../environments';
+import { selectEnvironments } from '../lib/cli';
 import { ConfigError } from '../lib/errors';
 import { renderEnvironment } from '../lib/synth';
 
@@ -200,7 +201,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
 
   test('unknown environment on the command line', () => {
     expectError(
-      () => selectEnvironments(['qa']),
+      () => selectEnvironments(['qa'], ENVIRONMENTS),
       "environment: unknown environment 'qa'; known environments: dev, staging, prod",
     );
   });
@@ -727,7 +728,12 @@ describe('synth-time errors name the property, the value and the fix', () => {
   });
 
   test('grafana: two defaults', () => {
-    const tempoDs = new TempoDatasource('t', 'Tempo', 'http://tempo:3200', true);
+    const tempoDs = new TempoDatasource({
+      uid: 't',
+      name: 'Tempo',
+      url: 'http://tempo:3200',
+      isDefault: true,
+    });
     expectError(
       () =>
         buildDatasourceProvisioning({
@@ -774,7 +780,7 @@ describe('synth-time errors name the property, the value and the fix', () => {
     const input = {
       id: 'x',
       prometheus: PrometheusDatasource.existing({ uid: 'p' }),
-      tempo: new TempoDatasource('t', 'T', 'http://t:3200', false),
+      tempo: new TempoDatasource({ uid: 't', name: 'T', url: 'http://t:3200' }),
       tempoTarget: {
         namespace: 'n',
         job: 'j',
