@@ -8,6 +8,7 @@
  * `memory_limiter`, `batch`, `attributes`, `transform`, `probabilistic_sampler`, `health_check`.
  * Self-telemetry uses `service.telemetry.metrics.readers` (`address` is gone).
  */
+import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
 import { GoDuration } from '../../lib/duration';
 import { GrpcTarget, receiversConfig, ServingPort } from '../common/receivers';
@@ -41,7 +42,7 @@ export interface CommonCollectorSettings {
     readonly sendBatchSize: number;
     readonly sendBatchMaxSize: number;
   };
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel: LogLevel;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace, serviceHost } from '../../lib/k8s';
+import { secretFilesVolume } from '../../lib/secrets';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -102,7 +103,7 @@ export class OtelCollectorAgent extends Construct {
     this.namespace = namespace;
     this.ports = s.ports;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
-    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
     const gateway = props.gateway;

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { chartNamespace, cpuAutoscaler, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
+import { secretFilesVolume } from '../../lib/secrets';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
 import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
@@ -79,7 +80,7 @@ export class OtelCollectorGateway extends Construct {
     this.ports = s.ports;
     this.headlessServiceName = `${s.name}-headless`;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
-    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
     this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
 
@@ -157,20 +158,7 @@ export class OtelCollectorGateway extends Construct {
           extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
           extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
           // Spread replicas over nodes and zones so one failure does not take every replica.
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: selector,
-            },
-            {
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: selector,
-            },
-          ],
+          topologySpreadConstraints: spreadOverNodesAndZones(selector),
         }),
       },
     });

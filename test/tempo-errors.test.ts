@@ -1,44 +1,76 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
-import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
-import { checkPromQL } from '../constructs/monitoring/promql';
-import { prom } from '../constructs/grafana/dashboards';
-import {
-  buildDatasourceProvisioning,
-  LokiDatasource,
-  PrometheusDatasource,
-  TempoDatasource,
-} from '../constructs/grafana/datasources';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
 import { planCapacity } from '../constructs/tempo/capacity';
 import { TempoChart } from '../charts/tempo-chart';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { OtelCollectorAgent } from '../constructs/otel-collector/otel-collector-agent';
-import { OtelCollectorGateway } from '../constructs/otel-collector/otel-collector-gateway';
-import { checkGroups, promtoolFiles, AlertRule } from '../constructs/monitoring/rule-model';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { Tempo, TempoProps } from '../constructs/tempo/tempo';
-import { selectEnvironments } from '../environments';
-import { ConfigError } from '../lib/errors';
 import { renderEnvironment } from '../lib/synth';
-
-/** Asserts that `fn` throws a ConfigError with exactly this message. */
-function expectError(fn: () => unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ConfigError);
-  expect((thrown as Error).message).toBe(message);
-}
+import { expectError } from './helpers/errors';
 
 const tempo = (props: TempoProps) => () => resolveTempoSettings(props);
 
-describe('synth-time errors name the property, the value and the fix', () => {
+describe('Tempo synth-time errors name the property, the value and the fix', () => {
+  const monitoring = (m: any) => () => renderEnvironment({ name: 'env', monitoring: m }, buildEnvironment);
+  const slo = {
+    name: 'x',
+    alert: 'TempoX',
+    description: 'd',
+    scope: {},
+    sli: { bad: () => 'a', total: () => 'b', testSeries: () => [] },
+  };
+
+  test('monitoring: SLO objective outside (0, 100), empty or inverted windows', () => {
+    expectError(
+      () => resolveSlo({ ...slo, objectivePercent: 100 }),
+      'monitoring.slos.x.objectivePercent: 100 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
+    );
+    expectError(
+      () => resolveSlo({ ...slo, objectivePercent: 0 }),
+      'monitoring.slos.x.objectivePercent: 0 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
+    );
+    expectError(
+      () => resolveSlo({ ...slo, objectivePercent: 99, windows: [] }),
+      'monitoring.slos.x.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
+    );
+    expectError(
+      () =>
+        resolveSlo({
+          ...slo,
+          objectivePercent: 99,
+          windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
+        }),
+      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
+    );
+    expectError(
+      () =>
+        resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
+      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
+    );
+    expectError(
+      monitoring({ slos: { ingestionAvailability: 120 } }),
+      'env.monitoring.slos.ingestion-availability.objectivePercent: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
+    );
+    expectError(
+      monitoring({ slos: { windows: [] } }),
+      'env.monitoring.slos.ingestion-availability.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
+    );
+  });
+
+  const objectStorage = () => TempoStorage.s3({ bucket: 'b', endpoint: 'e' });
+
+  test('distributed: local storage, replicas on the single binary', () => {
+    expectError(
+      tempo({ distributed: {} }),
+      "tempo.storage: distributed mode needs object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()",
+    );
+    expectError(
+      tempo({ distributed: {}, replicas: 3, storage: objectStorage() }),
+      'tempo.replicas: applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target',
+    );
+  });
+
   test('replicas > 1 with local storage', () => {
     expectError(
       tempo({ replicas: 2 }),
@@ -198,13 +230,6 @@ describe('synth-time errors name the property, the value and the fix', () => {
     );
   });
 
-  test('unknown environment on the command line', () => {
-    expectError(
-      () => selectEnvironments(['qa']),
-      "environment: unknown environment 'qa'; known environments: dev, staging, prod",
-    );
-  });
-
   test('an endpoint of a disabled receiver', () => {
     const chart = new TempoChart(Testing.app(), 'tempo', {
       namespace: 'ns',
@@ -220,13 +245,6 @@ describe('synth-time errors name the property, the value and the fix', () => {
     expectError(
       () => new Tempo(Testing.chart(), 'tempo'),
       'tempo: the chart has no namespace; create this construct in a Chart with a namespace',
-    );
-  });
-
-  test('errors inside an environment are prefixed with its name', () => {
-    expectError(
-      () => renderEnvironment({ name: 'qa', tempo: { retention: 'forever' } }, buildEnvironment),
-      "qa.tempo.retention: 'forever' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')",
     );
   });
 
@@ -500,326 +518,6 @@ describe('synth-time errors name the property, the value and the fix', () => {
     );
   });
 
-  const collector =
-    (c: CollectorStackProps, tempoProps: TempoProps = {}) =>
-    () => {
-      const app = Testing.app();
-      const t = new TempoChart(app, 'tempo', { namespace: 'ns', tempo: tempoProps });
-      return new CollectorChart(app, 'collector', { namespace: 'ns', tempo: t.tempo, collector: c });
-    };
-
-  test('collector: tail sampling without a gateway', () => {
-    expectError(
-      collector({ gateway: false, sampling: CollectorSampling.tail() }),
-      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)',
-    );
-    expectError(
-      collector({ agent: false, sampling: CollectorSampling.tail() }),
-      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica",
-    );
-    expectError(
-      collector({ agent: false, sampling: CollectorSampling.head({ percentage: 5 }) }),
-      'collector.sampling: head sampling runs in the agent, which is disabled; enable the agent or use tail sampling at the gateway',
-    );
-    expectError(
-      collector({ agent: false, gateway: false }),
-      'collector: both the gateway and the agent are disabled; set collector: false to run no collector',
-    );
-  });
-
-  test('collector: agent and gateway built with different sampling', () => {
-    const chart = new Chart(Testing.app(), 'c', { namespace: 'ns' });
-    const t = new Tempo(chart, 'tempo');
-    const gateway = new OtelCollectorGateway(chart, 'gateway', { tempo: t });
-    expectError(
-      () => new OtelCollectorAgent(chart, 'agent', { tempo: t, gateway, sampling: CollectorSampling.tail() }),
-      'collector.sampling: tail sampling is set for the agent but the gateway was built without it; pass the same sampling to both',
-    );
-  });
-
-  test('collector: sampling percentage outside (0, 100], latency threshold not positive', () => {
-    expectError(
-      () => CollectorSampling.head({ percentage: 0 }),
-      'collector.sampling.percentage: 0 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
-    );
-    expectError(
-      () => CollectorSampling.head({ percentage: 150 }),
-      'collector.sampling.percentage: 150 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
-    );
-    expectError(
-      () => CollectorSampling.tail({ percentage: -1 }),
-      'collector.sampling.percentage: -1 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
-    );
-    expectError(
-      () => CollectorSampling.tail({ latencyThreshold: '0s' }),
-      "collector.sampling.latencyThreshold: '0s' is not positive; traces slower than this threshold are kept, so give e.g. '2s'",
-    );
-    expectError(
-      () => CollectorSampling.tail({ numTraces: 0 }),
-      'collector.sampling.numTraces: 0 is not valid; expected an integer >= 1',
-    );
-  });
-
-  test('collector: batch size 0', () => {
-    expectError(
-      collector({ gateway: { batch: { sendBatchSize: 0 } } }),
-      'collector.gateway.batch.sendBatchSize: 0 is not valid; a batch needs at least 1 span (0 would send every span alone)',
-    );
-    expectError(
-      collector({ agent: { batch: { sendBatchSize: 100, sendBatchMaxSize: 50 } } }),
-      'collector.agent.batch.sendBatchMaxSize: 50 is below sendBatchSize (100)',
-    );
-  });
-
-  test('collector: memory limit smaller than the limiter spike, or above the container', () => {
-    expectError(
-      collector({ gateway: { memoryLimiter: { limitMiB: 100, spikeLimitMiB: 200 } } }),
-      'collector.gateway.memoryLimiter.limitMiB: 100 MiB is not above the spike limit (200 MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB',
-    );
-    expectError(
-      collector({ agent: { memoryLimiter: { limitMiB: 1024 } } }),
-      'collector.agent.memoryLimiter.limitMiB: 1024 MiB is above the container memory limit (512 MiB); the kernel would OOM-kill the collector before the limiter acts',
-    );
-  });
-
-  test('collector: scrubbing rule with an invalid regex', () => {
-    expectError(
-      () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: ['url.full'], pattern: '([a-z' }] }),
-      "collector.scrubbing.redactions[0].pattern: '([a-z' is not a valid regular expression: Invalid regular expression: /([a-z/: Unterminated character class",
-    );
-    expectError(
-      () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: ['url.full'], pattern: 'a(?=b)' }] }),
-      "collector.scrubbing.redactions[0].pattern: 'a(?=b)' uses lookaround or backreferences, which the collector's RE2 engine does not support",
-    );
-    expectError(
-      () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: [], pattern: 'a' }] }),
-      'collector.scrubbing.redactions[0].attributes: is empty; name the attributes whose values the pattern is applied to',
-    );
-    expectError(
-      () => scrubbingProcessors({ deleteAttributes: ['bad name'] }),
-      "collector.scrubbing.deleteAttributes[0]: 'bad name' is not an attribute name; use letters, digits and . _ - /",
-    );
-  });
-
-  test('collector: tenant and TLS towards Tempo', () => {
-    expectError(
-      collector({}, { multitenancy: true }),
-      'collector.gateway.tenant: is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to',
-    );
-    expectError(
-      collector({ tenant: 'a' }),
-      'collector.gateway.tenant: is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant',
-    );
-    expectError(
-      collector({ tenant: 'a b' }, { multitenancy: true }),
-      "collector.gateway.tenant: 'a b' is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )",
-    );
-    expectError(
-      collector({ tempoTls: { serverName: 'tempo' } }),
-      "collector.gateway.tempoTls: is set but Tempo's receivers have no TLS; enable tempo.receiverTls or remove tempoTls",
-    );
-  });
-
-  test('collector: hostPort in the restricted namespace, bad autoscaling, bad name', () => {
-    expectError(
-      collector({ agent: { hostPort: { namespace: 'ns' } } }),
-      "collector.agent.hostPort.namespace: 'ns' is the stack's own namespace, which enforces \"restricted\"; hostPort needs a separate namespace with enforce: privileged",
-    );
-    expectError(
-      collector({ gateway: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } }),
-      'collector.gateway.autoscaling.maxReplicas: 2 is below minReplicas (4)',
-    );
-    expectError(
-      collector({ gateway: { name: 'otel_gateway' } }),
-      "collector.gateway.name: 'otel_gateway' is not a valid DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'tempo')",
-    );
-    expectError(
-      collector({ gateway: { receivers: { otlpGrpc: false } } }),
-      "collector.gateway.otlpGrpcEndpoint: receiver 'otlpGrpc' is disabled; enable it in the props to use this endpoint",
-    );
-  });
-
-  const monitoring = (m: any) => () => renderEnvironment({ name: 'env', monitoring: m }, buildEnvironment);
-  const slo = {
-    name: 'x',
-    alert: 'TempoX',
-    description: 'd',
-    scope: {},
-    sli: { bad: () => 'a', total: () => 'b', testSeries: () => [] },
-  };
-
-  test('monitoring: SLO objective outside (0, 100), empty or inverted windows', () => {
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 100 }),
-      'monitoring.slos.x.objectivePercent: 100 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 0 }),
-      'monitoring.slos.x.objectivePercent: 0 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 99, windows: [] }),
-      'monitoring.slos.x.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-    expectError(
-      () =>
-        resolveSlo({
-          ...slo,
-          objectivePercent: 99,
-          windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
-        }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
-    );
-    expectError(
-      () =>
-        resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
-    );
-    expectError(
-      monitoring({ slos: { ingestionAvailability: 120 } }),
-      'env.monitoring.slos.ingestion-availability.objectivePercent: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      monitoring({ slos: { windows: [] } }),
-      'env.monitoring.slos.ingestion-availability.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-  });
-
-  test('monitoring: thresholds that are not positive numbers, ratios above 1', () => {
-    expectError(
-      monitoring({ thresholds: { queryLatencyP95Seconds: 0 } }),
-      'env.monitoring.thresholds.queryLatencyP95Seconds: 0 is not a positive number; give a threshold greater than 0',
-    );
-    expectError(
-      monitoring({ thresholds: { serviceLatencyP95Seconds: -1 } }),
-      'env.monitoring.thresholds.serviceLatencyP95Seconds: -1 is not a positive number; give a threshold greater than 0',
-    );
-    expectError(
-      monitoring({ thresholds: { exporterQueueRatio: 80 } }),
-      'env.monitoring.thresholds.exporterQueueRatio: 80 is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %',
-    );
-    expectError(
-      monitoring({ thresholds: { storageUsedRatio: { warning: 0.9, critical: 0.8 } } }),
-      'env.monitoring.thresholds.storageUsedRatio.critical: 0.8 is not above the warning ratio (0.9)',
-    );
-  });
-
-  test("monitoring: latency SLO threshold that is not a histogram bucket (the seeds' 2 s)", () => {
-    expectError(
-      monitoring({ slos: { queryLatencyThresholdSeconds: 2 } }),
-      'env.monitoring.slos.queryLatencyThresholdSeconds: 2 is not a bucket boundary of tempo_request_duration_seconds (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100); pick one, e.g. 2.5',
-    );
-  });
-
-  test('monitoring: a PromQL syntax error and bad labels', () => {
-    expectError(
-      () => checkPromQL('sum(rate(x[5m]) >', 'monitoring.tempo-alerts.TempoX'),
-      "monitoring.tempo-alerts.TempoX: PromQL syntax error at character 17 (near 'sum(rate(x[5m]) >') in 'sum(rate(x[5m]) >'",
-    );
-    expectError(
-      monitoring({ prometheusLabels: { release: 'kube prometheus' } }),
-      "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'",
-    );
-    expectError(
-      monitoring({ scrapeInterval: '30 seconds' }),
-      "env.monitoring.scrapeInterval: '30 seconds' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')",
-    );
-  });
-
-  test('grafana: two defaults', () => {
-    const tempoDs = new TempoDatasource('t', 'Tempo', 'http://tempo:3200', true);
-    expectError(
-      () =>
-        buildDatasourceProvisioning({
-          tempo: tempoDs,
-          prometheus: PrometheusDatasource.provisioned({ url: 'http://p:9090', isDefault: true }),
-          logLabels: {},
-          metricLabels: {},
-          serviceGraphs: false,
-        }),
-      "grafana.datasources: 'Tempo' and 'Prometheus' are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one",
-    );
-    expectError(
-      () =>
-        renderEnvironment(
-          {
-            name: 'x',
-            grafana: {
-              tempoDatasource: { isDefault: true },
-              loki: LokiDatasource.provisioned({ url: 'http://loki:3100', isDefault: true }),
-            },
-          },
-          buildEnvironment,
-        ),
-      "x.grafana.datasources: 'Tempo (tracing-x)' and 'Loki' are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one",
-    );
-  });
-
-  test('grafana: a link to a datasource that is not provisioned and has no UID', () => {
-    expectError(
-      () => LokiDatasource.existing({} as any),
-      'grafana.loki.uid: is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
-    );
-    expectError(
-      () => PrometheusDatasource.existing({ uid: 'has spaces' }),
-      "grafana.prometheus.uid: 'has spaces' is not a datasource UID; use up to 40 letters, digits, '-' and '_'",
-    );
-    expectError(
-      () => LokiDatasource.provisioned({ url: 'loki:3100' }),
-      "grafana.loki.url: 'loki:3100' is not an http(s) URL",
-    );
-  });
-
-  test('grafana: a dashboard query that does not parse', () => {
-    const input = {
-      id: 'x',
-      prometheus: PrometheusDatasource.existing({ uid: 'p' }),
-      tempo: new TempoDatasource('t', 'T', 'http://t:3200', false),
-      tempoTarget: {
-        namespace: 'n',
-        job: 'j',
-        pvcPattern: 'x',
-        components: ['single-binary'],
-        spanMetrics: false,
-        generatedSeriesLabels: {},
-      },
-      collectors: [],
-      tailSampling: false,
-    };
-    expectError(
-      () => prom(input, 'overview', 'sum(rate(x[$__rate_interval])'),
-      "grafana.dashboards.overview: PromQL syntax error at character 15 (near 'sum(rate(x[5m])') in 'sum(rate(x[5m])'",
-    );
-  });
-
-  test('grafana: tenant missing for a multi-tenant Tempo, grafana without monitoring', () => {
-    expectError(
-      () =>
-        renderEnvironment(
-          { name: 'x', tempo: { multitenancy: true }, collector: { tenant: 'a' } },
-          buildEnvironment,
-        ),
-      'x.grafana.tenant: is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
-    );
-    expectError(
-      () => renderEnvironment({ name: 'x', monitoring: false, grafana: {} }, buildEnvironment),
-      'x.grafana: needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false',
-    );
-  });
-
-  const objectStorage = () => TempoStorage.s3({ bucket: 'b', endpoint: 'e' });
-
-  test('distributed: local storage, replicas on the single binary', () => {
-    expectError(
-      tempo({ distributed: {} }),
-      "tempo.storage: distributed mode needs object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()",
-    );
-    expectError(
-      tempo({ distributed: {}, replicas: 3, storage: objectStorage() }),
-      'tempo.replicas: applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target',
-    );
-  });
-
   test('distributed: replication factor larger than the ingesters, zero replicas, HPA on a stateful component', () => {
     expectError(
       tempo({ storage: objectStorage(), distributed: { ingester: { replicas: 2 } } }),
@@ -871,77 +569,5 @@ describe('synth-time errors name the property, the value and the fix', () => {
       tempo({ storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }),
       'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number',
     );
-  });
-
-  const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
-    alert: 'TempoDown',
-    severity: 'critical',
-    expr: 'up == 0',
-    for: '5m',
-    summary: 'Tempo is down',
-    description: '{{ $labels.instance }} is down',
-    runbookUrl: 'https://example.com/r',
-    tests: {
-      firing: {
-        evalTime: '10m',
-        series: [{ series: 'up{instance="a"}', values: '0x10' }],
-        labels: { instance: 'a' },
-      },
-      silent: { evalTime: '10m', series: [{ series: 'up{instance="a"}', values: '1x10' }] },
-    },
-    ...over,
-  });
-
-  test('alert rules: duplicates, annotation templates, test cases naming a missing severity', () => {
-    expectError(
-      () => checkGroups([{ name: 'g', rules: [rule(), rule()] }], 'monitoring'),
-      'monitoring.g.TempoDown: is defined twice with severity critical',
-    );
-    expectError(
-      () => checkGroups([{ name: 'g', rules: [rule({ description: '{{ $value }} errors' })] }], 'monitoring'),
-      'monitoring.g.TempoDown: annotations may only use {{ $labels.<name> }} templates',
-    );
-    expectError(
-      () => checkGroups([{ name: 'g', rules: [rule({ expr: 'up ==' })] }], 'monitoring'),
-      "monitoring.g.TempoDown: PromQL syntax error at character 5 (near 'up ==') in 'up =='",
-    );
-    const r = rule();
-    const alsoWarning = rule({
-      tests: { ...r.tests, firing: { ...r.tests.firing, alsoFiring: ['warning'] } },
-    });
-    expectError(
-      () => promtoolFiles([{ name: 'g', rules: [alsoWarning] }]),
-      'TempoDown.tests: alsoFiring names severity warning, which this alert does not have',
-    );
-  });
-
-  test('gitops and network policies', () => {
-    const env = (e: object) => () => renderEnvironment({ name: 'x', ...e }, buildEnvironment);
-    expectError(
-      env({ gitops: { repoURL: 'https://bot:token@github.com/acme/platform.git' } }),
-      "x.gitops.repoURL: 'https://bot:token@github.com/acme/platform.git' is not a credential-free https://, ssh:// or git@ repository URL",
-    );
-    expectError(
-      env({ gitops: { repoURL: 'github.com/acme/platform' } }),
-      "x.gitops.repoURL: 'github.com/acme/platform' is not a credential-free https://, ssh:// or git@ repository URL",
-    );
-    expectError(
-      env({ gitops: { revision: 'main branch' } }),
-      "x.gitops.revision: 'main branch' is not a branch or tag name",
-    );
-    for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'fd00::/129', '10.0.0.0/8/1', 'any']) {
-      expectError(
-        env({ networkPolicies: { objectStorageCidrs: [bad] } }),
-        `x.networkPolicies.objectStorageCidrs: '${bad}' is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`,
-      );
-    }
-    expect(
-      env({
-        networkPolicies: {
-          objectStorageCidrs: ['10.0.0.0/8', 'fd00::/8'],
-          apiServerCidrs: ['172.20.0.1/32'],
-        },
-      })(),
-    ).toBeDefined();
   });
 });
