@@ -30,7 +30,14 @@ export function summarizeEnvironment(
   const apiPorts = t.ports.filter((p) => !p.receiver);
   const rows: string[][] =
     s.mode === 'single-binary'
-      ? [['Tempo (single binary)', imageRef(s.image), String(s.replicas), portList(t.ports)]]
+      ? [
+          [
+            `Tempo ${s.line === '3.0' ? 'monolithic' : 'single binary'}`,
+            imageRef(s.image),
+            String(s.replicas),
+            portList(t.ports),
+          ],
+        ]
       : s.components.map((c) => [
           `Tempo ${c.component} (${c.kind})`,
           imageRef(s.image),
@@ -66,7 +73,7 @@ export function summarizeEnvironment(
     `- **Namespace**: \`${t.namespace}\` (Pod Security Admission enforces \`restricted\`)`,
     `- **Storage**: ${s.storageBackend.describe()}; PVC ${s.storageBackend.volume.size.asString()} per pod`,
     `- **Retention**: ${s.compaction.blockRetention} (compacted blocks ${s.compaction.compactedBlockRetention})`,
-    `- **Mode**: ${s.mode === 'distributed' ? `distributed, replication factor ${s.replicationFactor}, memberlist ring \`${t.name}-gossip-ring\`` : 'single binary'}`,
+    `- **Mode**: Tempo ${s.line}, ${tempoMode(s, t.name)}`,
     `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on (${Object.keys(s.tenants).length} tenants with overrides)` : 'off'}`,
     `- **Metrics generator**: ${s.metricsGenerator ? `${s.metricsGenerator.processors.join(', ')} → ${s.metricsGenerator.remoteWrite.map((r) => r.url).join(', ')}` : 'off'}`,
   ];
@@ -95,6 +102,15 @@ export function summarizeEnvironment(
     `- **Objects**: ${manifests.length} (${[...new Set(manifests.map((m) => m.kind))].sort().join(', ')})`,
   );
   return `${[...lines, ...capacity].join('\n').trimEnd()}\n`;
+}
+
+function tempoMode(s: EnvironmentCharts['tempo']['tempo']['settings'], name: string): string {
+  if (s.mode === 'single-binary')
+    return s.line === '3.0' ? 'monolithic (`-target=all`, no Kafka)' : 'single binary';
+  const ring = `memberlist ring \`${name}-gossip-ring\``;
+  if (!s.kafka) return `distributed, replication factor ${s.replicationFactor}, ${ring}`;
+  const k = s.kafka;
+  return `microservices, Kafka \`${k.address}\` topic \`${k.topic}\` (${k.partitions} partitions${s.strimzi ? `, Strimzi, replication 3, min.insync.replicas 2, retention ${s.strimzi.retention}` : ''}), live-stores in 2 zones, ${ring}`;
 }
 
 function describeAgentSampling(manifests: readonly Manifest[]): string {

@@ -1,12 +1,22 @@
 import { Size } from 'cdk8s';
 import { LokiDatasource } from '../constructs/grafana/datasources';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
+import { CollectorSampling, TailSamplingProps } from '../constructs/otel-collector/sampling';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
 import { defineEnvironment } from './types';
 
-/** The traffic prod is sized for; Tempo's components and the gateway both follow from it. */
-const PROD_CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10 };
+/** Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest. */
+const PROD_SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '2s', decisionWait: '10s' };
+/**
+ * The traffic prod is sized for, stated once: 100,000 spans/s before sampling, and the sampling
+ * percentage and decision wait of the collector's own policy. Tempo's components, its Kafka and
+ * the gateway all follow from it.
+ */
+const PROD_CAPACITY: CapacityInput = {
+  spansPerSecond: 100_000,
+  sampling: CollectorSampling.tail(PROD_SAMPLING),
+};
 const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.capacity');
 
 /**
@@ -16,9 +26,13 @@ const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.capacity');
 export const prod = defineEnvironment({
   name: 'prod',
   tempo: {
-    // Distributed, sized for 100,000 spans/s before 10 % tail sampling (see SUMMARY.md for why).
-    distributed: {
+    // Tempo 3.0 microservices on a Strimzi Kafka, sized for 100,000 spans/s before 10 % tail
+    // sampling (see SUMMARY.md for the arithmetic).
+    microservices: {
+      kafka: KafkaCluster.strimzi({ name: 'tempo-kafka', namespace: 'kafka', retention: '24h' }),
       capacity: PROD_CAPACITY,
+      // The live-store zones pinned to two availability zones of eu-west-1.
+      zones: ['eu-west-1a', 'eu-west-1b'],
       distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
       querier: { autoscaling: { minReplicas: 9, maxReplicas: 18 } },
     },
@@ -41,11 +55,9 @@ export const prod = defineEnvironment({
     limits: { ingestionRateLimitBytes: 30_000_000, ingestionBurstSizeBytes: 40_000_000 },
   },
   collector: {
-    // Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest.
+    // The same policy that sized the plan, with the tail sampler's buffers from the plan.
     sampling: CollectorSampling.tail({
-      percentage: 10,
-      latencyThreshold: '2s',
-      decisionWait: '10s',
+      ...PROD_SAMPLING,
       numTraces: PROD_PLAN.gateway.numTraces,
       expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
     }),

@@ -5,19 +5,23 @@
  * 7 days of traces, service graphs and span metrics to Prometheus with exemplars, team
  * isolation through multi-tenancy, trace-based SLIs.
  */
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
+import { CollectorSampling, TailSamplingProps } from '../constructs/otel-collector/sampling';
 import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from '../environments/types';
 
-const CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10, replicationFactor: 3 };
+/** The ADR's policy: every error, everything slower than 1 s, 10 % of the rest. */
+const SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '1s', decisionWait: '10s' };
+const CAPACITY: CapacityInput = { spansPerSecond: 100_000, sampling: CollectorSampling.tail(SAMPLING) };
 const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
 
 export const fawkes = defineEnvironment({
   name: 'fawkes',
   namespace: 'fawkes-observability',
   tempo: {
-    distributed: { capacity: CAPACITY },
+    // A new design at 100K spans/s: Tempo 3.0 microservices, Kafka from Strimzi.
+    microservices: { capacity: CAPACITY, kafka: KafkaCluster.strimzi({ namespace: 'fawkes-kafka' }) },
     storage: TempoStorage.s3({
       bucket: 'fawkes-tempo-traces',
       endpoint: 's3.amazonaws.com',
@@ -41,9 +45,7 @@ export const fawkes = defineEnvironment({
   collector: {
     // Tail sampling needs whole traces: agents route by trace ID to the gateway, which decides.
     sampling: CollectorSampling.tail({
-      percentage: 10,
-      latencyThreshold: '1s',
-      decisionWait: '10s',
+      ...SAMPLING,
       numTraces: PLAN.gateway.numTraces,
       expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
     }),

@@ -15,6 +15,8 @@ export const honua = defineEnvironment({
   name: 'honua',
   namespace: 'observability',
   tempo: {
+    // The team runs the 2.x ingester architecture (no Kafka yet): the supported 2.x line.
+    version: '2.10',
     distributed: {
       distributor: { replicas: 3, resources: small },
       ingester: { replicas: 3, resources: stateful },

@@ -12,6 +12,8 @@ export const tempoValues = defineEnvironment({
   name: 'tempo-values',
   namespace: 'observability',
   tempo: {
+    // The team runs the 2.x ingester architecture (no Kafka yet): the supported 2.x line.
+    version: '2.10',
     // Several replicas need a real cluster: distributed mode (a "scalable" single binary would
     // split recent traces and compact every block on every replica).
     distributed: { distributor: { replicas: 2 }, ingester: { replicas: 3 }, querier: { replicas: 2 } },

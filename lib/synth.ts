@@ -72,6 +72,10 @@ export const SYNC_WAVES: Record<string, number> = {
   RoleBinding: -5,
   ConfigMap: -5,
   NetworkPolicy: -5,
+  // Strimzi: the Kafka of Tempo's write path is up (Argo CD checks Kafka health) before Tempo starts.
+  KafkaNodePool: -3,
+  Kafka: -3,
+  KafkaTopic: -2,
   Service: 0,
   StatefulSet: 0,
   Deployment: 0,

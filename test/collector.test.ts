@@ -186,7 +186,11 @@ describe('collector pipelines', () => {
   });
 
   test('distributed Tempo: the gateway balances over the distributors and verifies TLS against the Service name', () => {
-    const distributed = { distributed: {}, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) };
+    const distributed = {
+      version: '2.10' as const,
+      distributed: {},
+      storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }),
+    };
     const plain = synth({}, distributed).config('otel-gateway').exporters['otlp_grpc/tempo'];
     expect(plain).toMatchObject({
       endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317',

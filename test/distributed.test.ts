@@ -1,16 +1,20 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { TempoChart } from '../charts/tempo-chart';
-import { planCapacity } from '../constructs/tempo/capacity';
+import { planCapacity2 as planCapacity } from '../constructs/tempo/capacity';
+import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { validateAll } from './helpers/k8s-schema';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
-describe('capacity model (hand-computed)', () => {
+/** 10 % head sampling: what the 2.x plans below assume. */
+const TEN = CollectorSampling.head({ percentage: 10 });
+
+describe('Tempo 2.10 capacity model (hand-computed)', () => {
   test('100K spans/s × 1 KB × 10 % = 10 MB/s, no headroom', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, avgSpanBytes: 1000, samplingPercent: 10, headroom: 0 });
+    const p = planCapacity({ spansPerSecond: 100_000, avgSpanBytes: 1000, sampling: TEN, headroom: 0 });
     expect(p.tempoMBps).toBeCloseTo(10);
     // distributor: 10/10 = 1 → 2 for HA; ingester: 10 × RF 3 = 30 MB/s / 4 = 7.5 → 8;
     // querier: 10 / 1.5 = 6.7 → 7; query-frontend: 2; compactor: 10 / 4 = 2.5 → 3.
@@ -25,12 +29,12 @@ describe('capacity model (hand-computed)', () => {
   });
 
   test('30 % headroom (the default) and replication factor', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10 });
+    const p = planCapacity({ spansPerSecond: 100_000, sampling: TEN });
     expect(p.tempoMBps).toBeCloseTo(13);
     expect([p.distributor, p.ingester, p.querier, p.compactor].map((c) => c.replicas)).toEqual([2, 10, 9, 4]);
     expect(
-      planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0, replicationFactor: 1 })
-        .ingester.replicas,
+      planCapacity({ spansPerSecond: 100_000, sampling: TEN, headroom: 0, replicationFactor: 1 }).ingester
+        .replicas,
     ).toBe(3);
     expect(planCapacity({ spansPerSecond: 1000, headroom: 0, replicationFactor: 5 }).ingester.replicas).toBe(
       5,
@@ -44,15 +48,15 @@ describe('capacity model (hand-computed)', () => {
         (c) => c.replicas,
       ),
     ).toEqual([2, 3, 2, 2, 1]);
-    const big = planCapacity({ spansPerSecond: 1_000_000, samplingPercent: 10, headroom: 0 });
+    const big = planCapacity({ spansPerSecond: 1_000_000, sampling: TEN, headroom: 0 });
     expect(big.distributor.replicas).toBe(10);
     expect(big.ingester.replicas).toBe(75);
   });
 
   test('the reasons explain every number', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 });
+    const p = planCapacity({ spansPerSecond: 100_000, sampling: TEN, headroom: 0 });
     expect(p.reasons[0]).toBe(
-      'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 0 % headroom 10 MB/s',
+      "Tempo receives 100,000 spans/s × 1000 B × 10 % (the collector's head at the agents: 10 % of traces) = 10 MB/s; with 0 % headroom 10 MB/s",
     );
     expect(p.reasons).toContain(
       'ingester: 8 (replication factor 3 makes 30 MB/s of ingester traffic, 1 per 4 MB/s, at least 3)',
@@ -71,7 +75,7 @@ const s3 = () =>
 function synth(tempo: TempoProps) {
   const chart = new TempoChart(Testing.app(), 'tempo', {
     namespace: 'tracing',
-    tempo: { storage: s3(), ...tempo },
+    tempo: { version: '2.10', storage: s3(), ...tempo },
   });
   const manifests = Testing.synth(chart);
   const find = (kind: string, name: string) =>
@@ -80,9 +84,9 @@ function synth(tempo: TempoProps) {
   return { tempo: chart.tempo, manifests, find, config };
 }
 
-describe('distributed Tempo', () => {
+describe('Tempo 2.10 distributed', () => {
   const d = synth({
-    distributed: { capacity: { spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 } },
+    distributed: { capacity: { spansPerSecond: 100_000, sampling: TEN, headroom: 0 } },
     metricsGenerator: { remoteWrite: [{ url: 'http://p:9090/api/v1/write' }] },
   });
   const workloads = d.manifests.filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind));
@@ -132,7 +136,8 @@ describe('distributed Tempo', () => {
   test('the ring: join_members resolves the gossip Service, which selects every component on 7946', () => {
     expect(d.config.memberlist).toEqual({
       cluster_label: 'tempo.tracing',
-      join_members: ['dns+tempo-gossip-ring.tracing.svc.cluster.local:7946'],
+      // dskit's StringSliceCSVMulti (both lines) reads a comma-separated string or a list.
+      join_members: 'dns+tempo-gossip-ring.tracing.svc.cluster.local:7946',
       bind_port: 7946,
     });
     const gossip = d.find('Service', 'tempo-gossip-ring');
@@ -202,8 +207,8 @@ describe('distributed Tempo', () => {
     ).toEqual({ endpoint: '0.0.0.0:4317' });
   });
 
-  test('config passes the Tempo 2.8.2 key check; objects are valid and restricted', () => {
-    expect(tempoConfigProblems(d.config)).toEqual([]);
+  test('config passes the Tempo 2.10.8 key check; objects are valid and restricted', () => {
+    expect(tempoConfigProblems(d.config, '2.10.8')).toEqual([]);
     expect(validateAll(d.manifests)).toEqual([]);
     expect(restrictedViolations(d.manifests)).toEqual([]);
     expect(selectorViolations(d.manifests)).toEqual([]);

@@ -16,7 +16,7 @@ import {
 } from './helpers/invariants';
 import { validateAll } from './helpers/k8s-schema';
 import { hasPromtool, promtoolParallel } from './helpers/promtool';
-import { tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
+import { keyLine, tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
 
 const DIR = join(__dirname, '..', 'examples', 'dist');
 const CREDENTIAL =
@@ -51,9 +51,11 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
 
   test('Tempo and collector configs pass the pinned key checks', () => {
     for (const cm of m.filter((o) => o.kind === 'ConfigMap')) {
-      if (cm.data?.['tempo.yaml']) expect(tempoConfigProblems(parse(cm.data['tempo.yaml']))).toEqual([]);
+      const line = keyLine(built.tempo.tempo.settings.line);
+      if (cm.data?.['tempo.yaml'])
+        expect(tempoConfigProblems(parse(cm.data['tempo.yaml']), line)).toEqual([]);
       if (cm.data?.['overrides.yaml'])
-        expect(tenantOverridesProblems(parse(cm.data['overrides.yaml']))).toEqual([]);
+        expect(tenantOverridesProblems(parse(cm.data['overrides.yaml']), line)).toEqual([]);
       if (cm.data?.['collector.yaml'])
         expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
     }
@@ -118,7 +120,7 @@ describe('what the seeds asked for', () => {
       storageClassName: 'yc-network-hdd',
       resources: { requests: { storage: '10Gi' } },
     });
-    expect(tempoConfig(m).compactor.compaction.block_retention).toBe('168h');
+    expect(tempoConfig(m).backend_worker.compaction.block_retention).toBe('168h');
     expect(m.filter((o) => o.kind === 'DaemonSet')).toEqual([]);
     const ds = parse(
       m.find((o) => o.metadata.name.endsWith('-datasources')).data['yc-dev-datasources.yaml'] ??
@@ -173,13 +175,18 @@ describe('what the seeds asked for', () => {
     ]);
     expect(gw.exporters['otlp_grpc/tempo'].headers).toEqual({ 'X-Scope-OrgID': 'fawkes' });
     expect(
-      m.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'tempo-ingester').spec.replicas,
-    ).toBe(10);
+      m.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'tempo-live-store-zone-a').spec.replicas,
+    ).toBe(2);
+    // 13 MB/s after sampling and headroom: 2 partitions, one block-builder each, Kafka from Strimzi.
+    expect(m.find((o) => o.kind === 'KafkaTopic')?.spec.partitions).toBe(2);
+    expect(
+      m.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'tempo-block-builder').spec.replicas,
+    ).toBe(2);
   });
 
   test('ybuilt: S3, 3 days, Loki provisioned with trace links, no second default datasource', () => {
     const m = render('ybuilt');
-    expect(tempoConfig(m).compactor.compaction.block_retention).toBe('72h');
+    expect(tempoConfig(m).backend_worker.compaction.block_retention).toBe('72h');
     const ds = parse(Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0]);
     expect(ds.datasources.filter((d: any) => d.isDefault)).toEqual([]);
     expect(ds.datasources.find((d: any) => d.type === 'loki').jsonData.derivedFields[0].datasourceUid).toBe(

@@ -75,6 +75,8 @@ describe('synth output', () => {
       for (const [i, m] of r.manifests.entries()) {
         const folder = r.files[i].path.split('/')[0];
         if (CLUSTER_SCOPED_KINDS.includes(m.kind)) expect(m.metadata.namespace).toBeUndefined();
+        // Strimzi objects live in the Kafka namespace that the Strimzi operator watches.
+        else if (m.apiVersion.startsWith('kafka.strimzi.io/')) expect(m.metadata.namespace).toBe('kafka');
         else expect(m.metadata.namespace).toBe(folder === 'grafana' ? 'monitoring' : `tracing-${name}`);
       }
       expect(r.manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe(`tracing-${name}`);
@@ -88,7 +90,7 @@ describe('synth output', () => {
 
   test('environment retention and replicas are what the environments promise', () => {
     const retention = (r: (typeof rendered)[number]) =>
-      parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).compactor.compaction
+      parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).backend_worker.compaction
         .block_retention;
     expect(rendered.map((r) => [r.name, retention(r)])).toEqual([
       ['dev', '24h'],
@@ -315,7 +317,7 @@ describe('SUMMARY.md', () => {
   test('names components, images, replicas, storage, retention, sampling and alerts', () => {
     const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
     for (const fact of [
-      'grafana/tempo:2.8.2',
+      'grafana/tempo:3.0.3',
       'otel/opentelemetry-collector-contrib:0.145.0',
       '| Collector gateway | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
       's3://acme-tracing-prod',
@@ -323,10 +325,14 @@ describe('SUMMARY.md', () => {
       'tail at the gateway',
       'alerting rules',
       'otlp-grpc 4317',
-      '| Tempo ingester (StatefulSet) | grafana/tempo:2.8.2 | 10 |',
+      '| Tempo live-store-zone-a (StatefulSet) | grafana/tempo:3.0.3 | 2 |',
+      '| Tempo block-builder (StatefulSet) | grafana/tempo:3.0.3 | 2 |',
+      '| Tempo backend-scheduler (StatefulSet) | grafana/tempo:3.0.3 | 1 |',
+      'Kafka `tempo-kafka-kafka-bootstrap.kafka.svc.cluster.local:9092` topic `tempo-traces` (2 partitions, Strimzi, replication 3, min.insync.replicas 2, retention 24h)',
       '## Capacity plan',
-      'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 30 % headroom 13 MB/s',
-      'ingester: 10 (replication factor 3 makes 39 MB/s',
+      "Tempo receives 100,000 spans/s × 1000 B × 10 % (the collector's tail at the gateway",
+      '= 10 MB/s; with 30 % headroom 13 MB/s',
+      'Kafka partitions: 2 (max of 13 / 8 MB/s per live-store and 13 / 10 MB/s per partition, at least 2); 6.5 MB/s each',
     ]) {
       expect(prod).toContain(fact);
     }

@@ -10,11 +10,11 @@ import {
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
 
-describe('Tempo config model', () => {
-  const defaults = resolveTempoSettings();
+describe('Tempo 2.10 config model', () => {
+  const defaults = resolveTempoSettings({ version: '2.10' });
 
-  test('defaults render a config Tempo 2.8.2 accepts key by key', () => {
-    expect(tempoConfigProblems(buildTempoConfig(defaults))).toEqual([]);
+  test('defaults render a config Tempo 2.10.8 accepts key by key', () => {
+    expect(tempoConfigProblems(buildTempoConfig(defaults), '2.10.8')).toEqual([]);
   });
 
   test('rendered YAML parses back to the same object', () => {
@@ -29,8 +29,6 @@ describe('Tempo config model', () => {
         protocols: {
           grpc: { endpoint: '0.0.0.0:14250' },
           thrift_http: { endpoint: '0.0.0.0:14268' },
-          thrift_compact: { endpoint: '0.0.0.0:6831' },
-          thrift_binary: { endpoint: '0.0.0.0:6832' },
         },
       },
       zipkin: { endpoint: '0.0.0.0:9411' },
@@ -40,6 +38,7 @@ describe('Tempo config model', () => {
   test('server, ingester, compactor, storage, overrides and switches carry the settings', () => {
     const config: any = buildTempoConfig(
       resolveTempoSettings({
+        version: '2.10',
         retention: '72h',
         compactedBlockRetention: '2h',
         httpPort: 3300,
@@ -85,7 +84,7 @@ describe('Tempo config model', () => {
     expect(config.multitenancy_enabled).toBe(true);
     expect(config.usage_report).toEqual({ reporting_enabled: true });
     expect(config.stream_over_http_enabled).toBe(false);
-    expect(tempoConfigProblems(config)).toEqual([]);
+    expect(tempoConfigProblems(config, '2.10.8')).toEqual([]);
   });
 
   test('usage reporting is off unless asked for (Tempo defaults it to on)', () => {
@@ -95,6 +94,7 @@ describe('Tempo config model', () => {
   test('a disabled receiver disappears from the config; a moved one keeps its protocol', () => {
     const config: any = buildTempoConfig(
       resolveTempoSettings({
+        version: '2.10',
         receivers: { zipkin: false, jaegerThriftCompact: false, otlpHttp: { port: 14318 } },
       }),
     );
@@ -131,13 +131,18 @@ describe('Tempo key checker (guards the model above)', () => {
     ],
     [{ server: { http_listen_port: '3200' } }, 'server.http_listen_port: expected an integer, got "3200"'],
   ])('rejects %j', (config, problem) => {
-    expect(tempoConfigProblems(config)).toEqual([problem]);
+    expect(tempoConfigProblems(config, '2.10.8')).toEqual([problem]);
   });
 });
 
 describe('receiver catalog', () => {
   test('ports, names and protocols are the documented ones', () => {
-    expect(resolveTempoSettings().ports.map((p) => `${p.name}:${p.port}/${p.protocol}`)).toEqual([
+    expect(
+      resolveTempoSettings({
+        version: '2.10',
+        receivers: { jaegerThriftCompact: true, jaegerThriftBinary: true },
+      }).ports.map((p) => `${p.name}:${p.port}/${p.protocol}`),
+    ).toEqual([
       'http:3200/TCP',
       'grpc:9095/TCP',
       'otlp-grpc:4317/TCP',
@@ -175,6 +180,7 @@ describe('GoDuration', () => {
 
 describe('overrides, metrics generator, TLS, search', () => {
   const settings = resolveTempoSettings({
+    version: '2.10',
     multitenancy: true,
     retention: '168h',
     compactionWindow: '2h',
@@ -211,8 +217,8 @@ describe('overrides, metrics generator, TLS, search', () => {
   });
   const config: any = buildTempoConfig(settings);
 
-  test('the whole config passes the Tempo 2.8.2 key check', () => {
-    expect(tempoConfigProblems(config)).toEqual([]);
+  test('the whole config passes the Tempo 2.10.8 key check', () => {
+    expect(tempoConfigProblems(config, '2.10.8')).toEqual([]);
   });
 
   test('defaults carry limits and generator processors; tenants go to the runtime file', () => {
@@ -283,7 +289,7 @@ describe('overrides, metrics generator, TLS, search', () => {
   });
 
   test('without generator, tenants or optional settings no such key is emitted', () => {
-    const plain: any = buildTempoConfig(resolveTempoSettings());
+    const plain: any = buildTempoConfig(resolveTempoSettings({ version: '2.10' }));
     expect(Object.keys(plain)).toEqual([
       'target',
       'multitenancy_enabled',
@@ -296,6 +302,6 @@ describe('overrides, metrics generator, TLS, search', () => {
       'storage',
       'overrides',
     ]);
-    expect(buildTenantOverrides(resolveTempoSettings())).toEqual({ overrides: {} });
+    expect(buildTenantOverrides(resolveTempoSettings({ version: '2.10' }))).toEqual({ overrides: {} });
   });
 });

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
-import { planCapacity } from '../constructs/tempo/capacity';
+import { planCapacity, planCapacity2 } from '../constructs/tempo/capacity';
 import { TempoChart } from '../charts/tempo-chart';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
@@ -62,23 +62,23 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('distributed: local storage, replicas on the single binary', () => {
     expectError(
-      tempo({ distributed: {} }),
-      "tempo.storage: distributed mode needs object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()",
+      tempo({ version: '2.10', distributed: {} }),
+      "tempo.storage: microservices need object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()",
     );
     expectError(
-      tempo({ distributed: {}, replicas: 3, storage: objectStorage() }),
-      'tempo.replicas: applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target',
+      tempo({ version: '2.10', distributed: {}, replicas: 3, storage: objectStorage() }),
+      'tempo.replicas: applies to the single binary only; in microservices mode set tempo.distributed.<component>.replicas or a capacity target',
     );
   });
 
   test('replicas > 1 with local storage', () => {
     expectError(
       tempo({ replicas: 2 }),
-      "tempo.replicas: 2 replicas of the single binary: 'local' storage would make them independent Tempo instances, each holding part of the traces; use replicas: 1, or distributed mode with object storage to scale out",
+      "tempo.replicas: 2 replicas of the single binary: 'local' storage would make them independent Tempo instances, each holding part of the traces; use replicas: 1, or tempo.microservices with object storage to scale out",
     );
     expectError(
       tempo({ replicas: 3, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) }),
-      'tempo.replicas: 3 replicas of the single binary: single-binary replicas each keep their own in-memory ring, so recent traces would be split between them and every replica would compact the same blocks; use replicas: 1, or distributed mode with object storage to scale out',
+      'tempo.replicas: 3 replicas of the single binary: single-binary replicas each keep their own in-memory ring, so recent traces would be split between them and every replica would compact the same blocks; use replicas: 1, or tempo.microservices with object storage to scale out',
     );
   });
 
@@ -92,7 +92,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
       "tempo.retention: '7d' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')",
     );
     expectError(
-      tempo({ ingester: { traceIdlePeriod: 'soon' } }),
+      tempo({ version: '2.10', ingester: { traceIdlePeriod: 'soon' } }),
       "tempo.ingester.traceIdlePeriod: 'soon' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')",
     );
   });
@@ -106,14 +106,14 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('retention shorter than the block duration', () => {
     expectError(
-      tempo({ retention: '2h', ingester: { maxBlockDuration: '3h' } }),
+      tempo({ version: '2.10', retention: '2h', ingester: { maxBlockDuration: '3h' } }),
       "tempo.retention: '2h' is shorter than ingester.maxBlockDuration (3h); blocks would expire before they are complete. Raise retention or lower maxBlockDuration",
     );
   });
 
   test('trace idle period not shorter than the block duration', () => {
     expectError(
-      tempo({ ingester: { traceIdlePeriod: '30m', maxBlockDuration: '30m' } }),
+      tempo({ version: '2.10', ingester: { traceIdlePeriod: '30m', maxBlockDuration: '30m' } }),
       'tempo.ingester.traceIdlePeriod: 30m must be shorter than ingester.maxBlockDuration (30m); a trace must go idle before its block is cut',
     );
   });
@@ -467,16 +467,21 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('search windows, encodings, block versions', () => {
     expectError(
-      tempo({ search: { queryBackendAfter: '1h', queryIngestersUntil: '30m' } }),
+      tempo({ version: '2.10', search: { queryBackendAfter: '1h', queryIngestersUntil: '30m' } }),
       'tempo.search.queryBackendAfter: 1h is after queryIngestersUntil (30m); traces between the two would be searched nowhere',
     );
     expectError(
-      tempo({ wal: { encoding: 'brotli' as any } }),
+      tempo({ version: '2.10', wal: { encoding: 'brotli' as any } }),
       "tempo.wal.encoding: 'brotli' is not valid; expected one of none, gzip, lz4-64k, lz4-256k, lz4-1M, lz4, snappy, zstd, s2",
     );
     expectError(
-      tempo({ block: { version: 'v2' as any } }),
-      "tempo.block.version: 'v2' is not valid; expected one of vParquet3, vParquet4",
+      tempo({ version: '2.10', block: { version: 'v2' as any } }),
+      "tempo.block.version: 'v2' is not valid; expected one of vParquet3, vParquet4, vParquet5",
+    );
+    // 3.0 writes vParquet4 or newer only.
+    expectError(
+      tempo({ block: { version: 'vParquet3' } }),
+      "tempo.block.version: 'vParquet3' is not valid; expected one of vParquet4, vParquet5",
     );
   });
 
@@ -487,7 +492,11 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
         namespace: 'ns',
         tempo: {
           storage,
-          metricsGenerator: { processors: ['local-blocks'], externalLabels: { team: 'pay$ments' } },
+          metricsGenerator: {
+            processors: ['service-graphs'],
+            remoteWrite: [{ url: 'http://p:9090/api/v1/write' }],
+            externalLabels: { team: 'pay$ments' },
+          },
         },
       });
     expectError(
@@ -520,23 +529,29 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('distributed: replication factor larger than the ingesters, zero replicas, HPA on a stateful component', () => {
     expectError(
-      tempo({ storage: objectStorage(), distributed: { ingester: { replicas: 2 } } }),
+      tempo({ version: '2.10', storage: objectStorage(), distributed: { ingester: { replicas: 2 } } }),
       'tempo.distributed.replicationFactor: 3 is larger than the 2 ingester replicas; every trace must fit on 3 distinct ingesters, so run at least 3',
     );
     expectError(
-      tempo({ storage: objectStorage(), distributed: { querier: { replicas: 0 } } }),
+      tempo({ version: '2.10', storage: objectStorage(), distributed: { querier: { replicas: 0 } } }),
       'tempo.distributed.querier.replicas: 0 is not valid; expected an integer >= 1',
     );
     expectError(
       tempo({
         storage: objectStorage(),
+        version: '2.10',
         distributed: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } },
       }),
       'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
     );
     expectError(
-      tempo({ storage: objectStorage(), distributed: {}, receivers: { zipkin: { port: 7946 } } }),
-      'tempo.receivers: port 7946 is the memberlist gossip port in distributed mode; move the receiver',
+      tempo({
+        version: '2.10',
+        storage: objectStorage(),
+        distributed: {},
+        receivers: { zipkin: { port: 7946 } },
+      }),
+      'tempo.receivers: port 7946 is the memberlist gossip port in microservices mode; move the receiver',
     );
   });
 
@@ -550,23 +565,15 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
       'capacity.avgSpanBytes: -1 is not a positive number',
     );
     expectError(
-      () => planCapacity({ spansPerSecond: 1000, samplingPercent: 0 }),
-      'capacity.samplingPercent: 0 is not a positive number',
-    );
-    expectError(
-      () => planCapacity({ spansPerSecond: 1000, samplingPercent: 120 }),
-      'capacity.samplingPercent: 120 is above 100',
-    );
-    expectError(
       () => planCapacity({ spansPerSecond: 1000, headroom: -0.5 }),
       'capacity.headroom: -0.5 is not a fraction >= 0 (0.3 means 30 % headroom)',
     );
     expectError(
-      () => planCapacity({ spansPerSecond: 1000, replicationFactor: 0 }),
+      () => planCapacity2({ spansPerSecond: 1000, replicationFactor: 0 }),
       'capacity.replicationFactor: 0 is not a positive integer',
     );
     expectError(
-      tempo({ storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }),
+      tempo({ version: '2.10', storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }),
       'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number',
     );
   });

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { TempoChart, TempoChartProps } from '../charts/tempo-chart';
 import { configChecksum } from '../lib/pod-security';
+import { VERSIONS } from '../lib/versions';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
 function synth(props: Partial<TempoChartProps> = {}) {
@@ -23,7 +24,16 @@ function synth(props: Partial<TempoChartProps> = {}) {
 
 describe('Tempo single binary', () => {
   test('receiver ports agree across the config, the container and both Services', () => {
-    const { find, container } = synth({ tempo: { receivers: { zipkin: false, otlpHttp: { port: 14318 } } } });
+    const { find, container } = synth({
+      tempo: {
+        receivers: {
+          zipkin: false,
+          otlpHttp: { port: 14318 },
+          jaegerThriftCompact: true,
+          jaegerThriftBinary: true,
+        },
+      },
+    });
     const config: any = parse(find('ConfigMap').data['tempo.yaml']);
     const endpoints = JSON.stringify(config.distributor.receivers)
       .match(/0\.0\.0\.0:\d+/g)!
@@ -52,17 +62,32 @@ describe('Tempo single binary', () => {
     ]);
   });
 
-  test('tempo.yaml in the ConfigMap passes the Tempo 2.8.2 key check', () => {
+  test('tempo.yaml in the ConfigMap passes the Tempo 3.0.3 key check (and 2.10.8 with version 2.10)', () => {
     const { find } = synth();
-    expect(tempoConfigProblems(parse(find('ConfigMap').data['tempo.yaml']))).toEqual([]);
+    expect(tempoConfigProblems(parse(find('ConfigMap').data['tempo.yaml']), '3.0.3')).toEqual([]);
+    const v2 = synth({ tempo: { version: '2.10' } });
+    expect(tempoConfigProblems(parse(v2.find('ConfigMap').data['tempo.yaml']), '2.10.8')).toEqual([]);
+    // The two lines are not interchangeable: a 2.10 config has keys 3.0.3 refuses.
+    expect(tempoConfigProblems(parse(v2.find('ConfigMap').data['tempo.yaml']), '3.0.3')).toEqual(
+      expect.arrayContaining(['ingester: unknown key', 'compactor: unknown key']),
+    );
   });
 
-  test('probes hit /ready on the HTTP port', () => {
+  test('readiness on /ready; liveness and startup on the static build-info handler', () => {
     const { container } = synth({ tempo: { httpPort: 3300 } });
-    for (const probe of [container.readinessProbe, container.livenessProbe]) {
-      expect(probe.httpGet).toEqual({ path: '/ready', port: 'http' });
-    }
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    // Liveness never looks at /ready: a component catching up is unready, not dead.
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/api/status/buildinfo', port: 'http' });
+    expect(container.livenessProbe.initialDelaySeconds).toBeUndefined();
+    expect(container.startupProbe.httpGet).toEqual({ path: '/api/status/buildinfo', port: 'http' });
+    // 5 minutes before liveness takes over on the monolithic binary (it replays its WAL).
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(300);
     expect(container.ports.find((p: any) => p.name === 'http').containerPort).toBe(3300);
+  });
+
+  test('Jaeger Thrift over UDP is off by default', () => {
+    const { container } = synth();
+    expect(container.ports.filter((p: any) => p.protocol === 'UDP')).toEqual([]);
   });
 
   test('pods meet Pod Security Standards "restricted" and can write the PVC', () => {
@@ -118,7 +143,7 @@ describe('Tempo single binary', () => {
       'app.kubernetes.io/component': 'single-binary',
     });
     expect(sts.spec.template.metadata.labels).toMatchObject(selector);
-    expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('2.8.2');
+    expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(VERSIONS.tempo);
     for (const svc of manifests.filter((m) => m.kind === 'Service'))
       expect(svc.spec.selector).toEqual(selector);
     for (const m of manifests) {
@@ -140,7 +165,7 @@ describe('Tempo single binary', () => {
     expect(find('Service', 'tempo').spec.type).toBe('ClusterIP');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
     expect(container.args).toEqual(['-config.file=/conf/tempo.yaml']);
-    expect(container.image).toBe('grafana/tempo:2.8.2');
+    expect(container.image).toBe(`grafana/tempo:${VERSIONS.tempo}`);
     expect(sts.spec.template.spec.volumes[0]).toEqual({
       name: 'config',
       configMap: { name: 'tempo-config' },

@@ -24,7 +24,7 @@ describe('GitOps tooling reads dist/ as it is', () => {
         /^ {2}- .+$/gm,
       )!;
       expect(kinds).toHaveLength(files.length);
-      expect(kinds.some((k) => /^StatefulSet\/tempo(-ingester)?$/.test(k))).toBe(true);
+      expect(kinds.some((k) => /^StatefulSet\/tempo(-live-store-zone-a|-ingester)?$/.test(k))).toBe(true);
     },
   );
 

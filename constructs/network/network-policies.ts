@@ -146,6 +146,31 @@ export class NetworkPolicies extends Construct {
       egress: tempoEgress,
     });
 
+    // Tempo 3.0 microservices: only the Kafka clients (distributors, live-stores, block-builders,
+    // metrics-generators) may reach the brokers. A Strimzi Kafka admits them in turn through its
+    // listener's networkPolicyPeers.
+    const kafka = tempo.settings.kafka;
+    if (kafka) {
+      const clients = tempo.settings.components.filter((c) => c.kafkaClient).map((c) => c.component);
+      const brokers = kafka.peer;
+      policy('TempoKafka', `${tempo.name}-kafka-clients`, tempo.namespace, {
+        podSelector: {
+          matchLabels: tempo.selectorLabels,
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: clients }],
+        },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to:
+              'cidrs' in brokers
+                ? cidrs([...brokers.cidrs], 'tempo.microservices.kafka.brokers.cidrs')
+                : [podPeer(brokers.namespace, brokers.podLabels)],
+            ports: [{ port: k8s.IntOrString.fromNumber(kafka.port), protocol: 'TCP' }],
+          },
+        ],
+      });
+    }
+
     if (gateway) {
       policy('Gateway', gateway.name, gateway.namespace, {
         podSelector: { matchLabels: gateway.selectorLabels },

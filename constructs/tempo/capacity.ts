@@ -1,31 +1,56 @@
 /**
- * Capacity model: sizes distributed Tempo and the collector gateway from a spans-per-second
- * target. Pure and typed; every number is explained in `reasons` (shown in SUMMARY.md / plan).
+ * Capacity model: sizes Tempo (and its Kafka) and the collector gateway from a spans-per-second
+ * target, in MB/s as Grafana publishes its sizing. Pure and typed; every number is explained in
+ * `reasons` (shown in SUMMARY.md / plan).
  *
- * Tempo's published sizing for 2.8 (docs/sources/tempo/setup/size.md): distributor 1 per 10 MB/s
- * (2 cores, 2 GB); ingester 1 per 3–5 MB/s of *replicated* traffic (2.5 cores, 4–20 GB);
- * querier 1 per 1–2 MB/s; query-frontend 2 for HA; compactor 1 per 3–5 MB/s (1 core). The model
- * takes the middle of each range (ingester and compactor 4 MB/s, querier 1.5 MB/s).
- * The collector gateway figures are this project's planning assumptions, stated below.
+ * Tempo 3.0 (`planCapacity`; grafana/tempo v3.0.3
+ * `docs/sources/tempo/set-up-for-tracing/setup-tempo/plan/size.md`): distributor 1 per 10 MB/s
+ * (2 cores, 2 GB); live-store 1 per 6–10 MB/s (1 core, 4–20 GB); block-builder 1 per partition
+ * (0.5 core, 5–10 GB); querier 1 per 1–2 MB/s received (4–20 GB); query-frontend 2;
+ * backend-scheduler 1 (0.5 core, 1–2 GB); backend-worker "by compaction load" (0.5 core,
+ * 1–2 GB); Kafka about 10 MB/s per partition (`migrate-to-3.md`). Each partition is owned by one
+ * live-store per zone and consumed by one block-builder (`components/kafka.md`), so the plan
+ * picks the partitions first and derives both from them.
+ *
+ * Tempo 2.10 (`planCapacity2`, the 2.x sizing of `docs/sources/tempo/setup/size.md`):
+ * ingester 1 per 3–5 MB/s of *replicated* traffic (2.5 cores, 4–20 GB); compactor 1 per
+ * 3–5 MB/s (1 core). The model takes the middle of each range.
+ *
+ * The traffic is stated once: the sampling percentage and decision wait come from the
+ * environment's `CollectorSampling` (`sampling`), not from a second literal. The collector
+ * gateway figures are this project's planning assumptions, stated below.
  */
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
+
+/**
+ * What the plan reads from the environment's `CollectorSampling` (structurally, so the capacity
+ * model does not import the collector): its mode, percentage and tail decision wait.
+ */
+export interface SamplingPolicy {
+  readonly mode: 'tail' | 'head' | 'none';
+  readonly percentage?: number;
+  readonly decisionWait?: { readonly milliseconds: number };
+  describe(): string;
+}
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
   readonly spansPerSecond: number;
   /** Average span size in bytes (OTLP protobuf). @default 1000 (1 KB) */
   readonly avgSpanBytes?: number;
-  /** Share of traces the collector keeps, in percent (0, 100]. @default 100 */
-  readonly samplingPercent?: number;
-  /** Ingester replication factor. @default 3 */
+  /**
+   * The environment's collector sampling: its percentage (tail or head; 100 without sampling)
+   * and tail decision wait size the plan.
+   * @default - CollectorSampling.keepAll()
+   */
+  readonly sampling?: SamplingPolicy;
+  /** Tempo 2.10: ingester replication factor. @default 3 */
   readonly replicationFactor?: number;
   /** Growth headroom as a fraction: 0.3 plans for 30 % more traffic. @default 0.3 */
   readonly headroom?: number;
   /** Average spans per trace (sizes the tail sampler's in-flight traces). @default 10 */
   readonly spansPerTrace?: number;
-  /** The tail sampler's decision wait in seconds. @default 10 */
-  readonly decisionWaitSeconds?: number;
 }
 
 export interface ComponentSizing {
@@ -34,20 +59,39 @@ export interface ComponentSizing {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export interface CapacityPlan {
+interface PlanBase {
   /** Bytes per second reaching Tempo (after sampling, with headroom), in MB/s (10^6). */
   readonly tempoMBps: number;
+  /** The sampling percentage the plan assumed (from `sampling`). */
+  readonly samplingPercent: number;
   readonly distributor: ComponentSizing;
-  readonly ingester: ComponentSizing;
   readonly querier: ComponentSizing;
   readonly queryFrontend: ComponentSizing;
-  readonly compactor: ComponentSizing;
   readonly gateway: ComponentSizing & {
     readonly numTraces: number;
     readonly expectedNewTracesPerSec: number;
   };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
+}
+
+/** Tempo 3.0 microservices and their Kafka. */
+export interface CapacityPlan extends PlanBase {
+  readonly line: '3.0';
+  /** Kafka partitions of the topic (also live-stores per zone and block-builders). */
+  readonly partitions: number;
+  /** Live-stores per zone (the total is twice this, over two zones). */
+  readonly liveStore: ComponentSizing;
+  readonly blockBuilder: ComponentSizing;
+  readonly backendScheduler: ComponentSizing;
+  readonly backendWorker: ComponentSizing;
+}
+
+/** Tempo 2.10 distributed (ingesters, compactor). */
+export interface CapacityPlan2 extends PlanBase {
+  readonly line: '2.10';
+  readonly ingester: ComponentSizing;
+  readonly compactor: ComponentSizing;
 }
 
 /** Per-replica throughput the model plans with. */
@@ -57,20 +101,26 @@ export const CAPACITY_RULES = {
   querierMBps: 1.5,
   compactorMBps: 4,
   queryFrontendReplicas: 2,
+  /** 3.0: live-store 1 per 6–10 MB/s (middle 8); Kafka about 10 MB/s per partition. */
+  liveStoreMBps: 8,
+  kafkaPartitionMBps: 10,
+  /** 3.0: Grafana gives no rate for backend-workers; planning assumption, 1 per 5 MB/s. */
+  backendWorkerMBps: 5,
   /** Planning assumption: one 2-core gateway replica tail-samples about 15,000 spans/s. */
   gatewaySpansPerSecond: 15_000,
 } as const;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function planCapacity(input: CapacityInput, property = 'capacity'): CapacityPlan {
+/** What both lines' plans start from: the traffic Tempo receives and the sizing helper. */
+function traffic(input: CapacityInput, property: string) {
   const spans = checkPositiveNumber(input.spansPerSecond, `${property}.spansPerSecond`);
   const bytes = checkPositiveNumber(input.avgSpanBytes ?? 1000, `${property}.avgSpanBytes`);
-  const sampling = checkPositiveNumber(input.samplingPercent ?? 100, `${property}.samplingPercent`);
-  if (sampling > 100) throw new ConfigError(`${property}.samplingPercent`, `${sampling} is above 100`);
-  const rf = input.replicationFactor ?? 3;
-  if (!Number.isInteger(rf) || rf < 1)
-    throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer`);
+  const sampling = input.sampling;
+  // Tail sampling also keeps every error and slow trace: the headroom covers them.
+  const samplingPercent = sampling && sampling.mode !== 'none' ? (sampling.percentage ?? 100) : 100;
+  const decisionWait =
+    sampling?.mode === 'tail' && sampling.decisionWait ? sampling.decisionWait.milliseconds / 1000 : 10;
   const headroom = input.headroom ?? 0.3;
   if (typeof headroom !== 'number' || !Number.isFinite(headroom) || headroom < 0) {
     throw new ConfigError(
@@ -79,17 +129,12 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
     );
   }
   const spansPerTrace = checkPositiveNumber(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
-  const decisionWait = checkPositiveNumber(
-    input.decisionWaitSeconds ?? 10,
-    `${property}.decisionWaitSeconds`,
-  );
-
   const factor = 1 + headroom;
-  const receivedMBps = (spans * bytes * (sampling / 100)) / 1e6;
+  const receivedMBps = (spans * bytes * (samplingPercent / 100)) / 1e6;
   const tempoMBps = receivedMBps * factor;
   const r = CAPACITY_RULES;
   const reasons: string[] = [
-    `Tempo receives ${spans.toLocaleString('en-US')} spans/s × ${bytes} B × ${sampling} % = ${round1(receivedMBps)} MB/s; with ${Math.round(headroom * 100)} % headroom ${round1(tempoMBps)} MB/s`,
+    `Tempo receives ${spans.toLocaleString('en-US')} spans/s × ${bytes} B × ${samplingPercent} % (${sampling ? `the collector's ${sampling.describe()}` : 'no sampling'}) = ${round1(receivedMBps)} MB/s; with ${Math.round(headroom * 100)} % headroom ${round1(tempoMBps)} MB/s`,
   ];
   const size = (
     name: string,
@@ -97,12 +142,13 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
     cpu: string,
     memoryGi: number,
     why: string,
+    limitCpu = cpu,
   ): ComponentSizing => {
     reasons.push(`${name}: ${replicas} (${why})`);
     return {
       replicas,
       requests: { cpu, memory: `${memoryGi}Gi` },
-      limits: { cpu, memory: `${Math.ceil(memoryGi * 1.25)}Gi` },
+      limits: { cpu: limitCpu, memory: `${Math.ceil(memoryGi * 1.25)}Gi` },
     };
   };
   const distributor = size(
@@ -110,30 +156,21 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
     Math.max(2, Math.ceil(tempoMBps / r.distributorMBps)),
     '2',
     2,
-    `1 per ${r.distributorMBps} MB/s, at least 2 for HA`,
-  );
-  const ingesterTraffic = tempoMBps * rf;
-  const ingester = size(
-    'ingester',
-    Math.max(rf, Math.ceil(ingesterTraffic / r.ingesterMBps)),
-    '2500m',
-    8,
-    `replication factor ${rf} makes ${round1(ingesterTraffic)} MB/s of ingester traffic, 1 per ${r.ingesterMBps} MB/s, at least ${rf}`,
+    `${round1(tempoMBps)} / ${r.distributorMBps} MB/s per replica, at least 2 for HA`,
   );
   const querier = size(
     'querier',
     Math.max(2, Math.ceil(tempoMBps / r.querierMBps)),
     '1',
     4,
-    `1 per ${r.querierMBps} MB/s, at least 2`,
+    `${round1(tempoMBps)} / ${r.querierMBps} MB/s per replica (1–2 MB/s), at least 2`,
   );
-  const queryFrontend = size('query-frontend', r.queryFrontendReplicas, '1', 2, 'fixed at 2 for HA');
-  const compactor = size(
-    'compactor',
-    Math.max(1, Math.ceil(tempoMBps / r.compactorMBps)),
+  const queryFrontend = size(
+    'query-frontend',
+    r.queryFrontendReplicas,
     '1',
     4,
-    `1 per ${r.compactorMBps} MB/s`,
+    'fixed at 2 for HA, scaled vertically',
   );
 
   // The gateway sees every span before sampling.
@@ -151,11 +188,92 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
       '2',
       gatewayMemoryGi,
       `${Math.round(gatewaySpans).toLocaleString('en-US')} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; ` +
-        `num_traces ${numTraces.toLocaleString('en-US')} per replica = 2 × ${Math.round(tracesPerSecondPerReplica).toLocaleString('en-US')} traces/s × ${decisionWait}s, ` +
+        `num_traces ${numTraces.toLocaleString('en-US')} per replica = 2 × ${Math.round(tracesPerSecondPerReplica).toLocaleString('en-US')} traces/s × ${decisionWait}s decision wait, ` +
         `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + 512 MiB`,
     ),
     numTraces,
     expectedNewTracesPerSec: Math.ceil(tracesPerSecondPerReplica),
   };
-  return { tempoMBps, distributor, ingester, querier, queryFrontend, compactor, gateway, reasons };
+  return { tempoMBps, samplingPercent, reasons, size, distributor, querier, queryFrontend, gateway };
+}
+
+/** Tempo 3.0 microservices on Kafka. */
+export function planCapacity(input: CapacityInput, property = 'capacity'): CapacityPlan {
+  const t = traffic(input, property);
+  const r = CAPACITY_RULES;
+  const mbps = t.tempoMBps;
+  // Enough partitions for both the live-store rate and Kafka's per-partition rate, at least 2.
+  const partitions = Math.max(2, Math.ceil(mbps / r.liveStoreMBps), Math.ceil(mbps / r.kafkaPartitionMBps));
+  t.reasons.push(
+    `Kafka partitions: ${partitions} (max of ${round1(mbps)} / ${r.liveStoreMBps} MB/s per live-store and ${round1(mbps)} / ${r.kafkaPartitionMBps} MB/s per partition, at least 2); ${round1(mbps / partitions)} MB/s each`,
+  );
+  const liveStore = t.size(
+    'live-store per zone',
+    partitions,
+    '1',
+    8,
+    `one per partition in each of 2 zones (${partitions * 2} in all), ${round1(mbps / partitions)} MB/s each (6–10 MB/s), 4–20 GB`,
+    '2',
+  );
+  const blockBuilder = t.size('block-builder', partitions, '500m', 6, 'one per partition (5–10 GB)', '1');
+  const backendScheduler = t.size('backend-scheduler', 1, '500m', 1, 'exactly one', '1');
+  const backendWorker = t.size(
+    'backend-worker',
+    Math.max(2, Math.ceil(mbps / r.backendWorkerMBps)),
+    '500m',
+    2,
+    `${round1(mbps)} / ${r.backendWorkerMBps} MB/s (planning assumption; Grafana sizes it by compaction load), at least 2`,
+    '1',
+  );
+  return {
+    line: '3.0',
+    tempoMBps: mbps,
+    samplingPercent: t.samplingPercent,
+    partitions,
+    distributor: t.distributor,
+    liveStore,
+    blockBuilder,
+    querier: t.querier,
+    queryFrontend: t.queryFrontend,
+    backendScheduler,
+    backendWorker,
+    gateway: t.gateway,
+    reasons: t.reasons,
+  };
+}
+
+/** Tempo 2.10 distributed (ingesters with replication, compactor). */
+export function planCapacity2(input: CapacityInput, property = 'capacity'): CapacityPlan2 {
+  const t = traffic(input, property);
+  const r = CAPACITY_RULES;
+  const rf = input.replicationFactor ?? 3;
+  if (!Number.isInteger(rf) || rf < 1)
+    throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer`);
+  const ingesterTraffic = t.tempoMBps * rf;
+  const ingester = t.size(
+    'ingester',
+    Math.max(rf, Math.ceil(ingesterTraffic / r.ingesterMBps)),
+    '2500m',
+    8,
+    `replication factor ${rf} makes ${round1(ingesterTraffic)} MB/s of ingester traffic, 1 per ${r.ingesterMBps} MB/s, at least ${rf}`,
+  );
+  const compactor = t.size(
+    'compactor',
+    Math.max(1, Math.ceil(t.tempoMBps / r.compactorMBps)),
+    '1',
+    4,
+    `1 per ${r.compactorMBps} MB/s`,
+  );
+  return {
+    line: '2.10',
+    tempoMBps: t.tempoMBps,
+    samplingPercent: t.samplingPercent,
+    distributor: t.distributor,
+    ingester,
+    querier: t.querier,
+    queryFrontend: t.queryFrontend,
+    compactor,
+    gateway: t.gateway,
+    reasons: t.reasons,
+  };
 }

@@ -1,16 +1,14 @@
 /**
- * Pure config model for Tempo 2.8.2: typed, validated settings in, plain objects out (the main
- * `tempo.yaml` and the per-tenant runtime overrides file). No construct code here, so it is
- * unit-tested without a synth.
+ * The shared half of Tempo's pure config model: the resolved settings both lines read, the paths
+ * inside the container, the blocks whose keys are the same in 3.0.3 and 2.10.8 (server,
+ * receivers, storage backends, overrides, memberlist), and the renderer. The line-specific
+ * halves are `tempo-config-v3.ts` (3.0.3) and `tempo-config-v2.ts` (2.10.8); `buildTempoConfig`
+ * picks one. Props in, plain objects out, no construct code: unit-tested without a synth.
  *
- * Every key emitted below exists in Tempo 2.8.2, which parses its config with
- * `yaml.UnmarshalStrict` (one unknown key and it will not start). Sources, tag v2.8.2:
- * `cmd/tempo/app/config.go` (top level), `modules/distributor/config.go` (receivers),
- * `modules/ingester/config.go`, `tempodb/compactor.go` (`compaction`), `tempodb/config.go`,
- * `tempodb/wal/wal.go`, `tempodb/backend/*` (`storage.trace`), `modules/frontend/config.go`,
- * `modules/querier/config.go`, `modules/generator/config.go` (`metrics_generator`),
- * `modules/overrides/config.go` (the `overrides: defaults:` format; the legacy flat format makes
- * `-config.verify` fail), `cmd/tempo/app/usage_report` (`usage_report`).
+ * Tempo parses its config strictly (`yaml.UnmarshalStrict`: one unknown key and it will not
+ * start); every key below is in both reference dumps (`schemas/tempo/tempo-*-defaults.yaml`,
+ * what the binaries report at `/status/config?mode=defaults`) or is a documented `omitempty`
+ * field (`cmd/tempo/app/config.go`, `modules/overrides/config.go`).
  */
 import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
@@ -18,15 +16,21 @@ import { ConfigError } from '../../lib/errors';
 import { GoDuration } from '../../lib/duration';
 import { MetricsGeneratorProcessor } from './generated-metrics';
 import { receiversConfig, ServingPort } from '../common/receivers';
+import type { KafkaWiring } from '../kafka/kafka-cluster';
 import { TEMPO_DATA_DIR, TempoBackend } from './tempo-storage';
+import type { TempoVersion } from './tempo-props';
+// The line-specific halves; they import the shared helpers above (used at call time only).
+import { buildTempo2Config } from './tempo-config-v2';
+import { buildTempo3Config } from './tempo-config-v3';
 
 /** Tempo's `server.log_level`. */
 export type TempoLogLevel = LogLevel;
 export type TempoLogFormat = 'logfmt' | 'json';
-/** Block encodings Tempo accepts for `v2_encoding` (`tempodb/backend/encoding.go`). */
+/** Block encodings Tempo 2.10 accepts for `v2_encoding` (`tempodb/backend/encoding.go`). */
 export type TempoEncoding =
   'none' | 'gzip' | 'lz4-64k' | 'lz4-256k' | 'lz4-1M' | 'lz4' | 'snappy' | 'zstd' | 's2';
-export type TempoBlockVersion = 'vParquet3' | 'vParquet4';
+/** Block formats Tempo writes (`tempodb/encoding/versioned.go`): 3.0 writes vParquet4 and vParquet5 only. */
+export type TempoBlockVersion = 'vParquet3' | 'vParquet4' | 'vParquet5';
 
 /** Per-tenant (or default) limits, already validated. */
 export interface TempoOverrides {
@@ -36,6 +40,7 @@ export interface TempoOverrides {
   readonly maxBytesPerTrace?: number;
   readonly blockRetention?: GoDuration;
   readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+  readonly compactionDisabled?: boolean;
 }
 
 export interface RemoteWriteTarget {
@@ -45,22 +50,31 @@ export interface RemoteWriteTarget {
 
 /** Fully resolved, validated Tempo settings (see `resolveTempoSettings`). */
 export interface TempoConfigSettings {
+  readonly line: TempoVersion;
   readonly ports: readonly ServingPort[];
   readonly logLevel: TempoLogLevel;
   readonly logFormat: TempoLogFormat;
   readonly multitenancyEnabled: boolean;
   readonly usageReportingEnabled: boolean;
   readonly streamOverHttpEnabled: boolean;
-  readonly ingester: {
+  /** 2.10 only. */
+  readonly ingester?: {
     readonly traceIdlePeriod: GoDuration;
     readonly maxBlockDuration: GoDuration;
     readonly maxBlockBytes: number;
+  };
+  /** 3.0 only (`live_store`); unset fields keep Tempo's defaults. */
+  readonly liveStore?: {
+    readonly maxTraceIdle?: GoDuration;
+    readonly maxTraceLive?: GoDuration;
+    readonly completeBlockTimeout?: GoDuration;
   };
   readonly compaction: {
     readonly blockRetention: GoDuration;
     readonly compactedBlockRetention: GoDuration;
     readonly compactionWindow?: GoDuration;
   };
+  readonly compactionDisabled: boolean;
   readonly storage: {
     readonly backend: TempoBackend;
     /** The `storage.trace.<backend>` block. */
@@ -77,6 +91,7 @@ export interface TempoConfigSettings {
     readonly maxResultLimit?: number;
     readonly maxDuration?: GoDuration;
     readonly queryBackendAfter?: GoDuration;
+    /** 2.10 only. */
     readonly queryIngestersUntil?: GoDuration;
   };
   readonly queryFrontend?: { readonly maxOutstandingPerTenant?: number; readonly maxRetries?: number };
@@ -99,12 +114,16 @@ export interface TempoConfigSettings {
   readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
   /** True when the config holds `${VAR}` placeholders (credentials from a Secret). */
   readonly expandEnv: boolean;
-  /** Ingester replication factor (1 for the single binary). */
+  /** 2.10 ingester replication factor (1 for the single binary and for 3.0, which is RF1). */
   readonly replicationFactor: number;
+  /** 3.0 microservices: the Kafka of the write path. */
+  readonly kafka?: KafkaWiring;
+  /** 3.0 microservices: block-builder pod name → the partitions it consumes. */
+  readonly blockBuilderPartitions?: Readonly<Record<string, readonly number[]>>;
 }
 
-/** What distributed mode adds: the memberlist ring and how queriers find the query-frontend. */
-export interface DistributedTopology {
+/** What the microservices add: the memberlist ring and how components find each other. */
+export interface ClusterTopology {
   /** `dns+<gossip-service>:7946`. */
   readonly joinMember: string;
   /** Keeps two Tempo installations from joining each other's ring. */
@@ -112,9 +131,11 @@ export interface DistributedTopology {
   readonly gossipPort: number;
   /** `<query-frontend-discovery>:9095`. */
   readonly frontendAddress: string;
+  /** 3.0: `<backend-scheduler>:9095`, where backend-workers ask for jobs. */
+  readonly backendSchedulerAddress?: string;
 }
 
-/** Paths inside the container; the PVC is mounted at `TEMPO_DATA_DIR`. */
+/** Paths inside the container; the PVC (or scratch volume) is mounted at `TEMPO_DATA_DIR`. */
 export const TEMPO_PATHS = {
   configDir: '/conf',
   configFile: 'tempo.yaml',
@@ -123,26 +144,39 @@ export const TEMPO_PATHS = {
   wal: `${TEMPO_DATA_DIR}/wal`,
   generatorWal: `${TEMPO_DATA_DIR}/generator/wal`,
   generatorTraces: `${TEMPO_DATA_DIR}/generator/traces`,
+  /** 3.0: live-store WAL and shutdown marker, block-builder WAL, backend-scheduler work file. */
+  liveStoreWal: `${TEMPO_DATA_DIR}/live-store/traces`,
+  liveStoreShutdownMarker: `${TEMPO_DATA_DIR}/live-store/shutdown-marker`,
+  blockBuilderWal: `${TEMPO_DATA_DIR}/block-builder/traces`,
+  backendSchedulerWork: `${TEMPO_DATA_DIR}/backend-scheduler`,
   tlsDir: '/tls',
 } as const;
 
 /** Drops undefined values so optional settings leave no key behind. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-const dur = (d: GoDuration | undefined) => d?.toString();
+/** The object, or undefined when it has no keys (so an empty block is not emitted). */
+export const nonEmpty = <T extends object>(o: T | undefined): T | undefined =>
+  o && Object.keys(o).length ? o : undefined;
 
-/** One overrides block in the current format (used for `defaults` and for each tenant). */
+export const dur = (d: GoDuration | undefined) => d?.toString();
+
+/** One overrides block in the current (scoped) format, for `defaults` and for each tenant. */
 function overridesBlock(o: TempoOverrides): Record<string, unknown> {
   const ingestion = defined({
     rate_limit_bytes: o.ingestionRateLimitBytes,
     burst_size_bytes: o.ingestionBurstSizeBytes,
     max_traces_per_user: o.maxTracesPerUser,
   });
+  const compaction = defined({
+    block_retention: o.blockRetention?.toString(),
+    compaction_disabled: o.compactionDisabled || undefined,
+  });
   return defined({
-    ingestion: Object.keys(ingestion).length ? ingestion : undefined,
-    compaction: o.blockRetention ? { block_retention: o.blockRetention.toString() } : undefined,
+    ingestion: nonEmpty(ingestion),
+    compaction: nonEmpty(compaction),
     metrics_generator: o.metricsGeneratorProcessors
       ? { processors: [...o.metricsGeneratorProcessors] }
       : undefined,
@@ -150,14 +184,40 @@ function overridesBlock(o: TempoOverrides): Record<string, unknown> {
   });
 }
 
-/** The `tempo.yaml` document as a plain object, keys in Tempo's documentation order. */
-export function buildTempoConfig(
-  s: TempoConfigSettings,
-  topology?: DistributedTopology,
-): Record<string, unknown> {
-  const memberlistRing = topology ? { kvstore: { store: 'memberlist' } } : undefined;
-  const port = (name: string) => s.ports.find((p) => p.name === name)!.port;
-  const mg = s.metricsGenerator;
+/** Top-level keys both lines share, in Tempo's documentation order. */
+export function commonHead(s: TempoConfigSettings): Record<string, unknown> {
+  return {
+    multitenancy_enabled: s.multitenancyEnabled,
+    // Lets Grafana stream search results over HTTP instead of gRPC.
+    stream_over_http_enabled: s.streamOverHttpEnabled,
+    // Defaults to true: Tempo would report usage to stats.grafana.org.
+    usage_report: { reporting_enabled: s.usageReportingEnabled },
+    server: {
+      http_listen_port: port(s, 'http'),
+      grpc_listen_port: port(s, 'grpc'),
+      log_level: s.logLevel,
+      log_format: s.logFormat,
+    },
+  };
+}
+
+export const port = (s: TempoConfigSettings, name: string) => s.ports.find((p) => p.name === name)!.port;
+
+/**
+ * `distributor.receivers`. Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and
+ * receive nothing from other pods: every endpoint is written out with 0.0.0.0. Several
+ * distributors behind a headless Service get a bounded connection age, so collectors re-resolve
+ * and spread over distributors the autoscaler added.
+ */
+export function receivers(s: TempoConfigSettings, topology?: ClusterTopology): Record<string, unknown> {
+  return receiversConfig(s.ports, '0.0.0.0', {
+    otlpTls: s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile },
+    rotateGrpcConnections: topology !== undefined,
+  });
+}
+
+/** `query_frontend` (`query_ingesters_until` is set on 2.10 only; resolution rejects it on 3.0). */
+export function queryFrontend(s: TempoConfigSettings): Record<string, unknown> | undefined {
   const search =
     s.search &&
     defined({
@@ -169,109 +229,96 @@ export function buildTempoConfig(
       query_backend_after: dur(s.search.queryBackendAfter),
       query_ingesters_until: dur(s.search.queryIngestersUntil),
     });
-  const queryFrontend = defined({
-    max_outstanding_per_tenant: s.queryFrontend?.maxOutstandingPerTenant,
-    max_retries: s.queryFrontend?.maxRetries,
-    search: search && Object.keys(search).length ? search : undefined,
-  });
-  const querier = defined({
-    // Queriers pull work from the query-frontend over gRPC (its headless Service).
-    frontend_worker: topology ? { frontend_address: topology.frontendAddress } : undefined,
-    max_concurrent_queries: s.querier?.maxConcurrentQueries,
-    search: s.querier?.searchQueryTimeout
-      ? { query_timeout: s.querier.searchQueryTimeout.toString() }
-      : undefined,
-  });
-  return defined({
-    // Distributed components get `-target=<component>` on the command line instead.
-    target: topology ? undefined : 'all',
-    multitenancy_enabled: s.multitenancyEnabled,
-    // Lets Grafana stream search results over HTTP instead of gRPC.
-    stream_over_http_enabled: s.streamOverHttpEnabled,
-    // Defaults to true: Tempo would report usage to stats.grafana.org.
-    usage_report: { reporting_enabled: s.usageReportingEnabled },
-    server: {
-      http_listen_port: port('http'),
-      grpc_listen_port: port('grpc'),
-      log_level: s.logLevel,
-      log_format: s.logFormat,
-    },
-    // Since Tempo 2.7 the OTLP receivers default to localhost:4317/4318 and receive nothing from
-    // other pods: every endpoint is written out with 0.0.0.0 (Tempo 2.7 release notes).
-    distributor: defined({
-      ring: memberlistRing,
-      // Several distributors behind a headless Service: bounded connection age, so collectors
-      // re-resolve and spread over distributors the autoscaler added.
-      receivers: receiversConfig(s.ports, '0.0.0.0', {
-        otlpTls: s.receiverTls && { cert_file: s.receiverTls.certFile, key_file: s.receiverTls.keyFile },
-        rotateGrpcConnections: topology !== undefined,
-      }),
+  return nonEmpty(
+    defined({
+      max_outstanding_per_tenant: s.queryFrontend?.maxOutstandingPerTenant,
+      max_retries: s.queryFrontend?.maxRetries,
+      search: nonEmpty(search),
     }),
-    ingester: {
-      ...(topology
-        ? {
-            lifecycler: {
-              ring: { kvstore: { store: 'memberlist' }, replication_factor: s.replicationFactor },
-            },
-          }
-        : {}),
-      trace_idle_period: s.ingester.traceIdlePeriod.toString(),
-      max_block_bytes: s.ingester.maxBlockBytes,
-      max_block_duration: s.ingester.maxBlockDuration.toString(),
-    },
-    querier: Object.keys(querier).length ? querier : undefined,
-    query_frontend: Object.keys(queryFrontend).length ? queryFrontend : undefined,
-    compactor: {
-      ...(topology ? { ring: memberlistRing } : {}),
-      compaction: defined({
-        block_retention: s.compaction.blockRetention.toString(),
-        compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
-        compaction_window: dur(s.compaction.compactionWindow),
-      }),
-    },
-    metrics_generator: mg && {
-      ...(topology ? { ring: memberlistRing } : {}),
+  );
+}
+
+/** `querier`: queriers pull work from the query-frontend over gRPC (its headless Service). */
+export function querier(
+  s: TempoConfigSettings,
+  topology?: ClusterTopology,
+): Record<string, unknown> | undefined {
+  return nonEmpty(
+    defined({
+      frontend_worker: topology ? { frontend_address: topology.frontendAddress } : undefined,
+      max_concurrent_queries: s.querier?.maxConcurrentQueries,
+      search: s.querier?.searchQueryTimeout
+        ? { query_timeout: s.querier.searchQueryTimeout.toString() }
+        : undefined,
+    }),
+  );
+}
+
+/** `metrics_generator` keys both lines share (registry labels, WAL, remote write). */
+export function generatorBase(s: TempoConfigSettings): Record<string, unknown> | undefined {
+  const mg = s.metricsGenerator;
+  return (
+    mg && {
       registry: { external_labels: { ...mg.externalLabels } },
       storage: {
         path: TEMPO_PATHS.generatorWal,
         remote_write: mg.remoteWrite.map((r) => ({ url: r.url, send_exemplars: r.sendExemplars })),
       },
-      // Only read by the local-blocks processor (TraceQL metrics over recent data).
-      ...(mg.processors.includes('local-blocks')
-        ? { traces_storage: { path: TEMPO_PATHS.generatorTraces } }
-        : {}),
-    },
-    storage: {
-      trace: defined({
-        backend: s.storage.backend,
-        wal: defined({ path: TEMPO_PATHS.wal, v2_encoding: s.storage.walEncoding }),
-        block:
-          s.storage.blockVersion || s.storage.blockEncoding
-            ? defined({ version: s.storage.blockVersion, v2_encoding: s.storage.blockEncoding })
-            : undefined,
-        pool:
-          s.storage.pool &&
-          defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
-        [s.storage.backend]: s.storage.backendConfig,
-      }),
-    },
-    memberlist: topology && {
-      cluster_label: topology.clusterLabel,
-      join_members: [topology.joinMember],
-      bind_port: topology.gossipPort,
-    },
-    overrides: {
-      defaults: overridesBlock({ ...s.limits, metricsGeneratorProcessors: mg?.processors }),
-      // Per-tenant limits live in their own file, re-read every 10s (per_tenant_override_period).
-      per_tenant_override_config: `${TEMPO_PATHS.overridesDir}/${TEMPO_PATHS.overridesFile}`,
-    },
-  });
+    }
+  );
 }
 
-/** The runtime overrides file: `overrides: { "<tenant>": { …same format as defaults… } }`. */
+/** `storage.trace`, with the WAL at `walPath` and the line's own block keys. */
+export function storageTrace(
+  s: TempoConfigSettings,
+  wal: Record<string, unknown>,
+  block: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  return {
+    trace: defined({
+      backend: s.storage.backend,
+      wal,
+      block: nonEmpty(block),
+      pool:
+        s.storage.pool &&
+        defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
+      [s.storage.backend]: s.storage.backendConfig,
+    }),
+  };
+}
+
+/** `memberlist`: `join_members` as one string (dskit StringSliceCSVMulti, both lines, reads a string or a list). */
+export function memberlist(topology?: ClusterTopology): Record<string, unknown> | undefined {
+  return (
+    topology && {
+      cluster_label: topology.clusterLabel,
+      join_members: topology.joinMember,
+      bind_port: topology.gossipPort,
+    }
+  );
+}
+
+/** `overrides`: defaults inline, tenants in the runtime file (re-read every 10s). */
+export function overrides(s: TempoConfigSettings): Record<string, unknown> {
+  return {
+    defaults: overridesBlock({
+      ...s.limits,
+      metricsGeneratorProcessors: s.metricsGenerator?.processors,
+      compactionDisabled: s.compactionDisabled,
+    }),
+    per_tenant_override_config: `${TEMPO_PATHS.overridesDir}/${TEMPO_PATHS.overridesFile}`,
+  };
+}
+
+/**
+ * The runtime overrides file: `overrides: { "<tenant>": { …same format as defaults… } }`.
+ * Overrides do not inherit from the defaults, so `compaction_disabled` is repeated per tenant.
+ */
 export function buildTenantOverrides(s: TempoConfigSettings): Record<string, unknown> {
   const tenants: Record<string, unknown> = {};
-  for (const tenant of Object.keys(s.tenants).sort()) tenants[tenant] = overridesBlock(s.tenants[tenant]);
+  for (const tenant of Object.keys(s.tenants).sort()) {
+    tenants[tenant] = overridesBlock({ ...s.tenants[tenant], compactionDisabled: s.compactionDisabled });
+  }
   return { overrides: tenants };
 }
 
@@ -289,18 +336,26 @@ function checkNoStrayDollar(text: string, file: string): void {
   }
 }
 
-function render(doc: unknown, file: string, s: TempoConfigSettings): string {
+export function render(doc: unknown, file: string, s: TempoConfigSettings): string {
   const text = stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   if (s.expandEnv) checkNoStrayDollar(text, file);
   return text;
 }
 
-/** Renders the main config, the exact text of the ConfigMap's `tempo.yaml` key. */
-export function renderTempoConfig(s: TempoConfigSettings, topology?: DistributedTopology): string {
-  return render(buildTempoConfig(s, topology), TEMPO_PATHS.configFile, s);
-}
-
 /** Renders the per-tenant overrides file (`overrides.yaml`). */
 export function renderTenantOverrides(s: TempoConfigSettings): string {
   return render(buildTenantOverrides(s), TEMPO_PATHS.overridesFile, s);
+}
+
+/** The `tempo.yaml` document of the settings' line, as a plain object. */
+export function buildTempoConfig(
+  s: TempoConfigSettings,
+  topology?: ClusterTopology,
+): Record<string, unknown> {
+  return s.line === '3.0' ? buildTempo3Config(s, topology) : buildTempo2Config(s, topology);
+}
+
+/** Renders the main config, the exact text of the ConfigMap's `tempo.yaml` key. */
+export function renderTempoConfig(s: TempoConfigSettings, topology?: ClusterTopology): string {
+  return render(buildTempoConfig(s, topology), TEMPO_PATHS.configFile, s);
 }

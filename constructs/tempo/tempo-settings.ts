@@ -16,7 +16,7 @@ import {
 } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
 import { METRICS_GENERATOR_PROCESSORS, MetricsGeneratorProcessor } from './generated-metrics';
-import { planPorts, TRACE_RECEIVER_CATALOG } from '../common/receivers';
+import { planPorts, TraceReceiverId } from '../common/receivers';
 import {
   RemoteWriteTarget,
   TEMPO_PATHS,
@@ -26,21 +26,28 @@ import {
   TempoOverrides,
 } from './tempo-config';
 import { StorageWiring, TempoStorage } from './tempo-storage';
-import { CapacityPlan, ComponentSizing, planCapacity } from './capacity';
+import type { CapacityPlan, CapacityPlan2, ComponentSizing } from './capacity';
+import { TEMPO_VERSIONS, TempoVersion } from './tempo-props';
 import type {
   TempoComponentProps,
   TempoMetricsGeneratorProps,
   TempoOverridesProps,
   TempoProps,
   TempoTlsProps,
-} from './tempo';
+} from './tempo-props';
+import { resolveMicroservices3 } from './tempo-microservices-v3';
+import { resolveDistributed2 } from './tempo-distributed-v2';
 
-/** Tempo's microservices, each run with `-target=<component>`. */
-export type TempoComponent =
-  'distributor' | 'ingester' | 'querier' | 'query-frontend' | 'compactor' | 'metrics-generator';
-
+/**
+ * One Tempo workload (a `-target`): the monolithic binary, or one microservice. Built by the
+ * line's topology (`tempo-microservices-v3.ts`, `tempo-distributed-v2.ts`); `TempoWorkload`
+ * turns it into a StatefulSet or Deployment with its Services, PDB and HPA.
+ */
 export interface ResolvedComponent {
-  readonly component: TempoComponent;
+  /** Workload name suffix and `app.kubernetes.io/component` label, e.g. `live-store-zone-a`. */
+  readonly component: string;
+  /** `-target=<target>`; undefined for the monolithic binary (`target: all` in the config). */
+  readonly target?: string;
   readonly kind: 'Deployment' | 'StatefulSet';
   readonly replicas: number;
   readonly resources: ResolvedResources;
@@ -49,6 +56,34 @@ export interface ResolvedComponent {
     readonly maxReplicas: number;
     readonly targetCpuUtilizationPercent: number;
   };
+  /** A PVC per pod (`volumeClaimTemplates`), else a scratch emptyDir of `scratchSize`. */
+  readonly persistent: boolean;
+  readonly scratchSize?: string;
+  /** Serves the trace receivers (the distributor, or the monolithic binary). */
+  readonly receives: boolean;
+  /** Reads or writes Kafka (SASL credentials from the env, egress to the brokers). */
+  readonly kafkaClient: boolean;
+  /** Extra command-line flags. */
+  readonly args: readonly string[];
+  /** Zone-aware live-stores: Tempo's zone and the node zone the pods are pinned to. */
+  readonly zone?: { readonly name: string; readonly nodeZone?: string; readonly otherZoneComponent: string };
+  /** Time to flush on shutdown (WAL, blocks, a consumption cycle). */
+  readonly terminationGracePeriodSeconds: number;
+  /**
+   * Seconds the startup probe allows before the liveness probe takes over; long where the
+   * process replays data before its HTTP server is guaranteed to answer.
+   */
+  readonly startupSeconds: number;
+}
+
+/** What a line's topology resolves: its workloads and, with a capacity target, the plan. */
+export interface ResolvedTopology {
+  readonly components: ResolvedComponent[];
+  readonly capacity?: CapacityPlan | CapacityPlan2;
+  readonly kafka?: TempoConfigSettings['kafka'];
+  readonly blockBuilderPartitions?: TempoConfigSettings['blockBuilderPartitions'];
+  /** The Strimzi objects to emit, when the Kafka is `KafkaCluster.strimzi()`. */
+  readonly strimzi?: import('../kafka/kafka-cluster').StrimziKafkaSettings;
 }
 
 /** Memberlist gossip port (`memberlist.bind_port`). */
@@ -61,11 +96,14 @@ export interface TempoTlsSettings {
 }
 
 export interface TempoSettings extends TempoConfigSettings {
+  /** `single-binary`: monolithic (3.0) or single binary (2.10); `distributed`: microservices. */
   readonly mode: 'single-binary' | 'distributed';
-  /** Distributed mode: one entry per component. */
+  /** Every workload; one entry (`single-binary`) in monolithic mode. */
   readonly components: readonly ResolvedComponent[];
-  /** Distributed mode sized from a capacity target: the plan and its reasons. */
-  readonly capacity?: CapacityPlan;
+  /** Microservices sized from a capacity target: the plan and its reasons. */
+  readonly capacity?: CapacityPlan | CapacityPlan2;
+  /** `KafkaCluster.strimzi()`: the Strimzi objects to emit. */
+  readonly strimzi?: ResolvedTopology['strimzi'];
   readonly name: string;
   readonly replicas: number;
   readonly image: ContainerImage;
@@ -80,7 +118,7 @@ export const TEMPO_DEFAULTS = {
   httpPort: 3200,
   grpcPort: 9095,
   resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '4Gi' } },
-  // Tempo's own defaults (manifest of 2.8): 14 days retention, 1h for compacted blocks.
+  // Tempo's own defaults (both reference dumps): 14 days retention, 1h for compacted blocks.
   blockRetention: '336h',
   compactedBlockRetention: '1h',
   traceIdlePeriod: '10s',
@@ -96,7 +134,7 @@ export const TEMPO_DEFAULTS = {
  * A StatefulSet's pods carry `controller-revision-hash: <name>-<10 chars>`, a label value limited
  * to 63 characters, so the StatefulSet name itself must stay within 52.
  */
-const STATEFULSET_NAME_MAX = 52;
+export const STATEFULSET_NAME_MAX = 52;
 const ENCODINGS: readonly TempoEncoding[] = [
   'none',
   'gzip',
@@ -108,26 +146,39 @@ const ENCODINGS: readonly TempoEncoding[] = [
   'zstd',
   's2',
 ];
-const BLOCK_VERSIONS: readonly TempoBlockVersion[] = ['vParquet3', 'vParquet4'];
+/** Block formats each line writes (`tempodb/encoding/versioned.go`; 3.0 reads vParquet3 but writes 4 and 5). */
+const BLOCK_VERSIONS: Record<TempoVersion, readonly TempoBlockVersion[]> = {
+  '3.0': ['vParquet4', 'vParquet5'],
+  '2.10': ['vParquet3', 'vParquet4', 'vParquet5'],
+};
+/** Receivers whose spans carry no `X-Scope-OrgID` (UDP Thrift): lost with multi-tenancy on. */
+const HEADERLESS_RECEIVERS: readonly TraceReceiverId[] = ['jaegerThriftCompact', 'jaegerThriftBinary'];
+const DEFAULT_RECEIVERS: readonly TraceReceiverId[] = [
+  'otlpGrpc',
+  'otlpHttp',
+  'jaegerGrpc',
+  'jaegerThriftHttp',
+  'zipkin',
+];
 
-function duration(input: DurationInput | undefined, fallback: string, property: string): GoDuration {
+export function duration(input: DurationInput | undefined, fallback: string, property: string): GoDuration {
   return toDuration(input ?? fallback, property);
 }
 
-function optionalDuration(input: DurationInput | undefined, property: string): GoDuration | undefined {
+export function optionalDuration(input: DurationInput | undefined, property: string): GoDuration | undefined {
   return input === undefined ? undefined : positiveDuration(toDuration(input, property), property);
 }
 
-function positiveDuration(d: GoDuration, property: string): GoDuration {
+export function positiveDuration(d: GoDuration, property: string): GoDuration {
   if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s`);
   return d;
 }
 
-function optionalInt(value: number | undefined, property: string): number | undefined {
+export function optionalInt(value: number | undefined, property: string): number | undefined {
   return value === undefined ? undefined : checkPositiveInteger(value, property);
 }
 
-function oneOf<T extends string>(
+export function oneOf<T extends string>(
   value: T | undefined,
   allowed: readonly T[],
   property: string,
@@ -137,7 +188,7 @@ function oneOf<T extends string>(
   return value;
 }
 
-function checkRetention(d: GoDuration, property: string): GoDuration {
+export function checkRetention(d: GoDuration, property: string): GoDuration {
   if (d.compare(GoDuration.hours(1)) < 0) {
     throw new ConfigError(
       property,
@@ -254,9 +305,88 @@ function resolveTls(tls: TempoTlsProps | undefined): TempoTlsSettings | undefine
   return { secretName: tls.secretName, certKey, keyKey };
 }
 
+/** Replicas, resources and autoscaling of one component: given props over the plan over defaults. */
+export function componentSizing(
+  given: TempoComponentProps | undefined,
+  planned: ComponentSizing | undefined,
+  defaults: { replicas: number; resources: ResolvedResources },
+  property: string,
+  /** Why this component has no HPA; undefined when it may autoscale. */
+  noAutoscaling?: string,
+): Pick<ResolvedComponent, 'replicas' | 'resources' | 'autoscaling'> {
+  const base = planned
+    ? {
+        replicas: planned.replicas,
+        resources: { requests: { ...planned.requests }, limits: { ...planned.limits } },
+      }
+    : defaults;
+  if (given?.autoscaling && noAutoscaling !== undefined)
+    throw new ConfigError(`${property}.autoscaling`, noAutoscaling);
+  const autoscaling = given?.autoscaling && resolveAutoscaling(given.autoscaling, `${property}.autoscaling`);
+  return {
+    replicas: checkPositiveInteger(
+      given?.replicas ?? autoscaling?.minReplicas ?? base.replicas,
+      `${property}.replicas`,
+    ),
+    resources: resolveResources(given?.resources, base.resources, `${property}.resources`),
+    ...(autoscaling ? { autoscaling } : {}),
+  };
+}
+
+/** Options that exist on one line only, and what to use instead on the other. */
+function checkLineOptions(props: TempoProps, line: TempoVersion): void {
+  const only2 = (value: unknown, property: string, instead: string) => {
+    if (value !== undefined && line === '3.0') {
+      throw new ConfigError(
+        property,
+        `exists only on Tempo 2.10; Tempo 3.0 has ${instead}. Remove it, or set tempo.version: '2.10'`,
+      );
+    }
+  };
+  only2(
+    props.distributed,
+    'tempo.distributed',
+    'no ingesters or compactor: use tempo.microservices (Kafka, live-stores, block-builders, backend-scheduler and workers)',
+  );
+  only2(
+    props.ingester,
+    'tempo.ingester',
+    'no ingesters (the live-store holds recent traces): use tempo.liveStore',
+  );
+  only2(props.wal, 'tempo.wal', 'no v2 encodings (WAL settings live in storage.trace.block)');
+  only2(props.block?.encoding, 'tempo.block.encoding', 'no v2 blocks (vParquet4 or newer only)');
+  only2(
+    props.search?.queryIngestersUntil,
+    'tempo.search.queryIngestersUntil',
+    'no ingesters to search (recent data comes from the live-stores)',
+  );
+  if (line === '2.10') {
+    if (props.microservices !== undefined) {
+      throw new ConfigError(
+        'tempo.microservices',
+        "exists only on Tempo 3.0 (Kafka write path); on 2.10 use tempo.distributed, or set tempo.version: '3.0'",
+      );
+    }
+    if (props.liveStore !== undefined) {
+      throw new ConfigError(
+        'tempo.liveStore',
+        'exists only on Tempo 3.0; on 2.10 the ingester holds recent traces (tempo.ingester)',
+      );
+    }
+  }
+}
+
 export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
-  const distributed = props.distributed !== undefined;
-  // Distributed names carry a component suffix (`-metrics-generator` is the longest, 18).
+  const line = props.version ?? '3.0';
+  if (!TEMPO_VERSIONS.includes(line)) {
+    throw new ConfigError(
+      'tempo.version',
+      `${show(line)} is not a supported Tempo line; use '3.0' (3.0.3, the default) or '2.10' (2.10.8, for clusters not yet migrated)`,
+    );
+  }
+  checkLineOptions(props, line);
+  const distributed = props.distributed !== undefined || props.microservices !== undefined;
+  // Component names carry a suffix (`-live-store-zone-a` and `-metrics-generator` are the longest, 18).
   const name = checkDnsLabel(
     props.name ?? TEMPO_DEFAULTS.name,
     'tempo.name',
@@ -264,16 +394,17 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   );
   const replicas = checkPositiveInteger(props.replicas ?? 1, 'tempo.replicas');
   const storage = props.storage ?? TempoStorage.local();
+  const modeProp = line === '3.0' ? 'tempo.microservices' : 'tempo.distributed';
   if (distributed && props.replicas !== undefined) {
     throw new ConfigError(
       'tempo.replicas',
-      'applies to the single binary only; in distributed mode set tempo.distributed.<component>.replicas or a capacity target',
+      `applies to the single binary only; in microservices mode set ${modeProp}.<component>.replicas or a capacity target`,
     );
   }
   if (distributed && !storage.shared) {
     throw new ConfigError(
-      'tempo.storage',
-      `distributed mode needs object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`,
+      modeProp === 'tempo.microservices' ? 'tempo.storage' : 'tempo.storage',
+      `microservices need object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`,
     );
   }
   if (replicas > 1) {
@@ -282,10 +413,21 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       : `'${storage.backend}' storage would make them independent Tempo instances, each holding part of the traces`;
     throw new ConfigError(
       'tempo.replicas',
-      `${replicas} replicas of the single binary: ${why}; use replicas: 1, or distributed mode with object storage to scale out`,
+      `${replicas} replicas of the single binary: ${why}; use replicas: 1, or ${modeProp} with object storage to scale out`,
     );
   }
   const wiring = storage.wiring();
+  const multitenancyEnabled = props.multitenancy ?? false;
+  if (multitenancyEnabled) {
+    for (const id of HEADERLESS_RECEIVERS) {
+      if (props.receivers?.[id]) {
+        throw new ConfigError(
+          `tempo.receivers.${id}`,
+          "carries no X-Scope-OrgID header (Jaeger Thrift over UDP), so with multitenancy on Tempo drops every span sent there ('no org id'); send Jaeger spans over jaegerGrpc or jaegerThriftHttp with the header, or turn multitenancy off",
+        );
+      }
+    }
+  }
 
   const ports = planPorts(
     {
@@ -304,44 +446,69 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
         },
       ],
       receivers: props.receivers,
-      // Tempo serves every protocol by default.
-      enabledByDefault: TRACE_RECEIVER_CATALOG.map((r) => r.id),
+      enabledByDefault: DEFAULT_RECEIVERS,
     },
     'tempo',
   );
 
-  const traceIdlePeriod = positiveDuration(
-    duration(
-      props.ingester?.traceIdlePeriod,
-      TEMPO_DEFAULTS.traceIdlePeriod,
+  let ingester: TempoSettings['ingester'];
+  let maxBlockDuration: GoDuration | undefined;
+  if (line === '2.10') {
+    const traceIdlePeriod = positiveDuration(
+      duration(
+        props.ingester?.traceIdlePeriod,
+        TEMPO_DEFAULTS.traceIdlePeriod,
+        'tempo.ingester.traceIdlePeriod',
+      ),
       'tempo.ingester.traceIdlePeriod',
-    ),
-    'tempo.ingester.traceIdlePeriod',
-  );
-  const maxBlockDuration = positiveDuration(
-    duration(
-      props.ingester?.maxBlockDuration,
-      TEMPO_DEFAULTS.maxBlockDuration,
+    );
+    maxBlockDuration = positiveDuration(
+      duration(
+        props.ingester?.maxBlockDuration,
+        TEMPO_DEFAULTS.maxBlockDuration,
+        'tempo.ingester.maxBlockDuration',
+      ),
       'tempo.ingester.maxBlockDuration',
-    ),
-    'tempo.ingester.maxBlockDuration',
-  );
-  if (traceIdlePeriod.compare(maxBlockDuration) >= 0) {
+    );
+    if (traceIdlePeriod.compare(maxBlockDuration) >= 0) {
+      throw new ConfigError(
+        'tempo.ingester.traceIdlePeriod',
+        `${traceIdlePeriod} must be shorter than ingester.maxBlockDuration (${maxBlockDuration}); a trace must go idle before its block is cut`,
+      );
+    }
+    const maxBlockBytes = checkPositiveInteger(
+      props.ingester?.maxBlockBytes ?? TEMPO_DEFAULTS.maxBlockBytes,
+      'tempo.ingester.maxBlockBytes',
+    );
+    ingester = { traceIdlePeriod, maxBlockDuration, maxBlockBytes };
+  }
+  const liveStore =
+    line === '3.0'
+      ? {
+          maxTraceIdle: optionalDuration(props.liveStore?.maxTraceIdle, 'tempo.liveStore.maxTraceIdle'),
+          maxTraceLive: optionalDuration(props.liveStore?.maxTraceLive, 'tempo.liveStore.maxTraceLive'),
+          completeBlockTimeout: optionalDuration(
+            props.liveStore?.completeBlockTimeout,
+            'tempo.liveStore.completeBlockTimeout',
+          ),
+        }
+      : undefined;
+  if (
+    liveStore?.maxTraceIdle &&
+    liveStore.maxTraceLive &&
+    liveStore.maxTraceIdle.compare(liveStore.maxTraceLive) > 0
+  ) {
     throw new ConfigError(
-      'tempo.ingester.traceIdlePeriod',
-      `${traceIdlePeriod} must be shorter than ingester.maxBlockDuration (${maxBlockDuration}); a trace must go idle before its block is cut`,
+      'tempo.liveStore.maxTraceIdle',
+      `${liveStore.maxTraceIdle} is longer than maxTraceLive (${liveStore.maxTraceLive}); a trace is flushed at maxTraceLive at the latest, so lower maxTraceIdle`,
     );
   }
-  const maxBlockBytes = checkPositiveInteger(
-    props.ingester?.maxBlockBytes ?? TEMPO_DEFAULTS.maxBlockBytes,
-    'tempo.ingester.maxBlockBytes',
-  );
 
   const blockRetention = checkRetention(
     duration(props.retention, TEMPO_DEFAULTS.blockRetention, 'tempo.retention'),
     'tempo.retention',
   );
-  if (blockRetention.compare(maxBlockDuration) < 0) {
+  if (maxBlockDuration && blockRetention.compare(maxBlockDuration) < 0) {
     throw new ConfigError(
       'tempo.retention',
       `${show(blockRetention.toString())} is shorter than ingester.maxBlockDuration (${maxBlockDuration}); blocks would expire before they are complete. Raise retention or lower maxBlockDuration`,
@@ -376,6 +543,15 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   };
 
   const metricsGenerator = resolveMetricsGenerator(props.metricsGenerator);
+  const localBlocks = (list: readonly string[] | undefined, property: string) => {
+    if (line === '3.0' && list?.includes('local-blocks')) {
+      throw new ConfigError(
+        property,
+        "'local-blocks' is removed in Tempo 3.0 (block-builders and the live-store build blocks; migrate-to-3.md); remove it",
+      );
+    }
+  };
+  localBlocks(metricsGenerator?.processors, 'tempo.metricsGenerator.processors');
   const tenants: Record<string, TempoOverrides> = {};
   for (const [tenant, overrides] of Object.entries(props.tenants ?? {})) {
     checkTenantId(tenant, `tempo.tenants.${tenant}`);
@@ -386,9 +562,10 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
         'is set but the metrics generator is disabled; enable tempo.metricsGenerator (with a remoteWrite target) first',
       );
     }
+    localBlocks(resolved.metricsGeneratorProcessors, `tempo.tenants.${tenant}.metricsGeneratorProcessors`);
     tenants[tenant] = resolved;
   }
-  if (Object.keys(tenants).length > 0 && !props.multitenancy) {
+  if (Object.keys(tenants).length > 0 && !multitenancyEnabled) {
     throw new ConfigError(
       'tempo.tenants',
       "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')",
@@ -437,141 +614,70 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`,
     );
   }
-
-  let capacity: CapacityPlan | undefined;
-  const components: ResolvedComponent[] = [];
-  if (props.distributed) {
-    const d = props.distributed;
-    capacity = d.capacity
-      ? planCapacity(
-          { ...d.capacity, replicationFactor: d.replicationFactor ?? d.capacity.replicationFactor },
-          'tempo.distributed.capacity',
-        )
-      : undefined;
-    const sizing = (c: TempoComponent): ComponentSizing | undefined => {
-      if (!capacity) return undefined;
-      return {
-        distributor: capacity.distributor,
-        ingester: capacity.ingester,
-        querier: capacity.querier,
-        'query-frontend': capacity.queryFrontend,
-        compactor: capacity.compactor,
-        'metrics-generator': capacity.distributor,
-      }[c];
-    };
-    const defaultsFor: Record<TempoComponent, { replicas: number; resources: ResolvedResources }> = {
-      distributor: {
-        replicas: 2,
-        resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
-      },
-      ingester: {
-        replicas: 3,
-        resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2500m', memory: '8Gi' } },
-      },
-      querier: {
-        replicas: 2,
-        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '4Gi' } },
-      },
-      'query-frontend': {
-        replicas: 2,
-        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-      },
-      compactor: {
-        replicas: 1,
-        resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '4Gi' } },
-      },
-      'metrics-generator': {
-        replicas: 1,
-        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-      },
-    };
-    const propsFor: Record<TempoComponent, TempoComponentProps | undefined> = {
-      distributor: d.distributor,
-      ingester: d.ingester,
-      querier: d.querier,
-      'query-frontend': d.queryFrontend,
-      compactor: d.compactor,
-      'metrics-generator': d.metricsGenerator,
-    };
-    const list: TempoComponent[] = [
-      'distributor',
-      'ingester',
-      'querier',
-      'query-frontend',
-      'compactor',
-      ...(metricsGenerator ? ['metrics-generator' as const] : []),
-    ];
-    for (const c of list) {
-      const p = `tempo.distributed.${c === 'query-frontend' ? 'queryFrontend' : c === 'metrics-generator' ? 'metricsGenerator' : c}`;
-      const given = propsFor[c];
-      const planned = c === 'metrics-generator' ? undefined : sizing(c);
-      const base = planned
-        ? {
-            replicas: planned.replicas,
-            resources: { requests: { ...planned.requests }, limits: { ...planned.limits } },
-          }
-        : defaultsFor[c];
-      if (given?.autoscaling && !['distributor', 'querier', 'query-frontend'].includes(c)) {
-        throw new ConfigError(
-          `${p}.autoscaling`,
-          'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
-        );
-      }
-      const autoscaling = given?.autoscaling && resolveAutoscaling(given.autoscaling, `${p}.autoscaling`);
-      components.push({
-        component: c,
-        kind: c === 'ingester' || c === 'metrics-generator' ? 'StatefulSet' : 'Deployment',
-        replicas: checkPositiveInteger(
-          given?.replicas ?? autoscaling?.minReplicas ?? base.replicas,
-          `${p}.replicas`,
-        ),
-        resources: resolveResources(given?.resources, base.resources, `${p}.resources`),
-        ...(autoscaling ? { autoscaling } : {}),
-      });
-    }
-    const rf = d.replicationFactor ?? d.capacity?.replicationFactor ?? 3;
-    checkPositiveInteger(rf, 'tempo.distributed.replicationFactor');
-    const ingesters = components.find((c) => c.component === 'ingester')!.replicas;
-    if (rf > ingesters) {
-      throw new ConfigError(
-        'tempo.distributed.replicationFactor',
-        `${rf} is larger than the ${ingesters} ingester replicas; every trace must fit on ${rf} distinct ingesters, so run at least ${rf}`,
-      );
-    }
-    if (ports.some((p) => p.port === GOSSIP_PORT)) {
-      throw new ConfigError(
-        'tempo.receivers',
-        `port ${GOSSIP_PORT} is the memberlist gossip port in distributed mode; move the receiver`,
-      );
-    }
+  if (distributed && ports.some((p) => p.port === GOSSIP_PORT)) {
+    throw new ConfigError(
+      'tempo.receivers',
+      `port ${GOSSIP_PORT} is the memberlist gossip port in microservices mode; move the receiver`,
+    );
   }
 
-  return {
-    mode: distributed ? 'distributed' : 'single-binary',
-    components,
-    capacity,
-    replicationFactor: props.distributed
+  const resources = resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources');
+  const topology: ResolvedTopology = props.microservices
+    ? resolveMicroservices3(props.microservices, { name, metricsGenerator: metricsGenerator !== undefined })
+    : props.distributed
+      ? resolveDistributed2(props.distributed, { metricsGenerator: metricsGenerator !== undefined })
+      : {
+          components: [
+            {
+              component: 'single-binary',
+              kind: 'StatefulSet',
+              replicas,
+              resources,
+              persistent: true,
+              receives: true,
+              kafkaClient: false,
+              args: [],
+              // Flushes the live-store (3.0) or the ingester WAL (2.10) on shutdown.
+              terminationGracePeriodSeconds: 300,
+              startupSeconds: 300,
+            },
+          ],
+        };
+  const rf =
+    line === '2.10' && props.distributed
       ? (props.distributed.replicationFactor ?? props.distributed.capacity?.replicationFactor ?? 3)
-      : 1,
+      : 1;
+
+  return {
+    line,
+    mode: distributed ? 'distributed' : 'single-binary',
+    components: topology.components,
+    capacity: topology.capacity,
+    strimzi: topology.strimzi,
+    kafka: topology.kafka,
+    blockBuilderPartitions: topology.blockBuilderPartitions,
+    replicationFactor: rf,
     name,
     replicas,
-    image: props.image ?? IMAGES.tempo,
+    image: props.image ?? (line === '3.0' ? IMAGES.tempo : IMAGES.tempo2),
     storageBackend: storage,
     storageWiring: wiring,
-    resources: resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources'),
+    resources,
     ports,
     logLevel,
     logFormat,
-    multitenancyEnabled: props.multitenancy ?? false,
+    multitenancyEnabled,
     usageReportingEnabled: props.usageReporting ?? false,
     streamOverHttpEnabled: props.streamOverHttp ?? true,
-    ingester: { traceIdlePeriod, maxBlockDuration, maxBlockBytes },
+    ingester,
+    liveStore,
     compaction: { blockRetention, compactedBlockRetention, compactionWindow },
+    compactionDisabled: props.compactionDisabled ?? false,
     storage: {
       backend: storage.backend,
       backendConfig: wiring.config,
       walEncoding: oneOf(props.wal?.encoding, ENCODINGS, 'tempo.wal.encoding'),
-      blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS, 'tempo.block.version'),
+      blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS[line], 'tempo.block.version'),
       blockEncoding: oneOf(props.block?.encoding, ENCODINGS, 'tempo.block.encoding'),
       pool: props.pool && {
         maxWorkers: optionalInt(props.pool.maxWorkers, 'tempo.pool.maxWorkers'),
@@ -607,6 +713,6 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       certFile: `${TEMPO_PATHS.tlsDir}/${tls.certKey}`,
       keyFile: `${TEMPO_PATHS.tlsDir}/${tls.keyKey}`,
     },
-    expandEnv: wiring.expandEnv,
+    expandEnv: wiring.expandEnv || (topology.kafka?.env.length ?? 0) > 0,
   };
 }

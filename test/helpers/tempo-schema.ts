@@ -15,6 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { TempoVersion } from '../../constructs/tempo/tempo-props';
+import { VERSIONS } from '../../lib/versions';
 
 type Leaf =
   | 'string'
@@ -120,6 +122,14 @@ const OMITEMPTY: KeyTree = {
 };
 
 export type TempoLine = '3.0.3' | '2.10.8';
+
+/** The key model of a configured line: the pinned release of `lib/versions.ts`. */
+export function keyLine(version: TempoVersion): TempoLine {
+  const pinned = version === '3.0' ? VERSIONS.tempo : VERSIONS.tempo2;
+  if (pinned !== '3.0.3' && pinned !== '2.10.8')
+    throw new Error(`no reference defaults vendored for Tempo ${pinned}`);
+  return pinned;
+}
 
 function load(version: TempoLine): KeyTree {
   const dump = parse(

@@ -1,0 +1,87 @@
+/**
+ * Pure config model of Tempo 3.0.3 (grafana/tempo, tag v3.0.3). Monolithic (`target: all`, no
+ * Kafka: the distributor pushes in-process to the live-store and metrics-generator) or
+ * microservices (one config file for every `-target`; Kafka in `ingest`, memberlist for the
+ * rings). 3.0 has no `ingester`, `ingester_client`, `compactor` or `ingest.enabled`; block and
+ * WAL settings live in `storage.trace.block` (`migrate-to-3.md`, `cmd/tempo/app/config.go`).
+ * Every key is in `schemas/tempo/tempo-3.0.3-defaults.yaml` or a documented `omitempty` field.
+ */
+import {
+  ClusterTopology,
+  commonHead,
+  defined,
+  dur,
+  generatorBase,
+  memberlist,
+  nonEmpty,
+  overrides,
+  port,
+  querier,
+  queryFrontend,
+  receivers,
+  storageTrace,
+  TEMPO_PATHS,
+  TempoConfigSettings,
+} from './tempo-config';
+
+export function buildTempo3Config(
+  s: TempoConfigSettings,
+  topology?: ClusterTopology,
+): Record<string, unknown> {
+  const kafka = s.kafka;
+  const ls = s.liveStore;
+  return defined({
+    // Microservices get `-target=<component>` on the command line instead.
+    target: topology ? undefined : 'all',
+    ...commonHead(s),
+    distributor: { receivers: receivers(s, topology) },
+    // The write path (microservices only; monolithic has no Kafka). `address` is a single seed
+    // broker; auto-creation is off because it would set the broker-wide `num.partitions` to
+    // `auto_create_topic_default_partitions` (1000): the topic is created beforehand.
+    ingest: kafka && {
+      kafka: defined({
+        address: kafka.address,
+        topic: kafka.topic,
+        auto_create_topic_enabled: false,
+        sasl_username: kafka.sasl?.username,
+        sasl_password: kafka.sasl?.password,
+      }),
+    },
+    // Static assignment: block-builder pod → partitions (`modules/blockbuilder/config.go`; one of
+    // assigned_partitions / partitions_per_instance must be set outside target `all`).
+    block_builder: s.blockBuilderPartitions && {
+      assigned_partitions: Object.fromEntries(
+        Object.entries(s.blockBuilderPartitions).map(([pod, parts]) => [pod, [...parts]]),
+      ),
+      wal: { path: TEMPO_PATHS.blockBuilderWal },
+    },
+    live_store: defined({
+      wal: { path: TEMPO_PATHS.liveStoreWal },
+      shutdown_marker_dir: TEMPO_PATHS.liveStoreShutdownMarker,
+      max_trace_idle: dur(ls?.maxTraceIdle),
+      max_trace_live: dur(ls?.maxTraceLive),
+      complete_block_timeout: dur(ls?.completeBlockTimeout),
+    }),
+    querier: querier(s, topology),
+    query_frontend: queryFrontend(s),
+    metrics_generator: generatorBase(s),
+    // Its work file (job state) on the PVC, so a restarted scheduler resumes its jobs.
+    backend_scheduler: { local_work_path: TEMPO_PATHS.backendSchedulerWork },
+    backend_worker: {
+      // Monolithic: the in-process scheduler on our gRPC port (Tempo would guess the same and warn).
+      backend_scheduler_addr: topology?.backendSchedulerAddress ?? `127.0.0.1:${port(s, 'grpc')}`,
+      compaction: defined({
+        block_retention: s.compaction.blockRetention.toString(),
+        compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
+        compaction_window: dur(s.compaction.compactionWindow),
+      }),
+    },
+    storage: storageTrace(
+      s,
+      { path: TEMPO_PATHS.wal },
+      nonEmpty(defined({ version: s.storage.blockVersion })),
+    ),
+    memberlist: memberlist(topology),
+    overrides: overrides(s),
+  });
+}

@@ -1,0 +1,316 @@
+/**
+ * Props of the `Tempo` construct, for both supported lines (3.0 and 2.10). Options that exist
+ * only on one line say so; `resolveTempoSettings` rejects them on the other.
+ */
+import type { DurationInput } from '../../lib/duration';
+import type { AutoscalingProps } from '../../lib/validate';
+import type { ContainerImage } from '../../lib/versions';
+import type { ReceiverSettings } from '../common/receivers';
+import type { KafkaCluster } from '../kafka/kafka-cluster';
+import type { CapacityInput } from './capacity';
+import type { MetricsGeneratorProcessor } from './generated-metrics';
+import type { TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
+import type { ResourceRequirements } from '../../lib/resources';
+import type { TempoStorage } from './tempo-storage';
+
+/** The supported Tempo lines. */
+export type TempoVersion = '3.0' | '2.10';
+export const TEMPO_VERSIONS: readonly TempoVersion[] = ['3.0', '2.10'];
+
+export interface TempoIngesterProps {
+  /**
+   * Time after the last span before a trace is considered complete (`ingester.trace_idle_period`).
+   * @default '10s'
+   */
+  readonly traceIdlePeriod?: DurationInput;
+  /**
+   * Longest time a block stays open before it is cut (`ingester.max_block_duration`).
+   * @default '30m'
+   */
+  readonly maxBlockDuration?: DurationInput;
+  /**
+   * Largest block size in bytes before it is cut (`ingester.max_block_bytes`).
+   * @default 524288000 (500 MB)
+   */
+  readonly maxBlockBytes?: number;
+}
+
+export interface TempoLimitsProps {
+  /**
+   * Per-tenant ingestion rate in bytes per second (`overrides.defaults.ingestion.rate_limit_bytes`).
+   * @default 15000000
+   */
+  readonly ingestionRateLimitBytes?: number;
+  /**
+   * Per-tenant ingestion burst in bytes (`overrides.defaults.ingestion.burst_size_bytes`).
+   * @default 20000000
+   */
+  readonly ingestionBurstSizeBytes?: number;
+  /**
+   * Live traces per tenant per ingester (`overrides.defaults.ingestion.max_traces_per_user`).
+   * @default 10000
+   */
+  readonly maxTracesPerUser?: number;
+  /**
+   * Largest trace in bytes; larger traces are refused (`overrides.defaults.global.max_bytes_per_trace`).
+   * @default 5000000
+   */
+  readonly maxBytesPerTrace?: number;
+}
+
+/** Limits of one tenant, rendered into the runtime overrides file. Unset fields use the defaults. */
+export interface TempoOverridesProps extends TempoLimitsProps {
+  /** Block retention of this tenant (`compaction.block_retention`), at least 1h. @default - the global retention */
+  readonly retention?: DurationInput;
+  /** Metrics-generator processors for this tenant. @default - the global processors */
+  readonly metricsGeneratorProcessors?: MetricsGeneratorProcessor[];
+}
+
+export interface TempoRemoteWriteProps {
+  /** Remote-write endpoint, e.g. `http://prometheus-operated.monitoring.svc:9090/api/v1/write`. */
+  readonly url: string;
+  /** Send exemplars (trace IDs on span-metrics histograms). @default true */
+  readonly sendExemplars?: boolean;
+}
+
+export interface TempoMetricsGeneratorProps {
+  /** @default true when the props object is given */
+  readonly enabled?: boolean;
+  /** @default ['service-graphs', 'span-metrics'] */
+  readonly processors?: MetricsGeneratorProcessor[];
+  /**
+   * Where the generated series go. Prometheus must accept remote writes
+   * (`--web.enable-remote-write-receiver`, or `enableRemoteWriteReceiver: true` in the Prometheus
+   * resource of the Prometheus Operator / kube-prometheus-stack); Mimir accepts them natively.
+   */
+  readonly remoteWrite?: TempoRemoteWriteProps[];
+  /** Labels added to every generated series (`registry.external_labels`). @default {} */
+  readonly externalLabels?: Record<string, string>;
+}
+
+export interface TempoTlsProps {
+  /** Existing Secret (e.g. from cert-manager) holding the receiver certificate and key. */
+  readonly secretName: string;
+  /** @default 'tls.crt' */
+  readonly certKey?: string;
+  /** @default 'tls.key' */
+  readonly keyKey?: string;
+}
+
+export interface TempoSearchProps {
+  /** `query_frontend.search.concurrent_jobs`. @default - Tempo's (1000) */
+  readonly concurrentJobs?: number;
+  /** `query_frontend.search.target_bytes_per_job`. @default - Tempo's (100 MiB) */
+  readonly targetBytesPerJob?: number;
+  /** `query_frontend.search.default_result_limit`. @default - Tempo's (20) */
+  readonly defaultResultLimit?: number;
+  /** `query_frontend.search.max_result_limit`, 0 for none. @default - Tempo's (0) */
+  readonly maxResultLimit?: number;
+  /** Longest time range one search may cover (`max_duration`). @default - Tempo's (168h) */
+  readonly maxDuration?: DurationInput;
+  /** Search the backend for data older than this (`query_backend_after`). @default - Tempo's (15m) */
+  readonly queryBackendAfter?: DurationInput;
+  /** Tempo 2.10 only: search ingesters for data newer than this (`query_ingesters_until`). @default - Tempo's (30m) */
+  readonly queryIngestersUntil?: DurationInput;
+}
+
+export interface TempoComponentProps {
+  /** @default - from the capacity plan, else 2 (distributor, querier, query-frontend), 3 (ingester), 1 (compactor, metrics-generator) */
+  readonly replicas?: number;
+  /** @default - from the capacity plan, else per component */
+  readonly resources?: ResourceRequirements;
+  /** HorizontalPodAutoscaler on CPU (distributor, querier, query-frontend only). @default - none */
+  readonly autoscaling?: AutoscalingProps;
+}
+
+/** Tempo 2.10 only: the 2.x distributed topology (ingesters on a memberlist ring, compactor). */
+export interface TempoDistributedProps {
+  /** Size every component from a traffic target; explicit component settings win. @default - per-component defaults */
+  readonly capacity?: CapacityInput;
+  /** Copies of each trace across ingesters. @default 3 */
+  readonly replicationFactor?: number;
+  readonly distributor?: TempoComponentProps;
+  readonly ingester?: TempoComponentProps;
+  readonly querier?: TempoComponentProps;
+  readonly queryFrontend?: TempoComponentProps;
+  readonly compactor?: TempoComponentProps;
+  /** Runs when `metricsGenerator` is configured. */
+  readonly metricsGenerator?: TempoComponentProps;
+}
+
+export interface TempoProps {
+  /**
+   * The Tempo line: `'3.0'` (3.0.3, the recommended line) or `'2.10'` (2.10.8, supported until
+   * 2027-04-26, for clusters not yet migrated). Options that exist on one line only are an
+   * error on the other.
+   * @default '3.0'
+   */
+  readonly version?: TempoVersion;
+  /**
+   * Name of every object (StatefulSet, Services, ConfigMap, ServiceAccount) and the
+   * `app.kubernetes.io/instance` label. A DNS-1123 label of at most 52 characters.
+   * @default 'tempo'
+   */
+  readonly name?: string;
+  /**
+   * Pods of the monolithic binary (always 1: more need microservices).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Tempo 3.0 microservices: one workload per component, Kafka as the write path, memberlist for
+   * the rings. Needs object storage and a `KafkaCluster`.
+   * @default - monolithic (`-target=all`, no Kafka)
+   */
+  readonly microservices?: TempoMicroservicesProps;
+  /**
+   * Tempo 2.10 only: distributed mode with ingesters on a memberlist ring. Needs object storage.
+   * @default - single binary
+   */
+  readonly distributed?: TempoDistributedProps;
+  /**
+   * Container image.
+   * @default IMAGES.tempo (grafana/tempo:3.0.3), IMAGES.tempo2 (grafana/tempo:2.10.8) for version '2.10'
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Trace storage backend: `TempoStorage.local()`, `.s3()`, `.gcs()` or `.azure()`.
+   * @default TempoStorage.local() (10Gi PVC)
+   */
+  readonly storage?: TempoStorage;
+  /**
+   * How long blocks are kept (3.0: `backend_worker.compaction.block_retention`, 2.10:
+   * `compactor.compaction.block_retention`). At least 1h.
+   * @default '336h' (14 days, Tempo's default)
+   */
+  readonly retention?: DurationInput;
+  /**
+   * How long compacted-away blocks stay readable (`compacted_block_retention`).
+   * @default '1h'
+   */
+  readonly compactedBlockRetention?: DurationInput;
+  /**
+   * Receivers; `true` turns one on, `false` off, `{ port }` moves it. Jaeger Thrift compact and
+   * binary (UDP) are off by default: they carry no `X-Scope-OrgID`, so with multi-tenancy on
+   * Tempo drops every span sent there, and asking for them is then an error.
+   * @default - OTLP gRPC/HTTP, Jaeger gRPC/Thrift HTTP and Zipkin on their standard ports
+   */
+  readonly receivers?: ReceiverSettings;
+  /**
+   * HTTP API port (`server.http_listen_port`): queries, `/ready`, `/metrics`.
+   * @default 3200
+   */
+  readonly httpPort?: number;
+  /**
+   * gRPC port (`server.grpc_listen_port`).
+   * @default 9095
+   */
+  readonly grpcPort?: number;
+  /**
+   * Blocks in this time window are compacted together (`compaction_window`).
+   * @default - Tempo's (1h)
+   */
+  readonly compactionWindow?: DurationInput;
+  /** Tempo 2.10 only: ingester block settings. @default - see `TempoIngesterProps` */
+  readonly ingester?: TempoIngesterProps;
+  /** Tempo 3.0 only: live-store settings. @default - see `TempoLiveStoreProps` */
+  readonly liveStore?: TempoLiveStoreProps;
+  /**
+   * Turns compaction off for every tenant (`compaction_disabled` in the defaults and in each
+   * tenant's overrides, which do not inherit it). For a migration, where only one of two Tempo
+   * deployments on the same bucket may compact (`migrate-to-3.md`).
+   * @default false
+   */
+  readonly compactionDisabled?: boolean;
+  /** Default per-tenant limits, in the `overrides: defaults:` format. @default - see `TempoLimitsProps` */
+  readonly limits?: TempoLimitsProps;
+  /**
+   * Limits of individual tenants, in a runtime overrides file (ConfigMap `<name>-overrides`,
+   * `per_tenant_override_config`) that Tempo re-reads every 10s: editing a tenant does not
+   * restart Tempo. Needs `multitenancy: true`.
+   * @default {}
+   */
+  readonly tenants?: Record<string, TempoOverridesProps>;
+  /**
+   * `multitenancy_enabled`: every write and query must then carry an `X-Scope-OrgID: <tenant>`
+   * header (the collector's Tempo exporter and the Grafana datasource send it).
+   * @default false
+   */
+  readonly multitenancy?: boolean;
+  /** Metrics generator (span metrics, service graphs). @default - disabled */
+  readonly metricsGenerator?: TempoMetricsGeneratorProps;
+  /** TLS on the OTLP receivers (gRPC and HTTP). @default - plaintext */
+  readonly receiverTls?: TempoTlsProps;
+  /** Tempo 2.10 only: WAL encoding (`storage.trace.wal.v2_encoding`). @default - Tempo's (snappy) */
+  readonly wal?: { readonly encoding?: TempoEncoding };
+  /** Block format (`storage.trace.block.version`; 3.0: vParquet4 or vParquet5) and, on 2.10, v2 encoding. @default - Tempo's (vParquet4) */
+  readonly block?: { readonly version?: TempoBlockVersion; readonly encoding?: TempoEncoding };
+  /** Backend worker pool (`storage.trace.pool`). @default - Tempo's (400 workers, queue 20000) */
+  readonly pool?: { readonly maxWorkers?: number; readonly queueDepth?: number };
+  /** Search settings of the query frontend. @default - Tempo's */
+  readonly search?: TempoSearchProps;
+  /** @default - Tempo's (2000 outstanding requests per tenant, 2 retries) */
+  readonly queryFrontend?: { readonly maxOutstandingPerTenant?: number; readonly maxRetries?: number };
+  /** @default - Tempo's (20 concurrent queries, 30s search timeout) */
+  readonly querier?: { readonly maxConcurrentQueries?: number; readonly searchQueryTimeout?: DurationInput };
+  /**
+   * `usage_report.reporting_enabled`: Tempo's anonymous usage report to stats.grafana.org.
+   * @default false
+   */
+  readonly usageReporting?: boolean;
+  /**
+   * `stream_over_http_enabled`, used by Grafana's Tempo datasource for streaming search.
+   * @default true
+   */
+  readonly streamOverHttp?: boolean;
+  /** @default 'info' */
+  readonly logLevel?: TempoLogLevel;
+  /** @default 'logfmt' */
+  readonly logFormat?: TempoLogFormat;
+  /**
+   * Container resources; given fields override the defaults one by one.
+   * @default - requests 500m CPU / 2Gi, limits 1 CPU / 4Gi
+   */
+  readonly resources?: ResourceRequirements;
+}
+
+/** Tempo 3.0 only: the live-store (recent traces, in memory and in its local WAL). */
+export interface TempoLiveStoreProps {
+  /** Time after the last span before a trace is flushed to the WAL (`live_store.max_trace_idle`). @default - Tempo's (5s) */
+  readonly maxTraceIdle?: DurationInput;
+  /** Longest time a trace stays live in memory (`live_store.max_trace_live`). @default - Tempo's (30s) */
+  readonly maxTraceLive?: DurationInput;
+  /** How long a completed block stays on the live-store (`live_store.complete_block_timeout`). @default - Tempo's (20m) */
+  readonly completeBlockTimeout?: DurationInput;
+}
+
+/** Tempo 3.0 microservices (`deployment-modes.md`): Kafka as the write path. */
+export interface TempoMicroservicesProps {
+  /** The Kafka distributors write to and block-builders, live-stores and metrics-generators read from. */
+  readonly kafka: KafkaCluster;
+  /** Size every component (and a Strimzi Kafka) from a traffic target; explicit settings win. @default - per-component defaults */
+  readonly capacity?: CapacityInput;
+  /**
+   * The two zones live-stores run in: Tempo's zone name of each (`-live-store.instance-availability-zone`)
+   * comes from the index (`zone-a`, `zone-b`); the value is the node label
+   * `topology.kubernetes.io/zone` the zone's pods are pinned to, or `undefined` to only keep the
+   * two zones on different nodes.
+   * @default - [undefined, undefined]
+   */
+  readonly zones?: readonly [string | undefined, string | undefined];
+  /** Stateless; scale with an HPA on CPU. @default - 2, or from the plan */
+  readonly distributor?: TempoComponentProps;
+  /** Total live-stores over both zones (a multiple of 2, at most 2 × partitions). @default - 2 × partitions */
+  readonly liveStore?: TempoComponentProps;
+  /** At most one per partition in use; partitions are assigned explicitly. @default - one per partition in use */
+  readonly blockBuilder?: TempoComponentProps;
+  readonly querier?: TempoComponentProps;
+  /** Kept at 2 and scaled vertically (no autoscaling). @default 2 */
+  readonly queryFrontend?: TempoComponentProps;
+  /** Exactly one. @default 1 */
+  readonly backendScheduler?: TempoComponentProps;
+  /** Scaled on compaction load. @default - 2, or from the plan */
+  readonly backendWorker?: TempoComponentProps;
+  /** Runs when `metricsGenerator` is configured. */
+  readonly metricsGenerator?: TempoComponentProps;
+}
