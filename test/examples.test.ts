@@ -73,6 +73,7 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
     const tempo = built.tempo.tempo;
     expect(
       unexposedMetrics(built.monitoring!.monitoring.ruleGroups, {
+        tempo,
         collector: built.collector !== undefined,
         spanMetrics: tempo.generates('span-metrics'),
         serviceGraphs: tempo.generates('service-graphs'),

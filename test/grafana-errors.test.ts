@@ -150,6 +150,8 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
         components: ['single-binary'],
         spanMetrics: false,
         generatedSeriesLabels: {},
+        line: '3.0' as const,
+        kafka: false,
       },
       collectors: [],
       tailSampling: false,

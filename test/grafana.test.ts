@@ -8,7 +8,11 @@ import {
   PrometheusDatasource,
   TempoDatasource,
 } from '../constructs/grafana/datasources';
-import { COLLECTOR_METRICS, PLATFORM_METRICS, TEMPO_METRICS } from '../constructs/monitoring/metric-catalog';
+import {
+  COLLECTOR_METRICS,
+  PLATFORM_METRICS,
+  tempoExposedMetrics,
+} from '../constructs/monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
 import { ENVIRONMENTS } from '../environments';
@@ -153,7 +157,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
   test('every PromQL parses and reads only metrics the stack exposes', () => {
     const tempo = charts.tempo.tempo;
     const exposed = new Set<string>([
-      ...Object.values(TEMPO_METRICS),
+      ...tempoExposedMetrics(tempo.settings.line, tempo.settings.kafka !== undefined),
       ...Object.values(COLLECTOR_METRICS),
       ...Object.values(PLATFORM_METRICS),
       ...(tempo.generates('span-metrics') ? [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket] : []),
@@ -200,7 +204,8 @@ describe('dashboard contents', () => {
         'Discarded spans by reason',
         'Query latency',
         'Blocks compacted',
-        'Ingester flush failures',
+        'Live-store flush failures',
+        'Kafka consumer lag',
         'Query errors (5xx)',
       ]),
     );

@@ -4,7 +4,11 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { COLLECTOR_METRICS, PLATFORM_METRICS, TEMPO_METRICS } from '../constructs/monitoring/metric-catalog';
+import {
+  COLLECTOR_METRICS,
+  PLATFORM_METRICS,
+  tempoExposedMetrics,
+} from '../constructs/monitoring/metric-catalog';
 import { metricNames } from '../constructs/monitoring/promql';
 import { isAlert, promtoolFiles, renderGroups, RuleGroup } from '../constructs/monitoring/rule-model';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
@@ -58,7 +62,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
       .filter((r) => !isAlert(r))
       .map((r) => (r as any).record);
     const exposed = new Set<unknown>([
-      ...Object.values(TEMPO_METRICS),
+      ...tempoExposedMetrics(tempo.settings.line, tempo.settings.kafka !== undefined),
       ...Object.values(PLATFORM_METRICS),
       ...(charts.collector ? Object.values(COLLECTOR_METRICS) : []),
       ...(tempo.generates('span-metrics')

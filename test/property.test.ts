@@ -215,6 +215,7 @@ test.prop([environment], { numRuns: RUNS })(
       const tempo = built!.tempo.tempo;
       expect(
         unexposedMetrics(built!.monitoring.monitoring.ruleGroups, {
+          tempo,
           collector: built!.collector !== undefined,
           spanMetrics: tempo.generates('span-metrics'),
           serviceGraphs: tempo.generates('service-graphs'),

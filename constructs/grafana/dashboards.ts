@@ -16,7 +16,13 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COLLECTOR_METRICS, TEMPO_METRICS, TEMPO_QUERY_ROUTES } from '../monitoring/metric-catalog';
+import {
+  COLLECTOR_METRICS,
+  TEMPO2_METRICS,
+  TEMPO3_METRICS,
+  TEMPO_METRICS,
+  TEMPO_QUERY_ROUTES,
+} from '../monitoring/metric-catalog';
 import type { MonitoringConfig, ScrapeTarget } from '../monitoring/monitoring-config';
 import { checkPromQL, selector } from '../monitoring/promql';
 import type { ServiceGraphMetricNames, SpanMetricNames } from '../tempo/generated-metrics';
@@ -343,15 +349,18 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
       series(
         i,
         slug,
-        'Ingester flush failures',
+        i.tempoTarget.line === '2.10' ? 'Ingester flush failures' : 'Live-store flush failures',
         'cps',
-        [
-          [`sum(${r(TEMPO_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
-          [`sum(${r(TEMPO_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
-        ],
+        i.tempoTarget.line === '2.10'
+          ? [
+              [`sum(${r(TEMPO2_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
+              [`sum(${r(TEMPO2_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
+            ]
+          : [[`sum(${r(TEMPO3_METRICS.liveStoreFailedFlushes)})`, 'failed local flushes']],
         8,
       ),
     )
+
     .withPanel(
       series(
         i,
@@ -381,6 +390,20 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
         8,
       ),
     );
+  if (i.tempoTarget.kafka) {
+    // Tempo 3.0 microservices: how far each consumer group (block-builder, each live-store,
+    // metrics-generator) is behind Kafka (pkg/ingest/metrics.go).
+    d.withPanel(
+      series(
+        i,
+        slug,
+        'Kafka consumer lag',
+        's',
+        [[`max by (group) (${TEMPO3_METRICS.partitionLagSeconds}${sel})`, '{{group}}']],
+        8,
+      ),
+    );
+  }
   return { slug, json: d.build() as unknown as Record<string, unknown> };
 }
 

@@ -5,7 +5,14 @@
  * on the mode (single binary), the collector tiers present, tail sampling and the metrics
  * generator.
  */
-import { COLLECTOR_METRICS, PLATFORM_METRICS, TEMPO_METRICS, TEMPO_QUERY_ROUTES } from './metric-catalog';
+import {
+  COLLECTOR_METRICS,
+  PLATFORM_METRICS,
+  TEMPO2_METRICS,
+  TEMPO3_METRICS,
+  TEMPO_METRICS,
+  TEMPO_QUERY_ROUTES,
+} from './metric-catalog';
 import { MonitoringConfig, ScrapeTarget } from './monitoring-config';
 import { selector } from './promql';
 import { AlertRule, RuleGroup, RuleTestCase } from './rule-model';
@@ -57,7 +64,9 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     namespace: t.namespace,
     persistentvolumeclaim: t.components.includes('ingester')
       ? `storage-${t.job}-ingester-0`
-      : `storage-${t.job}-0`,
+      : t.components.includes('live-store-zone-a')
+        ? `storage-${t.job}-live-store-zone-a-0`
+        : `storage-${t.job}-0`,
   };
   const storage = (
     severity: AlertRule['severity'],
@@ -96,38 +105,51 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
   const distributed = !t.components.includes('single-binary');
   // Series of one component (distributed) or of the single binary.
   const of = (component: string) => (distributed ? selector(target(t), { component }) : sel);
-  const ringAlerts: AlertRule[] = !distributed
+  // Who measures outstanding blocks (tempodb_compaction_outstanding_blocks) and who compacts:
+  // 2.10 the compactor; 3.0 the backend-scheduler measures, backend-workers compact (mixin v3.0.3).
+  const measurer = t.line === '3.0' ? 'backend-scheduler' : 'compactor';
+  const compacter = t.line === '3.0' ? 'backend-worker' : 'compactor';
+  // Rings whose members can turn Unhealthy in this deployment, and a component that watches each
+  // ring (dskit `ring/ring.go` `ring_members{name, state}`). No distributor ring: Tempo registers
+  // it only with the `global` ingestion rate strategy, so an alert on it could never fire.
+  type Ring = [string, string, AlertRule['severity'], string];
+  const rings: Ring[] = !distributed
     ? []
-    : [
-        ['distributor', 'TempoDistributorUnhealthy', 'warning'],
-        ['ingester', 'TempoIngesterUnhealthy', 'critical'],
-        ['compactor', 'TempoCompactorUnhealthy', 'critical'],
-        ['metrics-generator', 'TempoMetricsGeneratorUnhealthy', 'critical'],
-      ]
-        .filter(([component]) => t.components.includes(component))
-        .map(([component, alert, severity]): AlertRule => {
-          const ringSel = selector({ ...target(t), state: 'Unhealthy', name: component });
-          const members = {
-            ...base,
-            state: 'Unhealthy',
-            name: component,
-            component,
-            instance: `10.0.0.3:3200`,
-          };
-          return {
-            alert,
-            expr: `max by (namespace, job) (${TEMPO_METRICS.ringMembers}${ringSel}) > 0`,
-            for: '15m',
-            severity: severity as AlertRule['severity'],
-            summary: `Tempo has unhealthy ${component} ring members in {{ $labels.namespace }}.`,
-            description: `Members of the ${component} ring stopped heartbeating; until they are forgotten, writes or compaction routed to them fail.`,
-            runbookUrl: mixin(alert),
-            tests: {
-              firing: at('30m', [[TEMPO_METRICS.ringMembers, members, '2x40']], base),
-              silent: at('30m', [[TEMPO_METRICS.ringMembers, members, '0x40']]),
-            },
-          };
-        });
+    : t.line === '3.0'
+      ? [
+          // tempo-mixin v3.0.3 TempoLiveStoreUnhealthy; the queriers watch the live-store ring.
+          ['live-store', 'TempoLiveStoreUnhealthy', 'critical', 'querier'] as Ring,
+        ]
+      : (
+          [
+            ['ingester', 'TempoIngesterUnhealthy', 'critical', 'ingester'],
+            ['compactor', 'TempoCompactorUnhealthy', 'critical', 'compactor'],
+            ['metrics-generator', 'TempoMetricsGeneratorUnhealthy', 'critical', 'metrics-generator'],
+          ] as Ring[]
+        ).filter(([component]) => t.components.includes(component));
+  const ringAlerts: AlertRule[] = rings.map(([ring, alert, severity, watcher]): AlertRule => {
+    const ringSel = selector({ ...target(t), state: 'Unhealthy', name: ring });
+    const members = {
+      ...base,
+      state: 'Unhealthy',
+      name: ring,
+      component: watcher,
+      instance: `10.0.0.3:3200`,
+    };
+    return {
+      alert,
+      expr: `max by (namespace, job) (${TEMPO_METRICS.ringMembers}${ringSel}) > 0`,
+      for: '15m',
+      severity,
+      summary: `Tempo has unhealthy ${ring} ring members in {{ $labels.namespace }}.`,
+      description: `Members of the ${ring} ring stopped heartbeating; until they are forgotten, writes, queries or compaction routed to them fail.`,
+      runbookUrl: mixin(alert),
+      tests: {
+        firing: at('30m', [[TEMPO_METRICS.ringMembers, members, '2x40']], base),
+        silent: at('30m', [[TEMPO_METRICS.ringMembers, members, '0x40']]),
+      },
+    };
+  });
   return [
     ...ringAlerts,
     {
@@ -220,22 +242,36 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       'Tempo compactions are failing in {{ $labels.namespace }}.',
       mixin('TempoCompactionsFailing'),
     ),
-    counterAlert(
-      'TempoIngesterFlushesUnhealthy',
-      TEMPO_METRICS.ingesterFailedFlushes,
-      'warning',
-      '5m',
-      'Tempo ingester flushes are being retried in {{ $labels.namespace }}.',
-      mixin('TempoIngesterFlushesFailing'),
-    ),
-    counterAlert(
-      'TempoIngesterFlushesFailing',
-      TEMPO_METRICS.ingesterFlushFailedRetries,
-      'critical',
-      '5m',
-      'Tempo ingester flush retries are failing in {{ $labels.namespace }}.',
-      mixin('TempoIngesterFlushesFailing'),
-    ),
+    ...(t.line === '2.10'
+      ? [
+          counterAlert(
+            'TempoIngesterFlushesUnhealthy',
+            TEMPO2_METRICS.ingesterFailedFlushes,
+            'warning',
+            '5m',
+            'Tempo ingester flushes are being retried in {{ $labels.namespace }}.',
+            mixin('TempoIngesterFlushesFailing'),
+          ),
+          counterAlert(
+            'TempoIngesterFlushesFailing',
+            TEMPO2_METRICS.ingesterFlushFailedRetries,
+            'critical',
+            '5m',
+            'Tempo ingester flush retries are failing in {{ $labels.namespace }}.',
+            mixin('TempoIngesterFlushesFailing'),
+          ),
+        ]
+      : [
+          // 3.0: the live-store cuts complete blocks to its local disk (complete_block_lifecycle.go).
+          counterAlert(
+            'TempoLiveStoreFlushesFailing',
+            TEMPO3_METRICS.liveStoreFailedFlushes,
+            'critical',
+            '5m',
+            'Tempo live-store local block flushes are failing in {{ $labels.namespace }}.',
+            own('TempoLiveStoreFlushesFailing'),
+          ),
+        ]),
     counterAlert(
       'TempoPollsFailing',
       TEMPO_METRICS.blocklistPollErrors,
@@ -313,14 +349,21 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     ).map(
       ([severity, threshold, forDuration, value]): AlertRule =>
         ({
-          alert: 'TempoCompactorsTooManyOutstandingBlocks',
-          expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${of('compactor')})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${of('compactor')})\n> ${threshold}`,
+          alert:
+            t.line === '3.0'
+              ? 'TempoCompactionTooManyOutstandingBlocks'
+              : 'TempoCompactorsTooManyOutstandingBlocks',
+          expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${of(measurer)})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${of(compacter)})\n> ${threshold}`,
           for: forDuration,
           severity,
           summary:
             'Too many outstanding compaction blocks for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
-          description: `More than ${threshold} blocks per compactor wait for compaction; give the compactor more CPU or scale it out.`,
-          runbookUrl: mixin('TempoCompactorsTooManyOutstandingBlocks'),
+          description: `More than ${threshold} blocks per ${compacter} wait for compaction; give the ${compacter} more CPU or scale it out.`,
+          runbookUrl: mixin(
+            t.line === '3.0'
+              ? 'TempoCompactionTooManyOutstandingBlocks'
+              : 'TempoCompactorsTooManyOutstandingBlocks',
+          ),
           // 26 hours of gauges, sampled every 5 minutes.
           tests: {
             firing: {
@@ -329,19 +372,12 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
                 [
                   [
                     TEMPO_METRICS.compactionOutstandingBlocks,
-                    {
-                      ...tenant,
-                      component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
-                    },
+                    { ...tenant, component: distributed ? measurer : 'single-binary' },
                     `${value}x312`,
                   ],
                   [
                     PLATFORM_METRICS.up,
-                    {
-                      ...base,
-                      component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
-                      instance: 'tempo-0',
-                    },
+                    { ...base, component: distributed ? compacter : 'single-binary', instance: 'tempo-0' },
                     '1x312',
                   ],
                 ],
@@ -354,19 +390,12 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
               ...at('25h', [
                 [
                   TEMPO_METRICS.compactionOutstandingBlocks,
-                  {
-                    ...tenant,
-                    component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
-                  },
+                  { ...tenant, component: distributed ? measurer : 'single-binary' },
                   '10x312',
                 ],
                 [
                   PLATFORM_METRICS.up,
-                  {
-                    ...base,
-                    component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
-                    instance: 'tempo-0',
-                  },
+                  { ...base, component: distributed ? compacter : 'single-binary', instance: 'tempo-0' },
                   '1x312',
                 ],
               ]),
@@ -375,47 +404,328 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
           },
         }) as AlertRule,
     ),
-    {
-      alert: 'TempoIngesterReplayErrors',
-      expr: `sum by (namespace, job, tenant) (increase(${TEMPO_METRICS.ingesterReplayErrors}${sel}[5m])) > 0`,
-      for: '5m',
-      severity: 'critical',
-      summary:
-        'Tempo ingester failed to replay a WAL block for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
-      description:
-        'A block could not be replayed at startup; its traces are lost unless the WAL is repaired.',
-      runbookUrl: mixin('TempoIngesterReplayErrors'),
+    ...(t.line === '2.10'
+      ? ([
+          {
+            alert: 'TempoIngesterReplayErrors',
+            expr: `sum by (namespace, job, tenant) (increase(${TEMPO2_METRICS.ingesterReplayErrors}${sel}[5m])) > 0`,
+            for: '5m',
+            severity: 'critical',
+            summary:
+              'Tempo ingester failed to replay a WAL block for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
+            description:
+              'A block could not be replayed at startup; its traces are lost unless the WAL is repaired.',
+            runbookUrl: mixin('TempoIngesterReplayErrors'),
+            tests: {
+              firing: at('20m', [[TEMPO2_METRICS.ingesterReplayErrors, tenant, '0+1x30']], tenant),
+              silent: at('20m', [[TEMPO2_METRICS.ingesterReplayErrors, tenant, '0x30']]),
+            },
+          },
+          {
+            alert: 'TempoProvisioningTooManyWrites',
+            expr: `avg by (namespace, job) (rate(${TEMPO2_METRICS.ingesterBytesReceived}${of('ingester')}[5m])) / 1024 / 1024 > 30`,
+            for: '15m',
+            severity: 'warning',
+            summary: 'Tempo ingesters in {{ $labels.namespace }} receive more than 30 MiB/s each.',
+            description:
+              'Above the sizing guidance for one ingester; scale out (distributed mode) or lower ingestion limits.',
+            runbookUrl: mixin('TempoProvisioningTooManyWrites'),
+            tests: {
+              firing: at(
+                '30m',
+                [
+                  [
+                    TEMPO2_METRICS.ingesterBytesReceived,
+                    { ...base, component: distributed ? 'ingester' : 'single-binary' },
+                    '0+2400000000x40',
+                  ],
+                ],
+                base,
+              ),
+              silent: at('30m', [
+                [
+                  TEMPO2_METRICS.ingesterBytesReceived,
+                  { ...base, component: distributed ? 'ingester' : 'single-binary' },
+                  '0+60000000x40',
+                ],
+              ]),
+            },
+          },
+        ] as AlertRule[])
+      : tempo3Alerts(c, distributed)),
+  ];
+}
+
+/**
+ * Tempo 3.0 alerts on the Kafka write path, from tempo-mixin v3.0.3 (`alerts.libsonnet`) scoped to
+ * this Tempo, on metrics of `pkg/ingest/metrics.go` (`tempo_ingest_group_partition_lag_seconds`
+ * by `group`, `partition`), `pkg/ingest/writer_client.go`, `modules/blockbuilder`,
+ * `modules/backendscheduler` and `modules/backendworker`. Monolithic 3.0 has no Kafka: none.
+ */
+function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
+  const t = c.tempo;
+  if (!distributed || !t.kafka) return [];
+  const base = target(t);
+  const mixin = (name: string) => `${c.tempoMixinRunbook}#${name}`;
+  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
+  const of = (component: string) => selector(base, { component });
+  const liveStores = selector(base, { component: 'live-store-zone-.*' });
+  const lag = TEMPO3_METRICS.partitionLagSeconds;
+  const lagAlert = (
+    alert: string,
+    severity: AlertRule['severity'],
+    sel: string,
+    by: string,
+    agg: 'max' | 'min',
+    threshold: number,
+    forDuration: string,
+    what: string,
+    series: Labels[],
+    silentSeries: Labels[],
+    runbook: string,
+  ): AlertRule => ({
+    alert,
+    expr: `${agg} by (${by}) (avg_over_time(${lag}${sel}[6m])) > ${threshold}`,
+    for: forDuration,
+    severity,
+    summary: `Tempo ${what} lags more than ${threshold}s behind Kafka on partition {{ $labels.partition }} in {{ $labels.namespace }}.`,
+    description: `Records wait longer than ${threshold}s to be consumed; Kafka retention bounds how long that can last before data is lost. Check the consumers' CPU, restarts and the brokers.`,
+    runbookUrl: runbook,
+    tests: {
+      firing: {
+        ...at(
+          '30m',
+          series.map((l) => [lag, l, `${threshold + 100}x40`] as [string, Labels, string]),
+        ),
+        labels: undefined,
+      },
+      silent: at(
+        '30m',
+        silentSeries.map((l) => [lag, l, '5x40'] as [string, Labels, string]),
+      ),
+    },
+  });
+  const bb = { ...base, component: 'block-builder', group: 'block-builder', partition: '0' };
+  const lsA = { ...base, component: 'live-store-zone-a', group: 'tempo-live-store-zone-a-0', partition: '0' };
+  const lsB = { ...base, component: 'live-store-zone-b', group: 'tempo-live-store-zone-b-0', partition: '0' };
+  const counter = (
+    alert: string,
+    metric: string,
+    component: string,
+    severity: AlertRule['severity'],
+    summary: string,
+    runbook: string,
+  ): AlertRule => {
+    const labels = { ...base, component };
+    return {
+      alert,
+      expr: `sum by (namespace, job) (increase(${metric}${of(component)}[10m])) > 0`,
+      for: '10m',
+      severity,
+      summary,
+      description: 'Still happening after 10 minutes; see the runbook.',
+      runbookUrl: runbook,
       tests: {
-        firing: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0+1x30']], tenant),
-        silent: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0x30']]),
+        firing: at('40m', [[metric, labels, '0+5x50']], base),
+        silent: at('40m', [[metric, labels, '0x50']]),
+      },
+    };
+  };
+  const sched = { ...base, component: 'backend-scheduler', tenant: 'single-tenant', job_type: 'compaction' };
+  const ringPartitions = TEMPO3_METRICS.partitionRingPartitions;
+  const owned = TEMPO3_METRICS.blockBuilderOwnedPartitions;
+  return [
+    lagAlert(
+      'TempoBlockBuilderPartitionLagWarning',
+      'warning',
+      of('block-builder'),
+      'namespace, job, partition',
+      'max',
+      200,
+      '5m',
+      'block-builder',
+      [bb],
+      [bb],
+      mixin('TempoPartitionLag'),
+    ),
+    lagAlert(
+      'TempoBlockBuilderPartitionLagCritical',
+      'critical',
+      of('block-builder'),
+      'namespace, job, partition',
+      'max',
+      300,
+      '5m',
+      'block-builder',
+      [bb],
+      [bb],
+      mixin('TempoPartitionLag'),
+    ),
+    lagAlert(
+      'TempoLiveStorePartitionLagWarning',
+      'warning',
+      liveStores,
+      'namespace, job, partition, group',
+      'max',
+      200,
+      '5m',
+      'live-store',
+      [lsA],
+      [lsA],
+      mixin('TempoPartitionLag'),
+    ),
+    // Both zones' owners behind: recent traces of that partition cannot be queried.
+    lagAlert(
+      'TempoLiveStoreAllMembersLagging',
+      'critical',
+      liveStores,
+      'namespace, job, partition',
+      'min',
+      300,
+      '2m',
+      'every live-store owner',
+      [lsA, lsB],
+      [lsA, lsB],
+      mixin('TempoLiveStoreAllMembersLagging'),
+    ),
+    ...(t.components.includes('metrics-generator')
+      ? [
+          lagAlert(
+            'TempoMetricsGeneratorPartitionLagCritical',
+            'critical',
+            of('metrics-generator'),
+            'namespace, job, partition',
+            'max',
+            900,
+            '5m',
+            'metrics-generator',
+            [{ ...base, component: 'metrics-generator', group: 'metrics-generator', partition: '0' }],
+            [{ ...base, component: 'metrics-generator', group: 'metrics-generator', partition: '0' }],
+            mixin('TempoPartitionLag'),
+          ),
+        ]
+      : []),
+    counter(
+      'TempoDistributorKafkaProduceFailing',
+      TEMPO3_METRICS.distributorProduceFailures,
+      'distributor',
+      'critical',
+      'Tempo distributors fail to write records to Kafka in {{ $labels.namespace }}.',
+      own('TempoDistributorKafkaProduceFailing'),
+    ),
+    counter(
+      'TempoBlockBuilderFetchErrors',
+      TEMPO3_METRICS.blockBuilderFetchErrors,
+      'block-builder',
+      'critical',
+      'Tempo block-builders fail to fetch from Kafka in {{ $labels.namespace }}.',
+      own('TempoBlockBuilderFetchErrors'),
+    ),
+    counter(
+      'TempoBackendWorkerBadJobsRateHigh',
+      TEMPO3_METRICS.backendWorkerBadJobs,
+      'backend-worker',
+      'warning',
+      'Tempo backend-workers receive bad jobs in {{ $labels.namespace }}.',
+      mixin('TempoBackendWorkerBadJobsRateHigh'),
+    ),
+    {
+      alert: 'TempoBackendSchedulerJobsFailureRateHigh',
+      expr: `sum by (namespace, job) (increase(${TEMPO3_METRICS.backendSchedulerJobsFailed}${of('backend-scheduler')}[5m]))\n/\nsum by (namespace, job) (increase(${TEMPO3_METRICS.backendSchedulerJobsCreated}${of('backend-scheduler')}[5m]))\n> 0.05`,
+      for: '10m',
+      severity: 'critical',
+      summary: 'More than 5 % of Tempo backend jobs (compaction, retention) fail in {{ $labels.namespace }}.',
+      description:
+        'Failed jobs leave blocks uncompacted and expired data undeleted; check the backend-workers and object storage.',
+      runbookUrl: mixin('TempoBackendSchedulerJobsFailureRateHigh'),
+      tests: {
+        firing: at(
+          '40m',
+          [
+            [TEMPO3_METRICS.backendSchedulerJobsCreated, sched, '0+10x50'],
+            [TEMPO3_METRICS.backendSchedulerJobsFailed, sched, '0+2x50'],
+          ],
+          base,
+        ),
+        silent: at('40m', [
+          [TEMPO3_METRICS.backendSchedulerJobsCreated, sched, '0+10x50'],
+          [TEMPO3_METRICS.backendSchedulerJobsFailed, sched, '0x50'],
+        ]),
       },
     },
     {
-      alert: 'TempoProvisioningTooManyWrites',
-      expr: `avg by (namespace, job) (rate(${TEMPO_METRICS.ingesterBytesReceived}${of('ingester')}[5m])) / 1024 / 1024 > 30`,
-      for: '15m',
-      severity: 'warning',
-      summary: 'Tempo ingesters in {{ $labels.namespace }} receive more than 30 MiB/s each.',
+      alert: 'TempoBlockBuildersPartitionsMismatch',
+      // Partitions with data (Active or Inactive in the live-stores' partition ring) that no
+      // block-builder consumes: their traces never reach object storage.
+      expr: `max by (namespace, job) (sum by (namespace, job, instance) (${ringPartitions}${selector({ ...base, name: 'livestore-partitions' }, { state: 'Active|Inactive' })}))\n>\nsum by (namespace, job) (${owned}${of('block-builder')})`,
+      for: '10m',
+      severity: 'critical',
+      summary: 'Some Tempo partitions in {{ $labels.namespace }} have no block-builder.',
       description:
-        'Above the sizing guidance for one ingester; scale out (distributed mode) or lower ingestion limits.',
-      runbookUrl: mixin('TempoProvisioningTooManyWrites'),
+        'More partitions are in use than block-builders own; traces of the unowned partitions are never written to object storage. Check the block-builder replicas and assigned_partitions.',
+      runbookUrl: mixin('TempoBlockBuildersPartitionsMismatch'),
       tests: {
         firing: at(
           '30m',
           [
             [
-              TEMPO_METRICS.ingesterBytesReceived,
-              { ...base, component: distributed ? 'ingester' : 'single-binary' },
-              '0+2400000000x40',
+              ringPartitions,
+              {
+                ...base,
+                component: 'distributor',
+                instance: '10.0.0.5:3200',
+                name: 'livestore-partitions',
+                state: 'Active',
+              },
+              '2x40',
+            ],
+            [
+              owned,
+              {
+                ...base,
+                component: 'block-builder',
+                instance: '10.0.0.6:3200',
+                partition: '0',
+                state: 'PartitionActive',
+              },
+              '1x40',
             ],
           ],
           base,
         ),
         silent: at('30m', [
           [
-            TEMPO_METRICS.ingesterBytesReceived,
-            { ...base, component: distributed ? 'ingester' : 'single-binary' },
-            '0+60000000x40',
+            ringPartitions,
+            {
+              ...base,
+              component: 'distributor',
+              instance: '10.0.0.5:3200',
+              name: 'livestore-partitions',
+              state: 'Active',
+            },
+            '2x40',
+          ],
+          [
+            owned,
+            {
+              ...base,
+              component: 'block-builder',
+              instance: '10.0.0.6:3200',
+              partition: '0',
+              state: 'PartitionActive',
+            },
+            '1x40',
+          ],
+          [
+            owned,
+            {
+              ...base,
+              component: 'block-builder',
+              instance: '10.0.0.7:3200',
+              partition: '1',
+              state: 'PartitionActive',
+            },
+            '1x40',
           ],
         ]),
       },

@@ -3,11 +3,16 @@
  * tests check each expression's metric names against this catalog and each catalog entry
  * against a scraped target, so an alert can never wait on a series that does not exist.
  *
- * Tempo 2.8.2 (namespace `tempo`/`tempodb`): `modules/distributor/distributor.go`,
+ * Tempo 3.0.3 and 2.10.8 (namespace `tempo`/`tempodb`): `modules/distributor/distributor.go`,
  * `modules/overrides` (discarded spans), dskit `server/metrics.go` (request duration, buckets
- * .005 … 1, 2.5, 5, 10, 25, 50, 100 s), `modules/ingester/flush.go`, `tempodb/compactor.go`,
- * `tempodb/blocklist/poller.go`, `pkg/util/runtimeconfig` (overrides reload); alert expressions
- * follow `operations/tempo-mixin-compiled/alerts.yaml`.
+ * .005 … 1, 2.5, 5, 10, 25, 50, 100 s), `tempodb/compactor.go`, `tempodb/blocklist/poller.go`,
+ * `pkg/util/runtimeconfig` (overrides reload). 2.10 only: `modules/ingester/flush.go`. 3.0 only
+ * (grafana/tempo v3.0.3): `pkg/ingest/metrics.go` (partition lag by `group`, `partition`),
+ * `pkg/ingest/writer_client.go` (produce failures), `modules/blockbuilder/blockbuilder.go`,
+ * `modules/livestore/{live_store,complete_block_lifecycle}.go`,
+ * `modules/backendscheduler/metrics.go`, `modules/backendworker/metrics.go`, dskit
+ * `ring/partition_ring_watcher.go`. Alert expressions follow
+ * `operations/tempo-mixin-compiled/alerts.yaml` at the same tag.
  * Collector 0.145.0 self-telemetry with `without_type_suffix: false`, `without_units: false`:
  * counters end in `_total`, `{span}`-style units add nothing (exporterhelper, receiverhelper,
  * memorylimiterprocessor and tailsamplingprocessor `metadata.yaml`).
@@ -18,10 +23,6 @@ export const TEMPO_METRICS = {
   discardedSpans: 'tempo_discarded_spans_total',
   requestDurationBucket: 'tempo_request_duration_seconds_bucket',
   requestDurationCount: 'tempo_request_duration_seconds_count',
-  ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
-  ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',
-  ingesterFlushFailedRetries: 'tempo_ingester_flush_failed_retries_total',
-  ingesterReplayErrors: 'tempo_ingester_replay_errors_total',
   runtimeConfigReloadSuccessful: 'tempo_runtime_config_last_reload_successful',
   ringMembers: 'tempo_ring_members',
   compactionErrors: 'tempodb_compaction_errors_total',
@@ -32,6 +33,50 @@ export const TEMPO_METRICS = {
   tenantIndexErrors: 'tempodb_blocklist_tenant_index_errors_total',
   tenantIndexBuilder: 'tempodb_blocklist_tenant_index_builder',
   tenantIndexAgeSeconds: 'tempodb_blocklist_tenant_index_age_seconds',
+} as const;
+
+/** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
+export const TEMPO3_METRICS = {
+  partitionLagSeconds: 'tempo_ingest_group_partition_lag_seconds',
+  distributorKafkaWriteBytes: 'tempo_distributor_kafka_write_bytes_total',
+  distributorProduceFailures: 'tempo_distributor_produce_failures_total',
+  blockBuilderFetchErrors: 'tempo_block_builder_fetch_errors_total',
+  blockBuilderOwnedPartitions: 'tempo_block_builder_owned_partitions',
+  partitionRingPartitions: 'tempo_partition_ring_partitions',
+  liveStoreReady: 'tempo_live_store_ready',
+  liveStoreFailedFlushes: 'tempo_live_store_local_failed_flushes_total',
+  backendSchedulerJobsCreated: 'tempo_backend_scheduler_jobs_created_total',
+  backendSchedulerJobsFailed: 'tempo_backend_scheduler_jobs_failed_total',
+  backendWorkerBadJobs: 'tempo_backend_worker_bad_jobs_received_total',
+} as const;
+
+/**
+ * Every Tempo metric a deployment of this line exposes; the Kafka-path ones only in 3.0
+ * microservices (monolithic 3.0 has no Kafka).
+ */
+export function tempoExposedMetrics(line: '3.0' | '2.10', kafka: boolean): string[] {
+  const kafkaOnly = new Set<string>([
+    TEMPO3_METRICS.partitionLagSeconds,
+    TEMPO3_METRICS.distributorKafkaWriteBytes,
+    TEMPO3_METRICS.distributorProduceFailures,
+    TEMPO3_METRICS.blockBuilderFetchErrors,
+    TEMPO3_METRICS.blockBuilderOwnedPartitions,
+    TEMPO3_METRICS.partitionRingPartitions,
+  ]);
+  return [
+    ...Object.values(TEMPO_METRICS),
+    ...(line === '2.10'
+      ? Object.values(TEMPO2_METRICS)
+      : Object.values(TEMPO3_METRICS).filter((m) => kafka || !kafkaOnly.has(m))),
+  ];
+}
+
+/** Metrics only Tempo 2.10.8 emits (ingesters). */
+export const TEMPO2_METRICS = {
+  ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
+  ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',
+  ingesterFlushFailedRetries: 'tempo_ingester_flush_failed_retries_total',
+  ingesterReplayErrors: 'tempo_ingester_replay_errors_total',
 } as const;
 
 /** Bucket boundaries (`le`) of `tempo_request_duration_seconds` (dskit instrument.DefBuckets). */

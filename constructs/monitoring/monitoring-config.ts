@@ -49,6 +49,10 @@ export interface MonitoringConfig {
     readonly pvcPattern: string;
     /** `single-binary`, or the distributed components (the `component` label of the series). */
     readonly components: readonly string[];
+    /** The Tempo line: its components and metrics differ (3.0 has no ingesters or compactor). */
+    readonly line: '3.0' | '2.10';
+    /** 3.0 microservices: the write path goes through Kafka (partition lag, produce failures). */
+    readonly kafka: boolean;
     readonly spanMetrics: boolean;
     /** Labels selecting this stack's generated series (the generator's external labels). */
     readonly generatedSeriesLabels: Readonly<Record<string, string>>;
@@ -102,6 +106,8 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
         tempo.settings.mode === 'distributed'
           ? tempo.settings.components.map((c) => c.component)
           : ['single-binary'],
+      line: tempo.settings.line,
+      kafka: tempo.settings.kafka !== undefined,
       spanMetrics: tempo.generates('span-metrics'),
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },

@@ -1,8 +1,9 @@
+import type { Tempo } from '../../constructs/tempo/tempo';
 import { isAlert, RuleGroup } from '../../constructs/monitoring/rule-model';
 import {
   COLLECTOR_METRICS,
   PLATFORM_METRICS,
-  TEMPO_METRICS,
+  tempoExposedMetrics,
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
@@ -120,14 +121,14 @@ export function portMismatches(manifests: readonly any[]): string[] {
 /** Metrics that rules read but no scraped target (or recording rule) provides. */
 export function unexposedMetrics(
   groups: readonly RuleGroup[],
-  scraped: { collector: boolean; spanMetrics: boolean; serviceGraphs: boolean },
+  scraped: { collector: boolean; spanMetrics: boolean; serviceGraphs: boolean; tempo: Tempo },
 ): string[] {
   const recorded = groups
     .flatMap((g) => g.rules)
     .filter((r) => !isAlert(r))
     .map((r) => (r as { record: string }).record);
   const exposed = new Set<unknown>([
-    ...Object.values(TEMPO_METRICS),
+    ...tempoExposedMetrics(scraped.tempo.settings.line, scraped.tempo.settings.kafka !== undefined),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics ? Object.values(SPAN_METRICS) : []),
