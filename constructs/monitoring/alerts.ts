@@ -492,13 +492,11 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
     description: `Records wait longer than ${threshold}s to be consumed; Kafka retention bounds how long that can last before data is lost. Check the consumers' CPU, restarts and the brokers.`,
     runbookUrl: runbook,
     tests: {
-      firing: {
-        ...at(
-          '30m',
-          series.map((l) => [lag, l, `${threshold + 100}x40`] as [string, Labels, string]),
-        ),
-        labels: undefined,
-      },
+      firing: at(
+        '30m',
+        series.map((l) => [lag, l, `${threshold + 100}x40`] as [string, Labels, string]),
+        Object.fromEntries(by.split(', ').map((k) => [k, series[0][k]])),
+      ),
       silent: at(
         '30m',
         silentSeries.map((l) => [lag, l, '5x40'] as [string, Labels, string]),
