@@ -1,9 +1,19 @@
 import type { EnvironmentDefinition } from '../environments/types';
 import { fawkes } from './fawkes';
 import { honua } from './honua';
+import { migration2x, migration3 } from './migration';
 import { tempoValues } from './tempo-values';
 import { ybuilt } from './ybuilt';
 import { ycDev } from './yc-dev';
 
 /** The five seed deployments (../shared/seeds) as examples; `npm run synth:examples` writes examples/dist/. */
-export const EXAMPLES: readonly EnvironmentDefinition[] = [ycDev, tempoValues, honua, fawkes, ybuilt];
+export const EXAMPLES: readonly EnvironmentDefinition[] = [
+  ycDev,
+  tempoValues,
+  honua,
+  fawkes,
+  ybuilt,
+  // The worked 2.x → 3.0 migration: both deployments on one bucket.
+  migration2x,
+  migration3,
+];
