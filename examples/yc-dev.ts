@@ -1,5 +1,5 @@
 /**
- * Seed 000, the yc-dev deployment report: Tempo 2.8.2 single binary in the shared `monitoring`
+ * Seed 000, the yc-dev deployment report (Tempo 2.8.2, now 3.0.3 monolithic): single binary in the shared `monitoring`
  * namespace (next to kube-prometheus-stack, Helm release `prometheus`), 10Gi PVC on
  * `yc-network-hdd`, 7 days of traces, every receiver port, applications sending straight to Tempo
  * (no collector, 100 % of traces), Grafana linked to the existing Loki and Prometheus.
@@ -16,6 +16,9 @@ export const ycDev = defineEnvironment({
   manageNamespace: false,
   tempo: {
     storage: TempoStorage.local({ size: Size.gibibytes(10), storageClassName: 'yc-network-hdd' }),
+    // The report opens every receiver port; Jaeger Thrift over UDP is opt-in (it carries no
+    // tenant header, fine here: multi-tenancy is off).
+    receivers: { jaegerThriftCompact: true, jaegerThriftBinary: true },
     retention: '168h',
     // Their trace-to-metrics query reads span metrics, which only exist with the generator.
     metricsGenerator: {
