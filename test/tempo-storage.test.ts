@@ -193,7 +193,7 @@ describe('storage backends', () => {
       TempoStorage.gcs({ bucketName: 'b' }),
       TempoStorage.azure({ containerName: 'c', storageAccountName: 'acct', managedIdentity: {} }),
     ].map((s) => [s.backend, s]),
-  )('%s renders only keys Tempo 2.8.2 knows', (_b, storage) => {
+  )('%s renders only keys Tempo 3.0.3 knows', (_b, storage) => {
     expect(tempoConfigProblems(buildTempoConfig(resolveTempoSettings({ storage })))).toEqual([]);
   });
 

@@ -468,7 +468,7 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
   const base = target(t);
   const mixin = (name: string) => `${c.tempoMixinRunbook}#${name}`;
   const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
-  const of = (component: string) => selector(base, { component });
+  const of = (component: string) => selector({ ...base, component });
   const liveStores = selector(base, { component: 'live-store-zone-.*' });
   const lag = TEMPO3_METRICS.partitionLagSeconds;
   const lagAlert = (

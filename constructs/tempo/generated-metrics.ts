@@ -1,9 +1,10 @@
 /**
- * Names of the metrics Tempo 2.8's metrics-generator writes (remote_write) per processor, with
+ * Names of the metrics Tempo's metrics-generator (3.0.3 and 2.10.8) writes (remote_write) per processor, with
  * their labels, so dashboards and alerts reference them instead of repeating strings.
- * Source: grafana/tempo v2.8.2 `modules/generator/processor/spanmetrics/spanmetrics.go` and
+ * Source: grafana/tempo v3.0.3 (same names in v2.10.8) `modules/generator/processor/spanmetrics/spanmetrics.go` and
  * `servicegraphs/servicegraphs.go`; docs `metrics-generator/span_metrics.md`, `service_graphs.md`.
  */
+/** `local-blocks` exists on 2.10 only (removed in 3.0; a synth error there). */
 export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
 
 export const METRICS_GENERATOR_PROCESSORS: readonly MetricsGeneratorProcessor[] = [

@@ -232,6 +232,7 @@ export function resolveMicroservices3(
             ...size('metricsGenerator', d.metricsGenerator, undefined, stateful),
             persistent: true,
             kafkaClient: true,
+            startupSeconds: 300,
           }),
         ]
       : []),

@@ -5,7 +5,8 @@
  * `-config.expand-env=true` and `${VAR}` placeholders), a mounted key file, or workload identity
  * through ServiceAccount annotations. Credential values never appear in the props or in `dist/`.
  *
- * Keys: grafana/tempo v2.8.2 `tempodb/backend/{s3,gcs,azure,local}` config structs.
+ * Keys: grafana/tempo v3.0.3 and v2.10.8 `tempodb/backend/{s3,gcs,azure,local}` config structs
+ * (the same in both; checked against both reference dumps in `schemas/tempo/`).
  */
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
