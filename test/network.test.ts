@@ -145,6 +145,13 @@ describe('flow options', () => {
     expect(mayReach(policies, tempo, { ip: '52.95.110.1' }, 9000)).toBe(false);
   });
 
+  test('enabled: false writes no NetworkPolicy (the flows are still planned for SUMMARY.md)', () => {
+    const { charts, policies } = policiesOf({ name: 'x', networkPolicies: { enabled: false } });
+    expect(policies).toEqual([]);
+    expect(charts.network).toBeUndefined();
+    expect(charts.flows.flows.length).toBeGreaterThan(0);
+  });
+
   test('defaultDeny: false drops only the stack-scoped default deny', () => {
     const { policies } = policiesOf({ name: 'x', networkPolicies: { defaultDeny: false } });
     expect(policies.map((p) => p.metadata.name)).not.toContain('tracesynth-default-deny');
