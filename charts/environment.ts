@@ -79,7 +79,9 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
     ...workloads,
   });
   const network =
-    env.networkPolicies?.enabled === false ? undefined : new NetworkChart(scope, 'network', { namespace, flows });
+    env.networkPolicies?.enabled === false
+      ? undefined
+      : new NetworkChart(scope, 'network', { namespace, flows });
   const gitops =
     env.gitops === false
       ? undefined

@@ -132,7 +132,10 @@ export function urlPeer(
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(property, `${show(url)} is not a URL; expected e.g. 'http://host:9090/api/v1/write'`);
+    throw new ConfigError(
+      property,
+      `${show(url)} is not a URL; expected e.g. 'http://host:9090/api/v1/write'`,
+    );
   }
   const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
   return hostPeer(parsed.hostname, port, cidrs, sameNamespace);
@@ -151,7 +154,8 @@ export class Connections {
 
   /** `from` may connect to `group` on the named ports. */
   public allowFrom(group: PodGroup, from: Peer, portNames: readonly string[], purpose: string): this {
-    if (portNames.length) this.declared.push({ from, to: group, ports: namedPorts(group, portNames), purpose });
+    if (portNames.length)
+      this.declared.push({ from, to: group, ports: namedPorts(group, portNames), purpose });
     return this;
   }
 

@@ -3,14 +3,7 @@
  * Kubernetes API when they enrich or resolve, and export OTLP gRPC to the next tier. Who sends
  * to them is declared by the agents (for the gateway) and by the stack (applications).
  */
-import {
-  API_SERVER_PORTS,
-  Connections,
-  DNS_PORTS,
-  FlowDeclaring,
-  Peers,
-  PodGroup,
-} from '../common/flows';
+import { API_SERVER_PORTS, Connections, DNS_PORTS, FlowDeclaring, Peers, PodGroup } from '../common/flows';
 import { receiverPort, ServingPort } from '../common/receivers';
 
 export interface CollectorFlowsInput {
@@ -38,6 +31,7 @@ export function collectorConnections(c: CollectorFlowsInput): { group: PodGroup;
     .allowFrom(group, Peers.prometheus, ['metrics'], 'Prometheus scrapes /metrics')
     .allowTo(group, Peers.dns, DNS_PORTS, 'DNS')
     .allowTo(group, target, [otlp.name], 'exports traces (OTLP gRPC)');
-  if (c.apiAccess) connections.allowTo(group, Peers.kubernetesApi, API_SERVER_PORTS, 'Kubernetes API (pod metadata)');
+  if (c.apiAccess)
+    connections.allowTo(group, Peers.kubernetesApi, API_SERVER_PORTS, 'Kubernetes API (pod metadata)');
   return { group, connections };
 }

@@ -212,7 +212,9 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
       namespace,
       selectorLabels: this.selectorLabels,
       ports: this.ports,
-      exportsTo: gateway ?? props.tempo, apiAccess });
+      exportsTo: gateway ?? props.tempo,
+      apiAccess,
+    });
     this.connections = flows.connections;
     this.receiverGroup = flows.group;
 

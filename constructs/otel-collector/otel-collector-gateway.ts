@@ -184,7 +184,9 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
       namespace,
       selectorLabels: this.selectorLabels,
       ports: this.ports,
-      exportsTo: props.tempo, apiAccess: true });
+      exportsTo: props.tempo,
+      apiAccess: true,
+    });
     this.connections = flows.connections;
     this.receiverGroup = flows.group;
   }

@@ -32,7 +32,13 @@ export function objectStorePeers(
       store(host!, port ? Number(port) : storage.props.insecure ? 80 : 443),
       // IRSA: the SDK exchanges the projected token at STS (regional endpoint).
       ...(storage.props.workloadIdentity
-        ? [store(`sts.${storage.props.region ?? 'us-east-1'}.amazonaws.com`, 443, 'AWS STS (workload identity)')]
+        ? [
+            store(
+              `sts.${storage.props.region ?? 'us-east-1'}.amazonaws.com`,
+              443,
+              'AWS STS (workload identity)',
+            ),
+          ]
         : []),
     ];
   }
@@ -48,8 +54,7 @@ export function objectStorePeers(
 export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Connections {
   const s = tempo.settings;
   const distributed = s.mode === 'distributed';
-  const component = (c: string) =>
-    groups.find((g) => g.selectorLabels['app.kubernetes.io/component'] === c);
+  const component = (c: string) => groups.find((g) => g.selectorLabels['app.kubernetes.io/component'] === c);
   const port = (name: string) => s.ports.find((p) => p.name === name)!;
   // Distributed: one more group, every pod of the installation, for what they all do.
   const all: PodGroup = distributed
@@ -61,7 +66,12 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
       }
     : groups[0]!;
   const c = new Connections(distributed ? [all, ...groups] : groups);
-  c.allowFrom(distributed ? component('query-frontend')! : all, Peers.grafana, ['http'], 'Grafana queries traces');
+  c.allowFrom(
+    distributed ? component('query-frontend')! : all,
+    Peers.grafana,
+    ['http'],
+    'Grafana queries traces',
+  );
   c.allowFrom(all, Peers.prometheus, ['http'], 'Prometheus scrapes /metrics');
   c.allowTo(all, Peers.dns, DNS_PORTS, 'DNS');
   // Components call each other over gRPC (writes to ingesters and generators, querier ↔
