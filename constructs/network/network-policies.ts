@@ -153,7 +153,7 @@ export function planFlows(props: StackFlowsInput): StackFlows {
     if (other && JSON.stringify(other.selectorLabels) !== JSON.stringify(g.selectorLabels))
       throw new ConfigError(
         'networkPolicies',
-        `two workloads are both named ${show(g.name)} in namespace ${show(g.namespace)}; rename one of them`,
+        `two workloads are both named ${show(g.name)} in namespace ${show(g.namespace)}, so their NetworkPolicies would be one; rename one of them (tempo.name, collector.gateway.name, collector.agent.name)`,
       );
     groups.set(key, g);
   }
