@@ -24,7 +24,8 @@ export function defaultBase(cwd = process.cwd()): string {
 /** The short name of a commit, for the plan's heading. */
 export function describeRef(ref: string, cwd = process.cwd()): string {
   const sha = git(cwd, ['rev-parse', '--short', `${ref}^{commit}`]);
-  return sha.ok && !sha.stdout.toString().trim().startsWith(ref) ? `${ref} (${sha.stdout.toString().trim()})` : ref;
+  const short = sha.stdout.toString().trim();
+  return sha.ok && !ref.startsWith(short) ? `${ref} (${short})` : ref;
 }
 
 /**
