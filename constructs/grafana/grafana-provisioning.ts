@@ -5,10 +5,22 @@ import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import type { MonitoringConfig } from '../monitoring/monitoring-config';
 import type { Tempo } from '../tempo/tempo';
-import { BuiltDashboard, collectorHealth, DashboardInput, tempoOperations, tracingOverview } from './dashboards';
-import { LokiDatasource, PrometheusDatasource, renderDatasourceProvisioning, TempoDatasource } from './datasources';
+import {
+  BuiltDashboard,
+  collectorHealth,
+  DashboardInput,
+  tempoOperations,
+  tracingOverview,
+} from './dashboards';
+import {
+  LokiDatasource,
+  PrometheusDatasource,
+  renderDatasourceProvisioning,
+  TempoDatasource,
+} from './datasources';
 
-export interface GrafanaProvisioningProps {
+/** What an environment sets for Grafana. */
+export interface GrafanaProvisioningOptions {
   /** Loki to link traces to logs (and back, when provisioned here). @default - no logs links */
   readonly loki?: LokiDatasource;
   /** Prometheus for trace-to-metrics, the service map, exemplars and the dashboards. @default PrometheusDatasource.existing({ uid: 'prometheus' }) (kube-prometheus-stack) */
@@ -29,10 +41,12 @@ export interface GrafanaProvisioningProps {
   readonly tenant?: string;
 }
 
-export interface GrafanaStack {
+export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
   /** Names the objects and UIDs of this stack: the stack namespace. */
-  readonly id: string;
+  readonly stackId: string;
+  /** The Tempo the datasource queries. */
   readonly tempo: Tempo;
+  /** What is scraped, for the dashboards' selectors. */
   readonly monitoring: MonitoringConfig;
 }
 
@@ -48,26 +62,34 @@ export class GrafanaProvisioning extends Construct {
   /** The provisioning file, as written into the ConfigMap. */
   public readonly provisioningYaml: string;
 
-  constructor(scope: Construct, id: string, stack: GrafanaStack, props: GrafanaProvisioningProps = {}) {
+  constructor(scope: Construct, id: string, props: GrafanaProvisioningProps) {
     super(scope, id);
-    const tempo = stack.tempo;
-    this.tempoDatasource = new TempoDatasource(
-      props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
-      props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
-      tempo.queryUrl,
-      props.tempoDatasource?.isDefault ?? false,
-    );
+    const stack = { id: props.stackId, monitoring: props.monitoring };
+    const tempo = props.tempo;
+    this.tempoDatasource = new TempoDatasource({
+      uid: props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
+      name: props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
+      url: tempo.queryUrl,
+      isDefault: props.tempoDatasource?.isDefault ?? false,
+    });
     this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
     this.loki = props.loki;
     if (tempo.multitenancyEnabled && !props.tenant) {
-      throw new ConfigError('grafana.tenant', 'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries');
+      throw new ConfigError(
+        'grafana.tenant',
+        'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
+      );
     }
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     this.provisioningYaml = renderDatasourceProvisioning({
       tempo: this.tempoDatasource,
       loki: this.loki,
       prometheus: this.prometheus,
-      logLabels: props.logLabels ?? { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' },
+      logLabels: props.logLabels ?? {
+        'service.name': 'service',
+        'k8s.namespace.name': 'namespace',
+        'k8s.pod.name': 'pod',
+      },
       metricLabels: props.metricLabels ?? { 'service.name': 'service' },
       spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
       serviceGraphs: tempo.generates('service-graphs'),
@@ -75,7 +97,10 @@ export class GrafanaProvisioning extends Construct {
     });
     const name = (suffix: string) => checkDnsLabel(`${stack.id}-${suffix}`, 'grafana.configMapName');
     new k8s.KubeConfigMap(this, 'Datasources', {
-      metadata: { name: name('datasources'), labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) } },
+      metadata: {
+        name: name('datasources'),
+        labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) },
+      },
       data: { [`${stack.id}-datasources.yaml`]: this.provisioningYaml },
     });
 
@@ -89,7 +114,9 @@ export class GrafanaProvisioning extends Construct {
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
       tailSampling: stack.monitoring.tailSampling,
     };
-    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter((d): d is BuiltDashboard => d !== undefined);
+    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(
+      (d): d is BuiltDashboard => d !== undefined,
+    );
     for (const d of this.dashboards) {
       new k8s.KubeConfigMap(this, `Dashboard-${d.slug}`, {
         metadata: {

@@ -4,10 +4,11 @@
  * tempo-mixin: config, alerts, rules and dashboards kept apart).
  */
 import { ConfigError, show } from '../../lib/errors';
+import { checkPositiveNumber } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';
 import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
 import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
-import type { Tempo } from '../tempo/tempo';
+import type { StackWorkloads } from '../stack/workloads';
 
 export interface MonitoringThresholdsProps {
   /** P95 query latency (s) above which `TempoQueryFrontendLatencyHigh` fires. @default 3 */
@@ -42,12 +43,6 @@ export interface ScrapeTarget {
   readonly job: string;
 }
 
-export interface MonitoredStack {
-  readonly tempo: Tempo;
-  readonly gateway?: OtelCollectorGateway;
-  readonly agent?: OtelCollectorAgent;
-}
-
 export interface MonitoringConfig {
   readonly tempo: ScrapeTarget & {
     /** Regex of Tempo's PVC names (`storage-<statefulset>-<ordinal>`). */
@@ -66,29 +61,35 @@ export interface MonitoringConfig {
 }
 
 /** The tempo-mixin's runbook, for the alerts taken from it. */
-export const TEMPO_MIXIN_RUNBOOK = 'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
+export const TEMPO_MIXIN_RUNBOOK =
+  'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
 
-function positive(value: number, property: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(property, `${show(value)} is not a positive number; give a threshold greater than 0`);
-  }
-  return value;
-}
+/** A threshold: a positive number. */
+const positive = (value: number, property: string) =>
+  checkPositiveNumber(value, property, 'give a threshold greater than 0');
 
 function ratio(value: number, property: string): number {
   positive(value, property);
-  if (value > 1) throw new ConfigError(property, `${show(value)} is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %`);
+  if (value > 1)
+    throw new ConfigError(
+      property,
+      `${show(value)} is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %`,
+    );
   return value;
 }
 
-export function resolveMonitoringConfig(stack: MonitoredStack, props: MonitoringProps = {}): MonitoringConfig {
+export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads): MonitoringConfig {
+  const stack = props;
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
   const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };
   ratio(storage.warning, `${p}.storageUsedRatio.warning`);
   ratio(storage.critical, `${p}.storageUsedRatio.critical`);
   if (storage.critical <= storage.warning) {
-    throw new ConfigError(`${p}.storageUsedRatio.critical`, `${storage.critical} is not above the warning ratio (${storage.warning})`);
+    throw new ConfigError(
+      `${p}.storageUsedRatio.critical`,
+      `${storage.critical} is not above the warning ratio (${storage.warning})`,
+    );
   }
   const tempo = stack.tempo;
   const mg = tempo.settings.metricsGenerator;
@@ -97,11 +98,15 @@ export function resolveMonitoringConfig(stack: MonitoredStack, props: Monitoring
       namespace: tempo.namespace,
       job: tempo.name,
       pvcPattern: tempo.pvcPattern,
-      components: tempo.settings.mode === 'distributed' ? tempo.settings.components.map((c) => c.component) : ['single-binary'],
+      components:
+        tempo.settings.mode === 'distributed'
+          ? tempo.settings.components.map((c) => c.component)
+          : ['single-binary'],
       spanMetrics: tempo.generates('span-metrics'),
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },
-    collectors: [stack.gateway, stack.agent].filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
+    collectors: [stack.gateway, stack.agent]
+      .filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
       .map((c) => ({ namespace: c.namespace, job: c.name })),
     tailSampling: stack.gateway?.tailSampling !== undefined,
     thresholds: {

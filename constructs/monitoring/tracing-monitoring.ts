@@ -1,19 +1,26 @@
 import { Construct } from 'constructs';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
+  PodMonitor,
+  PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  PrometheusRule,
+  PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
 import { ConfigError } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
 import { alertGroups } from './alerts';
-import { MonitoredStack, MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import type { StackWorkloads } from '../stack/workloads';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
-export interface TracingMonitoringProps extends MonitoringProps {
+/** What an environment sets for monitoring. */
+export interface TracingMonitoringOptions extends MonitoringProps {
   /** SLO objectives and burn-rate windows. @default - the four Tempo SLOs of the seeds */
   readonly slos?: TempoSloProps;
 }
+
+export interface TracingMonitoringProps extends TracingMonitoringOptions, StackWorkloads {}
 
 /** One scraped workload: pods selected by labels, metrics on a named container port. */
 interface PodScrape {
@@ -37,27 +44,60 @@ export class TracingMonitoring extends Construct {
   /** The `job`/`namespace` of every scraped target. */
   public readonly scrapes: readonly PodScrape[];
 
-  constructor(scope: Construct, id: string, stack: MonitoredStack, props: TracingMonitoringProps = {}) {
+  constructor(scope: Construct, id: string, props: TracingMonitoringProps) {
     super(scope, id);
-    this.config = resolveMonitoringConfig(stack, props);
+    this.config = resolveMonitoringConfig(props);
     const labels = {
       'app.kubernetes.io/part-of': PART_OF,
       'app.kubernetes.io/managed-by': MANAGED_BY,
       ...(props.prometheusLabels ?? { release: 'kube-prometheus-stack' }),
     };
     for (const [key, value] of Object.entries(labels)) {
-      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) || value.length > 63) {
-        throw new ConfigError(`monitoring.prometheusLabels.${key}`, `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`);
+      if (
+        !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) ||
+        !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) ||
+        value.length > 63
+      ) {
+        throw new ConfigError(
+          `monitoring.prometheusLabels.${key}`,
+          `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`,
+        );
       }
     }
     const interval = props.scrapeInterval ?? '30s';
     GoDuration.parse(interval, 'monitoring.scrapeInterval');
 
-    const { tempo, gateway, agent } = stack;
+    const { tempo, gateway, agent } = props;
     this.scrapes = [
-      { id: 'Tempo', name: tempo.name, namespace: tempo.namespace, selectorLabels: tempo.selectorLabels, port: tempo.metricsPort.name },
-      ...(gateway ? [{ id: 'Gateway', name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels, port: 'metrics' }] : []),
-      ...(agent ? [{ id: 'Agent', name: agent.name, namespace: agent.namespace, selectorLabels: agent.selectorLabels, port: 'metrics' }] : []),
+      {
+        id: 'Tempo',
+        name: tempo.name,
+        namespace: tempo.namespace,
+        selectorLabels: tempo.selectorLabels,
+        port: tempo.metricsPort.name,
+      },
+      ...(gateway
+        ? [
+            {
+              id: 'Gateway',
+              name: gateway.name,
+              namespace: gateway.namespace,
+              selectorLabels: gateway.selectorLabels,
+              port: 'metrics',
+            },
+          ]
+        : []),
+      ...(agent
+        ? [
+            {
+              id: 'Agent',
+              name: agent.name,
+              namespace: agent.namespace,
+              selectorLabels: agent.selectorLabels,
+              port: 'metrics',
+            },
+          ]
+        : []),
     ];
     for (const s of this.scrapes) {
       new PodMonitor(this, `${s.id}PodMonitor`, {
@@ -65,17 +105,27 @@ export class TracingMonitoring extends Construct {
         spec: {
           selector: { matchLabels: s.selectorLabels },
           namespaceSelector: { matchNames: [s.namespace] },
-          podMetricsEndpoints: [{
-            port: s.port,
-            path: '/metrics',
-            interval,
-            relabelings: [
-              // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: s.name },
-              // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
-            ],
-          }],
+          podMetricsEndpoints: [
+            {
+              port: s.port,
+              path: '/metrics',
+              interval,
+              relabelings: [
+                // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
+                {
+                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                  targetLabel: 'job',
+                  replacement: s.name,
+                },
+                // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
+                {
+                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                  sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+                  targetLabel: 'component',
+                },
+              ],
+            },
+          ],
         },
       });
     }
@@ -87,15 +137,19 @@ export class TracingMonitoring extends Construct {
     this.ruleGroups = [...alerts, recording, burn];
     checkGroups(this.ruleGroups, 'monitoring');
 
-    const rule = (ruleId: string, name: string, groups: RuleGroup[]) => new PrometheusRule(this, ruleId, {
-      metadata: { name, namespace: tempo.namespace, labels },
-      spec: {
-        groups: renderGroups(groups).map((g) => ({
-          ...g,
-          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr as string) })),
-        })),
-      },
-    });
+    const rule = (ruleId: string, name: string, groups: RuleGroup[]) =>
+      new PrometheusRule(this, ruleId, {
+        metadata: { name, namespace: tempo.namespace, labels },
+        spec: {
+          groups: renderGroups(groups).map((g) => ({
+            ...g,
+            rules: g.rules.map((r) => ({
+              ...r,
+              expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr as string),
+            })),
+          })),
+        },
+      });
     // Alerts and recording rules in separate objects, as in the tempo-mixin.
     rule('Alerts', `${tempo.name}-alerts`, [...alerts, burn]);
     rule('Rules', `${tempo.name}-rules`, [recording]);

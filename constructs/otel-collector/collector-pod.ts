@@ -1,6 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
-import { httpProbe, resourceRequirements } from '../../lib/k8s';
-import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
+import { containerPort, httpProbe, servicePort } from '../../lib/k8s';
+import { goMemLimitEnv, resourceRequirements } from '../../lib/resources';
+import {
+  configChecksum,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '../../lib/pod-security';
 import { imageRef } from '../../lib/versions';
 import { COLLECTOR_ENV, COLLECTOR_PATHS } from './collector-config';
 import { COLLECTOR_UID, ResolvedCollector } from './collector-settings';
@@ -39,28 +44,31 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
       ...(o.tolerations ? { tolerations: o.tolerations } : {}),
       ...(o.affinity ? { affinity: o.affinity } : {}),
       ...(o.topologySpreadConstraints ? { topologySpreadConstraints: o.topologySpreadConstraints } : {}),
-      containers: [{
-        name: 'otel-collector',
-        image: imageRef(s.image),
-        imagePullPolicy: 'IfNotPresent',
-        args: [`--config=${COLLECTOR_PATHS.configDir}/${COLLECTOR_PATHS.configFile}`],
-        env: [
-          { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-          { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-          { name: 'GOMEMLIMIT', value: s.goMemLimit },
-        ],
-        ports: s.ports.map((p) => ({
-          name: p.name,
-          containerPort: p.port,
-          protocol: p.protocol,
-          ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
-        })),
-        readinessProbe: httpProbe('/', 'health', 5, 3),
-        livenessProbe: httpProbe('/', 'health', 15, 6),
-        resources: resourceRequirements(s.resources),
-        securityContext: restrictedContainerSecurityContext(),
-        volumeMounts: [{ name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true }, ...(o.extraMounts ?? [])],
-      }],
+      containers: [
+        {
+          name: 'otel-collector',
+          image: imageRef(s.image),
+          imagePullPolicy: 'IfNotPresent',
+          args: [`--config=${COLLECTOR_PATHS.configDir}/${COLLECTOR_PATHS.configFile}`],
+          env: [
+            { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+            { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            goMemLimitEnv(s.resources, 'resources'),
+          ],
+          ports: s.ports.map((p) => ({
+            ...containerPort(p),
+            ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
+          })),
+          readinessProbe: httpProbe('/', 'health', 5, 3),
+          livenessProbe: httpProbe('/', 'health', 15, 6),
+          resources: resourceRequirements(s.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          volumeMounts: [
+            { name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true },
+            ...(o.extraMounts ?? []),
+          ],
+        },
+      ],
       volumes: [{ name: 'config', configMap: { name: o.configMapName } }, ...(o.extraVolumes ?? [])],
     },
   };
@@ -68,13 +76,5 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
 
 /** Service ports for the receivers (and optionally metrics), targeting container ports by name. */
 export function collectorServicePorts(settings: ResolvedCollector, withMetrics: boolean): k8s.ServicePort[] {
-  return settings.ports
-    .filter((p) => p.receiver || (withMetrics && p.name === 'metrics'))
-    .map((p) => ({
-      name: p.name,
-      port: p.port,
-      targetPort: k8s.IntOrString.fromString(p.name),
-      protocol: p.protocol,
-      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-    }));
+  return settings.ports.filter((p) => p.receiver || (withMetrics && p.name === 'metrics')).map(servicePort);
 }

@@ -24,7 +24,8 @@ export interface FluxProps {
   readonly interval?: string;
 }
 
-export interface GitOpsProps {
+/** What an environment sets for its GitOps bootstrap objects. */
+export interface GitOpsOptions {
   /** Git repository holding `dist/`. @default PROJECT.repository */
   readonly repoURL?: string;
   /** Branch or tag. @default 'main' */
@@ -35,20 +36,30 @@ export interface GitOpsProps {
   readonly flux?: FluxProps | false;
 }
 
+export interface GitOpsProps extends GitOpsOptions {
+  /** The environment: `dist/<environment>` is the synced folder. */
+  readonly environment: string;
+}
+
 /**
  * Bootstrap objects that point a GitOps controller at `dist/<env>`: apply them once by hand (they
  * live in `dist/<env>/gitops/`, outside the folder's kustomization, so they never sync themselves).
  */
 export class GitOps extends Construct {
-  constructor(scope: Construct, id: string, env: { readonly name: string }, props: GitOpsProps = {}) {
+  constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id);
+    const env = { name: props.environment };
     const p = 'gitops';
     const repoURL = props.repoURL ?? PROJECT.repository;
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
-      throw new ConfigError(`${p}.repoURL`, `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`);
+      throw new ConfigError(
+        `${p}.repoURL`,
+        `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`,
+      );
     }
     const revision = props.revision ?? 'main';
-    if (!/^[A-Za-z0-9._\/-]+$/.test(revision)) throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
+    if (!/^[A-Za-z0-9._/-]+$/.test(revision))
+      throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
     const name = `tracing-${env.name}`;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const path = `dist/${env.name}`;
@@ -91,7 +102,14 @@ export class GitOps extends Construct {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
         metadata: { name, namespace, labels },
-        spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '5m', sourceRef: { kind: 'GitRepository', name } },
+        spec: {
+          interval,
+          path: `./${path}`,
+          prune: true,
+          wait: true,
+          timeout: '5m',
+          sourceRef: { kind: 'GitRepository', name },
+        },
       });
     }
   }
