@@ -4,9 +4,17 @@ import { ConfigError } from './errors';
 
 /** Reads committed trees for the plan: the base branch's dist/ without touching the work tree. */
 
-function git(cwd: string, args: readonly string[], input?: string): { ok: boolean; stdout: Buffer; stderr: string } {
+function git(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+): { ok: boolean; stdout: Buffer; stderr: string } {
   const run = spawnSync('git', args, { cwd, input, maxBuffer: 1 << 30 });
-  return { ok: run.status === 0, stdout: run.stdout ?? Buffer.alloc(0), stderr: run.stderr?.toString().trim() ?? String(run.error ?? '') };
+  return {
+    ok: run.status === 0,
+    stdout: run.stdout ?? Buffer.alloc(0),
+    stderr: run.stderr?.toString().trim() ?? String(run.error ?? ''),
+  };
 }
 
 /**
@@ -18,14 +26,18 @@ export function defaultBase(cwd = process.cwd()): string {
     const run = git(cwd, ['merge-base', 'HEAD', ref]);
     if (run.ok) return run.stdout.toString().trim();
   }
-  throw new ConfigError('plan.base', 'no merge base of HEAD with origin/main or main; pass --base <ref> (in CI, fetch the history: fetch-depth: 0)');
+  throw new ConfigError(
+    'plan.base',
+    'no merge base of HEAD with origin/main or main; pass --base <ref> (in CI, fetch the history: fetch-depth: 0)',
+  );
 }
 
 /** The short name of a commit, for the plan's heading. */
 export function describeRef(ref: string, cwd = process.cwd()): string {
   const sha = git(cwd, ['rev-parse', '--short', `${ref}^{commit}`]);
   const short = sha.stdout.toString().trim();
-  return sha.ok && !ref.startsWith(short) ? `${ref} (${short})` : ref;
+  if (!sha.ok) return ref;
+  return ref.startsWith(short) ? short : `${ref} (${short})`;
 }
 
 /**
@@ -34,10 +46,17 @@ export function describeRef(ref: string, cwd = process.cwd()): string {
  */
 export function readTreeAt(ref: string, dir: string, cwd = process.cwd()): Map<string, string> {
   const top = git(cwd, ['rev-parse', '--show-toplevel']);
-  if (!top.ok) throw new ConfigError('plan.base', `cannot read ${ref}: not inside a git repository (${top.stderr}); run the plan in a clone`);
+  if (!top.ok)
+    throw new ConfigError(
+      'plan.base',
+      `cannot read ${ref}: not inside a git repository (${top.stderr}); run the plan in a clone`,
+    );
   const prefix = relative(top.stdout.toString().trim(), resolve(cwd, dir)).split('\\').join('/');
   if (!git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok) {
-    throw new ConfigError('plan.base', `'${ref}' is not a commit of this repository; fetch it (in CI: fetch-depth: 0) or pass another --base`);
+    throw new ConfigError(
+      'plan.base',
+      `'${ref}' is not a commit of this repository; fetch it (in CI: fetch-depth: 0) or pass another --base`,
+    );
   }
   const list = git(cwd, ['ls-tree', '-r', '-z', '--full-tree', '--name-only', ref, '--', prefix]);
   if (!list.ok) throw new ConfigError('plan.base', `cannot list ${prefix}/ at '${ref}': ${list.stderr}`);

@@ -10,7 +10,17 @@ import { parse } from 'yaml';
 export type DistTree = ReadonlyMap<string, string>;
 
 /** Sections of an environment's plan, in the order they are printed. */
-export const PLAN_SECTIONS = ['images', 'replicas', 'resources', 'sampling', 'retention', 'tenants', 'alerts', 'capacity', 'objects'] as const;
+export const PLAN_SECTIONS = [
+  'images',
+  'replicas',
+  'resources',
+  'sampling',
+  'retention',
+  'tenants',
+  'alerts',
+  'capacity',
+  'objects',
+] as const;
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
 export interface PlanLine {
@@ -47,16 +57,35 @@ function subtree(tree: DistTree, env: string): Map<string, string> {
   return out;
 }
 
+/** What the plan reads of a parsed file (anything else is compared leaf by leaf). */
+interface ParsedObject {
+  readonly kind?: unknown;
+  readonly metadata?: { readonly name?: unknown; readonly labels?: Record<string, string> };
+  readonly spec?: {
+    readonly groups?: readonly {
+      readonly name?: string;
+      readonly rules?: readonly {
+        readonly alert?: unknown;
+        readonly labels?: { readonly severity?: string };
+      }[];
+    }[];
+  };
+}
+
 /** One Kubernetes object of a tree: its `Kind/name` and its leaves by path. */
 interface Obj {
   readonly id: string;
   readonly kind: string;
   readonly component?: string;
-  readonly value: any;
+  readonly value: ParsedObject | undefined;
   readonly leaves: Map<string, unknown>;
 }
 
-function planEnvironment(env: string, before: Map<string, string>, after: Map<string, string>): EnvironmentPlan | undefined {
+function planEnvironment(
+  env: string,
+  before: Map<string, string>,
+  after: Map<string, string>,
+): EnvironmentPlan | undefined {
   const status = before.size === 0 ? 'added' : after.size === 0 ? 'removed' : 'changed';
   const was = objects(before);
   const now = objects(after);
@@ -65,8 +94,14 @@ function planEnvironment(env: string, before: Map<string, string>, after: Map<st
 
   const added = [...now.keys()].filter((id) => !was.has(id));
   const removed = [...was.keys()].filter((id) => !now.has(id));
-  const changed = [...now.keys()].filter((id) => was.has(id) && !sameLeaves(was.get(id)!.leaves, now.get(id)!.leaves));
-  if (added.length + removed.length + changed.length === 0 && before.get('SUMMARY.md') === after.get('SUMMARY.md')) return undefined;
+  const changed = [...now.keys()].filter(
+    (id) => was.has(id) && !sameLeaves(was.get(id)!.leaves, now.get(id)!.leaves),
+  );
+  if (
+    added.length + removed.length + changed.length === 0 &&
+    before.get('SUMMARY.md') === after.get('SUMMARY.md')
+  )
+    return undefined;
 
   const capacityBefore = capacityPlan(before.get('SUMMARY.md'));
   const capacityAfter = capacityPlan(after.get('SUMMARY.md'));
@@ -75,7 +110,10 @@ function planEnvironment(env: string, before: Map<string, string>, after: Map<st
   const cause = (obj: Obj): string => {
     if (!obj.component) return '';
     for (const [label, line] of capacityAfter) {
-      if ((label === obj.component || label.endsWith(` ${obj.component}`)) && capacityBefore.get(label) !== line) {
+      if (
+        (label === obj.component || label.endsWith(` ${obj.component}`)) &&
+        capacityBefore.get(label) !== line
+      ) {
         usedCapacity.add(label);
         return ` (capacity plan: ${line})`;
       }
@@ -98,8 +136,10 @@ function planEnvironment(env: string, before: Map<string, string>, after: Map<st
   for (const [key, ids] of imageChanges) push('images', `${key} (${list(ids)})`);
   const refsBefore = imageRefs(was);
   const refsAfter = imageRefs(now);
-  for (const [ref, ids] of refsAfter) if (!refsBefore.has(ref) && !changedRefs.has(ref)) push('images', `+ ${ref} (${list(ids)})`);
-  for (const [ref, ids] of refsBefore) if (!refsAfter.has(ref) && !changedRefs.has(ref)) push('images', `- ${ref} (${list(ids)})`);
+  for (const [ref, ids] of refsAfter)
+    if (!refsBefore.has(ref) && !changedRefs.has(ref)) push('images', `+ ${ref} (${list(ids)})`);
+  for (const [ref, ids] of refsBefore)
+    if (!refsAfter.has(ref) && !changedRefs.has(ref)) push('images', `- ${ref} (${list(ids)})`);
 
   // Per-object sections of objects that exist on both sides.
   for (const id of changed) {
@@ -109,7 +149,10 @@ function planEnvironment(env: string, before: Map<string, string>, after: Map<st
       const mine = diff.filter(([path]) => sectionOf(path) === section);
       if (mine.length === 0) continue;
       const causedBy = section === 'replicas' || section === 'resources' ? cause(obj) : '';
-      push(section, `${id} ${summarize(mine.map(([path, from, to]) => `${displayPath(path)} ${show(from)} → ${show(to)}`))}${causedBy}`);
+      push(
+        section,
+        `${id} ${summarize(mine.map(([path, from, to]) => `${displayPath(path)} ${show(from)} → ${show(to)}`))}${causedBy}`,
+      );
     }
   }
 
@@ -133,10 +176,19 @@ function planEnvironment(env: string, before: Map<string, string>, after: Map<st
 
   for (const id of added) push('objects', `+ ${id}`);
   for (const id of removed) push('objects', `- ${id}`);
-  for (const id of changed) push('objects', `~ ${id} (${summarize(unique(differences(was.get(id)!.leaves, now.get(id)!.leaves).map(([path]) => categoryOf(path))))})`);
+  for (const id of changed)
+    push(
+      'objects',
+      `~ ${id} (${summarize(unique(differences(was.get(id)!.leaves, now.get(id)!.leaves).map(([path]) => categoryOf(path))))})`,
+    );
 
   lines.sort((a, b) => PLAN_SECTIONS.indexOf(a.section) - PLAN_SECTIONS.indexOf(b.section));
-  return { env, status, counts: { added: added.length, removed: removed.length, changed: changed.length }, lines };
+  return {
+    env,
+    status,
+    counts: { added: added.length, removed: removed.length, changed: changed.length },
+    lines,
+  };
 }
 
 /** The objects of one environment's files by `Kind/name`, sorted; the kustomization and SUMMARY.md are not objects. */
@@ -144,7 +196,7 @@ function objects(files: Map<string, string>): Map<string, Obj> {
   const out = new Map<string, Obj>();
   for (const path of [...files.keys()].sort()) {
     if (!/\.ya?ml$/.test(path) || path === 'kustomization.yaml') continue;
-    let value: any;
+    let value: ParsedObject | undefined;
     try {
       value = parse(files.get(path)!);
     } catch {
@@ -156,7 +208,13 @@ function objects(files: Map<string, string>): Map<string, Obj> {
     const leaves = new Map<string, unknown>();
     if (kind && name) flatten(value, '', leaves, kind === 'ConfigMap');
     else leaves.set('', files.get(path));
-    out.set(id, { id, kind, value, leaves, component: value?.metadata?.labels?.['app.kubernetes.io/component'] });
+    out.set(id, {
+      id,
+      kind,
+      value,
+      leaves,
+      component: value?.metadata?.labels?.['app.kubernetes.io/component'],
+    });
   }
   return out;
 }
@@ -175,7 +233,10 @@ function flatten(value: unknown, path: string, out: Map<string, unknown>, config
   } else if (isRecord(value)) {
     if (Object.keys(value).length === 0) out.set(path, '{}');
     for (const [key, v] of Object.entries(value)) {
-      const child = path === '' || path.endsWith(' ') ? `${path}${quoteKey(key, true)}` : `${path}${quoteKey(key, false)}`;
+      const child =
+        path === '' || path.endsWith(' ')
+          ? `${path}${quoteKey(key, true)}`
+          : `${path}${quoteKey(key, false)}`;
       if (configMap && path === '' && key === 'data' && isRecord(v)) {
         for (const [file, text] of Object.entries(v)) {
           const doc = typeof text === 'string' ? tryParse(text) : undefined;
@@ -194,7 +255,8 @@ function quoteKey(key: string, first: boolean): string {
 
 function tryParse(text: string): unknown {
   try {
-    return parse(text);
+    // Dashboards are JSON: JSON.parse is much faster than the YAML parser on them.
+    return /^\s*[[{]/.test(text) && /[\]}]\s*$/.test(text) ? JSON.parse(text) : parse(text);
   } catch {
     return undefined;
   }
@@ -214,8 +276,13 @@ function differences(a: Map<string, unknown>, b: Map<string, unknown>): [string,
   for (const [path, v] of b) if (!a.has(path) || a.get(path) !== v) out.push([path, a.get(path), v]);
   for (const [path, v] of a) if (!b.has(path)) out.push([path, v, undefined]);
   // An empty `{}`/`[]` that gained (or lost) children is not a change of its own.
-  const emptied = (path: string, v: unknown) => (v === '{}' || v === '[]') && out.some(([p]) => p !== path && (p.startsWith(`${path}.`) || p.startsWith(`${path}[`)));
-  return out.filter(([path, from, to]) => !((from === undefined && emptied(path, to)) || (to === undefined && emptied(path, from))));
+  const emptied = (path: string, v: unknown) =>
+    (v === '{}' || v === '[]') &&
+    out.some(([p]) => p !== path && (p.startsWith(`${path}.`) || p.startsWith(`${path}[`)));
+  return out.filter(
+    ([path, from, to]) =>
+      !((from === undefined && emptied(path, to)) || (to === undefined && emptied(path, from))),
+  );
 }
 
 /** `path` without the `data["file"] ` prefix shown as `file:` */
@@ -246,11 +313,19 @@ function categoryOf(path: string): string {
   if (/checksum/.test(path)) return 'config checksum';
   if (/(^|\.)metadata\.labels\b/.test(path)) return 'labels';
   if (/(^|\.)metadata\.annotations\b/.test(path)) return 'annotations';
-  const data = /^data\[("(?:[^"\\]|\\.)*")\]/.exec(path);
-  if (data) return JSON.parse(data[1]);
+  const data = /^data\[("(?:[^"\\]|\\.)*")\](?: (.*))?$/.exec(path);
+  if (data)
+    return [JSON.parse(data[1]), ...(data[2] ? [segments(data[2]).slice(0, 2).join('.')] : [])].join(' ');
   const container = /containers\[([^\]]+)\]\.([A-Za-z_]+)/.exec(path);
   if (container) return `${container[1]} ${container[2]}`;
   return path.split(/[.[]/).slice(0, 2).join('.');
+}
+
+/** The keys of a leaf path: `a.b["c/d"][0]` -> `a`, `b`, `c/d`, `0`. */
+function segments(path: string): string[] {
+  return [...path.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[([^\]]*)\]|([^.[\]]+)/g)].map((m) =>
+    m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3]),
+  );
 }
 
 function isImagePath(path: string): boolean {
@@ -275,7 +350,9 @@ function imageRefsOfChange(key: string): string[] {
 function imageRefs(objs: Map<string, Obj>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const obj of objs.values()) {
-    for (const [path, v] of obj.leaves) if (isImagePath(path) && typeof v === 'string' && !(out.get(v) ?? []).includes(obj.id)) addTo(out, v, obj.id);
+    for (const [path, v] of obj.leaves)
+      if (isImagePath(path) && typeof v === 'string' && !(out.get(v) ?? []).includes(obj.id))
+        addTo(out, v, obj.id);
   }
   return out;
 }
@@ -299,7 +376,9 @@ function alerts(objs: Map<string, Obj>): Map<string, string> {
 }
 
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_, x) => (isRecord(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+  return JSON.stringify(v, (_, x) =>
+    isRecord(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
 
 /**
@@ -378,13 +457,22 @@ const MARKDOWN_FOLD = 12;
 /** The plan as GitHub/GitLab markdown, for the pull-request comment and the job summary. */
 export function formatPlanMarkdown(plans: readonly EnvironmentPlan[], base: string): string {
   const out = [`## tracesynth plan`, '', `Against \`${base}\`.`, ''];
-  if (plans.length === 0) out.push('No changes: every environment synthesizes to the same YAML as the base.', '');
+  if (plans.length === 0)
+    out.push('No changes: every environment synthesizes to the same YAML as the base.', '');
   for (const plan of plans) {
     out.push(`### ${heading(plan).replace(/^(\S+)/, '`$1`')}`, '');
     for (const section of PLAN_SECTIONS) {
       const lines = plan.lines.filter((l) => l.section === section).map((l) => `- ${escapeMarkdown(l.text)}`);
       if (lines.length === 0) continue;
-      if (lines.length > MARKDOWN_FOLD) out.push(`<details><summary>${SECTION_TITLES[section]} (${lines.length})</summary>`, '', ...lines, '', '</details>', '');
+      if (lines.length > MARKDOWN_FOLD)
+        out.push(
+          `<details><summary>${SECTION_TITLES[section]} (${lines.length})</summary>`,
+          '',
+          ...lines,
+          '',
+          '</details>',
+          '',
+        );
       else out.push(`**${SECTION_TITLES[section]}**`, '', ...lines, '');
     }
   }
@@ -392,5 +480,5 @@ export function formatPlanMarkdown(plans: readonly EnvironmentPlan[], base: stri
 }
 
 function escapeMarkdown(text: string): string {
-  return text.replace(/[<>&|*_`[\]\\]/g, (c) => `\\${c}`);
+  return text.replace(/[<>&|*`[\]\\]/g, (c) => `\\${c}`);
 }

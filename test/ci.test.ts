@@ -11,7 +11,9 @@ import { workflowViolations } from './helpers/workflow-policy';
 const ROOT = join(__dirname, '..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
 const FIXTURES = join(__dirname, 'fixtures', 'workflows');
-const workflowFiles = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflowFiles = readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');
 
 describe('GitHub workflow policy', () => {
@@ -24,7 +26,9 @@ describe('GitHub workflow policy', () => {
   });
 
   test.each(workflowFiles)('%s: every action pinned by SHA says its version in a comment', (file) => {
-    const lines = read(WORKFLOWS, file).split('\n').filter((l) => /^\s*(- )?uses: /.test(l));
+    const lines = read(WORKFLOWS, file)
+      .split('\n')
+      .filter((l) => /^\s*(- )?uses: /.test(l));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
@@ -38,7 +42,14 @@ describe('GitHub workflow policy', () => {
     expect(steps.find((s) => /setup-node/.test(s.uses)).with['node-version-file']).toBe('package.json');
     expect(steps.find((s) => /checkout/.test(s.uses)).with['persist-credentials']).toBe(false);
     const runs = steps.map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npm test', 'bash scripts/check-dist.sh', '--format markdown', 'GITHUB_STEP_SUMMARY']) expect(runs).toContain(command);
+    for (const command of [
+      'npm ci',
+      'npm test',
+      'bash scripts/check-dist.sh',
+      '--format markdown',
+      'GITHUB_STEP_SUMMARY',
+    ])
+      expect(runs).toContain(command);
   });
 
   test('the comment workflow: runs on the finished check, writes comments, runs no code of the pull request', () => {
@@ -47,7 +58,10 @@ describe('GitHub workflow policy', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.comment.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
     const steps: any[] = wf.jobs.comment.steps;
-    expect(steps.map((s) => s.uses.split('@')[0])).toEqual(['actions/download-artifact', 'actions/github-script']);
+    expect(steps.map((s) => s.uses.split('@')[0])).toEqual([
+      'actions/download-artifact',
+      'actions/github-script',
+    ]);
     const script: string = steps[1].with.script;
     expect(script).not.toContain('${{'); // nothing interpolated into the script: inputs come through env
     expect(script).toContain('pr.head.sha !== headSha');
@@ -89,12 +103,21 @@ describe('GitHub workflow policy', () => {
 });
 
 // actionlint (rhysd/actionlint, built by .ci/run into build/bin from the Go module proxy).
-const actionlint = [process.env.ACTIONLINT, join(ROOT, 'build', 'bin', 'actionlint')].find((p) => p && existsSync(p)) ?? (spawnSync('actionlint', ['-version']).status === 0 ? 'actionlint' : undefined);
-if (!actionlint && process.env.REQUIRE_ACTIONLINT) throw new Error('actionlint is required (REQUIRE_ACTIONLINT is set) but neither build/bin/actionlint nor actionlint on PATH exists');
-if (!actionlint) console.log('actionlint not found (build it with `GOBIN=$PWD/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12`): skipping the workflow lint');
+const actionlint =
+  [process.env.ACTIONLINT, join(ROOT, 'build', 'bin', 'actionlint')].find((p) => p && existsSync(p)) ??
+  (spawnSync('actionlint', ['-version']).status === 0 ? 'actionlint' : undefined);
+if (!actionlint && process.env.REQUIRE_ACTIONLINT)
+  throw new Error(
+    'actionlint is required (REQUIRE_ACTIONLINT is set) but neither build/bin/actionlint nor actionlint on PATH exists',
+  );
+if (!actionlint)
+  console.log(
+    'actionlint not found (build it with `GOBIN=$PWD/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12`): skipping the workflow lint',
+  );
 
 describe('actionlint', () => {
-  const lint = (...files: string[]) => spawnSync(actionlint!, ['-no-color', ...files], { cwd: ROOT, encoding: 'utf8' });
+  const lint = (...files: string[]) =>
+    spawnSync(actionlint!, ['-no-color', ...files], { cwd: ROOT, encoding: 'utf8' });
 
   (actionlint ? test : test.skip)('the workflows pass', () => {
     const run = lint(...workflowFiles.map((f) => join('.github', 'workflows', f)));
@@ -102,11 +125,14 @@ describe('actionlint', () => {
     expect(run.status).toBe(0);
   });
 
-  (actionlint ? test : test.skip)('and it does fail: an untrusted pull-request title expanded into a script', () => {
-    const run = lint(join('test', 'fixtures', 'workflows', 'injection.yml'));
-    expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/"github\.event\.pull_request\.title" is potentially untrusted/);
-  });
+  (actionlint ? test : test.skip)(
+    'and it does fail: an untrusted pull-request title expanded into a script',
+    () => {
+      const run = lint(join('test', 'fixtures', 'workflows', 'injection.yml'));
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/"github\.event\.pull_request\.title" is potentially untrusted/);
+    },
+  );
 });
 
 describe('GitLab CI template', () => {
@@ -140,16 +166,25 @@ describe('Renovate', () => {
   const manager = config.customManagers[0];
   const versions = read(ROOT, 'lib', 'versions.ts');
 
-  test("the custom manager finds every image of lib/versions.ts, with its repository and tag", () => {
+  test('the custom manager finds every image of lib/versions.ts, with its repository and tag', () => {
     expect(manager.managerFilePatterns).toEqual(['/^lib/versions\\.ts$/']);
-    const found = [...versions.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((m) => `${m.groups!.depName}:${m.groups!.currentValue}`);
-    expect(found.sort()).toEqual(Object.values(IMAGES).map((i) => `${i.repository}:${i.tag}`).sort());
+    const found = [...versions.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map(
+      (m) => `${m.groups!.depName}:${m.groups!.currentValue}`,
+    );
+    expect(found.sort()).toEqual(
+      Object.values(IMAGES)
+        .map((i) => `${i.repository}:${i.tag}`)
+        .sort(),
+    );
   });
 
   test('every image is in exactly one per-component group', () => {
-    const matches = (pattern: string, name: string) => (pattern.startsWith('/') ? new RegExp(pattern.slice(1, -1)).test(name) : pattern === name);
+    const matches = (pattern: string, name: string) =>
+      pattern.startsWith('/') ? new RegExp(pattern.slice(1, -1)).test(name) : pattern === name;
     for (const image of Object.values(IMAGES)) {
-      const groups = config.packageRules.filter((r: any) => r.groupName && r.matchDepNames?.some((p: string) => matches(p, image.repository)));
+      const groups = config.packageRules.filter(
+        (r: any) => r.groupName && r.matchDepNames?.some((p: string) => matches(p, image.repository)),
+      );
       expect([image.repository, groups.length]).toEqual([image.repository, 1]);
     }
   });
@@ -159,20 +194,38 @@ describe('Renovate', () => {
   // package tarball into build/.
   const schemaFile = join(ROOT, 'build', 'renovate-schema.json');
   const hasSchema = existsSync(schemaFile);
-  if (!hasSchema && process.env.REQUIRE_RENOVATE_SCHEMA) throw new Error('build/renovate-schema.json is required (REQUIRE_RENOVATE_SCHEMA is set); .ci/run extracts it from the renovate npm package');
-  if (!hasSchema) console.log('build/renovate-schema.json not found (.ci/run extracts it from the renovate npm package): skipping the Renovate schema check');
+  if (!hasSchema && process.env.REQUIRE_RENOVATE_SCHEMA)
+    throw new Error(
+      'build/renovate-schema.json is required (REQUIRE_RENOVATE_SCHEMA is set); .ci/run extracts it from the renovate npm package',
+    );
+  if (!hasSchema)
+    console.log(
+      'build/renovate-schema.json not found (.ci/run extracts it from the renovate npm package): skipping the Renovate schema check',
+    );
 
-  (hasSchema ? test : test.skip)("renovate.json is valid against Renovate's schema, and uses only options it knows", () => {
-    const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-    expect(validate(config) ? [] : validate.errors).toEqual([]);
-    // The schema leaves unknown options open; close them here so a misspelled option fails.
-    const known = new Set(['$schema', ...Object.keys(schema.properties)]);
-    const itemKeys = (d: string) => new Set<string>(schema.definitions[d].items.allOf.flatMap((x: any) => Object.keys(x.properties ?? {})));
-    expect(Object.keys(config).filter((k) => !known.has(k))).toEqual([]);
-    expect(config.customManagers.flatMap(Object.keys).filter((k: string) => !itemKeys('customManagers').has(k))).toEqual([]);
-    expect(config.packageRules.flatMap(Object.keys).filter((k: string) => !itemKeys('packageRules').has(k) && !known.has(k))).toEqual([]);
-    // And it does reject a mistake.
-    expect(validate({ ...config, customManagers: [{ ...manager, customType: 'regexp' }] })).toBe(false);
-  });
+  (hasSchema ? test : test.skip)(
+    "renovate.json is valid against Renovate's schema, and uses only options it knows",
+    () => {
+      const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+      const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+      expect(validate(config) ? [] : validate.errors).toEqual([]);
+      // The schema leaves unknown options open; close them here so a misspelled option fails.
+      const known = new Set(['$schema', ...Object.keys(schema.properties)]);
+      const itemKeys = (d: string) =>
+        new Set<string>(
+          schema.definitions[d].items.allOf.flatMap((x: any) => Object.keys(x.properties ?? {})),
+        );
+      expect(Object.keys(config).filter((k) => !known.has(k))).toEqual([]);
+      expect(
+        config.customManagers.flatMap(Object.keys).filter((k: string) => !itemKeys('customManagers').has(k)),
+      ).toEqual([]);
+      expect(
+        config.packageRules
+          .flatMap(Object.keys)
+          .filter((k: string) => !itemKeys('packageRules').has(k) && !known.has(k)),
+      ).toEqual([]);
+      // And it does reject a mistake.
+      expect(validate({ ...config, customManagers: [{ ...manager, customType: 'regexp' }] })).toBe(false);
+    },
+  );
 });

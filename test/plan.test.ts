@@ -9,7 +9,12 @@ const labels = (component: string, version = '2.8.2') => ({
   'app.kubernetes.io/version': version,
 });
 
-function workload(kind: string, name: string, component: string, o: { image?: string; replicas?: number; memory?: string; checksum?: string } = {}) {
+function workload(
+  kind: string,
+  name: string,
+  component: string,
+  o: { image?: string; replicas?: number; memory?: string; checksum?: string } = {},
+) {
   return {
     apiVersion: 'apps/v1',
     kind,
@@ -20,7 +25,14 @@ function workload(kind: string, name: string, component: string, o: { image?: st
         metadata: { annotations: { 'tracesynth.dev/config-checksum': o.checksum ?? 'aaa' } },
         spec: {
           containers: [
-            { name: 'tempo', image: o.image ?? 'grafana/tempo:2.8.2', resources: { requests: { cpu: '500m', memory: o.memory ?? '1Gi' }, limits: { memory: o.memory ?? '1Gi' } } },
+            {
+              name: 'tempo',
+              image: o.image ?? 'grafana/tempo:2.8.2',
+              resources: {
+                requests: { cpu: '500m', memory: o.memory ?? '1Gi' },
+                limits: { memory: o.memory ?? '1Gi' },
+              },
+            },
           ],
         },
       },
@@ -30,14 +42,37 @@ function workload(kind: string, name: string, component: string, o: { image?: st
 
 function tempoConfig(retention = '168h', tenants: Record<string, unknown> = {}) {
   return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tempo-config' }, data: { 'tempo.yaml': stringify({ compactor: { compaction: { block_retention: retention } } }) } },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tempo-overrides' }, data: { 'overrides.yaml': stringify({ overrides: tenants }) } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tempo-config' },
+      data: { 'tempo.yaml': stringify({ compactor: { compaction: { block_retention: retention } } }) },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tempo-overrides' },
+      data: { 'overrides.yaml': stringify({ overrides: tenants }) },
+    },
   ];
 }
 
 function gatewayConfig(percent = 10) {
-  const config = { processors: { tail_sampling: { policies: [{ name: 'sample-rest', type: 'probabilistic', probabilistic: { sampling_percentage: percent } }] } } };
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'otel-gateway-config' }, data: { 'collector.yaml': stringify(config) } };
+  const config = {
+    processors: {
+      tail_sampling: {
+        policies: [
+          { name: 'sample-rest', type: 'probabilistic', probabilistic: { sampling_percentage: percent } },
+        ],
+      },
+    },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'otel-gateway-config' },
+    data: { 'collector.yaml': stringify(config) },
+  };
 }
 
 function alertRule(alerts: { alert: string; severity: string; expr?: string }[]) {
@@ -45,18 +80,36 @@ function alertRule(alerts: { alert: string; severity: string; expr?: string }[])
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
     metadata: { name: 'tempo-alerts' },
-    spec: { groups: [{ name: 'tempo-alerts', rules: alerts.map((a) => ({ alert: a.alert, expr: a.expr ?? 'up == 0', for: '15m', labels: { severity: a.severity } })) }] },
+    spec: {
+      groups: [
+        {
+          name: 'tempo-alerts',
+          rules: alerts.map((a) => ({
+            alert: a.alert,
+            expr: a.expr ?? 'up == 0',
+            for: '15m',
+            labels: { severity: a.severity },
+          })),
+        },
+      ],
+    },
   };
 }
 
-const summary = (lines: string[]) => `# Environment\n\nsome table\n\n## Capacity plan\n\n${lines.map((l) => `- ${l}\n`).join('')}`;
+const summary = (lines: string[]) =>
+  `# Environment\n\nsome table\n\n## Capacity plan\n\n${lines.map((l) => `- ${l}\n`).join('')}`;
 
-const CAPACITY = ['Tempo receives 10,000 spans/s × 1000 B × 10 % = 1 MB/s; with 30 % headroom 1.3 MB/s', 'querier: 2 (1 per 1.5 MB/s, at least 2)', 'ingester: 3 (at least 3)'];
+const CAPACITY = [
+  'Tempo receives 10,000 spans/s × 1000 B × 10 % = 1 MB/s; with 30 % headroom 1.3 MB/s',
+  'querier: 2 (1 per 1.5 MB/s, at least 2)',
+  'ingester: 3 (at least 3)',
+];
 
 /** One environment's files as a dist/ tree under `env/`. */
 function tree(env: string, objects: object[], capacity = CAPACITY): Map<string, string> {
   const files = new Map<string, string>();
-  for (const o of objects as any[]) files.set(`${env}/x/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, `# Generated\n${stringify(o)}`);
+  for (const o of objects as any[])
+    files.set(`${env}/x/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, `# Generated\n${stringify(o)}`);
   files.set(`${env}/kustomization.yaml`, stringify({ kind: 'Kustomization', resources: [...files.keys()] }));
   files.set(`${env}/SUMMARY.md`, summary(capacity));
   return files;
@@ -64,12 +117,21 @@ function tree(env: string, objects: object[], capacity = CAPACITY): Map<string, 
 
 const merge = (...trees: Map<string, string>[]): DistTree => new Map(trees.flatMap((t) => [...t]));
 
-const ALERTS = [
+const ALERTS: { alert: string; severity: string; expr?: string }[] = [
   { alert: 'TempoDown', severity: 'critical' },
   { alert: 'TempoCompactorFailing', severity: 'warning' },
 ];
 
-function baseObjects(o: { retention?: string; querier?: Parameters<typeof workload>[3]; ingester?: Parameters<typeof workload>[3]; alerts?: typeof ALERTS; percent?: number; tenants?: Record<string, unknown> } = {}) {
+function baseObjects(
+  o: {
+    retention?: string;
+    querier?: Parameters<typeof workload>[3];
+    ingester?: Parameters<typeof workload>[3];
+    alerts?: typeof ALERTS;
+    percent?: number;
+    tenants?: Record<string, unknown>;
+  } = {},
+) {
   return [
     workload('Deployment', 'tempo-querier', 'querier', o.querier),
     workload('StatefulSet', 'tempo-ingester', 'ingester', { replicas: 3, ...o.ingester }),
@@ -81,7 +143,10 @@ function baseObjects(o: { retention?: string; querier?: Parameters<typeof worklo
 
 /** The plan's lines as `env section text`, the shape every case asserts on. */
 function planLines(before: DistTree, after: DistTree): string[] {
-  return planDist(before, after).flatMap((p) => [`${p.env} ${p.status} +${p.counts.added} -${p.counts.removed} ~${p.counts.changed}`, ...p.lines.map((l) => `${p.env} ${l.section}: ${l.text}`)]);
+  return planDist(before, after).flatMap((p) => [
+    `${p.env} ${p.status} +${p.counts.added} -${p.counts.removed} ~${p.counts.changed}`,
+    ...p.lines.map((l) => `${p.env} ${l.section}: ${l.text}`),
+  ]);
 }
 
 const BASE = merge(tree('dev', baseObjects()), tree('prod', baseObjects()));
@@ -92,7 +157,10 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
   });
 
   test('retention (and the rollout it causes through the config checksum)', () => {
-    const after = merge(tree('dev', baseObjects()), tree('prod', baseObjects({ retention: '336h', querier: { checksum: 'bbb' } })));
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ retention: '336h', querier: { checksum: 'bbb' } })),
+    );
     expect(planLines(BASE, after)).toEqual([
       'prod changed +0 -0 ~2',
       'prod retention: ConfigMap/tempo-config tempo.yaml: compactor.compaction.block_retention 168h → 336h',
@@ -102,8 +170,15 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
   });
 
   test('a replica count, with the capacity-plan line that caused it', () => {
-    const capacity = ['Tempo receives 20,000 spans/s × 1000 B × 10 % = 2 MB/s; with 30 % headroom 2.6 MB/s', 'querier: 3 (1 per 1.5 MB/s, at least 2)', 'ingester: 3 (at least 3)'];
-    const after = merge(tree('dev', baseObjects()), tree('prod', baseObjects({ querier: { replicas: 3 } }), capacity));
+    const capacity = [
+      'Tempo receives 20,000 spans/s × 1000 B × 10 % = 2 MB/s; with 30 % headroom 2.6 MB/s',
+      'querier: 3 (1 per 1.5 MB/s, at least 2)',
+      'ingester: 3 (at least 3)',
+    ];
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ querier: { replicas: 3 } }), capacity),
+    );
     expect(planLines(BASE, after)).toEqual([
       'prod changed +0 -0 ~1',
       'prod replicas: Deployment/tempo-querier replicas 2 → 3 (capacity plan: querier: 3 (1 per 1.5 MB/s, at least 2))',
@@ -114,11 +189,18 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
 
   test('a replica count set by hand names no capacity-plan line', () => {
     const after = merge(tree('dev', baseObjects({ ingester: { replicas: 5 } })), tree('prod', baseObjects()));
-    expect(planLines(BASE, after)).toEqual(['dev changed +0 -0 ~1', 'dev replicas: StatefulSet/tempo-ingester replicas 3 → 5', 'dev objects: ~ StatefulSet/tempo-ingester (replicas)']);
+    expect(planLines(BASE, after)).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev replicas: StatefulSet/tempo-ingester replicas 3 → 5',
+      'dev objects: ~ StatefulSet/tempo-ingester (replicas)',
+    ]);
   });
 
   test('resources', () => {
-    const after = merge(tree('dev', baseObjects({ querier: { memory: '2Gi' } })), tree('prod', baseObjects()));
+    const after = merge(
+      tree('dev', baseObjects({ querier: { memory: '2Gi' } })),
+      tree('prod', baseObjects()),
+    );
     expect(planLines(BASE, after)).toEqual([
       'dev changed +0 -0 ~1',
       'dev resources: Deployment/tempo-querier tempo requests.memory 1Gi → 2Gi, tempo limits.memory 1Gi → 2Gi',
@@ -128,7 +210,10 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
 
   test('an image bump', () => {
     const bumped = { image: 'grafana/tempo:2.9.0' };
-    const after = merge(tree('dev', baseObjects()), tree('prod', baseObjects({ querier: bumped, ingester: bumped })));
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ querier: bumped, ingester: bumped })),
+    );
     expect(planLines(BASE, after)).toEqual([
       'prod changed +0 -0 ~2',
       'prod images: grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier, StatefulSet/tempo-ingester)',
@@ -138,7 +223,17 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
   });
 
   test('a new environment', () => {
-    const after = merge(BASE as Map<string, string>, tree('staging', [workload('Deployment', 'tempo', 'single-binary'), alertRule([{ alert: 'TempoDown', severity: 'critical' }])], ['tempo: 1 (single binary)']));
+    const after = merge(
+      BASE as Map<string, string>,
+      tree(
+        'staging',
+        [
+          workload('Deployment', 'tempo', 'single-binary'),
+          alertRule([{ alert: 'TempoDown', severity: 'critical' }]),
+        ],
+        ['tempo: 1 (single binary)'],
+      ),
+    );
     expect(planLines(BASE, after)).toEqual([
       'staging added +2 -0 ~0',
       'staging images: + grafana/tempo:2.8.2 (Deployment/tempo)',
@@ -154,7 +249,13 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
   });
 
   test('a removed alert, and a changed one', () => {
-    const after = merge(tree('dev', baseObjects({ alerts: [{ alert: 'TempoDown', severity: 'critical', expr: 'up{job="tempo"} == 0' }] })), tree('prod', baseObjects()));
+    const after = merge(
+      tree(
+        'dev',
+        baseObjects({ alerts: [{ alert: 'TempoDown', severity: 'critical', expr: 'up{job="tempo"} == 0' }] }),
+      ),
+      tree('prod', baseObjects()),
+    );
     expect(planLines(BASE, after)).toEqual([
       'dev changed +0 -0 ~1',
       'dev alerts: ~ TempoDown (critical)',
@@ -164,7 +265,10 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
   });
 
   test('sampling and tenants', () => {
-    const after = merge(tree('dev', baseObjects({ percent: 25, tenants: { acme: { ingestion_rate_limit_bytes: 20000000 } } })), tree('prod', baseObjects()));
+    const after = merge(
+      tree('dev', baseObjects({ percent: 25, tenants: { acme: { ingestion_rate_limit_bytes: 20000000 } } })),
+      tree('prod', baseObjects()),
+    );
     expect(planLines(BASE, after)).toEqual([
       'dev changed +0 -0 ~2',
       'dev sampling: ConfigMap/otel-gateway-config collector.yaml: processors.tail_sampling.policies[sample-rest].probabilistic.sampling_percentage 10 → 25',
@@ -180,8 +284,20 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
     const reordered = structuredClone(querier);
     reordered.spec.template.spec.containers.reverse();
     const before = tree('dev', [querier, workload('Deployment', 'tempo-compactor', 'compactor')]);
-    const after = tree('dev', [reordered, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'tempo-querier' }, spec: { maxUnavailable: 1 } }]);
-    expect(planLines(before, after)).toEqual(['dev changed +1 -1 ~0', 'dev objects: + PodDisruptionBudget/tempo-querier', 'dev objects: - Deployment/tempo-compactor']);
+    const after = tree('dev', [
+      reordered,
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'tempo-querier' },
+        spec: { maxUnavailable: 1 },
+      },
+    ]);
+    expect(planLines(before, after)).toEqual([
+      'dev changed +1 -1 ~0',
+      'dev objects: + PodDisruptionBudget/tempo-querier',
+      'dev objects: - Deployment/tempo-compactor',
+    ]);
   });
 });
 
@@ -227,9 +343,17 @@ describe('plan formats', () => {
         '',
       ].join('\n'),
     );
-    const many: EnvironmentPlan = { ...plans[0], lines: Array.from({ length: 13 }, (_, i) => ({ section: 'objects' as const, text: `+ ConfigMap/c${i}` })) };
+    const many: EnvironmentPlan = {
+      ...plans[0],
+      lines: Array.from({ length: 13 }, (_, i) => ({
+        section: 'objects' as const,
+        text: `+ ConfigMap/c${i}`,
+      })),
+    };
     const md = formatPlanMarkdown([many], 'main');
     expect(md).toContain('<details><summary>Objects (13)</summary>');
-    expect(formatPlanMarkdown([{ ...plans[0], lines: [{ section: 'alerts', text: '+ A<b>|x' }] }], 'main')).toContain('- + A\\<b\\>\\|x');
+    expect(
+      formatPlanMarkdown([{ ...plans[0], lines: [{ section: 'alerts', text: '+ A<b>|x' }] }], 'main'),
+    ).toContain('- + A\\<b\\>\\|x');
   });
 });

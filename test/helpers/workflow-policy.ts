@@ -14,26 +14,44 @@ export function workflowViolations(file: string, text: string): string[] {
 
   // Workflow-level permissions: present, and read-only.
   const top = wf.permissions;
-  if (top === undefined) out.push(`${file}: no workflow-level permissions (the default token may be able to write); add \`permissions: contents: read\``);
-  else for (const scope of writeScopes(top)) out.push(`${file}: workflow-level permissions grant ${scope}; keep \`contents: read\` at the top and grant writes to the one job that needs them`);
+  if (top === undefined)
+    out.push(
+      `${file}: no workflow-level permissions (the default token may be able to write); add \`permissions: contents: read\``,
+    );
+  else
+    for (const scope of writeScopes(top))
+      out.push(
+        `${file}: workflow-level permissions grant ${scope}; keep \`contents: read\` at the top and grant writes to the one job that needs them`,
+      );
 
   for (const [id, job] of jobs) {
     const steps: any[] = job?.steps ?? [];
     for (const [i, step] of steps.entries()) {
       const uses = step?.uses;
-      if (typeof uses === 'string' && !uses.startsWith('./') && !uses.startsWith('docker://') && !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses)) {
-        out.push(`${file}: jobs.${id}.steps[${i}] uses ${uses}, not pinned to a commit; pin the full 40-character commit SHA with the version in a comment`);
+      if (
+        typeof uses === 'string' &&
+        !uses.startsWith('./') &&
+        !uses.startsWith('docker://') &&
+        !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses)
+      ) {
+        out.push(
+          `${file}: jobs.${id}.steps[${i}] uses ${uses}, not pinned to a commit; pin the full 40-character commit SHA with the version in a comment`,
+        );
       }
     }
     // A job that holds a write token must not run the repository's (the pull request's) code.
     const writes = job?.permissions === undefined ? [] : writeScopes(job.permissions);
     if (writes.length > 0 && steps.some((s) => isCheckout(s) || s?.run !== undefined)) {
-      out.push(`${file}: jobs.${id} has ${writes.join(', ')} and checks out or runs code; keep the write token in a job that only reads artifacts`);
+      out.push(
+        `${file}: jobs.${id} has ${writes.join(', ')} and checks out or runs code; keep the write token in a job that only reads artifacts`,
+      );
     }
     if (triggers.includes('pull_request_target')) {
       for (const [i, step] of steps.entries()) {
         if (checksOutPullRequestHead(step)) {
-          out.push(`${file}: jobs.${id}.steps[${i}] checks out the pull request's head in a pull_request_target workflow (its token and secrets can write); build on \`pull_request\` and comment from a workflow_run job`);
+          out.push(
+            `${file}: jobs.${id}.steps[${i}] checks out the pull request's head in a pull_request_target workflow (its token and secrets can write); build on \`pull_request\` and comment from a workflow_run job`,
+          );
         }
       }
     }
@@ -57,6 +75,14 @@ function isCheckout(step: any): boolean {
 const PR_HEAD = /github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs\/pull\/|pull\/\$\{\{/;
 
 function checksOutPullRequestHead(step: any): boolean {
-  if (isCheckout(step)) return PR_HEAD.test(String(step.with?.ref ?? '')) || /pull_request\.head\.repo/.test(String(step.with?.repository ?? ''));
-  return typeof step?.run === 'string' && /\bgit\b|\bgh\s+pr\s+checkout\b/.test(step.run) && (PR_HEAD.test(step.run) || /gh\s+pr\s+checkout/.test(step.run));
+  if (isCheckout(step))
+    return (
+      PR_HEAD.test(String(step.with?.ref ?? '')) ||
+      /pull_request\.head\.repo/.test(String(step.with?.repository ?? ''))
+    );
+  return (
+    typeof step?.run === 'string' &&
+    /\bgit\b|\bgh\s+pr\s+checkout\b/.test(step.run) &&
+    (PR_HEAD.test(step.run) || /gh\s+pr\s+checkout/.test(step.run))
+  );
 }
