@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { IMAGES } from '../lib/versions';
+import { optionalTool } from './helpers/optional-tool';
 import { workflowViolations } from './helpers/workflow-policy';
 
 // The CI templates a team copies (.github/workflows/, .gitlab-ci.yml) and the Renovate config.
@@ -106,26 +107,24 @@ describe('GitHub workflow policy', () => {
 const actionlint =
   [process.env.ACTIONLINT, join(ROOT, 'build', 'bin', 'actionlint')].find((p) => p && existsSync(p)) ??
   (spawnSync('actionlint', ['-version']).status === 0 ? 'actionlint' : undefined);
-if (!actionlint && process.env.REQUIRE_ACTIONLINT)
-  throw new Error(
-    'actionlint is required (REQUIRE_ACTIONLINT is set) but neither build/bin/actionlint nor actionlint on PATH exists',
-  );
-if (!actionlint)
-  console.log(
-    'actionlint not found (build it with `GOBIN=$PWD/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12`): skipping the workflow lint',
-  );
+const hasActionlint = optionalTool(
+  actionlint !== undefined,
+  'REQUIRE_ACTIONLINT',
+  'actionlint',
+  'GOBIN=$PWD/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+);
 
 describe('actionlint', () => {
   const lint = (...files: string[]) =>
     spawnSync(actionlint!, ['-no-color', ...files], { cwd: ROOT, encoding: 'utf8' });
 
-  (actionlint ? test : test.skip)('the workflows pass', () => {
+  (hasActionlint ? test : test.skip)('the workflows pass', () => {
     const run = lint(...workflowFiles.map((f) => join('.github', 'workflows', f)));
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
-  (actionlint ? test : test.skip)(
+  (hasActionlint ? test : test.skip)(
     'and it does fail: an untrusted pull-request title expanded into a script',
     () => {
       const run = lint(join('test', 'fixtures', 'workflows', 'injection.yml'));
@@ -193,15 +192,12 @@ describe('Renovate', () => {
   // it is neither a devDependency nor vendored: .ci/run extracts renovate-schema.json from the
   // package tarball into build/.
   const schemaFile = join(ROOT, 'build', 'renovate-schema.json');
-  const hasSchema = existsSync(schemaFile);
-  if (!hasSchema && process.env.REQUIRE_RENOVATE_SCHEMA)
-    throw new Error(
-      'build/renovate-schema.json is required (REQUIRE_RENOVATE_SCHEMA is set); .ci/run extracts it from the renovate npm package',
-    );
-  if (!hasSchema)
-    console.log(
-      'build/renovate-schema.json not found (.ci/run extracts it from the renovate npm package): skipping the Renovate schema check',
-    );
+  const hasSchema = optionalTool(
+    existsSync(schemaFile),
+    'REQUIRE_RENOVATE_SCHEMA',
+    'build/renovate-schema.json',
+    '.ci/run extracts it from the renovate npm package',
+  );
 
   (hasSchema ? test : test.skip)(
     "renovate.json is valid against Renovate's schema, and uses only options it knows",
