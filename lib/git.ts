@@ -52,6 +52,11 @@ export function readTreeAt(ref: string, dir: string, cwd = process.cwd()): Map<s
       `cannot read ${ref}: not inside a git repository (${top.stderr}); run the plan in a clone`,
     );
   const prefix = relative(top.stdout.toString().trim(), resolve(cwd, dir)).split('\\').join('/');
+  if (prefix === '' || prefix.startsWith('../') || prefix === '..')
+    throw new ConfigError(
+      'plan.base',
+      `${dir}/ is not a folder inside the git repository ${top.stdout.toString().trim()}; the plan compares with files committed there`,
+    );
   if (!git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok) {
     throw new ConfigError(
       'plan.base',

@@ -84,6 +84,9 @@ test('bad refs are one-line errors', () => {
   expect(message(() => defaultBase(repo))).toBe(
     'plan.base: no merge base of HEAD with origin/main or main; pass --base <ref> (in CI, fetch the history: fetch-depth: 0)',
   );
+  expect(message(() => readTreeAt('HEAD', '../elsewhere', repo))).toBe(
+    `plan.base: ../elsewhere/ is not a folder inside the git repository ${git('rev-parse', '--show-toplevel')}; the plan compares with files committed there`,
+  );
   expect(message(() => readTreeAt('HEAD', 'dist', tmpdir()))).toMatch(
     /^plan\.base: cannot read HEAD: not inside a git repository \(.*\); run the plan in a clone$/,
   );
