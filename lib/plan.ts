@@ -296,12 +296,18 @@ function displayPath(path: string): string {
   return path.replace(/^spec\./, '');
 }
 
+/**
+ * The plan section of a changed leaf, from its keys (not from list-item names: a rule group named
+ * `sampling` is not a sampling setting).
+ */
 function sectionOf(path: string): PlanSection | undefined {
   if (/(^|\.)spec\.(replicas|minReplicas|maxReplicas)$/.test(path)) return 'replicas';
   if (/\.resources\.(requests|limits)\./.test(path)) return 'resources';
-  if (/sampl/i.test(path)) return 'sampling';
-  if (/retention/i.test(path)) return 'retention';
-  if (/tenan|X-Scope-OrgID|^data\["overrides\.yaml"\] overrides(\.|\[|$)/i.test(path)) return 'tenants';
+  if (/^data\["overrides\.yaml"\] overrides(\.|\[|$)/.test(path)) return 'tenants';
+  const keys = path.replace(/^data\[("(?:[^"\\]|\\.)*")\] /, '').replace(/\[[^\]]*\]/g, '');
+  if (/sampl/i.test(keys)) return 'sampling';
+  if (/retention/i.test(keys)) return 'retention';
+  if (/tenan|X-Scope-OrgID/i.test(keys)) return 'tenants';
   return undefined;
 }
 

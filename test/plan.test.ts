@@ -264,6 +264,19 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
     ]);
   });
 
+  test('list items named like a section do not make their changes that section', () => {
+    const rule = alertRule([{ alert: 'TempoDown', severity: 'critical' }]);
+    const renamed = structuredClone(rule);
+    rule.spec.groups[0].name = 'tail-sampling';
+    renamed.spec.groups[0].name = 'tail-sampling';
+    renamed.spec.groups[0].rules[0].for = '5m';
+    expect(planLines(tree('dev', [rule]), tree('dev', [renamed]))).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev alerts: ~ TempoDown (critical)',
+      'dev objects: ~ PrometheusRule/tempo-alerts (spec.groups)',
+    ]);
+  });
+
   test('sampling and tenants', () => {
     const after = merge(
       tree('dev', baseObjects({ percent: 25, tenants: { acme: { ingestion_rate_limit_bytes: 20000000 } } })),
