@@ -468,7 +468,7 @@ export function formatPlanMarkdown(plans: readonly EnvironmentPlan[], base: stri
   for (const plan of plans) {
     out.push(`### ${heading(plan).replace(/^(\S+)/, '`$1`')}`, '');
     for (const section of PLAN_SECTIONS) {
-      const lines = plan.lines.filter((l) => l.section === section).map((l) => `- ${escapeMarkdown(l.text)}`);
+      const lines = plan.lines.filter((l) => l.section === section).map((l) => markdownLine(l.text));
       if (lines.length === 0) continue;
       if (lines.length > MARKDOWN_FOLD)
         out.push(
@@ -483,6 +483,16 @@ export function formatPlanMarkdown(plans: readonly EnvironmentPlan[], base: stri
     }
   }
   return out.join('\n');
+}
+
+/** `+ x`/`- x`/`~ x` would start a nested list in markdown: spelled out instead. */
+const MARKDOWN_MARKERS: Record<string, string> = { '+': 'added', '-': 'removed', '~': 'changed' };
+
+function markdownLine(text: string): string {
+  const marker = /^([+~-]) /.exec(text);
+  return marker
+    ? `- **${MARKDOWN_MARKERS[marker[1]]}** ${escapeMarkdown(text.slice(2))}`
+    : `- ${escapeMarkdown(text)}`;
 }
 
 function escapeMarkdown(text: string): string {

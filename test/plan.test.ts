@@ -352,7 +352,7 @@ describe('plan formats', () => {
         '',
         '**Objects**',
         '',
-        '- ~ Deployment/tempo-querier (labels, image)',
+        '- **changed** Deployment/tempo-querier (labels, image)',
         '',
       ].join('\n'),
     );
@@ -367,6 +367,6 @@ describe('plan formats', () => {
     expect(md).toContain('<details><summary>Objects (13)</summary>');
     expect(
       formatPlanMarkdown([{ ...plans[0], lines: [{ section: 'alerts', text: '+ A<b>|x' }] }], 'main'),
-    ).toContain('- + A\\<b\\>\\|x');
+    ).toContain('- **added** A\\<b\\>\\|x');
   });
 });
