@@ -19,6 +19,8 @@ const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
 export const fawkes = defineEnvironment({
   name: 'fawkes',
   namespace: 'fawkes-observability',
+  // The ADR gives the tracing stack this namespace of its own.
+  manageNamespace: true,
   tempo: {
     // A new design at 100K spans/s: Tempo 3.0 microservices, Kafka from Strimzi.
     microservices: { capacity: CAPACITY, kafka: KafkaCluster.strimzi({ namespace: 'fawkes-kafka' }) },

@@ -1,14 +1,22 @@
 /**
  * Every pinned version lives here and nowhere else. Bumping a component is a one-line change
  * that flows into images, `app.kubernetes.io/version` labels and the generated docs.
+ * Each image version sits under a `// renovate: datasource=docker depName=<repository>` line:
+ * renovate.json's custom manager bumps exactly those (docs/ci.md; test/ci.test.ts checks that
+ * every image of IMAGES has one).
  */
 export const VERSIONS = {
   /**
    * grafana/tempo, the default line (3.0.x): config keys are checked against this release
    * (strict YAML parsing; `schemas/tempo/tempo-3.0.3-defaults.yaml`).
    */
+  // renovate: datasource=docker depName=grafana/tempo
   tempo: '3.0.3',
-  /** grafana/tempo, the supported 2.x line for clusters not yet migrated (`tempo: { version: '2.10' }`). */
+  /**
+   * grafana/tempo, the supported 2.x line for clusters not yet migrated (`version: '2.10'`);
+   * Renovate keeps it on 2.10.x (`schemas/tempo/tempo-2.10.8-defaults.yaml`).
+   */
+  // renovate: datasource=docker depName=grafana/tempo versioning=regex:^(?<major>2)\.(?<minor>10)\.(?<patch>\d+)$
   tempo2: '2.10.8',
   /** Strimzi cluster operator whose CRDs (`schemas/crds/kafka.strimzi.io_*`) the Kafka objects target. */
   strimzi: '0.51.0',
@@ -19,6 +27,7 @@ export const VERSIONS = {
    * otel/opentelemetry-collector-contrib: component names and keys are those of this release
    * (the last one where `k8sattributes` and `loadbalancing` are the primary names).
    */
+  // renovate: datasource=docker depName=otel/opentelemetry-collector-contrib
   otelCollector: '0.145.0',
 } as const;
 

@@ -30,10 +30,11 @@ export interface KafkaSaslProps {
   readonly password: KafkaSecretKeyRef;
 }
 
-/** Where the brokers are, for Tempo's egress NetworkPolicy. */
-export type KafkaBrokerPeer =
-  | { readonly namespace: string; readonly podLabels: Record<string, string> }
-  | { readonly cidrs: readonly string[] };
+/** Where the broker pods are (namespace and labels), for the Kafka clients' egress NetworkPolicy. */
+export interface KafkaBrokerPeer {
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+}
 
 export interface ExistingKafkaProps {
   /** One bootstrap address `host:port` (Tempo takes a single seed broker). */
@@ -175,14 +176,12 @@ export class ExistingKafkaCluster extends KafkaCluster {
     }
     const partitions = checkPositiveInteger(p.partitions, `${property}.partitions`);
     const peer = p.brokers;
-    if (!peer || typeof peer !== 'object')
+    if (!peer || typeof peer !== 'object' || !peer.podLabels || !Object.keys(peer.podLabels).length)
       throw new ConfigError(
         `${property}.brokers`,
-        'is missing; give { namespace, podLabels } or { cidrs } so Tempo may reach the brokers',
+        "is missing; give the brokers' { namespace, podLabels } so the NetworkPolicy lets Tempo's Kafka clients reach them",
       );
-    if ('namespace' in peer) checkDnsLabel(peer.namespace, `${property}.brokers.namespace`);
-    else if (!peer.cidrs?.length)
-      throw new ConfigError(`${property}.brokers.cidrs`, 'is empty; list the CIDRs of the brokers');
+    checkDnsLabel(peer.namespace, `${property}.brokers.namespace`);
     return {
       address,
       topic: checkTopic(p.topic, `${property}.topic`),

@@ -17,6 +17,8 @@ import { balancedGrpcTarget, GrpcTarget, receiverPort, ServingPort } from '../co
 import { StrimziKafkaObjects } from '../kafka/strimzi-kafka';
 import { ClusterTopology, renderTempoConfig, renderTenantOverrides, TEMPO_PATHS } from './tempo-config';
 import type { TempoProps } from './tempo-props';
+import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
+import { tempoConnections } from './tempo-flows';
 import { GOSSIP_PORT, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TempoWorkload } from './tempo-workload';
 
@@ -36,7 +38,7 @@ export { TEMPO_UID } from './tempo-workload';
  * Other constructs wire to it by reference, identically in every mode: `tempo.otlpGrpcEndpoint`,
  * `tempo.queryUrl`, `tempo.selectorLabels`, `tempo.metricsPort`, `tempo.spanMetrics`, ….
  */
-export class Tempo extends Construct {
+export class Tempo extends Construct implements FlowDeclaring {
   /** Resolved, validated settings (defaults applied). */
   public readonly settings: TempoSettings;
   public readonly name: string;
@@ -57,6 +59,9 @@ export class Tempo extends Construct {
   public readonly pvcPattern: string;
   /** Microservices: every distributor through its headless Service (see `otlpGrpcTarget`). */
   private distributorTarget?: GrpcTarget;
+  /** The pods of each workload, as the flow model sees them (see `connections`). */
+  public readonly podGroups: PodGroup[] = [];
+  private declaredConnections?: Connections;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -139,6 +144,7 @@ export class Tempo extends Construct {
         ? c.component.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase())
         : 'SingleBinary';
       const tls = tlsMounted && c.receives;
+      const ports = c.receives ? [...s.ports, ...(distributed ? [gossip] : [])] : [...apiPorts, gossip];
       workloads.set(
         c.component,
         new TempoWorkload(this, cid, {
@@ -151,7 +157,7 @@ export class Tempo extends Construct {
           configMapName: configMap.name,
           overridesConfigMapName: overrides.name,
           configChecksum: checksum,
-          ports: c.receives ? [...s.ports, ...(distributed ? [gossip] : [])] : [...apiPorts, gossip],
+          ports,
           env: [...wiring.env, ...(c.kafkaClient ? (s.kafka?.env ?? []) : [])],
           expandEnv: s.expandEnv,
           volumes: [
@@ -172,6 +178,7 @@ export class Tempo extends Construct {
           spread: distributed,
         }),
       );
+      this.podGroups.push({ name: workloadName, namespace, selectorLabels: workloads.get(c.component)!.selector, ports });
     }
 
     const receiving = workloads.get(distributed ? 'distributor' : 'single-binary')!;
@@ -222,6 +229,16 @@ export class Tempo extends Construct {
         ports: [servicePort(gossip)],
       },
     });
+  }
+
+  /** What Tempo serves and calls (docs/network.md): the NetworkPolicies are generated from it. */
+  public get connections(): Connections {
+    return (this.declaredConnections ??= tempoConnections(this, this.podGroups));
+  }
+
+  /** The pods with the trace receivers: the distributors, or the monolithic binary. */
+  public get receiverGroup(): PodGroup {
+    return this.podGroups.find((g) => g.ports.some((p) => (p as ServingPort).receiver))!;
   }
 
   /** `host:port` of the OTLP gRPC receiver (for an OTLP gRPC exporter's `endpoint`). */
