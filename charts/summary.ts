@@ -168,7 +168,8 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
 }
 
 function tempoMode(s: EnvironmentCharts['tempo']['tempo']['settings'], name: string): string {
-  if (s.mode === 'single-binary') return s.line === '3.0' ? 'monolithic (`-target=all`, no Kafka)' : 'single binary';
+  if (s.mode === 'single-binary')
+    return s.line === '3.0' ? 'monolithic (`-target=all`, no Kafka)' : 'single binary';
   const ring = `memberlist ring \`${name}-gossip-ring\``;
   if (!s.kafka) return `distributed, replication factor ${s.replicationFactor}, ${ring}`;
   const k = s.kafka;

@@ -97,7 +97,7 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
   if (s.kafka) {
     const k = s.kafka;
     const brokers: PodGroup = {
-      name: `Kafka brokers (namespace ${k.peer.namespace})`,
+      name: 'kafka-brokers',
       namespace: k.peer.namespace,
       selectorLabels: k.peer.podLabels,
       ports: [{ name: 'kafka', port: k.port, protocol: 'TCP' }],

@@ -178,7 +178,12 @@ export class Tempo extends Construct implements FlowDeclaring {
           spread: distributed,
         }),
       );
-      this.podGroups.push({ name: workloadName, namespace, selectorLabels: workloads.get(c.component)!.selector, ports });
+      this.podGroups.push({
+        name: workloadName,
+        namespace,
+        selectorLabels: workloads.get(c.component)!.selector,
+        ports,
+      });
     }
 
     const receiving = workloads.get(distributed ? 'distributor' : 'single-binary')!;

@@ -36,7 +36,13 @@ export function probes(peer: Peer, stack: StackFlows, manifests: readonly any[])
         p.namespace === peer.namespace &&
         Object.entries(peer.selectorLabels).every(([k, v]) => p.labels[k] === v),
     );
-    if (!pods.length) throw new Error(`no rendered pod for ${peer.name}`);
+    if (!pods.length) {
+      // Pods the stack calls but does not run (e.g. Strimzi's Kafka brokers, created by the
+      // operator): a sample pod with the group's labels.
+      if (!stack.groups.some((g) => g.name === peer.name && g.namespace === peer.namespace))
+        return [{ namespace: peer.namespace, labels: { ...peer.selectorLabels } }];
+      throw new Error(`no rendered pod for ${peer.name}`);
+    }
     return pods;
   }
   switch (peer.kind) {
