@@ -532,6 +532,19 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
   const sched = { ...base, component: 'backend-scheduler', tenant: 'single-tenant', job_type: 'compaction' };
   const ringPartitions = TEMPO3_METRICS.partitionRingPartitions;
   const owned = TEMPO3_METRICS.blockBuilderOwnedPartitions;
+  const ringLabels = {
+    ...base,
+    component: 'distributor',
+    instance: '10.0.0.5:3200',
+    name: 'livestore-partitions',
+    state: 'Active',
+  };
+  const ringSeries: [string, Labels, string] = [ringPartitions, ringLabels, '2x40'];
+  const ownedSeries = (instance: string, partition: string): [string, Labels, string] => [
+    owned,
+    { ...base, component: 'block-builder', instance, partition, state: 'PartitionActive' },
+    '1x40',
+  ];
   return [
     lagAlert(
       'TempoBlockBuilderPartitionLagWarning',
@@ -663,69 +676,9 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
         'More partitions are in use than block-builders own; traces of the unowned partitions are never written to object storage. Check the block-builder replicas and assigned_partitions.',
       runbookUrl: mixin('TempoBlockBuildersPartitionsMismatch'),
       tests: {
-        firing: at(
-          '30m',
-          [
-            [
-              ringPartitions,
-              {
-                ...base,
-                component: 'distributor',
-                instance: '10.0.0.5:3200',
-                name: 'livestore-partitions',
-                state: 'Active',
-              },
-              '2x40',
-            ],
-            [
-              owned,
-              {
-                ...base,
-                component: 'block-builder',
-                instance: '10.0.0.6:3200',
-                partition: '0',
-                state: 'PartitionActive',
-              },
-              '1x40',
-            ],
-          ],
-          base,
-        ),
-        silent: at('30m', [
-          [
-            ringPartitions,
-            {
-              ...base,
-              component: 'distributor',
-              instance: '10.0.0.5:3200',
-              name: 'livestore-partitions',
-              state: 'Active',
-            },
-            '2x40',
-          ],
-          [
-            owned,
-            {
-              ...base,
-              component: 'block-builder',
-              instance: '10.0.0.6:3200',
-              partition: '0',
-              state: 'PartitionActive',
-            },
-            '1x40',
-          ],
-          [
-            owned,
-            {
-              ...base,
-              component: 'block-builder',
-              instance: '10.0.0.7:3200',
-              partition: '1',
-              state: 'PartitionActive',
-            },
-            '1x40',
-          ],
-        ]),
+        // Two partitions in use; one block-builder owns one (firing), two own one each (silent).
+        firing: at('30m', [ringSeries, ownedSeries('10.0.0.6:3200', '0')], base),
+        silent: at('30m', [ringSeries, ownedSeries('10.0.0.6:3200', '0'), ownedSeries('10.0.0.7:3200', '1')]),
       },
     },
   ];

@@ -24,6 +24,13 @@ import {
   TempoConfigSettings,
 } from './tempo-config';
 
+const compaction = (s: TempoConfigSettings) =>
+  defined({
+    block_retention: s.compaction.blockRetention.toString(),
+    compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
+    compaction_window: dur(s.compaction.compactionWindow),
+  });
+
 export function buildTempo3Config(
   s: TempoConfigSettings,
   topology?: ClusterTopology,
@@ -65,16 +72,18 @@ export function buildTempo3Config(
     querier: querier(s, topology),
     query_frontend: queryFrontend(s),
     metrics_generator: generatorBase(s),
-    // Its work file (job state) on the PVC, so a restarted scheduler resumes its jobs.
-    backend_scheduler: { local_work_path: TEMPO_PATHS.backendSchedulerWork },
+    // Retention and compaction settings go to both the scheduler's compaction provider (which
+    // plans the jobs) and the workers (which run them and apply retention), as Tempo's own
+    // example does (docs/sources/tempo/configuration/hosted-storage/s3.md at v3.0.3).
+    backend_scheduler: {
+      // Its work file (job state) on the PVC, so a restarted scheduler resumes its jobs.
+      local_work_path: TEMPO_PATHS.backendSchedulerWork,
+      provider: { compaction: { compaction: compaction(s) } },
+    },
     backend_worker: {
       // Monolithic: the in-process scheduler on our gRPC port (Tempo would guess the same and warn).
       backend_scheduler_addr: topology?.backendSchedulerAddress ?? `127.0.0.1:${port(s, 'grpc')}`,
-      compaction: defined({
-        block_retention: s.compaction.blockRetention.toString(),
-        compacted_block_retention: s.compaction.compactedBlockRetention.toString(),
-        compaction_window: dur(s.compaction.compactionWindow),
-      }),
+      compaction: compaction(s),
     },
     storage: storageTrace(
       s,

@@ -8,6 +8,7 @@ import { checkPositiveInteger } from '../../lib/validate';
 import { planCapacity2 } from './capacity';
 import type { TempoDistributedProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
+import { COMPONENT_RESOURCES } from './component-resources';
 import { componentSizing, ResolvedComponent, ResolvedTopology } from './tempo-settings';
 
 type Component2 =
@@ -16,7 +17,7 @@ type Component2 =
 const DEFAULTS: Record<Component2, { replicas: number; resources: ResolvedResources }> = {
   distributor: {
     replicas: 2,
-    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.distributor,
   },
   ingester: {
     replicas: 3,
@@ -24,11 +25,11 @@ const DEFAULTS: Record<Component2, { replicas: number; resources: ResolvedResour
   },
   querier: {
     replicas: 2,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '4Gi' } },
+    resources: COMPONENT_RESOURCES.querier,
   },
   'query-frontend': {
     replicas: 2,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
   compactor: {
     replicas: 1,
@@ -36,7 +37,7 @@ const DEFAULTS: Record<Component2, { replicas: number; resources: ResolvedResour
   },
   'metrics-generator': {
     replicas: 1,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
 };
 

@@ -21,6 +21,7 @@ import { KafkaCluster, StrimziKafkaCluster } from '../kafka/kafka-cluster';
 import { planCapacity } from './capacity';
 import type { TempoComponentProps, TempoMicroservicesProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
+import { COMPONENT_RESOURCES } from './component-resources';
 import { componentSizing, ResolvedComponent, ResolvedTopology } from './tempo-settings';
 
 /** Tempo's names of the two live-store zones (`-live-store.instance-availability-zone`). */
@@ -29,7 +30,7 @@ export const LIVE_STORE_ZONES = ['zone-a', 'zone-b'] as const;
 const DEFAULTS = {
   distributor: {
     replicas: 2,
-    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.distributor,
   },
   liveStore: {
     replicas: 1,
@@ -41,23 +42,23 @@ const DEFAULTS = {
   },
   querier: {
     replicas: 2,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '4Gi' } },
+    resources: COMPONENT_RESOURCES.querier,
   },
   queryFrontend: {
     replicas: 2,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
   backendScheduler: {
     replicas: 1,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
   backendWorker: {
     replicas: 2,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
   metricsGenerator: {
     replicas: 1,
-    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    resources: COMPONENT_RESOURCES.small,
   },
 } satisfies Record<string, { replicas: number; resources: ResolvedResources }>;
 
