@@ -31,7 +31,7 @@ test('a retention change is one plan line against the committed dist/', () => {
   const { code, out } = run(['--plan', '--base', 'HEAD', 'dev'], [changed]);
   expect(code).toBe(0);
   expect(out.split('\n')).toContain(
-    '  retention  ConfigMap/tempo-config tempo.yaml: backend_worker.compaction.block_retention 24h → 336h',
+    '  retention  ConfigMap/tempo-config tempo.yaml: backend_scheduler.provider.compaction.compaction.block_retention 24h → 336h, tempo.yaml: backend_worker.compaction.block_retention 24h → 336h',
   );
   expect(out).not.toMatch(/^(staging|prod) /m); // only the named environment
 });
