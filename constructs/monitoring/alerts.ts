@@ -483,6 +483,8 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
     series: Labels[],
     silentSeries: Labels[],
     runbook: string,
+    /** A series that stays behind in the silent case (only the others recover). */
+    laggingWhenSilent?: Labels,
   ): AlertRule => ({
     alert,
     expr: `${agg} by (${by}) (avg_over_time(${lag}${sel}[6m])) > ${threshold}`,
@@ -497,10 +499,12 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
         series.map((l) => [lag, l, `${threshold + 100}x40`] as [string, Labels, string]),
         Object.fromEntries(by.split(', ').map((k) => [k, series[0][k]])),
       ),
-      silent: at(
-        '30m',
-        silentSeries.map((l) => [lag, l, '5x40'] as [string, Labels, string]),
-      ),
+      silent: at('30m', [
+        ...silentSeries.map((l) => [lag, l, '5x40'] as [string, Labels, string]),
+        ...(laggingWhenSilent
+          ? [[lag, laggingWhenSilent, `${threshold + 100}x40`] as [string, Labels, string]]
+          : []),
+      ]),
     },
   });
   const bb = { ...base, component: 'block-builder', group: 'block-builder', partition: '0' };
@@ -596,8 +600,10 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
       '2m',
       'every live-store owner',
       [lsA, lsB],
-      [lsA, lsB],
+      [lsB],
       mixin('TempoLiveStoreAllMembersLagging'),
+      // One zone behind, the other current: queries still succeed, no alert.
+      lsA,
     ),
     ...(t.components.includes('metrics-generator')
       ? [
