@@ -163,3 +163,48 @@ export function checkPositiveNumber(value: number, property: string, hint?: stri
     throw new ConfigError(property, `${show(value)} is not a positive number${hint ? `; ${hint}` : ''}`);
   return value;
 }
+
+/** Checks that a value is a plain object (not null, an array or a class instance). */
+export function checkPlainObject<T>(value: T, property: string, example: string): T {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null)
+    throw new ConfigError(property, `${show(value)} is not an object; expected e.g. ${example}`);
+  return value;
+}
+
+// Kubernetes apimachinery pkg/util/validation: IsValidLabelValue, IsQualifiedName.
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Checks a Kubernetes label value (also what an image tag becomes in `app.kubernetes.io/version`). */
+export function checkLabelValue(value: string, path: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value))
+    throw new ConfigError(
+      path,
+      `${show(value)} is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+    );
+  return value;
+}
+
+export function checkLabelKey(key: string, path: string): void {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (
+    name.length > 63 ||
+    !LABEL_NAME.test(name) ||
+    (prefix !== undefined && (prefix.length > 253 || !DNS_1123_SUBDOMAIN.test(prefix)))
+  )
+    throw new ConfigError(
+      path,
+      `${show(key)} is not a valid label key; use an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.' (e.g. 'release' or 'example.com/team')`,
+    );
+}
+
+/** Checks a map of Kubernetes labels, keys and values. */
+export function checkLabels(labels: Record<string, string>, path: string): void {
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(key, `${path}.${key}`);
+    checkLabelValue(value, `${path}.${key}`);
+  }
+}
+

@@ -48,23 +48,23 @@ describe('collector synth-time errors name the property, the value and the fix',
 
   test('collector: sampling percentage outside (0, 100], latency threshold not positive', () => {
     expectError(
-      () => CollectorSampling.head({ percentage: 0 }),
+      () => CollectorSampling.head({ percentage: 0 }).check(),
       'collector.sampling.percentage: 0 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.head({ percentage: 150 }),
+      () => CollectorSampling.head({ percentage: 150 }).check(),
       'collector.sampling.percentage: 150 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.tail({ percentage: -1 }),
+      () => CollectorSampling.tail({ percentage: -1 }).check(),
       'collector.sampling.percentage: -1 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.tail({ latencyThreshold: '0s' }),
+      () => CollectorSampling.tail({ latencyThreshold: '0s' }).check(),
       "collector.sampling.latencyThreshold: '0s' is not positive; traces slower than this threshold are kept, so give e.g. '2s'",
     );
     expectError(
-      () => CollectorSampling.tail({ numTraces: 0 }),
+      () => CollectorSampling.tail({ numTraces: 0 }).check(),
       'collector.sampling.numTraces: 0 is not valid; expected an integer >= 1',
     );
   });

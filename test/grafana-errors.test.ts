@@ -125,15 +125,15 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
 
   test('grafana: a link to a datasource that is not provisioned and has no UID', () => {
     expectError(
-      () => LokiDatasource.existing({} as any),
+      () => LokiDatasource.existing({} as any).check(),
       'grafana.loki.uid: is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
     );
     expectError(
-      () => PrometheusDatasource.existing({ uid: 'has spaces' }),
+      () => PrometheusDatasource.existing({ uid: 'has spaces' }).check(),
       "grafana.prometheus.uid: 'has spaces' is not a datasource UID; use up to 40 letters, digits, '-' and '_'",
     );
     expectError(
-      () => LokiDatasource.provisioned({ url: 'loki:3100' }),
+      () => LokiDatasource.provisioned({ url: 'loki:3100' }).check(),
       "grafana.loki.url: 'loki:3100' is not an http(s) URL",
     );
   });

@@ -104,7 +104,7 @@ describe('monitoring synth-time errors name the property, the value and the fix'
     );
     expectError(
       monitoring({ prometheusLabels: { release: 'kube prometheus' } }),
-      "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'",
+      "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
     );
     expectError(
       monitoring({ scrapeInterval: '30 seconds' }),

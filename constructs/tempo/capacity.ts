@@ -26,7 +26,15 @@ export interface CapacityInput {
   readonly spansPerTrace?: number;
   /** The tail sampler's decision wait in seconds. @default 10 */
   readonly decisionWaitSeconds?: number;
+  /**
+   * Sanity cap: a plan that needs more replicas than this for one component is an error (a typo
+   * in `spansPerSecond` should not become YAML). @default 1000 (REPLICA_LIMIT)
+   */
+  readonly replicaLimit?: number;
 }
+
+/** Default cap on the replicas of one workload, planned or set (`replicaLimit`). */
+export const REPLICA_LIMIT = 1000;
 
 export interface ComponentSizing {
   readonly replicas: number;
@@ -84,6 +92,13 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
     `${property}.decisionWaitSeconds`,
   );
 
+  const limit = input.replicaLimit ?? REPLICA_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 2 ** 31 - 1)
+    throw new ConfigError(
+      `${property}.replicaLimit`,
+      `${show(limit)} is not valid; expected an integer from 1 to 2147483647`,
+    );
+
   const factor = 1 + headroom;
   const receivedMBps = (spans * bytes * (sampling / 100)) / 1e6;
   const tempoMBps = receivedMBps * factor;
@@ -98,6 +113,11 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
     memoryGi: number,
     why: string,
   ): ComponentSizing => {
+    if (replicas > limit)
+      throw new ConfigError(
+        `${property}.spansPerSecond`,
+        `${show(spans)} spans/s plans ${replicas} ${name} replicas, above the replica limit of ${limit}; check spansPerSecond and samplingPercent, or raise ${property}.replicaLimit`,
+      );
     reasons.push(`${name}: ${replicas} (${why})`);
     return {
       replicas,
