@@ -1,8 +1,17 @@
 import { buildEnvironment } from './charts/environment';
 import { summarizeEnvironment } from './charts/summary';
-import { ENVIRONMENTS } from './environments';
-import { EXAMPLES } from './examples';
+import type { EnvironmentDefinition } from './environments';
 import { runCli } from './lib/cli';
+
+/*
+ * The environment files are loaded lazily, inside the CLI's error handling: what they compute at
+ * load time (a capacity plan, a factory call) cannot end in a stack trace. esbuild turns these
+ * require() calls into lazily run module bodies.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadEnvironments = (): readonly EnvironmentDefinition[] => require('./environments').ENVIRONMENTS;
+const loadExamples = (): readonly EnvironmentDefinition[] => require('./examples').EXAMPLES;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff`, `npm run synth:examples` and
 // `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR). The environments live in
@@ -12,8 +21,8 @@ process.exitCode = runCli(
   args,
   process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'),
   {
-    environments: ENVIRONMENTS,
-    examples: EXAMPLES,
+    environments: loadEnvironments,
+    examples: loadExamples,
     build: buildEnvironment,
     summarize: summarizeEnvironment,
   },

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { StackWorkloads } from '../constructs/stack/workloads';
 import { NetworkPolicies, NetworkPoliciesOptions } from '../constructs/network/network-policies';
+import { ENV_PROPERTY_METADATA } from '../lib/synth';
 
 export interface NetworkChartProps {
   readonly namespace: string;
@@ -14,6 +15,7 @@ export interface NetworkChartProps {
 export class NetworkChart extends Chart {
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    this.node.addMetadata(ENV_PROPERTY_METADATA, 'networkPolicies');
     new NetworkPolicies(this, 'NetworkPolicies', { ...props.networkPolicies, ...props.workloads });
   }
 }

@@ -7,7 +7,7 @@ import { defineEnvironment } from './types';
 
 /** The traffic prod is sized for; Tempo's components and the gateway both follow from it. */
 const PROD_CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10 };
-const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.capacity');
+const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.tempo.distributed.capacity');
 
 /**
  * Production: Amazon S3 through IRSA (no keys anywhere), SSE-KMS, 7 days of traces, span metrics

@@ -11,7 +11,7 @@ import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { defineEnvironment } from '../environments/types';
 
 const CAPACITY: CapacityInput = { spansPerSecond: 100_000, samplingPercent: 10, replicationFactor: 3 };
-const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
+const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.distributed.capacity');
 
 export const fawkes = defineEnvironment({
   name: 'fawkes',
