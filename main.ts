@@ -14,12 +14,13 @@ const loadExamples = (): readonly EnvironmentDefinition[] => require('./examples
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 // `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff`, `npm run synth:examples` and
-// `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR). The environments live in
+// `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR); `--outdir=<dir>` writes elsewhere. The environments live in
 // environments/, the seed examples in examples/.
 const args = process.argv.slice(2);
+const outdirFlag = args.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length);
 process.exitCode = runCli(
-  args,
-  process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'),
+  args.filter((a) => !a.startsWith('--outdir=')),
+  outdirFlag ?? process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'),
   {
     environments: loadEnvironments,
     examples: loadExamples,

@@ -53,9 +53,9 @@ function checkImage(image: { repository: string; tag: string }, path: string): v
 function checkQuantities(quantities: Record<string, string>, path: string): void {
   for (const [kind, quantity] of Object.entries(quantities)) {
     const value = parseQuantity(quantity, `${path}.${kind}`);
-    // resource.Quantity holds int64 milli-units.
-    if (value * 1000 > 2 ** 63 - 1)
-      throw new ConfigError(`${path}.${kind}`, `${show(quantity)} is too large for a Kubernetes quantity`);
+    // resource.Quantity is an int64 (CPU counted in milli-units).
+    if (value * (kind === 'cpu' ? 1000 : 1) > 2 ** 63 - 1)
+      throw new ConfigError(`${path}.${kind}`, `${show(quantity)} is too large for a Kubernetes quantity; give a smaller one`);
   }
 }
 

@@ -21,6 +21,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** `path.key`, or `path['odd key']` for a key that is not a plain name (labels, dotted attributes). */
+export function propertyPath(path: string, key: string): string {
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+}
+
 /**
  * Shows a received value in an error message: strings quoted, NaN and ±Infinity by name,
  * functions and class instances by what they are, everything else as (shortened) JSON.

@@ -6,7 +6,7 @@
  * factory value is required. Only the keywords the generator emits are understood (the test of the
  * schema fails on any other).
  */
-import { ConfigError, show } from './errors';
+import { ConfigError, propertyPath, show } from './errors';
 
 /** The subset of JSON schema that ts-json-schema-generator emits, plus `x-instanceof` for classes. */
 export interface Schema {
@@ -99,7 +99,7 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-const at = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+const at = propertyPath;
 
 const join = (items: readonly string[], last = 'or'): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
@@ -232,7 +232,7 @@ class Checker {
       if (schema.maximum !== undefined && (value as number) > schema.maximum)
         throw new ConfigError(path, `${show(value)} is above ${schema.maximum}; give at most ${schema.maximum}`);
       if (schema.pattern !== undefined && typeof value === 'string' && !new RegExp(schema.pattern).test(value))
-        throw new ConfigError(path, `${show(value)} does not match ${schema.pattern}`);
+        throw new ConfigError(path, `${show(value)} does not match ${schema.pattern}; give a value that does`);
     }
     if (Array.isArray(value)) this.checkArray(value, schema, path);
     else if (isPlainObject(value)) this.checkObject(value, schema, path);

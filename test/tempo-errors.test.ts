@@ -41,12 +41,12 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           objectivePercent: 99,
           windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
         }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
+      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
     );
     expectError(
       () =>
         resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
+      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
     );
     expectError(
       monitoring({ slos: { ingestionAvailability: 120 } }),
@@ -121,7 +121,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
   test('zero durations', () => {
     expectError(
       tempo({ compactedBlockRetention: '0s' }),
-      "tempo.compactedBlockRetention: '0s' must be longer than 0s",
+      "tempo.compactedBlockRetention: '0s' must be longer than 0s; give a positive duration such as '10s'",
     );
   });
 
@@ -329,7 +329,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
       tempo({
         metricsGenerator: { remoteWrite: [{ url: 'https://user:pw@mimir.example.com/api/v1/push' }] },
       }),
-      'tempo.metricsGenerator.remoteWrite[0].url: must not contain credentials (dist/ is committed to git)',
+      'tempo.metricsGenerator.remoteWrite[0].url: contains credentials; remove them from the URL (dist/ is committed to git)',
     );
   });
 
@@ -446,7 +446,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
     );
     expectError(
       tempo({ tenants: { a: {} } }),
-      "tempo.tenants: per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')",
+      "tempo.tenants: per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
     );
     expectError(
       tempo({ multitenancy: true, tenants: { a: { metricsGeneratorProcessors: ['span-metrics'] } } }),
@@ -532,7 +532,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
         storage: objectStorage(),
         distributed: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } },
       }),
-      'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
+      'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU); give fixed replicas',
     );
     expectError(
       tempo({ storage: objectStorage(), distributed: {}, receivers: { zipkin: { port: 7946 } } }),
@@ -543,31 +543,31 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
   test('capacity inputs that are not positive', () => {
     expectError(
       () => planCapacity({ spansPerSecond: 0 }),
-      'capacity.spansPerSecond: 0 is not a positive number',
+      'capacity.spansPerSecond: 0 is not a positive number; give a number greater than 0',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, avgSpanBytes: -1 }),
-      'capacity.avgSpanBytes: -1 is not a positive number',
+      'capacity.avgSpanBytes: -1 is not a positive number; give a number greater than 0',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, samplingPercent: 0 }),
-      'capacity.samplingPercent: 0 is not a positive number',
+      'capacity.samplingPercent: 0 is not a positive number; give a number greater than 0',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, samplingPercent: 120 }),
-      'capacity.samplingPercent: 120 is above 100',
+      'capacity.samplingPercent: 120 is above 100; give a share in (0, 100]',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, headroom: -0.5 }),
-      'capacity.headroom: -0.5 is not a fraction >= 0 (0.3 means 30 % headroom)',
+      'capacity.headroom: -0.5 is not a fraction >= 0; give e.g. 0.3 for 30 % headroom',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, replicationFactor: 0 }),
-      'capacity.replicationFactor: 0 is not a positive integer',
+      'capacity.replicationFactor: 0 is not a positive integer; give e.g. 3',
     );
     expectError(
       tempo({ storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }),
-      'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number',
+      'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number; give a number greater than 0',
     );
   });
 });

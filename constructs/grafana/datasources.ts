@@ -27,7 +27,7 @@ function checkUid(uid: string | undefined, property: string): string {
   if (uid === undefined || uid === '') {
     throw new ConfigError(
       property,
-      'is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
+      'is missing; a datasource that is not provisioned here is referenced by its UID, so give it (Grafana > Connections > Data sources > the datasource, in the URL)',
     );
   }
   if (!UID.test(uid))

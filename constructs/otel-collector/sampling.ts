@@ -84,7 +84,7 @@ export class TailSampling extends CollectorSampling {
     const props = checkPlainObject(this.props, p, '{ percentage: 10 }');
     const decisionWait = toDuration(props.decisionWait ?? '10s', `${p}.decisionWait`);
     if (decisionWait.milliseconds <= 0)
-      throw new ConfigError(`${p}.decisionWait`, `${show(decisionWait.toString())} must be longer than 0s`);
+      throw new ConfigError(`${p}.decisionWait`, `${show(decisionWait.toString())} must be longer than 0s; give a positive duration such as '10s'`);
     const numTraces = checkPositiveInteger(props.numTraces ?? 50_000, `${p}.numTraces`);
     const expectedNewTracesPerSec = checkPositiveInteger(
       props.expectedNewTracesPerSec ?? 1000,

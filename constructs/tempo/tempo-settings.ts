@@ -119,7 +119,7 @@ function optionalDuration(input: DurationInput | undefined, property: string): G
 }
 
 function positiveDuration(d: GoDuration, property: string): GoDuration {
-  if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s`);
+  if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s; give a positive duration such as '10s'`);
   return d;
 }
 
@@ -391,7 +391,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   if (Object.keys(tenants).length > 0 && !props.multitenancy) {
     throw new ConfigError(
       'tempo.tenants',
-      "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')",
+      "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
     );
   }
 
@@ -514,7 +514,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       if (given?.autoscaling && !['distributor', 'querier', 'query-frontend'].includes(c)) {
         throw new ConfigError(
           `${p}.autoscaling`,
-          'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
+          'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU); give fixed replicas',
         );
       }
       const autoscaling = given?.autoscaling && resolveAutoscaling(given.autoscaling, `${p}.autoscaling`);
