@@ -138,13 +138,20 @@ export function renderEnvironment<E extends NamedEnvironment, B>(
   build: EnvironmentBuilder<E, B>,
   summarize?: EnvironmentSummarizer<E, B>,
 ): RenderedEnvironment {
-  const app = new App();
-  let built: B;
   try {
-    built = build(app, env);
+    return render(env, build, summarize);
   } catch (e) {
     throw e instanceof ConfigError ? e.within(env.name) : e;
   }
+}
+
+function render<E extends NamedEnvironment, B>(
+  env: E,
+  build: EnvironmentBuilder<E, B>,
+  summarize?: EnvironmentSummarizer<E, B>,
+): RenderedEnvironment {
+  const app = new App();
+  const built = build(app, env);
   validateTree(app);
   const files: RenderedFile[] = [];
   const manifests: Manifest[] = [];

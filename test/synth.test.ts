@@ -17,7 +17,10 @@ import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { ConfigError } from '../lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../lib/k8s';
-import { planChanges, renderEnvironment, synthesize } from '../lib/synth';
+import { ENV_PROPERTY_METADATA, planChanges, renderEnvironment, synthesize } from '../lib/synth';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { expectError } from './helpers/errors';
 import { summarizeEnvironment } from '../charts/summary';
 
 const ROOT = join(__dirname, '..');
@@ -328,6 +331,36 @@ describe('SUMMARY.md', () => {
     }
     expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain(
       'head at the agents: 50 % of traces',
+    );
+  });
+});
+
+describe('file names', () => {
+  test('an agent on hostPort (its own namespace) and the default NetworkPolicies: distinct files, others unchanged', () => {
+    const r = renderEnvironment(
+      { name: 'hp', collector: { agent: { hostPort: { namespace: 'tracing-hp-agent' } } } },
+      buildEnvironment,
+    );
+    const paths = r.files.map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths).toContain('network/networkpolicy-default-deny.yaml');
+    expect(paths).toContain('network/tracing-hp-agent/networkpolicy-default-deny.yaml');
+    // Objects in the chart's own namespace keep their names.
+    expect(paths.filter((p) => p.split('/').length > 2).every((p) => p.includes('/tracing-hp-agent/'))).toBe(
+      true,
+    );
+  });
+
+  test('two objects of one kind and name in one namespace: a ConfigError naming both and the property', () => {
+    const build = (scope: Construct) => {
+      const chart = new Chart(scope, 'network', { namespace: 'ns', disableResourceNameHashes: true });
+      chart.node.addMetadata(ENV_PROPERTY_METADATA, 'networkPolicies');
+      new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+      new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    };
+    expectError(
+      () => renderEnvironment({ name: 'x' }, build),
+      "x.networkPolicies: two ConfigMap objects named 'same' in namespace 'ns' render to network/configmap-same.yaml (network/a and network/b); rename one of them in the settings under networkPolicies",
     );
   });
 });
