@@ -305,6 +305,8 @@ interface Journal {
 }
 
 const JOURNAL = 'JOURNAL.json';
+/** The journal, renamed once every folder is in place: only cleaning up is left. */
+const DONE = 'DONE.json';
 
 /** Carries out (or finishes) a journaled swap: idempotent, so a second run after a kill completes it. */
 function applyJournal(out: string, stage: string, journal: Journal): void {
@@ -318,27 +320,35 @@ function applyJournal(out: string, stage: string, journal: Journal): void {
   }
   for (const name of journal.remove)
     if (existsSync(join(out, name)) && !existsSync(join(old, name))) renameSync(join(out, name), join(old, name));
-  rmSync(join(stage, JOURNAL), { force: true });
+  renameSync(join(stage, JOURNAL), join(stage, DONE));
+  cleanUp(stage);
+}
+
+function cleanUp(stage: string): void {
+  for (const part of ['old', 'new', DONE]) rmSync(join(stage, part), { recursive: true, force: true });
   rmSync(stage, { recursive: true, force: true });
 }
 
 /**
  * Finishes what an interrupted synth into `outdir` left (call it holding the lock): a staging
- * folder without a journal was still being written and is removed (outdir was not touched yet);
- * one with a journal is rolled forward. Returns what it did, for the CLI to say, or undefined.
+ * folder still being written (no journal yet; outdir untouched) is removed; a journaled swap is
+ * rolled forward; a finished one is cleaned up. Returns what it did, for the CLI to say, or undefined.
  */
 export function recoverInterruptedSynth(outdir: string): string | undefined {
   const { out, stage } = synthPaths(outdir);
   if (!existsSync(stage)) return undefined;
   const journalFile = join(stage, JOURNAL);
-  if (!existsSync(journalFile)) {
-    rmSync(stage, { recursive: true, force: true });
-    return `an earlier synth was interrupted before it changed ${outdir}/; removed its staging folder`;
+  if (existsSync(journalFile)) {
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    mkdirSync(out, { recursive: true });
+    applyJournal(out, stage, journal);
+    return `an earlier synth was interrupted while replacing folders of ${outdir}/; completed it (${[...journal.replace, ...journal.remove].join(', ')})`;
   }
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
-  mkdirSync(out, { recursive: true });
-  applyJournal(out, stage, journal);
-  return `an earlier synth was interrupted while replacing folders of ${outdir}/; completed it (${[...journal.replace, ...journal.remove].join(', ')})`;
+  const writing = existsSync(join(stage, 'new')) && !existsSync(join(stage, DONE));
+  cleanUp(stage);
+  return writing
+    ? `an earlier synth was interrupted before it changed ${outdir}/; removed its staging folder`
+    : `an earlier synth was interrupted after it had written ${outdir}/; removed the staging folder it left`;
 }
 
 /**
