@@ -1,11 +1,14 @@
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError, show } from './errors';
+import { defaultBase, describeRef, readTreeAt } from './git';
+import { formatPlanMarkdown, formatPlanText, planDist } from './plan';
 import { checkDnsLabel } from './validate';
 import {
   EnvironmentBuilder,
   EnvironmentSummarizer,
   NamedEnvironment,
   planChanges,
+  RenderedEnvironment,
   renderEnvironment,
   synthesize,
 } from './synth';
@@ -16,10 +19,10 @@ import {
  * there, so nothing they do can end in a stack trace.
  */
 export interface CliApp<E extends NamedEnvironment, B> {
-  /** `dist/<name>/` for each. */
-  readonly environments: () => readonly E[];
+  /** `dist/<name>/` for each: the list, or a function that loads it (called inside the error handling). */
+  readonly environments: readonly E[] | (() => readonly E[]);
   /** `examples/dist/<name>/` for each, with `--examples`. */
-  readonly examples: () => readonly E[];
+  readonly examples: readonly E[] | (() => readonly E[]);
   readonly build: EnvironmentBuilder<E, B>;
   readonly summarize: EnvironmentSummarizer<E, B>;
 }
@@ -31,10 +34,13 @@ export const EXIT_BUG = 70;
  * Loads the environment list and checks what the synth relies on before anything else: a list
  * of objects, each with a DNS-1123 `name`, no name twice (two folders would be merged into one).
  */
-export function loadEnvironments<E extends NamedEnvironment>(load: () => readonly E[], list: string): E[] {
+export function loadEnvironments<E extends NamedEnvironment>(
+  load: readonly E[] | (() => readonly E[]),
+  list: string,
+): E[] {
   let all: unknown;
   try {
-    all = load();
+    all = typeof load === 'function' ? load() : load;
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(
@@ -64,6 +70,30 @@ export function loadEnvironments<E extends NamedEnvironment>(load: () => readonl
   return all as E[];
 }
 
+/** Options that take a value (`--base main` or `--base=main`); everything else not `--` is a name. */
+const VALUE_OPTIONS = ['--base', '--format'] as const;
+
+function parseArgs(args: readonly string[]): {
+  flags: string[];
+  names: string[];
+  options: Map<string, string>;
+} {
+  const flags: string[] = [];
+  const names: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if ((VALUE_OPTIONS as readonly string[]).includes(flag)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '')
+        throw new ConfigError(`plan.${flag.slice(2)}`, `needs a value; e.g. ${flag} main`);
+      options.set(flag.slice(2), value);
+    } else if (args[i].startsWith('--')) flags.push(args[i]);
+    else names.push(args[i]);
+  }
+  return { flags, names, options };
+}
+
 /**
  * The environments named on the command line (all of them when none is named). An unknown
  * name is an error that lists the known ones.
@@ -85,23 +115,26 @@ export function selectEnvironments<E extends NamedEnvironment>(
 }
 
 /**
- * The command line: `[--examples] [--plan|--diff] [env ...]`. Synthesizes the named environments
- * (all when none is named) into `outdir`, or with `--plan` prints each SUMMARY.md and the files a
- * synth would change, with `--diff` also the unified diff. `--examples` works on the seed
- * examples (examples/, written to examples/dist/) instead of the environments. Returns the exit code.
+ * The command line: `[--examples] [--plan [--base <ref>] [--format text|markdown] | --diff] [env ...]`.
+ * Synthesizes the named environments (all when none is named) into `outdir`; with `--plan` prints
+ * what the change does against `outdir` as committed at the base ref (default: the merge base with
+ * origin/main or main; docs/ci.md), writing nothing; with `--diff` the files a synth would change
+ * in `outdir` and their unified diff. `--examples` works on the seed examples (examples/, written
+ * to examples/dist/) instead of the environments. Returns the exit code.
  */
 export function runCli<E extends NamedEnvironment, B>(
   args: readonly string[],
   outdir: string,
   app: CliApp<E, B>,
 ): number {
-  const mode = args.includes('--diff') ? 'diff' : args.includes('--plan') ? 'plan' : 'synth';
-  const names = args.filter((a) => !a.startsWith('--'));
   const examples = args.includes('--examples');
   // cdk8s synth deletes its output folder before it runs the app, and passes it in CDK8S_OUTDIR.
   const viaCdk8sCli = process.env.CDK8S_OUTDIR !== undefined;
+  let mode = 'synth';
   let recovered: string | undefined;
   try {
+    const { flags, names, options } = parseArgs(args);
+    mode = flags.includes('--diff') ? 'diff' : flags.includes('--plan') ? 'plan' : 'synth';
     const all = loadEnvironments(
       examples ? app.examples : app.environments,
       examples ? 'EXAMPLES' : 'ENVIRONMENTS',
@@ -132,8 +165,10 @@ export function runCli<E extends NamedEnvironment, B>(
       return 0;
     }
     const rendered = envs.map((env) => renderEnvironment(env, app.build, app.summarize));
-    if (mode === 'plan')
-      for (const r of rendered) console.log(r.files.find((f) => f.path === 'SUMMARY.md')!.content);
+    if (mode === 'plan') {
+      printPlan(rendered, outdir, names, options);
+      return 0;
+    }
     const changes = planChanges(rendered, outdir, { prune: names.length === 0 });
     console.log(
       changes.length === 0
@@ -168,4 +203,30 @@ export function runCli<E extends NamedEnvironment, B>(
     console.error(outcome);
     return EXIT_BUG;
   }
+}
+
+/** `--plan`: the rendered environments against `outdir` at the base ref (lib/plan.ts). */
+function printPlan(
+  rendered: readonly RenderedEnvironment[],
+  outdir: string,
+  names: readonly string[],
+  options: ReadonlyMap<string, string>,
+): void {
+  const format = options.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'markdown')
+    throw new ConfigError('plan.format', `'${format}' is not a plan format; use text or markdown`);
+  const base = options.get('base') ?? defaultBase();
+  const committed = readTreeAt(base, outdir);
+  // Only the named environments, when some are named; all of them (new and removed) otherwise.
+  const before = new Map(
+    [...committed].filter(([path]) => names.length === 0 || names.includes(path.split('/')[0])),
+  );
+  const after = new Map(
+    rendered.flatMap((r) => r.files.map((f) => [`${r.name}/${f.path}`, f.content] as const)),
+  );
+  const plans = planDist(before, after);
+  const label = describeRef(base);
+  console.log(
+    format === 'markdown' ? formatPlanMarkdown(plans, label) : formatPlanText(plans, label).join('\n'),
+  );
 }

@@ -2,7 +2,7 @@
  * Fuzz through the CLI's entry point (runCli, as main.ts calls it, environments loaded inside its
  * error boundary): random environments (the property test's generator) with one random mutation
  * each (a wrong type, null, NaN, an extra or misspelt key, a plain object where a factory value
- * belongs, a removed key) either synthesize (`--plan`: rendered, nothing written) or fail with
+ * belongs, a removed key) either synthesize (`--diff` against an empty folder: rendered, nothing written) or fail with
  * exactly one `error: <env>.<path>: …; …` line, never a stack trace or an internal error.
  */
 import { fc, test } from '@fast-check/jest';
@@ -112,7 +112,7 @@ test.prop(
   const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
   let code: number;
   try {
-    code = runCli(['--plan'], join(work, 'dist'), {
+    code = runCli(['--diff'], join(work, 'dist'), {
       environments: () => [env as EnvironmentDefinition],
       examples: () => [],
       build: buildEnvironment,
@@ -127,7 +127,7 @@ test.prop(
   if (code === 0) {
     outcomes.synthesized++;
     expect(stderr).toEqual([]);
-    expect(stdout.join('\n')).toContain('# Environment `');
+    expect(stdout[0]).toMatch(/^Changes against .*dist\/ \(\d+ files\):$/);
   } else {
     outcomes.refused++;
     const errors = lines.filter((l) => l.startsWith('error:'));
