@@ -130,11 +130,10 @@ export function runCli<E extends NamedEnvironment, B>(
   const examples = args.includes('--examples');
   // cdk8s synth deletes its output folder before it runs the app, and passes it in CDK8S_OUTDIR.
   const viaCdk8sCli = process.env.CDK8S_OUTDIR !== undefined;
-  let mode = 'synth';
   let recovered: string | undefined;
   try {
     const { flags, names, options } = parseArgs(args);
-    mode = flags.includes('--diff') ? 'diff' : flags.includes('--plan') ? 'plan' : 'synth';
+    const mode = flags.includes('--diff') ? 'diff' : flags.includes('--plan') ? 'plan' : 'synth';
     const all = loadEnvironments(
       examples ? app.examples : app.environments,
       examples ? 'EXAMPLES' : 'ENVIRONMENTS',
@@ -184,11 +183,9 @@ export function runCli<E extends NamedEnvironment, B>(
   } catch (e) {
     const outcome = viaCdk8sCli
       ? `cdk8s synth deleted ${outdir}/ before it ran this app, so ${outdir}/ is now empty: restore it with \`git checkout -- ${outdir}\` and use \`npm run synth\`, the only path that leaves ${outdir}/ unchanged on failure.`
-      : mode !== 'synth'
-        ? `Nothing was written.`
-        : recovered
-          ? `Nothing else was written (see "recovered" above).`
-          : `Nothing was written; ${outdir}/ is unchanged.`;
+      : recovered
+        ? `Nothing else was written (see "recovered" above).`
+        : `Nothing was written; ${outdir}/ is unchanged.`;
     if (e instanceof ConfigError) {
       console.error(`error: ${e.message}`);
       console.error(outcome);
