@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -271,7 +272,7 @@ describe('plan and diff', () => {
     expect(inode('dev/kustomization.yaml')).not.toBe(before.dev);
     expect(existsSync(join(out, 'dev', 'tempo', 'extra.yaml'))).toBe(false);
     expect(existsSync(join(out, 'old-env'))).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(out).sort()).toEqual(ENVIRONMENTS.map((e) => e.name).sort());
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
     for (const r of rendered)
       expect(snapshotDir(join(out, r.name))).toEqual(
@@ -358,4 +359,22 @@ describe('file names', () => {
       "x.networkPolicies: two ConfigMap objects named 'same' in namespace 'ns' render to network/configmap-same.yaml (network/a and network/b); rename one of them in the settings under networkPolicies",
     );
   });
+});
+
+test("the README's adding-an-environment example synthesizes as written", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Adding an environment'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1].replace(/^ {3}/gm, '');
+  const dir = join(ROOT, 'build', `readme-env-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'qa.ts');
+  writeFileSync(file, code.replace(/from '\.\.\/index'/g, `from '${join(ROOT, 'index')}'`));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const env = Object.values(require(file))[0] as EnvironmentDefinition;
+    const r = renderEnvironment(env, buildEnvironment, summarizeEnvironment);
+    expect(r.files.map((f) => f.path)).toContain('kustomization.yaml');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
