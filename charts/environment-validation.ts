@@ -55,7 +55,10 @@ function checkQuantities(quantities: Record<string, string>, path: string): void
     const value = parseQuantity(quantity, `${path}.${kind}`);
     // resource.Quantity is an int64 (CPU counted in milli-units).
     if (value * (kind === 'cpu' ? 1000 : 1) > 2 ** 63 - 1)
-      throw new ConfigError(`${path}.${kind}`, `${show(quantity)} is too large for a Kubernetes quantity; give a smaller one`);
+      throw new ConfigError(
+        `${path}.${kind}`,
+        `${show(quantity)} is too large for a Kubernetes quantity; give a smaller one`,
+      );
   }
 }
 
@@ -63,7 +66,10 @@ function intRange(min: number, max: number, why: string) {
   return (value: unknown, path: string) => {
     if (typeof value !== 'number') return;
     if (!Number.isInteger(value) || value < min || value > max)
-      throw new ConfigError(path, `${show(value)} is not valid; expected an integer from ${min} to ${max} (${why})`);
+      throw new ConfigError(
+        path,
+        `${show(value)} is not valid; expected an integer from ${min} to ${max} (${why})`,
+      );
   };
 }
 

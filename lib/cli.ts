@@ -49,7 +49,10 @@ export function loadEnvironments<E extends NamedEnvironment>(
     );
   }
   if (!Array.isArray(all))
-    throw new ConfigError('environments', `${list} is ${show(all)}, not a list; export a list of environments`);
+    throw new ConfigError(
+      'environments',
+      `${list} is ${show(all)}, not a list; export a list of environments`,
+    );
   const seen = new Map<string, number>();
   all.forEach((env: unknown, i: number) => {
     const where = `${list}[${i}]`;
@@ -57,7 +60,10 @@ export function loadEnvironments<E extends NamedEnvironment>(
       throw new ConfigError(where, `${show(env)} is not an environment; give defineEnvironment({ name: … })`);
     const name = (env as { name?: unknown }).name;
     if (typeof name !== 'string')
-      throw new ConfigError(`${where}.name`, `${show(name)} is not a name; give a DNS-1123 label such as 'qa'`);
+      throw new ConfigError(
+        `${where}.name`,
+        `${show(name)} is not a name; give a DNS-1123 label such as 'qa'`,
+      );
     checkDnsLabel(name, `${where}.name`);
     const first = seen.get(name);
     if (first !== undefined)
@@ -157,8 +163,9 @@ export function runCli<E extends NamedEnvironment, B>(
           .filter(Boolean)
           .join('; ')})`,
       );
+      // On stderr: the cdk8s CLI swallows the app's stdout.
       if (viaCdk8sCli)
-        console.log(
+        console.error(
           `note: cdk8s synth deleted ${outdir}/ before this run, so every file was written anew; \`npm run synth\` is the safe path (it leaves ${outdir}/ untouched on failure)`,
         );
       return 0;

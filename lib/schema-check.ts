@@ -102,7 +102,9 @@ export function closest(key: string, known: readonly string[]): string | undefin
 const at = propertyPath;
 
 const join = (items: readonly string[], last = 'or'): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+  items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
 
 /** Finite and safe: JSON cannot carry NaN or Infinity, and no setting needs more than 2^53. */
 function checkNumber(value: number, path: string, integer: boolean): void {
@@ -223,16 +225,32 @@ class Checker {
       return;
     }
     if (schema.type !== undefined && !this.fits(value, { type: schema.type })) {
-      throw new ConfigError(path, `${show(value)} is not ${this.describe(schema)}; give ${this.describe(schema)}`);
+      throw new ConfigError(
+        path,
+        `${show(value)} is not ${this.describe(schema)}; give ${this.describe(schema)}`,
+      );
     }
     if (typeof value === 'number') checkNumber(value, path, schema.type === 'integer');
     if (typeof value === 'number' || typeof value === 'string') {
       if (schema.minimum !== undefined && (value as number) < schema.minimum)
-        throw new ConfigError(path, `${show(value)} is below ${schema.minimum}; give at least ${schema.minimum}`);
+        throw new ConfigError(
+          path,
+          `${show(value)} is below ${schema.minimum}; give at least ${schema.minimum}`,
+        );
       if (schema.maximum !== undefined && (value as number) > schema.maximum)
-        throw new ConfigError(path, `${show(value)} is above ${schema.maximum}; give at most ${schema.maximum}`);
-      if (schema.pattern !== undefined && typeof value === 'string' && !new RegExp(schema.pattern).test(value))
-        throw new ConfigError(path, `${show(value)} does not match ${schema.pattern}; give a value that does`);
+        throw new ConfigError(
+          path,
+          `${show(value)} is above ${schema.maximum}; give at most ${schema.maximum}`,
+        );
+      if (
+        schema.pattern !== undefined &&
+        typeof value === 'string' &&
+        !new RegExp(schema.pattern).test(value)
+      )
+        throw new ConfigError(
+          path,
+          `${show(value)} does not match ${schema.pattern}; give a value that does`,
+        );
     }
     if (Array.isArray(value)) this.checkArray(value, schema, path);
     else if (isPlainObject(value)) this.checkObject(value, schema, path);

@@ -315,11 +315,13 @@ function applyJournal(out: string, stage: string, journal: Journal): void {
   for (const name of journal.replace) {
     const next = join(stage, 'new', name);
     if (!existsSync(next)) continue; // already swapped in
-    if (existsSync(join(out, name)) && !existsSync(join(old, name))) renameSync(join(out, name), join(old, name));
+    if (existsSync(join(out, name)) && !existsSync(join(old, name)))
+      renameSync(join(out, name), join(old, name));
     renameSync(next, join(out, name));
   }
   for (const name of journal.remove)
-    if (existsSync(join(out, name)) && !existsSync(join(old, name))) renameSync(join(out, name), join(old, name));
+    if (existsSync(join(out, name)) && !existsSync(join(old, name)))
+      renameSync(join(out, name), join(old, name));
   renameSync(join(stage, JOURNAL), join(stage, DONE));
   cleanUp(stage);
 }

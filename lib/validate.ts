@@ -108,7 +108,10 @@ export function resolveAutoscaling(a: AutoscalingProps, property: string): Requi
   }
   const target = a.targetCpuUtilizationPercent ?? 70;
   if (!Number.isInteger(target) || target < 1 || target > 100)
-    throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100; give a CPU target in percent`);
+    throw new ConfigError(
+      `${property}.targetCpuUtilizationPercent`,
+      `${show(target)} is outside 1-100; give a CPU target in percent`,
+    );
   return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
 }
 
@@ -154,14 +157,20 @@ export function checkHttpUrl(value: string, property: string, example?: string):
       `${show(value)} is not an http(s) URL; ${example ? `expected e.g. ${show(example)}` : 'give an http:// or https:// URL'}`,
     );
   if (url.username || url.password)
-    throw new ConfigError(property, 'contains credentials; remove them from the URL (dist/ is committed to git)');
+    throw new ConfigError(
+      property,
+      'contains credentials; remove them from the URL (dist/ is committed to git)',
+    );
   return url;
 }
 
 /** Checks a finite number greater than 0; `hint` completes the message. */
 export function checkPositiveNumber(value: number, property: string, hint?: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new ConfigError(property, `${show(value)} is not a positive number; ${hint ?? 'give a number greater than 0'}`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a positive number; ${hint ?? 'give a number greater than 0'}`,
+    );
   return value;
 }
 
@@ -208,4 +217,3 @@ export function checkLabels(labels: Record<string, string>, path: string): void 
     checkLabelValue(value, propertyPath(path, key));
   }
 }
-

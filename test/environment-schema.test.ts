@@ -47,12 +47,18 @@ describe('the environment schema (schemas/environment.schema.json, from the Type
 
   test('exact messages of the checks on top of the types', () => {
     const env = (e: object) => () => validateEnvironment({ name: 'x', ...e });
-    expectError(env({ tempo: { retentoin: '5m' } }), "tempo.retentoin: unknown property (value '5m'); did you mean 'retention'?");
+    expectError(
+      env({ tempo: { retentoin: '5m' } }),
+      "tempo.retentoin: unknown property (value '5m'); did you mean 'retention'?",
+    );
     expectError(
       env({ tempo: { storage: {} } }),
       'tempo.storage: a plain object is not a TempoStorage; create it with TempoStorage.local(…), TempoStorage.s3(…), TempoStorage.gcs(…) or TempoStorage.azure(…)',
     );
-    expectError(env({ tempo: { replicas: NaN } }), 'tempo.replicas: NaN is not a number; give a finite number');
+    expectError(
+      env({ tempo: { replicas: NaN } }),
+      'tempo.replicas: NaN is not a number; give a finite number',
+    );
     expectError(
       env({ tempo: { replicas: 2 ** 31 } }),
       'tempo.replicas: 2147483648 is not valid; expected an integer from 0 to 2147483647 (a Kubernetes int32)',
@@ -77,6 +83,9 @@ describe('the environment schema (schemas/environment.schema.json, from the Type
       env({ grafana: { logLabels: { 'k8s.pod.name': 3 } } }),
       "grafana.logLabels['k8s.pod.name']: 3 is not a string; give a string",
     );
-    expectError(env({ collector: { agent: 'no' } }), "collector.agent: 'no' is not an object or false; give an object or false");
+    expectError(
+      env({ collector: { agent: 'no' } }),
+      "collector.agent: 'no' is not an object or false; give an object or false",
+    );
   });
 });

@@ -101,7 +101,9 @@ describe('synth output', () => {
         expect(retention(rendered[i])).toBe(String(env.tempo.retention));
     for (const [i, env] of ENVIRONMENTS.entries())
       if (env.tempo?.replicas !== undefined && !env.tempo.distributed)
-        expect(rendered[i].manifests.find((m) => m.kind === 'StatefulSet').spec.replicas).toBe(env.tempo.replicas);
+        expect(rendered[i].manifests.find((m) => m.kind === 'StatefulSet').spec.replicas).toBe(
+          env.tempo.replicas,
+        );
   });
 
   test('staging: S3-compatible storage with credentials from a Secret; prod: S3 with IRSA, generator and multi-tenancy', () => {
@@ -200,9 +202,13 @@ describe('safe synth', () => {
 
   test('the CLI synthesizes a named environment', () => {
     rmSync(join(out, 'staging'), { recursive: true });
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'staging', `--outdir=${out}`], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'app.mjs'), 'staging', `--outdir=${out}`],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`synthesized staging into ${out}/ (rewritten: staging)\n`);
@@ -295,9 +301,13 @@ describe('plan and diff', () => {
         'automountServiceAccountToken: true',
       ),
     );
-    const diff = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev', `--outdir=${out}`], {
-      encoding: 'utf8',
-    });
+    const diff = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev', `--outdir=${out}`],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(diff.status).toBe(0);
     expect(diff.stdout).toContain('modified dev/tempo/serviceaccount-tempo.yaml');
     expect(diff.stdout).toContain(
@@ -370,7 +380,6 @@ test("the README's adding-an-environment example synthesizes as written", () => 
   const file = join(dir, 'qa.ts');
   writeFileSync(file, code.replace(/from '\.\.\/index'/g, `from '${join(ROOT, 'index')}'`));
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const env = Object.values(require(file))[0] as EnvironmentDefinition;
     const r = renderEnvironment(env, buildEnvironment, summarizeEnvironment);
     expect(r.files.map((f) => f.path)).toContain('kustomization.yaml');

@@ -305,7 +305,13 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('literal credentials are an error, not a warning', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', accessKey: 'minio', secretKey: 'minio123' } as any).check(),
+      () =>
+        TempoStorage.s3({
+          bucket: 'b',
+          endpoint: 'e',
+          accessKey: 'minio',
+          secretKey: 'minio123',
+        } as any).check(),
       'tempo.storage.s3.accessKey: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
@@ -318,7 +324,8 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
       'tempo.storage.azure.storageAccountKey: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', password: 'x' } as any }).check(),
+      () =>
+        TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', password: 'x' } as any }).check(),
       'tempo.storage.s3.secret.password: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
@@ -335,7 +342,8 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('workload identity values are checked', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', workloadIdentity: { roleArn: 'tempo-role' } }).check(),
+      () =>
+        TempoStorage.s3({ bucket: 'b', endpoint: 'e', workloadIdentity: { roleArn: 'tempo-role' } }).check(),
       "tempo.storage.s3.workloadIdentity.roleArn: 'tempo-role' is not an IAM role ARN; expected arn:aws:iam::<account-id>:role/<name>",
     );
     expectError(
@@ -383,7 +391,12 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
       "tempo.storage.s3.secret.name: 'Bad Name' is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', accessKeyIdKey: 'a key' } }).check(),
+      () =>
+        TempoStorage.s3({
+          bucket: 'b',
+          endpoint: 'e',
+          secret: { name: 's', accessKeyIdKey: 'a key' },
+        }).check(),
       "tempo.storage.s3.secret.key: 'a key' is not a valid Secret key; use letters, digits, '-', '_' and '.'",
     );
     expectError(

@@ -79,7 +79,9 @@ export abstract class DatasourceRef extends DeferredChecks {
 }
 
 function existing(props: { readonly uid: string }, property: string) {
-  return () => ({ uid: checkUid(checkPlainObject(props, property, "{ uid: 'loki' }")?.uid, `${property}.uid`) });
+  return () => ({
+    uid: checkUid(checkPlainObject(props, property, "{ uid: 'loki' }")?.uid, `${property}.uid`),
+  });
 }
 
 function provisioned(props: ProvisionedDatasourceProps, property: string, type: string) {
@@ -87,7 +89,10 @@ function provisioned(props: ProvisionedDatasourceProps, property: string, type: 
     checkPlainObject(props, property, `{ url: 'http://${type}.${type}.svc.cluster.local' }`);
     const isDefault = props.isDefault ?? false;
     if (typeof isDefault !== 'boolean')
-      throw new ConfigError(`${property}.isDefault`, `${show(isDefault)} is not a boolean; give true or false`);
+      throw new ConfigError(
+        `${property}.isDefault`,
+        `${show(isDefault)} is not a boolean; give true or false`,
+      );
     return {
       uid: checkUid(props.uid ?? type, `${property}.uid`),
       provisioned: {

@@ -58,7 +58,10 @@ function promDuration(d: DurationInput, property: string): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  throw new ConfigError(property, `${show(String(d))} must be a whole number of minutes; give e.g. '5m' or '1h'`);
+  throw new ConfigError(
+    property,
+    `${show(String(d))} must be a whole number of minutes; give e.g. '5m' or '1h'`,
+  );
 }
 
 const recordName = (window: string) => `slo:sli_error:ratio_rate${window}`;

@@ -84,7 +84,10 @@ export class TailSampling extends CollectorSampling {
     const props = checkPlainObject(this.props, p, '{ percentage: 10 }');
     const decisionWait = toDuration(props.decisionWait ?? '10s', `${p}.decisionWait`);
     if (decisionWait.milliseconds <= 0)
-      throw new ConfigError(`${p}.decisionWait`, `${show(decisionWait.toString())} must be longer than 0s; give a positive duration such as '10s'`);
+      throw new ConfigError(
+        `${p}.decisionWait`,
+        `${show(decisionWait.toString())} must be longer than 0s; give a positive duration such as '10s'`,
+      );
     const numTraces = checkPositiveInteger(props.numTraces ?? 50_000, `${p}.numTraces`);
     const expectedNewTracesPerSec = checkPositiveInteger(
       props.expectedNewTracesPerSec ?? 1000,
@@ -101,7 +104,14 @@ export class TailSampling extends CollectorSampling {
     const keepErrors = props.keepErrors ?? true;
     if (typeof keepErrors !== 'boolean')
       throw new ConfigError(`${p}.keepErrors`, `${show(keepErrors)} is not a boolean; give true or false`);
-    this.resolved = { decisionWait, numTraces, expectedNewTracesPerSec, keepErrors, latencyThreshold, percentage };
+    this.resolved = {
+      decisionWait,
+      numTraces,
+      expectedNewTracesPerSec,
+      keepErrors,
+      latencyThreshold,
+      percentage,
+    };
   }
 
   private get settings(): ResolvedTailSampling {

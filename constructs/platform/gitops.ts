@@ -59,7 +59,10 @@ export class GitOps extends Construct {
     }
     const revision = props.revision ?? 'main';
     if (!/^[A-Za-z0-9._/-]+$/.test(revision))
-      throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name; give e.g. 'main' or 'v1.2.0'`);
+      throw new ConfigError(
+        `${p}.revision`,
+        `${show(revision)} is not a branch or tag name; give e.g. 'main' or 'v1.2.0'`,
+      );
     const name = `tracing-${env.name}`;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const path = `dist/${env.name}`;

@@ -75,10 +75,17 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
   const spans = checkPositiveNumber(input.spansPerSecond, `${property}.spansPerSecond`);
   const bytes = checkPositiveNumber(input.avgSpanBytes ?? 1000, `${property}.avgSpanBytes`);
   const sampling = checkPositiveNumber(input.samplingPercent ?? 100, `${property}.samplingPercent`);
-  if (sampling > 100) throw new ConfigError(`${property}.samplingPercent`, `${sampling} is above 100; give a share in (0, 100]`);
+  if (sampling > 100)
+    throw new ConfigError(
+      `${property}.samplingPercent`,
+      `${sampling} is above 100; give a share in (0, 100]`,
+    );
   const rf = input.replicationFactor ?? 3;
   if (!Number.isInteger(rf) || rf < 1)
-    throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer; give e.g. 3`);
+    throw new ConfigError(
+      `${property}.replicationFactor`,
+      `${show(rf)} is not a positive integer; give e.g. 3`,
+    );
   const headroom = input.headroom ?? 0.3;
   if (typeof headroom !== 'number' || !Number.isFinite(headroom) || headroom < 0) {
     throw new ConfigError(

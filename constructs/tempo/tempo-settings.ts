@@ -119,7 +119,11 @@ function optionalDuration(input: DurationInput | undefined, property: string): G
 }
 
 function positiveDuration(d: GoDuration, property: string): GoDuration {
-  if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s; give a positive duration such as '10s'`);
+  if (d.milliseconds <= 0)
+    throw new ConfigError(
+      property,
+      `${show(d.toString())} must be longer than 0s; give a positive duration such as '10s'`,
+    );
   return d;
 }
 

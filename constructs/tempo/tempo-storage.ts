@@ -282,7 +282,11 @@ export class S3TempoStorage extends TempoStorage {
   }
 
   protected validate(): void {
-    const props = checkPlainObject(this.props, 'tempo.storage.s3', "{ bucket: 'tempo-traces', endpoint: 's3.eu-west-1.amazonaws.com' }");
+    const props = checkPlainObject(
+      this.props,
+      'tempo.storage.s3',
+      "{ bucket: 'tempo-traces', endpoint: 's3.eu-west-1.amazonaws.com' }",
+    );
     super.validate();
     const p = 'tempo.storage.s3';
     checkPrefix(props.prefix, `${p}.prefix`);

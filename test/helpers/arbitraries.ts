@@ -145,4 +145,3 @@ export const environment: fc.Arbitrary<() => EnvironmentDefinition> = fc
     grafana: r.monitoring === false ? false : r.grafanaTenant ? { tenant: r.grafanaTenant } : {},
     networkPolicies: { enabled: r.networkPolicies },
   }));
-

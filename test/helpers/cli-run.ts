@@ -63,7 +63,6 @@ export function runInProcess(file: string, outdir: string, args: readonly string
   const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
   try {
     const code = runCli(args, outdir, {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       environments: () => require(file).ENVIRONMENTS as readonly EnvironmentDefinition[],
       examples: () => [],
       build: buildEnvironment,
