@@ -28,6 +28,8 @@ import {
 import type { OtelCollectorGateway } from './otel-collector-gateway';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
+import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
+import { collectorConnections } from './collector-flows';
 
 export interface AgentHostPortProps {
   /**
@@ -65,7 +67,7 @@ export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExpo
  * forwards to the gateway (by trace ID, through the `loadbalancing` exporter, when the gateway
  * tail-samples) or straight to Tempo.
  */
-export class OtelCollectorAgent extends Construct {
+export class OtelCollectorAgent extends Construct implements FlowDeclaring {
   public readonly settings: ResolvedCollector;
   public readonly name: string;
   public readonly namespace: string;
@@ -75,6 +77,12 @@ export class OtelCollectorAgent extends Construct {
   public readonly otlpGrpcEndpoint: string;
   /** Whether the agent uses hostPort (and therefore a privileged namespace). */
   public readonly usesHostPort: boolean;
+  /** The sampling the agents apply (head sampling runs here). */
+  public readonly sampling: CollectorSampling;
+  /** What the agent serves and calls (docs/network.md). */
+  public readonly connections: Connections;
+  /** Its pods, which receive the applications' traces. */
+  public readonly receiverGroup: PodGroup;
 
   constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
     super(scope, id);
@@ -106,6 +114,7 @@ export class OtelCollectorAgent extends Construct {
     this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
+    this.sampling = sampling;
     const gateway = props.gateway;
     if (sampling.mode === 'tail' && !gateway) {
       throw new ConfigError(
@@ -198,6 +207,16 @@ export class OtelCollectorAgent extends Construct {
       });
     }
     const apiAccess = !gateway || exportSettings.kind === 'loadbalancing';
+    const flows = collectorConnections({
+      name: this.name,
+      namespace,
+      selectorLabels: this.selectorLabels,
+      ports: this.ports,
+      exportsTo: gateway ?? props.tempo,
+      apiAccess,
+    });
+    this.connections = flows.connections;
+    this.receiverGroup = flows.group;
 
     // Node-local Service: traffic from a pod goes to the agent on the same node, no hostPort.
     new k8s.KubeService(this, 'Service', {
