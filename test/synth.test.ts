@@ -356,19 +356,36 @@ describe('SUMMARY.md', () => {
 });
 
 describe('file names', () => {
-  test('an agent on hostPort (its own namespace) and the default NetworkPolicies: distinct files, others unchanged', () => {
+  test("objects outside their chart's namespace go to a <namespace>/ subfolder; every other name stays", () => {
     const r = renderEnvironment(
       { name: 'hp', collector: { agent: { hostPort: { namespace: 'tracing-hp-agent' } } } },
       buildEnvironment,
     );
     const paths = r.files.map((f) => f.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(paths).toContain('network/networkpolicy-default-deny.yaml');
-    expect(paths).toContain('network/tracing-hp-agent/networkpolicy-default-deny.yaml');
-    // Objects in the chart's own namespace keep their names.
-    expect(paths.filter((p) => p.split('/').length > 2).every((p) => p.includes('/tracing-hp-agent/'))).toBe(
-      true,
-    );
+    expect(paths).toContain('collector/tracing-hp-agent/daemonset-otel-agent.yaml');
+    expect(paths).toContain('network/tracing-hp-agent/networkpolicy-otel-agent.yaml');
+    for (const [i, m] of r.manifests.entries()) {
+      const nested = r.files[i].path.split('/').length > 2;
+      expect(nested).toBe(m.metadata.namespace === 'tracing-hp-agent');
+    }
+  });
+
+  test('one kind and name in two namespaces: two files', () => {
+    const build = (scope: Construct) => {
+      const chart = new Chart(scope, 'network', { namespace: 'ns', disableResourceNameHashes: true });
+      new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+      new ApiObject(chart, 'b', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'same', namespace: 'other' },
+      });
+    };
+    expect(renderEnvironment({ name: 'x' }, build).files.map((f) => f.path)).toEqual([
+      'network/configmap-same.yaml',
+      'network/other/configmap-same.yaml',
+      'kustomization.yaml',
+    ]);
   });
 
   test('two objects of one kind and name in one namespace: a ConfigError naming both and the property', () => {
