@@ -54,6 +54,14 @@ type AnyClass = { readonly prototype: object };
 const isInstance = (value: unknown, cls: AnyClass): boolean =>
   value !== null && typeof value === 'object' && Object.prototype.isPrototypeOf.call(cls.prototype, value);
 
+/** Whether a class of this name is on the value's prototype chain. */
+const hasClassNamed = (value: unknown, name: string): boolean => {
+  if (value === null || typeof value !== 'object') return false;
+  for (let p = Object.getPrototypeOf(value); p && p !== Object.prototype; p = Object.getPrototypeOf(p))
+    if (p.constructor?.name === name) return true;
+  return false;
+};
+
 export interface SchemaCheckOptions {
   /** The root schema holding `definitions`. */
   readonly root: Schema;
@@ -132,15 +140,20 @@ class Checker {
     return [name, schema];
   }
 
-  private classOf(name: string): AnyClass {
+  /**
+   * Whether `value` is an instance of the `x-instanceof` class `name`. A class someone added to the
+   * types but not yet to the registry (the schema test reports it) is matched by the class names
+   * on the value's prototype chain meanwhile, so that a synth does not fail on it.
+   */
+  private instanceOf(value: unknown, name: string): boolean {
     const cls = this.o.classes[name];
-    if (!cls) throw new Error(`schema: no class registered for x-instanceof ${name}`);
-    return cls;
+    return cls ? isInstance(value, cls) : hasClassNamed(value, name);
   }
 
   /** The factories of a class (its static methods), e.g. `TempoStorage.local()`. */
   private factories(name: string): string {
-    const cls = this.classOf(name) as unknown as Record<string, unknown>;
+    const cls = this.o.classes[name] as unknown as Record<string, unknown> | undefined;
+    if (!cls) return `create it with ${name}'s factory`;
     const statics = Object.getOwnPropertyNames(cls).filter(
       (n) => !['length', 'name', 'prototype'].includes(n) && typeof cls[n] === 'function',
     );
@@ -176,7 +189,7 @@ class Checker {
   /** Whether `value` is of the schema's outer type (used to pick the branch of a union). */
   private fits(value: unknown, schema: Schema): boolean {
     if (schema.$ref) return this.fits(value, this.definition(schema.$ref)[1]);
-    if (schema['x-instanceof']) return isInstance(value, this.classOf(schema['x-instanceof']));
+    if (schema['x-instanceof']) return this.instanceOf(value, schema['x-instanceof']);
     if (schema.const !== undefined) return value === schema.const;
     if (schema.enum) return schema.enum.includes(value);
     if (schema.anyOf) return schema.anyOf.some((s) => this.fits(value, s));
@@ -205,7 +218,7 @@ class Checker {
     }
     const cls = schema['x-instanceof'];
     if (cls) {
-      if (!isInstance(value, this.classOf(cls))) {
+      if (!this.instanceOf(value, cls)) {
         const what = isPlainObject(value) ? 'a plain object' : show(value);
         throw new ConfigError(path, `${what} is not a ${cls}; ${this.factories(cls)}`);
       }

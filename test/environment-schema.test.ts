@@ -4,7 +4,7 @@ import schema from '../schemas/environment.schema.json';
 import { ENVIRONMENT_CLASSES, validateEnvironment } from '../charts/environment-validation';
 import { ENVIRONMENTS } from '../environments';
 import { EXAMPLES } from '../examples';
-import { SCHEMA_KEYWORDS } from '../lib/schema-check';
+import { checkSchema, SCHEMA_KEYWORDS } from '../lib/schema-check';
 import { expectError } from './helpers/errors';
 
 const ROOT = join(__dirname, '..');
@@ -88,4 +88,20 @@ describe('the environment schema (schemas/environment.schema.json, from the Type
       "collector.agent: 'no' is not an object or false; give an object or false",
     );
   });
+});
+
+test('a class the registry does not know yet is matched by name, not a crash', () => {
+  class KafkaCluster {
+    public static strimzi(): KafkaCluster {
+      return new KafkaCluster();
+    }
+  }
+  const root = { definitions: { K: { 'x-instanceof': 'KafkaCluster' } } };
+  const check = (value: unknown) => () =>
+    checkSchema(value, { $ref: '#/definitions/K' }, 'kafka', { root, classes: {} });
+  expect(check(KafkaCluster.strimzi())).not.toThrow();
+  expectError(
+    check({}),
+    "kafka: a plain object is not a KafkaCluster; create it with KafkaCluster's factory",
+  );
 });
