@@ -65,7 +65,7 @@ export class CollectorChart extends Chart {
       if (c.agent === false && c.sampling?.mode === 'tail' && this.gateway.minReplicas > 1) {
         throw new ConfigError(
           'collector.agent',
-          `is disabled, but tail sampling on ${this.gateway.minReplicas} gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica`,
+          `is disabled, but tail sampling on ${this.gateway.minReplicas} gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately; enable the agent or run one gateway replica`,
         );
       }
     }

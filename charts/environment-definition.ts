@@ -26,6 +26,12 @@ export interface EnvironmentDefinition {
    * `true` when the named namespace is this stack's alone)
    */
   readonly manageNamespace?: boolean;
+  /**
+   * Sanity cap: any workload asking for more replicas than this (set directly, or planned from a
+   * capacity target) is an error rather than YAML. Raise it for a very large cluster.
+   * @default 1000
+   */
+  readonly replicaLimit?: number;
   /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */
   readonly tempo?: TempoProps;
   /**

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { EnvironmentDefinition } from './environment-definition';
 import { ConfigError } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
+import { validateEnvironment } from './environment-validation';
 import { CollectorChart } from './collector-chart';
 import { GitOpsChart } from './gitops-chart';
 import { GrafanaChart } from './grafana-chart';
@@ -35,7 +36,8 @@ export interface NamespaceOwnership {
  * Composes every chart of one environment into `scope` (its own App). Each chart id becomes a
  * folder of `dist/<env>/`.
  */
-export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): EnvironmentCharts {
+export function buildEnvironment(scope: Construct, definition: EnvironmentDefinition): EnvironmentCharts {
+  const env = validateEnvironment(definition);
   checkDnsLabel(env.name, 'name');
   const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
   // Safe by default: only the app's own namespace (`tracing-<name>`) is created and labelled; a

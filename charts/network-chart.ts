@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicies, StackFlows } from '../constructs/network/network-policies';
+import { ENV_PROPERTY_METADATA } from '../lib/synth';
 
 export interface NetworkChartProps {
   readonly namespace: string;
@@ -14,6 +15,7 @@ export class NetworkChart extends Chart {
 
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    this.node.addMetadata(ENV_PROPERTY_METADATA, 'networkPolicies');
     this.policies = new NetworkPolicies(this, 'NetworkPolicies', { flows: props.flows });
   }
 }

@@ -13,11 +13,13 @@ const PROD_SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '2s
  * percentage and decision wait of the collector's own policy. Tempo's components, its Kafka and
  * the gateway all follow from it.
  */
+const PROD_TAIL = CollectorSampling.tail(PROD_SAMPLING);
 const PROD_CAPACITY: CapacityInput = {
   spansPerSecond: 100_000,
-  sampling: CollectorSampling.tail(PROD_SAMPLING),
+  samplingPercent: PROD_TAIL.percentage,
+  decisionWaitSeconds: PROD_TAIL.decisionWait.milliseconds / 1000,
 };
-const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.capacity');
+const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.tempo.microservices.capacity');
 
 /**
  * Production: Amazon S3 through IRSA (no keys anywhere), SSE-KMS, 7 days of traces, span metrics

@@ -13,8 +13,13 @@ import { defineEnvironment } from '../environments/types';
 
 /** The ADR's policy: every error, everything slower than 1 s, 10 % of the rest. */
 const SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '1s', decisionWait: '10s' };
-const CAPACITY: CapacityInput = { spansPerSecond: 100_000, sampling: CollectorSampling.tail(SAMPLING) };
-const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
+const TAIL = CollectorSampling.tail(SAMPLING);
+const CAPACITY: CapacityInput = {
+  spansPerSecond: 100_000,
+  samplingPercent: TAIL.percentage,
+  decisionWaitSeconds: TAIL.decisionWait.milliseconds / 1000,
+};
+const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.microservices.capacity');
 
 export const fawkes = defineEnvironment({
   name: 'fawkes',

@@ -1,7 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
-import { ConfigError } from './errors';
+import { ConfigError, show } from './errors';
 import { defaultBase, describeRef, readTreeAt } from './git';
 import { formatPlanMarkdown, formatPlanText, planDist } from './plan';
+import { checkDnsLabel } from './validate';
 import {
   EnvironmentBuilder,
   EnvironmentSummarizer,
@@ -12,14 +13,67 @@ import {
   synthesize,
 } from './synth';
 
-/** What the command line works on: the app hands in its environments and how to build them. */
+/**
+ * What the command line works on: the app hands in how to load its environments and how to
+ * build them. The loaders run inside the CLI's error handling: environment files are evaluated
+ * there, so nothing they do can end in a stack trace.
+ */
 export interface CliApp<E extends NamedEnvironment, B> {
-  /** `dist/<name>/` for each. */
-  readonly environments: readonly E[];
+  /** `dist/<name>/` for each: the list, or a function that loads it (called inside the error handling). */
+  readonly environments: readonly E[] | (() => readonly E[]);
   /** `examples/dist/<name>/` for each, with `--examples`. */
-  readonly examples: readonly E[];
+  readonly examples: readonly E[] | (() => readonly E[]);
   readonly build: EnvironmentBuilder<E, B>;
   readonly summarize: EnvironmentSummarizer<E, B>;
+}
+
+/** Exit code of a synth that failed on something other than bad input: a bug (EX_SOFTWARE). */
+export const EXIT_BUG = 70;
+
+/**
+ * Loads the environment list and checks what the synth relies on before anything else: a list
+ * of objects, each with a DNS-1123 `name`, no name twice (two folders would be merged into one).
+ */
+export function loadEnvironments<E extends NamedEnvironment>(
+  load: readonly E[] | (() => readonly E[]),
+  list: string,
+): E[] {
+  let all: unknown;
+  try {
+    all = typeof load === 'function' ? load() : load;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(
+      'environments',
+      `loading the environment files failed with ${e instanceof Error ? `${e.name}: ${e.message}` : show(e)}; fix that file (\`npm run typecheck\` points at type errors)`,
+    );
+  }
+  if (!Array.isArray(all))
+    throw new ConfigError(
+      'environments',
+      `${list} is ${show(all)}, not a list; export a list of environments`,
+    );
+  const seen = new Map<string, number>();
+  all.forEach((env: unknown, i: number) => {
+    const where = `${list}[${i}]`;
+    if (env === null || typeof env !== 'object' || Array.isArray(env))
+      throw new ConfigError(where, `${show(env)} is not an environment; give defineEnvironment({ name: … })`);
+    const name = (env as { name?: unknown }).name;
+    if (typeof name !== 'string')
+      throw new ConfigError(
+        `${where}.name`,
+        `${show(name)} is not a name; give a DNS-1123 label such as 'qa'`,
+      );
+    checkDnsLabel(name, `${where}.name`);
+    const first = seen.get(name);
+    if (first !== undefined)
+      throw new ConfigError(
+        `${name}.name`,
+        `'${name}' is the name of ${list}[${first}] and ${where}; give each environment its own name (it is its folder)`,
+      );
+    seen.set(name, i);
+  });
+  return all as E[];
 }
 
 /** Options that take a value (`--base main` or `--base=main`); everything else not `--` is a name. */
@@ -79,14 +133,26 @@ export function runCli<E extends NamedEnvironment, B>(
   outdir: string,
   app: CliApp<E, B>,
 ): number {
+  const examples = args.includes('--examples');
+  // cdk8s synth deletes its output folder before it runs the app, and passes it in CDK8S_OUTDIR.
+  const viaCdk8sCli = process.env.CDK8S_OUTDIR !== undefined;
+  let recovered: string | undefined;
   try {
     const { flags, names, options } = parseArgs(args);
     const mode = flags.includes('--diff') ? 'diff' : flags.includes('--plan') ? 'plan' : 'synth';
-    const envs = selectEnvironments(names, flags.includes('--examples') ? app.examples : app.environments);
+    const all = loadEnvironments(
+      examples ? app.examples : app.environments,
+      examples ? 'EXAMPLES' : 'ENVIRONMENTS',
+    );
+    const envs = selectEnvironments(names, all);
     if (mode === 'synth') {
       const { changed } = synthesize(envs, app.build, outdir, {
         prune: names.length === 0,
         summarize: app.summarize,
+        onRecovered: (message) => {
+          recovered = message;
+          console.log(`recovered: ${message}`);
+        },
       });
       const unchanged = envs.map((e) => e.name).filter((n) => !changed.includes(n));
       console.log(
@@ -97,6 +163,11 @@ export function runCli<E extends NamedEnvironment, B>(
           .filter(Boolean)
           .join('; ')})`,
       );
+      // On stderr: the cdk8s CLI swallows the app's stdout.
+      if (viaCdk8sCli)
+        console.error(
+          `note: cdk8s synth deleted ${outdir}/ before this run, so every file was written anew; \`npm run synth\` is the safe path (it leaves ${outdir}/ untouched on failure)`,
+        );
       return 0;
     }
     const rendered = envs.map((env) => renderEnvironment(env, app.build, app.summarize));
@@ -117,9 +188,24 @@ export function runCli<E extends NamedEnvironment, B>(
     }
     return 0;
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`error: ${e.message}\nNothing was written; ${outdir}/ is unchanged.`);
-    return 1;
+    const outcome = viaCdk8sCli
+      ? `cdk8s synth deleted ${outdir}/ before it ran this app, so ${outdir}/ is now empty: restore it with \`git checkout -- ${outdir}\` and use \`npm run synth\`, the only path that leaves ${outdir}/ unchanged on failure.`
+      : recovered
+        ? `Nothing else was written (see "recovered" above).`
+        : `Nothing was written; ${outdir}/ is unchanged.`;
+    if (e instanceof ConfigError) {
+      console.error(`error: ${e.message}`);
+      console.error(outcome);
+      return 1;
+    }
+    // Anything else is a bug (the fuzz test looks for them): one line, the stack only on request.
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : show(e);
+    console.error(
+      `error: internal error (a bug in tracesynth, please report it with the environment that caused it): ${what.split('\n')[0]}`,
+    );
+    if (process.env.TRACESYNTH_DEBUG && e instanceof Error) console.error(e.stack);
+    console.error(outcome);
+    return EXIT_BUG;
   }
 }
 

@@ -21,9 +21,57 @@ export class ConfigError extends Error {
   }
 }
 
-/** Shows a received value in an error message: strings quoted, everything else as JSON. */
+/** `path.key`, or `path['odd key']` for a key that is not a plain name (labels, dotted attributes). */
+export function propertyPath(path: string, key: string): string {
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+}
+
+/**
+ * Shows a received value in an error message: strings quoted, NaN and ±Infinity by name,
+ * functions and class instances by what they are, everything else as (shortened) JSON.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 77)}...` : value}'`;
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== null && proto !== Object.prototype && proto !== Array.prototype)
+      return `a ${proto.constructor?.name ?? 'class'} instance`;
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (_k, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : typeof v === 'bigint' ? `${v}n` : v,
+    );
+  } catch {
+    json = undefined; // a cycle
+  }
+  if (json === undefined) return Array.isArray(value) ? 'an array' : 'an object';
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/**
+ * Base of the values that environment files create at load time (`TempoStorage.s3(...)`,
+ * `CollectorSampling.tail(...)`): the factory only stores its props, and `validate()` runs on the
+ * first `check()` (or first use). A file's module code runs outside any error handling and before
+ * the environment's name is known, so nothing may throw there; the environment validation calls
+ * `check()` and a problem surfaces at synth time as `<env>.<property>: …`.
+ */
+export abstract class DeferredChecks {
+  private checked = false;
+
+  /** Checks the stored props; throws a ConfigError. */
+  protected abstract validate(): void;
+
+  /** Runs `validate()` once; later calls are free. */
+  public check(): void {
+    if (this.checked) return;
+    this.validate();
+    this.checked = true;
+  }
 }

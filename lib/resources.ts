@@ -36,7 +36,7 @@ export function resolveResources(
     if (request <= 0)
       throw new ConfigError(
         `${property}.requests.${kind}`,
-        `${show(resolved.requests[kind])} must be greater than 0`,
+        `${show(resolved.requests[kind])} must be greater than 0; give a positive quantity`,
       );
     if (request > limit) {
       throw new ConfigError(

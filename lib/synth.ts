@@ -7,17 +7,17 @@
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { App, Chart, Yaml } from 'cdk8s';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigError } from './errors';
+import { ConfigError, show } from './errors';
 import type { Manifest } from './k8s';
 
 /** A named environment; the synth only needs its name. */
@@ -96,9 +96,36 @@ function withSyncWave(manifest: Manifest): Manifest {
   return { ...manifest, metadata: sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) }) };
 }
 
-function fileName(manifest: Manifest): string {
-  return `${String(manifest.kind).toLowerCase()}-${manifest.metadata.name}.yaml`;
+/**
+ * `<kind>-<name>.yaml`; an object outside its chart's namespace (e.g. an agent moved to its own
+ * namespace) goes into a `<namespace>/` subfolder, so that equal kinds and names in two
+ * namespaces get two files while every other file name stays as it was.
+ */
+function fileName(manifest: Manifest, chartNamespace: string | undefined): string {
+  const base = `${String(manifest.kind).toLowerCase()}-${manifest.metadata.name}.yaml`;
+  const ns = manifest.metadata.namespace;
+  return chartNamespace !== undefined && ns !== undefined && ns !== chartNamespace ? `${ns}/${base}` : base;
 }
+
+/** Construct paths of the objects of `chart` that are this kind, name and namespace (for errors). */
+function objectPaths(chart: Chart, m: Manifest): string[] {
+  return chart.node
+    .findAll()
+    .filter(
+      (c): c is ApiObject =>
+        c instanceof ApiObject &&
+        c.kind === m.kind &&
+        c.name === m.metadata.name &&
+        (c.metadata.namespace ?? chart.namespace) === m.metadata.namespace,
+    )
+    .map((c) => c.node.path);
+}
+
+/**
+ * The environment property a chart is built from: its id, unless the chart says otherwise with
+ * `chart.node.addMetadata(ENV_PROPERTY_METADATA, 'networkPolicies')`.
+ */
+export const ENV_PROPERTY_METADATA = 'tracesynth:property';
 
 /**
  * Builds one environment into a fresh App and renders it to files: one file per Kubernetes
@@ -115,26 +142,42 @@ export function renderEnvironment<E extends NamedEnvironment, B>(
   build: EnvironmentBuilder<E, B>,
   summarize?: EnvironmentSummarizer<E, B>,
 ): RenderedEnvironment {
-  const app = new App();
-  let built: B;
   try {
-    built = build(app, env);
+    return render(env, build, summarize);
   } catch (e) {
     throw e instanceof ConfigError ? e.within(env.name) : e;
   }
+}
+
+function render<E extends NamedEnvironment, B>(
+  env: E,
+  build: EnvironmentBuilder<E, B>,
+  summarize?: EnvironmentSummarizer<E, B>,
+): RenderedEnvironment {
+  const app = new App();
+  const built = build(app, env);
   validateTree(app);
   const files: RenderedFile[] = [];
   const manifests: Manifest[] = [];
   const bootstrap: RenderedFile[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Manifest>();
   for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) {
     const isBootstrap = BOOTSTRAP_CHART_IDS.has(chart.node.id);
     for (const raw of chart.toJson()) {
       const manifest = isBootstrap ? raw : withSyncWave(raw);
-      const path = `${chart.node.id}/${fileName(manifest)}`;
-      if (seen.has(path))
-        throw new Error(`${env.name}: two objects render to ${path}; object names must be unique per kind`);
-      seen.add(path);
+      const path = `${chart.node.id}/${fileName(manifest, chart.namespace)}`;
+      const other = seen.get(path);
+      if (other) {
+        const property =
+          (chart.node.metadata.find((m) => m.type === ENV_PROPERTY_METADATA)?.data as string | undefined) ??
+          chart.node.id;
+        const paths = objectPaths(chart, manifest);
+        throw new ConfigError(
+          property,
+          `two ${manifest.kind} objects named ${show(manifest.metadata.name)} in namespace ${show(manifest.metadata.namespace ?? '(cluster)')} render to ${path} (${paths.length > 1 ? paths.join(' and ') : `${other.metadata.name} twice`}); rename one of them in the settings under ${property}`,
+        );
+      }
+      seen.set(path, manifest);
       const file = { path, content: header(env.name) + Yaml.stringify(manifest) };
       if (isBootstrap) {
         bootstrap.push(file);
@@ -163,12 +206,15 @@ export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B =
    * environment was deleted). Set when every environment is synthesized.
    */
   readonly prune: boolean;
+  /** Told what `recoverInterruptedSynth` did, when it did something. */
+  readonly onRecovered?: (message: string) => void;
 }
 
 /**
  * Renders every environment, then writes them to `outdir/<env>/`. Nothing is written unless all
  * environments rendered; each changed environment folder is swapped in by rename, and folders
- * that already hold exactly the rendered files are not touched.
+ * that already hold exactly the rendered files are not touched. Holds the lock on `outdir`
+ * throughout, and first finishes what an interrupted synth left.
  */
 export function synthesize<E extends NamedEnvironment, B>(
   envs: readonly E[],
@@ -176,17 +222,151 @@ export function synthesize<E extends NamedEnvironment, B>(
   outdir: string,
   options: SynthOptions<E, B>,
 ): { rendered: RenderedEnvironment[]; changed: string[] } {
-  const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
-  return { rendered, changed: writeRendered(rendered, outdir, options) };
+  return withSynthLock(outdir, () => {
+    const recovered = recoverInterruptedSynth(outdir);
+    if (recovered) options.onRecovered?.(recovered);
+    const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
+    return { rendered, changed: writeRendered(rendered, outdir, options) };
+  });
 }
 
-/** Writes the rendered environments; returns the names of the folders it replaced (changed ones). */
+/** Where a synth into `outdir` keeps its lock file and staging folder: beside it, on one filesystem. */
+export function synthPaths(outdir: string): { out: string; lock: string; stage: string } {
+  const out = resolve(outdir);
+  return {
+    out,
+    lock: join(dirname(out), `.${basename(out)}-synth.lock`),
+    stage: join(dirname(out), `.${basename(out)}-staging`),
+  };
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive lock on `outdir`: a lock file created with O_EXCL that holds the
+ * owner's pid. Concurrent synths wait their turn; the lock of a process that died (killed, power
+ * loss) is taken over. `timeoutMs` bounds the wait.
+ */
+export function withSynthLock<T>(outdir: string, fn: () => T, timeoutMs = 120_000): T {
+  const { lock } = synthPaths(outdir);
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let owner = NaN;
+    try {
+      owner = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    } catch {
+      continue; // released in between
+    }
+    // An empty file: its owner is between creating and writing it, or died right there.
+    if (Number.isInteger(owner) ? !alive(owner) : Date.now() - statMtime(lock) > 5000) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new ConfigError(
+        'synth',
+        `another synth (pid ${owner}) has held ${lock} for over ${timeoutMs / 1000}s; wait for it or, if no synth is running, delete the lock file`,
+      );
+    sleep(20);
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function statMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+/** The swap's plan, written before the first rename: from then on the synth can be completed. */
+interface Journal {
+  /** Folders of `new/` that replace `outdir/<name>`. */
+  readonly replace: readonly string[];
+  /** Folders of `outdir` that go away (environments that no longer exist). */
+  readonly remove: readonly string[];
+}
+
+const JOURNAL = 'JOURNAL.json';
+/** The journal, renamed once every folder is in place: only cleaning up is left. */
+const DONE = 'DONE.json';
+
+/** Carries out (or finishes) a journaled swap: idempotent, so a second run after a kill completes it. */
+function applyJournal(out: string, stage: string, journal: Journal): void {
+  const old = join(stage, 'old');
+  mkdirSync(old, { recursive: true });
+  for (const name of journal.replace) {
+    const next = join(stage, 'new', name);
+    if (!existsSync(next)) continue; // already swapped in
+    if (existsSync(join(out, name)) && !existsSync(join(old, name)))
+      renameSync(join(out, name), join(old, name));
+    renameSync(next, join(out, name));
+  }
+  for (const name of journal.remove)
+    if (existsSync(join(out, name)) && !existsSync(join(old, name)))
+      renameSync(join(out, name), join(old, name));
+  renameSync(join(stage, JOURNAL), join(stage, DONE));
+  cleanUp(stage);
+}
+
+function cleanUp(stage: string): void {
+  for (const part of ['old', 'new', DONE]) rmSync(join(stage, part), { recursive: true, force: true });
+  rmSync(stage, { recursive: true, force: true });
+}
+
+/**
+ * Finishes what an interrupted synth into `outdir` left (call it holding the lock): a staging
+ * folder still being written (no journal yet; outdir untouched) is removed; a journaled swap is
+ * rolled forward; a finished one is cleaned up. Returns what it did, for the CLI to say, or undefined.
+ */
+export function recoverInterruptedSynth(outdir: string): string | undefined {
+  const { out, stage } = synthPaths(outdir);
+  if (!existsSync(stage)) return undefined;
+  const journalFile = join(stage, JOURNAL);
+  if (existsSync(journalFile)) {
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    mkdirSync(out, { recursive: true });
+    applyJournal(out, stage, journal);
+    return `an earlier synth was interrupted while replacing folders of ${outdir}/; completed it (${[...journal.replace, ...journal.remove].join(', ')})`;
+  }
+  const writing = existsSync(join(stage, 'new')) && !existsSync(join(stage, DONE));
+  cleanUp(stage);
+  return writing
+    ? `an earlier synth was interrupted before it changed ${outdir}/; removed its staging folder`
+    : `an earlier synth was interrupted after it had written ${outdir}/; removed the staging folder it left`;
+}
+
+/**
+ * Writes the rendered environments; returns the names of the folders it replaced (changed ones).
+ * Call it holding the lock (`withSynthLock`), after `recoverInterruptedSynth`.
+ */
 export function writeRendered(
   rendered: readonly RenderedEnvironment[],
   outdir: string,
   options: Pick<SynthOptions, 'prune'>,
 ): string[] {
-  const out = resolve(outdir);
+  const { out, stage } = synthPaths(outdir);
   // An environment folder that already holds exactly the rendered files is left alone: a synth
   // without changes writes nothing (file writes are most of a re-synth's time on slow disks, and
   // unchanged files keep their timestamps). A changed environment is still swapped in whole.
@@ -203,25 +383,26 @@ export function writeRendered(
   const toWrite = rendered.filter((e) => changed.has(e.name));
   if (toWrite.length === 0 && stale.length === 0) return [];
   mkdirSync(out, { recursive: true });
-  // The staging folder sits beside `outdir` so that the final renames stay on one filesystem.
-  const stage = mkdtempSync(join(dirname(out), `.dist-staging-`));
+  rmSync(stage, { recursive: true, force: true });
   try {
     for (const env of toWrite) {
       for (const file of env.files) {
-        const target = join(stage, env.name, file.path);
+        const target = join(stage, 'new', env.name, file.path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, file.content);
       }
     }
-    const trash = join(stage, '.replaced');
-    mkdirSync(trash);
-    for (const name of [...toWrite.map((e) => e.name), ...stale]) {
-      if (existsSync(join(out, name))) renameSync(join(out, name), join(trash, name));
-    }
-    for (const env of toWrite) renameSync(join(stage, env.name), join(out, env.name));
-  } finally {
+  } catch (e) {
     rmSync(stage, { recursive: true, force: true });
+    throw e;
   }
+  // The commit point: once the journal is in place (atomically, by rename), the swap is
+  // completed by whoever gets there, this run or the next after a kill.
+  const journal: Journal = { replace: toWrite.map((e) => e.name), remove: stale };
+  mkdirSync(stage, { recursive: true });
+  writeFileSync(join(stage, `${JOURNAL}.tmp`), JSON.stringify(journal));
+  renameSync(join(stage, `${JOURNAL}.tmp`), join(stage, JOURNAL));
+  applyJournal(out, stage, journal);
   return toWrite.map((e) => e.name);
 }
 

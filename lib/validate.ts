@@ -1,4 +1,4 @@
-import { ConfigError, show } from './errors';
+import { ConfigError, propertyPath, show } from './errors';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -84,7 +84,8 @@ export function parseQuantity(value: string, property: string): number {
     );
   }
   const suffix = m[3] ?? '';
-  const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
+  // 'E' alone is exa (10^18); only 'e'/'E' followed by digits is an exponent.
+  const factor = /^[eE][-+]?[0-9]+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
   return Number(m[1]) * factor;
 }
 
@@ -102,12 +103,15 @@ export function resolveAutoscaling(a: AutoscalingProps, property: string): Requi
   if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
     throw new ConfigError(
       `${property}.maxReplicas`,
-      `${show(a.maxReplicas)} is below minReplicas (${a.minReplicas})`,
+      `${show(a.maxReplicas)} is below minReplicas (${a.minReplicas}); give maxReplicas >= minReplicas`,
     );
   }
   const target = a.targetCpuUtilizationPercent ?? 70;
   if (!Number.isInteger(target) || target < 1 || target > 100)
-    throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100`);
+    throw new ConfigError(
+      `${property}.targetCpuUtilizationPercent`,
+      `${show(target)} is outside 1-100; give a CPU target in percent`,
+    );
   return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
 }
 
@@ -150,16 +154,66 @@ export function checkHttpUrl(value: string, property: string, example?: string):
   if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
     throw new ConfigError(
       property,
-      `${show(value)} is not an http(s) URL${example ? `; expected e.g. ${show(example)}` : ''}`,
+      `${show(value)} is not an http(s) URL; ${example ? `expected e.g. ${show(example)}` : 'give an http:// or https:// URL'}`,
     );
   if (url.username || url.password)
-    throw new ConfigError(property, 'must not contain credentials (dist/ is committed to git)');
+    throw new ConfigError(
+      property,
+      'contains credentials; remove them from the URL (dist/ is committed to git)',
+    );
   return url;
 }
 
 /** Checks a finite number greater than 0; `hint` completes the message. */
 export function checkPositiveNumber(value: number, property: string, hint?: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new ConfigError(property, `${show(value)} is not a positive number${hint ? `; ${hint}` : ''}`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a positive number; ${hint ?? 'give a number greater than 0'}`,
+    );
   return value;
+}
+
+/** Checks that a value is a plain object (not null, an array or a class instance). */
+export function checkPlainObject<T>(value: T, property: string, example: string): T {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null)
+    throw new ConfigError(property, `${show(value)} is not an object; expected e.g. ${example}`);
+  return value;
+}
+
+// Kubernetes apimachinery pkg/util/validation: IsValidLabelValue, IsQualifiedName.
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Checks a Kubernetes label value (also what an image tag becomes in `app.kubernetes.io/version`). */
+export function checkLabelValue(value: string, path: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value))
+    throw new ConfigError(
+      path,
+      `${show(value)} is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+    );
+  return value;
+}
+
+export function checkLabelKey(key: string, path: string): void {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (
+    name.length > 63 ||
+    !LABEL_NAME.test(name) ||
+    (prefix !== undefined && (prefix.length > 253 || !DNS_1123_SUBDOMAIN.test(prefix)))
+  )
+    throw new ConfigError(
+      path,
+      `${show(key)} is not a valid label key; use an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.' (e.g. 'release' or 'example.com/team')`,
+    );
+}
+
+/** Checks a map of Kubernetes labels, keys and values. */
+export function checkLabels(labels: Record<string, string>, path: string): void {
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(key, propertyPath(path, key));
+    checkLabelValue(value, propertyPath(path, key));
+  }
 }

@@ -20,11 +20,11 @@ describe('collector synth-time errors name the property, the value and the fix',
   test('collector: tail sampling without a gateway', () => {
     expectError(
       collector({ gateway: false, sampling: CollectorSampling.tail() }),
-      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)',
+      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace; enable the gateway or use CollectorSampling.head(...)',
     );
     expectError(
       collector({ agent: false, sampling: CollectorSampling.tail() }),
-      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica",
+      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately; enable the agent or run one gateway replica",
     );
     expectError(
       collector({ agent: false, sampling: CollectorSampling.head({ percentage: 5 }) }),
@@ -48,23 +48,23 @@ describe('collector synth-time errors name the property, the value and the fix',
 
   test('collector: sampling percentage outside (0, 100], latency threshold not positive', () => {
     expectError(
-      () => CollectorSampling.head({ percentage: 0 }),
+      () => CollectorSampling.head({ percentage: 0 }).check(),
       'collector.sampling.percentage: 0 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.head({ percentage: 150 }),
+      () => CollectorSampling.head({ percentage: 150 }).check(),
       'collector.sampling.percentage: 150 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.tail({ percentage: -1 }),
+      () => CollectorSampling.tail({ percentage: -1 }).check(),
       'collector.sampling.percentage: -1 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
     );
     expectError(
-      () => CollectorSampling.tail({ latencyThreshold: '0s' }),
+      () => CollectorSampling.tail({ latencyThreshold: '0s' }).check(),
       "collector.sampling.latencyThreshold: '0s' is not positive; traces slower than this threshold are kept, so give e.g. '2s'",
     );
     expectError(
-      () => CollectorSampling.tail({ numTraces: 0 }),
+      () => CollectorSampling.tail({ numTraces: 0 }).check(),
       'collector.sampling.numTraces: 0 is not valid; expected an integer >= 1',
     );
   });
@@ -76,7 +76,7 @@ describe('collector synth-time errors name the property, the value and the fix',
     );
     expectError(
       collector({ agent: { batch: { sendBatchSize: 100, sendBatchMaxSize: 50 } } }),
-      'collector.agent.batch.sendBatchMaxSize: 50 is below sendBatchSize (100)',
+      'collector.agent.batch.sendBatchMaxSize: 50 is below sendBatchSize (100); raise sendBatchMaxSize or lower sendBatchSize',
     );
   });
 
@@ -94,11 +94,11 @@ describe('collector synth-time errors name the property, the value and the fix',
   test('collector: scrubbing rule with an invalid regex', () => {
     expectError(
       () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: ['url.full'], pattern: '([a-z' }] }),
-      "collector.scrubbing.redactions[0].pattern: '([a-z' is not a valid regular expression: Invalid regular expression: /([a-z/: Unterminated character class",
+      "collector.scrubbing.redactions[0].pattern: '([a-z' is not a valid regular expression (Invalid regular expression: /([a-z/: Unterminated character class); fix the pattern (RE2 syntax)",
     );
     expectError(
       () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: ['url.full'], pattern: 'a(?=b)' }] }),
-      "collector.scrubbing.redactions[0].pattern: 'a(?=b)' uses lookaround or backreferences, which the collector's RE2 engine does not support",
+      "collector.scrubbing.redactions[0].pattern: 'a(?=b)' uses lookaround or backreferences, which the collector's RE2 engine does not support; rewrite the pattern without them",
     );
     expectError(
       () => scrubbingProcessors({ redactions: [{ name: 'x', attributes: [], pattern: 'a' }] }),
@@ -136,7 +136,7 @@ describe('collector synth-time errors name the property, the value and the fix',
     );
     expectError(
       collector({ gateway: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } }),
-      'collector.gateway.autoscaling.maxReplicas: 2 is below minReplicas (4)',
+      'collector.gateway.autoscaling.maxReplicas: 2 is below minReplicas (4); give maxReplicas >= minReplicas',
     );
     expectError(
       collector({ gateway: { name: 'otel_gateway' } }),

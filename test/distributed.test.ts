@@ -2,19 +2,15 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { TempoChart } from '../charts/tempo-chart';
 import { planCapacity2 as planCapacity } from '../constructs/tempo/capacity';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { validateAll } from './helpers/k8s-schema';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
-/** 10 % head sampling: what the 2.x plans below assume. */
-const TEN = CollectorSampling.head({ percentage: 10 });
-
 describe('Tempo 2.10 capacity model (hand-computed)', () => {
   test('100K spans/s × 1 KB × 10 % = 10 MB/s, no headroom', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, avgSpanBytes: 1000, sampling: TEN, headroom: 0 });
+    const p = planCapacity({ spansPerSecond: 100_000, avgSpanBytes: 1000, samplingPercent: 10, headroom: 0 });
     expect(p.tempoMBps).toBeCloseTo(10);
     // distributor: 10/10 = 1 → 2 for HA; ingester: 10 × RF 3 = 30 MB/s / 4 = 7.5 → 8;
     // querier: 10 / 1.5 = 6.7 → 7; query-frontend: 2; compactor: 10 / 4 = 2.5 → 3.
@@ -29,12 +25,12 @@ describe('Tempo 2.10 capacity model (hand-computed)', () => {
   });
 
   test('30 % headroom (the default) and replication factor', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, sampling: TEN });
+    const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10 });
     expect(p.tempoMBps).toBeCloseTo(13);
     expect([p.distributor, p.ingester, p.querier, p.compactor].map((c) => c.replicas)).toEqual([2, 10, 9, 4]);
     expect(
-      planCapacity({ spansPerSecond: 100_000, sampling: TEN, headroom: 0, replicationFactor: 1 }).ingester
-        .replicas,
+      planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0, replicationFactor: 1 })
+        .ingester.replicas,
     ).toBe(3);
     expect(planCapacity({ spansPerSecond: 1000, headroom: 0, replicationFactor: 5 }).ingester.replicas).toBe(
       5,
@@ -48,15 +44,15 @@ describe('Tempo 2.10 capacity model (hand-computed)', () => {
         (c) => c.replicas,
       ),
     ).toEqual([2, 3, 2, 2, 1]);
-    const big = planCapacity({ spansPerSecond: 1_000_000, sampling: TEN, headroom: 0 });
+    const big = planCapacity({ spansPerSecond: 1_000_000, samplingPercent: 10, headroom: 0 });
     expect(big.distributor.replicas).toBe(10);
     expect(big.ingester.replicas).toBe(75);
   });
 
   test('the reasons explain every number', () => {
-    const p = planCapacity({ spansPerSecond: 100_000, sampling: TEN, headroom: 0 });
+    const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 });
     expect(p.reasons[0]).toBe(
-      "Tempo receives 100,000 spans/s × 1000 B × 10 % (the collector's head at the agents: 10 % of traces) = 10 MB/s; with 0 % headroom 10 MB/s",
+      'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 0 % headroom 10 MB/s',
     );
     expect(p.reasons).toContain(
       'ingester: 8 (replication factor 3 makes 30 MB/s of ingester traffic, 1 per 4 MB/s, at least 3)',
@@ -86,7 +82,7 @@ function synth(tempo: TempoProps) {
 
 describe('Tempo 2.10 distributed', () => {
   const d = synth({
-    distributed: { capacity: { spansPerSecond: 100_000, sampling: TEN, headroom: 0 } },
+    distributed: { capacity: { spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 } },
     metricsGenerator: { remoteWrite: [{ url: 'http://p:9090/api/v1/write' }] },
   });
   const workloads = d.manifests.filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind));

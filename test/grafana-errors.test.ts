@@ -27,11 +27,11 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
   test('collector: tail sampling without a gateway', () => {
     expectError(
       collector({ gateway: false, sampling: CollectorSampling.tail() }),
-      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)',
+      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace; enable the gateway or use CollectorSampling.head(...)',
     );
     expectError(
       collector({ agent: false, sampling: CollectorSampling.tail() }),
-      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica",
+      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately; enable the agent or run one gateway replica",
     );
     expectError(
       collector({ agent: false, sampling: CollectorSampling.head({ percentage: 5 }) }),
@@ -72,12 +72,12 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
           objectivePercent: 99,
           windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
         }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
+      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
     );
     expectError(
       () =>
         resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
+      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
     );
     expectError(
       monitoring({ slos: { ingestionAvailability: 120 } }),
@@ -125,16 +125,16 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
 
   test('grafana: a link to a datasource that is not provisioned and has no UID', () => {
     expectError(
-      () => LokiDatasource.existing({} as any),
-      'grafana.loki.uid: is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
+      () => LokiDatasource.existing({} as any).check(),
+      'grafana.loki.uid: is missing; a datasource that is not provisioned here is referenced by its UID, so give it (Grafana > Connections > Data sources > the datasource, in the URL)',
     );
     expectError(
-      () => PrometheusDatasource.existing({ uid: 'has spaces' }),
+      () => PrometheusDatasource.existing({ uid: 'has spaces' }).check(),
       "grafana.prometheus.uid: 'has spaces' is not a datasource UID; use up to 40 letters, digits, '-' and '_'",
     );
     expectError(
-      () => LokiDatasource.provisioned({ url: 'loki:3100' }),
-      "grafana.loki.url: 'loki:3100' is not an http(s) URL",
+      () => LokiDatasource.provisioned({ url: 'loki:3100' }).check(),
+      "grafana.loki.url: 'loki:3100' is not an http(s) URL; give an http:// or https:// URL",
     );
   });
 
@@ -158,7 +158,7 @@ describe('Grafana synth-time errors name the property, the value and the fix', (
     };
     expectError(
       () => prom(input, 'overview', 'sum(rate(x[$__rate_interval])'),
-      "grafana.dashboards.overview: PromQL syntax error at character 15 (near 'sum(rate(x[5m])') in 'sum(rate(x[5m])'",
+      "grafana.dashboards.overview: PromQL syntax error at character 15 (near 'sum(rate(x[5m])') in 'sum(rate(x[5m])'; fix the expression",
     );
   });
 

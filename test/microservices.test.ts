@@ -2,7 +2,6 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { TempoChart } from '../charts/tempo-chart';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { planCapacity } from '../constructs/tempo/capacity';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
@@ -46,8 +45,7 @@ function synth(tempo: TempoProps) {
 
 describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
   test('100K spans/s × 1 KB at 10 % tail sampling, 30 % headroom: 13 MB/s', () => {
-    const sampling = CollectorSampling.tail({ percentage: 10, decisionWait: '10s' });
-    const p = planCapacity({ spansPerSecond: 100_000, sampling });
+    const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, decisionWaitSeconds: 10 });
     expect(p.samplingPercent).toBe(10);
     expect(p.tempoMBps).toBeCloseTo(13);
     // partitions: max(13/8 → 2, 13/10 → 2, 2) = 2; a live-store per partition and zone; a
@@ -70,24 +68,22 @@ describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
     // The decision wait of the sampler sizes the gateway buffer: 2 × 1,444 traces/s × 10 s.
     expect(p.gateway.numTraces).toBe(29_000);
     expect(
-      planCapacity({
-        spansPerSecond: 100_000,
-        sampling: CollectorSampling.tail({ percentage: 10, decisionWait: '20s' }),
-      }).gateway.numTraces,
+      planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, decisionWaitSeconds: 20 }).gateway
+        .numTraces,
     ).toBe(58_000);
   });
 
   test('partitions grow with MB/s (8 MB/s per live-store, 10 MB/s per partition)', () => {
     const p = planCapacity({
       spansPerSecond: 1_000_000,
-      sampling: CollectorSampling.head({ percentage: 10 }),
+      samplingPercent: 10,
       headroom: 0,
     });
     // 100 MB/s → 100/8 = 12.5 → 13 partitions (each 7.7 MB/s, under Kafka's 10).
     expect(p.partitions).toBe(13);
     expect(p.distributor.replicas).toBe(10);
     expect(p.reasons[0]).toBe(
-      "Tempo receives 1,000,000 spans/s × 1000 B × 10 % (the collector's head at the agents: 10 % of traces) = 100 MB/s; with 0 % headroom 100 MB/s",
+      'Tempo receives 1,000,000 spans/s × 1000 B × 10 % = 100 MB/s; with 0 % headroom 100 MB/s',
     );
   });
 
@@ -95,9 +91,8 @@ describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
     const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
     const sampling = (prod.collector as any).sampling;
     const plan = prod.tempo!.microservices!.capacity!;
-    expect(plan.sampling!.mode).toBe('tail');
-    expect((plan.sampling as any).percentage).toBe(sampling.percentage);
-    expect((plan.sampling as any).decisionWait.toString()).toBe(sampling.decisionWait.toString());
+    expect(plan.samplingPercent).toBe(sampling.percentage);
+    expect(plan.decisionWaitSeconds! * 1000).toBe(sampling.decisionWait.milliseconds);
   });
 });
 
@@ -217,7 +212,7 @@ describe('Strimzi Kafka', () => {
   const d = synth({
     microservices: {
       kafka: KafkaCluster.strimzi({ retention: '24h' }),
-      capacity: { spansPerSecond: 100_000, sampling: CollectorSampling.head({ percentage: 10 }) },
+      capacity: { spansPerSecond: 100_000, samplingPercent: 10 },
     },
   });
   const kafka = d.manifests.find((m) => m.kind === 'Kafka');

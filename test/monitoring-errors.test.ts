@@ -35,12 +35,12 @@ describe('monitoring synth-time errors name the property, the value and the fix'
           objectivePercent: 99,
           windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
         }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
+      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
     );
     expectError(
       () =>
         resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
+      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
     );
     expectError(
       monitoring({ slos: { ingestionAvailability: 120 } }),
@@ -86,7 +86,7 @@ describe('monitoring synth-time errors name the property, the value and the fix'
     );
     expectError(
       monitoring({ thresholds: { storageUsedRatio: { warning: 0.9, critical: 0.8 } } }),
-      'env.monitoring.thresholds.storageUsedRatio.critical: 0.8 is not above the warning ratio (0.9)',
+      'env.monitoring.thresholds.storageUsedRatio.critical: 0.8 is not above the warning ratio (0.9); give a critical ratio above the warning one',
     );
   });
 
@@ -100,11 +100,11 @@ describe('monitoring synth-time errors name the property, the value and the fix'
   test('monitoring: a PromQL syntax error and bad labels', () => {
     expectError(
       () => checkPromQL('sum(rate(x[5m]) >', 'monitoring.tempo-alerts.TempoX'),
-      "monitoring.tempo-alerts.TempoX: PromQL syntax error at character 17 (near 'sum(rate(x[5m]) >') in 'sum(rate(x[5m]) >'",
+      "monitoring.tempo-alerts.TempoX: PromQL syntax error at character 17 (near 'sum(rate(x[5m]) >') in 'sum(rate(x[5m]) >'; fix the expression",
     );
     expectError(
       monitoring({ prometheusLabels: { release: 'kube prometheus' } }),
-      "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'",
+      "env.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
     );
     expectError(
       monitoring({ scrapeInterval: '30 seconds' }),
@@ -115,15 +115,15 @@ describe('monitoring synth-time errors name the property, the value and the fix'
   test('alert rules: duplicates, annotation templates, test cases naming a missing severity', () => {
     expectError(
       () => checkGroups([{ name: 'g', rules: [rule(), rule()] }], 'monitoring'),
-      'monitoring.g.TempoDown: is defined twice with severity critical',
+      'monitoring.g.TempoDown: is defined twice with severity critical; define each alert once per severity',
     );
     expectError(
       () => checkGroups([{ name: 'g', rules: [rule({ description: '{{ $value }} errors' })] }], 'monitoring'),
-      'monitoring.g.TempoDown: annotations may only use {{ $labels.<name> }} templates',
+      'monitoring.g.TempoDown: annotations may only use {{ $labels.<name> }} templates; remove other template expressions',
     );
     expectError(
       () => checkGroups([{ name: 'g', rules: [rule({ expr: 'up ==' })] }], 'monitoring'),
-      "monitoring.g.TempoDown: PromQL syntax error at character 5 (near 'up ==') in 'up =='",
+      "monitoring.g.TempoDown: PromQL syntax error at character 5 (near 'up ==') in 'up =='; fix the expression",
     );
     const r = rule();
     const alsoWarning = rule({
@@ -131,7 +131,7 @@ describe('monitoring synth-time errors name the property, the value and the fix'
     });
     expectError(
       () => promtoolFiles([{ name: 'g', rules: [alsoWarning] }]),
-      'TempoDown.tests: alsoFiring names severity warning, which this alert does not have',
+      'TempoDown.tests: alsoFiring names severity warning, which this alert does not have; name one of its severities',
     );
   });
 });

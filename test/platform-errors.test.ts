@@ -1,5 +1,4 @@
 import { buildEnvironment } from '../charts/environment';
-import { ENVIRONMENTS } from '../environments';
 import { selectEnvironments } from '../lib/cli';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
@@ -8,8 +7,8 @@ import { urlPeer } from '../constructs/common/flows';
 describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, the value and the fix', () => {
   test('unknown environment on the command line', () => {
     expectError(
-      () => selectEnvironments(['qa'], ENVIRONMENTS),
-      "environment: unknown environment 'qa'; known environments: dev, staging, prod",
+      () => selectEnvironments(['no-such-env'], [{ name: 'dev' }, { name: 'prod' }]),
+      "environment: unknown environment 'no-such-env'; known environments: dev, prod",
     );
   });
 
@@ -24,15 +23,15 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
     const env = (e: object) => () => renderEnvironment({ name: 'x', ...e }, buildEnvironment);
     expectError(
       env({ gitops: { repoURL: 'https://bot:token@github.com/acme/platform.git' } }),
-      "x.gitops.repoURL: 'https://bot:token@github.com/acme/platform.git' is not a credential-free https://, ssh:// or git@ repository URL",
+      "x.gitops.repoURL: 'https://bot:token@github.com/acme/platform.git' is not a credential-free https://, ssh:// or git@ repository URL; give e.g. 'https://github.com/acme/platform.git' and keep credentials in the controller's repository Secret",
     );
     expectError(
       env({ gitops: { repoURL: 'github.com/acme/platform' } }),
-      "x.gitops.repoURL: 'github.com/acme/platform' is not a credential-free https://, ssh:// or git@ repository URL",
+      "x.gitops.repoURL: 'github.com/acme/platform' is not a credential-free https://, ssh:// or git@ repository URL; give e.g. 'https://github.com/acme/platform.git' and keep credentials in the controller's repository Secret",
     );
     expectError(
       env({ gitops: { revision: 'main branch' } }),
-      "x.gitops.revision: 'main branch' is not a branch or tag name",
+      "x.gitops.revision: 'main branch' is not a branch or tag name; give e.g. 'main' or 'v1.2.0'",
     );
     for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'fd00::/129', '10.0.0.0/8/1', 'any']) {
       expectError(

@@ -41,12 +41,12 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           objectivePercent: 99,
           windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
         }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m',
+      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
     );
     expectError(
       () =>
         resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number',
+      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
     );
     expectError(
       monitoring({ slos: { ingestionAvailability: 120 } }),
@@ -121,7 +121,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
   test('zero durations', () => {
     expectError(
       tempo({ compactedBlockRetention: '0s' }),
-      "tempo.compactedBlockRetention: '0s' must be longer than 0s",
+      "tempo.compactedBlockRetention: '0s' must be longer than 0s; give a positive duration such as '10s'",
     );
   });
 
@@ -221,11 +221,11 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('local storage size and class', () => {
     expectError(
-      () => TempoStorage.local({ size: Size.kibibytes(10) }),
+      () => TempoStorage.local({ size: Size.kibibytes(10) }).check(),
       'tempo.storage.size: 10Ki is too small; expected at least 1Mi (e.g. Size.gibibytes(10))',
     );
     expectError(
-      () => TempoStorage.local({ storageClassName: 'Fast SSD' }),
+      () => TempoStorage.local({ storageClassName: 'Fast SSD' }).check(),
       "tempo.storage.storageClassName: 'Fast SSD' is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters",
     );
   });
@@ -250,23 +250,23 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
 
   test('missing bucket, container or endpoint', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: '', endpoint: 's3.amazonaws.com' }),
+      () => TempoStorage.s3({ bucket: '', endpoint: 's3.amazonaws.com' }).check(),
       "tempo.storage.s3.bucket: is required; e.g. 'tempo-traces'",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b' } as any),
+      () => TempoStorage.s3({ bucket: 'b' } as any).check(),
       "tempo.storage.s3.endpoint: is required; e.g. 's3.eu-west-1.amazonaws.com' or 'minio.minio.svc:9000'",
     );
     expectError(
-      () => TempoStorage.gcs({} as any),
+      () => TempoStorage.gcs({} as any).check(),
       "tempo.storage.gcs.bucketName: is required; e.g. 'tempo-traces'",
     );
     expectError(
-      () => TempoStorage.azure({ storageAccountName: 'acct' } as any),
+      () => TempoStorage.azure({ storageAccountName: 'acct' } as any).check(),
       "tempo.storage.azure.containerName: is required; e.g. 'tempo-traces'",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'https://s3.amazonaws.com' }),
+      () => TempoStorage.s3({ bucket: 'b', endpoint: 'https://s3.amazonaws.com' }).check(),
       "tempo.storage.s3.endpoint: 'https://s3.amazonaws.com' must be a host[:port] without scheme; use 'insecure: true' for plain HTTP",
     );
   });
@@ -279,7 +279,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           endpoint: 'e',
           secret: { name: 's' },
           workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
-        }),
+        }).check(),
       "tempo.storage.s3: both 'secret' and 'workloadIdentity' are set; choose one way to authenticate",
     );
     expectError(
@@ -288,7 +288,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           bucketName: 'b',
           secret: { name: 's', key: 'k.json' },
           workloadIdentity: { serviceAccount: 'tempo-gsa@my-project.iam.gserviceaccount.com' },
-        }),
+        }).check(),
       "tempo.storage.gcs: both 'secret' and 'workloadIdentity' are set; choose one way to authenticate",
     );
     expectError(
@@ -298,14 +298,20 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           storageAccountName: 'acct',
           secret: { name: 's', key: 'k' },
           managedIdentity: {},
-        }),
+        }).check(),
       "tempo.storage.azure: both 'secret' and 'managedIdentity' are set; choose one way to authenticate",
     );
   });
 
   test('literal credentials are an error, not a warning', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', accessKey: 'minio', secretKey: 'minio123' } as any),
+      () =>
+        TempoStorage.s3({
+          bucket: 'b',
+          endpoint: 'e',
+          accessKey: 'minio',
+          secretKey: 'minio123',
+        } as any).check(),
       'tempo.storage.s3.accessKey: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
@@ -314,32 +320,34 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           containerName: 'c',
           storageAccountName: 'acct',
           storageAccountKey: 'abc',
-        } as any),
+        } as any).check(),
       'tempo.storage.azure.storageAccountKey: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', password: 'x' } as any }),
+      () =>
+        TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', password: 'x' } as any }).check(),
       'tempo.storage.s3.secret.password: literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'AKIAIOSFODNN7EXAMPLE', endpoint: 'e' }),
+      () => TempoStorage.s3({ bucket: 'AKIAIOSFODNN7EXAMPLE', endpoint: 'e' }).check(),
       'tempo.storage.s3.bucket: looks like a credential value; dist/ is committed to git, so reference an existing Secret instead',
     );
     expectError(
       tempo({
         metricsGenerator: { remoteWrite: [{ url: 'https://user:pw@mimir.example.com/api/v1/push' }] },
       }),
-      'tempo.metricsGenerator.remoteWrite[0].url: must not contain credentials (dist/ is committed to git)',
+      'tempo.metricsGenerator.remoteWrite[0].url: contains credentials; remove them from the URL (dist/ is committed to git)',
     );
   });
 
   test('workload identity values are checked', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', workloadIdentity: { roleArn: 'tempo-role' } }),
+      () =>
+        TempoStorage.s3({ bucket: 'b', endpoint: 'e', workloadIdentity: { roleArn: 'tempo-role' } }).check(),
       "tempo.storage.s3.workloadIdentity.roleArn: 'tempo-role' is not an IAM role ARN; expected arn:aws:iam::<account-id>:role/<name>",
     );
     expectError(
-      () => TempoStorage.gcs({ bucketName: 'b', workloadIdentity: { serviceAccount: 'tempo' } }),
+      () => TempoStorage.gcs({ bucketName: 'b', workloadIdentity: { serviceAccount: 'tempo' } }).check(),
       "tempo.storage.gcs.workloadIdentity.serviceAccount: 'tempo' is not a Google service account; expected <name>@<project>.iam.gserviceaccount.com",
     );
     expectError(
@@ -348,7 +356,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           containerName: 'c',
           storageAccountName: 'acct',
           workloadIdentity: { clientId: 'x' },
-        }),
+        }).check(),
       "tempo.storage.azure.workloadIdentity.clientId: 'x' is not a client id; expected a UUID",
     );
     expectError(
@@ -357,37 +365,42 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
           containerName: 'c',
           storageAccountName: 'acct',
           managedIdentity: { userAssignedId: 'tempo-identity' },
-        }),
+        }).check(),
       "tempo.storage.azure.managedIdentity.userAssignedId: 'tempo-identity' is not a client id; expected a UUID",
     );
     expectError(
-      () => TempoStorage.azure({ containerName: 'c', storageAccountName: 'My_Account' }),
+      () => TempoStorage.azure({ containerName: 'c', storageAccountName: 'My_Account' }).check(),
       "tempo.storage.azure.storageAccountName: 'My_Account' is not a storage account name; expected 3-24 lowercase letters and digits",
     );
   });
 
   test('S3 server-side encryption', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', sse: { type: 'SSE-KMS' } as any }),
+      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', sse: { type: 'SSE-KMS' } as any }).check(),
       "tempo.storage.s3.sse.kmsKeyId: is required; e.g. 'arn:aws:kms:eu-west-1:123456789012:key/…' or a key id",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', sse: { type: 'SSE-C' } as any }),
+      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', sse: { type: 'SSE-C' } as any }).check(),
       "tempo.storage.s3.sse.type: 'SSE-C' is not supported; expected 'SSE-S3' or 'SSE-KMS' (SSE-C would need a key in the config)",
     );
   });
 
   test('Secret references', () => {
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 'Bad Name' } }),
+      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 'Bad Name' } }).check(),
       "tempo.storage.s3.secret.name: 'Bad Name' is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', secret: { name: 's', accessKeyIdKey: 'a key' } }),
+      () =>
+        TempoStorage.s3({
+          bucket: 'b',
+          endpoint: 'e',
+          secret: { name: 's', accessKeyIdKey: 'a key' },
+        }).check(),
       "tempo.storage.s3.secret.key: 'a key' is not a valid Secret key; use letters, digits, '-', '_' and '.'",
     );
     expectError(
-      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', prefix: '/tempo' }).wiring(),
+      () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', prefix: '/tempo' }).check(),
       "tempo.storage.s3.prefix: '/tempo' is not a valid object prefix; use letters, digits and -_.!*'()/ without a leading '/'",
     );
   });
@@ -446,7 +459,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
     );
     expectError(
       tempo({ tenants: { a: {} } }),
-      "tempo.tenants: per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')",
+      "tempo.tenants: per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
     );
     expectError(
       tempo({ multitenancy: true, tenants: { a: { metricsGeneratorProcessors: ['span-metrics'] } } }),
@@ -542,7 +555,7 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
         version: '2.10',
         distributed: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } },
       }),
-      'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
+      'tempo.distributed.ingester.autoscaling: is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU); give fixed replicas',
     );
     expectError(
       tempo({
@@ -558,23 +571,23 @@ describe('Tempo synth-time errors name the property, the value and the fix', () 
   test('capacity inputs that are not positive', () => {
     expectError(
       () => planCapacity({ spansPerSecond: 0 }),
-      'capacity.spansPerSecond: 0 is not a positive number',
+      'capacity.spansPerSecond: 0 is not a positive number; give a number greater than 0',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, avgSpanBytes: -1 }),
-      'capacity.avgSpanBytes: -1 is not a positive number',
+      'capacity.avgSpanBytes: -1 is not a positive number; give a number greater than 0',
     );
     expectError(
       () => planCapacity({ spansPerSecond: 1000, headroom: -0.5 }),
-      'capacity.headroom: -0.5 is not a fraction >= 0 (0.3 means 30 % headroom)',
+      'capacity.headroom: -0.5 is not a fraction >= 0; give e.g. 0.3 for 30 % headroom',
     );
     expectError(
       () => planCapacity2({ spansPerSecond: 1000, replicationFactor: 0 }),
-      'capacity.replicationFactor: 0 is not a positive integer',
+      'capacity.replicationFactor: 0 is not a positive integer; give e.g. 3',
     );
     expectError(
       tempo({ version: '2.10', storage: objectStorage(), distributed: { capacity: { spansPerSecond: -5 } } }),
-      'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number',
+      'tempo.distributed.capacity.spansPerSecond: -5 is not a positive number; give a number greater than 0',
     );
   });
 });

@@ -40,7 +40,10 @@ describe('GitOps tooling reads dist/ as it is', () => {
         for (const chart of readdirSync(join(ROOT, 'dist', env.name), { withFileTypes: true }).filter((d) =>
           d.isDirectory(),
         )) {
-          for (const file of readdirSync(join(ROOT, 'dist', env.name, chart.name))) {
+          // Recursive: objects of another namespace (Strimzi's Kafka) sit in a subfolder.
+          for (const file of readdirSync(join(ROOT, 'dist', env.name, chart.name), { recursive: true })
+            .map(String)
+            .filter((f) => f.endsWith('.yaml'))) {
             expect(readFileSync(join(out, env.name, chart.name, file), 'utf8')).toBe(
               readFileSync(join(ROOT, 'dist', env.name, chart.name, file), 'utf8'),
             );

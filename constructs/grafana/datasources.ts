@@ -6,8 +6,8 @@
  * Loki `derivedFields` and Prometheus `exemplarTraceIdDestinations` settings).
  */
 import { stringify } from 'yaml';
-import { ConfigError, show } from '../../lib/errors';
-import { checkHttpUrl } from '../../lib/validate';
+import { ConfigError, DeferredChecks, show } from '../../lib/errors';
+import { checkHttpUrl, checkPlainObject } from '../../lib/validate';
 import type { SpanMetricNames } from '../tempo/generated-metrics';
 
 export interface ProvisionedDatasourceProps {
@@ -27,7 +27,7 @@ function checkUid(uid: string | undefined, property: string): string {
   if (uid === undefined || uid === '') {
     throw new ConfigError(
       property,
-      'is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
+      'is missing; a datasource that is not provisioned here is referenced by its UID, so give it (Grafana > Connections > Data sources > the datasource, in the URL)',
     );
   }
   if (!UID.test(uid))
@@ -43,16 +43,33 @@ function checkUrl(url: string, property: string): string {
   return url;
 }
 
-/** A Grafana datasource other objects link to. */
-export abstract class DatasourceRef {
-  public abstract readonly type: 'loki' | 'prometheus' | 'tempo';
-  public readonly uid: string;
-  /** Set when this app provisions the datasource (then its links back can be provisioned too). */
-  public readonly provisioned?: { readonly name: string; readonly url: string; readonly isDefault: boolean };
+type Provisioned = { readonly name: string; readonly url: string; readonly isDefault: boolean };
 
-  protected constructor(uid: string, provisioned?: DatasourceRef['provisioned']) {
-    this.uid = uid;
-    this.provisioned = provisioned;
+/**
+ * A Grafana datasource other objects link to. The factories only store their props; the checks
+ * run when the environment is validated (see DeferredChecks), so they are reported as `<env>.grafana…`.
+ */
+export abstract class DatasourceRef extends DeferredChecks {
+  public abstract readonly type: 'loki' | 'prometheus' | 'tempo';
+  private resolved?: { uid: string; provisioned?: Provisioned };
+
+  protected constructor(private readonly resolve: () => { uid: string; provisioned?: Provisioned }) {
+    super();
+  }
+
+  protected validate(): void {
+    this.resolved = this.resolve();
+  }
+
+  public get uid(): string {
+    this.check();
+    return this.resolved!.uid;
+  }
+
+  /** Set when this app provisions the datasource (then its links back can be provisioned too). */
+  public get provisioned(): Provisioned | undefined {
+    this.check();
+    return this.resolved!.provisioned;
   }
 
   /** `{ type, uid }`, the form dashboards use. */
@@ -61,19 +78,41 @@ export abstract class DatasourceRef {
   }
 }
 
+function existing(props: { readonly uid: string }, property: string) {
+  return () => ({
+    uid: checkUid(checkPlainObject(props, property, "{ uid: 'loki' }")?.uid, `${property}.uid`),
+  });
+}
+
+function provisioned(props: ProvisionedDatasourceProps, property: string, type: string) {
+  return () => {
+    checkPlainObject(props, property, `{ url: 'http://${type}.${type}.svc.cluster.local' }`);
+    const isDefault = props.isDefault ?? false;
+    if (typeof isDefault !== 'boolean')
+      throw new ConfigError(
+        `${property}.isDefault`,
+        `${show(isDefault)} is not a boolean; give true or false`,
+      );
+    return {
+      uid: checkUid(props.uid ?? type, `${property}.uid`),
+      provisioned: {
+        name: props.name ?? type.charAt(0).toUpperCase() + type.slice(1),
+        url: checkUrl(props.url, `${property}.url`),
+        isDefault,
+      },
+    };
+  };
+}
+
 export class LokiDatasource extends DatasourceRef {
   /** A Loki datasource Grafana already has (e.g. from the loki-stack chart). */
   public static existing(props: { readonly uid: string }): LokiDatasource {
-    return new LokiDatasource(checkUid(props?.uid, 'grafana.loki.uid'));
+    return new LokiDatasource(existing(props, 'grafana.loki'));
   }
 
   /** A Loki datasource provisioned here (its derived fields link log lines to traces). */
   public static provisioned(props: ProvisionedDatasourceProps): LokiDatasource {
-    return new LokiDatasource(checkUid(props.uid ?? 'loki', 'grafana.loki.uid'), {
-      name: props.name ?? 'Loki',
-      url: checkUrl(props.url, 'grafana.loki.url'),
-      isDefault: props.isDefault ?? false,
-    });
+    return new LokiDatasource(provisioned(props, 'grafana.loki', 'loki'));
   }
 
   public readonly type = 'loki' as const;
@@ -82,16 +121,12 @@ export class LokiDatasource extends DatasourceRef {
 export class PrometheusDatasource extends DatasourceRef {
   /** A Prometheus datasource Grafana already has (kube-prometheus-stack: uid `prometheus`). */
   public static existing(props: { readonly uid: string }): PrometheusDatasource {
-    return new PrometheusDatasource(checkUid(props?.uid, 'grafana.prometheus.uid'));
+    return new PrometheusDatasource(existing(props, 'grafana.prometheus'));
   }
 
   /** A Prometheus datasource provisioned here (its exemplars link to traces). */
   public static provisioned(props: ProvisionedDatasourceProps): PrometheusDatasource {
-    return new PrometheusDatasource(checkUid(props.uid ?? 'prometheus', 'grafana.prometheus.uid'), {
-      name: props.name ?? 'Prometheus',
-      url: checkUrl(props.url, 'grafana.prometheus.url'),
-      isDefault: props.isDefault ?? false,
-    });
+    return new PrometheusDatasource(provisioned(props, 'grafana.prometheus', 'prometheus'));
   }
 
   public readonly type = 'prometheus' as const;
@@ -113,11 +148,15 @@ export class TempoDatasource extends DatasourceRef {
   public readonly type = 'tempo' as const;
 
   constructor(props: TempoDatasourceProps) {
-    super(checkUid(props.uid, 'grafana.tempo.uid'), {
-      name: props.name,
-      url: checkUrl(props.url, 'grafana.tempo.url'),
-      isDefault: props.isDefault ?? false,
-    });
+    super(() => ({
+      uid: checkUid(props.uid, 'grafana.tempo.uid'),
+      provisioned: {
+        name: props.name,
+        url: checkUrl(props.url, 'grafana.tempo.url'),
+        isDefault: props.isDefault ?? false,
+      },
+    }));
+    this.check(); // built by the app, not by an environment file: check at once
   }
 }
 

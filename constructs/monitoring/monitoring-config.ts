@@ -92,7 +92,7 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
   if (storage.critical <= storage.warning) {
     throw new ConfigError(
       `${p}.storageUsedRatio.critical`,
-      `${storage.critical} is not above the warning ratio (${storage.warning})`,
+      `${storage.critical} is not above the warning ratio (${storage.warning}); give a critical ratio above the warning one`,
     );
   }
   const tempo = stack.tempo;

@@ -36,7 +36,7 @@ export function checkPromQL(expr: string, property: string): string {
     const context = expr.slice(Math.max(0, errorAt - 20), errorAt + 20).replace(/\s+/g, ' ');
     throw new ConfigError(
       property,
-      `PromQL syntax error at character ${errorAt} (near ${show(context)}) in ${show(expr.replace(/\s+/g, ' ').trim())}`,
+      `PromQL syntax error at character ${errorAt} (near ${show(context)}) in ${show(expr.replace(/\s+/g, ' ').trim())}; fix the expression`,
     );
   }
   if (shape !== undefined) VALID_SHAPES.add(shape);

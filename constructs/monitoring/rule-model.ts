@@ -63,14 +63,14 @@ export function checkGroups(groups: readonly RuleGroup[], property: string): voi
       if (seen.has(key))
         throw new ConfigError(
           `${property}.${g.name}.${r.alert}`,
-          `is defined twice with severity ${r.severity}`,
+          `is defined twice with severity ${r.severity}; define each alert once per severity`,
         );
       seen.add(key);
       for (const text of [r.summary, r.description]) {
         if (text.replace(TEMPLATE, '').includes('{{')) {
           throw new ConfigError(
             `${property}.${g.name}.${r.alert}`,
-            'annotations may only use {{ $labels.<name> }} templates',
+            'annotations may only use {{ $labels.<name> }} templates; remove other template expressions',
           );
         }
       }
@@ -140,7 +140,7 @@ export function promtoolFiles(groups: readonly RuleGroup[]): {
                   if (!sibling)
                     throw new ConfigError(
                       `${r.alert}.tests`,
-                      `alsoFiring names severity ${sev}, which this alert does not have`,
+                      `alsoFiring names severity ${sev}, which this alert does not have; name one of its severities`,
                     );
                   return sibling;
                 }),

@@ -58,7 +58,10 @@ function promDuration(d: DurationInput, property: string): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  throw new ConfigError(property, `${show(String(d))} must be a whole number of minutes`);
+  throw new ConfigError(
+    property,
+    `${show(String(d))} must be a whole number of minutes; give e.g. '5m' or '1h'`,
+  );
 }
 
 const recordName = (window: string) => `slo:sli_error:ratio_rate${window}`;
@@ -94,14 +97,14 @@ export function resolveSlo(def: SloDefinition, property = `monitoring.slos.${def
       if (typeof w.factor !== 'number' || !(w.factor > 0))
         throw new ConfigError(
           `${property}.windows[${i}].factor`,
-          `${show(w.factor)} is not a positive number`,
+          `${show(w.factor)} is not a positive number; give a burn-rate factor such as 14.4`,
         );
       const longText = promDuration(w.long, `${property}.windows[${i}].long`);
       const shortText = promDuration(w.short, `${property}.windows[${i}].short`);
       if (minutesOf(shortText) >= minutesOf(longText)) {
         throw new ConfigError(
           `${property}.windows[${i}].short`,
-          `${shortText} is not shorter than the long window ${longText}`,
+          `${shortText} is not shorter than the long window ${longText}; make the short window shorter`,
         );
       }
       return { ...w, longText, shortText };

@@ -5,9 +5,9 @@ import {
   PrometheusRule,
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
-import { ConfigError } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
+import { checkLabels } from '../../lib/validate';
 import { alertGroups } from './alerts';
 import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
 import type { StackWorkloads } from '../stack/workloads';
@@ -52,18 +52,7 @@ export class TracingMonitoring extends Construct {
       'app.kubernetes.io/managed-by': MANAGED_BY,
       ...(props.prometheusLabels ?? { release: 'kube-prometheus-stack' }),
     };
-    for (const [key, value] of Object.entries(labels)) {
-      if (
-        !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) ||
-        !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) ||
-        value.length > 63
-      ) {
-        throw new ConfigError(
-          `monitoring.prometheusLabels.${key}`,
-          `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`,
-        );
-      }
-    }
+    checkLabels(labels, 'monitoring.prometheusLabels');
     const interval = props.scrapeInterval ?? '30s';
     GoDuration.parse(interval, 'monitoring.scrapeInterval');
 

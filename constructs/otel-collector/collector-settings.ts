@@ -103,7 +103,7 @@ export function resolveCollector(
   if (batchTimeout.milliseconds <= 0)
     throw new ConfigError(
       `${property}.batch.timeout`,
-      `${show(batchTimeout.toString())} must be longer than 0s`,
+      `${show(batchTimeout.toString())} must be longer than 0s; give a positive duration such as '10s'`,
     );
   const sendBatchSize = props.batch?.sendBatchSize ?? 8192;
   if (!Number.isInteger(sendBatchSize) || sendBatchSize < 1) {
@@ -116,7 +116,7 @@ export function resolveCollector(
   if (!Number.isInteger(sendBatchMaxSize) || sendBatchMaxSize < sendBatchSize) {
     throw new ConfigError(
       `${property}.batch.sendBatchMaxSize`,
-      `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize})`,
+      `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize}); raise sendBatchMaxSize or lower sendBatchSize`,
     );
   }
   const ports = planPorts(

@@ -119,7 +119,7 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
     if (sampling.mode === 'tail' && !gateway) {
       throw new ConfigError(
         'collector.sampling',
-        'tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)',
+        'tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace; enable the gateway or use CollectorSampling.head(...)',
       );
     }
     if (sampling.mode === 'tail' && gateway && !gateway.tailSampling) {

@@ -4,8 +4,8 @@
  * hash), or everything.
  */
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
-import { ConfigError, show } from '../../lib/errors';
-import { checkPositiveInteger } from '../../lib/validate';
+import { ConfigError, DeferredChecks, show } from '../../lib/errors';
+import { checkPlainObject, checkPositiveInteger } from '../../lib/validate';
 
 export interface TailSamplingProps {
   /** Time to wait for a trace's spans before deciding (`decision_wait`). @default '10s' */
@@ -37,7 +37,11 @@ function checkPercentage(value: number, property: string): number {
   return value;
 }
 
-export abstract class CollectorSampling {
+/**
+ * How the collectors sample. The factories only store their props; the checks run when the
+ * environment is validated (see DeferredChecks), so a bad value is reported as `<env>.collector.sampling…`.
+ */
+export abstract class CollectorSampling extends DeferredChecks {
   /** Tail sampling at the gateway; needs the gateway (agents route by trace ID to it). */
   public static tail(props: TailSamplingProps = {}): TailSampling {
     return new TailSampling(props);
@@ -58,38 +62,80 @@ export abstract class CollectorSampling {
   public abstract describe(): string;
 }
 
+interface ResolvedTailSampling {
+  readonly decisionWait: GoDuration;
+  readonly numTraces: number;
+  readonly expectedNewTracesPerSec: number;
+  readonly keepErrors: boolean;
+  readonly latencyThreshold: GoDuration;
+  readonly percentage: number;
+}
+
 export class TailSampling extends CollectorSampling {
   public readonly mode = 'tail' as const;
-  public readonly decisionWait: GoDuration;
-  public readonly numTraces: number;
-  public readonly expectedNewTracesPerSec: number;
-  public readonly keepErrors: boolean;
-  public readonly latencyThreshold: GoDuration;
-  public readonly percentage: number;
+  private resolved?: ResolvedTailSampling;
 
-  constructor(props: TailSamplingProps) {
+  constructor(private readonly props: TailSamplingProps) {
     super();
+  }
+
+  protected validate(): void {
     const p = 'collector.sampling';
-    this.decisionWait = toDuration(props.decisionWait ?? '10s', `${p}.decisionWait`);
-    if (this.decisionWait.milliseconds <= 0)
+    const props = checkPlainObject(this.props, p, '{ percentage: 10 }');
+    const decisionWait = toDuration(props.decisionWait ?? '10s', `${p}.decisionWait`);
+    if (decisionWait.milliseconds <= 0)
       throw new ConfigError(
         `${p}.decisionWait`,
-        `${show(this.decisionWait.toString())} must be longer than 0s`,
+        `${show(decisionWait.toString())} must be longer than 0s; give a positive duration such as '10s'`,
       );
-    this.numTraces = checkPositiveInteger(props.numTraces ?? 50_000, `${p}.numTraces`);
-    this.expectedNewTracesPerSec = checkPositiveInteger(
+    const numTraces = checkPositiveInteger(props.numTraces ?? 50_000, `${p}.numTraces`);
+    const expectedNewTracesPerSec = checkPositiveInteger(
       props.expectedNewTracesPerSec ?? 1000,
       `${p}.expectedNewTracesPerSec`,
     );
-    this.keepErrors = props.keepErrors ?? true;
-    this.latencyThreshold = toDuration(props.latencyThreshold ?? '2s', `${p}.latencyThreshold`);
-    if (this.latencyThreshold.milliseconds <= 0) {
+    const latencyThreshold = toDuration(props.latencyThreshold ?? '2s', `${p}.latencyThreshold`);
+    if (latencyThreshold.milliseconds <= 0) {
       throw new ConfigError(
         `${p}.latencyThreshold`,
-        `${show(this.latencyThreshold.toString())} is not positive; traces slower than this threshold are kept, so give e.g. '2s'`,
+        `${show(latencyThreshold.toString())} is not positive; traces slower than this threshold are kept, so give e.g. '2s'`,
       );
     }
-    this.percentage = checkPercentage(props.percentage ?? 10, `${p}.percentage`);
+    const percentage = checkPercentage(props.percentage ?? 10, `${p}.percentage`);
+    const keepErrors = props.keepErrors ?? true;
+    if (typeof keepErrors !== 'boolean')
+      throw new ConfigError(`${p}.keepErrors`, `${show(keepErrors)} is not a boolean; give true or false`);
+    this.resolved = {
+      decisionWait,
+      numTraces,
+      expectedNewTracesPerSec,
+      keepErrors,
+      latencyThreshold,
+      percentage,
+    };
+  }
+
+  private get settings(): ResolvedTailSampling {
+    this.check();
+    return this.resolved!;
+  }
+
+  public get decisionWait(): GoDuration {
+    return this.settings.decisionWait;
+  }
+  public get numTraces(): number {
+    return this.settings.numTraces;
+  }
+  public get expectedNewTracesPerSec(): number {
+    return this.settings.expectedNewTracesPerSec;
+  }
+  public get keepErrors(): boolean {
+    return this.settings.keepErrors;
+  }
+  public get latencyThreshold(): GoDuration {
+    return this.settings.latencyThreshold;
+  }
+  public get percentage(): number {
+    return this.settings.percentage;
   }
 
   /** The `tail_sampling` processor block. Policies are OR-ed: a trace matching any one is kept. */
@@ -116,20 +162,30 @@ export class TailSampling extends CollectorSampling {
   }
 
   public describe(): string {
+    this.check();
     return `tail at the gateway: ${this.keepErrors ? 'all errors, ' : ''}all slower than ${this.latencyThreshold}, ${this.percentage} % of the rest (decision after ${this.decisionWait})`;
   }
 }
 
 export class HeadSampling extends CollectorSampling {
   public readonly mode = 'head' as const;
-  public readonly percentage: number;
 
-  constructor(props: HeadSamplingProps) {
+  constructor(private readonly props: HeadSamplingProps) {
     super();
-    this.percentage = checkPercentage(props.percentage, 'collector.sampling.percentage');
+  }
+
+  protected validate(): void {
+    const props = checkPlainObject(this.props, 'collector.sampling', '{ percentage: 50 }');
+    checkPercentage(props.percentage, 'collector.sampling.percentage');
+  }
+
+  public get percentage(): number {
+    this.check();
+    return this.props.percentage;
   }
 
   public describe(): string {
+    this.check();
     return `head at the agents: ${this.percentage} % of traces`;
   }
 }
@@ -137,7 +193,10 @@ export class HeadSampling extends CollectorSampling {
 export class KeepAllSampling extends CollectorSampling {
   public readonly mode = 'none' as const;
 
+  protected validate(): void {}
+
   public describe(): string {
+    this.check();
     return 'none (every trace is kept)';
   }
 }

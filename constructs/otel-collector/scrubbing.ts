@@ -68,13 +68,13 @@ function checkPattern(pattern: string, property: string): void {
   } catch (e) {
     throw new ConfigError(
       property,
-      `${show(pattern)} is not a valid regular expression: ${(e as Error).message}`,
+      `${show(pattern)} is not a valid regular expression (${(e as Error).message}); fix the pattern (RE2 syntax)`,
     );
   }
   if (NOT_RE2.test(pattern)) {
     throw new ConfigError(
       property,
-      `${show(pattern)} uses lookaround or backreferences, which the collector's RE2 engine does not support`,
+      `${show(pattern)} uses lookaround or backreferences, which the collector's RE2 engine does not support; rewrite the pattern without them`,
     );
   }
 }

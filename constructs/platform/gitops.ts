@@ -54,12 +54,15 @@ export class GitOps extends Construct {
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
       throw new ConfigError(
         `${p}.repoURL`,
-        `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`,
+        `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL; give e.g. 'https://github.com/acme/platform.git' and keep credentials in the controller's repository Secret`,
       );
     }
     const revision = props.revision ?? 'main';
     if (!/^[A-Za-z0-9._/-]+$/.test(revision))
-      throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
+      throw new ConfigError(
+        `${p}.revision`,
+        `${show(revision)} is not a branch or tag name; give e.g. 'main' or 'v1.2.0'`,
+      );
     const name = `tracing-${env.name}`;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const path = `dist/${env.name}`;

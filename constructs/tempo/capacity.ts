@@ -16,23 +16,12 @@
  * ingester 1 per 3–5 MB/s of *replicated* traffic (2.5 cores, 4–20 GB); compactor 1 per
  * 3–5 MB/s (1 core). The model takes the middle of each range.
  *
- * The traffic is stated once: the sampling percentage and decision wait come from the
- * environment's `CollectorSampling` (`sampling`), not from a second literal. The collector
+ * The traffic is stated once: environments pass the percentage and decision wait of their own
+ * `CollectorSampling` (`samplingPercent: sampling.percentage`), not a second literal. The collector
  * gateway figures are this project's planning assumptions, stated below.
  */
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
-
-/**
- * What the plan reads from the environment's `CollectorSampling` (structurally, so the capacity
- * model does not import the collector): its mode, percentage and tail decision wait.
- */
-export interface SamplingPolicy {
-  readonly mode: 'tail' | 'head' | 'none';
-  readonly percentage?: number;
-  readonly decisionWait?: { readonly milliseconds: number };
-  describe(): string;
-}
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
@@ -40,18 +29,28 @@ export interface CapacityInput {
   /** Average span size in bytes (OTLP protobuf). @default 1000 (1 KB) */
   readonly avgSpanBytes?: number;
   /**
-   * The environment's collector sampling: its percentage (tail or head; 100 without sampling)
-   * and tail decision wait size the plan.
-   * @default - CollectorSampling.keepAll()
+   * Share of traces the collector keeps, in percent (0, 100]: pass the environment's
+   * `CollectorSampling` percentage (`sampling.percentage`), so the traffic is stated once.
+   * @default 100
    */
-  readonly sampling?: SamplingPolicy;
+  readonly samplingPercent?: number;
+  /** The tail sampler's decision wait in seconds (`sampling.decisionWait`). @default 10 */
+  readonly decisionWaitSeconds?: number;
   /** Tempo 2.10: ingester replication factor. @default 3 */
   readonly replicationFactor?: number;
   /** Growth headroom as a fraction: 0.3 plans for 30 % more traffic. @default 0.3 */
   readonly headroom?: number;
   /** Average spans per trace (sizes the tail sampler's in-flight traces). @default 10 */
   readonly spansPerTrace?: number;
+  /**
+   * Sanity cap: a plan that needs more replicas than this for one component is an error (a typo
+   * in `spansPerSecond` should not become YAML). @default 1000 (REPLICA_LIMIT)
+   */
+  readonly replicaLimit?: number;
 }
+
+/** Default cap on the replicas of one workload, planned or set (`replicaLimit`). */
+export const REPLICA_LIMIT = 1000;
 
 export interface ComponentSizing {
   readonly replicas: number;
@@ -62,7 +61,7 @@ export interface ComponentSizing {
 interface PlanBase {
   /** Bytes per second reaching Tempo (after sampling, with headroom), in MB/s (10^6). */
   readonly tempoMBps: number;
-  /** The sampling percentage the plan assumed (from `sampling`). */
+  /** The sampling percentage the plan assumed. */
   readonly samplingPercent: number;
   readonly distributor: ComponentSizing;
   readonly querier: ComponentSizing;
@@ -116,25 +115,37 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 function traffic(input: CapacityInput, property: string) {
   const spans = checkPositiveNumber(input.spansPerSecond, `${property}.spansPerSecond`);
   const bytes = checkPositiveNumber(input.avgSpanBytes ?? 1000, `${property}.avgSpanBytes`);
-  const sampling = input.sampling;
-  // Tail sampling also keeps every error and slow trace: the headroom covers them.
-  const samplingPercent = sampling && sampling.mode !== 'none' ? (sampling.percentage ?? 100) : 100;
-  const decisionWait =
-    sampling?.mode === 'tail' && sampling.decisionWait ? sampling.decisionWait.milliseconds / 1000 : 10;
+  const samplingPercent = checkPositiveNumber(input.samplingPercent ?? 100, `${property}.samplingPercent`);
+  if (samplingPercent > 100)
+    throw new ConfigError(
+      `${property}.samplingPercent`,
+      `${samplingPercent} is above 100; give a share in (0, 100]`,
+    );
+  const decisionWait = checkPositiveNumber(
+    input.decisionWaitSeconds ?? 10,
+    `${property}.decisionWaitSeconds`,
+  );
   const headroom = input.headroom ?? 0.3;
   if (typeof headroom !== 'number' || !Number.isFinite(headroom) || headroom < 0) {
     throw new ConfigError(
       `${property}.headroom`,
-      `${show(headroom)} is not a fraction >= 0 (0.3 means 30 % headroom)`,
+      `${show(headroom)} is not a fraction >= 0; give e.g. 0.3 for 30 % headroom`,
     );
   }
   const spansPerTrace = checkPositiveNumber(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
+  const limit = input.replicaLimit ?? REPLICA_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 2 ** 31 - 1)
+    throw new ConfigError(
+      `${property}.replicaLimit`,
+      `${show(limit)} is not valid; expected an integer from 1 to 2147483647`,
+    );
+
   const factor = 1 + headroom;
   const receivedMBps = (spans * bytes * (samplingPercent / 100)) / 1e6;
   const tempoMBps = receivedMBps * factor;
   const r = CAPACITY_RULES;
   const reasons: string[] = [
-    `Tempo receives ${spans.toLocaleString('en-US')} spans/s × ${bytes} B × ${samplingPercent} % (${sampling ? `the collector's ${sampling.describe()}` : 'no sampling'}) = ${round1(receivedMBps)} MB/s; with ${Math.round(headroom * 100)} % headroom ${round1(tempoMBps)} MB/s`,
+    `Tempo receives ${spans.toLocaleString('en-US')} spans/s × ${bytes} B × ${samplingPercent} % = ${round1(receivedMBps)} MB/s; with ${Math.round(headroom * 100)} % headroom ${round1(tempoMBps)} MB/s`,
   ];
   const size = (
     name: string,
@@ -144,6 +155,11 @@ function traffic(input: CapacityInput, property: string) {
     why: string,
     limitCpu = cpu,
   ): ComponentSizing => {
+    if (replicas > limit)
+      throw new ConfigError(
+        `${property}.spansPerSecond`,
+        `${show(spans)} spans/s plans ${replicas} ${name} replicas, above the replica limit of ${limit}; check spansPerSecond and samplingPercent, or raise ${property}.replicaLimit`,
+      );
     reasons.push(`${name}: ${replicas} (${why})`);
     return {
       replicas,
@@ -248,7 +264,10 @@ export function planCapacity2(input: CapacityInput, property = 'capacity'): Capa
   const r = CAPACITY_RULES;
   const rf = input.replicationFactor ?? 3;
   if (!Number.isInteger(rf) || rf < 1)
-    throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer`);
+    throw new ConfigError(
+      `${property}.replicationFactor`,
+      `${show(rf)} is not a positive integer; give e.g. 3`,
+    );
   const ingesterTraffic = t.tempoMBps * rf;
   const ingester = t.size(
     'ingester',

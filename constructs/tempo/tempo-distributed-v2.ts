@@ -85,7 +85,7 @@ export function resolveDistributed2(
       p,
       ['distributor', 'querier', 'query-frontend'].includes(c)
         ? undefined
-        : 'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU)',
+        : 'is only supported for the distributor, querier and query-frontend (stateful components do not scale on CPU); give fixed replicas',
     );
     return {
       component: c,

@@ -152,7 +152,7 @@ export function resolveMicroservices3(
     'is not supported: the query-frontend is kept at 2 replicas and scaled vertically (deployment-modes.md); raise its resources instead',
   );
 
-  const zones = d.zones ?? [undefined, undefined];
+  const zones: readonly (string | undefined)[] = d.zones ?? [undefined, undefined];
   const component = (
     c: Omit<
       ResolvedComponent,

@@ -291,13 +291,11 @@ export interface TempoMicroservicesProps {
   /** Size every component (and a Strimzi Kafka) from a traffic target; explicit settings win. @default - per-component defaults */
   readonly capacity?: CapacityInput;
   /**
-   * The two zones live-stores run in: Tempo's zone name of each (`-live-store.instance-availability-zone`)
-   * comes from the index (`zone-a`, `zone-b`); the value is the node label
-   * `topology.kubernetes.io/zone` the zone's pods are pinned to, or `undefined` to only keep the
-   * two zones on different nodes.
-   * @default - [undefined, undefined]
+   * The node zones (`topology.kubernetes.io/zone` values) the two live-store zones are pinned to;
+   * Tempo's zone names (`-live-store.instance-availability-zone`) are `zone-a` and `zone-b`.
+   * @default - not pinned; the two zones are only kept on different nodes
    */
-  readonly zones?: readonly [string | undefined, string | undefined];
+  readonly zones?: readonly [string, string];
   /** Stateless; scale with an HPA on CPU. @default - 2, or from the plan */
   readonly distributor?: TempoComponentProps;
   /** Total live-stores over both zones (a multiple of 2, at most 2 × partitions). @default - 2 × partitions */

@@ -26,6 +26,7 @@ import {
   TempoOverrides,
 } from './tempo-config';
 import { StorageWiring, TempoStorage } from './tempo-storage';
+import type { StrimziKafkaSettings } from '../kafka/kafka-cluster';
 import type { CapacityPlan, CapacityPlan2, ComponentSizing } from './capacity';
 import { TEMPO_VERSIONS, TempoVersion } from './tempo-props';
 import type {
@@ -83,7 +84,7 @@ export interface ResolvedTopology {
   readonly kafka?: TempoConfigSettings['kafka'];
   readonly blockBuilderPartitions?: TempoConfigSettings['blockBuilderPartitions'];
   /** The Strimzi objects to emit, when the Kafka is `KafkaCluster.strimzi()`. */
-  readonly strimzi?: import('../kafka/kafka-cluster').StrimziKafkaSettings;
+  readonly strimzi?: StrimziKafkaSettings;
 }
 
 /** Memberlist gossip port (`memberlist.bind_port`). */
@@ -170,7 +171,11 @@ export function optionalDuration(input: DurationInput | undefined, property: str
 }
 
 export function positiveDuration(d: GoDuration, property: string): GoDuration {
-  if (d.milliseconds <= 0) throw new ConfigError(property, `${show(d.toString())} must be longer than 0s`);
+  if (d.milliseconds <= 0)
+    throw new ConfigError(
+      property,
+      `${show(d.toString())} must be longer than 0s; give a positive duration such as '10s'`,
+    );
   return d;
 }
 
@@ -568,7 +573,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   if (Object.keys(tenants).length > 0 && !multitenancyEnabled) {
     throw new ConfigError(
       'tempo.tenants',
-      "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant')",
+      "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
     );
   }
 

@@ -10,9 +10,9 @@
  */
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigError, show } from '../../lib/errors';
+import { ConfigError, DeferredChecks, show } from '../../lib/errors';
 import { checkSecretRef, SecretKeyRef, secretEnv, secretFilesVolume } from '../../lib/secrets';
-import { checkDnsSubdomain } from '../../lib/validate';
+import { checkDnsSubdomain, checkPlainObject } from '../../lib/validate';
 
 /** Where Tempo's WAL and blocks live inside the container (on the PVC). */
 export const TEMPO_DATA_DIR = '/var/tempo';
@@ -135,8 +135,11 @@ const NO_WIRING = {
   expandEnv: false,
 };
 
-/** Tempo's trace storage backend. */
-export abstract class TempoStorage {
+/**
+ * Tempo's trace storage backend. The factories only store their props; the checks run when the
+ * environment is validated (see DeferredChecks), so a bad value is reported as `<env>.tempo.storage…`.
+ */
+export abstract class TempoStorage extends DeferredChecks {
   /**
    * Blocks on each pod's own PersistentVolumeClaim. Only valid with one replica: several
    * replicas on local disks are independent instances that each hold part of the traces.
@@ -162,11 +165,34 @@ export abstract class TempoStorage {
 
   /** Tempo's `storage.trace.backend` value. */
   public abstract readonly backend: TempoBackend;
-  /** PVC of each pod (blocks + WAL for local, WAL only for object storage). */
-  public readonly volume: Required<Pick<VolumeProps, 'size'>> & Pick<VolumeProps, 'storageClassName'>;
+  private checkedVolume?: Required<Pick<VolumeProps, 'size'>> & Pick<VolumeProps, 'storageClassName'>;
 
-  protected constructor(volume: VolumeProps | undefined, property: string) {
+  protected constructor(
+    private readonly volumeProps: () => VolumeProps | undefined,
+    private readonly volumeProperty: string,
+  ) {
+    super();
+  }
+
+  /** PVC of each pod (blocks + WAL for local, WAL only for object storage). */
+  public get volume(): Required<Pick<VolumeProps, 'size'>> & Pick<VolumeProps, 'storageClassName'> {
+    this.check();
+    return this.checkedVolume!;
+  }
+
+  /** Checks the volume; subclasses check their own props after calling this. */
+  protected validate(): void {
+    const property = this.volumeProperty;
+    const volume =
+      this.volumeProps() === undefined
+        ? undefined
+        : checkPlainObject(this.volumeProps(), property, '{ size: Size.gibibytes(10) }');
     const size = volume?.size ?? Size.gibibytes(10);
+    if (!(size instanceof Size))
+      throw new ConfigError(
+        `${property}.size`,
+        `${show(size)} is not a Size; create it with Size.gibibytes(10) (import { Size } from 'cdk8s')`,
+      );
     if (!(size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) >= 1024)) {
       throw new ConfigError(
         `${property}.size`,
@@ -175,7 +201,7 @@ export abstract class TempoStorage {
     }
     if (volume?.storageClassName !== undefined)
       checkDnsSubdomain(volume.storageClassName, `${property}.storageClassName`);
-    this.volume = { size, storageClassName: volume?.storageClassName };
+    this.checkedVolume = { size, storageClassName: volume?.storageClassName };
   }
 
   /** True when every replica sees the same blocks (object storage). */
@@ -194,14 +220,16 @@ export class LocalTempoStorage extends TempoStorage {
   public readonly backend = 'local' as const;
 
   constructor(props: VolumeProps) {
-    super(props, 'tempo.storage');
+    super(() => props, 'tempo.storage');
   }
 
   public wiring(): StorageWiring {
+    this.check();
     return { ...NO_WIRING, config: { path: `${TEMPO_DATA_DIR}/traces` } };
   }
 
   public describe(): string {
+    this.check();
     return `local PVC ${this.volume.size.asString()}`;
   }
 }
@@ -243,12 +271,26 @@ export interface S3StorageProps {
 
 export class S3TempoStorage extends TempoStorage {
   public readonly backend = 's3' as const;
-  public readonly props: S3StorageProps;
-  private readonly secretRefs?: { accessKey: SecretKeyRef; secretKey: SecretKeyRef };
+  private checkedSecretRefs?: { accessKey: SecretKeyRef; secretKey: SecretKeyRef };
 
-  constructor(props: S3StorageProps) {
-    super(props.volume, 'tempo.storage.volume');
+  private get secretRefs(): { accessKey: SecretKeyRef; secretKey: SecretKeyRef } | undefined {
+    this.check();
+    return this.checkedSecretRefs;
+  }
+
+  constructor(public readonly props: S3StorageProps) {
+    super(() => props?.volume, 'tempo.storage.volume');
+  }
+
+  protected validate(): void {
+    const props = checkPlainObject(
+      this.props,
+      'tempo.storage.s3',
+      "{ bucket: 'tempo-traces', endpoint: 's3.eu-west-1.amazonaws.com' }",
+    );
+    super.validate();
     const p = 'tempo.storage.s3';
+    checkPrefix(props.prefix, `${p}.prefix`);
     rejectLiteralCredentials(props, p);
     nonEmpty(props.bucket, `${p}.bucket`, "'tempo-traces'");
     nonEmpty(props.endpoint, `${p}.endpoint`, "'s3.eu-west-1.amazonaws.com' or 'minio.minio.svc:9000'");
@@ -261,7 +303,7 @@ export class S3TempoStorage extends TempoStorage {
     onlyOneIdentity(props, p);
     if (props.secret) {
       rejectLiteralCredentials(props.secret, `${p}.secret`);
-      this.secretRefs = {
+      this.checkedSecretRefs = {
         accessKey: checkSecretRef(
           { name: props.secret.name, key: props.secret.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' },
           `${p}.secret`,
@@ -293,10 +335,10 @@ export class S3TempoStorage extends TempoStorage {
         `${p}.sse.kmsKeyId`,
         "'arn:aws:kms:eu-west-1:123456789012:key/…' or a key id",
       );
-    this.props = props;
   }
 
   public wiring(): StorageWiring {
+    this.check();
     const p = this.props;
     const sse =
       p.sse === undefined
@@ -346,6 +388,7 @@ export class S3TempoStorage extends TempoStorage {
   }
 
   public describe(): string {
+    this.check();
     const auth = this.props.secret
       ? `Secret ${this.props.secret.name}`
       : this.props.workloadIdentity
@@ -369,11 +412,16 @@ export interface GcsStorageProps {
 
 export class GcsTempoStorage extends TempoStorage {
   public readonly backend = 'gcs' as const;
-  public readonly props: GcsStorageProps;
 
-  constructor(props: GcsStorageProps) {
-    super(props.volume, 'tempo.storage.volume');
+  constructor(public readonly props: GcsStorageProps) {
+    super(() => props?.volume, 'tempo.storage.volume');
+  }
+
+  protected validate(): void {
+    const props = checkPlainObject(this.props, 'tempo.storage.gcs', "{ bucketName: 'tempo-traces' }");
+    super.validate();
     const p = 'tempo.storage.gcs';
+    checkPrefix(props.prefix, `${p}.prefix`);
     rejectLiteralCredentials(props, p);
     nonEmpty(props.bucketName, `${p}.bucketName`, "'tempo-traces'");
     onlyOneIdentity(props, p);
@@ -389,10 +437,10 @@ export class GcsTempoStorage extends TempoStorage {
         `${show(props.workloadIdentity.serviceAccount)} is not a Google service account; expected <name>@<project>.iam.gserviceaccount.com`,
       );
     }
-    this.props = props;
   }
 
   public wiring(): StorageWiring {
+    this.check();
     const p = this.props;
     return {
       ...NO_WIRING,
@@ -409,6 +457,7 @@ export class GcsTempoStorage extends TempoStorage {
   }
 
   public describe(): string {
+    this.check();
     const auth = this.props.secret
       ? `key file from Secret ${this.props.secret.name}`
       : this.props.workloadIdentity
@@ -439,11 +488,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class AzureTempoStorage extends TempoStorage {
   public readonly backend = 'azure' as const;
-  public readonly props: AzureStorageProps;
 
-  constructor(props: AzureStorageProps) {
-    super(props.volume, 'tempo.storage.volume');
+  constructor(public readonly props: AzureStorageProps) {
+    super(() => props?.volume, 'tempo.storage.volume');
+  }
+
+  protected validate(): void {
+    const props = checkPlainObject(
+      this.props,
+      'tempo.storage.azure',
+      "{ containerName: 'tempo-traces', storageAccountName: 'tracingprod' }",
+    );
+    super.validate();
     const p = 'tempo.storage.azure';
+    checkPrefix(props.prefix, `${p}.prefix`);
     rejectLiteralCredentials(props, p);
     nonEmpty(props.containerName, `${p}.containerName`, "'tempo-traces'");
     nonEmpty(props.storageAccountName, `${p}.storageAccountName`, "'tracingprod'");
@@ -470,10 +528,10 @@ export class AzureTempoStorage extends TempoStorage {
         `${show(props.managedIdentity.userAssignedId)} is not a client id; expected a UUID`,
       );
     }
-    this.props = props;
   }
 
   public wiring(): StorageWiring {
+    this.check();
     const p = this.props;
     return {
       ...NO_WIRING,
@@ -505,6 +563,7 @@ export class AzureTempoStorage extends TempoStorage {
   }
 
   public describe(): string {
+    this.check();
     const auth = this.props.secret
       ? `key from Secret ${this.props.secret.name}`
       : this.props.workloadIdentity

@@ -1,0 +1,88 @@
+// `npm run schema`: generates schemas/environment.schema.json, the JSON schema of
+// EnvironmentDefinition, from the TypeScript types (ts-json-schema-generator), so the runtime
+// validation of environment files (charts/environment-validation.ts) never drifts from the types.
+// Classes (TempoStorage, CollectorSampling, Size, …) are values made by factories, not data:
+// they become `{ "x-instanceof": "<class>" }`. Descriptions and defaults are dropped (the types
+// keep them). `--check` exits 1 when the committed file is stale (test/environment-schema.test.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import tsj from 'ts-json-schema-generator';
+import ts from 'typescript';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const SCHEMA_FILE = `${root}schemas/environment.schema.json`;
+
+export function generate() {
+  const config = {
+    ...tsj.DEFAULT_CONFIG,
+    path: `${root}charts/environment-definition.ts`,
+    tsconfig: `${root}tsconfig.json`,
+    type: 'EnvironmentDefinition',
+    skipTypeCheck: true, // `npm test` runs tsc
+    additionalProperties: false,
+  };
+  const program = tsj.createProgram(config);
+  const classes = new Set();
+  const visit = (node) => {
+    if ((ts.isClassDeclaration(node) || ts.isClassExpression(node)) && node.name) classes.add(node.name.text);
+    ts.forEachChild(node, visit);
+  };
+  for (const file of program.getSourceFiles()) visit(file);
+  const schema = tsj.createGenerator({ ...config, tsProgram: program }).createSchema(config.type);
+  const strip = (value) => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'description' && k !== 'default' && k !== '$schema')
+        .map(([k, v]) => [k, k === 'properties' || k === 'definitions' ? mapValues(v, strip) : strip(v)]),
+    );
+  };
+  const mapValues = (o, f) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+  const out = strip(schema);
+  for (const name of Object.keys(out.definitions))
+    if (classes.has(name)) out.definitions[name] = { 'x-instanceof': name };
+  // Keep only the definitions still reachable once the classes are opaque.
+  const used = new Set();
+  const mark = (value) => {
+    if (Array.isArray(value)) return value.forEach(mark);
+    if (value === null || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const name = decodeURIComponent(v.replace('#/definitions/', ''));
+        if (!used.has(name)) {
+          used.add(name);
+          mark(out.definitions[name]);
+        }
+      } else mark(v);
+    }
+  };
+  mark({ $ref: out.$ref });
+  const definitions = Object.fromEntries(
+    Object.keys(out.definitions)
+      .filter((n) => used.has(n))
+      .sort()
+      .map((n) => [n, out.definitions[n]]),
+  );
+  return `${JSON.stringify({ $ref: out.$ref, definitions }, null, 2)}\n`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = generate();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(SCHEMA_FILE, 'utf8');
+    } catch {
+      current = '';
+    }
+    if (current !== text) {
+      console.error('schemas/environment.schema.json is stale: run `npm run schema` and commit it');
+      process.exit(1);
+    }
+    console.log('schemas/environment.schema.json is up to date');
+  } else {
+    writeFileSync(SCHEMA_FILE, text);
+    console.log('wrote schemas/environment.schema.json');
+  }
+}

@@ -1,0 +1,745 @@
+/**
+ * Bad input as a user meets it: an environment file (TypeScript or plain JavaScript) loaded by
+ * the CLI exactly like environments/index.ts. Every case must exit 1 with exactly one line
+ * `error: <env>.<property.path>: <what is wrong>; <the fix>`, no stack trace, and leave dist/
+ * byte-identical with nothing left beside it. Most cases run in process (runCli with the file
+ * loaded inside its error boundary); a few run main.ts bundled with the file as a child process.
+ */
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  bundleWith,
+  expectOneErrorLine,
+  hashTree,
+  ROOT,
+  runBundle,
+  runInProcess,
+  writeEnvironmentsModule,
+} from './helpers/cli-run';
+
+/** [title, environment expression, the start of the expected message (path and, often, text)]. */
+type Case = readonly [string, string, string];
+
+const LOCAL = 'TempoStorage.local({ size: Size.gibibytes(5) })';
+const S3 = (extra: string) => `TempoStorage.s3({ bucket: 'b', endpoint: 'minio.minio:9000', ${extra} })`;
+const qa = (fields: string) => `{ name: 'qa', ${fields} }`;
+const tempo = (fields: string) => qa(`tempo: { storage: ${LOCAL}, ${fields} }`);
+const collector = (fields: string) => qa(`collector: { ${fields} }`);
+const resources = (r: string) => tempo(`resources: ${r}`);
+
+const CASES: readonly Case[] = [
+  // Unknown keys, wrong types, null, NaN, Infinity (what tsc would catch, were it run)
+  [
+    'misspelt key',
+    tempo(`retentoin: '5m'`),
+    "qa.tempo.retentoin: unknown property (value '5m'); did you mean 'retention'?",
+  ],
+  [
+    'misspelt top-level key',
+    qa(`tempoo: {}`),
+    "qa.tempoo: unknown property (value {}); did you mean 'tempo'?",
+  ],
+  [
+    'unknown key far from any',
+    qa(`colour: 'blue'`),
+    "qa.colour: unknown property (value 'blue'); remove it; known properties: name,",
+  ],
+  [
+    'misspelt nested key',
+    tempo(`ingester: { maxBlockDurationn: '30m' }`),
+    "qa.tempo.ingester.maxBlockDurationn: unknown property (value '30m'); did you mean 'maxBlockDuration'?",
+  ],
+  ['tempo: null', qa(`tempo: null`), 'qa.tempo: null is not an object; give an object'],
+  ['tempo: a string', qa(`tempo: 'big'`), "qa.tempo: 'big' is not an object"],
+  ['tempo: a list', qa(`tempo: []`), 'qa.tempo: [] is not an object'],
+  ['tempo: a function', qa(`tempo: () => ({})`), 'qa.tempo: a function (tempo) is not an object'],
+  ['tempo: a Date', qa(`tempo: new Date(0)`), 'qa.tempo: a Date instance is not an object'],
+  [
+    'replicas: a string',
+    tempo(`replicas: 'three'`),
+    "qa.tempo.replicas: 'three' is not a number; give a number",
+  ],
+  ['replicas: NaN', tempo(`replicas: NaN`), 'qa.tempo.replicas: NaN is not a number; give a finite number'],
+  ['replicas: Infinity', tempo(`replicas: Infinity`), 'qa.tempo.replicas: Infinity is not a finite number'],
+  [
+    'replicas: -Infinity',
+    tempo(`replicas: -Infinity`),
+    'qa.tempo.replicas: -Infinity is not a finite number',
+  ],
+  [
+    'replicas: 1.5',
+    tempo(`replicas: 1.5`),
+    'qa.tempo.replicas: 1.5 is not valid; expected an integer from 0 to 2147483647',
+  ],
+  [
+    'replicas: -1',
+    tempo(`replicas: -1`),
+    'qa.tempo.replicas: -1 is not valid; expected an integer from 0 to 2147483647',
+  ],
+  [
+    'replicas above int32',
+    tempo(`replicas: 3e9`),
+    'qa.tempo.replicas: 3000000000 is not valid; expected an integer from 0 to 2147483647 (a Kubernetes int32)',
+  ],
+  ['replicas above 2^53', tempo(`replicas: 1e300`), 'qa.tempo.replicas: 1e+300 is out of range'],
+  [
+    'replicas above the replica limit',
+    tempo(`replicas: 5000`),
+    "qa.tempo.replicas: 5000 is not valid; expected an integer from 0 to 1000 (the environment's replicaLimit",
+  ],
+  [
+    'replicas above a lowered replica limit',
+    qa(`replicaLimit: 2, collector: { gateway: { replicas: 3 } }`),
+    'qa.collector.gateway.replicas: 3 is not valid; expected an integer from 0 to 2',
+  ],
+  [
+    'replicaLimit: 0',
+    qa(`replicaLimit: 0`),
+    'qa.replicaLimit: 0 is not valid; expected an integer from 1 to 2147483647',
+  ],
+  ['replicaLimit: a string', qa(`replicaLimit: 'many'`), "qa.replicaLimit: 'many' is not a number"],
+  [
+    'multitenancy: a string',
+    tempo(`multitenancy: 'yes'`),
+    "qa.tempo.multitenancy: 'yes' is not true or false; give true or false",
+  ],
+  ['manageNamespace: a string', qa(`manageNamespace: 'no'`), "qa.manageNamespace: 'no' is not true or false"],
+  ['httpPort: a string', tempo(`httpPort: 'x'`), "qa.tempo.httpPort: 'x' is not a number"],
+  [
+    'httpPort out of range',
+    tempo(`httpPort: 99999`),
+    'qa.tempo.httpPort: 99999 is not valid; expected an integer from 1 to 65535 (a TCP/UDP port)',
+  ],
+  [
+    'receiver port 70000',
+    tempo(`receivers: { zipkin: { port: 70000 } }`),
+    'qa.tempo.receivers.zipkin.port: 70000 is not valid; expected an integer from 1 to 65535',
+  ],
+  [
+    'receiver port 0',
+    tempo(`receivers: { otlpGrpc: { port: 0 } }`),
+    'qa.tempo.receivers.otlpGrpc.port: 0 is not valid',
+  ],
+  [
+    'receiver: a string',
+    tempo(`receivers: { zipkin: 'on' }`),
+    "qa.tempo.receivers.zipkin: 'on' is not true or false or an object",
+  ],
+  [
+    'receiver: port missing',
+    tempo(`receivers: { zipkin: {} }`),
+    'qa.tempo.receivers.zipkin.port: is missing; it is required (a number)',
+  ],
+  [
+    'unknown receiver',
+    tempo(`receivers: { otlpgrpc: true }`),
+    "qa.tempo.receivers.otlpgrpc: unknown property (value true); did you mean 'otlpGrpc'?",
+  ],
+  [
+    'pool.maxWorkers: a string',
+    tempo(`pool: { maxWorkers: 'many' }`),
+    "qa.tempo.pool.maxWorkers: 'many' is not a number",
+  ],
+  [
+    'limit: Infinity',
+    tempo(`limits: { ingestionRateLimitBytes: Infinity }`),
+    'qa.tempo.limits.ingestionRateLimitBytes: Infinity is not a finite number',
+  ],
+  [
+    'limit: NaN',
+    tempo(`limits: { ingestionBurstSizeBytes: NaN }`),
+    'qa.tempo.limits.ingestionBurstSizeBytes: NaN is not a number',
+  ],
+  [
+    'logLevel not in the list',
+    tempo(`logLevel: 'verbose'`),
+    "qa.tempo.logLevel: 'verbose' is not allowed; expected",
+  ],
+  [
+    'logFormat not in the list',
+    tempo(`logFormat: 'text'`),
+    "qa.tempo.logFormat: 'text' is not allowed; expected",
+  ],
+  [
+    'block version not in the list',
+    tempo(`block: { version: 'vParquet9' }`),
+    "qa.tempo.block.version: 'vParquet9' is not allowed; expected",
+  ],
+  [
+    'wal encoding not in the list',
+    tempo(`wal: { encoding: 'lz5' }`),
+    "qa.tempo.wal.encoding: 'lz5' is not allowed; expected",
+  ],
+  [
+    'retention: a number',
+    tempo(`retention: 24`),
+    'qa.tempo.retention: 24 is not a GoDuration or a string; give a GoDuration or a string',
+  ],
+  [
+    'retention: not a duration',
+    tempo(`retention: 'forever'`),
+    "qa.tempo.retention: 'forever' is not a duration",
+  ],
+  ['retention: 7d', tempo(`retention: '7d'`), "qa.tempo.retention: '7d' is not a duration"],
+  [
+    'retention below the minimum',
+    tempo(`retention: '5m'`),
+    "qa.tempo.retention: '5m' is below the minimum of 1h",
+  ],
+  [
+    'compactionWindow: not a duration',
+    tempo(`compactionWindow: 'x'`),
+    "qa.tempo.compactionWindow: 'x' is not a duration",
+  ],
+  [
+    'processors: a string',
+    tempo(`metricsGenerator: { processors: 'span-metrics' }`),
+    "qa.tempo.metricsGenerator.processors: 'span-metrics' is not a list",
+  ],
+  [
+    'unknown processor',
+    tempo(`metricsGenerator: { processors: ['spanmetrics'] }`),
+    "qa.tempo.metricsGenerator.processors[0]: 'spanmetrics' is not allowed; expected",
+  ],
+  [
+    'remote-write URL',
+    tempo(`metricsGenerator: { processors: ['span-metrics'], remoteWrite: [{ url: 'not a url' }] }`),
+    "qa.tempo.metricsGenerator.remoteWrite[0].url: 'not a url' is not an http(s) URL; expected e.g.",
+  ],
+  [
+    'external label: a number',
+    tempo(`metricsGenerator: { processors: ['span-metrics'], externalLabels: { a: 1 } }`),
+    'qa.tempo.metricsGenerator.externalLabels.a: 1 is not a string',
+  ],
+  ['tenants: a list', tempo(`tenants: []`), 'qa.tempo.tenants: [] is not an object'],
+  [
+    'name: not a DNS label',
+    qa(`name: 'Bad_Name'`).replace(`name: 'qa', `, ''),
+    "ENVIRONMENTS[0].name: 'Bad_Name' is not a valid DNS-1123 label",
+  ],
+  ['name: a number', `{ name: 42 }`, 'ENVIRONMENTS[0].name: 42 is not a name'],
+  ['name missing', `{ tempo: {} }`, 'ENVIRONMENTS[0].name: undefined is not a name'],
+  ['name too long', `{ name: '${'a'.repeat(64)}' }`, 'ENVIRONMENTS[0].name: '],
+  [
+    'namespace: not a DNS label',
+    qa(`namespace: 'Bad NS'`),
+    "qa.namespace: 'Bad NS' is not a valid DNS-1123 label",
+  ],
+  ['namespace: a number', qa(`namespace: 7`), 'qa.namespace: 7 is not a string'],
+  // Factory values: plain objects, wrong classes, forgotten calls, and their own checks
+  [
+    'storage: a plain object',
+    tempo(`storage: { backend: 's3', bucket: 'b' }`).replace(`storage: ${LOCAL}, `, ''),
+    'qa.tempo.storage: a plain object is not a TempoStorage; create it with TempoStorage.local(…), TempoStorage.s3(…), TempoStorage.gcs(…) or TempoStorage.azure(…)',
+  ],
+  [
+    'storage: a string',
+    qa(`tempo: { storage: 'local' }`),
+    "qa.tempo.storage: 'local' is not a TempoStorage; create it with",
+  ],
+  [
+    'storage: the factory, not called',
+    qa(`tempo: { storage: TempoStorage.local }`),
+    'qa.tempo.storage: a function (local) is not a TempoStorage',
+  ],
+  [
+    'storage: a sampling',
+    qa(`tempo: { storage: CollectorSampling.keepAll() }`),
+    'qa.tempo.storage: a KeepAllSampling instance is not a TempoStorage',
+  ],
+  [
+    's3: empty bucket',
+    qa(`tempo: { storage: TempoStorage.s3({ bucket: '', endpoint: 'e' }) }`),
+    "qa.tempo.storage.s3.bucket: is required; e.g. 'tempo-traces'",
+  ],
+  [
+    's3: no endpoint',
+    qa(`tempo: { storage: TempoStorage.s3({ bucket: 'b' }) }`),
+    'qa.tempo.storage.s3.endpoint: is required',
+  ],
+  [
+    's3: endpoint with a scheme',
+    qa(`tempo: { storage: TempoStorage.s3({ bucket: 'b', endpoint: 'https://s3.amazonaws.com' }) }`),
+    "qa.tempo.storage.s3.endpoint: 'https://s3.amazonaws.com' must be a host[:port] without scheme",
+  ],
+  [
+    's3: a literal secret key',
+    qa(`tempo: { storage: ${S3(`secretKey: 'hunter2hunter2'`)} }`),
+    'qa.tempo.storage.s3.secretKey: literal credentials are not allowed',
+  ],
+  [
+    's3: an access key id as bucket',
+    qa(`tempo: { storage: TempoStorage.s3({ bucket: 'AKIAIOSFODNN7EXAMPLE', endpoint: 'e' }) }`),
+    'qa.tempo.storage.s3.bucket: looks like a credential value',
+  ],
+  [
+    's3: Secret and IRSA',
+    qa(
+      `tempo: { storage: ${S3(`secret: { name: 's' }, workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' }`)} }`,
+    ),
+    "qa.tempo.storage.s3: both 'secret' and 'workloadIdentity' are set",
+  ],
+  [
+    's3: not a role ARN',
+    qa(`tempo: { storage: ${S3(`workloadIdentity: { roleArn: 'tempo-role' }`)} }`),
+    "qa.tempo.storage.s3.workloadIdentity.roleArn: 'tempo-role' is not an IAM role ARN",
+  ],
+  [
+    's3: SSE-C',
+    qa(`tempo: { storage: ${S3(`sse: { type: 'SSE-C' }`)} }`),
+    "qa.tempo.storage.s3.sse.type: 'SSE-C' is not supported",
+  ],
+  [
+    's3: SSE-KMS without a key',
+    qa(`tempo: { storage: ${S3(`sse: { type: 'SSE-KMS' }`)} }`),
+    'qa.tempo.storage.s3.sse.kmsKeyId: is required',
+  ],
+  [
+    's3: prefix with a leading slash',
+    qa(`tempo: { storage: ${S3(`prefix: '/tempo'`)} }`),
+    "qa.tempo.storage.s3.prefix: '/tempo' is not a valid object prefix",
+  ],
+  [
+    's3: no props',
+    qa(`tempo: { storage: TempoStorage.s3() }`),
+    'qa.tempo.storage.s3: undefined is not an object; expected e.g.',
+  ],
+  [
+    's3: Secret name',
+    qa(`tempo: { storage: ${S3(`secret: { name: 'Bad Name' }`)} }`),
+    "qa.tempo.storage.s3.secret.name: 'Bad Name' is not a valid DNS-1123 subdomain",
+  ],
+  [
+    's3: WAL volume too small',
+    qa(`tempo: { storage: ${S3(`volume: { size: Size.kibibytes(10) }`)} }`),
+    'qa.tempo.storage.volume.size: 10Ki is too small',
+  ],
+  [
+    'gcs: no bucket',
+    qa(`tempo: { storage: TempoStorage.gcs({}) }`),
+    "qa.tempo.storage.gcs.bucketName: is required; e.g. 'tempo-traces'",
+  ],
+  [
+    'gcs: not a service account',
+    qa(
+      `tempo: { storage: TempoStorage.gcs({ bucketName: 'b', workloadIdentity: { serviceAccount: 'me' } }) }`,
+    ),
+    "qa.tempo.storage.gcs.workloadIdentity.serviceAccount: 'me' is not a Google service account",
+  ],
+  [
+    'azure: bad account name',
+    qa(`tempo: { storage: TempoStorage.azure({ containerName: 'c', storageAccountName: 'Bad' }) }`),
+    "qa.tempo.storage.azure.storageAccountName: 'Bad' is not a storage account name",
+  ],
+  [
+    'azure: client id not a UUID',
+    qa(
+      `tempo: { storage: TempoStorage.azure({ containerName: 'c', storageAccountName: 'acct', workloadIdentity: { clientId: 'x' } }) }`,
+    ),
+    "qa.tempo.storage.azure.workloadIdentity.clientId: 'x' is not a client id",
+  ],
+  [
+    'local: too small',
+    qa(`tempo: { storage: TempoStorage.local({ size: Size.kibibytes(1) }) }`),
+    'qa.tempo.storage.size: 1Ki is too small',
+  ],
+  [
+    'local: size as a string',
+    qa(`tempo: { storage: TempoStorage.local({ size: '10Gi' }) }`),
+    "qa.tempo.storage.size: '10Gi' is not a Size; create it with Size.gibibytes(10)",
+  ],
+  [
+    'local: storage class',
+    qa(`tempo: { storage: TempoStorage.local({ storageClassName: 'Fast SSD' }) }`),
+    "qa.tempo.storage.storageClassName: 'Fast SSD' is not a valid DNS-1123 subdomain",
+  ],
+  [
+    'local: props a string',
+    qa(`tempo: { storage: TempoStorage.local('10Gi') }`),
+    "qa.tempo.storage: '10Gi' is not an object",
+  ],
+  [
+    'sampling: a plain object',
+    collector(`sampling: { mode: 'tail', percentage: 10 }`),
+    'qa.collector.sampling: a plain object is not a CollectorSampling; create it with CollectorSampling.tail(…), CollectorSampling.head(…) or CollectorSampling.keepAll(…)',
+  ],
+  [
+    'sampling: the factory, not called',
+    collector(`sampling: CollectorSampling.keepAll`),
+    'qa.collector.sampling: a function (keepAll) is not a CollectorSampling',
+  ],
+  [
+    'head: 0 %',
+    collector(`sampling: CollectorSampling.head({ percentage: 0 })`),
+    'qa.collector.sampling.percentage: 0 is outside (0, 100]',
+  ],
+  [
+    'head: 150 %',
+    collector(`sampling: CollectorSampling.head({ percentage: 150 })`),
+    'qa.collector.sampling.percentage: 150 is outside (0, 100]',
+  ],
+  [
+    'head: NaN %',
+    collector(`sampling: CollectorSampling.head({ percentage: NaN })`),
+    'qa.collector.sampling.percentage: NaN is outside (0, 100]',
+  ],
+  [
+    'head: no props',
+    collector(`sampling: CollectorSampling.head()`),
+    'qa.collector.sampling: undefined is not an object',
+  ],
+  [
+    'tail: zero latency',
+    collector(`sampling: CollectorSampling.tail({ latencyThreshold: '0s' })`),
+    "qa.collector.sampling.latencyThreshold: '0s' is not positive",
+  ],
+  [
+    'tail: decision wait not a duration',
+    collector(`sampling: CollectorSampling.tail({ decisionWait: 'soon' })`),
+    "qa.collector.sampling.decisionWait: 'soon' is not a duration",
+  ],
+  [
+    'tail: fractional numTraces',
+    collector(`sampling: CollectorSampling.tail({ numTraces: 1.5 })`),
+    'qa.collector.sampling.numTraces: 1.5 is not valid; expected an integer >= 1',
+  ],
+  [
+    'tail: negative %',
+    collector(`sampling: CollectorSampling.tail({ percentage: -1 })`),
+    'qa.collector.sampling.percentage: -1 is outside (0, 100]',
+  ],
+  [
+    'tail: keepErrors a string',
+    collector(`sampling: CollectorSampling.tail({ keepErrors: 'yes' })`),
+    "qa.collector.sampling.keepErrors: 'yes' is not a boolean",
+  ],
+  [
+    'loki: a plain object',
+    qa(`grafana: { loki: { uid: 'loki' } }`),
+    'qa.grafana.loki: a plain object is not a LokiDatasource; create it with LokiDatasource.existing(…) or LokiDatasource.provisioned(…)',
+  ],
+  [
+    'loki: a Prometheus datasource',
+    qa(`grafana: { loki: PrometheusDatasource.existing({ uid: 'p' }) }`),
+    'qa.grafana.loki: a PrometheusDatasource instance is not a LokiDatasource',
+  ],
+  ['loki: no uid', qa(`grafana: { loki: LokiDatasource.existing({}) }`), 'qa.grafana.loki.uid: is missing'],
+  [
+    'loki: bad uid',
+    qa(`grafana: { loki: LokiDatasource.existing({ uid: 'has spaces' }) }`),
+    "qa.grafana.loki.uid: 'has spaces' is not a datasource UID",
+  ],
+  [
+    'loki: not an http URL',
+    qa(`grafana: { loki: LokiDatasource.provisioned({ url: 'ftp://loki' }) }`),
+    "qa.grafana.loki.url: 'ftp://loki' is not an http(s) URL; give an http:// or https:// URL",
+  ],
+  [
+    'loki: isDefault a string',
+    qa(`grafana: { loki: LokiDatasource.provisioned({ url: 'http://loki', isDefault: 'yes' }) }`),
+    "qa.grafana.loki.isDefault: 'yes' is not a boolean",
+  ],
+  [
+    'prometheus: no props',
+    qa(`grafana: { prometheus: PrometheusDatasource.existing() }`),
+    'qa.grafana.prometheus: undefined is not an object',
+  ],
+  // Collector, monitoring, Grafana, network, GitOps
+  ['collector: a string', qa(`collector: 'yes'`), "qa.collector: 'yes' is not an object or false"],
+  [
+    'collector: true',
+    qa(`collector: true`),
+    'qa.collector: true is not an object or false; give an object or false',
+  ],
+  [
+    'collector: misspelt gateway',
+    collector(`gatewy: {}`),
+    "qa.collector.gatewy: unknown property (value {}); did you mean 'gateway'?",
+  ],
+  [
+    'gateway replicas: a string',
+    collector(`gateway: { replicas: 'x' }`),
+    "qa.collector.gateway.replicas: 'x' is not a number",
+  ],
+  [
+    'gateway autoscaling inverted',
+    collector(`gateway: { autoscaling: { minReplicas: 5, maxReplicas: 2 } }`),
+    'qa.collector.gateway.autoscaling.maxReplicas: 2 is below minReplicas (5); give maxReplicas >= minReplicas',
+  ],
+  [
+    'gateway autoscaling above the replica limit',
+    collector(`gateway: { autoscaling: { minReplicas: 2, maxReplicas: 1e6 } }`),
+    'qa.collector.gateway.autoscaling.maxReplicas: 1000000 is not valid; expected an integer from 0 to 1000',
+  ],
+  [
+    'collector tenant',
+    qa(`tempo: { multitenancy: true }, collector: { tenant: 'bad tenant' }`),
+    "qa.collector.gateway.tenant: 'bad tenant' is not a valid tenant ID",
+  ],
+  [
+    'collector image tag latest!!',
+    collector(`gateway: { image: { repository: 'otel/opentelemetry-collector-contrib', tag: 'latest!!' } }`),
+    "qa.collector.gateway.image.tag: 'latest!!' is not an image tag",
+  ],
+  ['monitoring: a string', qa(`monitoring: 'on'`), "qa.monitoring: 'on' is not an object or false"],
+  [
+    'monitoring label value',
+    qa(`monitoring: { prometheusLabels: { release: 'kube prometheus' } }`),
+    "qa.monitoring.prometheusLabels.release: 'kube prometheus' is not a valid label value",
+  ],
+  [
+    'monitoring label key',
+    qa(`monitoring: { prometheusLabels: { 'bad key!': 'x' } }`),
+    "qa.monitoring.prometheusLabels['bad key!']: 'bad key!' is not a valid label key",
+  ],
+  [
+    'monitoring scrape interval',
+    qa(`monitoring: { scrapeInterval: 'often' }`),
+    "qa.monitoring.scrapeInterval: 'often' is not a duration",
+  ],
+  ['grafana without monitoring', qa(`monitoring: false, grafana: {}`), 'qa.grafana: needs monitoring'],
+  [
+    'grafana namespace',
+    qa(`grafana: { namespace: 'Bad' }`),
+    "qa.grafana.namespace: 'Bad' is not a valid DNS-1123 label",
+  ],
+  [
+    'grafana dashboard label value',
+    qa(`grafana: { dashboardLabel: { grafana_dashboard: 'yes please' } }`),
+    "qa.grafana.dashboardLabel.grafana_dashboard: 'yes please' is not a valid label value",
+  ],
+  [
+    'networkPolicies: enabled a string',
+    qa(`networkPolicies: { enabled: 'no' }`),
+    "qa.networkPolicies.enabled: 'no' is not true or false",
+  ],
+  ['networkPolicies: a list', qa(`networkPolicies: []`), 'qa.networkPolicies: [] is not an object'],
+  ['gitops: a string', qa(`gitops: 'argo'`), "qa.gitops: 'argo' is not an object or false"],
+  [
+    'gitops: credentials in the URL',
+    qa(`gitops: { repoURL: 'https://bot:token@github.com/acme/platform.git' }`),
+    'qa.gitops.repoURL: ',
+  ],
+  // Images and labels
+  [
+    'image tag latest!!',
+    tempo(`image: { repository: 'grafana/tempo', tag: 'latest!!' }`),
+    "qa.tempo.image.tag: 'latest!!' is not an image tag; use up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (e.g. '2.8.2')",
+  ],
+  [
+    'image tag empty',
+    tempo(`image: { repository: 'grafana/tempo', tag: '' }`),
+    "qa.tempo.image.tag: '' is not an image tag",
+  ],
+  [
+    'image tag too long for a label',
+    tempo(`image: { repository: 'grafana/tempo', tag: '${'1'.repeat(64)}' }`),
+    `qa.tempo.image.tag: '${'1'.repeat(64)}' is not a valid label value`,
+  ],
+  [
+    'image tag ending in an underscore',
+    tempo(`image: { repository: 'grafana/tempo', tag: 'v1_' }`),
+    "qa.tempo.image.tag: 'v1_' is not a valid label value",
+  ],
+  [
+    'image repository with a space',
+    tempo(`image: { repository: 'grafana /tempo', tag: '2.8.2' }`),
+    "qa.tempo.image.repository: 'grafana /tempo' is not an image repository",
+  ],
+  [
+    'image repository upper case',
+    tempo(`image: { repository: 'Grafana/Tempo', tag: '2.8.2' }`),
+    "qa.tempo.image.repository: 'Grafana/Tempo' is not an image repository",
+  ],
+  [
+    'image without a tag',
+    tempo(`image: { repository: 'grafana/tempo' }`),
+    'qa.tempo.image.tag: is missing; it is required (a string)',
+  ],
+  [
+    'image as a string',
+    tempo(`image: 'grafana/tempo:2.8.2'`),
+    "qa.tempo.image: 'grafana/tempo:2.8.2' is not an object",
+  ],
+  // Resources and quantities
+  [
+    'cpu: not a quantity',
+    resources(`{ requests: { cpu: 'lots' } }`),
+    "qa.tempo.resources.requests.cpu: 'lots' is not a Kubernetes quantity",
+  ],
+  [
+    'memory: 1Gb',
+    resources(`{ requests: { memory: '1Gb' } }`),
+    "qa.tempo.resources.requests.memory: '1Gb' is not a Kubernetes quantity",
+  ],
+  [
+    'memory: a number',
+    resources(`{ limits: { memory: 2048 } }`),
+    'qa.tempo.resources.limits.memory: 2048 is not a string',
+  ],
+  [
+    'quantity too large',
+    resources(`{ limits: { memory: '10E' } }`),
+    "qa.tempo.resources.limits.memory: '10E' is too large for a Kubernetes quantity",
+  ],
+  [
+    'exa is not an exponent',
+    resources(`{ requests: { memory: '2E' }, limits: { memory: '1E' } }`),
+    "qa.tempo.resources.requests.memory: request '2E' is larger than limit '1E'",
+  ],
+  [
+    'unknown resource',
+    resources(`{ requests: { gpu: '1' } }`),
+    "qa.tempo.resources.requests.gpu: unknown property (value '1'); did you mean 'cpu'?",
+  ],
+  [
+    'request above limit',
+    resources(`{ requests: { cpu: '2' }, limits: { cpu: '1' } }`),
+    "qa.tempo.resources.requests.cpu: request '2' is larger than limit '1'",
+  ],
+  // Distributed mode and the capacity plan
+  [
+    'distributed on local storage',
+    qa(`tempo: { version: '2.10', distributed: {} }`),
+    'qa.tempo.storage: microservices need object storage',
+  ],
+  [
+    'capacity: 1e15 spans/s',
+    qa(`tempo: { version: '2.10', storage: ${S3('')}, distributed: { capacity: { spansPerSecond: 1e15 } } }`),
+    'qa.tempo.distributed.capacity.spansPerSecond: 1000000000000000 spans/s plans 130000000000 distributor replicas, above the replica limit of 1000; check spansPerSecond and samplingPercent, or raise tempo.distributed.capacity.replicaLimit',
+  ],
+  [
+    'capacity: sampling 150 %',
+    qa(
+      `tempo: { version: '2.10', storage: ${S3('')}, distributed: { capacity: { spansPerSecond: 1000, samplingPercent: 150 } } }`,
+    ),
+    'qa.tempo.distributed.capacity.samplingPercent: 150 is above 100; give a share in (0, 100]',
+  ],
+  [
+    'capacity: negative spans',
+    qa(`tempo: { version: '2.10', storage: ${S3('')}, distributed: { capacity: { spansPerSecond: -5 } } }`),
+    'qa.tempo.distributed.capacity.spansPerSecond: -5 is not a positive number; give a number greater than 0',
+  ],
+  [
+    'capacity: NaN headroom',
+    qa(`tempo: { storage: ${S3('')}, distributed: { capacity: { spansPerSecond: 1000, headroom: NaN } } }`),
+    'qa.tempo.distributed.capacity.headroom: NaN is not a number',
+  ],
+  [
+    'ingester replicas 1e9',
+    qa(`tempo: { storage: ${S3('')}, distributed: { ingester: { replicas: 1e9 } } }`),
+    'qa.tempo.distributed.ingester.replicas: 1000000000 is not valid; expected an integer from 0 to 1000',
+  ],
+  [
+    'replication factor above the ingesters',
+    qa(
+      `tempo: { version: '2.10', storage: ${S3('')}, distributed: { replicationFactor: 5, ingester: { replicas: 3 } } }`,
+    ),
+    'qa.tempo.distributed.replicationFactor: 5 is larger than the 3 ingester replicas',
+  ],
+];
+
+/** Cases that are whole module bodies: what an environment file computes while it loads. */
+const MODULES: readonly Case[] = [
+  [
+    'a list that is not a list',
+    `ENVIRONMENTS = 'dev';`,
+    "environments: ENVIRONMENTS is 'dev', not a list; export a list of environments",
+  ],
+  ['null in the list', `ENVIRONMENTS = [null];`, 'ENVIRONMENTS[0]: null is not an environment'],
+  [
+    'two environments with one name',
+    `ENVIRONMENTS = [{ name: 'qa' }, { name: 'qa' }];`,
+    "qa.name: 'qa' is the name of ENVIRONMENTS[0] and ENVIRONMENTS[1]; give each environment its own name",
+  ],
+  [
+    'a new file named like an existing one',
+    `ENVIRONMENTS = [{ name: 'dev' }, { name: 'staging' }, { name: 'dev' }];`,
+    "dev.name: 'dev' is the name of ENVIRONMENTS[0] and ENVIRONMENTS[2]",
+  ],
+  [
+    'the second environment is the bad one',
+    `ENVIRONMENTS = [{ name: 'qa' }, { name: 'qa2', tempo: { retention: 'x' } }];`,
+    "qa2.tempo.retention: 'x' is not a duration",
+  ],
+  [
+    'a capacity plan computed while the file loads',
+    `const PLAN = planCapacity({ spansPerSecond: 0 }, 'qa.tempo.distributed.capacity');\nENVIRONMENTS = [{ name: 'qa', collector: { gateway: { replicas: PLAN.gateway.replicas } } }];`,
+    'qa.tempo.distributed.capacity.spansPerSecond: 0 is not a positive number; give a number greater than 0',
+  ],
+  [
+    'a plan above its replica limit while the file loads',
+    `const PLAN = planCapacity({ spansPerSecond: 1e9, replicaLimit: 50 }, 'qa.tempo.distributed.capacity');\nENVIRONMENTS = [{ name: 'qa' }];`,
+    'qa.tempo.distributed.capacity.spansPerSecond: 1000000000 spans/s plans',
+  ],
+  [
+    'a TypeError in the file itself',
+    `const x = null;\nENVIRONMENTS = [{ name: x.name }];`,
+    "environments: loading the environment files failed with TypeError: Cannot read properties of null (reading 'name'); fix that file",
+  ],
+  [
+    'a throw in the file itself',
+    `throw new Error('not ready');`,
+    'environments: loading the environment files failed with Error: not ready; fix that file',
+  ],
+];
+
+const ALL = [...CASES.map(([t, e, m]): Case => [t, `ENVIRONMENTS = [${e}];`, m]), ...MODULES];
+
+let work: string;
+let out: string;
+let before: string;
+// Inside the repository (build/ is ignored), so that the files resolve 'cdk8s' as environments/ does.
+const envs = join(ROOT, 'build', `test-envs-${process.pid}`);
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'tracesynth-bad-'));
+  out = join(work, 'dist');
+  cpSync(join(ROOT, 'dist'), out, { recursive: true });
+  before = hashTree(out);
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(envs, { recursive: true, force: true });
+});
+
+test('the table holds at least 120 bad inputs', () => {
+  expect(ALL.length).toBeGreaterThanOrEqual(120);
+  expect(new Set(ALL.map(([t]) => t)).size).toBe(ALL.length);
+});
+
+// Alternate TypeScript and JavaScript files: both load through the same boundary.
+describe.each(ALL.map(([title, body, message], i) => [title, body, message, i % 2 ? 'js' : 'ts'] as const))(
+  '%s',
+  (_title, body, message, lang) => {
+    test(`${lang}: one error line, no stack, dist/ byte-identical`, () => {
+      const file = writeEnvironmentsModule(envs, body, lang);
+      const line = expectOneErrorLine(runInProcess(file, out));
+      expect(line.slice(0, message.length)).toBe(message);
+      expect(hashTree(out)).toBe(before);
+      expect(readdirSync(work)).toEqual(['dist']);
+    });
+  },
+);
+
+describe('as real child processes (main.ts bundled with the environment file)', () => {
+  const picks: readonly (readonly [string, string, string, 'ts' | 'js'])[] = [
+    [CASES[0][0], `ENVIRONMENTS = [${CASES[0][1]}];`, CASES[0][2], 'ts'],
+    [
+      'storage as a plain object',
+      `ENVIRONMENTS = [${CASES.find(([t]) => t === 'storage: a plain object')![1]}];`,
+      'qa.tempo.storage: a plain object',
+      'js',
+    ],
+    ['a capacity plan at load', MODULES[5][1], MODULES[5][2], 'ts'],
+    ['duplicate names', MODULES[2][1], MODULES[2][2], 'js'],
+  ];
+  test.each(picks)('%s', async (_title, body, message, lang) => {
+    const file = writeEnvironmentsModule(envs, body, lang);
+    const bundle = await bundleWith(file, join(envs, `bundle-${lang}-${Date.now()}.js`));
+    const line = expectOneErrorLine(runBundle(bundle, out));
+    expect(line.slice(0, message.length)).toBe(message);
+    expect(hashTree(out)).toBe(before);
+    expect(readdirSync(work)).toEqual(['dist']);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Runs the CLI the way `npm run synth` does, on an environment file written by a test: in
+ * process (cheap: jest compiles the TypeScript or loads the JavaScript file, and runCli loads it
+ * inside its error boundary, as main.ts does with environments/), or as a real child process of
+ * main.ts bundled by esbuild with the file in place of environments/index.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { buildEnvironment } from '../../charts/environment';
+import { summarizeEnvironment } from '../../charts/summary';
+import { EnvironmentDefinition } from '../../environments/types';
+import { runCli } from '../../lib/cli';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+let counter = 0;
+
+/**
+ * Writes an environments module: `ts` with ES imports, `js` as CommonJS with require (what a
+ * user without TypeScript writes). `body` is the module's code after the imports; it must define
+ * `ENVIRONMENTS`. Every factory of the public API is in scope.
+ */
+export function writeEnvironmentsModule(dir: string, body: string, lang: 'ts' | 'js'): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `environments-${process.pid}-${counter++}.${lang}`);
+  const imports: [string, string[]][] = [
+    ['constructs/tempo/tempo-storage', ['TempoStorage']],
+    ['constructs/otel-collector/sampling', ['CollectorSampling']],
+    ['constructs/tempo/capacity', ['planCapacity']],
+    ['constructs/grafana/datasources', ['LokiDatasource', 'PrometheusDatasource']],
+    ['lib/duration', ['GoDuration']],
+  ];
+  const head =
+    lang === 'ts'
+      ? [
+          `import { Size } from 'cdk8s';`,
+          ...imports.map(([m, names]) => `import { ${names.join(', ')} } from '${join(ROOT, m)}';`),
+          `export let ENVIRONMENTS: any;`,
+        ]
+      : [
+          `const { Size } = require('cdk8s');`,
+          ...imports.map(([m, names]) => `const { ${names.join(', ')} } = require('${join(ROOT, m)}');`),
+          `let ENVIRONMENTS;`,
+        ];
+  const tail = lang === 'ts' ? [] : ['module.exports = { ENVIRONMENTS };'];
+  writeFileSync(file, [...head, body, ...tail].join('\n'));
+  return file;
+}
+
+/** `runCli` in this process, with the environments loaded from `file` inside its error boundary. */
+export function runInProcess(file: string, outdir: string, args: readonly string[] = []): CliRun {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
+  try {
+    const code = runCli(args, outdir, {
+      environments: () => require(file).ENVIRONMENTS as readonly EnvironmentDefinition[],
+      examples: () => [],
+      build: buildEnvironment,
+      summarize: summarizeEnvironment,
+    });
+    return { code, stdout: stdout.join('\n').split('\n'), stderr: stderr.join('\n').split('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** Bundles main.ts with `file` in place of environments/index.ts (as the real build does). */
+export async function bundleWith(file: string, outfile: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+    plugins: [
+      {
+        name: 'environments',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/environments$/ }, (a) =>
+            a.importer === join(ROOT, 'main.ts') ? { path: file } : undefined,
+          );
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+/** Runs a bundle as `npm run synth` runs build/main.js: a child process. */
+export function runBundle(bundle: string, outdir: string, args: readonly string[] = []): CliRun {
+  const r = spawnSync(process.execPath, [bundle, ...args, `--outdir=${outdir}`], {
+    encoding: 'utf8',
+    cwd: dirname(outdir),
+  });
+  return { code: r.status ?? -1, stdout: r.stdout.split('\n'), stderr: r.stderr.split('\n') };
+}
+
+/** Every file under `dir` with its bytes, hashed: equal hashes mean a byte-identical tree. */
+export function hashTree(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(`${relative(dir, p)}\0`).update(readFileSync(p));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return hash.digest('hex');
+}
+
+/** The one line a bad input must print: `error: <env>.<property.path>: <what is wrong>; <fix>`. */
+export const ERROR_LINE = /^error: [A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_$-]+|\[\d+\]|\['[^']*'\])*: .+; .+$/;
+
+/** Asserts the CLI failed on bad input as a user must see it: one error line, no stack. */
+export function expectOneErrorLine(run: CliRun): string {
+  expect(run.code).toBe(1);
+  const errors = [...run.stdout, ...run.stderr].filter((l) => l.startsWith('error:'));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(ERROR_LINE);
+  expect([...run.stdout, ...run.stderr].filter((l) => /^\s+at /.test(l))).toEqual([]);
+  return errors[0].slice('error: '.length);
+}
