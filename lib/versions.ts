@@ -6,10 +6,11 @@ export const VERSIONS = {
   /** grafana/tempo: config keys are checked against this release (strict YAML parsing). */
   tempo: '2.8.2',
   /**
-   * otel/opentelemetry-collector-contrib: component names and keys are those of this release
-   * (the last one where `k8sattributes` and `loadbalancing` are the primary names).
+   * otel/opentelemetry-collector-contrib: component names and keys are those of this release,
+   * and tools/otelcol (the collector the tests run) requires exactly this one
+   * (scripts/build-otelcol.sh refuses to build otherwise).
    */
-  otelCollector: '0.145.0',
+  otelCollector: '0.161.0',
 } as const;
 
 export interface ContainerImage {
