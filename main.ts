@@ -4,4 +4,7 @@ import { runCli } from './lib/cli';
 // `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR). The environments live in
 // environments/, the seed examples in examples/.
 const args = process.argv.slice(2);
-process.exitCode = runCli(args, process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'));
+process.exitCode = runCli(
+  args,
+  process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'),
+);

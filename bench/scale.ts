@@ -20,7 +20,8 @@ function run(n: number): number {
   const envs = generated(n);
   const start = process.hrtime.bigint();
   let files = 0;
-  for (const env of envs) files += renderEnvironment(env, buildEnvironment, summarizeEnvironment).files.length;
+  for (const env of envs)
+    files += renderEnvironment(env, buildEnvironment, summarizeEnvironment).files.length;
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (files === 0) throw new Error('nothing rendered');
   return ms;

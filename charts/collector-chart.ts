@@ -1,7 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { OtelCollectorAgent, OtelCollectorAgentProps } from '../constructs/otel-collector/otel-collector-agent';
-import { OtelCollectorGateway, OtelCollectorGatewayProps } from '../constructs/otel-collector/otel-collector-gateway';
+import {
+  OtelCollectorAgent,
+  OtelCollectorAgentProps,
+} from '../constructs/otel-collector/otel-collector-agent';
+import {
+  OtelCollectorGateway,
+  OtelCollectorGatewayProps,
+} from '../constructs/otel-collector/otel-collector-gateway';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { ScrubbingProps } from '../constructs/otel-collector/scrubbing';
 import type { TempoExportProps } from '../constructs/otel-collector/collector-settings';
@@ -37,19 +43,45 @@ export class CollectorChart extends Chart {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
     const c = props.collector;
     if (c.gateway === false && c.agent === false) {
-      throw new ConfigError('collector', 'both the gateway and the agent are disabled; set collector: false to run no collector');
+      throw new ConfigError(
+        'collector',
+        'both the gateway and the agent are disabled; set collector: false to run no collector',
+      );
     }
-    const exportProps: TempoExportProps = { tenant: c.tenant, tempoTls: c.tempoTls, exportQueue: c.exportQueue };
+    const exportProps: TempoExportProps = {
+      tenant: c.tenant,
+      tempoTls: c.tempoTls,
+      exportQueue: c.exportQueue,
+    };
     if (c.gateway !== false) {
-      this.gateway = new OtelCollectorGateway(this, 'Gateway', { ...c.gateway, ...exportProps, tempo: props.tempo, sampling: c.sampling, scrubbing: c.scrubbing });
+      this.gateway = new OtelCollectorGateway(this, 'Gateway', {
+        ...c.gateway,
+        ...exportProps,
+        tempo: props.tempo,
+        sampling: c.sampling,
+        scrubbing: c.scrubbing,
+      });
       if (c.agent === false && c.sampling?.mode === 'tail' && this.gateway.minReplicas > 1) {
-        throw new ConfigError('collector.agent', `is disabled, but tail sampling on ${this.gateway.minReplicas} gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica`);
+        throw new ConfigError(
+          'collector.agent',
+          `is disabled, but tail sampling on ${this.gateway.minReplicas} gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately. Enable the agent or run one gateway replica`,
+        );
       }
     }
     if (c.agent !== false) {
-      this.agent = new OtelCollectorAgent(this, 'Agent', { ...c.agent, ...exportProps, tempo: props.tempo, gateway: this.gateway, sampling: c.sampling, scrubbing: c.scrubbing });
+      this.agent = new OtelCollectorAgent(this, 'Agent', {
+        ...c.agent,
+        ...exportProps,
+        tempo: props.tempo,
+        gateway: this.gateway,
+        sampling: c.sampling,
+        scrubbing: c.scrubbing,
+      });
     } else if (c.sampling?.mode === 'head') {
-      throw new ConfigError('collector.sampling', 'head sampling runs in the agent, which is disabled; enable the agent or use tail sampling at the gateway');
+      throw new ConfigError(
+        'collector.sampling',
+        'head sampling runs in the agent, which is disabled; enable the agent or use tail sampling at the gateway',
+      );
     }
   }
 }

@@ -30,29 +30,48 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
   const managed = env.manageNamespace ?? true;
   const namespaceChart = managed ? new NamespaceChart(scope, 'namespace', { namespace }) : undefined;
   const tempo = new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo });
-  const collector = env.collector === false ? undefined : new CollectorChart(scope, 'collector', { namespace, tempo: tempo.tempo, collector: env.collector ?? {} });
-  const monitoring = env.monitoring === false ? undefined : new MonitoringChart(scope, 'monitoring', {
-    namespace,
-    stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
-    monitoring: env.monitoring,
-  });
+  const collector =
+    env.collector === false
+      ? undefined
+      : new CollectorChart(scope, 'collector', {
+          namespace,
+          tempo: tempo.tempo,
+          collector: env.collector ?? {},
+        });
+  const monitoring =
+    env.monitoring === false
+      ? undefined
+      : new MonitoringChart(scope, 'monitoring', {
+          namespace,
+          stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
+          monitoring: env.monitoring,
+        });
   if (env.grafana !== undefined && env.grafana !== false && !monitoring) {
-    throw new ConfigError('grafana', 'needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false');
+    throw new ConfigError(
+      'grafana',
+      'needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false',
+    );
   }
-  const grafana = env.grafana === false || !monitoring ? undefined : new GrafanaChart(scope, 'grafana', {
-    stack: { id: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
-    grafana: env.grafana,
-  });
-  const network = env.networkPolicies?.enabled === false ? undefined : new NetworkChart(scope, 'network', {
-    namespace,
-    stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
-    networkPolicies: {
-      grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
-      // A shared namespace is not ours to lock down; the per-workload policies still apply.
-      defaultDeny: managed,
-      ...env.networkPolicies,
-    },
-  });
+  const grafana =
+    env.grafana === false || !monitoring
+      ? undefined
+      : new GrafanaChart(scope, 'grafana', {
+          stack: { id: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
+          grafana: env.grafana,
+        });
+  const network =
+    env.networkPolicies?.enabled === false
+      ? undefined
+      : new NetworkChart(scope, 'network', {
+          namespace,
+          stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
+          networkPolicies: {
+            grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
+            // A shared namespace is not ours to lock down; the per-workload policies still apply.
+            defaultDeny: managed,
+            ...env.networkPolicies,
+          },
+        });
   const gitops = env.gitops === false ? undefined : new GitOpsChart(scope, 'gitops', env, env.gitops);
   return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network, gitops };
 }

@@ -1,6 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GrafanaProvisioning, GrafanaProvisioningProps, GrafanaStack } from '../constructs/grafana/grafana-provisioning';
+import {
+  GrafanaProvisioning,
+  GrafanaProvisioningProps,
+  GrafanaStack,
+} from '../constructs/grafana/grafana-provisioning';
 import { checkDnsLabel } from '../lib/validate';
 
 export interface GrafanaSettings extends GrafanaProvisioningProps {

@@ -14,6 +14,9 @@ export class NamespaceChart extends Chart {
 
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    this.namespaceObject = new Namespace(this, 'Namespace', { name: props.namespace, podSecurity: props.podSecurity });
+    this.namespaceObject = new Namespace(this, 'Namespace', {
+      name: props.namespace,
+      podSecurity: props.podSecurity,
+    });
   }
 }

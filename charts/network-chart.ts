@@ -1,6 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkedStack, NetworkPolicies, NetworkPoliciesProps } from '../constructs/platform/network-policies';
+import {
+  NetworkedStack,
+  NetworkPolicies,
+  NetworkPoliciesProps,
+} from '../constructs/platform/network-policies';
 
 export interface NetworkChartProps {
   readonly namespace: string;

@@ -17,10 +17,17 @@ export const dev = defineEnvironment({
   collector: {
     // 100 % head sampling: the agents keep everything (the seeds' dev setting).
     sampling: CollectorSampling.head({ percentage: 100 }),
-    gateway: { replicas: 1, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+    gateway: {
+      replicas: 1,
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    },
   },
   grafana: {
     // Provisioned here, so its derived fields link log lines back to Tempo.
-    loki: LokiDatasource.provisioned({ name: 'Loki (tracing)', uid: 'loki-tracing', url: 'http://loki-gateway.loki.svc.cluster.local' }),
+    loki: LokiDatasource.provisioned({
+      name: 'Loki (tracing)',
+      uid: 'loki-tracing',
+      url: 'http://loki-gateway.loki.svc.cluster.local',
+    }),
   },
 });

@@ -15,11 +15,18 @@ export const ENVIRONMENTS: readonly EnvironmentDefinition[] = [dev, staging, pro
  * The environments named on the command line (all of them when none is named). An unknown
  * name is an error that lists the known ones.
  */
-export function selectEnvironments(names: readonly string[], all: readonly EnvironmentDefinition[] = ENVIRONMENTS): EnvironmentDefinition[] {
+export function selectEnvironments(
+  names: readonly string[],
+  all: readonly EnvironmentDefinition[] = ENVIRONMENTS,
+): EnvironmentDefinition[] {
   if (names.length === 0) return [...all];
   return names.map((name) => {
     const env = all.find((e) => e.name === name);
-    if (!env) throw new ConfigError('environment', `unknown environment '${name}'; known environments: ${all.map((e) => e.name).join(', ')}`);
+    if (!env)
+      throw new ConfigError(
+        'environment',
+        `unknown environment '${name}'; known environments: ${all.map((e) => e.name).join(', ')}`,
+      );
     return env;
   });
 }

@@ -43,8 +43,11 @@ export const prod = defineEnvironment({
   collector: {
     // Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest.
     sampling: CollectorSampling.tail({
-      percentage: 10, latencyThreshold: '2s', decisionWait: '10s',
-      numTraces: PROD_PLAN.gateway.numTraces, expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
+      percentage: 10,
+      latencyThreshold: '2s',
+      decisionWait: '10s',
+      numTraces: PROD_PLAN.gateway.numTraces,
+      expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
     }),
     tenant: 'prod',
     gateway: {

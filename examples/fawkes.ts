@@ -29,22 +29,33 @@ export const fawkes = defineEnvironment({
     multitenancy: true,
     metricsGenerator: {
       processors: ['service-graphs', 'span-metrics'],
-      remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write', sendExemplars: true }],
+      remoteWrite: [
+        {
+          url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write',
+          sendExemplars: true,
+        },
+      ],
       externalLabels: { platform: 'fawkes' },
     },
   },
   collector: {
     // Tail sampling needs whole traces: agents route by trace ID to the gateway, which decides.
     sampling: CollectorSampling.tail({
-      percentage: 10, latencyThreshold: '1s', decisionWait: '10s',
-      numTraces: PLAN.gateway.numTraces, expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
+      percentage: 10,
+      latencyThreshold: '1s',
+      decisionWait: '10s',
+      numTraces: PLAN.gateway.numTraces,
+      expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
     }),
     scrubbing: {
       deleteAttributes: ['http.request.header.authorization', 'http.request.header.cookie'],
       hashAttributes: ['db.statement'],
     },
     tenant: 'fawkes',
-    gateway: { replicas: PLAN.gateway.replicas, resources: { requests: PLAN.gateway.requests, limits: PLAN.gateway.limits } },
+    gateway: {
+      replicas: PLAN.gateway.replicas,
+      resources: { requests: PLAN.gateway.requests, limits: PLAN.gateway.limits },
+    },
   },
   monitoring: { thresholds: { serviceLatencyP95Seconds: 1, serviceErrorRatio: 0.05 } },
   grafana: { tenant: 'fawkes' },

@@ -32,7 +32,13 @@ export const tempoValues = defineEnvironment({
   collector: false,
   monitoring: {
     // The four SLOs; latency at 2.5 s, the histogram bucket nearest the README's 2 s.
-    slos: { ingestionAvailability: 99.5, queryAvailability: 99, queryLatency: 95, queryLatencyThresholdSeconds: 2.5, compactionSuccess: 99 },
+    slos: {
+      ingestionAvailability: 99.5,
+      queryAvailability: 99,
+      queryLatency: 95,
+      queryLatencyThresholdSeconds: 2.5,
+      compactionSuccess: 99,
+    },
   },
   grafana: {
     namespace: 'observability',

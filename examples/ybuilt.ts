@@ -26,7 +26,11 @@ export const ybuilt = defineEnvironment({
     sampling: CollectorSampling.head({ percentage: 10 }),
   },
   grafana: {
-    loki: LokiDatasource.provisioned({ name: 'Loki', uid: 'loki', url: 'http://loki.observability.svc.cluster.local:3100' }),
+    loki: LokiDatasource.provisioned({
+      name: 'Loki',
+      uid: 'loki',
+      url: 'http://loki.observability.svc.cluster.local:3100',
+    }),
     // kube-prometheus-stack already provisions (and defaults) its Prometheus: link to it.
     prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
   },

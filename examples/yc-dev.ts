@@ -20,7 +20,11 @@ export const ycDev = defineEnvironment({
     // Their trace-to-metrics query reads span metrics, which only exist with the generator.
     metricsGenerator: {
       processors: ['service-graphs', 'span-metrics'],
-      remoteWrite: [{ url: 'http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090/api/v1/write' }],
+      remoteWrite: [
+        {
+          url: 'http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090/api/v1/write',
+        },
+      ],
       externalLabels: { cluster: 'yc-dev' },
     },
   },
@@ -29,7 +33,13 @@ export const ycDev = defineEnvironment({
   grafana: {
     loki: LokiDatasource.existing({ uid: 'loki' }),
     prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
-    logLabels: { 'service.name': 'service', job: 'job', instance: 'instance', 'k8s.pod.name': 'pod', 'k8s.namespace.name': 'namespace' },
+    logLabels: {
+      'service.name': 'service',
+      job: 'job',
+      instance: 'instance',
+      'k8s.pod.name': 'pod',
+      'k8s.namespace.name': 'namespace',
+    },
     metricLabels: { 'service.name': 'service', job: 'job' },
   },
   gitops: false,

@@ -17,21 +17,34 @@ export function runCli(args: readonly string[], outdir: string): number {
   try {
     const envs = selectEnvironments(names, args.includes('--examples') ? EXAMPLES : ENVIRONMENTS);
     if (mode === 'synth') {
-      const { changed } = synthesize(envs, buildEnvironment, outdir, { prune: names.length === 0, summarize: summarizeEnvironment });
+      const { changed } = synthesize(envs, buildEnvironment, outdir, {
+        prune: names.length === 0,
+        summarize: summarizeEnvironment,
+      });
       const unchanged = envs.map((e) => e.name).filter((n) => !changed.includes(n));
-      console.log(`synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/ (${[
-        changed.length ? `rewritten: ${changed.join(', ')}` : '',
-        unchanged.length ? `unchanged: ${unchanged.join(', ')}` : '',
-      ].filter(Boolean).join('; ')})`);
+      console.log(
+        `synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/ (${[
+          changed.length ? `rewritten: ${changed.join(', ')}` : '',
+          unchanged.length ? `unchanged: ${unchanged.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')})`,
+      );
       return 0;
     }
     const rendered = envs.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
-    if (mode === 'plan') for (const r of rendered) console.log(r.files.find((f) => f.path === 'SUMMARY.md')!.content);
+    if (mode === 'plan')
+      for (const r of rendered) console.log(r.files.find((f) => f.path === 'SUMMARY.md')!.content);
     const changes = planChanges(rendered, outdir, { prune: names.length === 0 });
-    console.log(changes.length === 0 ? `No changes: ${outdir}/ is up to date.` : `Changes against ${outdir}/ (${changes.length} files):`);
+    console.log(
+      changes.length === 0
+        ? `No changes: ${outdir}/ is up to date.`
+        : `Changes against ${outdir}/ (${changes.length} files):`,
+    );
     for (const c of changes) {
       console.log(`  ${c.change.padEnd(8)} ${c.path}`);
-      if (mode === 'diff' && c.change !== 'added') console.log(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? ''));
+      if (mode === 'diff' && c.change !== 'added')
+        console.log(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? ''));
     }
     return 0;
   } catch (e) {

@@ -18,7 +18,10 @@ export class GoDuration {
   /** Parses a Go duration string; `property` names the prop in the error message. */
   public static parse(text: string, property: string): GoDuration {
     if (typeof text !== 'string' || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) {
-      throw new ConfigError(property, `${show(text)} is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')`);
+      throw new ConfigError(
+        property,
+        `${show(text)} is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')`,
+      );
     }
     let ms = 0;
     for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
@@ -27,10 +30,18 @@ export class GoDuration {
     return new GoDuration(ms);
   }
 
-  public static seconds(n: number): GoDuration { return new GoDuration(n * 1000); }
-  public static minutes(n: number): GoDuration { return new GoDuration(n * 60_000); }
-  public static hours(n: number): GoDuration { return new GoDuration(n * 3_600_000); }
-  public static days(n: number): GoDuration { return new GoDuration(n * 86_400_000); }
+  public static seconds(n: number): GoDuration {
+    return new GoDuration(n * 1000);
+  }
+  public static minutes(n: number): GoDuration {
+    return new GoDuration(n * 60_000);
+  }
+  public static hours(n: number): GoDuration {
+    return new GoDuration(n * 3_600_000);
+  }
+  public static days(n: number): GoDuration {
+    return new GoDuration(n * 86_400_000);
+  }
 
   private constructor(public readonly milliseconds: number) {}
 
@@ -39,7 +50,11 @@ export class GoDuration {
     let rest = Math.round(this.milliseconds);
     if (rest === 0) return '0s';
     const parts: string[] = [];
-    for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    for (const [unit, size] of [
+      ['h', 3_600_000],
+      ['m', 60_000],
+      ['s', 1000],
+    ] as const) {
       const n = Math.floor(rest / size);
       if (n > 0) parts.push(`${n}${unit}`);
       rest -= n * size;
@@ -48,7 +63,9 @@ export class GoDuration {
     return parts.join('');
   }
 
-  public compare(other: GoDuration): number { return this.milliseconds - other.milliseconds; }
+  public compare(other: GoDuration): number {
+    return this.milliseconds - other.milliseconds;
+  }
 }
 
 /** What a duration prop accepts: a typed `GoDuration` or its string form (`'24h'`). */

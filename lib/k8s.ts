@@ -5,15 +5,41 @@ import { Construct } from 'constructs';
 import type { AutoscalingProps } from './validate';
 import { ConfigError } from './errors';
 
+/**
+ * A rendered Kubernetes object as plain JSON (what `Chart.toJson()` returns). Its fields depend on
+ * the kind, so they stay untyped here; readers narrow what they use.
+ */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any kind, narrowed by readers
+  readonly [field: string]: any;
+}
+
 /** The namespace of the construct's chart, or an error naming the construct. */
 export function chartNamespace(scope: Construct, property: string): string {
   const namespace = Chart.of(scope).namespace;
-  if (!namespace) throw new ConfigError(property, 'the chart has no namespace; create this construct in a Chart with a namespace');
+  if (!namespace)
+    throw new ConfigError(
+      property,
+      'the chart has no namespace; create this construct in a Chart with a namespace',
+    );
   return namespace;
 }
 
 /** An HTTP GET probe on a named container port. */
-export function httpProbe(path: string, portName: string, initialDelaySeconds: number, failureThreshold: number): k8s.Probe {
+export function httpProbe(
+  path: string,
+  portName: string,
+  initialDelaySeconds: number,
+  failureThreshold: number,
+): k8s.Probe {
   return {
     httpGet: { path, port: k8s.IntOrString.fromString(portName) },
     initialDelaySeconds,
@@ -24,8 +50,14 @@ export function httpProbe(path: string, portName: string, initialDelaySeconds: n
 }
 
 /** Container resources from resolved quantity strings. */
-export function resourceRequirements(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
-  const q = (x: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(x.cpu), memory: k8s.Quantity.fromString(x.memory) });
+export function resourceRequirements(r: {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}): k8s.ResourceRequirements {
+  const q = (x: { cpu: string; memory: string }) => ({
+    cpu: k8s.Quantity.fromString(x.cpu),
+    memory: k8s.Quantity.fromString(x.memory),
+  });
   return { requests: q(r.requests), limits: q(r.limits) };
 }
 
@@ -33,8 +65,15 @@ export function resourceRequirements(r: { requests: { cpu: string; memory: strin
  * A volume with some keys of an existing Secret as files, readable by the pod's group only
  * (the files belong to the pod's fsGroup / runAsGroup).
  */
-export function secretFilesVolume(volumeName: string, secretName: string, keys: readonly string[]): k8s.Volume {
-  return { name: volumeName, secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: 0o440 } };
+export function secretFilesVolume(
+  volumeName: string,
+  secretName: string,
+  keys: readonly string[],
+): k8s.Volume {
+  return {
+    name: volumeName,
+    secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: 0o440 },
+  };
 }
 
 /** Kinds without a namespace; a chart's namespace must not be written into them. */
@@ -50,14 +89,28 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
 }
 
 /** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment. */
-export function cpuAutoscaler(scope: Construct, id: string, metadata: k8s.ObjectMeta, deployment: string, a: Required<AutoscalingProps>): k8s.KubeHorizontalPodAutoscalerV2 {
+export function cpuAutoscaler(
+  scope: Construct,
+  id: string,
+  metadata: k8s.ObjectMeta,
+  deployment: string,
+  a: Required<AutoscalingProps>,
+): k8s.KubeHorizontalPodAutoscalerV2 {
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
     metadata,
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment },
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent },
+          },
+        },
+      ],
     },
   });
 }

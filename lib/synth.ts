@@ -4,11 +4,21 @@
  * a staging folder that then replaces `dist/<env>/` by rename. A failed synth leaves the existing
  * `dist/` byte-identical.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigError } from './errors';
+import type { Manifest } from './k8s';
 
 /** A named environment; the synth only needs its name. */
 export interface NamedEnvironment {
@@ -19,7 +29,11 @@ export interface NamedEnvironment {
 export type EnvironmentBuilder<E extends NamedEnvironment, B = unknown> = (scope: Construct, env: E) => B;
 
 /** Writes SUMMARY.md of an environment from what the builder returned and the objects. */
-export type EnvironmentSummarizer<E extends NamedEnvironment, B = unknown> = (env: E, built: B, manifests: readonly any[]) => string;
+export type EnvironmentSummarizer<E extends NamedEnvironment, B = unknown> = (
+  env: E,
+  built: B,
+  manifests: readonly Manifest[],
+) => string;
 
 export interface RenderedFile {
   /** Path relative to `dist/<env>/`. */
@@ -31,7 +45,7 @@ export interface RenderedEnvironment {
   readonly name: string;
   readonly files: readonly RenderedFile[];
   /** Every object, in file order, for tests and summaries. */
-  readonly manifests: readonly any[];
+  readonly manifests: readonly Manifest[];
 }
 
 function header(env: string): string {
@@ -51,20 +65,34 @@ function validateTree(app: App): void {
  */
 export const SYNC_WAVES: Record<string, number> = {
   Namespace: -10,
-  ServiceAccount: -5, ClusterRole: -5, ClusterRoleBinding: -5, Role: -5, RoleBinding: -5, ConfigMap: -5, NetworkPolicy: -5,
-  Service: 0, StatefulSet: 0, Deployment: 0, DaemonSet: 0, PodDisruptionBudget: 0, HorizontalPodAutoscaler: 0,
-  PodMonitor: 5, ServiceMonitor: 5, PrometheusRule: 5,
+  ServiceAccount: -5,
+  ClusterRole: -5,
+  ClusterRoleBinding: -5,
+  Role: -5,
+  RoleBinding: -5,
+  ConfigMap: -5,
+  NetworkPolicy: -5,
+  Service: 0,
+  StatefulSet: 0,
+  Deployment: 0,
+  DaemonSet: 0,
+  PodDisruptionBudget: 0,
+  HorizontalPodAutoscaler: 0,
+  PodMonitor: 5,
+  ServiceMonitor: 5,
+  PrometheusRule: 5,
 };
 
-function withSyncWave(manifest: any): any {
+function withSyncWave(manifest: Manifest): Manifest {
   const wave = SYNC_WAVES[manifest.kind];
   if (wave === undefined) throw new Error(`no sync wave for kind ${manifest.kind}; add it to SYNC_WAVES`);
   const annotations = { ...manifest.metadata.annotations, 'argocd.argoproj.io/sync-wave': String(wave) };
-  const sortKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const sortKeys = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as T;
   return { ...manifest, metadata: sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) }) };
 }
 
-function fileName(manifest: any): string {
+function fileName(manifest: Manifest): string {
   return `${String(manifest.kind).toLowerCase()}-${manifest.metadata.name}.yaml`;
 }
 
@@ -78,7 +106,11 @@ function fileName(manifest: any): string {
  */
 const BOOTSTRAP_CHART_IDS = new Set(['gitops']);
 
-export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: EnvironmentBuilder<E, B>, summarize?: EnvironmentSummarizer<E, B>): RenderedEnvironment {
+export function renderEnvironment<E extends NamedEnvironment, B>(
+  env: E,
+  build: EnvironmentBuilder<E, B>,
+  summarize?: EnvironmentSummarizer<E, B>,
+): RenderedEnvironment {
   const app = new App();
   let built: B;
   try {
@@ -88,7 +120,7 @@ export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: 
   }
   validateTree(app);
   const files: RenderedFile[] = [];
-  const manifests: any[] = [];
+  const manifests: Manifest[] = [];
   const bootstrap: RenderedFile[] = [];
   const seen = new Set<string>();
   for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) {
@@ -96,7 +128,8 @@ export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: 
     for (const raw of chart.toJson()) {
       const manifest = isBootstrap ? raw : withSyncWave(raw);
       const path = `${chart.node.id}/${fileName(manifest)}`;
-      if (seen.has(path)) throw new Error(`${env.name}: two objects render to ${path}; object names must be unique per kind`);
+      if (seen.has(path))
+        throw new Error(`${env.name}: two objects render to ${path}; object names must be unique per kind`);
       seen.add(path);
       const file = { path, content: header(env.name) + Yaml.stringify(manifest) };
       if (isBootstrap) {
@@ -118,7 +151,7 @@ export function renderEnvironment<E extends NamedEnvironment, B>(env: E, build: 
   return { name: env.name, files, manifests };
 }
 
-export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B = any> {
+export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B = unknown> {
   /** Adds `SUMMARY.md` to every environment folder. @default - no summary */
   readonly summarize?: EnvironmentSummarizer<E, B>;
   /**
@@ -133,22 +166,36 @@ export interface SynthOptions<E extends NamedEnvironment = NamedEnvironment, B =
  * environments rendered; each changed environment folder is swapped in by rename, and folders
  * that already hold exactly the rendered files are not touched.
  */
-export function synthesize<E extends NamedEnvironment, B>(envs: readonly E[], build: EnvironmentBuilder<E, B>, outdir: string, options: SynthOptions<E, B>): { rendered: RenderedEnvironment[]; changed: string[] } {
+export function synthesize<E extends NamedEnvironment, B>(
+  envs: readonly E[],
+  build: EnvironmentBuilder<E, B>,
+  outdir: string,
+  options: SynthOptions<E, B>,
+): { rendered: RenderedEnvironment[]; changed: string[] } {
   const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
   return { rendered, changed: writeRendered(rendered, outdir, options) };
 }
 
 /** Writes the rendered environments; returns the names of the folders it replaced (changed ones). */
-export function writeRendered(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): string[] {
+export function writeRendered(
+  rendered: readonly RenderedEnvironment[],
+  outdir: string,
+  options: Pick<SynthOptions, 'prune'>,
+): string[] {
   const out = resolve(outdir);
   // An environment folder that already holds exactly the rendered files is left alone: a synth
   // without changes writes nothing (file writes are most of a re-synth's time on slow disks, and
   // unchanged files keep their timestamps). A changed environment is still swapped in whole.
-  const changed = new Set(planChanges(rendered, out, options).map((c) => c.path.slice(0, c.path.indexOf('/'))));
+  const changed = new Set(
+    planChanges(rendered, out, options).map((c) => c.path.slice(0, c.path.indexOf('/'))),
+  );
   const names = new Set(rendered.map((e) => e.name));
-  const stale = options.prune && existsSync(out)
-    ? readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && !names.has(e.name)).map((e) => e.name)
-    : [];
+  const stale =
+    options.prune && existsSync(out)
+      ? readdirSync(out, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && !names.has(e.name))
+          .map((e) => e.name)
+      : [];
   const toWrite = rendered.filter((e) => changed.has(e.name));
   if (toWrite.length === 0 && stale.length === 0) return [];
   mkdirSync(out, { recursive: true });
@@ -182,22 +229,38 @@ export interface FileChange {
 }
 
 /** What writing `rendered` would change in `outdir` (file by file), without writing anything. */
-export function planChanges(rendered: readonly RenderedEnvironment[], outdir: string, options: Pick<SynthOptions, 'prune'>): FileChange[] {
+export function planChanges(
+  rendered: readonly RenderedEnvironment[],
+  outdir: string,
+  options: Pick<SynthOptions, 'prune'>,
+): FileChange[] {
   const out = resolve(outdir);
-  const list = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name])) : []);
+  const list = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? list(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name],
+        )
+      : [];
   const current = new Map<string, string>();
-  const envDirs = existsSync(out) ? readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  const envDirs = existsSync(out)
+    ? readdirSync(out, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    : [];
   const names = new Set(rendered.map((r) => r.name));
   for (const env of envDirs.filter((e) => names.has(e) || options.prune)) {
     for (const f of list(join(out, env))) current.set(`${env}/${f}`, readFileSync(join(out, env, f), 'utf8'));
   }
-  const next = new Map<string, string>(rendered.flatMap((r) => r.files.map((f): [string, string] => [`${r.name}/${f.path}`, f.content])));
+  const next = new Map<string, string>(
+    rendered.flatMap((r) => r.files.map((f): [string, string] => [`${r.name}/${f.path}`, f.content])),
+  );
   const changes: FileChange[] = [];
   for (const [path, after] of next) {
     const before = current.get(path);
     if (before === undefined) changes.push({ path, change: 'added', after });
     else if (before !== after) changes.push({ path, change: 'modified', before, after });
   }
-  for (const [path, before] of current) if (!next.has(path)) changes.push({ path, change: 'removed', before });
+  for (const [path, before] of current)
+    if (!next.has(path)) changes.push({ path, change: 'removed', before });
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }

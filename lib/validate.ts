@@ -8,10 +8,16 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function checkDnsLabel(value: string, property: string, maxLength = 63): string {
   if (typeof value !== 'string' || !DNS_1123_LABEL.test(value)) {
-    throw new ConfigError(property, `${show(value)} is not a valid DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'tempo')`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a valid DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'tempo')`,
+    );
   }
   if (value.length > maxLength) {
-    throw new ConfigError(property, `${show(value)} is ${value.length} characters long; at most ${maxLength} are allowed`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is ${value.length} characters long; at most ${maxLength} are allowed`,
+    );
   }
   return value;
 }
@@ -21,14 +27,20 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 /** Checks a DNS-1123 subdomain (StorageClass, Secret names): labels joined by dots, at most 253. */
 export function checkDnsSubdomain(value: string, property: string): string {
   if (typeof value !== 'string' || !DNS_1123_SUBDOMAIN.test(value) || value.length > 253) {
-    throw new ConfigError(property, `${show(value)} is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters`,
+    );
   }
   return value;
 }
 
 export function checkPort(value: number, property: string): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new ConfigError(property, `${show(value)} is not a valid port; expected an integer from 1 to 65535`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a valid port; expected an integer from 1 to 65535`,
+    );
   }
   return value;
 }
@@ -44,15 +56,32 @@ export function checkPositiveInteger(value: number, property: string, min = 1): 
 // (n, u, m, k, M, G, T, P, E) or exponent suffix.
 const QUANTITY = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$/;
 const SUFFIX: Record<string, number> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** Parses a Kubernetes quantity (`500m`, `2Gi`, `1.5`) into its numeric value. */
 export function parseQuantity(value: string, property: string): number {
   const m = typeof value === 'string' ? QUANTITY.exec(value) : null;
   if (!m) {
-    throw new ConfigError(property, `${show(value)} is not a Kubernetes quantity; expected e.g. '500m', '2', '512Mi' or '4Gi'`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a Kubernetes quantity; expected e.g. '500m', '2', '512Mi' or '4Gi'`,
+    );
   }
   const suffix = m[3] ?? '';
   const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
@@ -71,9 +100,13 @@ export interface AutoscalingProps {
 export function resolveAutoscaling(a: AutoscalingProps, property: string): Required<AutoscalingProps> {
   checkPositiveInteger(a.minReplicas, `${property}.minReplicas`);
   if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
-    throw new ConfigError(`${property}.maxReplicas`, `${show(a.maxReplicas)} is below minReplicas (${a.minReplicas})`);
+    throw new ConfigError(
+      `${property}.maxReplicas`,
+      `${show(a.maxReplicas)} is below minReplicas (${a.minReplicas})`,
+    );
   }
   const target = a.targetCpuUtilizationPercent ?? 70;
-  if (!Number.isInteger(target) || target < 1 || target > 100) throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100`);
+  if (!Number.isInteger(target) || target < 1 || target > 100)
+    throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100`);
   return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
 }

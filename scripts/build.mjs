@@ -46,7 +46,9 @@ function isFresh() {
   if (!existsSync(outfile) || !existsSync(metafile)) return false;
   const built = statSync(outfile).mtimeMs;
   try {
-    return JSON.parse(readFileSync(metafile, 'utf8')).every((input) => statSync(`${root}${input}`).mtimeMs < built);
+    return JSON.parse(readFileSync(metafile, 'utf8')).every(
+      (input) => statSync(`${root}${input}`).mtimeMs < built,
+    );
   } catch {
     return false; // an input was deleted or renamed
   }

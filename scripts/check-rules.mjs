@@ -10,10 +10,14 @@ const roots = ['../dist/', '../examples/dist/'].map((d) => fileURLToPath(new URL
 const tmp = mkdtempSync(join(tmpdir(), 'tracesynth-rules-'));
 const files = [];
 try {
-  for (const [dist, env] of roots.filter((r) => existsSync(r)).flatMap((r) => readdirSync(r).map((e) => [r, e]))) {
+  for (const [dist, env] of roots
+    .filter((r) => existsSync(r))
+    .flatMap((r) => readdirSync(r).map((e) => [r, e]))) {
     const dir = join(dist, env, 'monitoring');
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((x) => x.startsWith('prometheusrule-')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.startsWith('prometheusrule-'))
+      .sort()) {
       const rule = parse(readFileSync(join(dir, f), 'utf8'));
       const out = join(tmp, `${env}-${f}`);
       writeFileSync(out, stringify({ groups: rule.spec.groups }, { lineWidth: 0 }));

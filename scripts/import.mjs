@@ -7,12 +7,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const crdDir = new URL('../schemas/crds/', import.meta.url).pathname;
-const files = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(crdDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const tmp = mkdtempSync(join(tmpdir(), 'tracesynth-import-'));
 const bundle = join(tmp, 'monitoring.coreos.com.yaml');
-writeFileSync(bundle, files.map((f) => readFileSync(join(crdDir, f), 'utf8').replace(/^---\n/, '')).join('\n---\n'));
+writeFileSync(
+  bundle,
+  files.map((f) => readFileSync(join(crdDir, f), 'utf8').replace(/^---\n/, '')).join('\n---\n'),
+);
 try {
-  execFileSync('npx', ['cdk8s', 'import', '--no-save', '--check-upgrade=false', '--output', 'imports', '--language', 'typescript', bundle], { stdio: 'inherit' });
+  execFileSync(
+    'npx',
+    [
+      'cdk8s',
+      'import',
+      '--no-save',
+      '--check-upgrade=false',
+      '--output',
+      'imports',
+      '--language',
+      'typescript',
+      bundle,
+    ],
+    { stdio: 'inherit' },
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

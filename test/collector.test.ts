@@ -15,9 +15,14 @@ import { collectorConfigProblems } from './helpers/collector-schema';
 function synth(collector: CollectorStackProps = {}, tempo: TempoProps = {}) {
   const app = Testing.app();
   const tempoChart = new TempoChart(app, 'tempo', { namespace: 'tracing', tempo });
-  const chart = new CollectorChart(app, 'collector', { namespace: 'tracing', tempo: tempoChart.tempo, collector });
+  const chart = new CollectorChart(app, 'collector', {
+    namespace: 'tracing',
+    tempo: tempoChart.tempo,
+    collector,
+  });
   const manifests = Testing.synth(chart);
-  const find = (kind: string, name?: string) => manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  const find = (kind: string, name?: string) =>
+    manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   const config = (name: string) => parse(find('ConfigMap', `${name}-config`).data['collector.yaml']);
   return { chart, manifests, find, config };
 }
@@ -30,7 +35,14 @@ describe('collector pipelines', () => {
     const gw = config('otel-gateway');
     expect(gw.service.pipelines.traces).toEqual({
       receivers: ['otlp'],
-      processors: ['memory_limiter', 'k8sattributes', 'tail_sampling', 'attributes/scrub', 'transform/scrub', 'batch'],
+      processors: [
+        'memory_limiter',
+        'k8sattributes',
+        'tail_sampling',
+        'attributes/scrub',
+        'transform/scrub',
+        'batch',
+      ],
       exporters: ['otlp_grpc/tempo'],
     });
     expect(gw.exporters['otlp_grpc/tempo']).toMatchObject({
@@ -39,7 +51,11 @@ describe('collector pipelines', () => {
       sending_queue: { enabled: true },
       retry_on_failure: { enabled: true },
     });
-    expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual(['status_code', 'latency', 'probabilistic']);
+    expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual([
+      'status_code',
+      'latency',
+      'probabilistic',
+    ]);
     expect(gw.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(10);
     expect(gw.processors.k8sattributes.filter).toBeUndefined();
     expect(collectorConfigProblems(gw)).toEqual([]);
@@ -50,21 +66,39 @@ describe('collector pipelines', () => {
     const agent = config('otel-agent');
     expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'batch']);
     expect(agent.processors.k8sattributes).toEqual({ passthrough: true });
-    expect(agent.exporters.loadbalancing).toMatchObject({ routing_key: 'traceID', resolver: { k8s: { service: 'otel-gateway-headless.tracing', ports: [4317] } } });
+    expect(agent.exporters.loadbalancing).toMatchObject({
+      routing_key: 'traceID',
+      resolver: { k8s: { service: 'otel-gateway-headless.tracing', ports: [4317] } },
+    });
     // Retries and the queue live at the balancer, so a retry is re-routed through the current
     // ring; the per-gateway sub-exporters fail fast instead of holding data for a dead endpoint.
-    expect(agent.exporters.loadbalancing).toMatchObject({ sending_queue: { enabled: true }, retry_on_failure: { enabled: true }, timeout: '10s' });
-    expect(agent.exporters.loadbalancing.protocol.otlp).toMatchObject({ sending_queue: { enabled: false }, retry_on_failure: { enabled: false } });
+    expect(agent.exporters.loadbalancing).toMatchObject({
+      sending_queue: { enabled: true },
+      retry_on_failure: { enabled: true },
+      timeout: '10s',
+    });
+    expect(agent.exporters.loadbalancing.protocol.otlp).toMatchObject({
+      sending_queue: { enabled: false },
+      retry_on_failure: { enabled: false },
+    });
     expect(collectorConfigProblems(agent)).toEqual([]);
   });
 
   test('agent with head sampling: probabilistic_sampler, forwards to the gateway Service', () => {
     const { config } = synth({ sampling: CollectorSampling.head({ percentage: 25 }) });
     const agent = config('otel-agent');
-    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'batch']);
+    expect(agent.service.pipelines.traces.processors).toEqual([
+      'memory_limiter',
+      'k8sattributes',
+      'probabilistic_sampler',
+      'batch',
+    ]);
     expect(agent.processors.probabilistic_sampler).toEqual({ sampling_percentage: 25 });
     // Every ready gateway by DNS with round_robin: a ClusterIP would pin each agent to one replica.
-    expect(agent.exporters['otlp_grpc/gateway']).toMatchObject({ endpoint: 'dns:///otel-gateway-headless.tracing.svc.cluster.local:4317', balancer_name: 'round_robin' });
+    expect(agent.exporters['otlp_grpc/gateway']).toMatchObject({
+      endpoint: 'dns:///otel-gateway-headless.tracing.svc.cluster.local:4317',
+      balancer_name: 'round_robin',
+    });
     expect(config('otel-gateway').processors.tail_sampling).toBeUndefined();
     expect(collectorConfigProblems(agent)).toEqual([]);
   });
@@ -73,11 +107,21 @@ describe('collector pipelines', () => {
     const { config, find } = synth({ gateway: false, sampling: CollectorSampling.head({ percentage: 50 }) });
     const agent = config('otel-agent');
     expect(agent.processors.k8sattributes.filter).toEqual({ node_from_env_var: 'K8S_NODE_NAME' });
-    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'attributes/scrub', 'transform/scrub', 'batch']);
+    expect(agent.service.pipelines.traces.processors).toEqual([
+      'memory_limiter',
+      'k8sattributes',
+      'probabilistic_sampler',
+      'attributes/scrub',
+      'transform/scrub',
+      'batch',
+    ]);
     expect(agent.exporters['otlp_grpc/tempo'].endpoint).toBe('tempo.tracing.svc.cluster.local:4317');
     expect(find('Deployment')).toBeUndefined();
     const env = find('DaemonSet').spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    expect(env).toContainEqual({
+      name: 'K8S_NODE_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
+    });
     expect(collectorConfigProblems(agent)).toEqual([]);
   });
 
@@ -87,13 +131,20 @@ describe('collector pipelines', () => {
     // The gateway's gRPC connections are rotated (agents re-resolve and reach new replicas); the
     // agents' are not (apps on the node reach exactly one agent).
     expect(gw.receivers.otlp.protocols).toEqual({
-      grpc: { endpoint: '${env:POD_IP}:4317', keepalive: { server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } } },
+      grpc: {
+        endpoint: '${env:POD_IP}:4317',
+        keepalive: { server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } },
+      },
       http: { endpoint: '${env:POD_IP}:4318' },
     });
     expect(config('otel-agent').receivers.otlp.protocols.grpc).toEqual({ endpoint: '${env:POD_IP}:4317' });
     expect(gw.extensions.health_check).toEqual({ endpoint: '${env:POD_IP}:13133' });
     expect(gw.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
-      host: '${env:POD_IP}', port: 8888, without_type_suffix: false, without_units: false, without_scope_info: true,
+      host: '${env:POD_IP}',
+      port: 8888,
+      without_type_suffix: false,
+      without_units: false,
+      without_scope_info: true,
     });
   });
 
@@ -102,7 +153,13 @@ describe('collector pipelines', () => {
     const gw = config('otel-gateway');
     expect(gw.service.pipelines.traces.receivers).toEqual(['otlp', 'jaeger', 'zipkin']);
     expect(gw.receivers.zipkin).toEqual({ endpoint: '${env:POD_IP}:9412' });
-    expect(find('Service', 'otel-gateway').spec.ports.map((p: any) => p.name)).toEqual(['metrics', 'otlp-grpc', 'otlp-http', 'jaeger-grpc', 'zipkin']);
+    expect(find('Service', 'otel-gateway').spec.ports.map((p: any) => p.name)).toEqual([
+      'metrics',
+      'otlp-grpc',
+      'otlp-http',
+      'jaeger-grpc',
+      'zipkin',
+    ]);
     expect(collectorConfigProblems(gw)).toEqual([]);
   });
 
@@ -112,23 +169,42 @@ describe('collector pipelines', () => {
   });
 
   test('Tempo receiver TLS: the exporter verifies with the CA from a Secret', () => {
-    const { config, find } = synth({ tempoTls: { caSecret: { name: 'tempo-ca', key: 'ca.crt' }, serverName: 'tempo' } }, { receiverTls: { secretName: 'tempo-tls' } });
-    expect(config('otel-gateway').exporters['otlp_grpc/tempo'].tls).toEqual({ insecure: false, ca_file: '/var/run/secrets/tempo-ca/ca.crt', server_name_override: 'tempo' });
-    expect(find('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'tempo-ca', mountPath: '/var/run/secrets/tempo-ca', readOnly: true });
+    const { config, find } = synth(
+      { tempoTls: { caSecret: { name: 'tempo-ca', key: 'ca.crt' }, serverName: 'tempo' } },
+      { receiverTls: { secretName: 'tempo-tls' } },
+    );
+    expect(config('otel-gateway').exporters['otlp_grpc/tempo'].tls).toEqual({
+      insecure: false,
+      ca_file: '/var/run/secrets/tempo-ca/ca.crt',
+      server_name_override: 'tempo',
+    });
+    expect(find('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({
+      name: 'tempo-ca',
+      mountPath: '/var/run/secrets/tempo-ca',
+      readOnly: true,
+    });
   });
 
   test('distributed Tempo: the gateway balances over the distributors and verifies TLS against the Service name', () => {
     const distributed = { distributed: {}, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) };
     const plain = synth({}, distributed).config('otel-gateway').exporters['otlp_grpc/tempo'];
-    expect(plain).toMatchObject({ endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317', balancer_name: 'round_robin', tls: { insecure: true } });
-    const tls = synth({}, { ...distributed, receiverTls: { secretName: 'tempo-tls' } }).config('otel-gateway').exporters['otlp_grpc/tempo'];
+    expect(plain).toMatchObject({
+      endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317',
+      balancer_name: 'round_robin',
+      tls: { insecure: true },
+    });
+    const tls = synth({}, { ...distributed, receiverTls: { secretName: 'tempo-tls' } }).config('otel-gateway')
+      .exporters['otlp_grpc/tempo'];
     expect(tls.tls).toEqual({ insecure: false, server_name_override: 'tempo.tracing.svc.cluster.local' });
-    const named = synth({ tempoTls: { serverName: 'tempo.example.com' } }, { ...distributed, receiverTls: { secretName: 'tempo-tls' } }).config('otel-gateway').exporters['otlp_grpc/tempo'];
+    const named = synth(
+      { tempoTls: { serverName: 'tempo.example.com' } },
+      { ...distributed, receiverTls: { secretName: 'tempo-tls' } },
+    ).config('otel-gateway').exporters['otlp_grpc/tempo'];
     expect(named.tls.server_name_override).toBe('tempo.example.com');
     expect(collectorConfigProblems(synth({}, distributed).config('otel-gateway'))).toEqual([]);
   });
 
-  test('a $ in a scrubbing pattern is escaped for the collector\'s ${} expansion', () => {
+  test("a $ in a scrubbing pattern is escaped for the collector's ${} expansion", () => {
     const rules = { redactions: [{ name: 'token', attributes: ['url.query'], pattern: 'token=[^&]*$' }] };
     const text = synth({ scrubbing: rules }).find('ConfigMap', 'otel-gateway-config').data['collector.yaml'];
     expect(text).toContain('"token=[^&]*$$"');
@@ -139,8 +215,15 @@ describe('collector pipelines', () => {
 describe('memory limits', () => {
   test('memory_limiter and GOMEMLIMIT derive from the container memory limit', () => {
     const { config, find } = synth({ gateway: { resources: { limits: { memory: '2Gi' } } } });
-    expect(config('otel-gateway').processors.memory_limiter).toEqual({ check_interval: '1s', limit_mib: 1740, spike_limit_mib: 409 });
-    expect(find('Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'GOMEMLIMIT', value: '1638MiB' });
+    expect(config('otel-gateway').processors.memory_limiter).toEqual({
+      check_interval: '1s',
+      limit_mib: 1740,
+      spike_limit_mib: 409,
+    });
+    expect(find('Deployment').spec.template.spec.containers[0].env).toContainEqual({
+      name: 'GOMEMLIMIT',
+      value: '1638MiB',
+    });
   });
 });
 
@@ -156,7 +239,9 @@ describe('scrubbing', () => {
       ],
     });
     const statements = (transform as any).trace_statements[0].statements as string[];
-    expect(statements).toContain('replace_pattern(attributes["user.email"], "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}", "[REDACTED_EMAIL]")');
+    expect(statements).toContain(
+      'replace_pattern(attributes["user.email"], "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}", "[REDACTED_EMAIL]")',
+    );
     expect(statements.filter((s) => s.includes('REDACTED_CARD'))).toHaveLength(5);
   });
 
@@ -170,7 +255,9 @@ describe('scrubbing', () => {
 
   test('scrubbing can be turned off', () => {
     expect(scrubbingProcessors({ enabled: false })).toEqual({});
-    expect(synth({ scrubbing: { enabled: false } }).config('otel-gateway').processors['transform/scrub']).toBeUndefined();
+    expect(
+      synth({ scrubbing: { enabled: false } }).config('otel-gateway').processors['transform/scrub'],
+    ).toBeUndefined();
   });
 });
 
@@ -191,7 +278,9 @@ describe('RBAC: exactly what each tier needs', () => {
 
   test('agent behind a tail-sampling gateway: only a namespaced Role on endpoints and endpointslices', () => {
     const { manifests, find } = synth({ sampling: tail() });
-    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual(['tracing-otel-gateway']);
+    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual([
+      'tracing-otel-gateway',
+    ]);
     expect(find('Role')).toMatchObject({
       metadata: { name: 'otel-agent-resolver', namespace: 'tracing' },
       rules: [
@@ -199,7 +288,9 @@ describe('RBAC: exactly what each tier needs', () => {
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
       ],
     });
-    expect(find('RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'otel-agent', namespace: 'tracing' }]);
+    expect(find('RoleBinding').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'otel-agent', namespace: 'tracing' },
+    ]);
   });
 
   test('agent in passthrough mode without the resolver: no RBAC, no API token', () => {
@@ -210,7 +301,9 @@ describe('RBAC: exactly what each tier needs', () => {
 
   test('agent alone: its own ClusterRole for k8sattributes', () => {
     const { manifests } = synth({ gateway: false });
-    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual(['tracing-otel-agent']);
+    expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual([
+      'tracing-otel-agent',
+    ]);
   });
 });
 
@@ -236,18 +329,29 @@ describe('workloads', () => {
     const { manifests, find } = synth({ agent: { hostPort: { namespace: 'tracing-agent' } } });
     const ns = find('Namespace');
     expect(ns.metadata.name).toBe('tracing-agent');
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
     const ds = find('DaemonSet');
     expect(ds.metadata.namespace).toBe('tracing-agent');
-    expect(ds.spec.template.spec.containers[0].ports.filter((p: any) => p.hostPort).map((p: any) => p.hostPort)).toEqual([4317, 4318]);
-    expect(manifests.filter((m) => m.metadata.name.startsWith('otel-agent')).every((m) => m.metadata.namespace === 'tracing-agent')).toBe(true);
+    expect(
+      ds.spec.template.spec.containers[0].ports.filter((p: any) => p.hostPort).map((p: any) => p.hostPort),
+    ).toEqual([4317, 4318]);
+    expect(
+      manifests
+        .filter((m) => m.metadata.name.startsWith('otel-agent'))
+        .every((m) => m.metadata.namespace === 'tracing-agent'),
+    ).toBe(true);
   });
 
   test('gateway: PDB, spread over nodes and zones, HPA replaces fixed replicas', () => {
     const fixed = synth();
     expect(fixed.find('Deployment').spec.replicas).toBe(2);
     expect(fixed.find('PodDisruptionBudget').spec.maxUnavailable).toBe(1);
-    expect(fixed.find('Deployment').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    expect(
+      fixed.find('Deployment').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey),
+    ).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
     const scaled = synth({ gateway: { autoscaling: { minReplicas: 3, maxReplicas: 8 } } });
     expect(scaled.find('Deployment').spec.replicas).toBeUndefined();
     expect(scaled.find('HorizontalPodAutoscaler')).toMatchObject({
@@ -265,26 +369,49 @@ describe('workloads', () => {
   });
 
   test('every object is valid for Kubernetes 1.28 and 1.33', () => {
-    expect(validateAll(synth({ sampling: tail(), gateway: { autoscaling: { minReplicas: 2, maxReplicas: 4 } }, agent: { hostPort: { namespace: 'x-agent' } } }).manifests)).toEqual([]);
+    expect(
+      validateAll(
+        synth({
+          sampling: tail(),
+          gateway: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+          agent: { hostPort: { namespace: 'x-agent' } },
+        }).manifests,
+      ),
+    ).toEqual([]);
   });
 });
 
-describe.each(ENVIRONMENTS.filter((e) => e.collector !== false).map((e) => [e.name, e]))('environment %s', (_name, env) => {
-  test('every collector config passes the 0.145.0 component and key check', () => {
-    const { manifests } = renderEnvironment(env, buildEnvironment);
-    const configs = manifests.filter((m) => m.kind === 'ConfigMap' && m.data['collector.yaml']);
-    expect(configs.length).toBeGreaterThan(0);
-    for (const cm of configs) expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
-  });
-});
+describe.each(ENVIRONMENTS.filter((e) => e.collector !== false).map((e) => [e.name, e]))(
+  'environment %s',
+  (_name, env) => {
+    test('every collector config passes the 0.145.0 component and key check', () => {
+      const { manifests } = renderEnvironment(env, buildEnvironment);
+      const configs = manifests.filter((m) => m.kind === 'ConfigMap' && m.data['collector.yaml']);
+      expect(configs.length).toBeGreaterThan(0);
+      for (const cm of configs) expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
+    });
+  },
+);
 
 describe('collector key checker (guards the model above)', () => {
   test.each([
     [{ exporters: { otlp: {} } }, "exporters.otlp: 'otlp' is not a primary component name in 0.145.0"],
-    [{ exporters: { logging: {} } }, "exporters.logging: 'logging' is not a primary component name in 0.145.0"],
-    [{ processors: { batch: { timeout: '1s', sendBatchSize: 1 } } }, 'processors.batch.sendBatchSize: unknown key'],
-    [{ service: { telemetry: { metrics: { address: '0.0.0.0:8888' } } } }, 'service.telemetry.metrics.address: unknown key'],
-    [{ service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } }, "service.pipelines.traces.receivers: 'otlp' is not configured"],
+    [
+      { exporters: { logging: {} } },
+      "exporters.logging: 'logging' is not a primary component name in 0.145.0",
+    ],
+    [
+      { processors: { batch: { timeout: '1s', sendBatchSize: 1 } } },
+      'processors.batch.sendBatchSize: unknown key',
+    ],
+    [
+      { service: { telemetry: { metrics: { address: '0.0.0.0:8888' } } } },
+      'service.telemetry.metrics.address: unknown key',
+    ],
+    [
+      { service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } },
+      "service.pipelines.traces.receivers: 'otlp' is not configured",
+    ],
   ])('rejects %j', (config, problem) => {
     expect(collectorConfigProblems(config)).toContain(problem);
   });

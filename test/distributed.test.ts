@@ -14,7 +14,9 @@ describe('capacity model (hand-computed)', () => {
     expect(p.tempoMBps).toBeCloseTo(10);
     // distributor: 10/10 = 1 → 2 for HA; ingester: 10 × RF 3 = 30 MB/s / 4 = 7.5 → 8;
     // querier: 10 / 1.5 = 6.7 → 7; query-frontend: 2; compactor: 10 / 4 = 2.5 → 3.
-    expect([p.distributor, p.ingester, p.querier, p.queryFrontend, p.compactor].map((c) => c.replicas)).toEqual([2, 8, 7, 2, 3]);
+    expect(
+      [p.distributor, p.ingester, p.querier, p.queryFrontend, p.compactor].map((c) => c.replicas),
+    ).toEqual([2, 8, 7, 2, 3]);
     expect(p.distributor.requests).toEqual({ cpu: '2', memory: '2Gi' });
     expect(p.ingester.requests).toEqual({ cpu: '2500m', memory: '8Gi' });
     // gateway: 100,000 spans/s / 15,000 = 6.7 → 7 replicas; 10,000 traces/s / 7 = 1,429 per replica;
@@ -26,13 +28,22 @@ describe('capacity model (hand-computed)', () => {
     const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10 });
     expect(p.tempoMBps).toBeCloseTo(13);
     expect([p.distributor, p.ingester, p.querier, p.compactor].map((c) => c.replicas)).toEqual([2, 10, 9, 4]);
-    expect(planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0, replicationFactor: 1 }).ingester.replicas).toBe(3);
-    expect(planCapacity({ spansPerSecond: 1000, headroom: 0, replicationFactor: 5 }).ingester.replicas).toBe(5);
+    expect(
+      planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0, replicationFactor: 1 })
+        .ingester.replicas,
+    ).toBe(3);
+    expect(planCapacity({ spansPerSecond: 1000, headroom: 0, replicationFactor: 5 }).ingester.replicas).toBe(
+      5,
+    );
   });
 
   test('small traffic still gets HA minimums; large traffic scales linearly', () => {
     const small = planCapacity({ spansPerSecond: 10 });
-    expect([small.distributor, small.ingester, small.querier, small.queryFrontend, small.compactor].map((c) => c.replicas)).toEqual([2, 3, 2, 2, 1]);
+    expect(
+      [small.distributor, small.ingester, small.querier, small.queryFrontend, small.compactor].map(
+        (c) => c.replicas,
+      ),
+    ).toEqual([2, 3, 2, 2, 1]);
     const big = planCapacity({ spansPerSecond: 1_000_000, samplingPercent: 10, headroom: 0 });
     expect(big.distributor.replicas).toBe(10);
     expect(big.ingester.replicas).toBe(75);
@@ -40,30 +51,52 @@ describe('capacity model (hand-computed)', () => {
 
   test('the reasons explain every number', () => {
     const p = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 });
-    expect(p.reasons[0]).toBe('Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 0 % headroom 10 MB/s');
-    expect(p.reasons).toContain('ingester: 8 (replication factor 3 makes 30 MB/s of ingester traffic, 1 per 4 MB/s, at least 3)');
+    expect(p.reasons[0]).toBe(
+      'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 0 % headroom 10 MB/s',
+    );
+    expect(p.reasons).toContain(
+      'ingester: 8 (replication factor 3 makes 30 MB/s of ingester traffic, 1 per 4 MB/s, at least 3)',
+    );
   });
 });
 
-const s3 = () => TempoStorage.s3({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' } });
+const s3 = () =>
+  TempoStorage.s3({
+    bucket: 'traces',
+    endpoint: 's3.eu-west-1.amazonaws.com',
+    region: 'eu-west-1',
+    workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
+  });
 
 function synth(tempo: TempoProps) {
-  const chart = new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing', tempo: { storage: s3(), ...tempo } });
+  const chart = new TempoChart(Testing.app(), 'tempo', {
+    namespace: 'tracing',
+    tempo: { storage: s3(), ...tempo },
+  });
   const manifests = Testing.synth(chart);
-  const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  const find = (kind: string, name: string) =>
+    manifests.find((m) => m.kind === kind && m.metadata.name === name);
   const config = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
   return { tempo: chart.tempo, manifests, find, config };
 }
 
 describe('distributed Tempo', () => {
-  const d = synth({ distributed: { capacity: { spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 } }, metricsGenerator: { remoteWrite: [{ url: 'http://p:9090/api/v1/write' }] } });
+  const d = synth({
+    distributed: { capacity: { spansPerSecond: 100_000, samplingPercent: 10, headroom: 0 } },
+    metricsGenerator: { remoteWrite: [{ url: 'http://p:9090/api/v1/write' }] },
+  });
   const workloads = d.manifests.filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind));
-  const byComponent = (c: string) => workloads.find((w) => w.spec.template.metadata.labels['app.kubernetes.io/component'] === c);
+  const byComponent = (c: string) =>
+    workloads.find((w) => w.spec.template.metadata.labels['app.kubernetes.io/component'] === c);
 
   test('one workload per component, each started with -target=<component>, sized by the capacity plan', () => {
     expect(workloads.map((w) => `${w.kind}/${w.metadata.name}=${w.spec.replicas}`).sort()).toEqual([
-      'Deployment/tempo-compactor=3', 'Deployment/tempo-distributor=2', 'Deployment/tempo-querier=7', 'Deployment/tempo-query-frontend=2',
-      'StatefulSet/tempo-ingester=8', 'StatefulSet/tempo-metrics-generator=1',
+      'Deployment/tempo-compactor=3',
+      'Deployment/tempo-distributor=2',
+      'Deployment/tempo-querier=7',
+      'Deployment/tempo-query-frontend=2',
+      'StatefulSet/tempo-ingester=8',
+      'StatefulSet/tempo-metrics-generator=1',
     ]);
     for (const w of workloads) {
       const c = w.spec.template.metadata.labels['app.kubernetes.io/component'];
@@ -83,21 +116,41 @@ describe('distributed Tempo', () => {
   });
 
   test('PDBs allow one pod down at a time; pods spread over nodes and zones', () => {
-    expect(d.find('PodDisruptionBudget', 'tempo-ingester').spec).toEqual({ maxUnavailable: 1, selector: byComponent('ingester').spec.selector });
+    expect(d.find('PodDisruptionBudget', 'tempo-ingester').spec).toEqual({
+      maxUnavailable: 1,
+      selector: byComponent('ingester').spec.selector,
+    });
     for (const w of workloads) {
-      expect(w.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      expect(w.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
+        'kubernetes.io/hostname',
+        'topology.kubernetes.io/zone',
+      ]);
     }
     expect(byComponent('ingester').spec.volumeClaimTemplates[0].metadata.name).toBe('storage');
   });
 
   test('the ring: join_members resolves the gossip Service, which selects every component on 7946', () => {
-    expect(d.config.memberlist).toEqual({ cluster_label: 'tempo.tracing', join_members: ['dns+tempo-gossip-ring.tracing.svc.cluster.local:7946'], bind_port: 7946 });
+    expect(d.config.memberlist).toEqual({
+      cluster_label: 'tempo.tracing',
+      join_members: ['dns+tempo-gossip-ring.tracing.svc.cluster.local:7946'],
+      bind_port: 7946,
+    });
     const gossip = d.find('Service', 'tempo-gossip-ring');
-    expect(gossip.spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'gossip', port: 7946, targetPort: 'gossip' }] });
+    expect(gossip.spec).toMatchObject({
+      clusterIP: 'None',
+      ports: [{ name: 'gossip', port: 7946, targetPort: 'gossip' }],
+    });
     for (const w of workloads) {
-      expect(Object.entries(gossip.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v)).toBe(true);
+      expect(
+        Object.entries(gossip.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v),
+      ).toBe(true);
     }
-    for (const ring of [d.config.distributor.ring, d.config.ingester.lifecycler.ring, d.config.compactor.ring, d.config.metrics_generator.ring]) {
+    for (const ring of [
+      d.config.distributor.ring,
+      d.config.ingester.lifecycler.ring,
+      d.config.compactor.ring,
+      d.config.metrics_generator.ring,
+    ]) {
       expect(ring.kvstore).toEqual({ store: 'memberlist' });
     }
     expect(d.config.ingester.lifecycler.ring.replication_factor).toBe(3);
@@ -114,7 +167,9 @@ describe('distributed Tempo', () => {
 
   test('Services: receivers point at the distributors, the query API at the query-frontend; attributes unchanged', () => {
     expect(d.find('Service', 'tempo').spec.selector['app.kubernetes.io/component']).toBe('distributor');
-    expect(d.find('Service', 'tempo-query-frontend').spec.selector['app.kubernetes.io/component']).toBe('query-frontend');
+    expect(d.find('Service', 'tempo-query-frontend').spec.selector['app.kubernetes.io/component']).toBe(
+      'query-frontend',
+    );
     expect(d.tempo.otlpGrpcEndpoint).toBe('tempo.tracing.svc.cluster.local:4317');
     expect(d.tempo.queryUrl).toBe('http://tempo-query-frontend.tracing.svc.cluster.local:3200');
   });
@@ -122,13 +177,29 @@ describe('distributed Tempo', () => {
   test('gRPC clients balance over every distributor: headless Service, round_robin target, rotated connections', () => {
     const headless = d.find('Service', 'tempo-distributor-headless');
     // Only ready distributors, only the OTLP gRPC port.
-    expect(headless.spec).toEqual({ clusterIP: 'None', selector: byComponent('distributor').spec.selector.matchLabels, ports: [expect.objectContaining({ name: 'otlp-grpc', port: 4317 })] });
-    expect(d.tempo.otlpGrpcTarget).toEqual({ endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317', balancerName: 'round_robin', serverName: 'tempo.tracing.svc.cluster.local' });
-    expect(d.config.distributor.receivers.otlp.protocols.grpc.keepalive).toEqual({ server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } });
+    expect(headless.spec).toEqual({
+      clusterIP: 'None',
+      selector: byComponent('distributor').spec.selector.matchLabels,
+      ports: [expect.objectContaining({ name: 'otlp-grpc', port: 4317 })],
+    });
+    expect(d.tempo.otlpGrpcTarget).toEqual({
+      endpoint: 'dns:///tempo-distributor-headless.tracing.svc.cluster.local:4317',
+      balancerName: 'round_robin',
+      serverName: 'tempo.tracing.svc.cluster.local',
+    });
+    expect(d.config.distributor.receivers.otlp.protocols.grpc.keepalive).toEqual({
+      server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' },
+    });
     // The single binary is one pod: the plain Service, no rotation.
     const single = new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing' });
     expect(single.tempo.otlpGrpcTarget).toEqual({ endpoint: 'tempo.tracing.svc.cluster.local:4317' });
-    expect(parse(Testing.synth(single).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'tempo-config').data['tempo.yaml']).distributor.receivers.otlp.protocols.grpc).toEqual({ endpoint: '0.0.0.0:4317' });
+    expect(
+      parse(
+        Testing.synth(single).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'tempo-config').data[
+          'tempo.yaml'
+        ],
+      ).distributor.receivers.otlp.protocols.grpc,
+    ).toEqual({ endpoint: '0.0.0.0:4317' });
   });
 
   test('config passes the Tempo 2.8.2 key check; objects are valid and restricted', () => {
@@ -139,15 +210,29 @@ describe('distributed Tempo', () => {
   });
 
   test('explicit component settings override the plan; HPAs for distributor, querier, query-frontend', () => {
-    const o = synth({ distributed: { capacity: { spansPerSecond: 100_000 }, ingester: { replicas: 4 }, queryFrontend: { autoscaling: { minReplicas: 2, maxReplicas: 4 } } } });
+    const o = synth({
+      distributed: {
+        capacity: { spansPerSecond: 100_000 },
+        ingester: { replicas: 4 },
+        queryFrontend: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      },
+    });
     expect(o.find('StatefulSet', 'tempo-ingester').spec.replicas).toBe(4);
     const hpa = o.find('HorizontalPodAutoscaler', 'tempo-query-frontend');
-    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4, scaleTargetRef: { kind: 'Deployment', name: 'tempo-query-frontend' } });
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 4,
+      scaleTargetRef: { kind: 'Deployment', name: 'tempo-query-frontend' },
+    });
     expect(o.find('Deployment', 'tempo-query-frontend').spec.replicas).toBeUndefined();
   });
 
   test('without a capacity target, per-component defaults', () => {
     const plain = synth({ distributed: {} });
-    expect(plain.manifests.filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind)).map((w) => w.spec.replicas)).toEqual([2, 3, 2, 2, 1]);
+    expect(
+      plain.manifests
+        .filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind))
+        .map((w) => w.spec.replicas),
+    ).toEqual([2, 3, 2, 2, 1]);
   });
 });

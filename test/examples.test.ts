@@ -7,23 +7,36 @@ import { promtoolFiles, renderGroups } from '../constructs/monitoring/rule-model
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import { collectorConfigProblems } from './helpers/collector-schema';
-import { orphanServices, portMismatches, restrictedViolations, selectorViolations, unexposedMetrics } from './helpers/invariants';
+import {
+  orphanServices,
+  portMismatches,
+  restrictedViolations,
+  selectorViolations,
+  unexposedMetrics,
+} from './helpers/invariants';
 import { validateAll } from './helpers/k8s-schema';
 import { hasPromtool, promtoolParallel } from './helpers/promtool';
 import { tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
 
 const DIR = join(__dirname, '..', 'examples', 'dist');
-const CREDENTIAL = /(password|passwd|secret_key|access_key|client_secret|storage_account_key|api[_-]?key)["' ]*[:=] *["']?(?!\$\{)[A-Za-z0-9/+_.-]{6,}|AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/i;
+const CREDENTIAL =
+  /(password|passwd|secret_key|access_key|client_secret|storage_account_key|api[_-]?key)["' ]*[:=] *["']?(?!\$\{)[A-Za-z0-9/+_.-]{6,}|AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/i;
 const promtoolTest = hasPromtool ? test : test.skip;
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) => {
   let built: EnvironmentCharts;
-  const rendered = renderEnvironment(example, (scope, env) => (built = buildEnvironment(scope, env)), summarizeEnvironment);
-  const m = rendered.manifests;
+  const rendered = renderEnvironment(
+    example,
+    (scope, env) => (built = buildEnvironment(scope, env)),
+    summarizeEnvironment,
+  );
+  const m = rendered.manifests as readonly any[];
 
   test('every object is valid for Kubernetes 1.28 and 1.33 and the CRDs', () => {
     expect(validateAll(m)).toEqual([]);
@@ -39,27 +52,39 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
   test('Tempo and collector configs pass the pinned key checks', () => {
     for (const cm of m.filter((o) => o.kind === 'ConfigMap')) {
       if (cm.data?.['tempo.yaml']) expect(tempoConfigProblems(parse(cm.data['tempo.yaml']))).toEqual([]);
-      if (cm.data?.['overrides.yaml']) expect(tenantOverridesProblems(parse(cm.data['overrides.yaml']))).toEqual([]);
-      if (cm.data?.['collector.yaml']) expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
+      if (cm.data?.['overrides.yaml'])
+        expect(tenantOverridesProblems(parse(cm.data['overrides.yaml']))).toEqual([]);
+      if (cm.data?.['collector.yaml'])
+        expect(collectorConfigProblems(parse(cm.data['collector.yaml']))).toEqual([]);
     }
   });
 
   test('no credential value in any file', () => {
-    for (const f of rendered.files) expect(f.content.split('\n').filter((l) => CREDENTIAL.test(l) && !l.includes('secretKeyRef'))).toEqual([]);
+    for (const f of rendered.files)
+      expect(f.content.split('\n').filter((l) => CREDENTIAL.test(l) && !l.includes('secretKeyRef'))).toEqual(
+        [],
+      );
     expect(m.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test('every alert reads metrics a scraped target exposes', () => {
     const tempo = built.tempo.tempo;
-    expect(unexposedMetrics(built.monitoring!.monitoring.ruleGroups, {
-      collector: built.collector !== undefined, spanMetrics: tempo.generates('span-metrics'), serviceGraphs: tempo.generates('service-graphs'),
-    })).toEqual([]);
+    expect(
+      unexposedMetrics(built.monitoring!.monitoring.ruleGroups, {
+        collector: built.collector !== undefined,
+        spanMetrics: tempo.generates('span-metrics'),
+        serviceGraphs: tempo.generates('service-graphs'),
+      }),
+    ).toEqual([]);
   });
 
-  promtoolTest('promtool checks the rules and runs every alert\'s unit tests', async () => {
+  promtoolTest("promtool checks the rules and runs every alert's unit tests", async () => {
     const groups = built.monitoring!.monitoring.ruleGroups;
     const { files: testFiles, testFiles: names } = promtoolFiles(groups);
-    const [check, ...tests] = await promtoolParallel([['check', 'rules', 'all-rules.yaml'], ...names.map((f) => ['test', 'rules', f])], { ...testFiles, 'all-rules.yaml': { groups: renderGroups(groups) } });
+    const [check, ...tests] = await promtoolParallel(
+      [['check', 'rules', 'all-rules.yaml'], ...names.map((f) => ['test', 'rules', f])],
+      { ...testFiles, 'all-rules.yaml': { groups: renderGroups(groups) } },
+    );
     expect(check.status).toBe(0);
     for (const t of tests) expect(t.output).not.toContain('FAILED');
   });
@@ -71,52 +96,85 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
   });
 
   test('SUMMARY.md reflects the example', () => {
-    expect(rendered.files.find((f) => f.path === 'SUMMARY.md')!.content).toContain(`# Environment \`${name}\``);
+    expect(rendered.files.find((f) => f.path === 'SUMMARY.md')!.content).toContain(
+      `# Environment \`${name}\``,
+    );
   });
 });
 
 describe('what the seeds asked for', () => {
   const byName = (n: string) => EXAMPLES.find((e) => e.name === n)!;
-  const render = (n: string) => renderEnvironment(byName(n), buildEnvironment).manifests;
+  const render = (n: string) => renderEnvironment(byName(n), buildEnvironment).manifests as readonly any[];
   const tempoConfig = (m: readonly any[]) => parse(m.find((o) => o.data?.['tempo.yaml']).data['tempo.yaml']);
 
   test('yc-dev: single binary in the shared monitoring namespace, 10Gi on yc-network-hdd, 7 days, no collector', () => {
     const m = render('yc-dev');
     expect(m.find((o) => o.kind === 'Namespace')).toBeUndefined();
-    expect(m.filter((o) => o.kind === 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('default-deny');
+    expect(m.filter((o) => o.kind === 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain(
+      'default-deny',
+    );
     const sts = m.find((o) => o.kind === 'StatefulSet');
-    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'yc-network-hdd', resources: { requests: { storage: '10Gi' } } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'yc-network-hdd',
+      resources: { requests: { storage: '10Gi' } },
+    });
     expect(tempoConfig(m).compactor.compaction.block_retention).toBe('168h');
     expect(m.filter((o) => o.kind === 'DaemonSet')).toEqual([]);
-    const ds = parse(m.find((o) => o.metadata.name.endsWith('-datasources')).data['yc-dev-datasources.yaml'] ?? Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0]);
-    expect(ds.datasources[0].jsonData.tracesToMetrics.queries[2].query).toContain('traces_spanmetrics_latency_bucket');
+    const ds = parse(
+      m.find((o) => o.metadata.name.endsWith('-datasources')).data['yc-dev-datasources.yaml'] ??
+        Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0],
+    );
+    expect(ds.datasources[0].jsonData.tracesToMetrics.queries[2].query).toContain(
+      'traces_spanmetrics_latency_bucket',
+    );
   });
 
   test('tempo-values: distributed on S3 with SSE-KMS, 10 days, span metrics to Mimir', () => {
     const c = tempoConfig(render('tempo-values'));
     expect(c.storage.trace.s3.sse).toEqual({ type: 'SSE-KMS', kms_key_id: 'alias/observability-tempo' });
     expect(c.compactor.compaction.block_retention).toBe('240h');
-    expect(c.metrics_generator.storage.remote_write[0].url).toBe('http://mimir-gateway.observability.svc.cluster.local:8080/api/v1/push');
+    expect(c.metrics_generator.storage.remote_write[0].url).toBe(
+      'http://mimir-gateway.observability.svc.cluster.local:8080/api/v1/push',
+    );
   });
 
   test('honua: the production component table and 10 % head sampling', () => {
     const m = render('honua');
-    const replicas = Object.fromEntries(m.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)).map((w) => [w.metadata.name, w.spec.replicas]));
-    expect(replicas).toMatchObject({ 'tempo-distributor': 3, 'tempo-ingester': 3, 'tempo-querier': 2, 'tempo-compactor': 1 });
-    expect(m.find((o) => o.metadata.name === 'otel-agent-config').data['collector.yaml']).toContain('sampling_percentage: 10');
+    const replicas = Object.fromEntries(
+      m
+        .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+        .map((w) => [w.metadata.name, w.spec.replicas]),
+    );
+    expect(replicas).toMatchObject({
+      'tempo-distributor': 3,
+      'tempo-ingester': 3,
+      'tempo-querier': 2,
+      'tempo-compactor': 1,
+    });
+    expect(m.find((o) => o.metadata.name === 'otel-agent-config').data['collector.yaml']).toContain(
+      'sampling_percentage: 10',
+    );
     expect(tempoConfig(m).compactor.compaction.compacted_block_retention).toBe('24h');
   });
 
   test('fawkes: tail sampling at the gateway (errors, > 1 s, 10 %), scrubbing, multi-tenancy, 100K spans/s sizing', () => {
     const m = render('fawkes');
     const gw = parse(m.find((o) => o.metadata.name === 'otel-gateway-config').data['collector.yaml']);
-    expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual(['status_code', 'latency', 'probabilistic']);
+    expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual([
+      'status_code',
+      'latency',
+      'probabilistic',
+    ]);
     expect(gw.processors.tail_sampling.policies[1].latency.threshold_ms).toBe(1000);
     expect(gw.processors['attributes/scrub'].actions).toEqual([
-      { key: 'http.request.header.authorization', action: 'delete' }, { key: 'http.request.header.cookie', action: 'delete' }, { key: 'db.statement', action: 'hash' },
+      { key: 'http.request.header.authorization', action: 'delete' },
+      { key: 'http.request.header.cookie', action: 'delete' },
+      { key: 'db.statement', action: 'hash' },
     ]);
     expect(gw.exporters['otlp_grpc/tempo'].headers).toEqual({ 'X-Scope-OrgID': 'fawkes' });
-    expect(m.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'tempo-ingester').spec.replicas).toBe(10);
+    expect(
+      m.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'tempo-ingester').spec.replicas,
+    ).toBe(10);
   });
 
   test('ybuilt: S3, 3 days, Loki provisioned with trace links, no second default datasource', () => {
@@ -124,6 +182,8 @@ describe('what the seeds asked for', () => {
     expect(tempoConfig(m).compactor.compaction.block_retention).toBe('72h');
     const ds = parse(Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0]);
     expect(ds.datasources.filter((d: any) => d.isDefault)).toEqual([]);
-    expect(ds.datasources.find((d: any) => d.type === 'loki').jsonData.derivedFields[0].datasourceUid).toBe('observability-tempo');
+    expect(ds.datasources.find((d: any) => d.type === 'loki').jsonData.derivedFields[0].datasourceUid).toBe(
+      'observability-tempo',
+    );
   });
 });

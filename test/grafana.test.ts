@@ -1,7 +1,13 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
-import { buildDatasourceProvisioning, escapeProvisioning, LokiDatasource, PrometheusDatasource, TempoDatasource } from '../constructs/grafana/datasources';
+import {
+  buildDatasourceProvisioning,
+  escapeProvisioning,
+  LokiDatasource,
+  PrometheusDatasource,
+  TempoDatasource,
+} from '../constructs/grafana/datasources';
 import { COLLECTOR_METRICS, PLATFORM_METRICS, TEMPO_METRICS } from '../constructs/monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
@@ -18,7 +24,10 @@ function provisioningOf(charts: EnvironmentCharts) {
 
 /** Walks every query of a dashboard, rows included. */
 function targets(dashboard: any): any[] {
-  return (dashboard.panels ?? []).flatMap((p: any) => [...(p.targets ?? []).map((t: any) => ({ ...t, panel: p })), ...targets({ panels: p.panels })]);
+  return (dashboard.panels ?? []).flatMap((p: any) => [
+    ...(p.targets ?? []).map((t: any) => ({ ...t, panel: p })),
+    ...targets({ panels: p.panels }),
+  ]);
 }
 
 describe('datasource provisioning', () => {
@@ -27,16 +36,36 @@ describe('datasource provisioning', () => {
     expect(cm.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_datasource: '1' } });
     expect(file.apiVersion).toBe(1);
     const [tempo, loki] = file.datasources;
-    expect(tempo).toMatchObject({ type: 'tempo', uid: 'tracing-dev-tempo', url: 'http://tempo.tracing-dev.svc.cluster.local:3200', isDefault: false, access: 'proxy' });
+    expect(tempo).toMatchObject({
+      type: 'tempo',
+      uid: 'tracing-dev-tempo',
+      url: 'http://tempo.tracing-dev.svc.cluster.local:3200',
+      isDefault: false,
+      access: 'proxy',
+    });
     expect(tempo.jsonData.tracesToLogsV2).toEqual({
-      datasourceUid: 'loki-tracing', spanStartTimeShift: '-1h', spanEndTimeShift: '1h', filterByTraceID: true, filterBySpanID: false,
-      tags: [{ key: 'service.name', value: 'service' }, { key: 'k8s.namespace.name', value: 'namespace' }, { key: 'k8s.pod.name', value: 'pod' }],
+      datasourceUid: 'loki-tracing',
+      spanStartTimeShift: '-1h',
+      spanEndTimeShift: '1h',
+      filterByTraceID: true,
+      filterBySpanID: false,
+      tags: [
+        { key: 'service.name', value: 'service' },
+        { key: 'k8s.namespace.name', value: 'namespace' },
+        { key: 'k8s.pod.name', value: 'pod' },
+      ],
     });
     expect(tempo.jsonData.tracesToMetrics.datasourceUid).toBe('prometheus');
     expect(tempo.jsonData.lokiSearch).toBeUndefined(); // no effect since Grafana 11
     expect(loki).toMatchObject({ type: 'loki', uid: 'loki-tracing', isDefault: false });
-    expect(loki.jsonData.derivedFields).toEqual([expect.objectContaining({ datasourceUid: 'tracing-dev-tempo', url: '$${__value.raw}' })]);
-    expect(new RegExp(loki.jsonData.derivedFields[0].matcherRegex).exec('level=info trace_id=4bf92f3577b34da6a3ce929d0e0e4736 msg=ok')?.[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(loki.jsonData.derivedFields).toEqual([
+      expect.objectContaining({ datasourceUid: 'tracing-dev-tempo', url: '$${__value.raw}' }),
+    ]);
+    expect(
+      new RegExp(loki.jsonData.derivedFields[0].matcherRegex).exec(
+        'level=info trace_id=4bf92f3577b34da6a3ce929d0e0e4736 msg=ok',
+      )?.[1],
+    ).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
   test('prod: span-metric queries, service map, node graph, tenant header', () => {
@@ -59,7 +88,10 @@ describe('datasource provisioning', () => {
       tempo: new TempoDatasource('t', 'Tempo', 'http://tempo:3200', false),
       loki: LokiDatasource.provisioned({ url: 'http://loki:3100' }),
       prometheus: PrometheusDatasource.provisioned({ url: 'http://prom:9090', uid: 'prom' }),
-      logLabels: {}, metricLabels: { 'service.name': 'service' }, spanMetrics: SPAN_METRICS, serviceGraphs: true,
+      logLabels: {},
+      metricLabels: { 'service.name': 'service' },
+      spanMetrics: SPAN_METRICS,
+      serviceGraphs: true,
     };
     const raw = JSON.stringify(buildDatasourceProvisioning(input));
     const escaped = JSON.stringify(escapeProvisioning(buildDatasourceProvisioning(input)));
@@ -72,13 +104,21 @@ describe('datasource provisioning', () => {
     const doc = buildDatasourceProvisioning({
       tempo: new TempoDatasource('t', 'Tempo', 'http://tempo:3200', false),
       prometheus: PrometheusDatasource.provisioned({ url: 'http://prom:9090', uid: 'prom', isDefault: true }),
-      logLabels: {}, metricLabels: {}, serviceGraphs: false,
+      logLabels: {},
+      metricLabels: {},
+      serviceGraphs: false,
     });
-    expect(doc.datasources[1]).toMatchObject({ type: 'prometheus', uid: 'prom', isDefault: true, jsonData: { exemplarTraceIdDestinations: [{ name: 'traceID', datasourceUid: 't' }] } });
+    expect(doc.datasources[1]).toMatchObject({
+      type: 'prometheus',
+      uid: 'prom',
+      isDefault: true,
+      jsonData: { exemplarTraceIdDestinations: [{ name: 'traceID', datasourceUid: 't' }] },
+    });
   });
 
   test('by default no datasource is the default', () => {
-    for (const env of ENVIRONMENTS) expect(provisioningOf(build(env)).file.datasources.filter((d: any) => d.isDefault)).toEqual([]);
+    for (const env of ENVIRONMENTS)
+      expect(provisioningOf(build(env)).file.datasources.filter((d: any) => d.isDefault)).toEqual([]);
   });
 });
 
@@ -93,7 +133,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
     for (const cm of configMaps) {
       expect(cm.metadata.labels.grafana_dashboard).toBe('1');
       expect(cm.metadata.annotations).toEqual({ grafana_folder: 'Tracing' });
-      expect(JSON.parse(Object.values<string>(cm.data)[0]).uid).toBe(`${env.namespace ?? `tracing-${env.name}`}-${cm.metadata.name.split('-dashboard-')[1]}`.slice(0, 40));
+      expect(JSON.parse(Object.values<string>(cm.data)[0]).uid).toBe(
+        `${env.namespace ?? `tracing-${env.name}`}-${cm.metadata.name.split('-dashboard-')[1]}`.slice(0, 40),
+      );
     }
   });
 
@@ -111,7 +153,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
   test('every PromQL parses and reads only metrics the stack exposes', () => {
     const tempo = charts.tempo.tempo;
     const exposed = new Set<string>([
-      ...Object.values(TEMPO_METRICS), ...Object.values(COLLECTOR_METRICS), ...Object.values(PLATFORM_METRICS),
+      ...Object.values(TEMPO_METRICS),
+      ...Object.values(COLLECTOR_METRICS),
+      ...Object.values(PLATFORM_METRICS),
       ...(tempo.generates('span-metrics') ? [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket] : []),
       ...(tempo.generates('service-graphs') ? [SERVICE_GRAPH_METRICS.requests] : []),
     ]);
@@ -128,25 +172,55 @@ describe('dashboard contents', () => {
   const titles = (slug: string) => targets(prod.find((d) => d.slug === slug)!.json).map((t) => t.panel.title);
 
   test('overview: golden signals, per-operation panels, service graph, operations table, TraceQL search', () => {
-    expect(new Set(titles('overview'))).toEqual(new Set([
-      'Requests per second', 'P95 latency', 'Error rate', 'Active services', 'Latency percentiles per operation', 'Request rate per operation',
-      'Success vs error', 'Operations', 'Service graph', 'TraceQL search: slow or failed requests',
-    ]));
-    const search = targets(prod.find((d) => d.slug === 'overview')!.json).find((t) => t.queryType === 'traceql');
+    expect(new Set(titles('overview'))).toEqual(
+      new Set([
+        'Requests per second',
+        'P95 latency',
+        'Error rate',
+        'Active services',
+        'Latency percentiles per operation',
+        'Request rate per operation',
+        'Success vs error',
+        'Operations',
+        'Service graph',
+        'TraceQL search: slow or failed requests',
+      ]),
+    );
+    const search = targets(prod.find((d) => d.slug === 'overview')!.json).find(
+      (t) => t.queryType === 'traceql',
+    );
     expect(search.query).toContain('status = error');
   });
 
   test('Tempo operations and collector health cover what the seeds ask for', () => {
-    expect(titles('tempo-operations')).toEqual(expect.arrayContaining([
-      'Spans received', 'Bytes received', 'Discarded spans by reason', 'Query latency', 'Blocks compacted', 'Ingester flush failures', 'Query errors (5xx)',
-    ]));
-    expect(titles('collector-health')).toEqual(expect.arrayContaining([
-      'Spans accepted per receiver', 'Spans refused per receiver', 'Spans sent per exporter', 'Spans failed per exporter', 'Queue size vs capacity', 'Memory limiter refusals', 'Tail-sampling decisions',
-    ]));
+    expect(titles('tempo-operations')).toEqual(
+      expect.arrayContaining([
+        'Spans received',
+        'Bytes received',
+        'Discarded spans by reason',
+        'Query latency',
+        'Blocks compacted',
+        'Ingester flush failures',
+        'Query errors (5xx)',
+      ]),
+    );
+    expect(titles('collector-health')).toEqual(
+      expect.arrayContaining([
+        'Spans accepted per receiver',
+        'Spans refused per receiver',
+        'Spans sent per exporter',
+        'Spans failed per exporter',
+        'Queue size vs capacity',
+        'Memory limiter refusals',
+        'Tail-sampling decisions',
+      ]),
+    );
   });
 
   test('query latency shows P50, P95 and P99', () => {
-    const q = targets(prod.find((d) => d.slug === 'tempo-operations')!.json).filter((t) => t.panel.title === 'Query latency');
+    const q = targets(prod.find((d) => d.slug === 'tempo-operations')!.json).filter(
+      (t) => t.panel.title === 'Query latency',
+    );
     expect(q.map((t) => t.legendFormat)).toEqual(['P50', 'P95', 'P99']);
   });
 });

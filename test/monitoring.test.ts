@@ -17,8 +17,17 @@ function build(env: EnvironmentDefinition): EnvironmentCharts {
   return buildEnvironment(Testing.app(), env);
 }
 
-const groupsOf = (charts: EnvironmentCharts): readonly RuleGroup[] => charts.monitoring!.monitoring.ruleGroups;
-const alertNames = (groups: readonly RuleGroup[]) => [...new Set(groups.flatMap((g) => g.rules).filter(isAlert).map((r) => r.alert))].sort();
+const groupsOf = (charts: EnvironmentCharts): readonly RuleGroup[] =>
+  charts.monitoring!.monitoring.ruleGroups;
+const alertNames = (groups: readonly RuleGroup[]) =>
+  [
+    ...new Set(
+      groups
+        .flatMap((g) => g.rules)
+        .filter(isAlert)
+        .map((r) => r.alert),
+    ),
+  ].sort();
 const promtoolTest = hasPromtool ? test : test.skip;
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, env) => {
@@ -32,7 +41,11 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
         expect(r.alert).toMatch(/^(Tempo|OtelCollector)[A-Z][A-Za-z]+$/);
         expect(r.for).toMatch(/^\d+[mh]$/);
         expect(['warning', 'critical']).toContain((r.labels as any).severity);
-        expect(Object.keys(r.annotations as object).sort()).toEqual(['description', 'runbook_url', 'summary']);
+        expect(Object.keys(r.annotations as object).sort()).toEqual([
+          'description',
+          'runbook_url',
+          'summary',
+        ]);
         expect((r.annotations as any).runbook_url).toMatch(/^https:\/\/.+#[a-z0-9-]+$/i);
       }
     }
@@ -40,13 +53,20 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
 
   test('every metric an expression reads is exposed by a scraped target or recorded here', () => {
     const tempo = charts.tempo.tempo;
-    const recorded = groups.flatMap((g) => g.rules).filter((r) => !isAlert(r)).map((r) => (r as any).record);
+    const recorded = groups
+      .flatMap((g) => g.rules)
+      .filter((r) => !isAlert(r))
+      .map((r) => (r as any).record);
     const exposed = new Set<unknown>([
       ...Object.values(TEMPO_METRICS),
       ...Object.values(PLATFORM_METRICS),
       ...(charts.collector ? Object.values(COLLECTOR_METRICS) : []),
-      ...(tempo.generates('span-metrics') ? Object.values(SPAN_METRICS).filter((v) => typeof v === 'string') : []),
-      ...(tempo.generates('service-graphs') ? Object.values(SERVICE_GRAPH_METRICS).filter((v) => typeof v === 'string') : []),
+      ...(tempo.generates('span-metrics')
+        ? Object.values(SPAN_METRICS).filter((v) => typeof v === 'string')
+        : []),
+      ...(tempo.generates('service-graphs')
+        ? Object.values(SERVICE_GRAPH_METRICS).filter((v) => typeof v === 'string')
+        : []),
       ...recorded,
     ]);
     const read = groups.flatMap((g) => g.rules).flatMap((r) => metricNames(r.expr));
@@ -57,17 +77,31 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
   test('PodMonitors select the workloads by their selector labels and a port they expose', () => {
     const stack = renderedStack(env);
     const podMonitors = manifests.filter((m) => m.kind === 'PodMonitor');
-    expect(podMonitors.map((p) => p.metadata.name).sort()).toEqual(charts.monitoring!.monitoring.scrapes.map((s) => s.name).sort());
+    expect(podMonitors.map((p) => p.metadata.name).sort()).toEqual(
+      charts.monitoring!.monitoring.scrapes.map((s) => s.name).sort(),
+    );
     for (const pm of podMonitors) {
-      const workload = stack.find((w) => w.metadata.namespace === pm.metadata.namespace && ['StatefulSet', 'Deployment', 'DaemonSet'].includes(w.kind)
-        && Object.entries(pm.spec.selector.matchLabels).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+      const workload = stack.find(
+        (w) =>
+          w.metadata.namespace === pm.metadata.namespace &&
+          ['StatefulSet', 'Deployment', 'DaemonSet'].includes(w.kind) &&
+          Object.entries(pm.spec.selector.matchLabels).every(
+            ([k, v]) => w.spec.template.metadata.labels[k] === v,
+          ),
+      );
       expect(workload).toBeDefined();
-      const ports = workload.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
+      const ports = workload.spec.template.spec.containers.flatMap((c: any) =>
+        c.ports.map((p: any) => p.name),
+      );
       expect(ports).toContain(pm.spec.podMetricsEndpoints[0].port);
       expect(pm.metadata.labels.release).toBe('kube-prometheus-stack');
       expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([
         { action: 'replace', targetLabel: 'job', replacement: pm.metadata.name },
-        { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
+        {
+          action: 'replace',
+          sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+          targetLabel: 'component',
+        },
       ]);
     }
   });
@@ -78,21 +112,28 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
 
   promtoolTest('promtool check rules accepts the synthesized PrometheusRule groups', () => {
     const files: Record<string, unknown> = {};
-    for (const m of manifests.filter((x) => x.kind === 'PrometheusRule')) files[`${m.metadata.name}.yaml`] = { groups: m.spec.groups };
+    for (const m of manifests.filter((x) => x.kind === 'PrometheusRule'))
+      files[`${m.metadata.name}.yaml`] = { groups: m.spec.groups };
     const run = promtool(() => ['check', 'rules', ...Object.keys(files)], files);
     expect(run.output).not.toMatch(/FAILED/);
     expect(run.status).toBe(0);
   });
 
-  promtoolTest('promtool test rules: every alert fires on its failing series and stays silent on the healthy ones', async () => {
-    const { files, testFiles } = promtoolFiles(groups);
-    expect(testFiles.length).toBe(alertNames(groups).length);
-    const runs = await promtoolParallel(testFiles.map((f) => ['test', 'rules', f]), files);
-    for (const run of runs) {
-      expect(run.output).not.toContain('FAILED');
-      expect(run.status).toBe(0);
-    }
-  });
+  promtoolTest(
+    'promtool test rules: every alert fires on its failing series and stays silent on the healthy ones',
+    async () => {
+      const { files, testFiles } = promtoolFiles(groups);
+      expect(testFiles.length).toBe(alertNames(groups).length);
+      const runs = await promtoolParallel(
+        testFiles.map((f) => ['test', 'rules', f]),
+        files,
+      );
+      for (const run of runs) {
+        expect(run.output).not.toContain('FAILED');
+        expect(run.status).toBe(0);
+      }
+    },
+  );
 });
 
 function renderedStack(env: EnvironmentDefinition): any[] {
@@ -105,23 +146,38 @@ describe('alert set follows what is deployed', () => {
     const bare = alertNames(groupsOf(build({ name: 'bare', collector: false })));
     expect(bare.filter((a) => a.startsWith('OtelCollector'))).toEqual([]);
     expect(bare).not.toContain('TempoSpanMetricsServiceLatencyHigh');
-    const head = alertNames(groupsOf(build({ name: 'head', collector: { sampling: CollectorSampling.head({ percentage: 10 }) } })));
+    const head = alertNames(
+      groupsOf(build({ name: 'head', collector: { sampling: CollectorSampling.head({ percentage: 10 }) } })),
+    );
     expect(head).toContain('OtelCollectorExporterQueueNearlyFull');
     expect(head).not.toContain('OtelCollectorTailSamplingTracesDroppedTooEarly');
   });
 
   test('prod (tail sampling, span metrics) gets the full set', () => {
     const prod = alertNames(groupsOf(build(ENVIRONMENTS.find((e) => e.name === 'prod')!)));
-    expect(prod).toEqual(expect.arrayContaining([
-      'OtelCollectorTailSamplingTracesDroppedTooEarly', 'TempoSpanMetricsServiceErrorRatioHigh', 'TempoSpanMetricsServiceLatencyHigh',
-      'TempoIngestionErrorBudgetBurning', 'TempoQueryErrorBudgetBurning', 'TempoQueryLatencyErrorBudgetBurning', 'TempoCompactionErrorBudgetBurning',
-      'TempoCompactionsFailing', 'TempoDistributorDiscardingSpans', 'TempoStorageFillingUp', 'TempoTargetDown',
-    ]));
+    expect(prod).toEqual(
+      expect.arrayContaining([
+        'OtelCollectorTailSamplingTracesDroppedTooEarly',
+        'TempoSpanMetricsServiceErrorRatioHigh',
+        'TempoSpanMetricsServiceLatencyHigh',
+        'TempoIngestionErrorBudgetBurning',
+        'TempoQueryErrorBudgetBurning',
+        'TempoQueryLatencyErrorBudgetBurning',
+        'TempoCompactionErrorBudgetBurning',
+        'TempoCompactionsFailing',
+        'TempoDistributorDiscardingSpans',
+        'TempoStorageFillingUp',
+        'TempoTargetDown',
+      ]),
+    );
   });
 
   test('alert selectors use the namespace and job the PodMonitors give the series', () => {
     const charts = build(ENVIRONMENTS.find((e) => e.name === 'staging')!);
-    const exprs = groupsOf(charts).flatMap((g) => g.rules).map((r) => r.expr).join('\n');
+    const exprs = groupsOf(charts)
+      .flatMap((g) => g.rules)
+      .map((r) => r.expr)
+      .join('\n');
     expect(exprs).toContain('namespace="tracing-staging", job="tempo"');
     expect(exprs).toContain('job=~"otel-gateway|otel-agent"');
   });
@@ -136,8 +192,11 @@ describe('runbooks', () => {
   test('every runbook link of this project points at a section of docs/runbooks.md', () => {
     const doc = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
     const anchors = new Set([...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim().toLowerCase()));
-    const links = ENVIRONMENTS.flatMap((e) => groupsOf(build(e))).flatMap((g) => g.rules).filter(isAlert)
-      .map((r) => r.runbookUrl).filter((u) => u.includes('/docs/runbooks.md#'));
+    const links = ENVIRONMENTS.flatMap((e) => groupsOf(build(e)))
+      .flatMap((g) => g.rules)
+      .filter(isAlert)
+      .map((r) => r.runbookUrl)
+      .filter((u) => u.includes('/docs/runbooks.md#'));
     expect(links.length).toBeGreaterThan(10);
     expect([...new Set(links.map((u) => u.split('#')[1]))].filter((a) => !anchors.has(a))).toEqual([]);
   });
@@ -147,7 +206,11 @@ describe('the promtool harness can fail', () => {
   promtoolTest('a firing case fed healthy series is reported as FAILED', async () => {
     const groups = groupsOf(build(ENVIRONMENTS[0])).map((g) => ({
       ...g,
-      rules: g.rules.map((r) => (isAlert(r) && r.alert === 'TempoTargetDown' ? { ...r, tests: { ...r.tests, firing: { ...r.tests.firing, series: r.tests.silent.series } } } : r)),
+      rules: g.rules.map((r) =>
+        isAlert(r) && r.alert === 'TempoTargetDown'
+          ? { ...r, tests: { ...r.tests, firing: { ...r.tests.firing, series: r.tests.silent.series } } }
+          : r,
+      ),
     }));
     const { files } = promtoolFiles(groups);
     const [run] = await promtoolParallel([['test', 'rules', 'test-TempoTargetDown.yaml']], files);
@@ -161,7 +224,12 @@ describe('committed PrometheusRules', () => {
     const files: Record<string, unknown> = {};
     for (const env of ENVIRONMENTS) {
       for (const name of ['tempo-alerts', 'tempo-rules']) {
-        const m = parse(readFileSync(join(__dirname, '..', 'dist', env.name, 'monitoring', `prometheusrule-${name}.yaml`), 'utf8'));
+        const m = parse(
+          readFileSync(
+            join(__dirname, '..', 'dist', env.name, 'monitoring', `prometheusrule-${name}.yaml`),
+            'utf8',
+          ),
+        );
         files[`${env.name}-${name}.yaml`] = { groups: m.spec.groups };
       }
     }

@@ -9,7 +9,11 @@ import { ConfigError } from '../lib/errors';
 /** lezer's own verdict, without checkPromQL's cache. */
 function parses(expr: string): boolean {
   let ok = true;
-  parser.parse(expr).iterate({ enter: (n) => { if (n.type.isError) ok = false; } });
+  parser.parse(expr).iterate({
+    enter: (n) => {
+      if (n.type.isError) ok = false;
+    },
+  });
   return ok;
 }
 
@@ -19,7 +23,8 @@ function ruleExpressions(): string[] {
   for (const env of readdirSync(root)) {
     const dir = join(root, env, 'monitoring');
     for (const f of readdirSync(dir).filter((x) => x.startsWith('prometheusrule-'))) {
-      for (const g of parse(readFileSync(join(dir, f), 'utf8')).spec.groups) for (const r of g.rules) out.push(r.expr);
+      for (const g of parse(readFileSync(join(dir, f), 'utf8')).spec.groups)
+        for (const r of g.rules) out.push(r.expr);
     }
   }
   return out;
@@ -50,12 +55,44 @@ describe('checkPromQL', () => {
   // string: replace every string of real (and broken) expressions with other well-formed string
   // contents (plain characters and escape sequences) and compare lezer's verdicts, and
   // checkPromQL's with lezer's.
-  const content = fc.array(fc.oneof(
-    fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '{', '}', '(', ')', '=', '~', ',', '.', '-', '_', '/', '[', ']', '#', "'", '`', 'é') }),
-    fc.constantFrom('\\"', '\\\\', '\\n', '\\u00e9', '\\x'),
-  ), { maxLength: 6 }).map((parts) => parts.join(''));
+  const content = fc
+    .array(
+      fc.oneof(
+        fc.string({
+          unit: fc.constantFrom(
+            'a',
+            'Z',
+            '0',
+            ' ',
+            '{',
+            '}',
+            '(',
+            ')',
+            '=',
+            '~',
+            ',',
+            '.',
+            '-',
+            '_',
+            '/',
+            '[',
+            ']',
+            '#',
+            "'",
+            '`',
+            'é',
+          ),
+        }),
+        fc.constantFrom('\\"', '\\\\', '\\n', '\\u00e9', '\\x'),
+      ),
+      { maxLength: 6 },
+    )
+    .map((parts) => parts.join(''));
 
-  property.prop([fc.constantFrom(...EXPRESSIONS), fc.nat(), fc.array(content, { minLength: 1, maxLength: 8 })], { numRuns: 300 })(
+  property.prop(
+    [fc.constantFrom(...EXPRESSIONS), fc.nat(), fc.array(content, { minLength: 1, maxLength: 8 })],
+    { numRuns: 300 },
+  )(
     'changing only the contents of string literals never changes whether an expression parses',
     (expr, cut, contents) => {
       // A prefix of a real expression is usually broken; both kinds must agree.

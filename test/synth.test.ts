@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -31,7 +40,10 @@ function snapshotDir(dir: string): Record<string, string> {
 }
 
 describe('synth output', () => {
-  const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
+  // Tests read arbitrary fields of the objects: `any` here, narrowed by the assertions.
+  const rendered = ENVIRONMENTS.map((env) =>
+    renderEnvironment(env, buildEnvironment, summarizeEnvironment),
+  ).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
 
   test.each(rendered.map((r) => [r.name, r]))('%s matches its snapshot', (_name, r) => {
     expect(Object.fromEntries(r.files.map((f) => [f.path, f.content]))).toMatchSnapshot();
@@ -42,47 +54,77 @@ describe('synth output', () => {
     expect(again).toEqual(rendered);
   });
 
-  test.each(rendered.map((r) => [r.name, r]))('kustomization.yaml of %s lists every object file exactly once', (_name, r) => {
-    const kustomization = parse(r.files.find((f) => f.path === 'kustomization.yaml')!.content);
-    expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
-    expect([...kustomization.resources].sort()).toEqual(r.files.map((f) => f.path).filter((p) => p.endsWith('.yaml') && p !== 'kustomization.yaml' && !p.startsWith('gitops/')).sort());
-    expect(kustomization.resources[0]).toMatch(/^namespace\//);
-  });
+  test.each(rendered.map((r) => [r.name, r]))(
+    'kustomization.yaml of %s lists every object file exactly once',
+    (_name, r) => {
+      const kustomization = parse(r.files.find((f) => f.path === 'kustomization.yaml')!.content);
+      expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
+      expect([...kustomization.resources].sort()).toEqual(
+        r.files
+          .map((f) => f.path)
+          .filter((p) => p.endsWith('.yaml') && p !== 'kustomization.yaml' && !p.startsWith('gitops/'))
+          .sort(),
+      );
+      expect(kustomization.resources[0]).toMatch(/^namespace\//);
+    },
+  );
 
-  test.each(rendered.map((r) => [r.name, r]))('every object of %s is in the environment namespace, Grafana\'s, or none when cluster-scoped', (name, r) => {
-    for (const [i, m] of r.manifests.entries()) {
-      const folder = r.files[i].path.split('/')[0];
-      if (CLUSTER_SCOPED_KINDS.includes(m.kind)) expect(m.metadata.namespace).toBeUndefined();
-      else expect(m.metadata.namespace).toBe(folder === 'grafana' ? 'monitoring' : `tracing-${name}`);
-    }
-    expect(r.manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe(`tracing-${name}`);
-  });
+  test.each(rendered.map((r) => [r.name, r]))(
+    "every object of %s is in the environment namespace, Grafana's, or none when cluster-scoped",
+    (name, r) => {
+      for (const [i, m] of r.manifests.entries()) {
+        const folder = r.files[i].path.split('/')[0];
+        if (CLUSTER_SCOPED_KINDS.includes(m.kind)) expect(m.metadata.namespace).toBeUndefined();
+        else expect(m.metadata.namespace).toBe(folder === 'grafana' ? 'monitoring' : `tracing-${name}`);
+      }
+      expect(r.manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe(`tracing-${name}`);
+    },
+  );
 
   test('no object name carries a generated hash suffix', () => {
-    for (const m of rendered.flatMap((r) => r.manifests)) expect(m.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
+    for (const m of rendered.flatMap((r) => r.manifests))
+      expect(m.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
   });
 
   test('environment retention and replicas are what the environments promise', () => {
-    const retention = (r: (typeof rendered)[number]) => parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).compactor.compaction.block_retention;
-    expect(rendered.map((r) => [r.name, retention(r)])).toEqual([['dev', '24h'], ['staging', '72h'], ['prod', '168h']]);
+    const retention = (r: (typeof rendered)[number]) =>
+      parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).compactor.compaction
+        .block_retention;
+    expect(rendered.map((r) => [r.name, retention(r)])).toEqual([
+      ['dev', '24h'],
+      ['staging', '72h'],
+      ['prod', '168h'],
+    ]);
     const dev = rendered[0].manifests.find((m) => m.kind === 'StatefulSet');
     expect(dev.spec.replicas).toBe(1);
   });
 
   test('staging: S3-compatible storage with credentials from a Secret; prod: S3 with IRSA, generator and multi-tenancy', () => {
-    const config = (r: (typeof rendered)[number]) => parse(r.manifests.find((m) => m.metadata.name === 'tempo-config').data['tempo.yaml']);
+    const config = (r: (typeof rendered)[number]) =>
+      parse(r.manifests.find((m) => m.metadata.name === 'tempo-config').data['tempo.yaml']);
     const find = (r: (typeof rendered)[number], kind: string) => r.manifests.find((m) => m.kind === kind);
     const [dev, staging, prod] = rendered;
     expect(config(dev).storage.trace.backend).toBe('local');
 
-    expect(config(staging).storage.trace.s3).toMatchObject({ forcepathstyle: true, insecure: true, access_key: '${TEMPO_S3_ACCESS_KEY_ID}' });
+    expect(config(staging).storage.trace.s3).toMatchObject({
+      forcepathstyle: true,
+      insecure: true,
+      access_key: '${TEMPO_S3_ACCESS_KEY_ID}',
+    });
     const stagingEnv = find(staging, 'StatefulSet').spec.template.spec.containers[0].env;
-    expect(stagingEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual(['tempo-s3-credentials', 'tempo-s3-credentials']);
+    expect(
+      stagingEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name),
+    ).toEqual(['tempo-s3-credentials', 'tempo-s3-credentials']);
 
     expect(config(prod).storage.trace.s3).not.toHaveProperty('access_key');
-    expect(find(prod, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(find(prod, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(
+      /^arn:aws:iam::\d{12}:role\//,
+    );
     expect(config(prod).multitenancy_enabled).toBe(true);
-    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual([
+      'service-graphs',
+      'span-metrics',
+    ]);
     expect(config(prod).metrics_generator.storage.remote_write[0].send_exemplars).toBe(true);
   });
 
@@ -107,15 +149,23 @@ describe('safe synth', () => {
 
   test('a failing environment leaves dist/ byte-identical, even when others succeeded', () => {
     const before = snapshotDir(out);
-    expect(() => synthesize([...ENVIRONMENTS, broken], buildEnvironment, out, { prune: true })).toThrow(ConfigError);
-    expect(() => synthesize([ENVIRONMENTS[0], { name: 'boom', tempo: { replicas: 3 } }], buildEnvironment, out, { prune: false })).toThrow(ConfigError);
+    expect(() => synthesize([...ENVIRONMENTS, broken], buildEnvironment, out, { prune: true })).toThrow(
+      ConfigError,
+    );
+    expect(() =>
+      synthesize([ENVIRONMENTS[0], { name: 'boom', tempo: { replicas: 3 } }], buildEnvironment, out, {
+        prune: false,
+      }),
+    ).toThrow(ConfigError);
     expect(snapshotDir(out)).toEqual(before);
     expect(readdirSync(work)).toEqual(['dist']);
   });
 
   test('an exception that is not a ConfigError leaves dist/ untouched too', () => {
     const before = snapshotDir(out);
-    const explode = () => { throw new TypeError('bug'); };
+    const explode = () => {
+      throw new TypeError('bug');
+    };
     expect(() => synthesize(ENVIRONMENTS, explode, out, { prune: true })).toThrow('bug');
     expect(snapshotDir(out)).toEqual(before);
   });
@@ -132,21 +182,34 @@ describe('safe synth', () => {
 
   test('the CLI rejects an unknown environment and writes nothing', () => {
     const before = snapshotDir(out);
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'qa'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'qa'], {
+      env: { ...process.env, CDK8S_OUTDIR: out },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("error: environment: unknown environment 'qa'; known environments: dev, staging, prod");
+    expect(run.stderr).toContain(
+      "error: environment: unknown environment 'qa'; known environments: dev, staging, prod",
+    );
     expect(snapshotDir(out)).toEqual(before);
   });
 
   test('the CLI synthesizes a named environment', () => {
     rmSync(join(out, 'staging'), { recursive: true });
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'staging'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), 'staging'], {
+      env: { ...process.env, CDK8S_OUTDIR: out },
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`synthesized staging into ${out}/ (rewritten: staging)\n`);
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
-    const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs')], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
-    expect(again.stdout).toBe(`synthesized dev, staging, prod into ${out}/ (unchanged: dev, staging, prod)\n`);
+    const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs')], {
+      env: { ...process.env, CDK8S_OUTDIR: out },
+      encoding: 'utf8',
+    });
+    expect(again.stdout).toBe(
+      `synthesized dev, staging, prod into ${out}/ (unchanged: dev, staging, prod)\n`,
+    );
   });
 });
 
@@ -160,12 +223,20 @@ describe('plan and diff', () => {
 
   test('planChanges lists added, removed and modified files and writes nothing', () => {
     const out = join(work, 'dist');
-    const rendered = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
+    const rendered = ENVIRONMENTS.map((env) =>
+      renderEnvironment(env, buildEnvironment, summarizeEnvironment),
+    );
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     rmSync(join(out, 'prod', 'SUMMARY.md'));
-    const retention = ENVIRONMENTS.map((env) => (env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env));
-    const changes = planChanges(retention.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment)), out, { prune: true });
+    const retention = ENVIRONMENTS.map((env) =>
+      env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env,
+    );
+    const changes = planChanges(
+      retention.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment)),
+      out,
+      { prune: true },
+    );
     expect(changes.map((c) => `${c.change} ${c.path}`)).toEqual([
       'removed dev/tempo/extra.yaml',
       'added prod/SUMMARY.md',
@@ -179,11 +250,20 @@ describe('plan and diff', () => {
   test('a synth rewrites only the environments that changed, and prunes stale folders', () => {
     const out = join(work, 'dist');
     const inode = (f: string) => statSync(join(out, f)).ino;
-    const before = { dev: inode('dev/kustomization.yaml'), staging: inode('staging/kustomization.yaml'), prod: inode('prod/kustomization.yaml') };
+    const before = {
+      dev: inode('dev/kustomization.yaml'),
+      staging: inode('staging/kustomization.yaml'),
+      prod: inode('prod/kustomization.yaml'),
+    };
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     cpSync(join(out, 'dev'), join(out, 'old-env'), { recursive: true });
-    const retention = ENVIRONMENTS.map((env) => (env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env));
-    const { rendered, changed } = synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    const retention = ENVIRONMENTS.map((env) =>
+      env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env,
+    );
+    const { rendered, changed } = synthesize(retention, buildEnvironment, out, {
+      prune: true,
+      summarize: summarizeEnvironment,
+    });
     expect(changed).toEqual(['dev', 'staging']);
     expect(inode('prod/kustomization.yaml')).toBe(before.prod);
     expect(inode('staging/kustomization.yaml')).not.toBe(before.staging);
@@ -192,21 +272,40 @@ describe('plan and diff', () => {
     expect(existsSync(join(out, 'old-env'))).toBe(false);
     expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
-    for (const r of rendered) expect(snapshotDir(join(out, r.name))).toEqual(Object.fromEntries(r.files.map((f) => [f.path, f.content])));
+    for (const r of rendered)
+      expect(snapshotDir(join(out, r.name))).toEqual(
+        Object.fromEntries(r.files.map((f) => [f.path, f.content])),
+      );
     const again = { staging: inode('staging/kustomization.yaml') };
-    expect(synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment }).changed).toEqual([]);
+    expect(
+      synthesize(retention, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment }).changed,
+    ).toEqual([]);
     expect(inode('staging/kustomization.yaml')).toBe(again.staging);
     expect(readdirSync(work)).toEqual(['dist']);
   });
 
   test('`npm run diff` prints a unified diff of what changed, `npm run plan` the summaries', () => {
     const out = join(work, 'dist');
-    writeFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), readFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true'));
-    const diff = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    writeFileSync(
+      join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'),
+      readFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), 'utf8').replace(
+        'automountServiceAccountToken: false',
+        'automountServiceAccountToken: true',
+      ),
+    );
+    const diff = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev'], {
+      env: { ...process.env, CDK8S_OUTDIR: out },
+      encoding: 'utf8',
+    });
     expect(diff.status).toBe(0);
     expect(diff.stdout).toContain('modified dev/tempo/serviceaccount-tempo.yaml');
-    expect(diff.stdout).toContain('-automountServiceAccountToken: true\n+automountServiceAccountToken: false');
-    const plan = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--plan', 'prod'], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    expect(diff.stdout).toContain(
+      '-automountServiceAccountToken: true\n+automountServiceAccountToken: false',
+    );
+    const plan = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), '--plan', 'prod'], {
+      env: { ...process.env, CDK8S_OUTDIR: out },
+      encoding: 'utf8',
+    });
     expect(plan.stdout).toContain('# Environment `prod`');
     expect(plan.stdout).toContain('No changes');
   });
@@ -215,11 +314,24 @@ describe('plan and diff', () => {
 describe('SUMMARY.md', () => {
   test('names components, images, replicas, storage, retention, sampling and alerts', () => {
     const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
-    for (const fact of ['grafana/tempo:2.8.2', 'otel/opentelemetry-collector-contrib:0.145.0', '| Collector gateway | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
-      's3://acme-tracing-prod', 'Retention**: 168h', 'tail at the gateway', 'alerting rules', 'otlp-grpc 4317', '| Tempo ingester (StatefulSet) | grafana/tempo:2.8.2 | 10 |',
-      '## Capacity plan', 'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 30 % headroom 13 MB/s', 'ingester: 10 (replication factor 3 makes 39 MB/s']) {
+    for (const fact of [
+      'grafana/tempo:2.8.2',
+      'otel/opentelemetry-collector-contrib:0.145.0',
+      '| Collector gateway | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
+      's3://acme-tracing-prod',
+      'Retention**: 168h',
+      'tail at the gateway',
+      'alerting rules',
+      'otlp-grpc 4317',
+      '| Tempo ingester (StatefulSet) | grafana/tempo:2.8.2 | 10 |',
+      '## Capacity plan',
+      'Tempo receives 100,000 spans/s × 1000 B × 10 % = 10 MB/s; with 30 % headroom 13 MB/s',
+      'ingester: 10 (replication factor 3 makes 39 MB/s',
+    ]) {
       expect(prod).toContain(fact);
     }
-    expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain('head at the agents: 50 % of traces');
+    expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain(
+      'head at the agents: 50 % of traces',
+    );
   });
 });

@@ -7,17 +7,33 @@ import { tempoConfigProblems } from './helpers/tempo-schema';
 function synth(props: Partial<TempoChartProps> = {}) {
   const chart = new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing', ...props });
   const manifests = Testing.synth(chart);
-  const find = (kind: string, name?: string) => manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  const find = (kind: string, name?: string) =>
+    manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   const sts = find('StatefulSet');
-  return { chart, tempo: chart.tempo, manifests, find, sts, pod: sts.spec.template.spec, container: sts.spec.template.spec.containers[0] };
+  return {
+    chart,
+    tempo: chart.tempo,
+    manifests,
+    find,
+    sts,
+    pod: sts.spec.template.spec,
+    container: sts.spec.template.spec.containers[0],
+  };
 }
 
 describe('Tempo single binary', () => {
   test('receiver ports agree across the config, the container and both Services', () => {
     const { find, container } = synth({ tempo: { receivers: { zipkin: false, otlpHttp: { port: 14318 } } } });
     const config: any = parse(find('ConfigMap').data['tempo.yaml']);
-    const endpoints = JSON.stringify(config.distributor.receivers).match(/0\.0\.0\.0:\d+/g)!.map((e) => Number(e.split(':')[1])).sort((a, b) => a - b);
-    const receiverPorts = (ports: any[], key: string) => ports.filter((p) => !['http', 'grpc'].includes(p.name)).map((p) => p[key]).sort((a, b) => a - b);
+    const endpoints = JSON.stringify(config.distributor.receivers)
+      .match(/0\.0\.0\.0:\d+/g)!
+      .map((e) => Number(e.split(':')[1]))
+      .sort((a, b) => a - b);
+    const receiverPorts = (ports: any[], key: string) =>
+      ports
+        .filter((p) => !['http', 'grpc'].includes(p.name))
+        .map((p) => p[key])
+        .sort((a, b) => a - b);
     expect(endpoints).toEqual([4317, 6831, 6832, 14250, 14268, 14318]);
     expect(receiverPorts(container.ports, 'containerPort')).toEqual(endpoints);
     for (const name of ['tempo', 'tempo-headless']) {
@@ -30,7 +46,10 @@ describe('Tempo single binary', () => {
       }
     }
     expect(config.server).toMatchObject({ http_listen_port: 3200, grpc_listen_port: 9095 });
-    expect(container.ports.filter((p: any) => p.protocol === 'UDP').map((p: any) => p.name)).toEqual(['jaeger-compact', 'jaeger-binary']);
+    expect(container.ports.filter((p: any) => p.protocol === 'UDP').map((p: any) => p.name)).toEqual([
+      'jaeger-compact',
+      'jaeger-binary',
+    ]);
   });
 
   test('tempo.yaml in the ConfigMap passes the Tempo 2.8.2 key check', () => {
@@ -49,18 +68,32 @@ describe('Tempo single binary', () => {
   test('pods meet Pod Security Standards "restricted" and can write the PVC', () => {
     const { pod, container } = synth();
     expect(pod.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'storage', mountPath: '/var/tempo' }]));
+    expect(container.volumeMounts).toEqual(
+      expect.arrayContaining([{ name: 'storage', mountPath: '/var/tempo' }]),
+    );
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   test('resources default to 500m/2Gi requests and 1/4Gi limits; GOMEMLIMIT follows the limit', () => {
     const { container } = synth();
-    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '4Gi' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '500m', memory: '2Gi' },
+      limits: { cpu: '1', memory: '4Gi' },
+    });
     expect(container.env).toEqual([{ name: 'GOMEMLIMIT', value: '3481MiB' }]);
     const custom = synth({ tempo: { resources: { limits: { memory: '8Gi' } } } });
     expect(custom.container.resources.limits).toEqual({ cpu: '1', memory: '8Gi' });
@@ -79,13 +112,23 @@ describe('Tempo single binary', () => {
   test('selectors use only labels that never change', () => {
     const { sts, manifests } = synth();
     const selector = sts.spec.selector.matchLabels;
-    expect(selector).toEqual({ 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo', 'app.kubernetes.io/component': 'single-binary' });
+    expect(selector).toEqual({
+      'app.kubernetes.io/name': 'tempo',
+      'app.kubernetes.io/instance': 'tempo',
+      'app.kubernetes.io/component': 'single-binary',
+    });
     expect(sts.spec.template.metadata.labels).toMatchObject(selector);
     expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('2.8.2');
-    for (const svc of manifests.filter((m) => m.kind === 'Service')) expect(svc.spec.selector).toEqual(selector);
+    for (const svc of manifests.filter((m) => m.kind === 'Service'))
+      expect(svc.spec.selector).toEqual(selector);
     for (const m of manifests) {
       expect(Object.keys(m.metadata.labels).sort()).toEqual([
-        'app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version',
+        'app.kubernetes.io/component',
+        'app.kubernetes.io/instance',
+        'app.kubernetes.io/managed-by',
+        'app.kubernetes.io/name',
+        'app.kubernetes.io/part-of',
+        'app.kubernetes.io/version',
       ]);
     }
   });
@@ -98,18 +141,29 @@ describe('Tempo single binary', () => {
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
     expect(container.args).toEqual(['-config.file=/conf/tempo.yaml']);
     expect(container.image).toBe('grafana/tempo:2.8.2');
-    expect(sts.spec.template.spec.volumes[0]).toEqual({ name: 'config', configMap: { name: 'tempo-config' } });
+    expect(sts.spec.template.spec.volumes[0]).toEqual({
+      name: 'config',
+      configMap: { name: 'tempo-config' },
+    });
   });
 
   test('a storage class is passed to the PVC template', async () => {
     const { TempoStorage } = await import('../constructs/tempo/tempo-storage');
     const { Size } = await import('cdk8s');
-    const { sts } = synth({ tempo: { storage: TempoStorage.local({ size: Size.gibibytes(20), storageClassName: 'fast-ssd' }) } });
-    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '20Gi' } } });
+    const { sts } = synth({
+      tempo: { storage: TempoStorage.local({ size: Size.gibibytes(20), storageClassName: 'fast-ssd' }) },
+    });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '20Gi' } },
+    });
   });
 
   test('ServiceAccount has no token automount', () => {
-    expect(synth().find('ServiceAccount')).toMatchObject({ metadata: { name: 'tempo', namespace: 'tracing' }, automountServiceAccountToken: false });
+    expect(synth().find('ServiceAccount')).toMatchObject({
+      metadata: { name: 'tempo', namespace: 'tracing' },
+      automountServiceAccountToken: false,
+    });
   });
 
   test('typed attributes for other constructs', () => {
@@ -122,14 +176,30 @@ describe('Tempo single binary', () => {
   });
 
   test('receiver TLS: Secret mounted read-only at /tls, the HTTP endpoint becomes https', () => {
-    const { pod, container, find, tempo } = synth({ tempo: { receiverTls: { secretName: 'tempo-receiver-tls' } } });
-    expect(container.volumeMounts).toContainEqual({ name: 'receiver-tls', mountPath: '/tls', readOnly: true });
+    const { pod, container, find, tempo } = synth({
+      tempo: { receiverTls: { secretName: 'tempo-receiver-tls' } },
+    });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'receiver-tls',
+      mountPath: '/tls',
+      readOnly: true,
+    });
     expect(pod.volumes).toContainEqual({
       name: 'receiver-tls',
-      secret: { secretName: 'tempo-receiver-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }], defaultMode: 0o440 },
+      secret: {
+        secretName: 'tempo-receiver-tls',
+        items: [
+          { key: 'tls.crt', path: 'tls.crt' },
+          { key: 'tls.key', path: 'tls.key' },
+        ],
+        defaultMode: 0o440,
+      },
     });
     const config: any = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
-    expect(config.distributor.receivers.otlp.protocols.grpc.tls).toEqual({ cert_file: '/tls/tls.crt', key_file: '/tls/tls.key' });
+    expect(config.distributor.receivers.otlp.protocols.grpc.tls).toEqual({
+      cert_file: '/tls/tls.crt',
+      key_file: '/tls/tls.key',
+    });
     expect(tempo.otlpHttpEndpoint).toBe('https://tempo.tracing.svc.cluster.local:4318');
   });
 
@@ -137,18 +207,31 @@ describe('Tempo single binary', () => {
     const withTenant = synth({ tempo: { multitenancy: true, tenants: { a: { maxTracesPerUser: 1 } } } });
     const other = synth({ tempo: { multitenancy: true, tenants: { a: { maxTracesPerUser: 2 } } } });
     const overrides = withTenant.find('ConfigMap', 'tempo-overrides');
-    expect(parse(overrides.data['overrides.yaml'])).toEqual({ overrides: { a: { ingestion: { max_traces_per_user: 1 } } } });
+    expect(parse(overrides.data['overrides.yaml'])).toEqual({
+      overrides: { a: { ingestion: { max_traces_per_user: 1 } } },
+    });
     const config: any = parse(withTenant.find('ConfigMap', 'tempo-config').data['tempo.yaml']);
     const mount = withTenant.container.volumeMounts.find((m: any) => m.name === 'overrides');
     expect(`${mount.mountPath}/overrides.yaml`).toBe(config.overrides.per_tenant_override_config);
     expect(mount.readOnly).toBe(true);
-    expect(withTenant.pod.volumes).toContainEqual({ name: 'overrides', configMap: { name: 'tempo-overrides' } });
+    expect(withTenant.pod.volumes).toContainEqual({
+      name: 'overrides',
+      configMap: { name: 'tempo-overrides' },
+    });
     // Editing a tenant changes only the overrides ConfigMap: no rollout.
-    expect(withTenant.sts.spec.template.metadata.annotations).toEqual(other.sts.spec.template.metadata.annotations);
+    expect(withTenant.sts.spec.template.metadata.annotations).toEqual(
+      other.sts.spec.template.metadata.annotations,
+    );
   });
 
   test('metrics generator attributes expose the generated series names', () => {
-    const { tempo } = synth({ tempo: { metricsGenerator: { remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write' }] } } });
+    const { tempo } = synth({
+      tempo: {
+        metricsGenerator: {
+          remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write' }],
+        },
+      },
+    });
     expect(tempo.generates('span-metrics')).toBe(true);
     expect(tempo.generates('local-blocks')).toBe(false);
     expect(tempo.spanMetrics.latencyBucket).toBe('traces_spanmetrics_latency_bucket');

@@ -7,28 +7,43 @@ import { ENVIRONMENTS } from '../environments';
 
 const ROOT = join(__dirname, '..');
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!hasKubectl && process.env.REQUIRE_KUBECTL) throw new Error('kubectl is required (REQUIRE_KUBECTL is set) but not on PATH');
+if (!hasKubectl && process.env.REQUIRE_KUBECTL)
+  throw new Error('kubectl is required (REQUIRE_KUBECTL is set) but not on PATH');
 
 describe('GitOps tooling reads dist/ as it is', () => {
-  (hasKubectl ? test.each : test.skip.each)(ENVIRONMENTS.map((e) => e.name))('`kubectl kustomize dist/%s` renders every object', (env) => {
-    const run = spawnSync('kubectl', ['kustomize', join(ROOT, 'dist', env)], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const kinds = parseAllDocuments(run.stdout).map((d) => `${d.get('kind')}/${(d.toJS() as any).metadata.name}`).sort();
-    const files = readFileSync(join(ROOT, 'dist', env, 'kustomization.yaml'), 'utf8').match(/^ {2}- .+$/gm)!;
-    expect(kinds).toHaveLength(files.length);
-    expect(kinds.some((k) => /^StatefulSet\/tempo(-ingester)?$/.test(k))).toBe(true);
-  });
+  (hasKubectl ? test.each : test.skip.each)(ENVIRONMENTS.map((e) => e.name))(
+    '`kubectl kustomize dist/%s` renders every object',
+    (env) => {
+      const run = spawnSync('kubectl', ['kustomize', join(ROOT, 'dist', env)], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const kinds = parseAllDocuments(run.stdout)
+        .map((d) => `${d.get('kind')}/${(d.toJS() as any).metadata.name}`)
+        .sort();
+      const files = readFileSync(join(ROOT, 'dist', env, 'kustomization.yaml'), 'utf8').match(
+        /^ {2}- .+$/gm,
+      )!;
+      expect(kinds).toHaveLength(files.length);
+      expect(kinds.some((k) => /^StatefulSet\/tempo(-ingester)?$/.test(k))).toBe(true);
+    },
+  );
 
   test('`cdk8s synth` still works and writes the same files as `npm run synth`', () => {
     const out = mkdtempSync(join(tmpdir(), 'tracesynth-cdk8s-'));
     try {
-      const run = spawnSync('npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+      const run = spawnSync('npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', out], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(0);
       for (const env of ENVIRONMENTS) {
-        for (const chart of readdirSync(join(ROOT, 'dist', env.name), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+        for (const chart of readdirSync(join(ROOT, 'dist', env.name), { withFileTypes: true }).filter((d) =>
+          d.isDirectory(),
+        )) {
           for (const file of readdirSync(join(ROOT, 'dist', env.name, chart.name))) {
-            expect(readFileSync(join(out, env.name, chart.name, file), 'utf8')).toBe(readFileSync(join(ROOT, 'dist', env.name, chart.name, file), 'utf8'));
+            expect(readFileSync(join(out, env.name, chart.name, file), 'utf8')).toBe(
+              readFileSync(join(ROOT, 'dist', env.name, chart.name, file), 'utf8'),
+            );
           }
         }
       }

@@ -32,13 +32,60 @@ interface ReceiverCatalogEntry {
  * OpenTelemetry receivers' `config.go` (otlp 4317/4318, jaeger 14250/14268/6831/6832, zipkin 9411).
  */
 export const TRACE_RECEIVER_CATALOG: readonly ReceiverCatalogEntry[] = [
-  { id: 'otlpGrpc', portName: 'otlp-grpc', defaultPort: 4317, protocol: 'TCP', appProtocol: 'grpc', configPath: ['otlp', 'protocols', 'grpc'] },
-  { id: 'otlpHttp', portName: 'otlp-http', defaultPort: 4318, protocol: 'TCP', appProtocol: 'http', configPath: ['otlp', 'protocols', 'http'] },
-  { id: 'jaegerGrpc', portName: 'jaeger-grpc', defaultPort: 14250, protocol: 'TCP', appProtocol: 'grpc', configPath: ['jaeger', 'protocols', 'grpc'] },
-  { id: 'jaegerThriftHttp', portName: 'jaeger-thrift', defaultPort: 14268, protocol: 'TCP', appProtocol: 'http', configPath: ['jaeger', 'protocols', 'thrift_http'] },
-  { id: 'jaegerThriftCompact', portName: 'jaeger-compact', defaultPort: 6831, protocol: 'UDP', configPath: ['jaeger', 'protocols', 'thrift_compact'] },
-  { id: 'jaegerThriftBinary', portName: 'jaeger-binary', defaultPort: 6832, protocol: 'UDP', configPath: ['jaeger', 'protocols', 'thrift_binary'] },
-  { id: 'zipkin', portName: 'zipkin', defaultPort: 9411, protocol: 'TCP', appProtocol: 'http', configPath: ['zipkin'] },
+  {
+    id: 'otlpGrpc',
+    portName: 'otlp-grpc',
+    defaultPort: 4317,
+    protocol: 'TCP',
+    appProtocol: 'grpc',
+    configPath: ['otlp', 'protocols', 'grpc'],
+  },
+  {
+    id: 'otlpHttp',
+    portName: 'otlp-http',
+    defaultPort: 4318,
+    protocol: 'TCP',
+    appProtocol: 'http',
+    configPath: ['otlp', 'protocols', 'http'],
+  },
+  {
+    id: 'jaegerGrpc',
+    portName: 'jaeger-grpc',
+    defaultPort: 14250,
+    protocol: 'TCP',
+    appProtocol: 'grpc',
+    configPath: ['jaeger', 'protocols', 'grpc'],
+  },
+  {
+    id: 'jaegerThriftHttp',
+    portName: 'jaeger-thrift',
+    defaultPort: 14268,
+    protocol: 'TCP',
+    appProtocol: 'http',
+    configPath: ['jaeger', 'protocols', 'thrift_http'],
+  },
+  {
+    id: 'jaegerThriftCompact',
+    portName: 'jaeger-compact',
+    defaultPort: 6831,
+    protocol: 'UDP',
+    configPath: ['jaeger', 'protocols', 'thrift_compact'],
+  },
+  {
+    id: 'jaegerThriftBinary',
+    portName: 'jaeger-binary',
+    defaultPort: 6832,
+    protocol: 'UDP',
+    configPath: ['jaeger', 'protocols', 'thrift_binary'],
+  },
+  {
+    id: 'zipkin',
+    portName: 'zipkin',
+    defaultPort: 9411,
+    protocol: 'TCP',
+    appProtocol: 'http',
+    configPath: ['zipkin'],
+  },
 ];
 
 /** Per receiver: `true` turns it on, `false` off, `{ port }` moves it (and turns it on). */
@@ -56,7 +103,12 @@ export interface ServingPort {
 
 export interface PortPlanInput {
   /** Ports that are always there (API, metrics, health), already named. */
-  readonly fixed: readonly { readonly name: string; readonly port: number; readonly property: string; readonly appProtocol?: string }[];
+  readonly fixed: readonly {
+    readonly name: string;
+    readonly port: number;
+    readonly property: string;
+    readonly appProtocol?: string;
+  }[];
   readonly receivers?: ReceiverSettings;
   /** Receivers that are on when the settings do not mention them. */
   readonly enabledByDefault: readonly TraceReceiverId[];
@@ -71,24 +123,47 @@ export function planPorts(input: PortPlanInput, property: string): ServingPort[]
   const known = new Set<string>(TRACE_RECEIVER_CATALOG.map((r) => r.id));
   for (const key of Object.keys(settings)) {
     if (!known.has(key)) {
-      throw new ConfigError(`${property}.receivers.${key}`, `unknown receiver; expected one of ${[...known].join(', ')}`);
+      throw new ConfigError(
+        `${property}.receivers.${key}`,
+        `unknown receiver; expected one of ${[...known].join(', ')}`,
+      );
     }
   }
-  const ports: ServingPort[] = input.fixed.map((f) => ({ name: f.name, port: checkPort(f.port, f.property), protocol: 'TCP', appProtocol: f.appProtocol }));
+  const ports: ServingPort[] = input.fixed.map((f) => ({
+    name: f.name,
+    port: checkPort(f.port, f.property),
+    protocol: 'TCP',
+    appProtocol: f.appProtocol,
+  }));
   for (const receiver of TRACE_RECEIVER_CATALOG) {
     const setting = settings[receiver.id] ?? input.enabledByDefault.includes(receiver.id);
     if (setting === false) continue;
-    const port = setting === true ? receiver.defaultPort : checkPort(setting.port, `${property}.receivers.${receiver.id}.port`);
-    ports.push({ name: receiver.portName, port, protocol: receiver.protocol, appProtocol: receiver.appProtocol, receiver });
+    const port =
+      setting === true
+        ? receiver.defaultPort
+        : checkPort(setting.port, `${property}.receivers.${receiver.id}.port`);
+    ports.push({
+      name: receiver.portName,
+      port,
+      protocol: receiver.protocol,
+      appProtocol: receiver.appProtocol,
+      receiver,
+    });
   }
   if (!ports.some((p) => p.receiver)) {
-    throw new ConfigError(`${property}.receivers`, 'every receiver is disabled; enable at least one (e.g. otlpGrpc) or no traces are received');
+    throw new ConfigError(
+      `${property}.receivers`,
+      'every receiver is disabled; enable at least one (e.g. otlpGrpc) or no traces are received',
+    );
   }
   const seen = new Map<number, string>();
   for (const p of ports) {
     const other = seen.get(p.port);
     if (other !== undefined) {
-      throw new ConfigError(`${property}.receivers`, `port ${p.port} is used by both '${other}' and '${p.name}'; give each its own port`);
+      throw new ConfigError(
+        `${property}.receivers`,
+        `port ${p.port} is used by both '${other}' and '${p.name}'; give each its own port`,
+      );
     }
     seen.set(p.port, p.name);
   }
@@ -119,7 +194,10 @@ export interface GrpcTarget {
  * with `rotateGrpcConnections`, so clients re-resolve and reach replicas added later.
  */
 export function balancedGrpcTarget(headlessService: string, namespace: string, port: number): GrpcTarget {
-  return { endpoint: `dns:///${headlessService}.${namespace}.svc.cluster.local:${port}`, balancerName: 'round_robin' };
+  return {
+    endpoint: `dns:///${headlessService}.${namespace}.svc.cluster.local:${port}`,
+    balancerName: 'round_robin',
+  };
 }
 
 export interface ReceiversConfigOptions {
@@ -129,27 +207,45 @@ export interface ReceiversConfigOptions {
   readonly rotateGrpcConnections?: boolean;
 }
 
+/** A nested configuration object (a YAML mapping) as the config models build it. */
+export interface ConfigTree {
+  [key: string]: unknown;
+}
+
 /**
  * Builds a receivers block (`distributor.receivers` in Tempo, `receivers` in the Collector):
  * every enabled receiver on `<host>:<port>`, with optional TLS on the OTLP ones.
  */
-export function receiversConfig(ports: readonly ServingPort[], host: string, options: ReceiversConfigOptions = {}): Record<string, any> {
-  const receivers: Record<string, any> = {};
+export function receiversConfig(
+  ports: readonly ServingPort[],
+  host: string,
+  options: ReceiversConfigOptions = {},
+): ConfigTree {
+  const receivers: ConfigTree = {};
   for (const p of ports) {
     if (!p.receiver) continue;
     let node = receivers;
-    for (const key of p.receiver.configPath) node = node[key] ??= {};
+    for (const key of p.receiver.configPath) node = (node[key] ??= {}) as ConfigTree;
     node.endpoint = `${host}:${p.port}`;
     // OTLP receivers take the collector's TLS server settings (configtls.ServerConfig).
     if (options.otlpTls && p.receiver.configPath[0] === 'otlp') node.tls = { ...options.otlpTls };
-    if (options.rotateGrpcConnections && p.receiver.id === 'otlpGrpc') node.keepalive = { server_parameters: { ...RECEIVER_MAX_CONNECTION_AGE } };
+    if (options.rotateGrpcConnections && p.receiver.id === 'otlpGrpc')
+      node.keepalive = { server_parameters: { ...RECEIVER_MAX_CONNECTION_AGE } };
   }
   return receivers;
 }
 
 /** The port of an enabled receiver, or an error naming how to enable it. */
-export function receiverPort(ports: readonly ServingPort[], id: TraceReceiverId, property: string): ServingPort {
+export function receiverPort(
+  ports: readonly ServingPort[],
+  id: TraceReceiverId,
+  property: string,
+): ServingPort {
   const port = ports.find((p) => p.receiver?.id === id);
-  if (!port) throw new ConfigError(property, `receiver ${show(id)} is disabled; enable it in the props to use this endpoint`);
+  if (!port)
+    throw new ConfigError(
+      property,
+      `receiver ${show(id)} is disabled; enable it in the props to use this endpoint`,
+    );
   return port;
 }

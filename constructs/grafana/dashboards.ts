@@ -3,7 +3,13 @@
  * names come from the constructs' typed attributes and the monitoring catalog; every PromQL
  * expression is parsed when the dashboard is built.
  */
-import { DashboardBuilder, DashboardCursorSync, QueryVariableBuilder, RowBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  QueryVariableBuilder,
+  RowBuilder,
+  VariableRefresh,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -53,14 +59,38 @@ export function prom(i: DashboardInput, slug: string, expr: string, legend?: str
   return legend ? q.legendFormat(legend) : q;
 }
 
-function series(i: DashboardInput, slug: string, title: string, unit: string, queries: [string, string][], span = 12): timeseries.PanelBuilder {
-  const p = new timeseries.PanelBuilder().title(title).unit(unit).datasource(i.prometheus.ref).height(8).span(span);
+function series(
+  i: DashboardInput,
+  slug: string,
+  title: string,
+  unit: string,
+  queries: [string, string][],
+  span = 12,
+): timeseries.PanelBuilder {
+  const p = new timeseries.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(i.prometheus.ref)
+    .height(8)
+    .span(span);
   for (const [expr, legend] of queries) p.withTarget(prom(i, slug, expr, legend));
   return p;
 }
 
-function single(i: DashboardInput, slug: string, title: string, unit: string, expr: string): stat.PanelBuilder {
-  return new stat.PanelBuilder().title(title).unit(unit).datasource(i.prometheus.ref).height(4).span(6).withTarget(prom(i, slug, expr));
+function single(
+  i: DashboardInput,
+  slug: string,
+  title: string,
+  unit: string,
+  expr: string,
+): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .datasource(i.prometheus.ref)
+    .height(4)
+    .span(6)
+    .withTarget(prom(i, slug, expr));
 }
 
 /** 1. Distributed tracing overview (span metrics, service graph, TraceQL search). */
@@ -72,37 +102,128 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
   const errors = `${server}, ${m.labels.statusCode}="${m.errorStatus}"`;
   const rate = (labels: string) => `rate(${m.calls}{${labels}}[$__rate_interval])`;
   const d = dashboard(i, slug, 'Distributed tracing overview')
-    .withVariable(new QueryVariableBuilder('service').label('Service').datasource(i.prometheus.ref)
-      .query(`label_values(${m.calls}, ${m.labels.service})`).refresh(VariableRefresh.OnTimeRangeChanged).multi(true).includeAll(true).allValue('.*'))
+    .withVariable(
+      new QueryVariableBuilder('service')
+        .label('Service')
+        .datasource(i.prometheus.ref)
+        .query(`label_values(${m.calls}, ${m.labels.service})`)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.*'),
+    )
     .withRow(new RowBuilder('Golden signals'))
     .withPanel(single(i, slug, 'Requests per second', 'reqps', `sum(${rate(server)})`))
-    .withPanel(single(i, slug, 'P95 latency', 's', `histogram_quantile(0.95, sum by (le) (rate(${m.latencyBucket}{${server}}[$__rate_interval])))`))
+    .withPanel(
+      single(
+        i,
+        slug,
+        'P95 latency',
+        's',
+        `histogram_quantile(0.95, sum by (le) (rate(${m.latencyBucket}{${server}}[$__rate_interval])))`,
+      ),
+    )
     .withPanel(single(i, slug, 'Error rate', 'percentunit', `sum(${rate(errors)}) / sum(${rate(server)})`))
-    .withPanel(single(i, slug, 'Active services', 'none', `count(count by (${m.labels.service}) (${rate(m.labels.spanKind + '="SPAN_KIND_SERVER"')} > 0))`))
+    .withPanel(
+      single(
+        i,
+        slug,
+        'Active services',
+        'none',
+        `count(count by (${m.labels.service}) (${rate(m.labels.spanKind + '="SPAN_KIND_SERVER"')} > 0))`,
+      ),
+    )
     .withRow(new RowBuilder('Per operation'))
-    .withPanel(series(i, slug, 'Latency percentiles per operation', 's', [50, 95, 99].map((q) => [
-      `histogram_quantile(0.${q}, sum by (le, ${m.labels.service}, ${m.labels.spanName}) (rate(${m.latencyBucket}{${server}}[$__rate_interval])))`,
-      `P${q} {{${m.labels.service}}} {{${m.labels.spanName}}}`,
-    ])))
-    .withPanel(series(i, slug, 'Request rate per operation', 'reqps', [[`sum by (${m.labels.service}, ${m.labels.spanName}) (${rate(server)})`, `{{${m.labels.service}}} {{${m.labels.spanName}}}`]]))
-    .withPanel(series(i, slug, 'Success vs error', 'reqps', [
-      [`sum(${rate(`${server}, ${m.labels.statusCode}!="${m.errorStatus}"`)})`, 'success'],
-      [`sum(${rate(errors)})`, 'error'],
-    ]))
-    .withPanel(new table.PanelBuilder().title('Operations').datasource(i.prometheus.ref).height(10).span(24)
-      .withTarget(prom(i, slug, `sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${server}}[$__range]))`).instant().format(PromQueryFormat.Table).refId('rate'))
-      .withTarget(prom(i, slug, `sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${errors}}[$__range])) / sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${server}}[$__range]))`).instant().format(PromQueryFormat.Table).refId('errors'))
-      .withTarget(prom(i, slug, `histogram_quantile(0.95, sum by (le, ${m.labels.service}, ${m.labels.spanName}) (rate(${m.latencyBucket}{${server}}[$__range])))`).instant().format(PromQueryFormat.Table).refId('p95'))
-      .withTransformation({ id: 'merge', options: {} }));
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Latency percentiles per operation',
+        's',
+        [50, 95, 99].map((q) => [
+          `histogram_quantile(0.${q}, sum by (le, ${m.labels.service}, ${m.labels.spanName}) (rate(${m.latencyBucket}{${server}}[$__rate_interval])))`,
+          `P${q} {{${m.labels.service}}} {{${m.labels.spanName}}}`,
+        ]),
+      ),
+    )
+    .withPanel(
+      series(i, slug, 'Request rate per operation', 'reqps', [
+        [
+          `sum by (${m.labels.service}, ${m.labels.spanName}) (${rate(server)})`,
+          `{{${m.labels.service}}} {{${m.labels.spanName}}}`,
+        ],
+      ]),
+    )
+    .withPanel(
+      series(i, slug, 'Success vs error', 'reqps', [
+        [`sum(${rate(`${server}, ${m.labels.statusCode}!="${m.errorStatus}"`)})`, 'success'],
+        [`sum(${rate(errors)})`, 'error'],
+      ]),
+    )
+    .withPanel(
+      new table.PanelBuilder()
+        .title('Operations')
+        .datasource(i.prometheus.ref)
+        .height(10)
+        .span(24)
+        .withTarget(
+          prom(
+            i,
+            slug,
+            `sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${server}}[$__range]))`,
+          )
+            .instant()
+            .format(PromQueryFormat.Table)
+            .refId('rate'),
+        )
+        .withTarget(
+          prom(
+            i,
+            slug,
+            `sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${errors}}[$__range])) / sum by (${m.labels.service}, ${m.labels.spanName}) (rate(${m.calls}{${server}}[$__range]))`,
+          )
+            .instant()
+            .format(PromQueryFormat.Table)
+            .refId('errors'),
+        )
+        .withTarget(
+          prom(
+            i,
+            slug,
+            `histogram_quantile(0.95, sum by (le, ${m.labels.service}, ${m.labels.spanName}) (rate(${m.latencyBucket}{${server}}[$__range])))`,
+          )
+            .instant()
+            .format(PromQueryFormat.Table)
+            .refId('p95'),
+        )
+        .withTransformation({ id: 'merge', options: {} }),
+    );
   if (i.serviceGraphs) {
-    d.withRow(new RowBuilder('Service graph'))
-      .withPanel(new nodegraph.PanelBuilder().title('Service graph').datasource(i.tempo.ref).height(14).span(24)
-        .withTarget(new TempoQuery().datasource(i.tempo.ref).queryType('serviceMap').refId('A')));
+    d.withRow(new RowBuilder('Service graph')).withPanel(
+      new nodegraph.PanelBuilder()
+        .title('Service graph')
+        .datasource(i.tempo.ref)
+        .height(14)
+        .span(24)
+        .withTarget(new TempoQuery().datasource(i.tempo.ref).queryType('serviceMap').refId('A')),
+    );
   }
-  d.withRow(new RowBuilder('Traces'))
-    .withPanel(new table.PanelBuilder().title('TraceQL search: slow or failed requests').datasource(i.tempo.ref).height(12).span(24)
-      .withTarget(new TempoQuery().datasource(i.tempo.ref).queryType('traceql').refId('A')
-        .query('{ resource.service.name =~ "$service" && (status = error || duration > 1s) }').limit(50).tableType(SearchTableType.Traces)));
+  d.withRow(new RowBuilder('Traces')).withPanel(
+    new table.PanelBuilder()
+      .title('TraceQL search: slow or failed requests')
+      .datasource(i.tempo.ref)
+      .height(12)
+      .span(24)
+      .withTarget(
+        new TempoQuery()
+          .datasource(i.tempo.ref)
+          .queryType('traceql')
+          .refId('A')
+          .query('{ resource.service.name =~ "$service" && (status = error || duration > 1s) }')
+          .limit(50)
+          .tableType(SearchTableType.Traces),
+      ),
+  );
   return { slug, json: d.build() as unknown as Record<string, unknown> };
 }
 
@@ -110,38 +231,156 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
 export function tempoOperations(i: DashboardInput): BuiltDashboard {
   const slug = 'tempo-operations';
   const sel = selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job });
-  const queries = selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job }, { route: TEMPO_QUERY_ROUTES });
+  const queries = selector(
+    { namespace: i.tempoTarget.namespace, job: i.tempoTarget.job },
+    { route: TEMPO_QUERY_ROUTES },
+  );
   const r = (metric: string, s = sel) => `rate(${metric}${s}[$__rate_interval])`;
   const d = dashboard(i, slug, 'Tempo operations')
     .withRow(new RowBuilder('Ingestion'))
-    .withPanel(series(i, slug, 'Spans received', 'cps', [[`sum by (tenant) (${r(TEMPO_METRICS.spansReceived)})`, '{{tenant}}']], 8))
-    .withPanel(series(i, slug, 'Bytes received', 'Bps', [[`sum by (tenant) (${r(TEMPO_METRICS.bytesReceived)})`, '{{tenant}}']], 8))
-    .withPanel(series(i, slug, 'Discarded spans by reason', 'cps', [[`sum by (reason) (${r(TEMPO_METRICS.discardedSpans)})`, '{{reason}}']], 8))
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Spans received',
+        'cps',
+        [[`sum by (tenant) (${r(TEMPO_METRICS.spansReceived)})`, '{{tenant}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Bytes received',
+        'Bps',
+        [[`sum by (tenant) (${r(TEMPO_METRICS.bytesReceived)})`, '{{tenant}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Discarded spans by reason',
+        'cps',
+        [[`sum by (reason) (${r(TEMPO_METRICS.discardedSpans)})`, '{{reason}}']],
+        8,
+      ),
+    )
     .withRow(new RowBuilder('Queries'))
-    .withPanel(series(i, slug, 'Query latency', 's', [0.5, 0.95, 0.99].map((q) => [
-      `histogram_quantile(${q}, sum by (le) (${r(TEMPO_METRICS.requestDurationBucket, queries)}))`, `P${Math.round(q * 100)}`,
-    ])))
-    .withPanel(series(i, slug, 'Query requests by status', 'reqps', [[`sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`, '{{route}} {{status_code}}']]));
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Query latency',
+        's',
+        [0.5, 0.95, 0.99].map((q) => [
+          `histogram_quantile(${q}, sum by (le) (${r(TEMPO_METRICS.requestDurationBucket, queries)}))`,
+          `P${Math.round(q * 100)}`,
+        ]),
+      ),
+    )
+    .withPanel(
+      series(i, slug, 'Query requests by status', 'reqps', [
+        [
+          `sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`,
+          '{{route}} {{status_code}}',
+        ],
+      ]),
+    );
   if (!i.tempoTarget.components.includes('single-binary')) {
     // Distributed: P95 of every request a component serves (writes, internal gRPC, queries).
-    d.withPanel(series(i, slug, 'Request latency P95 by component', 's', [[`histogram_quantile(0.95, sum by (le, component) (${r(TEMPO_METRICS.requestDurationBucket)}))`, '{{component}}']], 24));
+    d.withPanel(
+      series(
+        i,
+        slug,
+        'Request latency P95 by component',
+        's',
+        [
+          [
+            `histogram_quantile(0.95, sum by (le, component) (${r(TEMPO_METRICS.requestDurationBucket)}))`,
+            '{{component}}',
+          ],
+        ],
+        24,
+      ),
+    );
   }
-  d
-    .withRow(new RowBuilder('Blocks and compaction'))
-    .withPanel(series(i, slug, 'Blocks in the block list', 'none', [[`sum by (tenant) (${TEMPO_METRICS.blocklistLength}${sel})`, '{{tenant}}']], 8))
-    .withPanel(series(i, slug, 'Blocks compacted', 'cps', [[`sum by (level) (${r(TEMPO_METRICS.compactionBlocks)})`, 'level {{level}}']], 8))
-    .withPanel(series(i, slug, 'Outstanding compaction blocks', 'none', [[`sum by (tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${sel})`, '{{tenant}}']], 8))
+  d.withRow(new RowBuilder('Blocks and compaction'))
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Blocks in the block list',
+        'none',
+        [[`sum by (tenant) (${TEMPO_METRICS.blocklistLength}${sel})`, '{{tenant}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Blocks compacted',
+        'cps',
+        [[`sum by (level) (${r(TEMPO_METRICS.compactionBlocks)})`, 'level {{level}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Outstanding compaction blocks',
+        'none',
+        [[`sum by (tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${sel})`, '{{tenant}}']],
+        8,
+      ),
+    )
     .withRow(new RowBuilder('Flushes and errors'))
-    .withPanel(series(i, slug, 'Ingester flush failures', 'cps', [
-      [`sum(${r(TEMPO_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
-      [`sum(${r(TEMPO_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
-    ], 8))
-    .withPanel(series(i, slug, 'Compaction and poll errors', 'cps', [
-      [`sum(${r(TEMPO_METRICS.compactionErrors)})`, 'compaction'],
-      [`sum(${r(TEMPO_METRICS.blocklistPollErrors)})`, 'blocklist poll'],
-      [`sum(${r(TEMPO_METRICS.tenantIndexErrors)})`, 'tenant index'],
-    ], 8))
-    .withPanel(series(i, slug, 'Query errors (5xx)', 'reqps', [[`sum by (route) (${r(TEMPO_METRICS.requestDurationCount, selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job }, { route: TEMPO_QUERY_ROUTES, status_code: '5..' }))})`, '{{route}}']], 8));
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Ingester flush failures',
+        'cps',
+        [
+          [`sum(${r(TEMPO_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
+          [`sum(${r(TEMPO_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
+        ],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Compaction and poll errors',
+        'cps',
+        [
+          [`sum(${r(TEMPO_METRICS.compactionErrors)})`, 'compaction'],
+          [`sum(${r(TEMPO_METRICS.blocklistPollErrors)})`, 'blocklist poll'],
+          [`sum(${r(TEMPO_METRICS.tenantIndexErrors)})`, 'tenant index'],
+        ],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Query errors (5xx)',
+        'reqps',
+        [
+          [
+            `sum by (route) (${r(TEMPO_METRICS.requestDurationCount, selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job }, { route: TEMPO_QUERY_ROUTES, status_code: '5..' }))})`,
+            '{{route}}',
+          ],
+        ],
+        8,
+      ),
+    );
   return { slug, json: d.build() as unknown as Record<string, unknown> };
 }
 
@@ -149,29 +388,72 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
 export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
   if (i.collectors.length === 0) return undefined;
   const slug = 'collector-health';
-  const sel = selector({ namespace: i.collectors[0].namespace }, { job: i.collectors.map((c) => c.job).join('|') });
+  const sel = selector(
+    { namespace: i.collectors[0].namespace },
+    { job: i.collectors.map((c) => c.job).join('|') },
+  );
   const r = (metric: string) => `rate(${metric}${sel}[$__rate_interval])`;
   const d = dashboard(i, slug, 'OpenTelemetry Collector health')
     .withRow(new RowBuilder('Receivers'))
-    .withPanel(series(i, slug, 'Spans accepted per receiver', 'cps', [[`sum by (job, receiver) (${r(COLLECTOR_METRICS.receiverAccepted)})`, '{{job}} {{receiver}}']]))
-    .withPanel(series(i, slug, 'Spans refused per receiver', 'cps', [[`sum by (job, receiver) (${r(COLLECTOR_METRICS.receiverRefused)})`, '{{job}} {{receiver}}']]))
+    .withPanel(
+      series(i, slug, 'Spans accepted per receiver', 'cps', [
+        [`sum by (job, receiver) (${r(COLLECTOR_METRICS.receiverAccepted)})`, '{{job}} {{receiver}}'],
+      ]),
+    )
+    .withPanel(
+      series(i, slug, 'Spans refused per receiver', 'cps', [
+        [`sum by (job, receiver) (${r(COLLECTOR_METRICS.receiverRefused)})`, '{{job}} {{receiver}}'],
+      ]),
+    )
     .withRow(new RowBuilder('Exporters'))
-    .withPanel(series(i, slug, 'Spans sent per exporter', 'cps', [[`sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterSent)})`, '{{job}} {{exporter}}']]))
-    .withPanel(series(i, slug, 'Spans failed per exporter', 'cps', [
-      [`sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterSendFailed)})`, 'send failed {{job}} {{exporter}}'],
-      [`sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterEnqueueFailed)})`, 'dropped (queue full) {{job}} {{exporter}}'],
-    ]))
-    .withPanel(series(i, slug, 'Queue size vs capacity', 'none', [
-      [`max by (job, exporter) (${COLLECTOR_METRICS.exporterQueueSize}${sel})`, 'size {{job}} {{exporter}}'],
-      [`max by (job, exporter) (${COLLECTOR_METRICS.exporterQueueCapacity}${sel})`, 'capacity {{job}} {{exporter}}'],
-    ]))
-    .withPanel(series(i, slug, 'Memory limiter refusals', 'cps', [[`sum by (job) (${r(COLLECTOR_METRICS.memoryLimiterRefused)})`, '{{job}}']]));
+    .withPanel(
+      series(i, slug, 'Spans sent per exporter', 'cps', [
+        [`sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterSent)})`, '{{job}} {{exporter}}'],
+      ]),
+    )
+    .withPanel(
+      series(i, slug, 'Spans failed per exporter', 'cps', [
+        [
+          `sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterSendFailed)})`,
+          'send failed {{job}} {{exporter}}',
+        ],
+        [
+          `sum by (job, exporter) (${r(COLLECTOR_METRICS.exporterEnqueueFailed)})`,
+          'dropped (queue full) {{job}} {{exporter}}',
+        ],
+      ]),
+    )
+    .withPanel(
+      series(i, slug, 'Queue size vs capacity', 'none', [
+        [
+          `max by (job, exporter) (${COLLECTOR_METRICS.exporterQueueSize}${sel})`,
+          'size {{job}} {{exporter}}',
+        ],
+        [
+          `max by (job, exporter) (${COLLECTOR_METRICS.exporterQueueCapacity}${sel})`,
+          'capacity {{job}} {{exporter}}',
+        ],
+      ]),
+    )
+    .withPanel(
+      series(i, slug, 'Memory limiter refusals', 'cps', [
+        [`sum by (job) (${r(COLLECTOR_METRICS.memoryLimiterRefused)})`, '{{job}}'],
+      ]),
+    );
   if (i.tailSampling) {
-    d.withRow(new RowBuilder('Tail sampling'))
-      .withPanel(series(i, slug, 'Tail-sampling decisions', 'cps', [
-        [`sum by (sampled) (${r(COLLECTOR_METRICS.tailSamplingTracesSampled)})`, 'sampled={{sampled}}'],
-        [`sum(${r(COLLECTOR_METRICS.tailSamplingDroppedTooEarly)})`, 'dropped too early'],
-      ], 24));
+    d.withRow(new RowBuilder('Tail sampling')).withPanel(
+      series(
+        i,
+        slug,
+        'Tail-sampling decisions',
+        'cps',
+        [
+          [`sum by (sampled) (${r(COLLECTOR_METRICS.tailSamplingTracesSampled)})`, 'sampled={{sampled}}'],
+          [`sum(${r(COLLECTOR_METRICS.tailSamplingDroppedTooEarly)})`, 'dropped too early'],
+        ],
+        24,
+      ),
+    );
   }
   return { slug, json: d.build() as unknown as Record<string, unknown> };
 }

@@ -24,9 +24,16 @@ const UID = /^[a-zA-Z0-9_-]{1,40}$/;
 
 function checkUid(uid: string | undefined, property: string): string {
   if (uid === undefined || uid === '') {
-    throw new ConfigError(property, 'is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)');
+    throw new ConfigError(
+      property,
+      'is missing: a datasource that is not provisioned here must be referenced by its UID (Grafana > Connections > Data sources > the datasource, in the URL)',
+    );
   }
-  if (!UID.test(uid)) throw new ConfigError(property, `${show(uid)} is not a datasource UID; use up to 40 letters, digits, '-' and '_'`);
+  if (!UID.test(uid))
+    throw new ConfigError(
+      property,
+      `${show(uid)} is not a datasource UID; use up to 40 letters, digits, '-' and '_'`,
+    );
   return uid;
 }
 
@@ -34,7 +41,8 @@ function checkUrl(url: string, property: string): string {
   try {
     const u = new URL(url);
     if (!['http:', 'https:'].includes(u.protocol)) throw new Error('scheme');
-    if (u.username || u.password) throw new ConfigError(property, 'must not contain credentials (dist/ is committed to git)');
+    if (u.username || u.password)
+      throw new ConfigError(property, 'must not contain credentials (dist/ is committed to git)');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(property, `${show(url)} is not an http(s) URL`);
@@ -69,7 +77,9 @@ export class LokiDatasource extends DatasourceRef {
   /** A Loki datasource provisioned here (its derived fields link log lines to traces). */
   public static provisioned(props: ProvisionedDatasourceProps): LokiDatasource {
     return new LokiDatasource(checkUid(props.uid ?? 'loki', 'grafana.loki.uid'), {
-      name: props.name ?? 'Loki', url: checkUrl(props.url, 'grafana.loki.url'), isDefault: props.isDefault ?? false,
+      name: props.name ?? 'Loki',
+      url: checkUrl(props.url, 'grafana.loki.url'),
+      isDefault: props.isDefault ?? false,
     });
   }
 
@@ -85,7 +95,9 @@ export class PrometheusDatasource extends DatasourceRef {
   /** A Prometheus datasource provisioned here (its exemplars link to traces). */
   public static provisioned(props: ProvisionedDatasourceProps): PrometheusDatasource {
     return new PrometheusDatasource(checkUid(props.uid ?? 'prometheus', 'grafana.prometheus.uid'), {
-      name: props.name ?? 'Prometheus', url: checkUrl(props.url, 'grafana.prometheus.url'), isDefault: props.isDefault ?? false,
+      name: props.name ?? 'Prometheus',
+      url: checkUrl(props.url, 'grafana.prometheus.url'),
+      isDefault: props.isDefault ?? false,
     });
   }
 
@@ -115,10 +127,14 @@ export interface DatasourceModelInput {
   readonly tenant?: string;
 }
 
-const tagList = (m: Readonly<Record<string, string>>) => Object.entries(m).map(([key, value]) => ({ key, value }));
+const tagList = (m: Readonly<Record<string, string>>) =>
+  Object.entries(m).map(([key, value]) => ({ key, value }));
 
 /** The provisioning document: `{ apiVersion: 1, datasources: [...] }`. `$` are written unescaped here. */
-export function buildDatasourceProvisioning(i: DatasourceModelInput): { apiVersion: 1; datasources: Record<string, unknown>[] } {
+export function buildDatasourceProvisioning(i: DatasourceModelInput): {
+  apiVersion: 1;
+  datasources: Record<string, unknown>[];
+} {
   const t = i.tempo;
   const datasources: Record<string, unknown>[] = [];
   const shift = { spanStartTimeShift: '-1h', spanEndTimeShift: '1h' };
@@ -133,24 +149,42 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): { apiVersi
     editable: false,
     jsonData: {
       ...(i.tenant ? { httpHeaderName1: 'X-Scope-OrgID' } : {}),
-      ...(i.loki ? {
-        tracesToLogsV2: { datasourceUid: i.loki.uid, ...shift, tags: tagList(i.logLabels), filterByTraceID: true, filterBySpanID: false },
-      } : {}),
-      ...(i.prometheus ? {
-        tracesToMetrics: {
-          datasourceUid: i.prometheus.uid,
-          ...shift,
-          tags: tagList(i.metricLabels),
-          ...(sm ? {
-            queries: [
-              { name: 'Request rate', query: `sum(rate(${sm.calls}{$__tags}[5m]))` },
-              { name: 'Error rate', query: `sum(rate(${sm.calls}{$__tags, ${sm.labels.statusCode}="${sm.errorStatus}"}[5m]))` },
-              { name: 'Latency P95', query: `histogram_quantile(0.95, sum by (le) (rate(${sm.latencyBucket}{$__tags}[5m])))` },
-            ],
-          } : {}),
-        },
-        ...(i.serviceGraphs ? { serviceMap: { datasourceUid: i.prometheus.uid } } : {}),
-      } : {}),
+      ...(i.loki
+        ? {
+            tracesToLogsV2: {
+              datasourceUid: i.loki.uid,
+              ...shift,
+              tags: tagList(i.logLabels),
+              filterByTraceID: true,
+              filterBySpanID: false,
+            },
+          }
+        : {}),
+      ...(i.prometheus
+        ? {
+            tracesToMetrics: {
+              datasourceUid: i.prometheus.uid,
+              ...shift,
+              tags: tagList(i.metricLabels),
+              ...(sm
+                ? {
+                    queries: [
+                      { name: 'Request rate', query: `sum(rate(${sm.calls}{$__tags}[5m]))` },
+                      {
+                        name: 'Error rate',
+                        query: `sum(rate(${sm.calls}{$__tags, ${sm.labels.statusCode}="${sm.errorStatus}"}[5m]))`,
+                      },
+                      {
+                        name: 'Latency P95',
+                        query: `histogram_quantile(0.95, sum by (le) (rate(${sm.latencyBucket}{$__tags}[5m])))`,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+            ...(i.serviceGraphs ? { serviceMap: { datasourceUid: i.prometheus.uid } } : {}),
+          }
+        : {}),
       nodeGraph: { enabled: i.serviceGraphs },
       search: { hide: false },
       traceQuery: { timeShiftEnabled: true, ...shift },
@@ -170,13 +204,15 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): { apiVersi
       editable: false,
       jsonData: {
         // A trace ID in a log line (trace_id=…, traceID: …, "traceId":"…") becomes a link to Tempo.
-        derivedFields: [{
-          name: 'TraceID',
-          matcherRegex: '(?:trace_?[iI][dD])["\\s:=]+"?([0-9a-fA-F]{16,32})',
-          datasourceUid: t.uid,
-          url: '${__value.raw}',
-          urlDisplayLabel: 'View trace',
-        }],
+        derivedFields: [
+          {
+            name: 'TraceID',
+            matcherRegex: '(?:trace_?[iI][dD])["\\s:=]+"?([0-9a-fA-F]{16,32})',
+            datasourceUid: t.uid,
+            url: '${__value.raw}',
+            urlDisplayLabel: 'View trace',
+          },
+        ],
       },
     });
   }
@@ -192,13 +228,18 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): { apiVersi
       jsonData: {
         httpMethod: 'POST',
         // Tempo's metrics generator attaches exemplars with the label traceID.
-        exemplarTraceIdDestinations: [{ name: 'traceID', datasourceUid: t.uid, urlDisplayLabel: 'View trace' }],
+        exemplarTraceIdDestinations: [
+          { name: 'traceID', datasourceUid: t.uid, urlDisplayLabel: 'View trace' },
+        ],
       },
     });
   }
   const defaults = datasources.filter((d) => d.isDefault).map((d) => d.name);
   if (defaults.length > 1) {
-    throw new ConfigError('grafana.datasources', `${defaults.map((d) => `'${d}'`).join(' and ')} are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one`);
+    throw new ConfigError(
+      'grafana.datasources',
+      `${defaults.map((d) => `'${d}'`).join(' and ')} are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one`,
+    );
   }
   return { apiVersion: 1, datasources };
 }
@@ -207,10 +248,14 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): { apiVersi
 export function escapeProvisioning(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
   if (Array.isArray(value)) return value.map(escapeProvisioning);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeProvisioning(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeProvisioning(v)]));
   return value;
 }
 
 export function renderDatasourceProvisioning(i: DatasourceModelInput): string {
-  return stringify(escapeProvisioning(buildDatasourceProvisioning(i)), { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(escapeProvisioning(buildDatasourceProvisioning(i)), {
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+  });
 }

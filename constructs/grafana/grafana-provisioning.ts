@@ -5,8 +5,19 @@ import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import type { MonitoringConfig } from '../monitoring/monitoring-config';
 import type { Tempo } from '../tempo/tempo';
-import { BuiltDashboard, collectorHealth, DashboardInput, tempoOperations, tracingOverview } from './dashboards';
-import { LokiDatasource, PrometheusDatasource, renderDatasourceProvisioning, TempoDatasource } from './datasources';
+import {
+  BuiltDashboard,
+  collectorHealth,
+  DashboardInput,
+  tempoOperations,
+  tracingOverview,
+} from './dashboards';
+import {
+  LokiDatasource,
+  PrometheusDatasource,
+  renderDatasourceProvisioning,
+  TempoDatasource,
+} from './datasources';
 
 export interface GrafanaProvisioningProps {
   /** Loki to link traces to logs (and back, when provisioned here). @default - no logs links */
@@ -60,14 +71,21 @@ export class GrafanaProvisioning extends Construct {
     this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
     this.loki = props.loki;
     if (tempo.multitenancyEnabled && !props.tenant) {
-      throw new ConfigError('grafana.tenant', 'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries');
+      throw new ConfigError(
+        'grafana.tenant',
+        'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
+      );
     }
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     this.provisioningYaml = renderDatasourceProvisioning({
       tempo: this.tempoDatasource,
       loki: this.loki,
       prometheus: this.prometheus,
-      logLabels: props.logLabels ?? { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' },
+      logLabels: props.logLabels ?? {
+        'service.name': 'service',
+        'k8s.namespace.name': 'namespace',
+        'k8s.pod.name': 'pod',
+      },
       metricLabels: props.metricLabels ?? { 'service.name': 'service' },
       spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
       serviceGraphs: tempo.generates('service-graphs'),
@@ -75,7 +93,10 @@ export class GrafanaProvisioning extends Construct {
     });
     const name = (suffix: string) => checkDnsLabel(`${stack.id}-${suffix}`, 'grafana.configMapName');
     new k8s.KubeConfigMap(this, 'Datasources', {
-      metadata: { name: name('datasources'), labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) } },
+      metadata: {
+        name: name('datasources'),
+        labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) },
+      },
       data: { [`${stack.id}-datasources.yaml`]: this.provisioningYaml },
     });
 
@@ -89,7 +110,9 @@ export class GrafanaProvisioning extends Construct {
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
       tailSampling: stack.monitoring.tailSampling,
     };
-    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter((d): d is BuiltDashboard => d !== undefined);
+    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(
+      (d): d is BuiltDashboard => d !== undefined,
+    );
     for (const d of this.dashboards) {
       new k8s.KubeConfigMap(this, `Dashboard-${d.slug}`, {
         metadata: {

@@ -27,7 +27,15 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
   const mixin = (name: string) => `${c.tempoMixinRunbook}#${name}`;
   const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const th = c.thresholds;
-  const counterAlert = (alert: string, metric: string, severity: AlertRule['severity'], forDuration: string, summary: string, runbook: string, by: string[] = []): AlertRule => {
+  const counterAlert = (
+    alert: string,
+    metric: string,
+    severity: AlertRule['severity'],
+    forDuration: string,
+    summary: string,
+    runbook: string,
+    by: string[] = [],
+  ): AlertRule => {
     const groupBy = ['namespace', 'job', ...by].join(', ');
     const extra: Labels = Object.fromEntries(by.map((b) => [b, 'single-tenant']));
     return {
@@ -45,44 +53,81 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     };
   };
   const storageSel = selector({ namespace: t.namespace }, { persistentvolumeclaim: t.pvcPattern });
-  const pvc = { namespace: t.namespace, persistentvolumeclaim: t.components.includes('ingester') ? `storage-${t.job}-ingester-0` : `storage-${t.job}-0` };
-  const storage = (severity: AlertRule['severity'], threshold: number, used: string, alsoWarning: boolean): AlertRule => ({
-    alert: 'TempoStorageFillingUp',
-    expr: `max by (namespace, persistentvolumeclaim) (\n  ${PLATFORM_METRICS.volumeUsedBytes}${storageSel}\n  / ${PLATFORM_METRICS.volumeCapacityBytes}${storageSel}\n) > ${threshold}`,
-    for: severity === 'critical' ? '5m' : '15m',
-    severity,
-    summary: `Tempo volume {{ $labels.persistentvolumeclaim }} is more than ${Math.round(threshold * 100)} % full.`,
-    description: 'The PVC holds the WAL (and blocks with local storage); when it is full the ingester stops accepting traces. Grow the PVC or shorten retention.',
-    runbookUrl: own('TempoStorageFillingUp'),
-    tests: {
-      firing: { ...at('30m', [[PLATFORM_METRICS.volumeUsedBytes, pvc, `${used}x40`], [PLATFORM_METRICS.volumeCapacityBytes, pvc, '100x40']], pvc), alsoFiring: alsoWarning ? ['warning'] : [] },
-      silent: at('30m', [[PLATFORM_METRICS.volumeUsedBytes, pvc, '50x40'], [PLATFORM_METRICS.volumeCapacityBytes, pvc, '100x40']]),
-    },
-  } as AlertRule);
+  const pvc = {
+    namespace: t.namespace,
+    persistentvolumeclaim: t.components.includes('ingester')
+      ? `storage-${t.job}-ingester-0`
+      : `storage-${t.job}-0`,
+  };
+  const storage = (
+    severity: AlertRule['severity'],
+    threshold: number,
+    used: string,
+    alsoWarning: boolean,
+  ): AlertRule =>
+    ({
+      alert: 'TempoStorageFillingUp',
+      expr: `max by (namespace, persistentvolumeclaim) (\n  ${PLATFORM_METRICS.volumeUsedBytes}${storageSel}\n  / ${PLATFORM_METRICS.volumeCapacityBytes}${storageSel}\n) > ${threshold}`,
+      for: severity === 'critical' ? '5m' : '15m',
+      severity,
+      summary: `Tempo volume {{ $labels.persistentvolumeclaim }} is more than ${Math.round(threshold * 100)} % full.`,
+      description:
+        'The PVC holds the WAL (and blocks with local storage); when it is full the ingester stops accepting traces. Grow the PVC or shorten retention.',
+      runbookUrl: own('TempoStorageFillingUp'),
+      tests: {
+        firing: {
+          ...at(
+            '30m',
+            [
+              [PLATFORM_METRICS.volumeUsedBytes, pvc, `${used}x40`],
+              [PLATFORM_METRICS.volumeCapacityBytes, pvc, '100x40'],
+            ],
+            pvc,
+          ),
+          alsoFiring: alsoWarning ? ['warning'] : [],
+        },
+        silent: at('30m', [
+          [PLATFORM_METRICS.volumeUsedBytes, pvc, '50x40'],
+          [PLATFORM_METRICS.volumeCapacityBytes, pvc, '100x40'],
+        ]),
+      },
+    }) as AlertRule;
   const tenant = { ...base, tenant: 'single-tenant' };
   const distributed = !t.components.includes('single-binary');
   // Series of one component (distributed) or of the single binary.
   const of = (component: string) => (distributed ? selector(target(t), { component }) : sel);
-  const ringAlerts: AlertRule[] = !distributed ? [] : [
-    ['distributor', 'TempoDistributorUnhealthy', 'warning'], ['ingester', 'TempoIngesterUnhealthy', 'critical'],
-    ['compactor', 'TempoCompactorUnhealthy', 'critical'], ['metrics-generator', 'TempoMetricsGeneratorUnhealthy', 'critical'],
-  ].filter(([component]) => t.components.includes(component)).map(([component, alert, severity]): AlertRule => {
-    const ringSel = selector({ ...target(t), state: 'Unhealthy', name: component });
-    const members = { ...base, state: 'Unhealthy', name: component, component, instance: `10.0.0.3:3200` };
-    return {
-      alert,
-      expr: `max by (namespace, job) (${TEMPO_METRICS.ringMembers}${ringSel}) > 0`,
-      for: '15m',
-      severity: severity as AlertRule['severity'],
-      summary: `Tempo has unhealthy ${component} ring members in {{ $labels.namespace }}.`,
-      description: `Members of the ${component} ring stopped heartbeating; until they are forgotten, writes or compaction routed to them fail.`,
-      runbookUrl: mixin(alert),
-      tests: {
-        firing: at('30m', [[TEMPO_METRICS.ringMembers, members, '2x40']], base),
-        silent: at('30m', [[TEMPO_METRICS.ringMembers, members, '0x40']]),
-      },
-    };
-  });
+  const ringAlerts: AlertRule[] = !distributed
+    ? []
+    : [
+        ['distributor', 'TempoDistributorUnhealthy', 'warning'],
+        ['ingester', 'TempoIngesterUnhealthy', 'critical'],
+        ['compactor', 'TempoCompactorUnhealthy', 'critical'],
+        ['metrics-generator', 'TempoMetricsGeneratorUnhealthy', 'critical'],
+      ]
+        .filter(([component]) => t.components.includes(component))
+        .map(([component, alert, severity]): AlertRule => {
+          const ringSel = selector({ ...target(t), state: 'Unhealthy', name: component });
+          const members = {
+            ...base,
+            state: 'Unhealthy',
+            name: component,
+            component,
+            instance: `10.0.0.3:3200`,
+          };
+          return {
+            alert,
+            expr: `max by (namespace, job) (${TEMPO_METRICS.ringMembers}${ringSel}) > 0`,
+            for: '15m',
+            severity: severity as AlertRule['severity'],
+            summary: `Tempo has unhealthy ${component} ring members in {{ $labels.namespace }}.`,
+            description: `Members of the ${component} ring stopped heartbeating; until they are forgotten, writes or compaction routed to them fail.`,
+            runbookUrl: mixin(alert),
+            tests: {
+              firing: at('30m', [[TEMPO_METRICS.ringMembers, members, '2x40']], base),
+              silent: at('30m', [[TEMPO_METRICS.ringMembers, members, '0x40']]),
+            },
+          };
+        });
   return [
     ...ringAlerts,
     {
@@ -91,10 +136,14 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       for: '5m',
       severity: 'critical',
       summary: 'Tempo {{ $labels.job }} in {{ $labels.namespace }} is down or not scraped.',
-      description: 'Prometheus has no healthy scrape of Tempo. Check the pod, and that the PodMonitor carries the labels the Prometheus Operator selects.',
+      description:
+        'Prometheus has no healthy scrape of Tempo. Check the pod, and that the PodMonitor carries the labels the Prometheus Operator selects.',
       runbookUrl: own('TempoTargetDown'),
       tests: {
-        firing: at('10m', [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, '0x15']], { ...base, instance: '10.0.0.1:3200' }),
+        firing: at('10m', [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, '0x15']], {
+          ...base,
+          instance: '10.0.0.1:3200',
+        }),
         silent: at('10m', [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, '1x15']]),
       },
     },
@@ -107,8 +156,18 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       description: `More than ${th.discardedSpansRatio * 100} % of received spans are discarded with reason {{ $labels.reason }} (rate limit, live traces or trace size limits). Raise the tenant limits or fix the sender.`,
       runbookUrl: own('TempoDistributorDiscardingSpans'),
       tests: {
-        firing: at('30m', [[TEMPO_METRICS.spansReceived, base, '0+1000x40'], [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+100x40']], { ...base, reason: 'rate_limited' }),
-        silent: at('30m', [[TEMPO_METRICS.spansReceived, base, '0+1000x40'], [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+1x40']]),
+        firing: at(
+          '30m',
+          [
+            [TEMPO_METRICS.spansReceived, base, '0+1000x40'],
+            [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+100x40'],
+          ],
+          { ...base, reason: 'rate_limited' },
+        ),
+        silent: at('30m', [
+          [TEMPO_METRICS.spansReceived, base, '0+1000x40'],
+          [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+1x40'],
+        ]),
       },
     },
     {
@@ -120,25 +179,79 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       description: `P95 latency of the query API is above ${th.queryLatencyP95Seconds}s. Check search ranges, query-frontend concurrency and backend latency.`,
       runbookUrl: own('TempoQueryFrontendLatencyHigh'),
       tests: {
-        firing: at('30m', [
-          [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '2.5' }, '0x40'],
-          [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '5' }, '0+10x40'],
-          [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '+Inf' }, '0+10x40'],
-        ], base),
+        firing: at(
+          '30m',
+          [
+            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '2.5' }, '0x40'],
+            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '5' }, '0+10x40'],
+            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '+Inf' }, '0+10x40'],
+          ],
+          base,
+        ),
         silent: at('30m', [
           [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '1' }, '0+10x40'],
           [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '+Inf' }, '0+10x40'],
         ]),
       },
     },
-    storage('warning', th.storageUsedRatio.warning, String(Math.round((th.storageUsedRatio.warning + (th.storageUsedRatio.critical - th.storageUsedRatio.warning) / 2) * 100)), false),
-    storage('critical', th.storageUsedRatio.critical, String(Math.min(100, Math.round(th.storageUsedRatio.critical * 100) + 5)), true),
+    storage(
+      'warning',
+      th.storageUsedRatio.warning,
+      String(
+        Math.round(
+          (th.storageUsedRatio.warning + (th.storageUsedRatio.critical - th.storageUsedRatio.warning) / 2) *
+            100,
+        ),
+      ),
+      false,
+    ),
+    storage(
+      'critical',
+      th.storageUsedRatio.critical,
+      String(Math.min(100, Math.round(th.storageUsedRatio.critical * 100) + 5)),
+      true,
+    ),
     // From the tempo-mixin (operations/tempo-mixin-compiled/alerts.yaml), scoped to this Tempo.
-    counterAlert('TempoCompactionsFailing', TEMPO_METRICS.compactionErrors, 'critical', '1h', 'Tempo compactions are failing in {{ $labels.namespace }}.', mixin('TempoCompactionsFailing')),
-    counterAlert('TempoIngesterFlushesUnhealthy', TEMPO_METRICS.ingesterFailedFlushes, 'warning', '5m', 'Tempo ingester flushes are being retried in {{ $labels.namespace }}.', mixin('TempoIngesterFlushesFailing')),
-    counterAlert('TempoIngesterFlushesFailing', TEMPO_METRICS.ingesterFlushFailedRetries, 'critical', '5m', 'Tempo ingester flush retries are failing in {{ $labels.namespace }}.', mixin('TempoIngesterFlushesFailing')),
-    counterAlert('TempoPollsFailing', TEMPO_METRICS.blocklistPollErrors, 'critical', '5m', 'Tempo blocklist polls are failing in {{ $labels.namespace }}.', mixin('TempoPollsFailing')),
-    counterAlert('TempoTenantIndexFailures', TEMPO_METRICS.tenantIndexErrors, 'critical', '5m', 'Tempo tenant index builds are failing in {{ $labels.namespace }}.', mixin('TempoTenantIndexFailures')),
+    counterAlert(
+      'TempoCompactionsFailing',
+      TEMPO_METRICS.compactionErrors,
+      'critical',
+      '1h',
+      'Tempo compactions are failing in {{ $labels.namespace }}.',
+      mixin('TempoCompactionsFailing'),
+    ),
+    counterAlert(
+      'TempoIngesterFlushesUnhealthy',
+      TEMPO_METRICS.ingesterFailedFlushes,
+      'warning',
+      '5m',
+      'Tempo ingester flushes are being retried in {{ $labels.namespace }}.',
+      mixin('TempoIngesterFlushesFailing'),
+    ),
+    counterAlert(
+      'TempoIngesterFlushesFailing',
+      TEMPO_METRICS.ingesterFlushFailedRetries,
+      'critical',
+      '5m',
+      'Tempo ingester flush retries are failing in {{ $labels.namespace }}.',
+      mixin('TempoIngesterFlushesFailing'),
+    ),
+    counterAlert(
+      'TempoPollsFailing',
+      TEMPO_METRICS.blocklistPollErrors,
+      'critical',
+      '5m',
+      'Tempo blocklist polls are failing in {{ $labels.namespace }}.',
+      mixin('TempoPollsFailing'),
+    ),
+    counterAlert(
+      'TempoTenantIndexFailures',
+      TEMPO_METRICS.tenantIndexErrors,
+      'critical',
+      '5m',
+      'Tempo tenant index builds are failing in {{ $labels.namespace }}.',
+      mixin('TempoTenantIndexFailures'),
+    ),
     {
       alert: 'TempoNoTenantIndexBuilders',
       // The mixin's `and` compares label sets with and without `tenant`, which never match;
@@ -150,8 +263,18 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       description: 'Without a builder the tenant index goes stale and queriers stop seeing new blocks.',
       runbookUrl: mixin('TempoNoTenantIndexBuilders'),
       tests: {
-        firing: at('20m', [[TEMPO_METRICS.tenantIndexBuilder, tenant, '0x30'], [TEMPO_METRICS.blocklistLength, tenant, '10x30']], tenant),
-        silent: at('20m', [[TEMPO_METRICS.tenantIndexBuilder, tenant, '1x30'], [TEMPO_METRICS.blocklistLength, tenant, '10x30']]),
+        firing: at(
+          '20m',
+          [
+            [TEMPO_METRICS.tenantIndexBuilder, tenant, '0x30'],
+            [TEMPO_METRICS.blocklistLength, tenant, '10x30'],
+          ],
+          tenant,
+        ),
+        silent: at('20m', [
+          [TEMPO_METRICS.tenantIndexBuilder, tenant, '1x30'],
+          [TEMPO_METRICS.blocklistLength, tenant, '10x30'],
+        ]),
       },
     },
     {
@@ -159,10 +282,14 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       expr: `max by (namespace, job, tenant) (${TEMPO_METRICS.tenantIndexAgeSeconds}${sel}) > 600`,
       for: '5m',
       severity: 'critical',
-      summary: 'Tempo tenant index of {{ $labels.tenant }} is older than 10 minutes in {{ $labels.namespace }}.',
+      summary:
+        'Tempo tenant index of {{ $labels.tenant }} is older than 10 minutes in {{ $labels.namespace }}.',
       description: 'Queriers read a stale block list: recent blocks are missing from search.',
       runbookUrl: mixin('TempoTenantIndexTooOld'),
-      tests: { firing: at('20m', [[TEMPO_METRICS.tenantIndexAgeSeconds, tenant, '900x30']], tenant), silent: at('20m', [[TEMPO_METRICS.tenantIndexAgeSeconds, tenant, '60x30']]) },
+      tests: {
+        firing: at('20m', [[TEMPO_METRICS.tenantIndexAgeSeconds, tenant, '900x30']], tenant),
+        silent: at('20m', [[TEMPO_METRICS.tenantIndexAgeSeconds, tenant, '60x30']]),
+      },
     },
     {
       alert: 'TempoBadOverrides',
@@ -170,33 +297,98 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       for: '15m',
       severity: 'warning',
       summary: '{{ $labels.job }} failed to reload the per-tenant overrides in {{ $labels.namespace }}.',
-      description: 'The runtime overrides file (ConfigMap *-overrides) does not parse; Tempo keeps the previous limits.',
+      description:
+        'The runtime overrides file (ConfigMap *-overrides) does not parse; Tempo keeps the previous limits.',
       runbookUrl: mixin('TempoBadOverrides'),
-      tests: { firing: at('30m', [[TEMPO_METRICS.runtimeConfigReloadSuccessful, base, '0x40']], base), silent: at('30m', [[TEMPO_METRICS.runtimeConfigReloadSuccessful, base, '1x40']]) },
-    },
-    ...([['warning', 100, '6h', 150], ['critical', 250, '24h', 300]] as const).map(([severity, threshold, forDuration, value]): AlertRule => ({
-      alert: 'TempoCompactorsTooManyOutstandingBlocks',
-      expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${of('compactor')})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${of('compactor')})\n> ${threshold}`,
-      for: forDuration,
-      severity,
-      summary: 'Too many outstanding compaction blocks for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
-      description: `More than ${threshold} blocks per compactor wait for compaction; give the compactor more CPU or scale it out.`,
-      runbookUrl: mixin('TempoCompactorsTooManyOutstandingBlocks'),
-      // 26 hours of gauges, sampled every 5 minutes.
       tests: {
-        firing: { ...at(severity === 'critical' ? '25h' : '7h', [[TEMPO_METRICS.compactionOutstandingBlocks, { ...tenant, component: t.components.includes('compactor') ? 'compactor' : 'single-binary' }, `${value}x312`], [PLATFORM_METRICS.up, { ...base, component: t.components.includes('compactor') ? 'compactor' : 'single-binary', instance: 'tempo-0' }, '1x312']], tenant), alsoFiring: severity === 'critical' ? ['warning'] : [], interval: '5m' },
-        silent: { ...at('25h', [[TEMPO_METRICS.compactionOutstandingBlocks, { ...tenant, component: t.components.includes('compactor') ? 'compactor' : 'single-binary' }, '10x312'], [PLATFORM_METRICS.up, { ...base, component: t.components.includes('compactor') ? 'compactor' : 'single-binary', instance: 'tempo-0' }, '1x312']]), interval: '5m' },
+        firing: at('30m', [[TEMPO_METRICS.runtimeConfigReloadSuccessful, base, '0x40']], base),
+        silent: at('30m', [[TEMPO_METRICS.runtimeConfigReloadSuccessful, base, '1x40']]),
       },
-    } as AlertRule)),
+    },
+    ...(
+      [
+        ['warning', 100, '6h', 150],
+        ['critical', 250, '24h', 300],
+      ] as const
+    ).map(
+      ([severity, threshold, forDuration, value]): AlertRule =>
+        ({
+          alert: 'TempoCompactorsTooManyOutstandingBlocks',
+          expr: `sum by (namespace, job, tenant) (${TEMPO_METRICS.compactionOutstandingBlocks}${of('compactor')})\n/ ignoring (tenant) group_left\ncount by (namespace, job) (${PLATFORM_METRICS.up}${of('compactor')})\n> ${threshold}`,
+          for: forDuration,
+          severity,
+          summary:
+            'Too many outstanding compaction blocks for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
+          description: `More than ${threshold} blocks per compactor wait for compaction; give the compactor more CPU or scale it out.`,
+          runbookUrl: mixin('TempoCompactorsTooManyOutstandingBlocks'),
+          // 26 hours of gauges, sampled every 5 minutes.
+          tests: {
+            firing: {
+              ...at(
+                severity === 'critical' ? '25h' : '7h',
+                [
+                  [
+                    TEMPO_METRICS.compactionOutstandingBlocks,
+                    {
+                      ...tenant,
+                      component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
+                    },
+                    `${value}x312`,
+                  ],
+                  [
+                    PLATFORM_METRICS.up,
+                    {
+                      ...base,
+                      component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
+                      instance: 'tempo-0',
+                    },
+                    '1x312',
+                  ],
+                ],
+                tenant,
+              ),
+              alsoFiring: severity === 'critical' ? ['warning'] : [],
+              interval: '5m',
+            },
+            silent: {
+              ...at('25h', [
+                [
+                  TEMPO_METRICS.compactionOutstandingBlocks,
+                  {
+                    ...tenant,
+                    component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
+                  },
+                  '10x312',
+                ],
+                [
+                  PLATFORM_METRICS.up,
+                  {
+                    ...base,
+                    component: t.components.includes('compactor') ? 'compactor' : 'single-binary',
+                    instance: 'tempo-0',
+                  },
+                  '1x312',
+                ],
+              ]),
+              interval: '5m',
+            },
+          },
+        }) as AlertRule,
+    ),
     {
       alert: 'TempoIngesterReplayErrors',
       expr: `sum by (namespace, job, tenant) (increase(${TEMPO_METRICS.ingesterReplayErrors}${sel}[5m])) > 0`,
       for: '5m',
       severity: 'critical',
-      summary: 'Tempo ingester failed to replay a WAL block for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
-      description: 'A block could not be replayed at startup; its traces are lost unless the WAL is repaired.',
+      summary:
+        'Tempo ingester failed to replay a WAL block for tenant {{ $labels.tenant }} in {{ $labels.namespace }}.',
+      description:
+        'A block could not be replayed at startup; its traces are lost unless the WAL is repaired.',
       runbookUrl: mixin('TempoIngesterReplayErrors'),
-      tests: { firing: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0+1x30']], tenant), silent: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0x30']]) },
+      tests: {
+        firing: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0+1x30']], tenant),
+        silent: at('20m', [[TEMPO_METRICS.ingesterReplayErrors, tenant, '0x30']]),
+      },
     },
     {
       alert: 'TempoProvisioningTooManyWrites',
@@ -204,11 +396,28 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       for: '15m',
       severity: 'warning',
       summary: 'Tempo ingesters in {{ $labels.namespace }} receive more than 30 MiB/s each.',
-      description: 'Above the sizing guidance for one ingester; scale out (distributed mode) or lower ingestion limits.',
+      description:
+        'Above the sizing guidance for one ingester; scale out (distributed mode) or lower ingestion limits.',
       runbookUrl: mixin('TempoProvisioningTooManyWrites'),
       tests: {
-        firing: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, { ...base, component: distributed ? 'ingester' : 'single-binary' }, '0+2400000000x40']], base),
-        silent: at('30m', [[TEMPO_METRICS.ingesterBytesReceived, { ...base, component: distributed ? 'ingester' : 'single-binary' }, '0+60000000x40']]),
+        firing: at(
+          '30m',
+          [
+            [
+              TEMPO_METRICS.ingesterBytesReceived,
+              { ...base, component: distributed ? 'ingester' : 'single-binary' },
+              '0+2400000000x40',
+            ],
+          ],
+          base,
+        ),
+        silent: at('30m', [
+          [
+            TEMPO_METRICS.ingesterBytesReceived,
+            { ...base, component: distributed ? 'ingester' : 'single-binary' },
+            '0+60000000x40',
+          ],
+        ]),
       },
     },
   ];
@@ -222,7 +431,14 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
   const first = target(c.collectors[0]);
   const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const th = c.thresholds;
-  const rateAlert = (alert: string, metric: string, label: string, severity: AlertRule['severity'], summary: string, description: string): AlertRule => {
+  const rateAlert = (
+    alert: string,
+    metric: string,
+    label: string,
+    severity: AlertRule['severity'],
+    summary: string,
+    description: string,
+  ): AlertRule => {
     const l = { ...first, [label]: label === 'receiver' ? 'otlp' : 'otlp_grpc/tempo' };
     return {
       alert,
@@ -232,7 +448,10 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       summary,
       description,
       runbookUrl: own(alert),
-      tests: { firing: at('30m', [[metric, { ...l, transport: 'grpc' }, '0+100x40']], l), silent: at('30m', [[metric, { ...l, transport: 'grpc' }, '0x40']]) },
+      tests: {
+        firing: at('30m', [[metric, { ...l, transport: 'grpc' }, '0+100x40']], l),
+        silent: at('30m', [[metric, { ...l, transport: 'grpc' }, '0x40']]),
+      },
     };
   };
   const exporterLabels = { ...first, exporter: 'otlp_grpc/tempo' };
@@ -243,16 +462,25 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       for: '5m',
       severity: 'critical',
       summary: 'Collector {{ $labels.job }} ({{ $labels.instance }}) is down.',
-      description: 'Prometheus cannot scrape this collector pod; spans sent to it are lost or queued in the sender.',
+      description:
+        'Prometheus cannot scrape this collector pod; spans sent to it are lost or queued in the sender.',
       runbookUrl: own('OtelCollectorTargetDown'),
       tests: {
-        firing: at('10m', [[PLATFORM_METRICS.up, { ...first, instance: '10.0.0.2:8888' }, '0x15']], { ...first, instance: '10.0.0.2:8888' }),
+        firing: at('10m', [[PLATFORM_METRICS.up, { ...first, instance: '10.0.0.2:8888' }, '0x15']], {
+          ...first,
+          instance: '10.0.0.2:8888',
+        }),
         silent: at('10m', [[PLATFORM_METRICS.up, { ...first, instance: '10.0.0.2:8888' }, '1x15']]),
       },
     },
-    rateAlert('OtelCollectorReceiverRefusedSpans', COLLECTOR_METRICS.receiverRefused, 'receiver', 'warning',
+    rateAlert(
+      'OtelCollectorReceiverRefusedSpans',
+      COLLECTOR_METRICS.receiverRefused,
+      'receiver',
+      'warning',
       'Collector {{ $labels.job }} refuses spans on receiver {{ $labels.receiver }}.',
-      'The receiver returns errors to senders, usually because the memory limiter is refusing data downstream.'),
+      'The receiver returns errors to senders, usually because the memory limiter is refusing data downstream.',
+    ),
     {
       alert: 'OtelCollectorExporterSendFailures',
       expr: `sum by (namespace, job, exporter) (rate(${COLLECTOR_METRICS.exporterSendFailed}${sel}[5m]))\n/\n(\n  sum by (namespace, job, exporter) (rate(${COLLECTOR_METRICS.exporterSent}${sel}[5m]))\n  + sum by (namespace, job, exporter) (rate(${COLLECTOR_METRICS.exporterSendFailed}${sel}[5m]))\n) > ${th.exporterFailureRatio}`,
@@ -262,13 +490,28 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       description: `More than ${th.exporterFailureRatio * 100} % of spans fail to export after retries. Check the backend (Tempo or the gateway) and the network path.`,
       runbookUrl: own('OtelCollectorExporterSendFailures'),
       tests: {
-        firing: at('30m', [[COLLECTOR_METRICS.exporterSent, exporterLabels, '0+900x40'], [COLLECTOR_METRICS.exporterSendFailed, exporterLabels, '0+100x40']], exporterLabels),
-        silent: at('30m', [[COLLECTOR_METRICS.exporterSent, exporterLabels, '0+1000x40'], [COLLECTOR_METRICS.exporterSendFailed, exporterLabels, '0x40']]),
+        firing: at(
+          '30m',
+          [
+            [COLLECTOR_METRICS.exporterSent, exporterLabels, '0+900x40'],
+            [COLLECTOR_METRICS.exporterSendFailed, exporterLabels, '0+100x40'],
+          ],
+          exporterLabels,
+        ),
+        silent: at('30m', [
+          [COLLECTOR_METRICS.exporterSent, exporterLabels, '0+1000x40'],
+          [COLLECTOR_METRICS.exporterSendFailed, exporterLabels, '0x40'],
+        ]),
       },
     },
-    rateAlert('OtelCollectorExporterEnqueueFailures', COLLECTOR_METRICS.exporterEnqueueFailed, 'exporter', 'critical',
+    rateAlert(
+      'OtelCollectorExporterEnqueueFailures',
+      COLLECTOR_METRICS.exporterEnqueueFailed,
+      'exporter',
+      'critical',
       'Collector {{ $labels.job }} drops spans: the {{ $labels.exporter }} queue is full.',
-      'Spans are dropped because the sending queue is full; the backend is too slow or down.'),
+      'Spans are dropped because the sending queue is full; the backend is too slow or down.',
+    ),
     {
       alert: 'OtelCollectorExporterQueueNearlyFull',
       expr: `max by (namespace, job, exporter) (\n  ${COLLECTOR_METRICS.exporterQueueSize}${sel}\n  / ${COLLECTOR_METRICS.exporterQueueCapacity}${sel}\n) > ${th.exporterQueueRatio}`,
@@ -278,8 +521,18 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       description: `The queue is above ${Math.round(th.exporterQueueRatio * 100)} % of its capacity; once full, spans are dropped.`,
       runbookUrl: own('OtelCollectorExporterQueueNearlyFull'),
       tests: {
-        firing: at('30m', [[COLLECTOR_METRICS.exporterQueueSize, exporterLabels, '4500x40'], [COLLECTOR_METRICS.exporterQueueCapacity, exporterLabels, '5000x40']], exporterLabels),
-        silent: at('30m', [[COLLECTOR_METRICS.exporterQueueSize, exporterLabels, '10x40'], [COLLECTOR_METRICS.exporterQueueCapacity, exporterLabels, '5000x40']]),
+        firing: at(
+          '30m',
+          [
+            [COLLECTOR_METRICS.exporterQueueSize, exporterLabels, '4500x40'],
+            [COLLECTOR_METRICS.exporterQueueCapacity, exporterLabels, '5000x40'],
+          ],
+          exporterLabels,
+        ),
+        silent: at('30m', [
+          [COLLECTOR_METRICS.exporterQueueSize, exporterLabels, '10x40'],
+          [COLLECTOR_METRICS.exporterQueueCapacity, exporterLabels, '5000x40'],
+        ]),
       },
     },
     {
@@ -288,9 +541,13 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       for: '5m',
       severity: 'warning',
       summary: 'Collector {{ $labels.job }} is refusing spans under memory pressure.',
-      description: 'The memory_limiter soft limit is exceeded; senders get errors and may drop spans. Give the collector more memory or replicas.',
+      description:
+        'The memory_limiter soft limit is exceeded; senders get errors and may drop spans. Give the collector more memory or replicas.',
       runbookUrl: own('OtelCollectorMemoryLimiterRefusing'),
-      tests: { firing: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0+50x40']], first), silent: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0x40']]) },
+      tests: {
+        firing: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0+50x40']], first),
+        silent: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0x40']]),
+      },
     },
   ];
   if (c.tailSampling) {
@@ -300,9 +557,13 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       for: '10m',
       severity: 'warning',
       summary: 'Tail sampling in {{ $labels.job }} drops traces before deciding.',
-      description: 'num_traces is too small for decision_wait × new traces per second: traces are evicted undecided. Raise num_traces or add gateway replicas.',
+      description:
+        'num_traces is too small for decision_wait × new traces per second: traces are evicted undecided. Raise num_traces or add gateway replicas.',
       runbookUrl: own('OtelCollectorTailSamplingTracesDroppedTooEarly'),
-      tests: { firing: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0+10x40']], first), silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0x40']]) },
+      tests: {
+        firing: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0+10x40']], first),
+        silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0x40']]),
+      },
     });
   }
   return alerts;
@@ -326,11 +587,15 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
       description: `P95 duration of the service's server spans is above ${th.serviceLatencyP95Seconds}s (span metrics of the Tempo metrics generator).`,
       runbookUrl: own('TempoSpanMetricsServiceLatencyHigh'),
       tests: {
-        firing: at('30m', [
-          [m.latencyBucket, { ...server, ...svc, le: '1.024' }, '0x40'],
-          [m.latencyBucket, { ...server, ...svc, le: '2.048' }, '0+10x40'],
-          [m.latencyBucket, { ...server, ...svc, le: '+Inf' }, '0+10x40'],
-        ], svc),
+        firing: at(
+          '30m',
+          [
+            [m.latencyBucket, { ...server, ...svc, le: '1.024' }, '0x40'],
+            [m.latencyBucket, { ...server, ...svc, le: '2.048' }, '0+10x40'],
+            [m.latencyBucket, { ...server, ...svc, le: '+Inf' }, '0+10x40'],
+          ],
+          svc,
+        ),
         silent: at('30m', [
           [m.latencyBucket, { ...server, ...svc, le: '0.256' }, '0+10x40'],
           [m.latencyBucket, { ...server, ...svc, le: '+Inf' }, '0+10x40'],
@@ -346,10 +611,14 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
       description: `More than ${th.serviceErrorRatio * 100} % of the service's server spans end with an error status.`,
       runbookUrl: own('TempoSpanMetricsServiceErrorRatioHigh'),
       tests: {
-        firing: at('30m', [
-          [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_ERROR' }, '0+20x40'],
-          [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_UNSET' }, '0+80x40'],
-        ], svc),
+        firing: at(
+          '30m',
+          [
+            [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_ERROR' }, '0+20x40'],
+            [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_UNSET' }, '0+80x40'],
+          ],
+          svc,
+        ),
         silent: at('30m', [
           [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_ERROR' }, '0x40'],
           [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_UNSET' }, '0+80x40'],

@@ -35,7 +35,9 @@ export const TEMPO_METRICS = {
 } as const;
 
 /** Bucket boundaries (`le`) of `tempo_request_duration_seconds` (dskit instrument.DefBuckets). */
-export const TEMPO_REQUEST_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100] as const;
+export const TEMPO_REQUEST_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100,
+] as const;
 
 /** `route` label values of the query API in `tempo_request_duration_seconds` (all start with `api_`). */
 export const TEMPO_QUERY_ROUTES = 'api_.*';

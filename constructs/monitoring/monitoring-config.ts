@@ -66,29 +66,43 @@ export interface MonitoringConfig {
 }
 
 /** The tempo-mixin's runbook, for the alerts taken from it. */
-export const TEMPO_MIXIN_RUNBOOK = 'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
+export const TEMPO_MIXIN_RUNBOOK =
+  'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
 
 function positive(value: number, property: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(property, `${show(value)} is not a positive number; give a threshold greater than 0`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a positive number; give a threshold greater than 0`,
+    );
   }
   return value;
 }
 
 function ratio(value: number, property: string): number {
   positive(value, property);
-  if (value > 1) throw new ConfigError(property, `${show(value)} is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %`);
+  if (value > 1)
+    throw new ConfigError(
+      property,
+      `${show(value)} is a ratio above 1; give a value in (0, 1], e.g. 0.8 for 80 %`,
+    );
   return value;
 }
 
-export function resolveMonitoringConfig(stack: MonitoredStack, props: MonitoringProps = {}): MonitoringConfig {
+export function resolveMonitoringConfig(
+  stack: MonitoredStack,
+  props: MonitoringProps = {},
+): MonitoringConfig {
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
   const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };
   ratio(storage.warning, `${p}.storageUsedRatio.warning`);
   ratio(storage.critical, `${p}.storageUsedRatio.critical`);
   if (storage.critical <= storage.warning) {
-    throw new ConfigError(`${p}.storageUsedRatio.critical`, `${storage.critical} is not above the warning ratio (${storage.warning})`);
+    throw new ConfigError(
+      `${p}.storageUsedRatio.critical`,
+      `${storage.critical} is not above the warning ratio (${storage.warning})`,
+    );
   }
   const tempo = stack.tempo;
   const mg = tempo.settings.metricsGenerator;
@@ -97,11 +111,15 @@ export function resolveMonitoringConfig(stack: MonitoredStack, props: Monitoring
       namespace: tempo.namespace,
       job: tempo.name,
       pvcPattern: tempo.pvcPattern,
-      components: tempo.settings.mode === 'distributed' ? tempo.settings.components.map((c) => c.component) : ['single-binary'],
+      components:
+        tempo.settings.mode === 'distributed'
+          ? tempo.settings.components.map((c) => c.component)
+          : ['single-binary'],
       spanMetrics: tempo.generates('span-metrics'),
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },
-    collectors: [stack.gateway, stack.agent].filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
+    collectors: [stack.gateway, stack.agent]
+      .filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
       .map((c) => ({ namespace: c.namespace, job: c.name })),
     tailSampling: stack.gateway?.tailSampling !== undefined,
     thresholds: {

@@ -34,7 +34,10 @@ export function checkPromQL(expr: string, property: string): string {
   });
   if (errorAt !== undefined) {
     const context = expr.slice(Math.max(0, errorAt - 20), errorAt + 20).replace(/\s+/g, ' ');
-    throw new ConfigError(property, `PromQL syntax error at character ${errorAt} (near ${show(context)}) in ${show(expr.replace(/\s+/g, ' ').trim())}`);
+    throw new ConfigError(
+      property,
+      `PromQL syntax error at character ${errorAt} (near ${show(context)}) in ${show(expr.replace(/\s+/g, ' ').trim())}`,
+    );
   }
   if (shape !== undefined) VALID_SHAPES.add(shape);
   return expr;

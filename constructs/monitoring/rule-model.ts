@@ -60,11 +60,18 @@ export function checkGroups(groups: readonly RuleGroup[], property: string): voi
       checkPromQL(r.expr, `${property}.${g.name}.${id}`);
       if (!isAlert(r)) continue;
       const key = `${r.alert}/${r.severity}`;
-      if (seen.has(key)) throw new ConfigError(`${property}.${g.name}.${r.alert}`, `is defined twice with severity ${r.severity}`);
+      if (seen.has(key))
+        throw new ConfigError(
+          `${property}.${g.name}.${r.alert}`,
+          `is defined twice with severity ${r.severity}`,
+        );
       seen.add(key);
       for (const text of [r.summary, r.description]) {
         if (text.replace(TEMPLATE, '').includes('{{')) {
-          throw new ConfigError(`${property}.${g.name}.${r.alert}`, 'annotations may only use {{ $labels.<name> }} templates');
+          throw new ConfigError(
+            `${property}.${g.name}.${r.alert}`,
+            'annotations may only use {{ $labels.<name> }} templates',
+          );
         }
       }
     }
@@ -72,19 +79,23 @@ export function checkGroups(groups: readonly RuleGroup[], property: string): voi
 }
 
 /** The `spec.groups` of a PrometheusRule (also the content of a promtool rule file). */
-export function renderGroups(groups: readonly RuleGroup[]): { name: string; interval?: string; rules: Record<string, unknown>[] }[] {
+export function renderGroups(
+  groups: readonly RuleGroup[],
+): { name: string; interval?: string; rules: Record<string, unknown>[] }[] {
   return groups.map((g) => ({
     name: g.name,
     ...(g.interval ? { interval: g.interval } : {}),
-    rules: g.rules.map((r) => (isAlert(r)
-      ? {
-        alert: r.alert,
-        expr: r.expr,
-        for: r.for,
-        labels: { severity: r.severity },
-        annotations: { summary: r.summary, description: r.description, runbook_url: r.runbookUrl },
-      }
-      : { record: r.record, expr: r.expr, ...(r.labels ? { labels: { ...r.labels } } : {}) })),
+    rules: g.rules.map((r) =>
+      isAlert(r)
+        ? {
+            alert: r.alert,
+            expr: r.expr,
+            for: r.for,
+            labels: { severity: r.severity },
+            annotations: { summary: r.summary, description: r.description, runbook_url: r.runbookUrl },
+          }
+        : { record: r.record, expr: r.expr, ...(r.labels ? { labels: { ...r.labels } } : {}) },
+    ),
   }));
 }
 
@@ -98,7 +109,10 @@ function renderTemplate(text: string, labels: Record<string, string>): string {
  * at every step of every case, so one shared file would make long cases (a `for: 24h` alert)
  * pay for every other rule.
  */
-export function promtoolFiles(groups: readonly RuleGroup[]): { files: Record<string, unknown>; testFiles: string[] } {
+export function promtoolFiles(groups: readonly RuleGroup[]): {
+  files: Record<string, unknown>;
+  testFiles: string[];
+} {
   const all = groups.flatMap((g) => g.rules);
   const alerts = all.filter(isAlert);
   const files: Record<string, unknown> = {};
@@ -107,43 +121,64 @@ export function promtoolFiles(groups: readonly RuleGroup[]): { files: Record<str
     const own = alerts.filter((a) => a.alert === name);
     const reads = new Set(own.flatMap((a) => metricNames(a.expr)));
     const sloLabel = own[0].tests.firing.labels?.slo;
-    const recording = all.filter((r): r is RecordingRule => !isAlert(r) && reads.has(r.record) && (sloLabel === undefined || r.labels?.slo === sloLabel));
+    const recording = all.filter(
+      (r): r is RecordingRule =>
+        !isAlert(r) && reads.has(r.record) && (sloLabel === undefined || r.labels?.slo === sloLabel),
+    );
     const ruleFile = `rules-${name}.yaml`;
     files[ruleFile] = { groups: renderGroups([{ name, rules: [...recording, ...own] }]) };
     const tests: Record<string, unknown>[] = [];
     for (const r of own) {
       for (const [kind, c] of Object.entries(r.tests) as ['firing' | 'silent', RuleTestCase][]) {
-        const expected = kind === 'silent' ? [] : [r, ...(c.alsoFiring ?? []).map((sev) => {
-          const sibling = own.find((x) => x.severity === sev);
-          if (!sibling) throw new ConfigError(`${r.alert}.tests`, `alsoFiring names severity ${sev}, which this alert does not have`);
-          return sibling;
-        })];
+        const expected =
+          kind === 'silent'
+            ? []
+            : [
+                r,
+                ...(c.alsoFiring ?? []).map((sev) => {
+                  const sibling = own.find((x) => x.severity === sev);
+                  if (!sibling)
+                    throw new ConfigError(
+                      `${r.alert}.tests`,
+                      `alsoFiring names severity ${sev}, which this alert does not have`,
+                    );
+                  return sibling;
+                }),
+              ];
         tests.push({
           name: `${r.alert} (${r.severity}) ${kind}`,
           interval: c.interval ?? '1m',
           input_series: c.series.map((x) => ({ series: x.series, values: x.values })),
-          alert_rule_test: [{
-            eval_time: c.evalTime,
-            alertname: r.alert,
-            exp_alerts: expected.map((e) => {
-              const labels = { ...c.labels, severity: e.severity };
-              return {
-                exp_labels: labels,
-                exp_annotations: {
-                  summary: renderTemplate(e.summary, labels),
-                  description: renderTemplate(e.description, labels),
-                  runbook_url: e.runbookUrl,
-                },
-              };
-            }),
-          }],
+          alert_rule_test: [
+            {
+              eval_time: c.evalTime,
+              alertname: r.alert,
+              exp_alerts: expected.map((e) => {
+                const labels = { ...c.labels, severity: e.severity };
+                return {
+                  exp_labels: labels,
+                  exp_annotations: {
+                    summary: renderTemplate(e.summary, labels),
+                    description: renderTemplate(e.description, labels),
+                    runbook_url: e.runbookUrl,
+                  },
+                };
+              }),
+            },
+          ],
         });
       }
     }
     const testFile = `test-${name}.yaml`;
     // Cases over many hours sample (and evaluate) every 5m instead of every minute.
-    const intervals = new Set(own.flatMap((r) => [r.tests.firing.interval ?? '1m', r.tests.silent.interval ?? '1m']));
-    files[testFile] = { rule_files: [ruleFile], evaluation_interval: intervals.size === 1 ? [...intervals][0] : '1m', tests };
+    const intervals = new Set(
+      own.flatMap((r) => [r.tests.firing.interval ?? '1m', r.tests.silent.interval ?? '1m']),
+    );
+    files[testFile] = {
+      rule_files: [ruleFile],
+      evaluation_interval: intervals.size === 1 ? [...intervals][0] : '1m',
+      tests,
+    };
     testFiles.push(testFile);
   }
   return { files, testFiles };

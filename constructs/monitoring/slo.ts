@@ -76,19 +76,33 @@ interface ResolvedSlo extends SloDefinition {
 
 export function resolveSlo(def: SloDefinition, property = `monitoring.slos.${def.name}`): ResolvedSlo {
   if (typeof def.objectivePercent !== 'number' || !(def.objectivePercent > 0 && def.objectivePercent < 100)) {
-    throw new ConfigError(`${property}.objectivePercent`, `${show(def.objectivePercent)} is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget`);
+    throw new ConfigError(
+      `${property}.objectivePercent`,
+      `${show(def.objectivePercent)} is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget`,
+    );
   }
   const windows = def.windows ?? SRE_WORKBOOK_WINDOWS;
-  if (windows.length === 0) throw new ConfigError(`${property}.windows`, 'is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)');
+  if (windows.length === 0)
+    throw new ConfigError(
+      `${property}.windows`,
+      'is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
+    );
   return {
     ...def,
     errorBudget: 1 - def.objectivePercent / 100,
     windows: windows.map((w, i) => {
-      if (typeof w.factor !== 'number' || !(w.factor > 0)) throw new ConfigError(`${property}.windows[${i}].factor`, `${show(w.factor)} is not a positive number`);
+      if (typeof w.factor !== 'number' || !(w.factor > 0))
+        throw new ConfigError(
+          `${property}.windows[${i}].factor`,
+          `${show(w.factor)} is not a positive number`,
+        );
       const longText = promDuration(w.long, `${property}.windows[${i}].long`);
       const shortText = promDuration(w.short, `${property}.windows[${i}].short`);
       if (minutesOf(shortText) >= minutesOf(longText)) {
-        throw new ConfigError(`${property}.windows[${i}].short`, `${shortText} is not shorter than the long window ${longText}`);
+        throw new ConfigError(
+          `${property}.windows[${i}].short`,
+          `${shortText} is not shorter than the long window ${longText}`,
+        );
       }
       return { ...w, longText, shortText };
     }),
@@ -129,13 +143,23 @@ export function sloAlerts(slos: readonly ResolvedSlo[], runbookBaseUrl: string):
       const pageFactors = slo.windows.filter((w) => w.severity === 'critical').map((w) => w.factor);
       const ticketFactors = slo.windows.filter((w) => w.severity === 'warning').map((w) => w.factor);
       const warningOnly = pageFactors.length === 0 || Math.min(...pageFactors) > Math.max(...ticketFactors);
-      const ratio = severity === 'critical' || !warningOnly ? 0.5 : ((Math.max(...ticketFactors) + Math.min(...pageFactors, Infinity)) / 2) * slo.errorBudget;
+      const ratio =
+        severity === 'critical' || !warningOnly
+          ? 0.5
+          : ((Math.max(...ticketFactors) + Math.min(...pageFactors, Infinity)) / 2) * slo.errorBudget;
       const firing: RuleTestCase = {
         evalTime: `${minutes - 10}m`,
         interval: '5m',
         series: slo.sli.testSeries(Math.min(ratio === Infinity ? 0.5 : ratio, 0.5), Math.ceil(minutes / 5)),
         labels,
-        alsoFiring: severity === 'critical' ? (ticketFactors.length ? ['warning'] : []) : (warningOnly ? [] : ['critical']),
+        alsoFiring:
+          severity === 'critical'
+            ? ticketFactors.length
+              ? ['warning']
+              : []
+            : warningOnly
+              ? []
+              : ['critical'],
       };
       rules.push({
         alert: slo.alert,
@@ -145,7 +169,14 @@ export function sloAlerts(slos: readonly ResolvedSlo[], runbookBaseUrl: string):
         summary: `Tempo burns the ${slo.name} error budget too fast (${severity === 'critical' ? 'page' : 'ticket'}).`,
         description: `${slo.description} Objective ${slo.objectivePercent} % (error budget ${pct} %); burn rates ${windows.map((w) => `${w.factor}x over ${w.longText}/${w.shortText}`).join(', ')}.`,
         runbookUrl: `${runbookBaseUrl}#slo-${slo.name}`,
-        tests: { firing, silent: { evalTime: `${minutes - 10}m`, interval: '5m', series: slo.sli.testSeries(0, Math.ceil(minutes / 5)) } },
+        tests: {
+          firing,
+          silent: {
+            evalTime: `${minutes - 10}m`,
+            interval: '5m',
+            series: slo.sli.testSeries(0, Math.ceil(minutes / 5)),
+          },
+        },
       });
     }
   }
@@ -179,7 +210,10 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
   const errors = selector(labels, { route: TEMPO_QUERY_ROUTES, status_code: '5..' });
   const threshold = props.queryLatencyThresholdSeconds ?? 2.5;
   if (!(TEMPO_REQUEST_DURATION_BUCKETS as readonly number[]).includes(threshold)) {
-    throw new ConfigError('monitoring.slos.queryLatencyThresholdSeconds', `${show(threshold)} is not a bucket boundary of tempo_request_duration_seconds (${TEMPO_REQUEST_DURATION_BUCKETS.join(', ')}); pick one, e.g. 2.5`);
+    throw new ConfigError(
+      'monitoring.slos.queryLatencyThresholdSeconds',
+      `${show(threshold)} is not a bucket boundary of tempo_request_duration_seconds (${TEMPO_REQUEST_DURATION_BUCKETS.join(', ')}); pick one, e.g. 2.5`,
+    );
   }
   const le = selector({ ...labels, le: String(threshold) }, { route: TEMPO_QUERY_ROUTES });
   const s = (m: string, l: Record<string, string>) => `${m}${selector(l)}`;
@@ -192,13 +226,17 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
       name: 'ingestion-availability',
       alert: 'TempoIngestionErrorBudgetBurning',
       objectivePercent: props.ingestionAvailability ?? 99.5,
-      description: 'Spans discarded by Tempo (rate limits, live-trace and trace-size limits) against spans received.',
+      description:
+        'Spans discarded by Tempo (rate limits, live-trace and trace-size limits) against spans received.',
       sli: {
         bad: (w) => `${by} (rate(${TEMPO_METRICS.discardedSpans}${sel}[${w}]))`,
         total: (w) => `${by} (rate(${TEMPO_METRICS.spansReceived}${sel}[${w}]))`,
         testSeries: (r, n) => [
           { series: s(TEMPO_METRICS.spansReceived, labels), values: counter(1000, n) },
-          { series: s(TEMPO_METRICS.discardedSpans, { ...labels, reason: 'rate_limited' }), values: counter(1000 * r, n) },
+          {
+            series: s(TEMPO_METRICS.discardedSpans, { ...labels, reason: 'rate_limited' }),
+            values: counter(1000 * r, n),
+          },
         ],
       },
     },
@@ -211,8 +249,14 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
         bad: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${errors}[${w}]))`,
         total: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}]))`,
         testSeries: (r, n) => [
-          { series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }), values: counter(100 * (1 - r), n) },
-          { series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '500' }), values: counter(100 * r, n) },
+          {
+            series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }),
+            values: counter(100 * (1 - r), n),
+          },
+          {
+            series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '500' }),
+            values: counter(100 * r, n),
+          },
         ],
       },
     },
@@ -222,11 +266,22 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
       objectivePercent: props.queryLatency ?? 95,
       description: `Query API requests slower than ${threshold}s against all query API requests.`,
       sli: {
-        bad: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}])) - ${by} (rate(${TEMPO_METRICS.requestDurationBucket}${le}[${w}]))`,
+        bad: (w) =>
+          `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}])) - ${by} (rate(${TEMPO_METRICS.requestDurationBucket}${le}[${w}]))`,
         total: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}]))`,
         testSeries: (r, n) => [
-          { series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }), values: counter(100, n) },
-          { series: s(TEMPO_METRICS.requestDurationBucket, { ...route, status_code: '200', le: String(threshold) }), values: counter(100 * (1 - r), n) },
+          {
+            series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }),
+            values: counter(100, n),
+          },
+          {
+            series: s(TEMPO_METRICS.requestDurationBucket, {
+              ...route,
+              status_code: '200',
+              le: String(threshold),
+            }),
+            values: counter(100 * (1 - r), n),
+          },
         ],
       },
     },
@@ -234,12 +289,17 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
       name: 'compaction-success',
       alert: 'TempoCompactionErrorBudgetBurning',
       objectivePercent: props.compactionSuccess ?? 99,
-      description: 'Failed compactions against compacted blocks plus failures (Tempo counts compacted input blocks, not compaction runs).',
+      description:
+        'Failed compactions against compacted blocks plus failures (Tempo counts compacted input blocks, not compaction runs).',
       sli: {
         bad: (w) => `${by} (rate(${TEMPO_METRICS.compactionErrors}${sel}[${w}]))`,
-        total: (w) => `${by} (rate(${TEMPO_METRICS.compactionBlocks}${sel}[${w}])) + ${by} (rate(${TEMPO_METRICS.compactionErrors}${sel}[${w}]))`,
+        total: (w) =>
+          `${by} (rate(${TEMPO_METRICS.compactionBlocks}${sel}[${w}])) + ${by} (rate(${TEMPO_METRICS.compactionErrors}${sel}[${w}]))`,
         testSeries: (r, n) => [
-          { series: s(TEMPO_METRICS.compactionBlocks, { ...labels, level: '0' }), values: counter(10 * (1 - r), n) },
+          {
+            series: s(TEMPO_METRICS.compactionBlocks, { ...labels, level: '0' }),
+            values: counter(10 * (1 - r), n),
+          },
           { series: s(TEMPO_METRICS.compactionErrors, labels), values: counter(10 * r, n) },
         ],
       },

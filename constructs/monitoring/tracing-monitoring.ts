@@ -1,12 +1,20 @@
 import { Construct } from 'constructs';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
+  PodMonitor,
+  PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  PrometheusRule,
+  PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
 import { ConfigError } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
 import { alertGroups } from './alerts';
-import { MonitoredStack, MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import {
+  MonitoredStack,
+  MonitoringConfig,
+  MonitoringProps,
+  resolveMonitoringConfig,
+} from './monitoring-config';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
@@ -46,8 +54,15 @@ export class TracingMonitoring extends Construct {
       ...(props.prometheusLabels ?? { release: 'kube-prometheus-stack' }),
     };
     for (const [key, value] of Object.entries(labels)) {
-      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) || value.length > 63) {
-        throw new ConfigError(`monitoring.prometheusLabels.${key}`, `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`);
+      if (
+        !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) ||
+        !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value) ||
+        value.length > 63
+      ) {
+        throw new ConfigError(
+          `monitoring.prometheusLabels.${key}`,
+          `'${value}' is not a valid label; Kubernetes label keys and values allow letters, digits, '-', '_' and '.'`,
+        );
       }
     }
     const interval = props.scrapeInterval ?? '30s';
@@ -55,9 +70,35 @@ export class TracingMonitoring extends Construct {
 
     const { tempo, gateway, agent } = stack;
     this.scrapes = [
-      { id: 'Tempo', name: tempo.name, namespace: tempo.namespace, selectorLabels: tempo.selectorLabels, port: tempo.metricsPort.name },
-      ...(gateway ? [{ id: 'Gateway', name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels, port: 'metrics' }] : []),
-      ...(agent ? [{ id: 'Agent', name: agent.name, namespace: agent.namespace, selectorLabels: agent.selectorLabels, port: 'metrics' }] : []),
+      {
+        id: 'Tempo',
+        name: tempo.name,
+        namespace: tempo.namespace,
+        selectorLabels: tempo.selectorLabels,
+        port: tempo.metricsPort.name,
+      },
+      ...(gateway
+        ? [
+            {
+              id: 'Gateway',
+              name: gateway.name,
+              namespace: gateway.namespace,
+              selectorLabels: gateway.selectorLabels,
+              port: 'metrics',
+            },
+          ]
+        : []),
+      ...(agent
+        ? [
+            {
+              id: 'Agent',
+              name: agent.name,
+              namespace: agent.namespace,
+              selectorLabels: agent.selectorLabels,
+              port: 'metrics',
+            },
+          ]
+        : []),
     ];
     for (const s of this.scrapes) {
       new PodMonitor(this, `${s.id}PodMonitor`, {
@@ -65,17 +106,27 @@ export class TracingMonitoring extends Construct {
         spec: {
           selector: { matchLabels: s.selectorLabels },
           namespaceSelector: { matchNames: [s.namespace] },
-          podMetricsEndpoints: [{
-            port: s.port,
-            path: '/metrics',
-            interval,
-            relabelings: [
-              // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: s.name },
-              // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
-            ],
-          }],
+          podMetricsEndpoints: [
+            {
+              port: s.port,
+              path: '/metrics',
+              interval,
+              relabelings: [
+                // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
+                {
+                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                  targetLabel: 'job',
+                  replacement: s.name,
+                },
+                // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
+                {
+                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                  sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+                  targetLabel: 'component',
+                },
+              ],
+            },
+          ],
         },
       });
     }
@@ -87,15 +138,19 @@ export class TracingMonitoring extends Construct {
     this.ruleGroups = [...alerts, recording, burn];
     checkGroups(this.ruleGroups, 'monitoring');
 
-    const rule = (ruleId: string, name: string, groups: RuleGroup[]) => new PrometheusRule(this, ruleId, {
-      metadata: { name, namespace: tempo.namespace, labels },
-      spec: {
-        groups: renderGroups(groups).map((g) => ({
-          ...g,
-          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr as string) })),
-        })),
-      },
-    });
+    const rule = (ruleId: string, name: string, groups: RuleGroup[]) =>
+      new PrometheusRule(this, ruleId, {
+        metadata: { name, namespace: tempo.namespace, labels },
+        spec: {
+          groups: renderGroups(groups).map((g) => ({
+            ...g,
+            rules: g.rules.map((r) => ({
+              ...r,
+              expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr as string),
+            })),
+          })),
+        },
+      });
     // Alerts and recording rules in separate objects, as in the tempo-mixin.
     rule('Alerts', `${tempo.name}-alerts`, [...alerts, burn]);
     rule('Rules', `${tempo.name}-rules`, [recording]);

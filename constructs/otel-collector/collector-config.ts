@@ -22,15 +22,25 @@ export const COLLECTOR_PATHS = { configDir: '/conf', configFile: 'collector.yaml
 
 /** Pod metadata k8sattributes adds. Each needs only pods + replicasets (deployment) to be read. */
 export const K8S_METADATA = [
-  'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.pod.start_time',
-  'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.node.name',
+  'k8s.namespace.name',
+  'k8s.pod.name',
+  'k8s.pod.uid',
+  'k8s.pod.start_time',
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.node.name',
 ] as const;
 
 export interface CommonCollectorSettings {
   /** Receivers plus the `metrics` and `health` ports. */
   readonly ports: readonly ServingPort[];
   readonly memoryLimiter: { readonly limitMiB: number; readonly spikeLimitMiB: number };
-  readonly batch: { readonly timeout: GoDuration; readonly sendBatchSize: number; readonly sendBatchMaxSize: number };
+  readonly batch: {
+    readonly timeout: GoDuration;
+    readonly sendBatchSize: number;
+    readonly sendBatchMaxSize: number;
+  };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -58,7 +68,12 @@ export interface AgentConfigSettings extends CommonCollectorSettings {
   /** Scrubbing at the agent (only when there is no gateway). */
   readonly scrubbing: ScrubbingProcessors;
   readonly export:
-    | { readonly kind: 'loadbalancing'; readonly service: string; readonly port: number; readonly tls: Record<string, unknown> }
+    | {
+        readonly kind: 'loadbalancing';
+        readonly service: string;
+        readonly port: number;
+        readonly tls: Record<string, unknown>;
+      }
     | ({ readonly kind: 'otlp'; readonly name: string } & OtlpExporterSettings);
 }
 
@@ -67,11 +82,19 @@ function port(s: CommonCollectorSettings, name: string): number {
 }
 
 function memoryLimiter(s: CommonCollectorSettings) {
-  return { check_interval: '1s', limit_mib: s.memoryLimiter.limitMiB, spike_limit_mib: s.memoryLimiter.spikeLimitMiB };
+  return {
+    check_interval: '1s',
+    limit_mib: s.memoryLimiter.limitMiB,
+    spike_limit_mib: s.memoryLimiter.spikeLimitMiB,
+  };
 }
 
 function batch(s: CommonCollectorSettings) {
-  return { timeout: s.batch.timeout.toString(), send_batch_size: s.batch.sendBatchSize, send_batch_max_size: s.batch.sendBatchMaxSize };
+  return {
+    timeout: s.batch.timeout.toString(),
+    send_batch_size: s.batch.sendBatchSize,
+    send_batch_max_size: s.batch.sendBatchMaxSize,
+  };
 }
 
 const RETRY = { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '5m' };
@@ -110,21 +133,23 @@ function service(s: CommonCollectorSettings, processors: string[], exporters: st
     telemetry: {
       logs: { level: s.logLevel },
       metrics: {
-        readers: [{
-          pull: {
-            exporter: {
-              prometheus: {
-                host: POD_IP,
-                port: port(s, 'metrics'),
-                // Explicit, so metric names (otelcol_exporter_sent_spans_total, …) do not move
-                // with the collector's defaults: counters keep _total, units stay in names.
-                without_type_suffix: false,
-                without_units: false,
-                without_scope_info: true,
+        readers: [
+          {
+            pull: {
+              exporter: {
+                prometheus: {
+                  host: POD_IP,
+                  port: port(s, 'metrics'),
+                  // Explicit, so metric names (otelcol_exporter_sent_spans_total, …) do not move
+                  // with the collector's defaults: counters keep _total, units stay in names.
+                  without_type_suffix: false,
+                  without_units: false,
+                  without_scope_info: true,
+                },
               },
             },
           },
-        }],
+        ],
       },
     },
     pipelines: { traces: { receivers: receiverIds(s), processors, exporters } },
@@ -174,29 +199,43 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
   const [processors, order] = ordered([
     ['memory_limiter', memoryLimiter(s)],
     ['k8sattributes', k8sAttributes(s.k8sAttributes)],
-    ['probabilistic_sampler', s.headSamplingPercentage !== undefined ? { sampling_percentage: s.headSamplingPercentage } : undefined],
+    [
+      'probabilistic_sampler',
+      s.headSamplingPercentage !== undefined ? { sampling_percentage: s.headSamplingPercentage } : undefined,
+    ],
     ['attributes/scrub', s.scrubbing.attributes],
     ['transform/scrub', s.scrubbing.transform],
     ['batch', batch(s)],
   ]);
   const e = s.export;
-  const [exporterId, exporter] = e.kind === 'loadbalancing'
-    ? ['loadbalancing', {
-      // All spans of a trace go to the same gateway replica, which tail sampling requires.
-      routing_key: 'traceID',
-      // Queue and retries at the balancer, none in the per-gateway sub-exporters: a batch whose
-      // gateway went away (HPA scale-in, rollout) fails fast, and its retry is routed through
-      // the current ring to the new owner. Queued in a sub-exporter it would stay bound to the
-      // dead endpoint. The balancer-level options are off by default (loadbalancingexporter
-      // factory.go: "By default we disable resilience options on loadbalancing exporter level";
-      // config.go: TimeoutSettings squashed, retry_on_failure, sending_queue).
-      timeout: '10s',
-      retry_on_failure: RETRY,
-      sending_queue: { enabled: true },
-      protocol: { otlp: { tls: e.tls, timeout: '5s', sending_queue: { enabled: false }, retry_on_failure: { enabled: false } } },
-      resolver: { k8s: { service: e.service, ports: [e.port] } },
-    }]
-    : [`otlp_grpc/${e.name}`, otlpExporter(e)];
+  const [exporterId, exporter] =
+    e.kind === 'loadbalancing'
+      ? [
+          'loadbalancing',
+          {
+            // All spans of a trace go to the same gateway replica, which tail sampling requires.
+            routing_key: 'traceID',
+            // Queue and retries at the balancer, none in the per-gateway sub-exporters: a batch whose
+            // gateway went away (HPA scale-in, rollout) fails fast, and its retry is routed through
+            // the current ring to the new owner. Queued in a sub-exporter it would stay bound to the
+            // dead endpoint. The balancer-level options are off by default (loadbalancingexporter
+            // factory.go: "By default we disable resilience options on loadbalancing exporter level";
+            // config.go: TimeoutSettings squashed, retry_on_failure, sending_queue).
+            timeout: '10s',
+            retry_on_failure: RETRY,
+            sending_queue: { enabled: true },
+            protocol: {
+              otlp: {
+                tls: e.tls,
+                timeout: '5s',
+                sending_queue: { enabled: false },
+                retry_on_failure: { enabled: false },
+              },
+            },
+            resolver: { k8s: { service: e.service, ports: [e.port] } },
+          },
+        ]
+      : [`otlp_grpc/${e.name}`, otlpExporter(e)];
   return {
     extensions: extensions(s),
     receivers: receiversConfig(s.ports, POD_IP),
@@ -213,7 +252,8 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
 function escapeDollars(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\$(?!\{env:[A-Z_][A-Z0-9_]*\})/g, () => '$$');
   if (Array.isArray(value)) return value.map(escapeDollars);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
   return value;
 }
 

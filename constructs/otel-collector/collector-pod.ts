@@ -1,6 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { httpProbe, resourceRequirements } from '../../lib/k8s';
-import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
+import {
+  configChecksum,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '../../lib/pod-security';
 import { imageRef } from '../../lib/versions';
 import { COLLECTOR_ENV, COLLECTOR_PATHS } from './collector-config';
 import { COLLECTOR_UID, ResolvedCollector } from './collector-settings';
@@ -39,28 +43,33 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
       ...(o.tolerations ? { tolerations: o.tolerations } : {}),
       ...(o.affinity ? { affinity: o.affinity } : {}),
       ...(o.topologySpreadConstraints ? { topologySpreadConstraints: o.topologySpreadConstraints } : {}),
-      containers: [{
-        name: 'otel-collector',
-        image: imageRef(s.image),
-        imagePullPolicy: 'IfNotPresent',
-        args: [`--config=${COLLECTOR_PATHS.configDir}/${COLLECTOR_PATHS.configFile}`],
-        env: [
-          { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-          { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-          { name: 'GOMEMLIMIT', value: s.goMemLimit },
-        ],
-        ports: s.ports.map((p) => ({
-          name: p.name,
-          containerPort: p.port,
-          protocol: p.protocol,
-          ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
-        })),
-        readinessProbe: httpProbe('/', 'health', 5, 3),
-        livenessProbe: httpProbe('/', 'health', 15, 6),
-        resources: resourceRequirements(s.resources),
-        securityContext: restrictedContainerSecurityContext(),
-        volumeMounts: [{ name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true }, ...(o.extraMounts ?? [])],
-      }],
+      containers: [
+        {
+          name: 'otel-collector',
+          image: imageRef(s.image),
+          imagePullPolicy: 'IfNotPresent',
+          args: [`--config=${COLLECTOR_PATHS.configDir}/${COLLECTOR_PATHS.configFile}`],
+          env: [
+            { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+            { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            { name: 'GOMEMLIMIT', value: s.goMemLimit },
+          ],
+          ports: s.ports.map((p) => ({
+            name: p.name,
+            containerPort: p.port,
+            protocol: p.protocol,
+            ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
+          })),
+          readinessProbe: httpProbe('/', 'health', 5, 3),
+          livenessProbe: httpProbe('/', 'health', 15, 6),
+          resources: resourceRequirements(s.resources),
+          securityContext: restrictedContainerSecurityContext(),
+          volumeMounts: [
+            { name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true },
+            ...(o.extraMounts ?? []),
+          ],
+        },
+      ],
       volumes: [{ name: 'config', configMap: { name: o.configMapName } }, ...(o.extraVolumes ?? [])],
     },
   };

@@ -28,17 +28,30 @@ export const ENDPOINTS_RULES: k8s.PolicyRule[] = [
 ];
 
 export function k8sAttributesClusterRole(scope: Construct, o: RbacOptions): void {
-  const role = clusterScoped(new k8s.KubeClusterRole(scope, 'K8sAttributesRole', { metadata: { name: o.name, labels: o.labels }, rules: K8SATTRIBUTES_RULES }));
-  clusterScoped(new k8s.KubeClusterRoleBinding(scope, 'K8sAttributesBinding', {
-    metadata: { name: o.name, labels: o.labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
-    subjects: [{ kind: 'ServiceAccount', name: o.serviceAccount, namespace: o.namespace }],
-  }));
+  const role = clusterScoped(
+    new k8s.KubeClusterRole(scope, 'K8sAttributesRole', {
+      metadata: { name: o.name, labels: o.labels },
+      rules: K8SATTRIBUTES_RULES,
+    }),
+  );
+  clusterScoped(
+    new k8s.KubeClusterRoleBinding(scope, 'K8sAttributesBinding', {
+      metadata: { name: o.name, labels: o.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: o.serviceAccount, namespace: o.namespace }],
+    }),
+  );
 }
 
 /** A Role in the gateway's namespace (not cluster-wide) for the resolver, bound to the agent. */
-export function endpointsReaderRole(scope: Construct, o: RbacOptions & { readonly roleNamespace: string }): void {
-  const role = new k8s.KubeRole(scope, 'ResolverRole', { metadata: { name: o.name, namespace: o.roleNamespace, labels: o.labels }, rules: ENDPOINTS_RULES });
+export function endpointsReaderRole(
+  scope: Construct,
+  o: RbacOptions & { readonly roleNamespace: string },
+): void {
+  const role = new k8s.KubeRole(scope, 'ResolverRole', {
+    metadata: { name: o.name, namespace: o.roleNamespace, labels: o.labels },
+    rules: ENDPOINTS_RULES,
+  });
   new k8s.KubeRoleBinding(scope, 'ResolverBinding', {
     metadata: { name: o.name, namespace: o.roleNamespace, labels: o.labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },

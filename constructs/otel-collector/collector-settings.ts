@@ -34,7 +34,11 @@ export interface CollectorCommonProps {
    */
   readonly memoryLimiter?: { readonly limitMiB?: number; readonly spikeLimitMiB?: number };
   /** `batch` processor. @default - 200ms, 8192 spans, max 10000 */
-  readonly batch?: { readonly timeout?: DurationInput; readonly sendBatchSize?: number; readonly sendBatchMaxSize?: number };
+  readonly batch?: {
+    readonly timeout?: DurationInput;
+    readonly sendBatchSize?: number;
+    readonly sendBatchMaxSize?: number;
+  };
   /** Receivers; `true` enables Jaeger/Zipkin, `false` disables one. @default - OTLP gRPC and HTTP */
   readonly receivers?: ReceiverSettings;
   /** @default 'info' */
@@ -63,41 +67,79 @@ export interface ResolvedCollector extends CommonCollectorSettings {
 
 const MiB = 2 ** 20;
 
-export function resolveCollector(props: CollectorCommonProps, defaults: { name: string; resources: ResolvedResources }, property: string): ResolvedCollector {
+export function resolveCollector(
+  props: CollectorCommonProps,
+  defaults: { name: string; resources: ResolvedResources },
+  property: string,
+): ResolvedCollector {
   const name = checkDnsLabel(props.name ?? defaults.name, `${property}.name`, 50);
   const resources = resolveResources(props.resources, defaults.resources, `${property}.resources`);
-  const memoryLimitMiB = Math.floor(parseQuantity(resources.limits.memory, `${property}.resources.limits.memory`) / MiB);
+  const memoryLimitMiB = Math.floor(
+    parseQuantity(resources.limits.memory, `${property}.resources.limits.memory`) / MiB,
+  );
   const limitMiB = props.memoryLimiter?.limitMiB ?? Math.floor(memoryLimitMiB * 0.85);
   const spikeLimitMiB = props.memoryLimiter?.spikeLimitMiB ?? Math.floor(memoryLimitMiB * 0.2);
   checkPositiveInteger(limitMiB, `${property}.memoryLimiter.limitMiB`);
   checkPositiveInteger(spikeLimitMiB, `${property}.memoryLimiter.spikeLimitMiB`);
   if (limitMiB <= spikeLimitMiB) {
-    throw new ConfigError(`${property}.memoryLimiter.limitMiB`, `${limitMiB} MiB is not above the spike limit (${spikeLimitMiB} MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB`);
+    throw new ConfigError(
+      `${property}.memoryLimiter.limitMiB`,
+      `${limitMiB} MiB is not above the spike limit (${spikeLimitMiB} MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB`,
+    );
   }
   if (limitMiB > memoryLimitMiB) {
-    throw new ConfigError(`${property}.memoryLimiter.limitMiB`, `${limitMiB} MiB is above the container memory limit (${memoryLimitMiB} MiB); the kernel would OOM-kill the collector before the limiter acts`);
+    throw new ConfigError(
+      `${property}.memoryLimiter.limitMiB`,
+      `${limitMiB} MiB is above the container memory limit (${memoryLimitMiB} MiB); the kernel would OOM-kill the collector before the limiter acts`,
+    );
   }
   const batchTimeout = toDuration(props.batch?.timeout ?? '200ms', `${property}.batch.timeout`);
-  if (batchTimeout.milliseconds <= 0) throw new ConfigError(`${property}.batch.timeout`, `${show(batchTimeout.toString())} must be longer than 0s`);
+  if (batchTimeout.milliseconds <= 0)
+    throw new ConfigError(
+      `${property}.batch.timeout`,
+      `${show(batchTimeout.toString())} must be longer than 0s`,
+    );
   const sendBatchSize = props.batch?.sendBatchSize ?? 8192;
   if (!Number.isInteger(sendBatchSize) || sendBatchSize < 1) {
-    throw new ConfigError(`${property}.batch.sendBatchSize`, `${show(sendBatchSize)} is not valid; a batch needs at least 1 span (0 would send every span alone)`);
+    throw new ConfigError(
+      `${property}.batch.sendBatchSize`,
+      `${show(sendBatchSize)} is not valid; a batch needs at least 1 span (0 would send every span alone)`,
+    );
   }
   const sendBatchMaxSize = props.batch?.sendBatchMaxSize ?? Math.max(10_000, sendBatchSize);
   if (!Number.isInteger(sendBatchMaxSize) || sendBatchMaxSize < sendBatchSize) {
-    throw new ConfigError(`${property}.batch.sendBatchMaxSize`, `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize})`);
+    throw new ConfigError(
+      `${property}.batch.sendBatchMaxSize`,
+      `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize})`,
+    );
   }
-  const ports = planPorts({
-    fixed: [
-      { name: 'metrics', port: COLLECTOR_METRICS_PORT, property: `${property}.metricsPort`, appProtocol: 'http' },
-      { name: 'health', port: COLLECTOR_HEALTH_PORT, property: `${property}.healthPort`, appProtocol: 'http' },
-    ],
-    receivers: props.receivers,
-    enabledByDefault: ['otlpGrpc', 'otlpHttp'],
-  }, property);
+  const ports = planPorts(
+    {
+      fixed: [
+        {
+          name: 'metrics',
+          port: COLLECTOR_METRICS_PORT,
+          property: `${property}.metricsPort`,
+          appProtocol: 'http',
+        },
+        {
+          name: 'health',
+          port: COLLECTOR_HEALTH_PORT,
+          property: `${property}.healthPort`,
+          appProtocol: 'http',
+        },
+      ],
+      receivers: props.receivers,
+      enabledByDefault: ['otlpGrpc', 'otlpHttp'],
+    },
+    property,
+  );
   const logLevel = props.logLevel ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(`${property}.logLevel`, `${show(logLevel)} is not a log level; expected debug, info, warn or error`);
+    throw new ConfigError(
+      `${property}.logLevel`,
+      `${show(logLevel)} is not a log level; expected debug, info, warn or error`,
+    );
   }
   return {
     name,
@@ -120,7 +162,8 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
   const target = tempo.otlpGrpcTarget;
   let tls: Record<string, unknown>;
   if (tempo.settings.tls) {
-    if (props.tempoTls?.caSecret) checkDnsSubdomain(props.tempoTls.caSecret.name, `${property}.tempoTls.caSecret.name`);
+    if (props.tempoTls?.caSecret)
+      checkDnsSubdomain(props.tempoTls.caSecret.name, `${property}.tempoTls.caSecret.name`);
     // Through the distributors' headless Service the dialed name is not the one a certificate
     // for the Tempo Service carries: verify against the Service host unless told otherwise.
     const serverName = props.tempoTls?.serverName ?? target.serverName;
@@ -131,21 +174,33 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
     };
   } else {
     if (props.tempoTls) {
-      throw new ConfigError(`${property}.tempoTls`, "is set but Tempo's receivers have no TLS; enable tempo.receiverTls or remove tempoTls");
+      throw new ConfigError(
+        `${property}.tempoTls`,
+        "is set but Tempo's receivers have no TLS; enable tempo.receiverTls or remove tempoTls",
+      );
     }
     tls = { insecure: true };
   }
   let headers: Record<string, string> | undefined;
   if (tempo.multitenancyEnabled) {
     if (!props.tenant) {
-      throw new ConfigError(`${property}.tenant`, 'is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to');
+      throw new ConfigError(
+        `${property}.tenant`,
+        'is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to',
+      );
     }
     if (!/^[A-Za-z0-9!\-_.*'()]{1,150}$/.test(props.tenant)) {
-      throw new ConfigError(`${property}.tenant`, `${show(props.tenant)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`);
+      throw new ConfigError(
+        `${property}.tenant`,
+        `${show(props.tenant)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`,
+      );
     }
     headers = { 'X-Scope-OrgID': props.tenant };
   } else if (props.tenant) {
-    throw new ConfigError(`${property}.tenant`, 'is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant');
+    throw new ConfigError(
+      `${property}.tenant`,
+      'is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant',
+    );
   }
   return {
     endpoint: target.endpoint,
@@ -153,8 +208,14 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
     tls,
     headers,
     queue: {
-      numConsumers: checkPositiveInteger(props.exportQueue?.numConsumers ?? 10, `${property}.exportQueue.numConsumers`),
-      queueSize: checkPositiveInteger(props.exportQueue?.queueSize ?? 5000, `${property}.exportQueue.queueSize`),
+      numConsumers: checkPositiveInteger(
+        props.exportQueue?.numConsumers ?? 10,
+        `${property}.exportQueue.numConsumers`,
+      ),
+      queueSize: checkPositiveInteger(
+        props.exportQueue?.queueSize ?? 5000,
+        `${property}.exportQueue.queueSize`,
+      ),
     },
   };
 }

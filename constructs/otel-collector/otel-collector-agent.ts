@@ -7,10 +7,23 @@ import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
 import { ServingPort } from '../common/receivers';
 import type { Tempo } from '../tempo/tempo';
-import { AgentConfigSettings, buildAgentConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
+import {
+  AgentConfigSettings,
+  buildAgentConfig,
+  COLLECTOR_PATHS,
+  renderCollectorConfig,
+} from './collector-config';
 import { collectorPodTemplate, collectorServicePorts } from './collector-pod';
 import { endpointsReaderRole, k8sAttributesClusterRole } from './collector-rbac';
-import { CollectorCommonProps, otlpGrpcPort, resolveCollector, ResolvedCollector, TEMPO_CA_DIR, tempoExporter, TempoExportProps } from './collector-settings';
+import {
+  CollectorCommonProps,
+  otlpGrpcPort,
+  resolveCollector,
+  ResolvedCollector,
+  TEMPO_CA_DIR,
+  tempoExporter,
+  TempoExportProps,
+} from './collector-settings';
 import type { OtelCollectorGateway } from './otel-collector-gateway';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
@@ -65,17 +78,26 @@ export class OtelCollectorAgent extends Construct {
   constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
     super(scope, id);
     const p = 'collector.agent';
-    const s = resolveCollector(props, {
-      name: 'otel-agent',
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-    }, p);
+    const s = resolveCollector(
+      props,
+      {
+        name: 'otel-agent',
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      },
+      p,
+    );
     this.settings = s;
     this.name = s.name;
     const stackNamespace = chartNamespace(this, p);
     this.usesHostPort = props.hostPort !== undefined;
-    const namespace = props.hostPort ? checkDnsLabel(props.hostPort.namespace, `${p}.hostPort.namespace`) : stackNamespace;
+    const namespace = props.hostPort
+      ? checkDnsLabel(props.hostPort.namespace, `${p}.hostPort.namespace`)
+      : stackNamespace;
     if (props.hostPort && namespace === stackNamespace) {
-      throw new ConfigError(`${p}.hostPort.namespace`, `'${namespace}' is the stack's own namespace, which enforces "restricted"; hostPort needs a separate namespace with enforce: privileged`);
+      throw new ConfigError(
+        `${p}.hostPort.namespace`,
+        `'${namespace}' is the stack's own namespace, which enforces "restricted"; hostPort needs a separate namespace with enforce: privileged`,
+      );
     }
     this.namespace = namespace;
     this.ports = s.ports;
@@ -85,55 +107,106 @@ export class OtelCollectorAgent extends Construct {
     const sampling = props.sampling ?? CollectorSampling.keepAll();
     const gateway = props.gateway;
     if (sampling.mode === 'tail' && !gateway) {
-      throw new ConfigError('collector.sampling', 'tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)');
+      throw new ConfigError(
+        'collector.sampling',
+        'tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace. Enable the gateway or use CollectorSampling.head(...)',
+      );
     }
     if (sampling.mode === 'tail' && gateway && !gateway.tailSampling) {
-      throw new ConfigError('collector.sampling', 'tail sampling is set for the agent but the gateway was built without it; pass the same sampling to both');
+      throw new ConfigError(
+        'collector.sampling',
+        'tail sampling is set for the agent but the gateway was built without it; pass the same sampling to both',
+      );
     }
 
-    const identity: ComponentIdentity = { name: 'opentelemetry-collector', instance: s.name, component: 'agent', version: s.image.tag };
+    const identity: ComponentIdentity = {
+      name: 'opentelemetry-collector',
+      instance: s.name,
+      component: 'agent',
+      version: s.image.tag,
+    };
     const labels = standardLabels(identity);
     this.selectorLabels = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace, labels });
 
     if (props.hostPort) {
-      new Namespace(this, 'Namespace', { name: namespace, podSecurity: 'privileged', warnAndAudit: 'restricted' });
+      new Namespace(this, 'Namespace', {
+        name: namespace,
+        podSecurity: 'privileged',
+        warnAndAudit: 'restricted',
+      });
     }
 
     let exportSettings: AgentConfigSettings['export'];
     if (gateway && sampling.mode === 'tail') {
-      exportSettings = { kind: 'loadbalancing', service: `${gateway.headlessServiceName}.${gateway.namespace}`, port: otlpGrpcPort(gateway.ports, 'collector.gateway'), tls: { insecure: true } };
+      exportSettings = {
+        kind: 'loadbalancing',
+        service: `${gateway.headlessServiceName}.${gateway.namespace}`,
+        port: otlpGrpcPort(gateway.ports, 'collector.gateway'),
+        tls: { insecure: true },
+      };
     } else if (gateway) {
       // round_robin over every gateway replica; the gateways cap connection age, so agents
       // re-resolve and reach replicas the HPA adds.
-      exportSettings = { kind: 'otlp', name: 'gateway', ...gateway.otlpGrpcTarget, tls: { insecure: true }, queue: { numConsumers: 4, queueSize: 1000 } };
+      exportSettings = {
+        kind: 'otlp',
+        name: 'gateway',
+        ...gateway.otlpGrpcTarget,
+        tls: { insecure: true },
+        queue: { numConsumers: 4, queueSize: 1000 },
+      };
     } else {
       exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
     }
 
     const configData = {
-      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(buildAgentConfig({
-        ...s,
-        // With a gateway the agent only tags the pod IP, the gateway reads the API; alone it
-        // reads the pods of its own node.
-        k8sAttributes: gateway ? 'passthrough' : 'node',
-        headSamplingPercentage: sampling instanceof HeadSampling ? sampling.percentage : undefined,
-        scrubbing: gateway ? {} : scrubbingProcessors(props.scrubbing),
-        export: exportSettings,
-      })),
+      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
+        buildAgentConfig({
+          ...s,
+          // With a gateway the agent only tags the pod IP, the gateway reads the API; alone it
+          // reads the pods of its own node.
+          k8sAttributes: gateway ? 'passthrough' : 'node',
+          headSamplingPercentage: sampling instanceof HeadSampling ? sampling.percentage : undefined,
+          scrubbing: gateway ? {} : scrubbingProcessors(props.scrubbing),
+          export: exportSettings,
+        }),
+      ),
     };
-    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(s.name), automountServiceAccountToken: false });
-    if (!gateway) k8sAttributesClusterRole(this, { name: `${namespace}-${s.name}`, labels, serviceAccount: sa.name, namespace });
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${s.name}-config`),
+      data: configData,
+    });
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(s.name),
+      automountServiceAccountToken: false,
+    });
+    if (!gateway)
+      k8sAttributesClusterRole(this, {
+        name: `${namespace}-${s.name}`,
+        labels,
+        serviceAccount: sa.name,
+        namespace,
+      });
     if (exportSettings.kind === 'loadbalancing') {
-      endpointsReaderRole(this, { name: `${s.name}-resolver`, labels, serviceAccount: sa.name, namespace, roleNamespace: gateway!.namespace });
+      endpointsReaderRole(this, {
+        name: `${s.name}-resolver`,
+        labels,
+        serviceAccount: sa.name,
+        namespace,
+        roleNamespace: gateway!.namespace,
+      });
     }
     const apiAccess = !gateway || exportSettings.kind === 'loadbalancing';
 
     // Node-local Service: traffic from a pod goes to the agent on the same node, no hostPort.
     new k8s.KubeService(this, 'Service', {
       metadata: metadata(s.name),
-      spec: { type: 'ClusterIP', internalTrafficPolicy: 'Local', selector: this.selectorLabels, ports: collectorServicePorts(s, false) },
+      spec: {
+        type: 'ClusterIP',
+        internalTrafficPolicy: 'Local',
+        selector: this.selectorLabels,
+        ports: collectorServicePorts(s, false),
+      },
     });
 
     const caSecret = !gateway ? props.tempoTls?.caSecret : undefined;
@@ -141,7 +214,10 @@ export class OtelCollectorAgent extends Construct {
       metadata: metadata(s.name),
       spec: {
         selector: { matchLabels: this.selectorLabels },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) },
+        },
         template: collectorPodTemplate({
           settings: s,
           labels,

@@ -8,7 +8,15 @@ import type { Tempo } from '../tempo/tempo';
 import { buildGatewayConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
 import { collectorPodTemplate, collectorServicePorts } from './collector-pod';
 import { k8sAttributesClusterRole } from './collector-rbac';
-import { CollectorCommonProps, otlpGrpcPort, resolveCollector, ResolvedCollector, TEMPO_CA_DIR, tempoExporter, TempoExportProps } from './collector-settings';
+import {
+  CollectorCommonProps,
+  otlpGrpcPort,
+  resolveCollector,
+  ResolvedCollector,
+  TEMPO_CA_DIR,
+  tempoExporter,
+  TempoExportProps,
+} from './collector-settings';
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
@@ -56,10 +64,14 @@ export class OtelCollectorGateway extends Construct {
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
     const p = 'collector.gateway';
-    const s = resolveCollector(props, {
-      name: 'otel-gateway',
-      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
-    }, p);
+    const s = resolveCollector(
+      props,
+      {
+        name: 'otel-gateway',
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+      },
+      p,
+    );
     this.settings = s;
     this.name = s.name;
     const namespace = chartNamespace(this, p);
@@ -75,26 +87,47 @@ export class OtelCollectorGateway extends Construct {
     const autoscaling = props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`);
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
 
-    const identity: ComponentIdentity = { name: 'opentelemetry-collector', instance: s.name, component: 'gateway', version: s.image.tag };
+    const identity: ComponentIdentity = {
+      name: 'opentelemetry-collector',
+      instance: s.name,
+      component: 'gateway',
+      version: s.image.tag,
+    };
     const labels = standardLabels(identity);
     this.selectorLabels = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace, labels });
 
     const exporter = tempoExporter(props.tempo, props, p);
     const configData = {
-      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(buildGatewayConfig({
-        ...s,
-        sampling: this.tailSampling,
-        scrubbing: scrubbingProcessors(props.scrubbing),
-        tempo: exporter,
-      })),
+      [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
+        buildGatewayConfig({
+          ...s,
+          sampling: this.tailSampling,
+          scrubbing: scrubbingProcessors(props.scrubbing),
+          tempo: exporter,
+        }),
+      ),
     };
-    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(s.name), automountServiceAccountToken: false });
-    k8sAttributesClusterRole(this, { name: `${namespace}-${s.name}`, labels, serviceAccount: sa.name, namespace });
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${s.name}-config`),
+      data: configData,
+    });
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(s.name),
+      automountServiceAccountToken: false,
+    });
+    k8sAttributesClusterRole(this, {
+      name: `${namespace}-${s.name}`,
+      labels,
+      serviceAccount: sa.name,
+      namespace,
+    });
 
     const ports = collectorServicePorts(s, true);
-    new k8s.KubeService(this, 'Service', { metadata: metadata(s.name), spec: { type: 'ClusterIP', selector: this.selectorLabels, ports } });
+    new k8s.KubeService(this, 'Service', {
+      metadata: metadata(s.name),
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports },
+    });
     new k8s.KubeService(this, 'HeadlessService', {
       metadata: metadata(this.headlessServiceName),
       spec: { clusterIp: 'None', selector: this.selectorLabels, ports },
@@ -107,7 +140,13 @@ export class OtelCollectorGateway extends Construct {
       spec: {
         ...(autoscaling ? {} : { replicas }),
         selector,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: {
+            maxSurge: k8s.IntOrString.fromNumber(1),
+            maxUnavailable: k8s.IntOrString.fromNumber(0),
+          },
+        },
         template: collectorPodTemplate({
           settings: s,
           labels,
@@ -119,8 +158,18 @@ export class OtelCollectorGateway extends Construct {
           extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
           // Spread replicas over nodes and zones so one failure does not take every replica.
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: selector,
+            },
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: selector,
+            },
           ],
         }),
       },

@@ -29,7 +29,10 @@ export interface HeadSamplingProps {
 
 function checkPercentage(value: number, property: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100) {
-    throw new ConfigError(property, `${show(value)} is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)`);
+    throw new ConfigError(
+      property,
+      `${show(value)} is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)`,
+    );
   }
   return value;
 }
@@ -68,13 +71,23 @@ export class TailSampling extends CollectorSampling {
     super();
     const p = 'collector.sampling';
     this.decisionWait = toDuration(props.decisionWait ?? '10s', `${p}.decisionWait`);
-    if (this.decisionWait.milliseconds <= 0) throw new ConfigError(`${p}.decisionWait`, `${show(this.decisionWait.toString())} must be longer than 0s`);
+    if (this.decisionWait.milliseconds <= 0)
+      throw new ConfigError(
+        `${p}.decisionWait`,
+        `${show(this.decisionWait.toString())} must be longer than 0s`,
+      );
     this.numTraces = checkPositiveInteger(props.numTraces ?? 50_000, `${p}.numTraces`);
-    this.expectedNewTracesPerSec = checkPositiveInteger(props.expectedNewTracesPerSec ?? 1000, `${p}.expectedNewTracesPerSec`);
+    this.expectedNewTracesPerSec = checkPositiveInteger(
+      props.expectedNewTracesPerSec ?? 1000,
+      `${p}.expectedNewTracesPerSec`,
+    );
     this.keepErrors = props.keepErrors ?? true;
     this.latencyThreshold = toDuration(props.latencyThreshold ?? '2s', `${p}.latencyThreshold`);
     if (this.latencyThreshold.milliseconds <= 0) {
-      throw new ConfigError(`${p}.latencyThreshold`, `${show(this.latencyThreshold.toString())} is not positive; traces slower than this threshold are kept, so give e.g. '2s'`);
+      throw new ConfigError(
+        `${p}.latencyThreshold`,
+        `${show(this.latencyThreshold.toString())} is not positive; traces slower than this threshold are kept, so give e.g. '2s'`,
+      );
     }
     this.percentage = checkPercentage(props.percentage ?? 10, `${p}.percentage`);
   }
@@ -82,9 +95,18 @@ export class TailSampling extends CollectorSampling {
   /** The `tail_sampling` processor block. Policies are OR-ed: a trace matching any one is kept. */
   public processorConfig(): Record<string, unknown> {
     const policies: Record<string, unknown>[] = [];
-    if (this.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
-    policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: Math.round(this.latencyThreshold.milliseconds) } });
-    policies.push({ name: 'sample-rest', type: 'probabilistic', probabilistic: { sampling_percentage: this.percentage } });
+    if (this.keepErrors)
+      policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+    policies.push({
+      name: 'keep-slow',
+      type: 'latency',
+      latency: { threshold_ms: Math.round(this.latencyThreshold.milliseconds) },
+    });
+    policies.push({
+      name: 'sample-rest',
+      type: 'probabilistic',
+      probabilistic: { sampling_percentage: this.percentage },
+    });
     return {
       decision_wait: this.decisionWait.toString(),
       num_traces: this.numTraces,

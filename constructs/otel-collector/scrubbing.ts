@@ -43,9 +43,19 @@ export const DEFAULT_SCRUBBING: Required<Omit<ScrubbingProps, 'enabled'>> = {
   deleteAttributes: ['http.request.header.authorization', 'http.request.header.cookie'],
   hashAttributes: ['db.statement', 'db.query.text'],
   redactions: [
-    { name: 'email', attributes: ['user.email', ...URL_ATTRIBUTES], pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}', replacement: '[REDACTED_EMAIL]' },
+    {
+      name: 'email',
+      attributes: ['user.email', ...URL_ATTRIBUTES],
+      pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}',
+      replacement: '[REDACTED_EMAIL]',
+    },
     // 16-digit cards in groups of four (Visa, Mastercard, Discover) and 15-digit Amex.
-    { name: 'card-number', attributes: URL_ATTRIBUTES, pattern: '[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}|3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}', replacement: '[REDACTED_CARD]' },
+    {
+      name: 'card-number',
+      attributes: URL_ATTRIBUTES,
+      pattern: '[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}|3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}',
+      replacement: '[REDACTED_CARD]',
+    },
   ],
 };
 
@@ -56,16 +66,25 @@ function checkPattern(pattern: string, property: string): void {
   try {
     new RegExp(pattern);
   } catch (e) {
-    throw new ConfigError(property, `${show(pattern)} is not a valid regular expression: ${(e as Error).message}`);
+    throw new ConfigError(
+      property,
+      `${show(pattern)} is not a valid regular expression: ${(e as Error).message}`,
+    );
   }
   if (NOT_RE2.test(pattern)) {
-    throw new ConfigError(property, `${show(pattern)} uses lookaround or backreferences, which the collector's RE2 engine does not support`);
+    throw new ConfigError(
+      property,
+      `${show(pattern)} uses lookaround or backreferences, which the collector's RE2 engine does not support`,
+    );
   }
 }
 
 function checkAttributeName(name: string, property: string): void {
   if (typeof name !== 'string' || !/^[A-Za-z0-9_.\-/]+$/.test(name)) {
-    throw new ConfigError(property, `${show(name)} is not an attribute name; use letters, digits and . _ - /`);
+    throw new ConfigError(
+      property,
+      `${show(name)} is not an attribute name; use letters, digits and . _ - /`,
+    );
   }
 }
 
@@ -94,10 +113,16 @@ export function scrubbingProcessors(props: ScrubbingProps | undefined): Scrubbin
   redactions.forEach((r, i) => {
     const at = `${p}.redactions[${i}]`;
     checkPattern(r.pattern, `${at}.pattern`);
-    if (!r.attributes?.length) throw new ConfigError(`${at}.attributes`, 'is empty; name the attributes whose values the pattern is applied to');
+    if (!r.attributes?.length)
+      throw new ConfigError(
+        `${at}.attributes`,
+        'is empty; name the attributes whose values the pattern is applied to',
+      );
     r.attributes.forEach((a, j) => checkAttributeName(a, `${at}.attributes[${j}]`));
     for (const attribute of r.attributes) {
-      statements.push(`replace_pattern(attributes[${ottlString(attribute)}], ${ottlString(r.pattern)}, ${ottlString(r.replacement ?? '[REDACTED]')})`);
+      statements.push(
+        `replace_pattern(attributes[${ottlString(attribute)}], ${ottlString(r.pattern)}, ${ottlString(r.replacement ?? '[REDACTED]')})`,
+      );
     }
   });
   const actions = [
@@ -108,6 +133,8 @@ export function scrubbingProcessors(props: ScrubbingProps | undefined): Scrubbin
     attributes: actions.length ? { actions } : undefined,
     // error_mode ignore: a statement that fails on one span (e.g. a non-string value) is logged
     // and skipped instead of dropping the whole batch.
-    transform: statements.length ? { error_mode: 'ignore', trace_statements: [{ context: 'span', statements }] } : undefined,
+    transform: statements.length
+      ? { error_mode: 'ignore', trace_statements: [{ context: 'span', statements }] }
+      : undefined,
   };
 }

@@ -45,10 +45,14 @@ export class GitOps extends Construct {
     const p = 'gitops';
     const repoURL = props.repoURL ?? PROJECT.repository;
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
-      throw new ConfigError(`${p}.repoURL`, `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`);
+      throw new ConfigError(
+        `${p}.repoURL`,
+        `${show(repoURL)} is not a credential-free https://, ssh:// or git@ repository URL`,
+      );
     }
     const revision = props.revision ?? 'main';
-    if (!/^[A-Za-z0-9._\/-]+$/.test(revision)) throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
+    if (!/^[A-Za-z0-9._/-]+$/.test(revision))
+      throw new ConfigError(`${p}.revision`, `${show(revision)} is not a branch or tag name`);
     const name = `tracing-${env.name}`;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const path = `dist/${env.name}`;
@@ -91,7 +95,14 @@ export class GitOps extends Construct {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
         metadata: { name, namespace, labels },
-        spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '5m', sourceRef: { kind: 'GitRepository', name } },
+        spec: {
+          interval,
+          path: `./${path}`,
+          prune: true,
+          wait: true,
+          timeout: '5m',
+          sourceRef: { kind: 'GitRepository', name },
+        },
       });
     }
   }

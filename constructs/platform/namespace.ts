@@ -31,18 +31,20 @@ export class Namespace extends Construct {
     this.name = checkDnsLabel(props.name, 'namespace');
     const level = props.podSecurity ?? 'restricted';
     const reported = props.warnAndAudit ?? level;
-    clusterScoped(new k8s.KubeNamespace(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: {
-          'app.kubernetes.io/part-of': PART_OF,
-          'app.kubernetes.io/managed-by': MANAGED_BY,
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': reported,
-          'pod-security.kubernetes.io/audit': reported,
+    clusterScoped(
+      new k8s.KubeNamespace(this, 'Resource', {
+        metadata: {
+          name: this.name,
+          labels: {
+            'app.kubernetes.io/part-of': PART_OF,
+            'app.kubernetes.io/managed-by': MANAGED_BY,
+            'pod-security.kubernetes.io/enforce': level,
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/warn': reported,
+            'pod-security.kubernetes.io/audit': reported,
+          },
         },
-      },
-    }));
+      }),
+    );
   }
 }

@@ -37,14 +37,25 @@ type Port = k8s.NetworkPolicyPort;
 
 /** Drops repeated peers (Grafana and Prometheus usually share a namespace). */
 const unique = (peers: Peer[]): Peer[] => [...new Map(peers.map((x) => [JSON.stringify(x), x])).values()];
-const nsPeer = (namespace: string): Peer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-const podPeer = (namespace: string, labels: Record<string, string>): Peer => ({ ...nsPeer(namespace), podSelector: { matchLabels: labels } });
-const port = (p: { port: number; protocol: string }): Port => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol });
+const nsPeer = (namespace: string): Peer => ({
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+});
+const podPeer = (namespace: string, labels: Record<string, string>): Peer => ({
+  ...nsPeer(namespace),
+  podSelector: { matchLabels: labels },
+});
+const port = (p: { port: number; protocol: string }): Port => ({
+  port: k8s.IntOrString.fromNumber(p.port),
+  protocol: p.protocol,
+});
 const receiverPorts = (ports: readonly ServingPort[]): Port[] => ports.filter((p) => p.receiver).map(port);
 const DNS: k8s.NetworkPolicyEgressRule = {
   // kube-dns / CoreDNS in kube-system.
   to: [nsPeer('kube-system')],
-  ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+  ports: [
+    { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
+    { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
+  ],
 };
 
 function cidrs(list: string[], property: string): Peer[] {
@@ -74,34 +85,65 @@ export class NetworkPolicies extends Construct {
     const p = 'networkPolicies';
     const grafana = checkDnsLabel(props.grafanaNamespace ?? 'monitoring', `${p}.grafanaNamespace`);
     const prometheus = checkDnsLabel(props.prometheusNamespace ?? 'monitoring', `${p}.prometheusNamespace`);
-    const ingest = (props.ingestNamespaces ?? []).map((n, i) => checkDnsLabel(n, `${p}.ingestNamespaces[${i}]`));
+    const ingest = (props.ingestNamespaces ?? []).map((n, i) =>
+      checkDnsLabel(n, `${p}.ingestNamespaces[${i}]`),
+    );
     const storage = cidrs(props.objectStorageCidrs ?? ['0.0.0.0/0'], `${p}.objectStorageCidrs`);
     const apiServer = cidrs(props.apiServerCidrs ?? ['0.0.0.0/0'], `${p}.apiServerCidrs`);
     const { tempo, gateway, agent } = stack;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const policy = (policyId: string, name: string, namespace: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, policyId, { metadata: { name, namespace, labels }, spec });
-    const apiEgress: k8s.NetworkPolicyEgressRule = { to: apiServer, ports: [443, 6443].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })) };
+    const apiEgress: k8s.NetworkPolicyEgressRule = {
+      to: apiServer,
+      ports: [443, 6443].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })),
+    };
 
-    if (props.defaultDeny !== false) policy('DefaultDeny', 'default-deny', tempo.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    if (props.defaultDeny !== false)
+      policy('DefaultDeny', 'default-deny', tempo.namespace, {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+      });
 
     // Tempo
-    const senders: Peer[] = gateway ? [podPeer(gateway.namespace, gateway.selectorLabels)] : agent ? [podPeer(agent.namespace, agent.selectorLabels)] : [];
+    const senders: Peer[] = gateway
+      ? [podPeer(gateway.namespace, gateway.selectorLabels)]
+      : agent
+        ? [podPeer(agent.namespace, agent.selectorLabels)]
+        : [];
     const http = tempo.metricsPort;
     const mg = tempo.settings.metricsGenerator;
     const tempoEgress: k8s.NetworkPolicyEgressRule[] = [DNS];
     // Distributed components talk to each other: gRPC (writes, queries), HTTP, memberlist gossip.
     const self = podPeer(tempo.namespace, tempo.selectorLabels);
-    const internalPorts: Port[] = [...tempo.ports.filter((x) => !x.receiver).map(port), { port: k8s.IntOrString.fromNumber(7946), protocol: 'TCP' }];
+    const internalPorts: Port[] = [
+      ...tempo.ports.filter((x) => !x.receiver).map(port),
+      { port: k8s.IntOrString.fromNumber(7946), protocol: 'TCP' },
+    ];
     const distributed = tempo.settings.mode === 'distributed';
     if (distributed) tempoEgress.push({ to: [self], ports: internalPorts });
-    if (tempo.settings.storageBackend.shared) tempoEgress.push({ to: storage, ports: [443, 9000].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })) });
-    if (mg) tempoEgress.push({ to: [nsPeer(prometheus)], ports: mg.remoteWrite.map((r) => ({ port: k8s.IntOrString.fromNumber(Number(new URL(r.url).port || (r.url.startsWith('https') ? 443 : 80))), protocol: 'TCP' })) });
+    if (tempo.settings.storageBackend.shared)
+      tempoEgress.push({
+        to: storage,
+        ports: [443, 9000].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })),
+      });
+    if (mg)
+      tempoEgress.push({
+        to: [nsPeer(prometheus)],
+        ports: mg.remoteWrite.map((r) => ({
+          port: k8s.IntOrString.fromNumber(
+            Number(new URL(r.url).port || (r.url.startsWith('https') ? 443 : 80)),
+          ),
+          protocol: 'TCP',
+        })),
+      });
     policy('Tempo', tempo.name, tempo.namespace, {
       podSelector: { matchLabels: tempo.selectorLabels },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        ...(senders.length || ingest.length ? [{ from: [...senders, ...ingest.map(nsPeer)], ports: receiverPorts(tempo.ports) }] : []),
+        ...(senders.length || ingest.length
+          ? [{ from: [...senders, ...ingest.map(nsPeer)], ports: receiverPorts(tempo.ports) }]
+          : []),
         { from: unique([nsPeer(grafana), nsPeer(prometheus)]), ports: [port(http)] },
         ...(distributed ? [{ from: [self], ports: internalPorts }] : []),
       ],
@@ -113,10 +155,17 @@ export class NetworkPolicies extends Construct {
         podSelector: { matchLabels: gateway.selectorLabels },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          { from: [...(agent ? [podPeer(agent.namespace, agent.selectorLabels)] : []), ...ingest.map(nsPeer)], ports: receiverPorts(gateway.ports) },
+          {
+            from: [...(agent ? [podPeer(agent.namespace, agent.selectorLabels)] : []), ...ingest.map(nsPeer)],
+            ports: receiverPorts(gateway.ports),
+          },
           { from: [nsPeer(prometheus)], ports: gateway.ports.filter((x) => x.name === 'metrics').map(port) },
         ].filter((r) => r.from.length > 0),
-        egress: [DNS, { to: [podPeer(tempo.namespace, tempo.selectorLabels)], ports: receiverPorts(tempo.ports) }, apiEgress],
+        egress: [
+          DNS,
+          { to: [podPeer(tempo.namespace, tempo.selectorLabels)], ports: receiverPorts(tempo.ports) },
+          apiEgress,
+        ],
       });
     }
     if (agent) {
@@ -129,10 +178,17 @@ export class NetworkPolicies extends Construct {
           { from: [{ namespaceSelector: {} }], ports: receiverPorts(agent.ports) },
           { from: [nsPeer(prometheus)], ports: agent.ports.filter((x) => x.name === 'metrics').map(port) },
         ],
-        egress: [DNS, { to: [podPeer(target.namespace, target.selectorLabels)], ports: receiverPorts(target.ports) }, apiEgress],
+        egress: [
+          DNS,
+          { to: [podPeer(target.namespace, target.selectorLabels)], ports: receiverPorts(target.ports) },
+          apiEgress,
+        ],
       });
       if (agent.namespace !== tempo.namespace && props.defaultDeny !== false) {
-        policy('AgentDefaultDeny', 'default-deny', agent.namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+        policy('AgentDefaultDeny', 'default-deny', agent.namespace, {
+          podSelector: {},
+          policyTypes: ['Ingress', 'Egress'],
+        });
       }
     }
   }

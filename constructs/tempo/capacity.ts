@@ -41,7 +41,10 @@ export interface CapacityPlan {
   readonly querier: ComponentSizing;
   readonly queryFrontend: ComponentSizing;
   readonly compactor: ComponentSizing;
-  readonly gateway: ComponentSizing & { readonly numTraces: number; readonly expectedNewTracesPerSec: number };
+  readonly gateway: ComponentSizing & {
+    readonly numTraces: number;
+    readonly expectedNewTracesPerSec: number;
+  };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
 }
@@ -72,10 +75,14 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
   const sampling = positive(input.samplingPercent ?? 100, `${property}.samplingPercent`);
   if (sampling > 100) throw new ConfigError(`${property}.samplingPercent`, `${sampling} is above 100`);
   const rf = input.replicationFactor ?? 3;
-  if (!Number.isInteger(rf) || rf < 1) throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer`);
+  if (!Number.isInteger(rf) || rf < 1)
+    throw new ConfigError(`${property}.replicationFactor`, `${show(rf)} is not a positive integer`);
   const headroom = input.headroom ?? 0.3;
   if (typeof headroom !== 'number' || !Number.isFinite(headroom) || headroom < 0) {
-    throw new ConfigError(`${property}.headroom`, `${show(headroom)} is not a fraction >= 0 (0.3 means 30 % headroom)`);
+    throw new ConfigError(
+      `${property}.headroom`,
+      `${show(headroom)} is not a fraction >= 0 (0.3 means 30 % headroom)`,
+    );
   }
   const spansPerTrace = positive(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
   const decisionWait = positive(input.decisionWaitSeconds ?? 10, `${property}.decisionWaitSeconds`);
@@ -87,7 +94,13 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
   const reasons: string[] = [
     `Tempo receives ${spans.toLocaleString('en-US')} spans/s × ${bytes} B × ${sampling} % = ${round1(receivedMBps)} MB/s; with ${Math.round(headroom * 100)} % headroom ${round1(tempoMBps)} MB/s`,
   ];
-  const size = (name: string, replicas: number, cpu: string, memoryGi: number, why: string): ComponentSizing => {
+  const size = (
+    name: string,
+    replicas: number,
+    cpu: string,
+    memoryGi: number,
+    why: string,
+  ): ComponentSizing => {
     reasons.push(`${name}: ${replicas} (${why})`);
     return {
       replicas,
@@ -95,16 +108,36 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
       limits: { cpu, memory: `${Math.ceil(memoryGi * 1.25)}Gi` },
     };
   };
-  const distributor = size('distributor', Math.max(2, Math.ceil(tempoMBps / r.distributorMBps)), '2', 2,
-    `1 per ${r.distributorMBps} MB/s, at least 2 for HA`);
+  const distributor = size(
+    'distributor',
+    Math.max(2, Math.ceil(tempoMBps / r.distributorMBps)),
+    '2',
+    2,
+    `1 per ${r.distributorMBps} MB/s, at least 2 for HA`,
+  );
   const ingesterTraffic = tempoMBps * rf;
-  const ingester = size('ingester', Math.max(rf, Math.ceil(ingesterTraffic / r.ingesterMBps)), '2500m', 8,
-    `replication factor ${rf} makes ${round1(ingesterTraffic)} MB/s of ingester traffic, 1 per ${r.ingesterMBps} MB/s, at least ${rf}`);
-  const querier = size('querier', Math.max(2, Math.ceil(tempoMBps / r.querierMBps)), '1', 4,
-    `1 per ${r.querierMBps} MB/s, at least 2`);
+  const ingester = size(
+    'ingester',
+    Math.max(rf, Math.ceil(ingesterTraffic / r.ingesterMBps)),
+    '2500m',
+    8,
+    `replication factor ${rf} makes ${round1(ingesterTraffic)} MB/s of ingester traffic, 1 per ${r.ingesterMBps} MB/s, at least ${rf}`,
+  );
+  const querier = size(
+    'querier',
+    Math.max(2, Math.ceil(tempoMBps / r.querierMBps)),
+    '1',
+    4,
+    `1 per ${r.querierMBps} MB/s, at least 2`,
+  );
   const queryFrontend = size('query-frontend', r.queryFrontendReplicas, '1', 2, 'fixed at 2 for HA');
-  const compactor = size('compactor', Math.max(1, Math.ceil(tempoMBps / r.compactorMBps)), '1', 4,
-    `1 per ${r.compactorMBps} MB/s`);
+  const compactor = size(
+    'compactor',
+    Math.max(1, Math.ceil(tempoMBps / r.compactorMBps)),
+    '1',
+    4,
+    `1 per ${r.compactorMBps} MB/s`,
+  );
 
   // The gateway sees every span before sampling.
   const gatewaySpans = spans * factor;
@@ -113,12 +146,17 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
   // Traces waiting for a decision, doubled so late spans of a trace still find it.
   const numTraces = Math.ceil((2 * tracesPerSecondPerReplica * decisionWait) / 1000) * 1000;
   const inFlightMiB = (numTraces * spansPerTrace * bytes) / 2 ** 20;
-  const gatewayMemoryGi = Math.max(1, Math.ceil(((inFlightMiB * 2) + 512) / 1024));
+  const gatewayMemoryGi = Math.max(1, Math.ceil((inFlightMiB * 2 + 512) / 1024));
   const gateway = {
-    ...size('collector gateway', gatewayReplicas, '2', gatewayMemoryGi,
-      `${Math.round(gatewaySpans).toLocaleString('en-US')} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; `
-      + `num_traces ${numTraces.toLocaleString('en-US')} per replica = 2 × ${Math.round(tracesPerSecondPerReplica).toLocaleString('en-US')} traces/s × ${decisionWait}s, `
-      + `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + 512 MiB`),
+    ...size(
+      'collector gateway',
+      gatewayReplicas,
+      '2',
+      gatewayMemoryGi,
+      `${Math.round(gatewaySpans).toLocaleString('en-US')} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; ` +
+        `num_traces ${numTraces.toLocaleString('en-US')} per replica = 2 × ${Math.round(tracesPerSecondPerReplica).toLocaleString('en-US')} traces/s × ${decisionWait}s, ` +
+        `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + 512 MiB`,
+    ),
     numTraces,
     expectedNewTracesPerSec: Math.ceil(tracesPerSecondPerReplica),
   };

@@ -6,7 +6,11 @@
  */
 export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
 
-export const METRICS_GENERATOR_PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics', 'local-blocks'];
+export const METRICS_GENERATOR_PROCESSORS: readonly MetricsGeneratorProcessor[] = [
+  'service-graphs',
+  'span-metrics',
+  'local-blocks',
+];
 
 export const SPAN_METRICS = {
   /** Counter of spans, by service, span_name, span_kind, status_code. */

@@ -22,7 +22,8 @@ import { TEMPO_DATA_DIR, TempoBackend } from './tempo-storage';
 export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type TempoLogFormat = 'logfmt' | 'json';
 /** Block encodings Tempo accepts for `v2_encoding` (`tempodb/backend/encoding.go`). */
-export type TempoEncoding = 'none' | 'gzip' | 'lz4-64k' | 'lz4-256k' | 'lz4-1M' | 'lz4' | 'snappy' | 'zstd' | 's2';
+export type TempoEncoding =
+  'none' | 'gzip' | 'lz4-64k' | 'lz4-256k' | 'lz4-1M' | 'lz4' | 'snappy' | 'zstd' | 's2';
 export type TempoBlockVersion = 'vParquet3' | 'vParquet4';
 
 /** Per-tenant (or default) limits, already validated. */
@@ -79,7 +80,12 @@ export interface TempoConfigSettings {
   readonly queryFrontend?: { readonly maxOutstandingPerTenant?: number; readonly maxRetries?: number };
   readonly querier?: { readonly maxConcurrentQueries?: number; readonly searchQueryTimeout?: GoDuration };
   /** Global default limits (`overrides.defaults`). */
-  readonly limits: Required<Pick<TempoOverrides, 'ingestionRateLimitBytes' | 'ingestionBurstSizeBytes' | 'maxTracesPerUser' | 'maxBytesPerTrace'>>;
+  readonly limits: Required<
+    Pick<
+      TempoOverrides,
+      'ingestionRateLimitBytes' | 'ingestionBurstSizeBytes' | 'maxTracesPerUser' | 'maxBytesPerTrace'
+    >
+  >;
   /** Per-tenant overrides, rendered into the runtime overrides file. */
   readonly tenants: Readonly<Record<string, TempoOverrides>>;
   readonly metricsGenerator?: {
@@ -135,25 +141,32 @@ function overridesBlock(o: TempoOverrides): Record<string, unknown> {
   return defined({
     ingestion: Object.keys(ingestion).length ? ingestion : undefined,
     compaction: o.blockRetention ? { block_retention: o.blockRetention.toString() } : undefined,
-    metrics_generator: o.metricsGeneratorProcessors ? { processors: [...o.metricsGeneratorProcessors] } : undefined,
+    metrics_generator: o.metricsGeneratorProcessors
+      ? { processors: [...o.metricsGeneratorProcessors] }
+      : undefined,
     global: o.maxBytesPerTrace !== undefined ? { max_bytes_per_trace: o.maxBytesPerTrace } : undefined,
   });
 }
 
 /** The `tempo.yaml` document as a plain object, keys in Tempo's documentation order. */
-export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedTopology): Record<string, unknown> {
+export function buildTempoConfig(
+  s: TempoConfigSettings,
+  topology?: DistributedTopology,
+): Record<string, unknown> {
   const memberlistRing = topology ? { kvstore: { store: 'memberlist' } } : undefined;
   const port = (name: string) => s.ports.find((p) => p.name === name)!.port;
   const mg = s.metricsGenerator;
-  const search = s.search && defined({
-    concurrent_jobs: s.search.concurrentJobs,
-    target_bytes_per_job: s.search.targetBytesPerJob,
-    default_result_limit: s.search.defaultResultLimit,
-    max_result_limit: s.search.maxResultLimit,
-    max_duration: dur(s.search.maxDuration),
-    query_backend_after: dur(s.search.queryBackendAfter),
-    query_ingesters_until: dur(s.search.queryIngestersUntil),
-  });
+  const search =
+    s.search &&
+    defined({
+      concurrent_jobs: s.search.concurrentJobs,
+      target_bytes_per_job: s.search.targetBytesPerJob,
+      default_result_limit: s.search.defaultResultLimit,
+      max_result_limit: s.search.maxResultLimit,
+      max_duration: dur(s.search.maxDuration),
+      query_backend_after: dur(s.search.queryBackendAfter),
+      query_ingesters_until: dur(s.search.queryIngestersUntil),
+    });
   const queryFrontend = defined({
     max_outstanding_per_tenant: s.queryFrontend?.maxOutstandingPerTenant,
     max_retries: s.queryFrontend?.maxRetries,
@@ -163,7 +176,9 @@ export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedT
     // Queriers pull work from the query-frontend over gRPC (its headless Service).
     frontend_worker: topology ? { frontend_address: topology.frontendAddress } : undefined,
     max_concurrent_queries: s.querier?.maxConcurrentQueries,
-    search: s.querier?.searchQueryTimeout ? { query_timeout: s.querier.searchQueryTimeout.toString() } : undefined,
+    search: s.querier?.searchQueryTimeout
+      ? { query_timeout: s.querier.searchQueryTimeout.toString() }
+      : undefined,
   });
   return defined({
     // Distributed components get `-target=<component>` on the command line instead.
@@ -191,7 +206,13 @@ export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedT
       }),
     }),
     ingester: {
-      ...(topology ? { lifecycler: { ring: { kvstore: { store: 'memberlist' }, replication_factor: s.replicationFactor } } } : {}),
+      ...(topology
+        ? {
+            lifecycler: {
+              ring: { kvstore: { store: 'memberlist' }, replication_factor: s.replicationFactor },
+            },
+          }
+        : {}),
       trace_idle_period: s.ingester.traceIdlePeriod.toString(),
       max_block_bytes: s.ingester.maxBlockBytes,
       max_block_duration: s.ingester.maxBlockDuration.toString(),
@@ -214,14 +235,21 @@ export function buildTempoConfig(s: TempoConfigSettings, topology?: DistributedT
         remote_write: mg.remoteWrite.map((r) => ({ url: r.url, send_exemplars: r.sendExemplars })),
       },
       // Only read by the local-blocks processor (TraceQL metrics over recent data).
-      ...(mg.processors.includes('local-blocks') ? { traces_storage: { path: TEMPO_PATHS.generatorTraces } } : {}),
+      ...(mg.processors.includes('local-blocks')
+        ? { traces_storage: { path: TEMPO_PATHS.generatorTraces } }
+        : {}),
     },
     storage: {
       trace: defined({
         backend: s.storage.backend,
         wal: defined({ path: TEMPO_PATHS.wal, v2_encoding: s.storage.walEncoding }),
-        block: s.storage.blockVersion || s.storage.blockEncoding ? defined({ version: s.storage.blockVersion, v2_encoding: s.storage.blockEncoding }) : undefined,
-        pool: s.storage.pool && defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
+        block:
+          s.storage.blockVersion || s.storage.blockEncoding
+            ? defined({ version: s.storage.blockVersion, v2_encoding: s.storage.blockEncoding })
+            : undefined,
+        pool:
+          s.storage.pool &&
+          defined({ max_workers: s.storage.pool.maxWorkers, queue_depth: s.storage.pool.queueDepth }),
         [s.storage.backend]: s.storage.backendConfig,
       }),
     },
@@ -252,7 +280,10 @@ export function buildTenantOverrides(s: TempoConfigSettings): Record<string, unk
 function checkNoStrayDollar(text: string, file: string): void {
   const stray = text.replace(/\$\{TEMPO_[A-Z0-9_]+\}/g, '').match(/.*\$.*/);
   if (stray) {
-    throw new ConfigError('tempo', `${file} contains a '$' (${JSON.stringify(stray[0].trim())}) but credentials from a Secret make Tempo expand environment variables in it; remove the '$'`);
+    throw new ConfigError(
+      'tempo',
+      `${file} contains a '$' (${JSON.stringify(stray[0].trim())}) but credentials from a Secret make Tempo expand environment variables in it; remove the '$'`,
+    );
   }
 }
 

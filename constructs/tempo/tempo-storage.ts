@@ -62,31 +62,61 @@ const GCS_KEY_DIR = '/var/run/secrets/tempo-gcs';
 
 /** Prop names that would carry a credential value: always an error, never a warning. */
 const LITERAL_CREDENTIAL_PROPS = [
-  'accessKey', 'access_key', 'accessKeyId', 'secretKey', 'secret_key', 'secretAccessKey', 'sessionToken', 'session_token',
-  'storageAccountKey', 'storage_account_key', 'accountKey', 'password', 'credentials', 'credentialsJson', 'serviceAccountKey', 'token',
+  'accessKey',
+  'access_key',
+  'accessKeyId',
+  'secretKey',
+  'secret_key',
+  'secretAccessKey',
+  'sessionToken',
+  'session_token',
+  'storageAccountKey',
+  'storage_account_key',
+  'accountKey',
+  'password',
+  'credentials',
+  'credentialsJson',
+  'serviceAccountKey',
+  'token',
 ];
 const CREDENTIAL_VALUE = /AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|"private_key"/;
 
 function rejectLiteralCredentials(props: object, property: string): void {
   for (const [key, value] of Object.entries(props)) {
     if (LITERAL_CREDENTIAL_PROPS.includes(key)) {
-      throw new ConfigError(`${property}.${key}`, 'literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`');
+      throw new ConfigError(
+        `${property}.${key}`,
+        'literal credentials are not allowed (dist/ is committed to git); reference an existing Secret with `secret: {...}` or use `workloadIdentity`',
+      );
     }
     if (typeof value === 'string' && CREDENTIAL_VALUE.test(value)) {
-      throw new ConfigError(`${property}.${key}`, 'looks like a credential value; dist/ is committed to git, so reference an existing Secret instead');
+      throw new ConfigError(
+        `${property}.${key}`,
+        'looks like a credential value; dist/ is committed to git, so reference an existing Secret instead',
+      );
     }
   }
 }
 
-function onlyOneIdentity(props: { secret?: unknown; workloadIdentity?: unknown }, property: string, extra: Record<string, unknown> = {}): void {
-  const given = Object.entries({ secret: props.secret, workloadIdentity: props.workloadIdentity, ...extra }).filter(([, v]) => v !== undefined && v !== false).map(([k]) => k);
+function onlyOneIdentity(
+  props: { secret?: unknown; workloadIdentity?: unknown },
+  property: string,
+  extra: Record<string, unknown> = {},
+): void {
+  const given = Object.entries({ secret: props.secret, workloadIdentity: props.workloadIdentity, ...extra })
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k]) => k);
   if (given.length > 1) {
-    throw new ConfigError(property, `both ${given.map((g) => `'${g}'`).join(' and ')} are set; choose one way to authenticate`);
+    throw new ConfigError(
+      property,
+      `both ${given.map((g) => `'${g}'`).join(' and ')} are set; choose one way to authenticate`,
+    );
   }
 }
 
 function nonEmpty(value: string | undefined, property: string, example: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(property, `is required; e.g. ${example}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigError(property, `is required; e.g. ${example}`);
   return value;
 }
 
@@ -97,19 +127,33 @@ function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
 function checkSecretRef(ref: SecretKeyRef, property: string): SecretKeyRef {
   checkDnsSubdomain(ref.name, `${property}.name`);
   nonEmpty(ref.key, `${property}.key`, "'accessKey'");
-  if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) throw new ConfigError(`${property}.key`, `${show(ref.key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`);
+  if (!/^[-._a-zA-Z0-9]+$/.test(ref.key))
+    throw new ConfigError(
+      `${property}.key`,
+      `${show(ref.key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
+    );
   return ref;
 }
 
 function checkPrefix(prefix: string | undefined, property: string): Record<string, string> {
   if (prefix === undefined) return {};
   if (!/^[A-Za-z0-9!_.*'()\-/]+$/.test(prefix) || prefix.startsWith('/')) {
-    throw new ConfigError(property, `${show(prefix)} is not a valid object prefix; use letters, digits and -_.!*'()/ without a leading '/'`);
+    throw new ConfigError(
+      property,
+      `${show(prefix)} is not a valid object prefix; use letters, digits and -_.!*'()/ without a leading '/'`,
+    );
   }
   return { prefix };
 }
 
-const NO_WIRING = { env: [], volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {}, expandEnv: false };
+const NO_WIRING = {
+  env: [],
+  volumes: [],
+  volumeMounts: [],
+  serviceAccountAnnotations: {},
+  podLabels: {},
+  expandEnv: false,
+};
 
 /** Tempo's trace storage backend. */
 export abstract class TempoStorage {
@@ -144,9 +188,13 @@ export abstract class TempoStorage {
   protected constructor(volume: VolumeProps | undefined, property: string) {
     const size = volume?.size ?? Size.gibibytes(10);
     if (!(size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) >= 1024)) {
-      throw new ConfigError(`${property}.size`, `${size.asString()} is too small; expected at least 1Mi (e.g. Size.gibibytes(10))`);
+      throw new ConfigError(
+        `${property}.size`,
+        `${size.asString()} is too small; expected at least 1Mi (e.g. Size.gibibytes(10))`,
+      );
     }
-    if (volume?.storageClassName !== undefined) checkDnsSubdomain(volume.storageClassName, `${property}.storageClassName`);
+    if (volume?.storageClassName !== undefined)
+      checkDnsSubdomain(volume.storageClassName, `${property}.storageClassName`);
     this.volume = { size, storageClassName: volume?.storageClassName };
   }
 
@@ -225,33 +273,66 @@ export class S3TempoStorage extends TempoStorage {
     nonEmpty(props.bucket, `${p}.bucket`, "'tempo-traces'");
     nonEmpty(props.endpoint, `${p}.endpoint`, "'s3.eu-west-1.amazonaws.com' or 'minio.minio.svc:9000'");
     if (/^[a-z]+:\/\//.test(props.endpoint)) {
-      throw new ConfigError(`${p}.endpoint`, `${show(props.endpoint)} must be a host[:port] without scheme; use 'insecure: true' for plain HTTP`);
+      throw new ConfigError(
+        `${p}.endpoint`,
+        `${show(props.endpoint)} must be a host[:port] without scheme; use 'insecure: true' for plain HTTP`,
+      );
     }
     onlyOneIdentity(props, p);
     if (props.secret) {
       rejectLiteralCredentials(props.secret, `${p}.secret`);
       this.secretRefs = {
-        accessKey: checkSecretRef({ name: props.secret.name, key: props.secret.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, `${p}.secret`),
-        secretKey: checkSecretRef({ name: props.secret.name, key: props.secret.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, `${p}.secret`),
+        accessKey: checkSecretRef(
+          { name: props.secret.name, key: props.secret.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' },
+          `${p}.secret`,
+        ),
+        secretKey: checkSecretRef(
+          { name: props.secret.name, key: props.secret.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' },
+          `${p}.secret`,
+        ),
       };
     }
-    if (props.workloadIdentity && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/.test(props.workloadIdentity.roleArn)) {
-      throw new ConfigError(`${p}.workloadIdentity.roleArn`, `${show(props.workloadIdentity.roleArn)} is not an IAM role ARN; expected arn:aws:iam::<account-id>:role/<name>`);
+    if (
+      props.workloadIdentity &&
+      !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/.test(props.workloadIdentity.roleArn)
+    ) {
+      throw new ConfigError(
+        `${p}.workloadIdentity.roleArn`,
+        `${show(props.workloadIdentity.roleArn)} is not an IAM role ARN; expected arn:aws:iam::<account-id>:role/<name>`,
+      );
     }
     if (props.sse && !['SSE-S3', 'SSE-KMS'].includes(props.sse.type)) {
-      throw new ConfigError(`${p}.sse.type`, `${show(props.sse.type)} is not supported; expected 'SSE-S3' or 'SSE-KMS' (SSE-C would need a key in the config)`);
+      throw new ConfigError(
+        `${p}.sse.type`,
+        `${show(props.sse.type)} is not supported; expected 'SSE-S3' or 'SSE-KMS' (SSE-C would need a key in the config)`,
+      );
     }
-    if (props.sse?.type === 'SSE-KMS') nonEmpty(props.sse.kmsKeyId, `${p}.sse.kmsKeyId`, "'arn:aws:kms:eu-west-1:123456789012:key/…' or a key id");
+    if (props.sse?.type === 'SSE-KMS')
+      nonEmpty(
+        props.sse.kmsKeyId,
+        `${p}.sse.kmsKeyId`,
+        "'arn:aws:kms:eu-west-1:123456789012:key/…' or a key id",
+      );
     this.props = props;
   }
 
   public wiring(): StorageWiring {
     const p = this.props;
-    const sse = p.sse === undefined ? {} : {
-      sse: p.sse.type === 'SSE-KMS'
-        ? { type: 'SSE-KMS', kms_key_id: p.sse.kmsKeyId, ...(p.sse.kmsEncryptionContext ? { kms_encryption_context: p.sse.kmsEncryptionContext } : {}) }
-        : { type: 'SSE-S3' },
-    };
+    const sse =
+      p.sse === undefined
+        ? {}
+        : {
+            sse:
+              p.sse.type === 'SSE-KMS'
+                ? {
+                    type: 'SSE-KMS',
+                    kms_key_id: p.sse.kmsKeyId,
+                    ...(p.sse.kmsEncryptionContext
+                      ? { kms_encryption_context: p.sse.kmsEncryptionContext }
+                      : {}),
+                  }
+                : { type: 'SSE-S3' },
+          };
     return {
       ...NO_WIRING,
       config: {
@@ -259,21 +340,37 @@ export class S3TempoStorage extends TempoStorage {
         ...checkPrefix(p.prefix, 'tempo.storage.s3.prefix'),
         endpoint: p.endpoint,
         ...(p.region ? { region: p.region } : {}),
-        ...(this.secretRefs ? { access_key: `\${${CREDENTIAL_ENV.s3AccessKey}}`, secret_key: `\${${CREDENTIAL_ENV.s3SecretKey}}` } : {}),
+        ...(this.secretRefs
+          ? {
+              access_key: `\${${CREDENTIAL_ENV.s3AccessKey}}`,
+              secret_key: `\${${CREDENTIAL_ENV.s3SecretKey}}`,
+            }
+          : {}),
         insecure: p.insecure ?? false,
         forcepathstyle: p.forcePathStyle ?? false,
         ...sse,
       },
-      env: this.secretRefs ? [secretEnv(CREDENTIAL_ENV.s3AccessKey, this.secretRefs.accessKey), secretEnv(CREDENTIAL_ENV.s3SecretKey, this.secretRefs.secretKey)] : [],
+      env: this.secretRefs
+        ? [
+            secretEnv(CREDENTIAL_ENV.s3AccessKey, this.secretRefs.accessKey),
+            secretEnv(CREDENTIAL_ENV.s3SecretKey, this.secretRefs.secretKey),
+          ]
+        : [],
       // IRSA: the EKS pod identity webhook injects AWS_ROLE_ARN and a projected token that the
       // S3 client's credential chain (minio-go, web identity) picks up.
-      serviceAccountAnnotations: p.workloadIdentity ? { 'eks.amazonaws.com/role-arn': p.workloadIdentity.roleArn } : {},
+      serviceAccountAnnotations: p.workloadIdentity
+        ? { 'eks.amazonaws.com/role-arn': p.workloadIdentity.roleArn }
+        : {},
       expandEnv: this.secretRefs !== undefined,
     };
   }
 
   public describe(): string {
-    const auth = this.props.secret ? `Secret ${this.props.secret.name}` : this.props.workloadIdentity ? 'IRSA' : 'default AWS credential chain';
+    const auth = this.props.secret
+      ? `Secret ${this.props.secret.name}`
+      : this.props.workloadIdentity
+        ? 'IRSA'
+        : 'default AWS credential chain';
     return `s3://${this.props.bucket} at ${this.props.endpoint} (${auth})`;
   }
 }
@@ -301,8 +398,16 @@ export class GcsTempoStorage extends TempoStorage {
     nonEmpty(props.bucketName, `${p}.bucketName`, "'tempo-traces'");
     onlyOneIdentity(props, p);
     if (props.secret) checkSecretRef(props.secret, `${p}.secret`);
-    if (props.workloadIdentity && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(props.workloadIdentity.serviceAccount)) {
-      throw new ConfigError(`${p}.workloadIdentity.serviceAccount`, `${show(props.workloadIdentity.serviceAccount)} is not a Google service account; expected <name>@<project>.iam.gserviceaccount.com`);
+    if (
+      props.workloadIdentity &&
+      !/^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(
+        props.workloadIdentity.serviceAccount,
+      )
+    ) {
+      throw new ConfigError(
+        `${p}.workloadIdentity.serviceAccount`,
+        `${show(props.workloadIdentity.serviceAccount)} is not a Google service account; expected <name>@<project>.iam.gserviceaccount.com`,
+      );
     }
     this.props = props;
   }
@@ -312,15 +417,23 @@ export class GcsTempoStorage extends TempoStorage {
     return {
       ...NO_WIRING,
       config: { bucket_name: p.bucketName, ...checkPrefix(p.prefix, 'tempo.storage.gcs.prefix') },
-      env: p.secret ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_KEY_DIR}/${p.secret.key}` }] : [],
+      env: p.secret
+        ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_KEY_DIR}/${p.secret.key}` }]
+        : [],
       volumes: p.secret ? [secretFilesVolume('gcs-credentials', p.secret.name, [p.secret.key])] : [],
       volumeMounts: p.secret ? [{ name: 'gcs-credentials', mountPath: GCS_KEY_DIR, readOnly: true }] : [],
-      serviceAccountAnnotations: p.workloadIdentity ? { 'iam.gke.io/gcp-service-account': p.workloadIdentity.serviceAccount } : {},
+      serviceAccountAnnotations: p.workloadIdentity
+        ? { 'iam.gke.io/gcp-service-account': p.workloadIdentity.serviceAccount }
+        : {},
     };
   }
 
   public describe(): string {
-    const auth = this.props.secret ? `key file from Secret ${this.props.secret.name}` : this.props.workloadIdentity ? 'GKE Workload Identity' : 'default credentials';
+    const auth = this.props.secret
+      ? `key file from Secret ${this.props.secret.name}`
+      : this.props.workloadIdentity
+        ? 'GKE Workload Identity'
+        : 'default credentials';
     return `gs://${this.props.bucketName} (${auth})`;
   }
 }
@@ -355,15 +468,27 @@ export class AzureTempoStorage extends TempoStorage {
     nonEmpty(props.containerName, `${p}.containerName`, "'tempo-traces'");
     nonEmpty(props.storageAccountName, `${p}.storageAccountName`, "'tracingprod'");
     if (!/^[a-z0-9]{3,24}$/.test(props.storageAccountName)) {
-      throw new ConfigError(`${p}.storageAccountName`, `${show(props.storageAccountName)} is not a storage account name; expected 3-24 lowercase letters and digits`);
+      throw new ConfigError(
+        `${p}.storageAccountName`,
+        `${show(props.storageAccountName)} is not a storage account name; expected 3-24 lowercase letters and digits`,
+      );
     }
     onlyOneIdentity(props, p, { managedIdentity: props.managedIdentity });
     if (props.secret) checkSecretRef(props.secret, `${p}.secret`);
     if (props.workloadIdentity && !UUID.test(props.workloadIdentity.clientId)) {
-      throw new ConfigError(`${p}.workloadIdentity.clientId`, `${show(props.workloadIdentity.clientId)} is not a client id; expected a UUID`);
+      throw new ConfigError(
+        `${p}.workloadIdentity.clientId`,
+        `${show(props.workloadIdentity.clientId)} is not a client id; expected a UUID`,
+      );
     }
-    if (props.managedIdentity?.userAssignedId !== undefined && !UUID.test(props.managedIdentity.userAssignedId)) {
-      throw new ConfigError(`${p}.managedIdentity.userAssignedId`, `${show(props.managedIdentity.userAssignedId)} is not a client id; expected a UUID`);
+    if (
+      props.managedIdentity?.userAssignedId !== undefined &&
+      !UUID.test(props.managedIdentity.userAssignedId)
+    ) {
+      throw new ConfigError(
+        `${p}.managedIdentity.userAssignedId`,
+        `${show(props.managedIdentity.userAssignedId)} is not a client id; expected a UUID`,
+      );
     }
     this.props = props;
   }
@@ -379,19 +504,34 @@ export class AzureTempoStorage extends TempoStorage {
         ...(p.endpointSuffix ? { endpoint_suffix: p.endpointSuffix } : {}),
         ...(p.secret ? { storage_account_key: `\${${CREDENTIAL_ENV.azureAccountKey}}` } : {}),
         ...(p.workloadIdentity ? { use_federated_token: true } : {}),
-        ...(p.managedIdentity ? { use_managed_identity: true, ...(p.managedIdentity.userAssignedId ? { user_assigned_id: p.managedIdentity.userAssignedId } : {}) } : {}),
+        ...(p.managedIdentity
+          ? {
+              use_managed_identity: true,
+              ...(p.managedIdentity.userAssignedId
+                ? { user_assigned_id: p.managedIdentity.userAssignedId }
+                : {}),
+            }
+          : {}),
       },
       env: p.secret ? [secretEnv(CREDENTIAL_ENV.azureAccountKey, p.secret)] : [],
       // Azure Workload Identity: the webhook injects the federated token into pods labelled
       // azure.workload.identity/use=true whose ServiceAccount names the client id.
-      serviceAccountAnnotations: p.workloadIdentity ? { 'azure.workload.identity/client-id': p.workloadIdentity.clientId } : {},
+      serviceAccountAnnotations: p.workloadIdentity
+        ? { 'azure.workload.identity/client-id': p.workloadIdentity.clientId }
+        : {},
       podLabels: p.workloadIdentity ? { 'azure.workload.identity/use': 'true' } : {},
       expandEnv: p.secret !== undefined,
     };
   }
 
   public describe(): string {
-    const auth = this.props.secret ? `key from Secret ${this.props.secret.name}` : this.props.workloadIdentity ? 'Azure Workload Identity' : this.props.managedIdentity ? 'managed identity' : 'no credentials';
+    const auth = this.props.secret
+      ? `key from Secret ${this.props.secret.name}`
+      : this.props.workloadIdentity
+        ? 'Azure Workload Identity'
+        : this.props.managedIdentity
+          ? 'managed identity'
+          : 'no credentials';
     return `azure://${this.props.storageAccountName}/${this.props.containerName} (${auth})`;
   }
 }

@@ -2,14 +2,45 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DurationInput } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, cpuAutoscaler, httpProbe, resourceRequirements, secretFilesVolume } from '../../lib/k8s';
+import {
+  chartNamespace,
+  cpuAutoscaler,
+  httpProbe,
+  resourceRequirements,
+  secretFilesVolume,
+} from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
-import { configChecksum, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
+import {
+  configChecksum,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '../../lib/pod-security';
 import { AutoscalingProps, parseQuantity } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
-import { MetricsGeneratorProcessor, SERVICE_GRAPH_METRICS, ServiceGraphMetricNames, SPAN_METRICS, SpanMetricNames } from './generated-metrics';
-import { balancedGrpcTarget, GrpcTarget, ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
-import { DistributedTopology, renderTempoConfig, renderTenantOverrides, TEMPO_PATHS, TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
+import {
+  MetricsGeneratorProcessor,
+  SERVICE_GRAPH_METRICS,
+  ServiceGraphMetricNames,
+  SPAN_METRICS,
+  SpanMetricNames,
+} from './generated-metrics';
+import {
+  balancedGrpcTarget,
+  GrpcTarget,
+  ReceiverSettings,
+  receiverPort,
+  ServingPort,
+} from '../common/receivers';
+import {
+  DistributedTopology,
+  renderTempoConfig,
+  renderTenantOverrides,
+  TEMPO_PATHS,
+  TempoBlockVersion,
+  TempoEncoding,
+  TempoLogFormat,
+  TempoLogLevel,
+} from './tempo-config';
 import { CapacityInput } from './capacity';
 import { GOSSIP_PORT, ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
@@ -296,30 +327,48 @@ export class Tempo extends Construct {
     const distributed = s.mode === 'distributed';
     const queryService = distributed ? `${s.name}-query-frontend` : s.name;
     this.queryUrl = `http://${queryService}.${namespace}.svc.cluster.local:${this.metricsPort.port}`;
-    this.pvcPattern = distributed ? `storage-${s.name}-(ingester|metrics-generator)-[0-9]+` : `storage-${s.name}-[0-9]+`;
+    this.pvcPattern = distributed
+      ? `storage-${s.name}-(ingester|metrics-generator)-[0-9]+`
+      : `storage-${s.name}-[0-9]+`;
 
-    const identity = (component: string): ComponentIdentity => ({ name: 'tempo', instance: s.name, component, version: s.image.tag });
+    const identity = (component: string): ComponentIdentity => ({
+      name: 'tempo',
+      instance: s.name,
+      component,
+      version: s.image.tag,
+    });
     const instanceLabels = standardLabels(identity(distributed ? 'distributed' : 'single-binary'));
     this.selectorLabels = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': s.name };
-    const metadata = (name: string, labels: Record<string, string> = instanceLabels) => ({ name, namespace, labels });
+    const metadata = (name: string, labels: Record<string, string> = instanceLabels) => ({
+      name,
+      namespace,
+      labels,
+    });
     const wiring = s.storageWiring;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {
         ...metadata(s.name),
-        ...(Object.keys(wiring.serviceAccountAnnotations).length ? { annotations: wiring.serviceAccountAnnotations } : {}),
+        ...(Object.keys(wiring.serviceAccountAnnotations).length
+          ? { annotations: wiring.serviceAccountAnnotations }
+          : {}),
       },
       automountServiceAccountToken: false,
     });
 
-    const topology: DistributedTopology | undefined = distributed ? {
-      joinMember: `dns+${s.name}-gossip-ring.${namespace}.svc.cluster.local:${GOSSIP_PORT}`,
-      clusterLabel: `${s.name}.${namespace}`,
-      gossipPort: GOSSIP_PORT,
-      frontendAddress: `${s.name}-query-frontend-discovery.${namespace}.svc.cluster.local:${s.ports.find((p) => p.name === 'grpc')!.port}`,
-    } : undefined;
+    const topology: DistributedTopology | undefined = distributed
+      ? {
+          joinMember: `dns+${s.name}-gossip-ring.${namespace}.svc.cluster.local:${GOSSIP_PORT}`,
+          clusterLabel: `${s.name}.${namespace}`,
+          gossipPort: GOSSIP_PORT,
+          frontendAddress: `${s.name}-query-frontend-discovery.${namespace}.svc.cluster.local:${s.ports.find((p) => p.name === 'grpc')!.port}`,
+        }
+      : undefined;
     const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s, topology) };
-    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${s.name}-config`), data: configData });
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${s.name}-config`),
+      data: configData,
+    });
     // Runtime overrides: deliberately outside the checksum, Tempo re-reads the file every 10s
     // (per_tenant_override_period), so editing a tenant does not restart the pod.
     const overrides = new k8s.KubeConfigMap(this, 'Overrides', {
@@ -327,7 +376,12 @@ export class Tempo extends Construct {
       data: { [TEMPO_PATHS.overridesFile]: renderTenantOverrides(s) },
     });
 
-    const servicePort = (p: { name: string; port: number; protocol: string; appProtocol?: string }): k8s.ServicePort => ({
+    const servicePort = (p: {
+      name: string;
+      port: number;
+      protocol: string;
+      appProtocol?: string;
+    }): k8s.ServicePort => ({
       name: p.name,
       port: p.port,
       targetPort: k8s.IntOrString.fromString(p.name),
@@ -336,7 +390,14 @@ export class Tempo extends Construct {
     });
     const gossip = { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' as const, appProtocol: undefined };
     const apiPorts = s.ports.filter((p) => !p.receiver);
-    const workload = (component: string, kind: 'Deployment' | 'StatefulSet', replicas: number, resources: TempoSettings['resources'], ports: readonly { name: string; port: number; protocol: 'TCP' | 'UDP' }[], autoscaled: boolean) => {
+    const workload = (
+      component: string,
+      kind: 'Deployment' | 'StatefulSet',
+      replicas: number,
+      resources: TempoSettings['resources'],
+      ports: readonly { name: string; port: number; protocol: 'TCP' | 'UDP' }[],
+      autoscaled: boolean,
+    ) => {
       const id = identity(component);
       const labels = standardLabels(id);
       const selector = { matchLabels: selectorLabels(id) };
@@ -344,63 +405,88 @@ export class Tempo extends Construct {
       const persistent = kind === 'StatefulSet';
       const memoryLimitBytes = parseQuantity(resources.limits.memory, 'tempo.resources.limits.memory');
       const template: k8s.PodTemplateSpec = {
-        metadata: { labels: { ...labels, ...wiring.podLabels }, annotations: { 'checksum/config': configChecksum(configData) } },
+        metadata: {
+          labels: { ...labels, ...wiring.podLabels },
+          annotations: { 'checksum/config': configChecksum(configData) },
+        },
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(TEMPO_UID, TEMPO_UID),
           // Ingesters flush their WAL on shutdown.
           terminationGracePeriodSeconds: component === 'ingester' || component === 'single-binary' ? 300 : 60,
-          ...(distributed ? {
-            topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
-              maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
-            })),
-          } : {}),
-          containers: [{
-            name: 'tempo',
-            image: imageRef(s.image),
-            imagePullPolicy: 'IfNotPresent',
-            args: [
-              `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
-              ...(distributed ? [`-target=${component}`] : []),
-              // Substitutes the ${TEMPO_…} credential placeholders from the env below.
-              ...(s.expandEnv ? ['-config.expand-env=true'] : []),
-            ],
-            env: [
-              // Soft memory limit for the Go runtime at ~85 % of the container limit.
-              { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
-              ...wiring.env,
-            ],
-            ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-            readinessProbe: httpProbe('/ready', 'http', 15, 3),
-            livenessProbe: httpProbe('/ready', 'http', 60, 6),
-            resources: resourceRequirements(resources),
-            securityContext: restrictedContainerSecurityContext(),
-            volumeMounts: [
-              { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
-              { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
-              { name: 'storage', mountPath: TEMPO_DATA_DIR },
-              { name: 'tmp', mountPath: '/tmp' },
-              ...(s.tls && ports.some((p) => p.name.startsWith('otlp')) ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }] : []),
-              ...wiring.volumeMounts,
-            ],
-          }],
+          ...(distributed
+            ? {
+                topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map(
+                  (topologyKey) => ({
+                    maxSkew: 1,
+                    topologyKey,
+                    whenUnsatisfiable: 'ScheduleAnyway',
+                    labelSelector: selector,
+                  }),
+                ),
+              }
+            : {}),
+          containers: [
+            {
+              name: 'tempo',
+              image: imageRef(s.image),
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
+                ...(distributed ? [`-target=${component}`] : []),
+                // Substitutes the ${TEMPO_…} credential placeholders from the env below.
+                ...(s.expandEnv ? ['-config.expand-env=true'] : []),
+              ],
+              env: [
+                // Soft memory limit for the Go runtime at ~85 % of the container limit.
+                { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
+                ...wiring.env,
+              ],
+              ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+              readinessProbe: httpProbe('/ready', 'http', 15, 3),
+              livenessProbe: httpProbe('/ready', 'http', 60, 6),
+              resources: resourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              volumeMounts: [
+                { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
+                { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
+                { name: 'storage', mountPath: TEMPO_DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+                ...(s.tls && ports.some((p) => p.name.startsWith('otlp'))
+                  ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }]
+                  : []),
+                ...wiring.volumeMounts,
+              ],
+            },
+          ],
           volumes: [
             { name: 'config', configMap: { name: configMap.name } },
             { name: 'overrides', configMap: { name: overrides.name } },
             { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
             // Stateless components keep their scratch data (e.g. the querier's) on an emptyDir.
-            ...(persistent ? [] : [{ name: 'storage', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }]),
-            ...(s.tls && ports.some((p) => p.name.startsWith('otlp')) ? [secretFilesVolume('receiver-tls', s.tls.secretName, [s.tls.certKey, s.tls.keyKey])] : []),
+            ...(persistent
+              ? []
+              : [{ name: 'storage', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }]),
+            ...(s.tls && ports.some((p) => p.name.startsWith('otlp'))
+              ? [secretFilesVolume('receiver-tls', s.tls.secretName, [s.tls.certKey, s.tls.keyKey])]
+              : []),
             ...wiring.volumes,
           ],
         },
       };
-      const cid = distributed ? component.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()) : '';
+      const cid = distributed
+        ? component.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())
+        : '';
       if (persistent) {
         const headless = new k8s.KubeService(this, `${cid}HeadlessService`, {
           metadata: metadata(`${workloadName}-headless`, labels),
-          spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: selector.matchLabels, ports: ports.map(servicePort) },
+          spec: {
+            clusterIp: 'None',
+            publishNotReadyAddresses: true,
+            selector: selector.matchLabels,
+            ports: ports.map(servicePort),
+          },
         });
         new k8s.KubeStatefulSet(this, `${cid}StatefulSet`, {
           metadata: metadata(workloadName, labels),
@@ -412,14 +498,20 @@ export class Tempo extends Construct {
             updateStrategy: { type: 'RollingUpdate' },
             selector,
             template,
-            volumeClaimTemplates: [{
-              metadata: { name: 'storage', labels: selector.matchLabels },
-              spec: {
-                accessModes: ['ReadWriteOnce'],
-                ...(s.storageBackend.volume.storageClassName ? { storageClassName: s.storageBackend.volume.storageClassName } : {}),
-                resources: { requests: { storage: k8s.Quantity.fromString(s.storageBackend.volume.size.asString()) } },
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'storage', labels: selector.matchLabels },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  ...(s.storageBackend.volume.storageClassName
+                    ? { storageClassName: s.storageBackend.volume.storageClassName }
+                    : {}),
+                  resources: {
+                    requests: { storage: k8s.Quantity.fromString(s.storageBackend.volume.size.asString()) },
+                  },
+                },
               },
-            }],
+            ],
           },
         });
       } else {
@@ -428,14 +520,23 @@ export class Tempo extends Construct {
           spec: {
             ...(autoscaled ? {} : { replicas }),
             selector,
-            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+            strategy: {
+              type: 'RollingUpdate',
+              rollingUpdate: {
+                maxSurge: k8s.IntOrString.fromNumber(1),
+                maxUnavailable: k8s.IntOrString.fromNumber(0),
+              },
+            },
             template,
           },
         });
       }
       // Ingesters: never more than one down at a time (a trace lives on replicationFactor of them).
       if (replicas > 1) {
-        new k8s.KubePodDisruptionBudget(this, `${cid}Pdb`, { metadata: metadata(workloadName, labels), spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector } });
+        new k8s.KubePodDisruptionBudget(this, `${cid}Pdb`, {
+          metadata: metadata(workloadName, labels),
+          spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
+        });
       }
       return { workloadName, labels, selector };
     };
@@ -451,11 +552,28 @@ export class Tempo extends Construct {
 
     for (const c of s.components) {
       const ports = c.component === 'distributor' ? [...s.ports, gossip] : [...apiPorts, gossip];
-      const { workloadName, labels, selector } = workload(c.component, c.kind, c.replicas, c.resources, ports, c.autoscaling !== undefined);
-      if (c.autoscaling) cpuAutoscaler(this, `${workloadName}Hpa`, metadata(workloadName, labels), workloadName, c.autoscaling);
+      const { workloadName, labels, selector } = workload(
+        c.component,
+        c.kind,
+        c.replicas,
+        c.resources,
+        ports,
+        c.autoscaling !== undefined,
+      );
+      if (c.autoscaling)
+        cpuAutoscaler(
+          this,
+          `${workloadName}Hpa`,
+          metadata(workloadName, labels),
+          workloadName,
+          c.autoscaling,
+        );
       if (c.component === 'distributor') {
         // The receivers: what collectors and apps send to. Same name as the single binary's.
-        new k8s.KubeService(this, 'Service', { metadata: metadata(s.name, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) } });
+        new k8s.KubeService(this, 'Service', {
+          metadata: metadata(s.name, labels),
+          spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: s.ports.map(servicePort) },
+        });
         // Every ready distributor by DNS, for gRPC clients that balance across them
         // (`otlpGrpcTarget`): through the ClusterIP each long-lived connection sticks to one pod.
         const grpc = s.ports.find((p) => p.receiver?.id === 'otlpGrpc');
@@ -468,17 +586,30 @@ export class Tempo extends Construct {
         }
       }
       if (c.component === 'query-frontend') {
-        new k8s.KubeService(this, 'QueryService', { metadata: metadata(queryService, labels), spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: apiPorts.map(servicePort) } });
+        new k8s.KubeService(this, 'QueryService', {
+          metadata: metadata(queryService, labels),
+          spec: { type: 'ClusterIP', selector: selector.matchLabels, ports: apiPorts.map(servicePort) },
+        });
         // Queriers resolve every query-frontend pod through this headless Service.
         new k8s.KubeService(this, 'QueryFrontendDiscovery', {
           metadata: metadata(`${s.name}-query-frontend-discovery`, labels),
-          spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: selector.matchLabels, ports: apiPorts.filter((p) => p.name === 'grpc').map(servicePort) },
+          spec: {
+            clusterIp: 'None',
+            publishNotReadyAddresses: true,
+            selector: selector.matchLabels,
+            ports: apiPorts.filter((p) => p.name === 'grpc').map(servicePort),
+          },
         });
       }
     }
     new k8s.KubeService(this, 'GossipRing', {
       metadata: metadata(`${s.name}-gossip-ring`),
-      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: [servicePort(gossip)] },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [servicePort(gossip)],
+      },
     });
   }
 
@@ -513,7 +644,10 @@ export class Tempo extends Construct {
   /** Names of the span-metrics series; an error when the processor is off (they would not exist). */
   public get spanMetrics(): SpanMetricNames {
     if (!this.generates('span-metrics')) {
-      throw new ConfigError('tempo.spanMetrics', "the metrics generator's 'span-metrics' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors");
+      throw new ConfigError(
+        'tempo.spanMetrics',
+        "the metrics generator's 'span-metrics' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors",
+      );
     }
     return SPAN_METRICS;
   }
@@ -521,7 +655,10 @@ export class Tempo extends Construct {
   /** Names of the service-graph series; an error when the processor is off. */
   public get serviceGraphMetrics(): ServiceGraphMetricNames {
     if (!this.generates('service-graphs')) {
-      throw new ConfigError('tempo.serviceGraphMetrics', "the metrics generator's 'service-graphs' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors");
+      throw new ConfigError(
+        'tempo.serviceGraphMetrics',
+        "the metrics generator's 'service-graphs' processor is off, so these series do not exist; enable it in tempo.metricsGenerator.processors",
+      );
     }
     return SERVICE_GRAPH_METRICS;
   }

@@ -21,8 +21,17 @@ function strict(schema: any): any {
   if (Array.isArray(schema)) return schema.map(strict);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: any = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema))
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, strict(pv)]))
+        : strict(v);
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    !out['x-kubernetes-preserve-unknown-fields']
+  )
+    out.additionalProperties = false;
   // OpenAPI v3 (CRDs) int-or-string and nullable, expressed in JSON Schema.
   if (out['x-kubernetes-int-or-string']) {
     delete out.type;
@@ -34,7 +43,10 @@ function strict(schema: any): any {
 
 /** CRD patterns are Go (RE2) regexps; the only non-JS syntax they use is the `(?i)` flag. */
 const goRegExp = Object.assign(
-  (pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)),
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)')
+      ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`)
+      : new RegExp(pattern, flags),
   { code: 'goRegExp' },
 );
 
@@ -69,7 +81,13 @@ class Validator {
     let fn = this.crds.get(gvk);
     if (!fn) {
       // metadata of a custom resource is a standard ObjectMeta.
-      fn = this.ajv.compile({ ...schema, properties: { ...schema.properties, metadata: { $ref: 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' } } });
+      fn = this.ajv.compile({
+        ...schema,
+        properties: {
+          ...schema.properties,
+          metadata: { $ref: 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+        },
+      });
       this.crds.set(gvk, fn);
     }
     return fn;
@@ -88,16 +106,24 @@ class Validator {
       }
     }
     if (fn(manifest)) return [];
-    return (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: '${(e.params as any).additionalProperty}'` : ''}`);
+    return (fn.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: '${(e.params as any).additionalProperty}'` : ''}`,
+    );
   }
 }
 
 function loadCrdSchemas(): Map<string, any> {
   const out = new Map<string, any>();
   // Subset schemas of the GitOps bootstrap objects (see schemas/gitops/README.md).
-  for (const [gvk, schema] of Object.entries<any>(JSON.parse(readFileSync(join(SCHEMA_DIR, 'gitops', 'gitops.schema.json'), 'utf8')))) out.set(gvk, schema);
+  for (const [gvk, schema] of Object.entries<any>(
+    JSON.parse(readFileSync(join(SCHEMA_DIR, 'gitops', 'gitops.schema.json'), 'utf8')),
+  ))
+    out.set(gvk, schema);
   const dir = join(SCHEMA_DIR, 'crds');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
       const crd = doc.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -151,9 +177,11 @@ export function validateAll(manifests: readonly any[]): string[] {
   const errors: string[] = [];
   for (const version of KUBERNETES_VERSIONS) {
     for (const m of manifests) {
-      for (const e of validateManifest(m, version)) errors.push(`[k8s ${version}] ${m.kind}/${m.metadata?.name}: ${e}`);
+      for (const e of validateManifest(m, version))
+        errors.push(`[k8s ${version}] ${m.kind}/${m.metadata?.name}: ${e}`);
     }
   }
-  for (const m of manifests) for (const e of validateUpstream(m)) errors.push(`[upstream CRD] ${m.kind}/${m.metadata?.name}: ${e}`);
+  for (const m of manifests)
+    for (const e of validateUpstream(m)) errors.push(`[upstream CRD] ${m.kind}/${m.metadata?.name}: ${e}`);
   return errors;
 }

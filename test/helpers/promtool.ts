@@ -5,13 +5,23 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 export const hasPromtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!hasPromtool && process.env.REQUIRE_PROMTOOL) throw new Error('promtool is required (REQUIRE_PROMTOOL is set) but not on PATH: apt-get install prometheus');
+if (!hasPromtool && process.env.REQUIRE_PROMTOOL)
+  throw new Error(
+    'promtool is required (REQUIRE_PROMTOOL is set) but not on PATH: apt-get install prometheus',
+  );
 
 /** Runs promtool on files written to a temporary folder; returns its exit code and output. */
-export function promtool(args: (dir: string) => string[], files: Record<string, unknown>): { status: number; output: string } {
+export function promtool(
+  args: (dir: string) => string[],
+  files: Record<string, unknown>,
+): { status: number; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }));
+    for (const [name, content] of Object.entries(files))
+      writeFileSync(
+        join(dir, name),
+        typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }),
+      );
     const run = spawnSync('promtool', args(dir), { cwd: dir, encoding: 'utf8' });
     return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
   } finally {
@@ -20,17 +30,29 @@ export function promtool(args: (dir: string) => string[], files: Record<string, 
 }
 
 /** Runs one promtool invocation per argument list, all in parallel, over the same files. */
-export async function promtoolParallel(argLists: string[][], files: Record<string, unknown>): Promise<{ status: number; output: string }[]> {
+export async function promtoolParallel(
+  argLists: string[][],
+  files: Record<string, unknown>,
+): Promise<{ status: number; output: string }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }));
-    const run = (args: string[]) => new Promise<{ status: number; output: string }>((resolve) => {
-      const child = spawn('promtool', args, { cwd: dir });
-      let output = '';
-      child.stdout.on('data', (d) => { output += d; });
-      child.stderr.on('data', (d) => { output += d; });
-      child.on('close', (status) => resolve({ status: status ?? 1, output }));
-    });
+    for (const [name, content] of Object.entries(files))
+      writeFileSync(
+        join(dir, name),
+        typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }),
+      );
+    const run = (args: string[]) =>
+      new Promise<{ status: number; output: string }>((resolve) => {
+        const child = spawn('promtool', args, { cwd: dir });
+        let output = '';
+        child.stdout.on('data', (d) => {
+          output += d;
+        });
+        child.stderr.on('data', (d) => {
+          output += d;
+        });
+        child.on('close', (status) => resolve({ status: status ?? 1, output }));
+      });
     // A small pool: two cores, and other test files run beside this one.
     const results: { status: number; output: string }[] = new Array(argLists.length);
     let next = 0;

@@ -7,12 +7,32 @@
  * `modules/overrides/config.go` (`overrides.defaults.{ingestion,global}`), and the OpenTelemetry
  * receivers Tempo embeds (`endpoint` per protocol). Extend it only from those sources.
  */
-type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'string[]' | 'int[]' | 'string-map' | 'remote-write[]' | 'pod-association[]' | 'policies[]' | 'attribute-actions[]' | 'statements[]' | 'readers[]' | 'pipelines';
-export interface KeyTree { readonly [key: string]: Leaf | KeyTree }
+type Leaf =
+  | 'string'
+  | 'int'
+  | 'number'
+  | 'bool'
+  | 'duration'
+  | 'string[]'
+  | 'int[]'
+  | 'string-map'
+  | 'remote-write[]'
+  | 'pod-association[]'
+  | 'policies[]'
+  | 'attribute-actions[]'
+  | 'statements[]'
+  | 'readers[]'
+  | 'pipelines';
+export interface KeyTree {
+  readonly [key: string]: Leaf | KeyTree;
+}
 
 const endpoint: KeyTree = { endpoint: 'string' };
 // configtls.ServerConfig of the collector receivers Tempo embeds (OTLP only here).
-const tlsEndpoint: KeyTree = { endpoint: 'string', tls: { cert_file: 'string', key_file: 'string', client_ca_file: 'string', min_version: 'string' } };
+const tlsEndpoint: KeyTree = {
+  endpoint: 'string',
+  tls: { cert_file: 'string', key_file: 'string', client_ca_file: 'string', min_version: 'string' },
+};
 // `overrides.defaults` and each tenant of the runtime file (modules/overrides/config.go).
 const OVERRIDES: KeyTree = {
   ingestion: {
@@ -50,8 +70,25 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
     ring: { kvstore: { store: 'string' } },
     receivers: {
       // configgrpc ServerConfig: keepalive.server_parameters (KeepaliveServerParameters).
-      otlp: { protocols: { grpc: { ...tlsEndpoint, keepalive: { server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' } } }, http: tlsEndpoint } },
-      jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
+      otlp: {
+        protocols: {
+          grpc: {
+            ...tlsEndpoint,
+            keepalive: {
+              server_parameters: { max_connection_age: 'duration', max_connection_age_grace: 'duration' },
+            },
+          },
+          http: tlsEndpoint,
+        },
+      },
+      jaeger: {
+        protocols: {
+          grpc: endpoint,
+          thrift_http: endpoint,
+          thrift_compact: endpoint,
+          thrift_binary: endpoint,
+        },
+      },
       zipkin: endpoint,
     },
   },
@@ -111,15 +148,28 @@ export const TEMPO_2_8_2_KEYS: KeyTree = {
       blocklist_poll: 'duration',
       // tempodb/backend/s3/config.go
       s3: {
-        bucket: 'string', prefix: 'string', endpoint: 'string', region: 'string', access_key: 'string', secret_key: 'string',
-        insecure: 'bool', forcepathstyle: 'bool', sse: { type: 'string', kms_key_id: 'string', kms_encryption_context: 'string' },
+        bucket: 'string',
+        prefix: 'string',
+        endpoint: 'string',
+        region: 'string',
+        access_key: 'string',
+        secret_key: 'string',
+        insecure: 'bool',
+        forcepathstyle: 'bool',
+        sse: { type: 'string', kms_key_id: 'string', kms_encryption_context: 'string' },
       },
       // tempodb/backend/gcs/config.go
       gcs: { bucket_name: 'string', prefix: 'string' },
       // tempodb/backend/azure/config/config.go
       azure: {
-        storage_account_name: 'string', storage_account_key: 'string', use_managed_identity: 'bool', use_federated_token: 'bool',
-        user_assigned_id: 'string', container_name: 'string', prefix: 'string', endpoint_suffix: 'string',
+        storage_account_name: 'string',
+        storage_account_key: 'string',
+        use_managed_identity: 'bool',
+        use_federated_token: 'bool',
+        user_assigned_id: 'string',
+        container_name: 'string',
+        prefix: 'string',
+        endpoint_suffix: 'string',
       },
     },
   },
@@ -137,33 +187,52 @@ export function tenantOverridesProblems(file: unknown): string[] {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) return ['/: expected a map'];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(file)) {
-    if (key !== 'overrides') { problems.push(`${key}: unknown key`); continue; }
-    for (const [tenant, block] of Object.entries(value ?? {})) problems.push(...tempoConfigProblems(block, OVERRIDES, `overrides.${tenant}`));
+    if (key !== 'overrides') {
+      problems.push(`${key}: unknown key`);
+      continue;
+    }
+    for (const [tenant, block] of Object.entries(value ?? {}))
+      problems.push(...tempoConfigProblems(block, OVERRIDES, `overrides.${tenant}`));
   }
   return problems;
 }
 
 /** Every key path in `config` that Tempo 2.8.2 would reject, with the reason. */
 export function tempoConfigProblems(config: unknown, tree: KeyTree = TEMPO_2_8_2_KEYS, path = ''): string[] {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) return [`${path || '/'}: expected a map`];
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    return [`${path || '/'}: expected a map`];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     const at = path ? `${path}.${key}` : key;
     const spec = tree[key];
     if (spec === undefined) problems.push(`${at}: unknown key`);
     else if (typeof spec === 'object') problems.push(...tempoConfigProblems(value, spec, at));
-    else if (spec === 'number' && typeof value !== 'number') problems.push(`${at}: expected a number, got ${JSON.stringify(value)}`);
-    else if (spec === 'int[]' && !(Array.isArray(value) && value.every((v) => Number.isInteger(v)))) problems.push(`${at}: expected a list of integers`);
-    else if (spec === 'int' && !Number.isInteger(value)) problems.push(`${at}: expected an integer, got ${JSON.stringify(value)}`);
-    else if (spec === 'bool' && typeof value !== 'boolean') problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
-    else if (spec === 'string' && typeof value !== 'string') problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
-    else if (spec === 'duration' && !(typeof value === 'string' && GO_DURATION.test(value))) problems.push(`${at}: expected a Go duration, got ${JSON.stringify(value)}`);
-    else if (spec === 'string[]' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) problems.push(`${at}: expected a list of strings`);
-    else if (spec === 'string-map' && !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))) problems.push(`${at}: expected a map of strings`);
+    else if (spec === 'number' && typeof value !== 'number')
+      problems.push(`${at}: expected a number, got ${JSON.stringify(value)}`);
+    else if (spec === 'int[]' && !(Array.isArray(value) && value.every((v) => Number.isInteger(v))))
+      problems.push(`${at}: expected a list of integers`);
+    else if (spec === 'int' && !Number.isInteger(value))
+      problems.push(`${at}: expected an integer, got ${JSON.stringify(value)}`);
+    else if (spec === 'bool' && typeof value !== 'boolean')
+      problems.push(`${at}: expected a boolean, got ${JSON.stringify(value)}`);
+    else if (spec === 'string' && typeof value !== 'string')
+      problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
+    else if (spec === 'duration' && !(typeof value === 'string' && GO_DURATION.test(value)))
+      problems.push(`${at}: expected a Go duration, got ${JSON.stringify(value)}`);
+    else if (spec === 'string[]' && !(Array.isArray(value) && value.every((v) => typeof v === 'string')))
+      problems.push(`${at}: expected a list of strings`);
+    else if (
+      spec === 'string-map' &&
+      !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))
+    )
+      problems.push(`${at}: expected a map of strings`);
     else if (spec === 'remote-write[]') {
       // Prometheus remote_write config (prometheus/config RemoteWriteConfig), the fields we emit.
       if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
-      else value.forEach((rw, i) => problems.push(...tempoConfigProblems(rw, { url: 'string', send_exemplars: 'bool' }, `${at}[${i}]`)));
+      else
+        value.forEach((rw, i) =>
+          problems.push(...tempoConfigProblems(rw, { url: 'string', send_exemplars: 'bool' }, `${at}[${i}]`)),
+        );
     }
   }
   return problems;
