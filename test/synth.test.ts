@@ -316,8 +316,8 @@ describe('SUMMARY.md', () => {
     const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
     for (const fact of [
       'grafana/tempo:2.8.2',
-      'otel/opentelemetry-collector-contrib:0.145.0',
-      '| Collector gateway | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
+      'otel/opentelemetry-collector-contrib:0.161.0',
+      '| Collector gateway | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
       's3://acme-tracing-prod',
       'Retention**: 168h',
       'tail at the gateway',

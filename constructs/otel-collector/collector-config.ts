@@ -1,12 +1,15 @@
 /**
- * Pure config model of the OpenTelemetry Collector contrib 0.145.0: resolved settings in, the
- * collector YAML out, for the gateway (Deployment) and the agent (DaemonSet). No construct code.
+ * Pure config model of the OpenTelemetry Collector contrib 0.161.0 (VERSIONS.otelCollector):
+ * resolved settings in, the collector YAML out, for the gateway (Deployment) and the agent
+ * (DaemonSet). No construct code. `otelcol validate` and an end-to-end run of the collector
+ * built from tools/otelcol check every config this emits (test/otelcol*.test.ts).
  *
- * Component names are the primary ones of 0.145.0 (no deprecated aliases): `otlp_grpc`
- * (exporter/otlpexporter/metadata.yaml, renamed in core 0.144.0), `k8sattributes` (renamed
- * `k8s_attributes` only in 0.146.0), `loadbalancing` (renamed in 0.153.0), `tail_sampling`,
- * `memory_limiter`, `batch`, `attributes`, `transform`, `probabilistic_sampler`, `health_check`.
- * Self-telemetry uses `service.telemetry.metrics.readers` (`address` is gone).
+ * Component names are the primary ones of 0.161.0; the old names are deprecated aliases that
+ * log a warning at startup: `otlp_grpc` (core exporter/otlpexporter, 0.144.0), `k8s_attributes`
+ * (contrib 0.146.0, was `k8sattributes`), `load_balancing` (contrib 0.153.0, was
+ * `loadbalancing`), `tail_sampling`, `memory_limiter`, `batch`, `attributes`, `transform`,
+ * `probabilistic_sampler`, `health_check`. Self-telemetry uses
+ * `service.telemetry.metrics.readers` (`address` is gone).
  */
 import { stringify } from 'yaml';
 import { GoDuration } from '../../lib/duration';
@@ -179,7 +182,7 @@ function ordered(entries: [string, unknown][]): [Record<string, unknown>, string
 export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unknown> {
   const [processors, order] = ordered([
     ['memory_limiter', memoryLimiter(s)],
-    ['k8sattributes', k8sAttributes('gateway')],
+    ['k8s_attributes', k8sAttributes('gateway')],
     ['tail_sampling', s.sampling?.processorConfig()],
     ['attributes/scrub', s.scrubbing.attributes],
     ['transform/scrub', s.scrubbing.transform],
@@ -198,7 +201,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
 export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown> {
   const [processors, order] = ordered([
     ['memory_limiter', memoryLimiter(s)],
-    ['k8sattributes', k8sAttributes(s.k8sAttributes)],
+    ['k8s_attributes', k8sAttributes(s.k8sAttributes)],
     [
       'probabilistic_sampler',
       s.headSamplingPercentage !== undefined ? { sampling_percentage: s.headSamplingPercentage } : undefined,
@@ -211,7 +214,7 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
   const [exporterId, exporter] =
     e.kind === 'loadbalancing'
       ? [
-          'loadbalancing',
+          'load_balancing',
           {
             // All spans of a trace go to the same gateway replica, which tail sampling requires.
             routing_key: 'traceID',

@@ -24,7 +24,7 @@ export interface CollectorCommonProps {
    * @default 'otel-gateway' / 'otel-agent'
    */
   readonly name?: string;
-  /** @default IMAGES.otelCollector (otel/opentelemetry-collector-contrib:0.145.0) */
+  /** @default IMAGES.otelCollector (otel/opentelemetry-collector-contrib:0.161.0) */
   readonly image?: ContainerImage;
   /** Container resources; fields override the defaults one by one. @default - per tier */
   readonly resources?: ResourceRequirements;
