@@ -8,18 +8,21 @@ import {
   OtelCollectorGateway,
   OtelCollectorGatewayProps,
 } from '../constructs/otel-collector/otel-collector-gateway';
+import type { CollectorTlsProps } from '../constructs/otel-collector/collector-tls';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { ScrubbingProps } from '../constructs/otel-collector/scrubbing';
 import type { TempoExportProps } from '../constructs/otel-collector/collector-settings';
 import { Tempo } from '../constructs/tempo/tempo';
 import { ConfigError } from '../lib/errors';
 
-type Shared = 'tempo' | 'sampling' | 'scrubbing' | 'tenant' | 'tempoTls' | 'exportQueue' | 'gateway';
+type Shared = 'tempo' | 'sampling' | 'scrubbing' | 'tenant' | 'tempoTls' | 'exportQueue' | 'gateway' | 'tls' | 'gatewayCaSecret';
 
 /** The collector tier of one environment. */
 export interface CollectorStackProps extends TempoExportProps {
   /** @default CollectorSampling.keepAll() */
   readonly sampling?: CollectorSampling;
+  /** TLS on the collectors' OTLP receivers and the agent -> gateway hop. @default - plaintext */
+  readonly tls?: CollectorTlsProps;
   /** @default - on, see `DEFAULT_SCRUBBING` */
   readonly scrubbing?: ScrubbingProps;
   /** Gateway Deployment, or `false` for agents that export straight to Tempo. @default {} */
@@ -60,6 +63,7 @@ export class CollectorChart extends Chart {
         tempo: props.tempo,
         sampling: c.sampling,
         scrubbing: c.scrubbing,
+        tls: c.tls?.gateway,
       });
       if (c.agent === false && c.sampling?.mode === 'tail' && this.gateway.minReplicas > 1) {
         throw new ConfigError(
@@ -76,6 +80,8 @@ export class CollectorChart extends Chart {
         gateway: this.gateway,
         sampling: c.sampling,
         scrubbing: c.scrubbing,
+        tls: c.tls?.agent,
+        gatewayCaSecret: c.tls?.caSecret,
       });
     } else if (c.sampling?.mode === 'head') {
       throw new ConfigError(

@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, Server } from 'node:net';
 import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
@@ -47,6 +48,7 @@ const ADDR = {
   faultMem: '127.0.0.41',
   faultExport: '127.0.0.42',
   faultSampling: '127.0.0.43',
+  blackHole: '127.0.0.31',
 } as const;
 const SINK_PORT = 4317;
 const PERCENT = 25;
@@ -353,6 +355,9 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
   let received: SinkSpan[];
   const scraped = new Set<string>();
   let clientTls: HttpOptions | undefined;
+  let blackHole: Server | undefined;
+  let httpPort: number;
+  let agentConfig: any;
   const t0 = Date.now();
 
   beforeAll(async () => {
@@ -378,7 +383,7 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
     } as CollectorStackProps;
     const synthesized = synthConfigs(collector, tempo);
     const grpcPort = Number(synthesized.gateway.receivers.otlp.protocols.grpc.endpoint.split(':').pop());
-    const httpPort = Number(synthesized.agent.receivers.otlp.protocols.http.endpoint.split(':').pop());
+    httpPort = Number(synthesized.agent.receivers.otlp.protocols.http.endpoint.split(':').pop());
     const healthPort = Number(synthesized.agent.extensions.health_check.endpoint.split(':').pop());
     let { agent, gateway } = replaceClusterOnlyParts(synthesized, grpcPort);
     let sinkTls: { cert: string; key: string } | undefined;
@@ -425,6 +430,7 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
     procs.start('gateway-a', gateway, ADDR.gwA);
     procs.start('gateway-b', gateway, ADDR.gwB);
     await waitHealthy([ADDR.gwA, ADDR.gwB], healthPort, procs);
+    agentConfig = agent;
     procs.start('agent-a', agent, ADDR.agentA);
     procs.start('agent-b', agent, ADDR.agentB);
     await waitHealthy([ADDR.agentA, ADDR.agentB], healthPort, procs);
@@ -472,8 +478,11 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
       decision_wait: '1s',
       num_traces: 2,
     };
-    // A dead Tempo, no retries, a queue of one request and no batching or sampling in front:
-    // sends fail, and requests arriving while the one consumer waits do not fit in the queue.
+    // A Tempo that accepts connections and never answers, no retries, a queue of one request
+    // and no batching or sampling in front: each send times out after 1s, and requests
+    // arriving meanwhile do not fit in the queue.
+    blackHole = createServer(() => undefined);
+    await new Promise<void>((resolve) => blackHole!.listen(SINK_PORT, ADDR.blackHole, resolve));
     const faultExport = structuredClone(gateway);
     const pipeline = faultExport.service.pipelines.traces;
     pipeline.processors = pipeline.processors.filter(
@@ -483,7 +492,7 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
     delete faultExport.processors.batch;
     faultExport.exporters['otlp_grpc/tempo'] = {
       ...faultExport.exporters['otlp_grpc/tempo'],
-      endpoint: `${ADDR.sink}:1`,
+      endpoint: `${ADDR.blackHole}:${SINK_PORT}`,
       timeout: '1s',
       retry_on_failure: { enabled: false },
       sending_queue: { enabled: true, num_consumers: 1, queue_size: 1 },
@@ -536,6 +545,7 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
 
   afterAll(async () => {
     await procs?.stopAll();
+    blackHole?.close();
     if (process.env.E2E_DEBUG)
       for (const [n, l] of Object.entries(procs.logs())) writeFileSync(`/tmp/e2e-${n}.log`, l);
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -555,6 +565,21 @@ e2e.each(scenarios)('collector end to end (%s)', (_label, withTls) => {
       );
     expect(bad).toEqual([]);
   });
+
+  (withTls ? test : test.skip)(
+    'receivers refuse plaintext, and the gateway refuses clients without a certificate',
+    async () => {
+      const body = otlpRequest('checkout', sent[0].spans);
+      expect((await http('POST', ADDR.agentA, httpPort, '/v1/traces', body)).status).not.toBe(200);
+      const gwName = agentConfig.exporters.load_balancing.protocol.otlp.tls.server_name_override;
+      const noCert = { ca: clientTls!.ca, servername: gwName };
+      expect((await http('POST', ADDR.gwA, httpPort, '/v1/traces', body, noCert)).status).toBe(0);
+      expect(
+        (await http('POST', ADDR.gwA, httpPort, '/v1/traces', body, { ...clientTls!, servername: gwName }))
+          .status,
+      ).toBe(200);
+    },
+  );
 
   test('every error trace and every slow trace is kept, with all of its spans', () => {
     const byTrace = new Map<string, number>();

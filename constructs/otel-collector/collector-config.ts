@@ -45,6 +45,8 @@ export interface CommonCollectorSettings {
     readonly sendBatchMaxSize: number;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** configtls.ServerConfig on the OTLP receivers. @default - plaintext */
+  readonly receiverTls?: Readonly<Record<string, string | boolean>>;
 }
 
 /**
@@ -190,7 +192,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
   ]);
   return {
     extensions: extensions(s),
-    receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true }),
+    receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true, otlpTls: s.receiverTls }),
     processors,
     exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo) },
     service: service(s, order, ['otlp_grpc/tempo']),
@@ -241,7 +243,7 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
       : [`otlp_grpc/${e.name}`, otlpExporter(e)];
   return {
     extensions: extensions(s),
-    receivers: receiversConfig(s.ports, POD_IP),
+    receivers: receiversConfig(s.ports, POD_IP, { otlpTls: s.receiverTls }),
     processors,
     exporters: { [exporterId]: exporter },
     service: service(s, order, [exporterId]),

@@ -11,6 +11,7 @@ import { resolveResources, ResolvedResources, ResourceRequirements } from '../te
 import type { SecretKeyRef } from '../tempo/tempo-storage';
 import type { Tempo } from '../tempo/tempo';
 import { CommonCollectorSettings, OtlpExporterSettings } from './collector-config';
+import { SecretMount, secretMount } from './collector-tls';
 
 /** UID/GID of the otel/opentelemetry-collector-contrib image's user. */
 export const COLLECTOR_UID = 10001;
@@ -154,8 +155,11 @@ export function resolveCollector(
   };
 }
 
-/** Where a CA for the Tempo exporter is mounted. */
-export const TEMPO_CA_DIR = '/var/run/secrets/tempo-ca';
+/** The CA Secret the Tempo exporter verifies with, mounted at `/var/run/secrets/tempo-ca/`. */
+export function tempoCaMount(props: TempoExportProps): SecretMount[] {
+  const ca = props.tempoTls?.caSecret;
+  return ca ? [secretMount('tempo-ca', ca.name, [ca.key])] : [];
+}
 
 /** The OTLP gRPC exporter towards Tempo, from the Tempo object (endpoint, TLS, tenant). */
 export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: string): OtlpExporterSettings {
@@ -166,10 +170,14 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
       checkDnsSubdomain(props.tempoTls.caSecret.name, `${property}.tempoTls.caSecret.name`);
     // Through the distributors' headless Service the dialed name is not the one a certificate
     // for the Tempo Service carries: verify against the Service host unless told otherwise.
-    const serverName = props.tempoTls?.serverName ?? target.serverName;
+    // Always explicit, so the name checked is the Service's whatever address is dialed.
+    const serverName =
+      props.tempoTls?.serverName ?? target.serverName ?? target.endpoint.replace(/^dns:\/\/\//, '').replace(/:\d+$/, '');
     tls = {
       insecure: false,
-      ...(props.tempoTls?.caSecret ? { ca_file: `${TEMPO_CA_DIR}/${props.tempoTls.caSecret.key}` } : {}),
+      ...(props.tempoTls?.caSecret
+        ? { ca_file: secretMount('tempo-ca', props.tempoTls.caSecret.name, [props.tempoTls.caSecret.key]).path(props.tempoTls.caSecret.key) }
+        : {}),
       ...(serverName ? { server_name_override: serverName } : {}),
     };
   } else {

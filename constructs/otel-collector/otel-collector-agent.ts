@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -20,11 +20,13 @@ import {
   otlpGrpcPort,
   resolveCollector,
   ResolvedCollector,
-  TEMPO_CA_DIR,
+  tempoCaMount,
   tempoExporter,
   TempoExportProps,
 } from './collector-settings';
 import type { OtelCollectorGateway } from './otel-collector-gateway';
+import { clientTls, ReceiverTlsProps, resolveReceiverTls, secretMount } from './collector-tls';
+import type { SecretKeyRef } from '../tempo/tempo-storage';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
@@ -56,6 +58,10 @@ export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExpo
   readonly hostPort?: AgentHostPortProps;
   /** @default - none (the agent runs only on nodes without taints it does not tolerate) */
   readonly tolerations?: k8s.Toleration[];
+  /** TLS (optionally mTLS) on the OTLP receivers; also the client certificate towards an mTLS gateway. @default - plaintext */
+  readonly tls?: ReceiverTlsProps;
+  /** CA that signed the gateway's certificate. @default - the system roots of the image */
+  readonly gatewayCaSecret?: SecretKeyRef;
 }
 
 /**
@@ -137,13 +143,32 @@ export class OtelCollectorAgent extends Construct {
       });
     }
 
+    const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent');
+    const gatewayCa = props.gatewayCaSecret && secretMount('gateway-ca', props.gatewayCaSecret.name, [props.gatewayCaSecret.key]);
+    if (props.gatewayCaSecret && !gateway?.tls) {
+      throw new ConfigError('collector.tls.caSecret', "is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret");
+    }
+    if (gateway?.tls?.clientAuth && !tls) {
+      throw new ConfigError(
+        'collector.tls.agent',
+        'is required: the gateway asks for client certificates (clientCaSecret), and the agent presents its own receiver certificate; give the agent a Secret signed by that CA',
+      );
+    }
+    // Agents dial pod IPs (load_balancing) or the headless name: verify the Service's name.
+    const gatewayTls = gateway?.tls
+      ? clientTls({
+          caFile: gatewayCa?.path(props.gatewayCaSecret!.key),
+          serverName: gateway.serverName,
+          clientCert: gateway.tls.clientAuth ? tls!.clientCert : undefined,
+        })
+      : { insecure: true };
     let exportSettings: AgentConfigSettings['export'];
     if (gateway && sampling.mode === 'tail') {
       exportSettings = {
         kind: 'loadbalancing',
         service: `${gateway.headlessServiceName}.${gateway.namespace}`,
         port: otlpGrpcPort(gateway.ports, 'collector.gateway'),
-        tls: { insecure: true },
+        tls: gatewayTls,
       };
     } else if (gateway) {
       // round_robin over every gateway replica; the gateways cap connection age, so agents
@@ -152,7 +177,7 @@ export class OtelCollectorAgent extends Construct {
         kind: 'otlp',
         name: 'gateway',
         ...gateway.otlpGrpcTarget,
-        tls: { insecure: true },
+        tls: gatewayTls,
         queue: { numConsumers: 4, queueSize: 1000 },
       };
     } else {
@@ -163,6 +188,7 @@ export class OtelCollectorAgent extends Construct {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
         buildAgentConfig({
           ...s,
+          receiverTls: tls?.serverConfig,
           // With a gateway the agent only tags the pod IP, the gateway reads the API; alone it
           // reads the pods of its own node.
           k8sAttributes: gateway ? 'passthrough' : 'node',
@@ -209,7 +235,6 @@ export class OtelCollectorAgent extends Construct {
       },
     });
 
-    const caSecret = !gateway ? props.tempoTls?.caSecret : undefined;
     new k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: metadata(s.name),
       spec: {
@@ -227,8 +252,7 @@ export class OtelCollectorAgent extends Construct {
           apiAccess,
           hostPorts: this.usesHostPort,
           tolerations: props.tolerations,
-          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
-          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+          secrets: [...(gateway ? [] : tempoCaMount(props)), ...(tls?.mounts ?? []), ...(gatewayCa ? [gatewayCa] : [])],
         }),
       },
     });

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { chartNamespace, cpuAutoscaler, secretFilesVolume } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
 import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
@@ -13,10 +13,11 @@ import {
   otlpGrpcPort,
   resolveCollector,
   ResolvedCollector,
-  TEMPO_CA_DIR,
+  tempoCaMount,
   tempoExporter,
   TempoExportProps,
 } from './collector-settings';
+import { ReceiverTlsProps, ResolvedReceiverTls, resolveReceiverTls } from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
@@ -36,6 +37,8 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
   readonly scrubbing?: ScrubbingProps;
   /** HorizontalPodAutoscaler on CPU. @default - none, fixed replicas */
   readonly autoscaling?: GatewayAutoscalingProps;
+  /** TLS (optionally mTLS) on the OTLP receivers. @default - plaintext */
+  readonly tls?: ReceiverTlsProps;
 }
 
 /**
@@ -60,6 +63,10 @@ export class OtelCollectorGateway extends Construct {
   public readonly tailSampling?: TailSampling;
   /** Replicas, or the HPA's minimum. */
   public readonly minReplicas: number;
+  /** Receiver TLS, when on. */
+  public readonly tls?: ResolvedReceiverTls;
+  /** The name the gateway's certificate must carry (the ClusterIP Service's DNS name). */
+  public readonly serverName: string;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
@@ -82,6 +89,8 @@ export class OtelCollectorGateway extends Construct {
     this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
     this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
+    this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway');
+    this.serverName = `${s.name}.${namespace}.svc.cluster.local`;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
     const autoscaling = props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`);
@@ -102,6 +111,7 @@ export class OtelCollectorGateway extends Construct {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
         buildGatewayConfig({
           ...s,
+          receiverTls: this.tls?.serverConfig,
           sampling: this.tailSampling,
           scrubbing: scrubbingProcessors(props.scrubbing),
           tempo: exporter,
@@ -133,7 +143,6 @@ export class OtelCollectorGateway extends Construct {
       spec: { clusterIp: 'None', selector: this.selectorLabels, ports },
     });
 
-    const caSecret = props.tempoTls?.caSecret;
     const selector = { matchLabels: this.selectorLabels };
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadata(s.name),
@@ -154,8 +163,7 @@ export class OtelCollectorGateway extends Construct {
           configMapName: configMap.name,
           serviceAccountName: sa.name,
           apiAccess: true,
-          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
-          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+          secrets: [...tempoCaMount(props), ...(this.tls?.mounts ?? [])],
           // Spread replicas over nodes and zones so one failure does not take every replica.
           topologySpreadConstraints: [
             {

@@ -1,0 +1,134 @@
+/**
+ * TLS for the collector tiers, from Secret references: the OTLP receivers of the gateway and
+ * the agent (optionally requiring client certificates), and the agent -> gateway hop, which
+ * verifies the gateway's Service name. Certificates are files mounted from Secrets (e.g. written
+ * by cert-manager); the collector re-reads them on rotation:
+ *  - server and client certificate/key: `reload_interval` (configtls `certReloader`, read again
+ *    on the first handshake after the interval);
+ *  - a server's client CA: `client_ca_file_reload` (configtls `clientcasfilereloader.go`, watches
+ *    the file);
+ *  - a client's `ca_file` is read once at start: rotating the CA needs a rollout (a CA outlives
+ *    its leaf certificates, so that is rare).
+ * Source: go.opentelemetry.io/collector/config/configtls v1.67.0 (collector 0.161.0).
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { ConfigError } from '../../lib/errors';
+import { secretFilesVolume } from '../../lib/k8s';
+import { checkDnsSubdomain } from '../../lib/validate';
+import type { SecretKeyRef } from '../tempo/tempo-storage';
+
+/** How often the collector re-reads a mounted certificate and key. */
+export const CERT_RELOAD_INTERVAL = '5m';
+
+export interface ReceiverTlsProps {
+  /** Secret holding the server certificate and key (type kubernetes.io/tls, e.g. from cert-manager). */
+  readonly secretName?: string;
+  /** @default 'tls.crt' */
+  readonly certKey?: string;
+  /** @default 'tls.key' */
+  readonly keyKey?: string;
+  /**
+   * mTLS: the CA client certificates must chain to; clients without one are refused.
+   * @default - no client certificates asked for
+   */
+  readonly clientCaSecret?: SecretKeyRef;
+  /** Require client certificates (needs `clientCaSecret`). @default - true when clientCaSecret is set */
+  readonly clientAuth?: boolean;
+}
+
+export interface CollectorTlsProps {
+  /** TLS on the gateway's OTLP receivers; agents then verify the gateway Service's name. */
+  readonly gateway?: ReceiverTlsProps;
+  /**
+   * TLS on the agent's OTLP receivers (what applications send to). With an mTLS gateway the
+   * same certificate is the agent's client certificate.
+   */
+  readonly agent?: ReceiverTlsProps;
+  /** CA that signed the gateway's certificate, mounted in the agents. Required with `gateway`. */
+  readonly caSecret?: SecretKeyRef;
+}
+
+/** A Secret mounted as files into the collector pod. */
+export interface SecretMount {
+  readonly volume: k8s.Volume;
+  readonly mount: k8s.VolumeMount;
+}
+
+/** The one way a Secret's keys become files in a collector pod: `/var/run/secrets/<name>/<key>`. */
+export function secretMount(volumeName: string, secretName: string, keys: readonly string[]): SecretMount & { path: (key: string) => string } {
+  const dir = `/var/run/secrets/${volumeName}`;
+  return {
+    volume: secretFilesVolume(volumeName, secretName, keys),
+    mount: { name: volumeName, mountPath: dir, readOnly: true },
+    path: (key) => `${dir}/${key}`,
+  };
+}
+
+export interface ResolvedReceiverTls {
+  /** configtls.ServerConfig for the OTLP receivers. */
+  readonly serverConfig: Record<string, string | boolean>;
+  readonly mounts: SecretMount[];
+  /** Client certificate files (the same pair), for a hop to an mTLS server. */
+  readonly clientCert: { readonly cert_file: string; readonly key_file: string };
+  readonly clientAuth: boolean;
+}
+
+function checkKey(value: string, property: string): string {
+  if (!/^[-._a-zA-Z0-9]+$/.test(value)) throw new ConfigError(property, `'${value}' is not a Secret key; use letters, digits, '-', '_' and '.'`);
+  return value;
+}
+
+/** Validates receiver TLS props (`property` is e.g. `collector.tls.gateway`). */
+export function resolveReceiverTls(props: ReceiverTlsProps | undefined, volumePrefix: string, property: string): ResolvedReceiverTls | undefined {
+  if (props === undefined) return undefined;
+  if (!props.secretName) {
+    throw new ConfigError(
+      `${property}.secretName`,
+      'is required: TLS needs the Secret with the certificate and key (type kubernetes.io/tls, e.g. written by a cert-manager Certificate); name it or remove the TLS block',
+    );
+  }
+  checkDnsSubdomain(props.secretName, `${property}.secretName`);
+  const certKey = checkKey(props.certKey ?? 'tls.crt', `${property}.certKey`);
+  const keyKey = checkKey(props.keyKey ?? 'tls.key', `${property}.keyKey`);
+  const clientAuth = props.clientAuth ?? props.clientCaSecret !== undefined;
+  if (clientAuth && !props.clientCaSecret) {
+    throw new ConfigError(
+      `${property}.clientCaSecret`,
+      'is required when clientAuth is on: without the CA that signs client certificates every client would be refused; name the Secret key holding that CA, or set clientAuth: false',
+    );
+  }
+  if (props.clientCaSecret && !clientAuth) {
+    throw new ConfigError(`${property}.clientAuth`, 'is false but clientCaSecret is set; remove clientCaSecret or turn clientAuth on');
+  }
+  const cert = secretMount(`${volumePrefix}-tls`, props.secretName, [certKey, keyKey]);
+  const mounts: SecretMount[] = [cert];
+  const serverConfig: Record<string, string | boolean> = {
+    cert_file: cert.path(certKey),
+    key_file: cert.path(keyKey),
+    min_version: '1.2',
+    reload_interval: CERT_RELOAD_INTERVAL,
+  };
+  if (props.clientCaSecret) {
+    checkDnsSubdomain(props.clientCaSecret.name, `${property}.clientCaSecret.name`);
+    checkKey(props.clientCaSecret.key, `${property}.clientCaSecret.key`);
+    const ca = secretMount(`${volumePrefix}-client-ca`, props.clientCaSecret.name, [props.clientCaSecret.key]);
+    mounts.push(ca);
+    serverConfig.client_ca_file = ca.path(props.clientCaSecret.key);
+    serverConfig.client_ca_file_reload = true;
+  }
+  return { serverConfig, mounts, clientCert: { cert_file: cert.path(certKey), key_file: cert.path(keyKey) }, clientAuth };
+}
+
+/**
+ * configtls.ClientConfig for a hop to a TLS server: verify against `ca` and the Service name the
+ * certificate carries (the dialed addresses are pod IPs or a headless name).
+ */
+export function clientTls(o: { caFile?: string; serverName: string; clientCert?: { cert_file: string; key_file: string } }): Record<string, unknown> {
+  return {
+    insecure: false,
+    ...(o.caFile ? { ca_file: o.caFile } : {}),
+    server_name_override: o.serverName,
+    min_version: '1.2',
+    ...(o.clientCert ? { ...o.clientCert, reload_interval: CERT_RELOAD_INTERVAL } : {}),
+  };
+}
