@@ -37,6 +37,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
           namespace,
           tempo: tempo.tempo,
           collector: env.collector ?? {},
+          environment: env.name,
         });
   const monitoring =
     env.monitoring === false

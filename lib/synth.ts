@@ -78,6 +78,8 @@ export const SYNC_WAVES: Record<string, number> = {
   DaemonSet: 0,
   PodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
+  // After the agent Service it points at; applications opt in later, by annotation.
+  Instrumentation: 1,
   PodMonitor: 5,
   ServiceMonitor: 5,
   PrometheusRule: 5,

@@ -11,6 +11,11 @@ export const VERSIONS = {
    * (scripts/build-otelcol.sh refuses to build otherwise).
    */
   otelCollector: '0.161.0',
+  /**
+   * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the
+   * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
+   */
+  otelOperator: '0.158.0',
 } as const;
 
 export interface ContainerImage {
@@ -23,6 +28,16 @@ export interface ContainerImage {
 export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
+} as const satisfies Record<string, ContainerImage>;
+
+const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';
+
+/** Per-language SDK images the operator injects (Go needs a privileged sidecar: not offered). */
+export const AUTO_INSTRUMENTATION_IMAGES = {
+  java: { repository: `${AUTO_INSTRUMENTATION}-java`, tag: '2.30.0' },
+  nodejs: { repository: `${AUTO_INSTRUMENTATION}-nodejs`, tag: '0.78.0' },
+  python: { repository: `${AUTO_INSTRUMENTATION}-python`, tag: '0.64b0' },
+  dotnet: { repository: `${AUTO_INSTRUMENTATION}-dotnet`, tag: '1.16.0' },
 } as const satisfies Record<string, ContainerImage>;
 
 export function imageRef(image: ContainerImage): string {

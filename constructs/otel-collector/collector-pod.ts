@@ -71,7 +71,10 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
           ],
         },
       ],
-      volumes: [{ name: 'config', configMap: { name: o.configMapName } }, ...(o.secrets ?? []).map((m) => m.volume)],
+      volumes: [
+        { name: 'config', configMap: { name: o.configMapName } },
+        ...(o.secrets ?? []).map((m) => m.volume),
+      ],
     },
   };
 }

@@ -172,11 +172,17 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
     // for the Tempo Service carries: verify against the Service host unless told otherwise.
     // Always explicit, so the name checked is the Service's whatever address is dialed.
     const serverName =
-      props.tempoTls?.serverName ?? target.serverName ?? target.endpoint.replace(/^dns:\/\/\//, '').replace(/:\d+$/, '');
+      props.tempoTls?.serverName ??
+      target.serverName ??
+      target.endpoint.replace(/^dns:\/\/\//, '').replace(/:\d+$/, '');
     tls = {
       insecure: false,
       ...(props.tempoTls?.caSecret
-        ? { ca_file: secretMount('tempo-ca', props.tempoTls.caSecret.name, [props.tempoTls.caSecret.key]).path(props.tempoTls.caSecret.key) }
+        ? {
+            ca_file: secretMount('tempo-ca', props.tempoTls.caSecret.name, [
+              props.tempoTls.caSecret.key,
+            ]).path(props.tempoTls.caSecret.key),
+          }
         : {}),
       ...(serverName ? { server_name_override: serverName } : {}),
     };

@@ -55,7 +55,11 @@ export interface SecretMount {
 }
 
 /** The one way a Secret's keys become files in a collector pod: `/var/run/secrets/<name>/<key>`. */
-export function secretMount(volumeName: string, secretName: string, keys: readonly string[]): SecretMount & { path: (key: string) => string } {
+export function secretMount(
+  volumeName: string,
+  secretName: string,
+  keys: readonly string[],
+): SecretMount & { path: (key: string) => string } {
   const dir = `/var/run/secrets/${volumeName}`;
   return {
     volume: secretFilesVolume(volumeName, secretName, keys),
@@ -74,12 +78,17 @@ export interface ResolvedReceiverTls {
 }
 
 function checkKey(value: string, property: string): string {
-  if (!/^[-._a-zA-Z0-9]+$/.test(value)) throw new ConfigError(property, `'${value}' is not a Secret key; use letters, digits, '-', '_' and '.'`);
+  if (!/^[-._a-zA-Z0-9]+$/.test(value))
+    throw new ConfigError(property, `'${value}' is not a Secret key; use letters, digits, '-', '_' and '.'`);
   return value;
 }
 
 /** Validates receiver TLS props (`property` is e.g. `collector.tls.gateway`). */
-export function resolveReceiverTls(props: ReceiverTlsProps | undefined, volumePrefix: string, property: string): ResolvedReceiverTls | undefined {
+export function resolveReceiverTls(
+  props: ReceiverTlsProps | undefined,
+  volumePrefix: string,
+  property: string,
+): ResolvedReceiverTls | undefined {
   if (props === undefined) return undefined;
   if (!props.secretName) {
     throw new ConfigError(
@@ -98,7 +107,10 @@ export function resolveReceiverTls(props: ReceiverTlsProps | undefined, volumePr
     );
   }
   if (props.clientCaSecret && !clientAuth) {
-    throw new ConfigError(`${property}.clientAuth`, 'is false but clientCaSecret is set; remove clientCaSecret or turn clientAuth on');
+    throw new ConfigError(
+      `${property}.clientAuth`,
+      'is false but clientCaSecret is set; remove clientCaSecret or turn clientAuth on',
+    );
   }
   const cert = secretMount(`${volumePrefix}-tls`, props.secretName, [certKey, keyKey]);
   const mounts: SecretMount[] = [cert];
@@ -111,19 +123,30 @@ export function resolveReceiverTls(props: ReceiverTlsProps | undefined, volumePr
   if (props.clientCaSecret) {
     checkDnsSubdomain(props.clientCaSecret.name, `${property}.clientCaSecret.name`);
     checkKey(props.clientCaSecret.key, `${property}.clientCaSecret.key`);
-    const ca = secretMount(`${volumePrefix}-client-ca`, props.clientCaSecret.name, [props.clientCaSecret.key]);
+    const ca = secretMount(`${volumePrefix}-client-ca`, props.clientCaSecret.name, [
+      props.clientCaSecret.key,
+    ]);
     mounts.push(ca);
     serverConfig.client_ca_file = ca.path(props.clientCaSecret.key);
     serverConfig.client_ca_file_reload = true;
   }
-  return { serverConfig, mounts, clientCert: { cert_file: cert.path(certKey), key_file: cert.path(keyKey) }, clientAuth };
+  return {
+    serverConfig,
+    mounts,
+    clientCert: { cert_file: cert.path(certKey), key_file: cert.path(keyKey) },
+    clientAuth,
+  };
 }
 
 /**
  * configtls.ClientConfig for a hop to a TLS server: verify against `ca` and the Service name the
  * certificate carries (the dialed addresses are pod IPs or a headless name).
  */
-export function clientTls(o: { caFile?: string; serverName: string; clientCert?: { cert_file: string; key_file: string } }): Record<string, unknown> {
+export function clientTls(o: {
+  caFile?: string;
+  serverName: string;
+  clientCert?: { cert_file: string; key_file: string };
+}): Record<string, unknown> {
   return {
     insecure: false,
     ...(o.caFile ? { ca_file: o.caFile } : {}),

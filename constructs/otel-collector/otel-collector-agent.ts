@@ -25,7 +25,13 @@ import {
   TempoExportProps,
 } from './collector-settings';
 import type { OtelCollectorGateway } from './otel-collector-gateway';
-import { clientTls, ReceiverTlsProps, resolveReceiverTls, secretMount } from './collector-tls';
+import {
+  clientTls,
+  ReceiverTlsProps,
+  ResolvedReceiverTls,
+  resolveReceiverTls,
+  secretMount,
+} from './collector-tls';
 import type { SecretKeyRef } from '../tempo/tempo-storage';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
@@ -78,6 +84,10 @@ export class OtelCollectorAgent extends Construct {
   public readonly ports: readonly ServingPort[];
   /** What applications set as OTEL_EXPORTER_OTLP_ENDPOINT (gRPC). */
   public readonly otlpGrpcEndpoint: string;
+  /** `host:port` of the OTLP/HTTP receiver behind the node-local Service, when enabled. */
+  public readonly otlpHttpEndpoint?: string;
+  /** Receiver TLS, when on. */
+  public readonly tls?: ResolvedReceiverTls;
   /** Whether the agent uses hostPort (and therefore a privileged namespace). */
   public readonly usesHostPort: boolean;
 
@@ -109,6 +119,8 @@ export class OtelCollectorAgent extends Construct {
     this.ports = s.ports;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
     this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    const httpPort = s.ports.find((x) => x.receiver?.id === 'otlpHttp');
+    this.otlpHttpEndpoint = httpPort && `${s.name}.${namespace}.svc.cluster.local:${httpPort.port}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
     const gateway = props.gateway;
@@ -144,9 +156,15 @@ export class OtelCollectorAgent extends Construct {
     }
 
     const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent');
-    const gatewayCa = props.gatewayCaSecret && secretMount('gateway-ca', props.gatewayCaSecret.name, [props.gatewayCaSecret.key]);
+    this.tls = tls;
+    const gatewayCa =
+      props.gatewayCaSecret &&
+      secretMount('gateway-ca', props.gatewayCaSecret.name, [props.gatewayCaSecret.key]);
     if (props.gatewayCaSecret && !gateway?.tls) {
-      throw new ConfigError('collector.tls.caSecret', "is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret");
+      throw new ConfigError(
+        'collector.tls.caSecret',
+        "is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret",
+      );
     }
     if (gateway?.tls?.clientAuth && !tls) {
       throw new ConfigError(
@@ -252,7 +270,11 @@ export class OtelCollectorAgent extends Construct {
           apiAccess,
           hostPorts: this.usesHostPort,
           tolerations: props.tolerations,
-          secrets: [...(gateway ? [] : tempoCaMount(props)), ...(tls?.mounts ?? []), ...(gatewayCa ? [gatewayCa] : [])],
+          secrets: [
+            ...(gateway ? [] : tempoCaMount(props)),
+            ...(tls?.mounts ?? []),
+            ...(gatewayCa ? [gatewayCa] : []),
+          ],
         }),
       },
     });
