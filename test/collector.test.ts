@@ -7,6 +7,7 @@ import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { DEFAULT_SCRUBBING, scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { validateAll } from './helpers/k8s-schema';
+import { AUTO_INSTRUMENTATION_IMAGES, imageRef } from '../lib/versions';
 import { hasOtelcol, validateConfigs } from './helpers/otelcol';
 
 /** Every config the tests below build; the last test runs `otelcol validate` on all of them. */
@@ -188,6 +189,64 @@ describe('collector pipelines', () => {
     });
   });
 
+  test('Tempo TLS without an explicit server name verifies the Tempo Service name', () => {
+    const { config } = synth({}, { receiverTls: { secretName: 'tempo-tls' } });
+    const tls = config('otel-gateway').exporters['otlp_grpc/tempo'].tls;
+    expect(tls.server_name_override).toBe('tempo.tracing.svc.cluster.local');
+    validateLater(config('otel-gateway'));
+  });
+
+  test('collector TLS: mTLS gateway receivers, TLS agent receivers, agents verify the gateway Service name', () => {
+    const ca = { name: 'tracing-ca', key: 'ca.crt' };
+    const { config, find, manifests } = synth({
+      sampling: tail(),
+      tls: {
+        gateway: { secretName: 'gw-tls', clientCaSecret: ca },
+        agent: { secretName: 'agent-tls' },
+        caSecret: ca,
+      },
+    });
+    const gw = config('otel-gateway');
+    const server = {
+      cert_file: '/var/run/secrets/otel-tls/tls.crt',
+      key_file: '/var/run/secrets/otel-tls/tls.key',
+      min_version: '1.2',
+      reload_interval: '5m',
+    };
+    expect(gw.receivers.otlp.protocols.grpc.tls).toEqual({
+      ...server,
+      client_ca_file: '/var/run/secrets/otel-client-ca/ca.crt',
+      client_ca_file_reload: true,
+    });
+    expect(gw.receivers.otlp.protocols.http.tls).toEqual(gw.receivers.otlp.protocols.grpc.tls);
+    const agent = config('otel-agent');
+    expect(agent.receivers.otlp.protocols.grpc.tls).toEqual(server);
+    expect(agent.exporters.load_balancing.protocol.otlp.tls).toEqual({
+      insecure: false,
+      ca_file: '/var/run/secrets/gateway-ca/ca.crt',
+      server_name_override: 'otel-gateway.tracing.svc.cluster.local',
+      min_version: '1.2',
+      cert_file: '/var/run/secrets/otel-tls/tls.crt',
+      key_file: '/var/run/secrets/otel-tls/tls.key',
+      reload_interval: '5m',
+    });
+    const volumes = (kind: string) =>
+      find(kind).spec.template.spec.volumes.map((v: any) => [v.name, v.secret?.secretName]);
+    expect(volumes('Deployment')).toEqual([
+      ['config', undefined],
+      ['otel-tls', 'gw-tls'],
+      ['otel-client-ca', 'tracing-ca'],
+    ]);
+    expect(volumes('DaemonSet')).toEqual([
+      ['config', undefined],
+      ['otel-tls', 'agent-tls'],
+      ['gateway-ca', 'tracing-ca'],
+    ]);
+    expect(validateAll(manifests)).toEqual([]);
+    validateLater(gw);
+    validateLater(agent);
+  });
+
   test('distributed Tempo: the gateway balances over the distributors and verifies TLS against the Service name', () => {
     const distributed = { distributed: {}, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) };
     const plain = synth({}, distributed).config('otel-gateway').exporters['otlp_grpc/tempo'];
@@ -212,6 +271,40 @@ describe('collector pipelines', () => {
     const text = synth({ scrubbing: rules }).find('ConfigMap', 'otel-gateway-config').data['collector.yaml'];
     expect(text).toContain('"token=[^&]*$$"');
     expect(text).toContain('${env:POD_IP}');
+  });
+});
+
+describe('auto-instrumentation', () => {
+  test('Instrumentation: OTLP/HTTP to the node-local agent, parent-based always-on under tail sampling, pinned images', () => {
+    const { find, manifests } = synth({
+      sampling: tail(),
+      instrumentation: { resourceAttributes: { team: 'shop' } },
+    });
+    const i = find('Instrumentation');
+    expect(i.metadata).toMatchObject({ name: 'tracesynth', namespace: 'tracing' });
+    expect(i.spec.exporter).toEqual({ endpoint: 'http://otel-agent.tracing.svc.cluster.local:4318' });
+    expect(i.spec.sampler).toEqual({ type: 'parentbased_always_on' });
+    expect(i.spec.propagators).toEqual(['tracecontext', 'baggage']);
+    expect(i.spec.resource.resourceAttributes).toEqual({
+      'deployment.environment.name': 'tracing',
+      team: 'shop',
+    });
+    expect(i.spec.java.image).toBe(imageRef(AUTO_INSTRUMENTATION_IMAGES.java));
+    // The endpoint is the agent's Service and its OTLP/HTTP port.
+    const svc = find('Service', 'otel-agent');
+    expect(svc.spec.internalTrafficPolicy).toBe('Local');
+    expect(svc.spec.ports.map((p: any) => p.port)).toContain(4318);
+    expect(validateAll(manifests)).toEqual([]);
+  });
+
+  test('without collector sampling the SDK may sample by ratio', () => {
+    const { find } = synth({
+      instrumentation: { sampler: { type: 'parentbased_traceidratio', ratio: 0.25 } },
+    });
+    expect(find('Instrumentation').spec.sampler).toEqual({
+      type: 'parentbased_traceidratio',
+      argument: '0.25',
+    });
   });
 });
 

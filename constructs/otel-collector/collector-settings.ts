@@ -5,7 +5,7 @@
 import { DurationInput, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity } from '../../lib/validate';
-import { ContainerImage, IMAGES } from '../../lib/versions';
+import { ContainerImage, IMAGES, VERSIONS } from '../../lib/versions';
 import { planPorts, ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
 import { resolveResources, ResolvedResources, ResourceRequirements } from '../tempo/tempo-settings';
 import type { SecretKeyRef } from '../tempo/tempo-storage';
@@ -142,9 +142,18 @@ export function resolveCollector(
       `${show(logLevel)} is not a log level; expected debug, info, warn or error`,
     );
   }
+  const image = props.image ?? IMAGES.otelCollector;
+  // The config model emits the component names and keys of exactly this release; an older
+  // image refuses the new names, a newer one may have removed or renamed keys.
+  if (image.tag !== VERSIONS.otelCollector) {
+    throw new ConfigError(
+      `${property}.image.tag`,
+      `${show(image.tag)} is not supported: the collector configs are written and tested for ${VERSIONS.otelCollector} (lib/versions.ts); use tag '${VERSIONS.otelCollector}' (a mirror repository is fine)`,
+    );
+  }
   return {
     name,
-    image: props.image ?? IMAGES.otelCollector,
+    image,
     resources,
     ports,
     memoryLimiter: { limitMiB, spikeLimitMiB },
