@@ -19,7 +19,8 @@ import type { TempoExportProps } from '../constructs/otel-collector/collector-se
 import { Tempo } from '../constructs/tempo/tempo';
 import { ConfigError } from '../lib/errors';
 
-type Shared =
+/** Props the chart sets once for both tiers (from the stack and the environment), not per tier. */
+type SetForBothTiers =
   | 'tempo'
   | 'sampling'
   | 'scrubbing'
@@ -44,9 +45,9 @@ export interface CollectorStackProps extends TempoExportProps {
   /** @default - on, see `DEFAULT_SCRUBBING` */
   readonly scrubbing?: ScrubbingProps;
   /** Gateway Deployment, or `false` for agents that export straight to Tempo. @default {} */
-  readonly gateway?: Omit<OtelCollectorGatewayProps, Shared> | false;
+  readonly gateway?: Omit<OtelCollectorGatewayProps, SetForBothTiers> | false;
   /** Agent DaemonSet, or `false` when apps send to the gateway directly. @default {} */
-  readonly agent?: Omit<OtelCollectorAgentProps, Shared> | false;
+  readonly agent?: Omit<OtelCollectorAgentProps, SetForBothTiers> | false;
 }
 
 export interface CollectorChartProps {

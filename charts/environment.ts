@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EnvironmentDefinition } from '../environments/types';
+import { EnvironmentDefinition } from './environment-definition';
 import { ConfigError } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
 import { CollectorChart } from './collector-chart';
@@ -39,12 +39,13 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
           collector: env.collector ?? {},
           environment: env.name,
         });
+  const workloads = { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent };
   const monitoring =
     env.monitoring === false
       ? undefined
       : new MonitoringChart(scope, 'monitoring', {
           namespace,
-          stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
+          workloads,
           monitoring: env.monitoring,
         });
   if (env.grafana !== undefined && env.grafana !== false && !monitoring) {
@@ -57,7 +58,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
     env.grafana === false || !monitoring
       ? undefined
       : new GrafanaChart(scope, 'grafana', {
-          stack: { id: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
+          stack: { stackId: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
           grafana: env.grafana,
         });
   const network =
@@ -65,7 +66,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
       ? undefined
       : new NetworkChart(scope, 'network', {
           namespace,
-          stack: { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent },
+          workloads,
           networkPolicies: {
             grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
             // A shared namespace is not ours to lock down; the per-workload policies still apply.
@@ -73,6 +74,9 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
             ...env.networkPolicies,
           },
         });
-  const gitops = env.gitops === false ? undefined : new GitOpsChart(scope, 'gitops', env, env.gitops);
+  const gitops =
+    env.gitops === false
+      ? undefined
+      : new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name });
   return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network, gitops };
 }

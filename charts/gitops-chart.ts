@@ -4,8 +4,8 @@ import { GitOps, GitOpsProps } from '../constructs/platform/gitops';
 
 /** Argo CD / Flux objects that point at `dist/<env>` (bootstrap, applied once by hand). */
 export class GitOpsChart extends Chart {
-  constructor(scope: Construct, id: string, env: { readonly name: string }, props: GitOpsProps = {}) {
+  constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    new GitOps(this, 'GitOps', env, props);
+    new GitOps(this, 'GitOps', props);
   }
 }

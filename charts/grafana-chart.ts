@@ -2,18 +2,20 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   GrafanaProvisioning,
+  GrafanaProvisioningOptions,
   GrafanaProvisioningProps,
-  GrafanaStack,
 } from '../constructs/grafana/grafana-provisioning';
 import { checkDnsLabel } from '../lib/validate';
 
-export interface GrafanaSettings extends GrafanaProvisioningProps {
+export interface GrafanaSettings extends GrafanaProvisioningOptions {
   /** Grafana's namespace: the datasource sidecar only searches there by default. @default 'monitoring' */
   readonly namespace?: string;
 }
 
 export interface GrafanaChartProps {
-  readonly stack: GrafanaStack;
+  /** The stack's references: its id, Tempo and what is scraped. */
+  readonly stack: Pick<GrafanaProvisioningProps, 'stackId' | 'tempo' | 'monitoring'>;
+  /** @default - the defaults of GrafanaSettings */
   readonly grafana?: GrafanaSettings;
 }
 
@@ -24,6 +26,6 @@ export class GrafanaChart extends Chart {
   constructor(scope: Construct, id: string, props: GrafanaChartProps) {
     const namespace = checkDnsLabel(props.grafana?.namespace ?? 'monitoring', 'grafana.namespace');
     super(scope, id, { namespace, disableResourceNameHashes: true });
-    this.provisioning = new GrafanaProvisioning(this, 'Grafana', props.stack, props.grafana);
+    this.provisioning = new GrafanaProvisioning(this, 'Grafana', { ...props.grafana, ...props.stack });
   }
 }

@@ -1,12 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MonitoredStack } from '../constructs/monitoring/monitoring-config';
-import { TracingMonitoring, TracingMonitoringProps } from '../constructs/monitoring/tracing-monitoring';
+import type { StackWorkloads } from '../constructs/stack/workloads';
+import { TracingMonitoring, TracingMonitoringOptions } from '../constructs/monitoring/tracing-monitoring';
 
 export interface MonitoringChartProps {
   readonly namespace: string;
-  readonly stack: MonitoredStack;
-  readonly monitoring?: TracingMonitoringProps;
+  readonly workloads: StackWorkloads;
+  /** @default - the defaults of TracingMonitoringOptions */
+  readonly monitoring?: TracingMonitoringOptions;
 }
 
 /** PodMonitors and PrometheusRules for one environment (Prometheus Operator). */
@@ -15,6 +16,6 @@ export class MonitoringChart extends Chart {
 
   constructor(scope: Construct, id: string, props: MonitoringChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    this.monitoring = new TracingMonitoring(this, 'Monitoring', props.stack, props.monitoring);
+    this.monitoring = new TracingMonitoring(this, 'Monitoring', { ...props.monitoring, ...props.workloads });
   }
 }

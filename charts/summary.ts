@@ -3,7 +3,7 @@
  * replicas, ports, storage, retention, sampling, alerts. Pure function of the built charts.
  */
 import { imageRef } from '../lib/versions';
-import type { EnvironmentDefinition } from '../environments/types';
+import type { EnvironmentDefinition } from './environment-definition';
 import type { EnvironmentCharts } from './environment';
 import { isAlert } from '../constructs/monitoring/rule-model';
 import type { ServingPort } from '../constructs/common/receivers';

@@ -49,31 +49,46 @@ export function httpProbe(
   };
 }
 
-/** Container resources from resolved quantity strings. */
-export function resourceRequirements(r: {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
-}): k8s.ResourceRequirements {
-  const q = (x: { cpu: string; memory: string }) => ({
-    cpu: k8s.Quantity.fromString(x.cpu),
-    memory: k8s.Quantity.fromString(x.memory),
-  });
-  return { requests: q(r.requests), limits: q(r.limits) };
+/** The cluster-local DNS name of a Service: `<name>.<namespace>.svc.cluster.local`. */
+export function serviceHost(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/** A port a container serves, as the constructs describe it. */
+export interface NamedPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly appProtocol?: string;
+}
+
+/** The container port for a named port. */
+export function containerPort(p: NamedPort): k8s.ContainerPort {
+  return { name: p.name, containerPort: p.port, protocol: p.protocol };
+}
+
+/** The Service port for a named port, targeting the container port by name. */
+export function servicePort(p: NamedPort): k8s.ServicePort {
+  return {
+    name: p.name,
+    port: p.port,
+    targetPort: k8s.IntOrString.fromString(p.name),
+    protocol: p.protocol,
+    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+  };
 }
 
 /**
- * A volume with some keys of an existing Secret as files, readable by the pod's group only
- * (the files belong to the pod's fsGroup / runAsGroup).
+ * Spreads a workload's replicas over nodes and zones, so that one node or zone failure does not
+ * take every replica (soft: pods still schedule when a cluster has one zone).
  */
-export function secretFilesVolume(
-  volumeName: string,
-  secretName: string,
-  keys: readonly string[],
-): k8s.Volume {
-  return {
-    name: volumeName,
-    secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: 0o440 },
-  };
+export function spreadOverNodesAndZones(selector: k8s.LabelSelector): k8s.TopologySpreadConstraint[] {
+  return ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: selector,
+  }));
 }
 
 /** Kinds without a namespace; a chart's namespace must not be written into them. */

@@ -110,3 +110,56 @@ export function resolveAutoscaling(a: AutoscalingProps, property: string): Requi
     throw new ConfigError(`${property}.targetCpuUtilizationPercent`, `${show(target)} is outside 1-100`);
   return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
 }
+
+// Tempo tenant IDs (the X-Scope-OrgID header): up to 150 characters from [A-Za-z0-9!-_.*'()]
+// (Tempo docs: operations/manage-advanced-systems/multitenancy, "tenant IDs").
+const TENANT_ID = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
+
+/** Checks a Tempo tenant ID. */
+export function checkTenantId(value: string, property: string): string {
+  if (typeof value !== 'string' || !TENANT_ID.test(value))
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`,
+    );
+  return value;
+}
+
+/** Log levels that Tempo and the Collector both accept. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Checks a log level. */
+export function checkLogLevel(value: LogLevel, property: string): LogLevel {
+  if (!LOG_LEVELS.includes(value))
+    throw new ConfigError(property, `${show(value)} is not a log level; expected debug, info, warn or error`);
+  return value;
+}
+
+/**
+ * Checks an http(s) URL without credentials in it (dist/ is committed to git), and returns it
+ * parsed. `example` completes the message for a value that is not a URL at all.
+ */
+export function checkHttpUrl(value: string, property: string, example?: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
+    throw new ConfigError(
+      property,
+      `${show(value)} is not an http(s) URL${example ? `; expected e.g. ${show(example)}` : ''}`,
+    );
+  if (url.username || url.password)
+    throw new ConfigError(property, 'must not contain credentials (dist/ is committed to git)');
+  return url;
+}
+
+/** Checks a finite number greater than 0; `hint` completes the message. */
+export function checkPositiveNumber(value: number, property: string, hint?: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new ConfigError(property, `${show(value)} is not a positive number${hint ? `; ${hint}` : ''}`);
+  return value;
+}

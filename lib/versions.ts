@@ -1,15 +1,20 @@
 /**
  * Every pinned version lives here and nowhere else. Bumping a component is a one-line change
  * that flows into images, `app.kubernetes.io/version` labels and the generated docs.
+ * Each image version sits under a `// renovate: datasource=docker depName=<repository>` line:
+ * renovate.json's custom manager bumps exactly those (docs/ci.md; test/ci.test.ts checks that
+ * every image of IMAGES has one).
  */
 export const VERSIONS = {
   /** grafana/tempo: config keys are checked against this release (strict YAML parsing). */
+  // renovate: datasource=docker depName=grafana/tempo
   tempo: '2.8.2',
   /**
    * otel/opentelemetry-collector-contrib: component names and keys are those of this release,
    * and tools/otelcol (the collector the tests run) requires exactly this one
    * (scripts/build-otelcol.sh refuses to build otherwise).
    */
+  // renovate: datasource=docker depName=otel/opentelemetry-collector-contrib
   otelCollector: '0.161.0',
   /**
    * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the

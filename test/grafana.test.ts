@@ -85,7 +85,7 @@ describe('datasource provisioning', () => {
 
   test('every literal $ is written as $$ (Grafana expands env vars in provisioning files)', () => {
     const input = {
-      tempo: new TempoDatasource('t', 'Tempo', 'http://tempo:3200', false),
+      tempo: new TempoDatasource({ uid: 't', name: 'Tempo', url: 'http://tempo:3200' }),
       loki: LokiDatasource.provisioned({ url: 'http://loki:3100' }),
       prometheus: PrometheusDatasource.provisioned({ url: 'http://prom:9090', uid: 'prom' }),
       logLabels: {},
@@ -102,7 +102,7 @@ describe('datasource provisioning', () => {
 
   test('Prometheus provisioned here gets exemplar links to Tempo', () => {
     const doc = buildDatasourceProvisioning({
-      tempo: new TempoDatasource('t', 'Tempo', 'http://tempo:3200', false),
+      tempo: new TempoDatasource({ uid: 't', name: 'Tempo', url: 'http://tempo:3200' }),
       prometheus: PrometheusDatasource.provisioned({ url: 'http://prom:9090', uid: 'prom', isDefault: true }),
       logLabels: {},
       metricLabels: {},

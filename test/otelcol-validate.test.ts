@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
-import { ENVIRONMENTS, EXAMPLES } from '../environments';
+import { ENVIRONMENTS } from '../environments';
+import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import {
   componentNames,

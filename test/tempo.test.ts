@@ -94,10 +94,10 @@ describe('Tempo single binary', () => {
       requests: { cpu: '500m', memory: '2Gi' },
       limits: { cpu: '1', memory: '4Gi' },
     });
-    expect(container.env).toEqual([{ name: 'GOMEMLIMIT', value: '3481MiB' }]);
+    expect(container.env).toEqual([{ name: 'GOMEMLIMIT', value: '3276MiB' }]);
     const custom = synth({ tempo: { resources: { limits: { memory: '8Gi' } } } });
     expect(custom.container.resources.limits).toEqual({ cpu: '1', memory: '8Gi' });
-    expect(custom.container.env[0].value).toBe('6963MiB');
+    expect(custom.container.env[0].value).toBe('6553MiB');
   });
 
   test('the config checksum annotation tracks the ConfigMap data', () => {

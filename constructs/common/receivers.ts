@@ -1,6 +1,8 @@
 import { ConfigError, show } from '../../lib/errors';
 import { checkPort } from '../../lib/validate';
 
+import { NamedPort, serviceHost } from '../../lib/k8s';
+
 /**
  * Trace receivers shared by Tempo's distributor and the OpenTelemetry Collector: Tempo embeds the
  * Collector's own otlp, jaeger and zipkin receivers, so the config paths and default ports are
@@ -92,11 +94,7 @@ export const TRACE_RECEIVER_CATALOG: readonly ReceiverCatalogEntry[] = [
 export type ReceiverSettings = Partial<Record<TraceReceiverId, boolean | { readonly port: number }>>;
 
 /** One port a workload listens on, as the config, the container and the Services see it. */
-export interface ServingPort {
-  readonly name: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP';
-  readonly appProtocol?: string;
+export interface ServingPort extends NamedPort {
   /** Set for trace receivers, absent for API, metrics and health ports. */
   readonly receiver?: ReceiverCatalogEntry;
 }
@@ -195,7 +193,7 @@ export interface GrpcTarget {
  */
 export function balancedGrpcTarget(headlessService: string, namespace: string, port: number): GrpcTarget {
   return {
-    endpoint: `dns:///${headlessService}.${namespace}.svc.cluster.local:${port}`,
+    endpoint: `dns:///${serviceHost(headlessService, namespace)}:${port}`,
     balancerName: 'round_robin',
   };
 }

@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { ConfigError, show } from '../../lib/errors';
+import { checkHttpUrl } from '../../lib/validate';
 import type { SpanMetricNames } from '../tempo/generated-metrics';
 
 export interface ProvisionedDatasourceProps {
@@ -38,15 +39,7 @@ function checkUid(uid: string | undefined, property: string): string {
 }
 
 function checkUrl(url: string, property: string): string {
-  try {
-    const u = new URL(url);
-    if (!['http:', 'https:'].includes(u.protocol)) throw new Error('scheme');
-    if (u.username || u.password)
-      throw new ConfigError(property, 'must not contain credentials (dist/ is committed to git)');
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(property, `${show(url)} is not an http(s) URL`);
-  }
+  checkHttpUrl(url, property);
   return url;
 }
 
@@ -104,11 +97,27 @@ export class PrometheusDatasource extends DatasourceRef {
   public readonly type = 'prometheus' as const;
 }
 
+export interface TempoDatasourceProps {
+  /** Datasource UID (links from other datasources and dashboards use it). */
+  readonly uid: string;
+  /** Display name. */
+  readonly name: string;
+  /** Tempo's query URL (the Tempo object's `queryUrl`). */
+  readonly url: string;
+  /** Whether this is the organization's default datasource. @default false */
+  readonly isDefault?: boolean;
+}
+
+/** The Tempo datasource this app provisions. */
 export class TempoDatasource extends DatasourceRef {
   public readonly type = 'tempo' as const;
 
-  constructor(uid: string, name: string, url: string, isDefault: boolean) {
-    super(checkUid(uid, 'grafana.tempo.uid'), { name, url: checkUrl(url, 'grafana.tempo.url'), isDefault });
+  constructor(props: TempoDatasourceProps) {
+    super(checkUid(props.uid, 'grafana.tempo.uid'), {
+      name: props.name,
+      url: checkUrl(props.url, 'grafana.tempo.url'),
+      isDefault: props.isDefault ?? false,
+    });
   }
 }
 

@@ -19,7 +19,8 @@ import {
   TempoDatasource,
 } from './datasources';
 
-export interface GrafanaProvisioningProps {
+/** What an environment sets for Grafana. */
+export interface GrafanaProvisioningOptions {
   /** Loki to link traces to logs (and back, when provisioned here). @default - no logs links */
   readonly loki?: LokiDatasource;
   /** Prometheus for trace-to-metrics, the service map, exemplars and the dashboards. @default PrometheusDatasource.existing({ uid: 'prometheus' }) (kube-prometheus-stack) */
@@ -40,10 +41,12 @@ export interface GrafanaProvisioningProps {
   readonly tenant?: string;
 }
 
-export interface GrafanaStack {
+export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
   /** Names the objects and UIDs of this stack: the stack namespace. */
-  readonly id: string;
+  readonly stackId: string;
+  /** The Tempo the datasource queries. */
   readonly tempo: Tempo;
+  /** What is scraped, for the dashboards' selectors. */
   readonly monitoring: MonitoringConfig;
 }
 
@@ -59,15 +62,16 @@ export class GrafanaProvisioning extends Construct {
   /** The provisioning file, as written into the ConfigMap. */
   public readonly provisioningYaml: string;
 
-  constructor(scope: Construct, id: string, stack: GrafanaStack, props: GrafanaProvisioningProps = {}) {
+  constructor(scope: Construct, id: string, props: GrafanaProvisioningProps) {
     super(scope, id);
-    const tempo = stack.tempo;
-    this.tempoDatasource = new TempoDatasource(
-      props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
-      props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
-      tempo.queryUrl,
-      props.tempoDatasource?.isDefault ?? false,
-    );
+    const stack = { id: props.stackId, monitoring: props.monitoring };
+    const tempo = props.tempo;
+    this.tempoDatasource = new TempoDatasource({
+      uid: props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
+      name: props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
+      url: tempo.queryUrl,
+      isDefault: props.tempoDatasource?.isDefault ?? false,
+    });
     this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
     this.loki = props.loki;
     if (tempo.multitenancyEnabled && !props.tenant) {

@@ -4,10 +4,11 @@
  * tempo-mixin: config, alerts, rules and dashboards kept apart).
  */
 import { ConfigError, show } from '../../lib/errors';
+import { checkPositiveNumber } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';
 import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
 import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
-import type { Tempo } from '../tempo/tempo';
+import type { StackWorkloads } from '../stack/workloads';
 
 export interface MonitoringThresholdsProps {
   /** P95 query latency (s) above which `TempoQueryFrontendLatencyHigh` fires. @default 3 */
@@ -42,12 +43,6 @@ export interface ScrapeTarget {
   readonly job: string;
 }
 
-export interface MonitoredStack {
-  readonly tempo: Tempo;
-  readonly gateway?: OtelCollectorGateway;
-  readonly agent?: OtelCollectorAgent;
-}
-
 export interface MonitoringConfig {
   readonly tempo: ScrapeTarget & {
     /** Regex of Tempo's PVC names (`storage-<statefulset>-<ordinal>`). */
@@ -69,15 +64,9 @@ export interface MonitoringConfig {
 export const TEMPO_MIXIN_RUNBOOK =
   'https://github.com/grafana/tempo/tree/main/operations/tempo-mixin/runbook.md';
 
-function positive(value: number, property: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(
-      property,
-      `${show(value)} is not a positive number; give a threshold greater than 0`,
-    );
-  }
-  return value;
-}
+/** A threshold: a positive number. */
+const positive = (value: number, property: string) =>
+  checkPositiveNumber(value, property, 'give a threshold greater than 0');
 
 function ratio(value: number, property: string): number {
   positive(value, property);
@@ -89,10 +78,8 @@ function ratio(value: number, property: string): number {
   return value;
 }
 
-export function resolveMonitoringConfig(
-  stack: MonitoredStack,
-  props: MonitoringProps = {},
-): MonitoringConfig {
+export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads): MonitoringConfig {
+  const stack = props;
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
   const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };

@@ -9,19 +9,18 @@ import { ConfigError } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
 import { alertGroups } from './alerts';
-import {
-  MonitoredStack,
-  MonitoringConfig,
-  MonitoringProps,
-  resolveMonitoringConfig,
-} from './monitoring-config';
+import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import type { StackWorkloads } from '../stack/workloads';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
-export interface TracingMonitoringProps extends MonitoringProps {
+/** What an environment sets for monitoring. */
+export interface TracingMonitoringOptions extends MonitoringProps {
   /** SLO objectives and burn-rate windows. @default - the four Tempo SLOs of the seeds */
   readonly slos?: TempoSloProps;
 }
+
+export interface TracingMonitoringProps extends TracingMonitoringOptions, StackWorkloads {}
 
 /** One scraped workload: pods selected by labels, metrics on a named container port. */
 interface PodScrape {
@@ -45,9 +44,9 @@ export class TracingMonitoring extends Construct {
   /** The `job`/`namespace` of every scraped target. */
   public readonly scrapes: readonly PodScrape[];
 
-  constructor(scope: Construct, id: string, stack: MonitoredStack, props: TracingMonitoringProps = {}) {
+  constructor(scope: Construct, id: string, props: TracingMonitoringProps) {
     super(scope, id);
-    this.config = resolveMonitoringConfig(stack, props);
+    this.config = resolveMonitoringConfig(props);
     const labels = {
       'app.kubernetes.io/part-of': PART_OF,
       'app.kubernetes.io/managed-by': MANAGED_BY,
@@ -68,7 +67,7 @@ export class TracingMonitoring extends Construct {
     const interval = props.scrapeInterval ?? '30s';
     GoDuration.parse(interval, 'monitoring.scrapeInterval');
 
-    const { tempo, gateway, agent } = stack;
+    const { tempo, gateway, agent } = props;
     this.scrapes = [
       {
         id: 'Tempo',

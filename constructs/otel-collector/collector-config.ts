@@ -11,6 +11,7 @@
  * `probabilistic_sampler`, `health_check`. Self-telemetry uses
  * `service.telemetry.metrics.readers` (`address` is gone).
  */
+import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
 import { GoDuration } from '../../lib/duration';
 import { GrpcTarget, receiversConfig, ServingPort } from '../common/receivers';
@@ -44,7 +45,7 @@ export interface CommonCollectorSettings {
     readonly sendBatchSize: number;
     readonly sendBatchMaxSize: number;
   };
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel: LogLevel;
   /** configtls.ServerConfig on the OTLP receivers. @default - plaintext */
   readonly receiverTls?: Readonly<Record<string, string | boolean>>;
 }

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { httpProbe, resourceRequirements } from '../../lib/k8s';
+import { containerPort, httpProbe, servicePort } from '../../lib/k8s';
+import { goMemLimitEnv, resourceRequirements } from '../../lib/resources';
 import {
   configChecksum,
   restrictedContainerSecurityContext,
@@ -53,12 +54,10 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
           env: [
             { name: COLLECTOR_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
             { name: COLLECTOR_ENV.nodeName, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-            { name: 'GOMEMLIMIT', value: s.goMemLimit },
+            goMemLimitEnv(s.resources, 'resources'),
           ],
           ports: s.ports.map((p) => ({
-            name: p.name,
-            containerPort: p.port,
-            protocol: p.protocol,
+            ...containerPort(p),
             ...(o.hostPorts && p.receiver ? { hostPort: p.port } : {}),
           })),
           readinessProbe: httpProbe('/', 'health', 5, 3),
@@ -81,13 +80,5 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
 
 /** Service ports for the receivers (and optionally metrics), targeting container ports by name. */
 export function collectorServicePorts(settings: ResolvedCollector, withMetrics: boolean): k8s.ServicePort[] {
-  return settings.ports
-    .filter((p) => p.receiver || (withMetrics && p.name === 'metrics'))
-    .map((p) => ({
-      name: p.name,
-      port: p.port,
-      targetPort: k8s.IntOrString.fromString(p.name),
-      protocol: p.protocol,
-      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-    }));
+  return settings.ports.filter((p) => p.receiver || (withMetrics && p.name === 'metrics')).map(servicePort);
 }

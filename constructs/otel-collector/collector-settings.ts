@@ -4,11 +4,23 @@
  */
 import { DurationInput, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkPositiveInteger, parseQuantity } from '../../lib/validate';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLogLevel,
+  checkPositiveInteger,
+  checkTenantId,
+  LogLevel,
+} from '../../lib/validate';
 import { ContainerImage, IMAGES, VERSIONS } from '../../lib/versions';
 import { planPorts, ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
-import { resolveResources, ResolvedResources, ResourceRequirements } from '../tempo/tempo-settings';
-import type { SecretKeyRef } from '../tempo/tempo-storage';
+import {
+  memoryLimitMiB,
+  resolveResources,
+  ResolvedResources,
+  ResourceRequirements,
+} from '../../lib/resources';
+import type { SecretKeyRef } from '../../lib/secrets';
 import type { Tempo } from '../tempo/tempo';
 import { CommonCollectorSettings, OtlpExporterSettings } from './collector-config';
 import { SecretMount, secretMount } from './collector-tls';
@@ -43,7 +55,7 @@ export interface CollectorCommonProps {
   /** Receivers; `true` enables Jaeger/Zipkin, `false` disables one. @default - OTLP gRPC and HTTP */
   readonly receivers?: ReceiverSettings;
   /** @default 'info' */
-  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel?: LogLevel;
 }
 
 export interface TempoExportProps {
@@ -62,11 +74,7 @@ export interface ResolvedCollector extends CommonCollectorSettings {
   readonly name: string;
   readonly image: ContainerImage;
   readonly resources: ResolvedResources;
-  /** Value of GOMEMLIMIT. */
-  readonly goMemLimit: string;
 }
-
-const MiB = 2 ** 20;
 
 export function resolveCollector(
   props: CollectorCommonProps,
@@ -75,11 +83,9 @@ export function resolveCollector(
 ): ResolvedCollector {
   const name = checkDnsLabel(props.name ?? defaults.name, `${property}.name`, 50);
   const resources = resolveResources(props.resources, defaults.resources, `${property}.resources`);
-  const memoryLimitMiB = Math.floor(
-    parseQuantity(resources.limits.memory, `${property}.resources.limits.memory`) / MiB,
-  );
-  const limitMiB = props.memoryLimiter?.limitMiB ?? Math.floor(memoryLimitMiB * 0.85);
-  const spikeLimitMiB = props.memoryLimiter?.spikeLimitMiB ?? Math.floor(memoryLimitMiB * 0.2);
+  const limitMiBOfContainer = memoryLimitMiB(resources, `${property}.resources`);
+  const limitMiB = props.memoryLimiter?.limitMiB ?? Math.floor(limitMiBOfContainer * 0.85);
+  const spikeLimitMiB = props.memoryLimiter?.spikeLimitMiB ?? Math.floor(limitMiBOfContainer * 0.2);
   checkPositiveInteger(limitMiB, `${property}.memoryLimiter.limitMiB`);
   checkPositiveInteger(spikeLimitMiB, `${property}.memoryLimiter.spikeLimitMiB`);
   if (limitMiB <= spikeLimitMiB) {
@@ -88,10 +94,10 @@ export function resolveCollector(
       `${limitMiB} MiB is not above the spike limit (${spikeLimitMiB} MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB`,
     );
   }
-  if (limitMiB > memoryLimitMiB) {
+  if (limitMiB > limitMiBOfContainer) {
     throw new ConfigError(
       `${property}.memoryLimiter.limitMiB`,
-      `${limitMiB} MiB is above the container memory limit (${memoryLimitMiB} MiB); the kernel would OOM-kill the collector before the limiter acts`,
+      `${limitMiB} MiB is above the container memory limit (${limitMiBOfContainer} MiB); the kernel would OOM-kill the collector before the limiter acts`,
     );
   }
   const batchTimeout = toDuration(props.batch?.timeout ?? '200ms', `${property}.batch.timeout`);
@@ -135,13 +141,7 @@ export function resolveCollector(
     },
     property,
   );
-  const logLevel = props.logLevel ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(
-      `${property}.logLevel`,
-      `${show(logLevel)} is not a log level; expected debug, info, warn or error`,
-    );
-  }
+  const logLevel = checkLogLevel(props.logLevel ?? 'info', `${property}.logLevel`);
   const image = props.image ?? IMAGES.otelCollector;
   // The config model emits the component names and keys of exactly this release; an older
   // image refuses the new names, a newer one may have removed or renamed keys.
@@ -159,8 +159,6 @@ export function resolveCollector(
     memoryLimiter: { limitMiB, spikeLimitMiB },
     batch: { timeout: batchTimeout, sendBatchSize, sendBatchMaxSize },
     logLevel,
-    // About 80 % of the container limit: the Go GC works harder before the limiter refuses data.
-    goMemLimit: `${Math.floor(memoryLimitMiB * 0.8)}MiB`,
   };
 }
 
@@ -212,12 +210,7 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
         'is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to',
       );
     }
-    if (!/^[A-Za-z0-9!\-_.*'()]{1,150}$/.test(props.tenant)) {
-      throw new ConfigError(
-        `${property}.tenant`,
-        `${show(props.tenant)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`,
-      );
-    }
+    checkTenantId(props.tenant, `${property}.tenant`);
     headers = { 'X-Scope-OrgID': props.tenant };
   } else if (props.tenant) {
     throw new ConfigError(

@@ -13,9 +13,8 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigError } from '../../lib/errors';
-import { secretFilesVolume } from '../../lib/k8s';
+import { checkSecretRef, SecretKeyRef, secretFilesVolume } from '../../lib/secrets';
 import { checkDnsSubdomain } from '../../lib/validate';
-import type { SecretKeyRef } from '../tempo/tempo-storage';
 
 /** How often the collector re-reads a mounted certificate and key. */
 export const CERT_RELOAD_INTERVAL = '5m';
@@ -121,8 +120,7 @@ export function resolveReceiverTls(
     reload_interval: CERT_RELOAD_INTERVAL,
   };
   if (props.clientCaSecret) {
-    checkDnsSubdomain(props.clientCaSecret.name, `${property}.clientCaSecret.name`);
-    checkKey(props.clientCaSecret.key, `${property}.clientCaSecret.key`);
+    checkSecretRef(props.clientCaSecret, `${property}.clientCaSecret`);
     const ca = secretMount(`${volumePrefix}-client-ca`, props.clientCaSecret.name, [
       props.clientCaSecret.key,
     ]);

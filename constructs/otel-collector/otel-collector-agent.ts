@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace } from '../../lib/k8s';
+import { chartNamespace, serviceHost } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -32,7 +32,7 @@ import {
   resolveReceiverTls,
   secretMount,
 } from './collector-tls';
-import type { SecretKeyRef } from '../tempo/tempo-storage';
+import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
@@ -118,9 +118,9 @@ export class OtelCollectorAgent extends Construct {
     this.namespace = namespace;
     this.ports = s.ports;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
-    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
     const httpPort = s.ports.find((x) => x.receiver?.id === 'otlpHttp');
-    this.otlpHttpEndpoint = httpPort && `${s.name}.${namespace}.svc.cluster.local:${httpPort.port}`;
+    this.otlpHttpEndpoint = httpPort && `${serviceHost(s.name, namespace)}:${httpPort.port}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
     const gateway = props.gateway;
@@ -157,6 +157,7 @@ export class OtelCollectorAgent extends Construct {
 
     const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent');
     this.tls = tls;
+    if (props.gatewayCaSecret) checkSecretRef(props.gatewayCaSecret, 'collector.tls.caSecret');
     const gatewayCa =
       props.gatewayCaSecret &&
       secretMount('gateway-ca', props.gatewayCaSecret.name, [props.gatewayCaSecret.key]);

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { chartNamespace, cpuAutoscaler } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
 import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
@@ -86,7 +86,7 @@ export class OtelCollectorGateway extends Construct {
     this.ports = s.ports;
     this.headlessServiceName = `${s.name}-headless`;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
-    this.otlpGrpcEndpoint = `${s.name}.${namespace}.svc.cluster.local:${grpcPort}`;
+    this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
     this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
     this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway');
@@ -165,20 +165,7 @@ export class OtelCollectorGateway extends Construct {
           apiAccess: true,
           secrets: [...tempoCaMount(props), ...(this.tls?.mounts ?? [])],
           // Spread replicas over nodes and zones so one failure does not take every replica.
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: selector,
-            },
-            {
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: selector,
-            },
-          ],
+          topologySpreadConstraints: spreadOverNodesAndZones(selector),
         }),
       },
     });

@@ -24,7 +24,8 @@ export interface FluxProps {
   readonly interval?: string;
 }
 
-export interface GitOpsProps {
+/** What an environment sets for its GitOps bootstrap objects. */
+export interface GitOpsOptions {
   /** Git repository holding `dist/`. @default PROJECT.repository */
   readonly repoURL?: string;
   /** Branch or tag. @default 'main' */
@@ -35,13 +36,19 @@ export interface GitOpsProps {
   readonly flux?: FluxProps | false;
 }
 
+export interface GitOpsProps extends GitOpsOptions {
+  /** The environment: `dist/<environment>` is the synced folder. */
+  readonly environment: string;
+}
+
 /**
  * Bootstrap objects that point a GitOps controller at `dist/<env>`: apply them once by hand (they
  * live in `dist/<env>/gitops/`, outside the folder's kustomization, so they never sync themselves).
  */
 export class GitOps extends Construct {
-  constructor(scope: Construct, id: string, env: { readonly name: string }, props: GitOpsProps = {}) {
+  constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id);
+    const env = { name: props.environment };
     const p = 'gitops';
     const repoURL = props.repoURL ?? PROJECT.repository;
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {

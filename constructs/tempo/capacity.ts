@@ -9,6 +9,7 @@
  * The collector gateway figures are this project's planning assumptions, stated below.
  */
 import { ConfigError, show } from '../../lib/errors';
+import { checkPositiveNumber } from '../../lib/validate';
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
@@ -60,19 +61,12 @@ export const CAPACITY_RULES = {
   gatewaySpansPerSecond: 15_000,
 } as const;
 
-function positive(value: number, property: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(property, `${show(value)} is not a positive number`);
-  }
-  return value;
-}
-
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export function planCapacity(input: CapacityInput, property = 'capacity'): CapacityPlan {
-  const spans = positive(input.spansPerSecond, `${property}.spansPerSecond`);
-  const bytes = positive(input.avgSpanBytes ?? 1000, `${property}.avgSpanBytes`);
-  const sampling = positive(input.samplingPercent ?? 100, `${property}.samplingPercent`);
+  const spans = checkPositiveNumber(input.spansPerSecond, `${property}.spansPerSecond`);
+  const bytes = checkPositiveNumber(input.avgSpanBytes ?? 1000, `${property}.avgSpanBytes`);
+  const sampling = checkPositiveNumber(input.samplingPercent ?? 100, `${property}.samplingPercent`);
   if (sampling > 100) throw new ConfigError(`${property}.samplingPercent`, `${sampling} is above 100`);
   const rf = input.replicationFactor ?? 3;
   if (!Number.isInteger(rf) || rf < 1)
@@ -84,8 +78,11 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
       `${show(headroom)} is not a fraction >= 0 (0.3 means 30 % headroom)`,
     );
   }
-  const spansPerTrace = positive(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
-  const decisionWait = positive(input.decisionWaitSeconds ?? 10, `${property}.decisionWaitSeconds`);
+  const spansPerTrace = checkPositiveNumber(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
+  const decisionWait = checkPositiveNumber(
+    input.decisionWaitSeconds ?? 10,
+    `${property}.decisionWaitSeconds`,
+  );
 
   const factor = 1 + headroom;
   const receivedMBps = (spans * bytes * (sampling / 100)) / 1e6;

@@ -12,6 +12,7 @@
  * `modules/overrides/config.go` (the `overrides: defaults:` format; the legacy flat format makes
  * `-config.verify` fail), `cmd/tempo/app/usage_report` (`usage_report`).
  */
+import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../lib/errors';
 import { GoDuration } from '../../lib/duration';
@@ -19,7 +20,8 @@ import { MetricsGeneratorProcessor } from './generated-metrics';
 import { receiversConfig, ServingPort } from '../common/receivers';
 import { TEMPO_DATA_DIR, TempoBackend } from './tempo-storage';
 
-export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Tempo's `server.log_level`. */
+export type TempoLogLevel = LogLevel;
 export type TempoLogFormat = 'logfmt' | 'json';
 /** Block encodings Tempo accepts for `v2_encoding` (`tempodb/backend/encoding.go`). */
 export type TempoEncoding =

@@ -2,13 +2,16 @@
  * Turns `TempoProps` into fully resolved settings: defaults applied, every value validated.
  * Pure (no constructs), so each error is unit-tested on its own.
  */
+import { ResolvedResources, resolveResources } from '../../lib/resources';
 import { ConfigError, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
+  checkHttpUrl,
+  checkLogLevel,
   checkPositiveInteger,
-  parseQuantity,
+  checkTenantId,
   resolveAutoscaling,
 } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
@@ -50,23 +53,6 @@ export interface ResolvedComponent {
 
 /** Memberlist gossip port (`memberlist.bind_port`). */
 export const GOSSIP_PORT = 7946;
-
-export interface ResourceQuantities {
-  /** CPU, as a Kubernetes quantity (`500m`, `2`). */
-  readonly cpu?: string;
-  /** Memory, as a Kubernetes quantity (`512Mi`, `4Gi`). */
-  readonly memory?: string;
-}
-
-export interface ResourceRequirements {
-  readonly requests?: ResourceQuantities;
-  readonly limits?: ResourceQuantities;
-}
-
-export interface ResolvedResources {
-  readonly requests: Required<ResourceQuantities>;
-  readonly limits: Required<ResourceQuantities>;
-}
 
 export interface TempoTlsSettings {
   readonly secretName: string;
@@ -123,8 +109,6 @@ const ENCODINGS: readonly TempoEncoding[] = [
   's2',
 ];
 const BLOCK_VERSIONS: readonly TempoBlockVersion[] = ['vParquet3', 'vParquet4'];
-// Tempo tenant IDs: up to 150 characters from [A-Za-z0-9!-_.*'()] (docs: configuration/tenant-ids).
-const TENANT_ID = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
 
 function duration(input: DurationInput | undefined, fallback: string, property: string): GoDuration {
   return toDuration(input ?? fallback, property);
@@ -161,33 +145,6 @@ function checkRetention(d: GoDuration, property: string): GoDuration {
     );
   }
   return d;
-}
-
-export function resolveResources(
-  input: ResourceRequirements | undefined,
-  defaults: ResolvedResources,
-  property: string,
-): ResolvedResources {
-  const resolved: ResolvedResources = {
-    requests: { ...defaults.requests, ...input?.requests },
-    limits: { ...defaults.limits, ...input?.limits },
-  };
-  for (const kind of ['cpu', 'memory'] as const) {
-    const request = parseQuantity(resolved.requests[kind], `${property}.requests.${kind}`);
-    const limit = parseQuantity(resolved.limits[kind], `${property}.limits.${kind}`);
-    if (request <= 0)
-      throw new ConfigError(
-        `${property}.requests.${kind}`,
-        `${show(resolved.requests[kind])} must be greater than 0`,
-      );
-    if (request > limit) {
-      throw new ConfigError(
-        `${property}.requests.${kind}`,
-        `request ${show(resolved.requests[kind])} is larger than limit ${show(resolved.limits[kind])}; raise the limit or lower the request`,
-      );
-    }
-  }
-  return resolved;
 }
 
 function resolveProcessors(
@@ -247,24 +204,11 @@ function resolveMetricsGenerator(
       "is empty; enable at least one of 'service-graphs', 'span-metrics', 'local-blocks' or disable the metrics generator",
     );
   const remoteWrite: RemoteWriteTarget[] = (props.remoteWrite ?? []).map((r, i) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(r.url);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) {
-      throw new ConfigError(
-        `${p}.remoteWrite[${i}].url`,
-        `${show(r.url)} is not an http(s) URL; expected e.g. 'http://prometheus-operated.monitoring.svc:9090/api/v1/write'`,
-      );
-    }
-    if (url.username || url.password) {
-      throw new ConfigError(
-        `${p}.remoteWrite[${i}].url`,
-        'must not contain credentials (dist/ is committed to git)',
-      );
-    }
+    checkHttpUrl(
+      r.url,
+      `${p}.remoteWrite[${i}].url`,
+      'http://prometheus-operated.monitoring.svc:9090/api/v1/write',
+    );
     return { url: r.url, sendExemplars: r.sendExemplars ?? true };
   });
   const needsRemoteWrite = processors.some((x) => x !== 'local-blocks');
@@ -434,12 +378,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const metricsGenerator = resolveMetricsGenerator(props.metricsGenerator);
   const tenants: Record<string, TempoOverrides> = {};
   for (const [tenant, overrides] of Object.entries(props.tenants ?? {})) {
-    if (!TENANT_ID.test(tenant)) {
-      throw new ConfigError(
-        `tempo.tenants.${tenant}`,
-        `${show(tenant)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`,
-      );
-    }
+    checkTenantId(tenant, `tempo.tenants.${tenant}`);
     const resolved = resolveOverrides(overrides, `tempo.tenants.${tenant}`);
     if (resolved.metricsGeneratorProcessors?.length && !metricsGenerator) {
       throw new ConfigError(
@@ -464,13 +403,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     );
   }
 
-  const logLevel = props.logLevel ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(
-      'tempo.logLevel',
-      `${show(logLevel)} is not a log level; expected debug, info, warn or error`,
-    );
-  }
+  const logLevel = checkLogLevel(props.logLevel ?? 'info', 'tempo.logLevel');
   const logFormat = props.logFormat ?? 'logfmt';
   if (!['logfmt', 'json'].includes(logFormat)) {
     throw new ConfigError(

@@ -10,7 +10,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigError, show } from '../../lib/errors';
-import { secretFilesVolume } from '../../lib/k8s';
+import { checkSecretRef, SecretKeyRef, secretEnv, secretFilesVolume } from '../../lib/secrets';
 import { checkDnsSubdomain } from '../../lib/validate';
 
 /** Where Tempo's WAL and blocks live inside the container (on the PVC). */
@@ -28,12 +28,6 @@ export interface VolumeProps {
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;
-}
-
-/** A key of an existing Secret (in the Tempo namespace). */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
 }
 
 /** What a backend adds to the Tempo pod so that it can reach its storage. */
@@ -118,21 +112,6 @@ function nonEmpty(value: string | undefined, property: string, example: string):
   if (typeof value !== 'string' || value.trim() === '')
     throw new ConfigError(property, `is required; e.g. ${example}`);
   return value;
-}
-
-function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
-}
-
-function checkSecretRef(ref: SecretKeyRef, property: string): SecretKeyRef {
-  checkDnsSubdomain(ref.name, `${property}.name`);
-  nonEmpty(ref.key, `${property}.key`, "'accessKey'");
-  if (!/^[-._a-zA-Z0-9]+$/.test(ref.key))
-    throw new ConfigError(
-      `${property}.key`,
-      `${show(ref.key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
-    );
-  return ref;
 }
 
 function checkPrefix(prefix: string | undefined, property: string): Record<string, string> {

@@ -4,18 +4,23 @@ import { DurationInput } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
 import {
   chartNamespace,
+  containerPort,
   cpuAutoscaler,
   httpProbe,
-  resourceRequirements,
-  secretFilesVolume,
+  NamedPort,
+  servicePort,
+  serviceHost,
+  spreadOverNodesAndZones,
 } from '../../lib/k8s';
+import { goMemLimitEnv, resourceRequirements } from '../../lib/resources';
+import { secretFilesVolume } from '../../lib/secrets';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
   configChecksum,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from '../../lib/pod-security';
-import { AutoscalingProps, parseQuantity } from '../../lib/validate';
+import { AutoscalingProps } from '../../lib/validate';
 import { ContainerImage, imageRef } from '../../lib/versions';
 import {
   MetricsGeneratorProcessor,
@@ -42,7 +47,8 @@ import {
   TempoLogLevel,
 } from './tempo-config';
 import { CapacityInput } from './capacity';
-import { GOSSIP_PORT, ResourceRequirements, resolveTempoSettings, TempoSettings } from './tempo-settings';
+import { ResourceRequirements } from '../../lib/resources';
+import { GOSSIP_PORT, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 
 /** UID and GID of the grafana/tempo image's `tempo` user. */
@@ -322,11 +328,11 @@ export class Tempo extends Construct {
     this.namespace = namespace;
     this.ports = s.ports;
     this.metricsPort = s.ports.find((p) => p.name === 'http')!;
-    this.serviceHost = `${s.name}.${namespace}.svc.cluster.local`;
+    this.serviceHost = serviceHost(s.name, namespace);
     this.multitenancyEnabled = s.multitenancyEnabled;
     const distributed = s.mode === 'distributed';
     const queryService = distributed ? `${s.name}-query-frontend` : s.name;
-    this.queryUrl = `http://${queryService}.${namespace}.svc.cluster.local:${this.metricsPort.port}`;
+    this.queryUrl = `http://${serviceHost(queryService, namespace)}:${this.metricsPort.port}`;
     this.pvcPattern = distributed
       ? `storage-${s.name}-(ingester|metrics-generator)-[0-9]+`
       : `storage-${s.name}-[0-9]+`;
@@ -358,10 +364,10 @@ export class Tempo extends Construct {
 
     const topology: DistributedTopology | undefined = distributed
       ? {
-          joinMember: `dns+${s.name}-gossip-ring.${namespace}.svc.cluster.local:${GOSSIP_PORT}`,
+          joinMember: `dns+${serviceHost(`${s.name}-gossip-ring`, namespace)}:${GOSSIP_PORT}`,
           clusterLabel: `${s.name}.${namespace}`,
           gossipPort: GOSSIP_PORT,
-          frontendAddress: `${s.name}-query-frontend-discovery.${namespace}.svc.cluster.local:${s.ports.find((p) => p.name === 'grpc')!.port}`,
+          frontendAddress: `${serviceHost(`${s.name}-query-frontend-discovery`, namespace)}:${s.ports.find((p) => p.name === 'grpc')!.port}`,
         }
       : undefined;
     const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s, topology) };
@@ -376,26 +382,14 @@ export class Tempo extends Construct {
       data: { [TEMPO_PATHS.overridesFile]: renderTenantOverrides(s) },
     });
 
-    const servicePort = (p: {
-      name: string;
-      port: number;
-      protocol: string;
-      appProtocol?: string;
-    }): k8s.ServicePort => ({
-      name: p.name,
-      port: p.port,
-      targetPort: k8s.IntOrString.fromString(p.name),
-      protocol: p.protocol,
-      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-    });
-    const gossip = { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' as const, appProtocol: undefined };
+    const gossip: NamedPort = { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' };
     const apiPorts = s.ports.filter((p) => !p.receiver);
     const workload = (
       component: string,
       kind: 'Deployment' | 'StatefulSet',
       replicas: number,
       resources: TempoSettings['resources'],
-      ports: readonly { name: string; port: number; protocol: 'TCP' | 'UDP' }[],
+      ports: readonly NamedPort[],
       autoscaled: boolean,
     ) => {
       const id = identity(component);
@@ -403,7 +397,6 @@ export class Tempo extends Construct {
       const selector = { matchLabels: selectorLabels(id) };
       const workloadName = distributed ? `${s.name}-${component}` : s.name;
       const persistent = kind === 'StatefulSet';
-      const memoryLimitBytes = parseQuantity(resources.limits.memory, 'tempo.resources.limits.memory');
       const template: k8s.PodTemplateSpec = {
         metadata: {
           labels: { ...labels, ...wiring.podLabels },
@@ -417,14 +410,7 @@ export class Tempo extends Construct {
           terminationGracePeriodSeconds: component === 'ingester' || component === 'single-binary' ? 300 : 60,
           ...(distributed
             ? {
-                topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map(
-                  (topologyKey) => ({
-                    maxSkew: 1,
-                    topologyKey,
-                    whenUnsatisfiable: 'ScheduleAnyway',
-                    labelSelector: selector,
-                  }),
-                ),
+                topologySpreadConstraints: spreadOverNodesAndZones(selector),
               }
             : {}),
           containers: [
@@ -438,12 +424,8 @@ export class Tempo extends Construct {
                 // Substitutes the ${TEMPO_…} credential placeholders from the env below.
                 ...(s.expandEnv ? ['-config.expand-env=true'] : []),
               ],
-              env: [
-                // Soft memory limit for the Go runtime at ~85 % of the container limit.
-                { name: 'GOMEMLIMIT', value: `${Math.floor((memoryLimitBytes * 0.85) / 2 ** 20)}MiB` },
-                ...wiring.env,
-              ],
-              ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+              env: [goMemLimitEnv(resources, 'tempo.resources'), ...wiring.env],
+              ports: ports.map(containerPort),
               readinessProbe: httpProbe('/ready', 'http', 15, 3),
               livenessProbe: httpProbe('/ready', 'http', 60, 6),
               resources: resourceRequirements(resources),

@@ -5,11 +5,11 @@ import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import type { ServingPort } from '../common/receivers';
-import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
-import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
-import type { Tempo } from '../tempo/tempo';
+import type { StackWorkloads } from '../stack/workloads';
+import { GOSSIP_PORT } from '../tempo/tempo-settings';
 
-export interface NetworkPoliciesProps {
+/** What an environment sets for its NetworkPolicies. */
+export interface NetworkPoliciesOptions {
   /** Turn off for clusters whose CNI does not enforce NetworkPolicies. @default true */
   readonly enabled?: boolean;
   /** A namespace-wide default deny (only where this app owns the namespace). @default true */
@@ -26,11 +26,7 @@ export interface NetworkPoliciesProps {
   readonly apiServerCidrs?: string[];
 }
 
-export interface NetworkedStack {
-  readonly tempo: Tempo;
-  readonly gateway?: OtelCollectorGateway;
-  readonly agent?: OtelCollectorAgent;
-}
+export interface NetworkPoliciesProps extends NetworkPoliciesOptions, StackWorkloads {}
 
 type Peer = k8s.NetworkPolicyPeer;
 type Port = k8s.NetworkPolicyPort;
@@ -79,7 +75,7 @@ function cidrs(list: string[], property: string): Peer[] {
  * storage and API-server egress are allowed where needed.
  */
 export class NetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, stack: NetworkedStack, props: NetworkPoliciesProps = {}) {
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
     if (props.enabled === false) return;
     const p = 'networkPolicies';
@@ -90,7 +86,7 @@ export class NetworkPolicies extends Construct {
     );
     const storage = cidrs(props.objectStorageCidrs ?? ['0.0.0.0/0'], `${p}.objectStorageCidrs`);
     const apiServer = cidrs(props.apiServerCidrs ?? ['0.0.0.0/0'], `${p}.apiServerCidrs`);
-    const { tempo, gateway, agent } = stack;
+    const { tempo, gateway, agent } = props;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const policy = (policyId: string, name: string, namespace: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, policyId, { metadata: { name, namespace, labels }, spec });
@@ -118,7 +114,7 @@ export class NetworkPolicies extends Construct {
     const self = podPeer(tempo.namespace, tempo.selectorLabels);
     const internalPorts: Port[] = [
       ...tempo.ports.filter((x) => !x.receiver).map(port),
-      { port: k8s.IntOrString.fromNumber(7946), protocol: 'TCP' },
+      { port: k8s.IntOrString.fromNumber(GOSSIP_PORT), protocol: 'TCP' },
     ];
     const distributed = tempo.settings.mode === 'distributed';
     if (distributed) tempoEgress.push({ to: [self], ports: internalPorts });

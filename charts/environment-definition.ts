@@ -1,0 +1,61 @@
+import type { CollectorStackProps } from './collector-chart';
+import type { GrafanaSettings } from './grafana-chart';
+import type { TracingMonitoringOptions } from '../constructs/monitoring/tracing-monitoring';
+import type { GitOpsOptions } from '../constructs/platform/gitops';
+import type { NetworkPoliciesOptions } from '../constructs/network/network-policies';
+import { TempoProps } from '../constructs/tempo/tempo';
+
+/**
+ * One deployment target (cluster or stage). Each file in `environments/` exports one of these;
+ * `environments/index.ts` lists them.
+ */
+export interface EnvironmentDefinition {
+  /** Environment name: the `dist/<name>/` folder and the CLI argument. DNS-1123 label. */
+  readonly name: string;
+  /**
+   * Namespace every object goes into.
+   * @default `tracing-<name>`
+   */
+  readonly namespace?: string;
+  /**
+   * Whether this app owns the Namespace object (and may enforce Pod Security "restricted" and a
+   * namespace-wide default-deny NetworkPolicy in it). Set `false` to deploy into a shared
+   * namespace such as `monitoring`, where other workloads live.
+   * @default true
+   */
+  readonly manageNamespace?: boolean;
+  /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */
+  readonly tempo?: TempoProps;
+  /**
+   * OpenTelemetry Collector agents and gateway in front of Tempo, or `false` for none.
+   * @default - agent DaemonSet + 2-replica gateway, every trace kept, scrubbing on
+   */
+  readonly collector?: CollectorStackProps | false;
+  /**
+   * PodMonitors, alerts and SLOs for the Prometheus Operator, or `false` for none.
+   * @default - on, selected by `release: kube-prometheus-stack`
+   */
+  readonly monitoring?: TracingMonitoringOptions | false;
+  /**
+   * Grafana datasources and dashboards (sidecar ConfigMaps in Grafana's namespace), or `false`.
+   * Needs `monitoring` (the dashboards use its scrape targets).
+   * @default - Tempo linked to the existing Prometheus datasource `prometheus`
+   */
+  readonly grafana?: GrafanaSettings | false;
+  /**
+   * NetworkPolicies (default deny, then exactly the flows each workload needs).
+   * @default - on; Grafana and Prometheus in `monitoring`
+   */
+  readonly networkPolicies?: NetworkPoliciesOptions;
+  /**
+   * Argo CD Application and Flux GitRepository + Kustomization for `dist/<env>`, written to
+   * `dist/<env>/gitops/` (not part of the synced folder), or `false`.
+   * @default - both, for PROJECT.repository at `main`
+   */
+  readonly gitops?: GitOpsOptions | false;
+}
+
+/** Identity helper that gives editor completion and type checking for an environment file. */
+export function defineEnvironment(env: EnvironmentDefinition): EnvironmentDefinition {
+  return env;
+}

@@ -1,0 +1,12 @@
+import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
+import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
+import type { Tempo } from '../tempo/tempo';
+
+/** The workloads of one tracing stack, by reference: what monitoring and NetworkPolicies are about. */
+export interface StackWorkloads {
+  readonly tempo: Tempo;
+  /** @default - no gateway */
+  readonly gateway?: OtelCollectorGateway;
+  /** @default - no agents */
+  readonly agent?: OtelCollectorAgent;
+}

@@ -1,0 +1,372 @@
+import { stringify } from 'yaml';
+import { DistTree, EnvironmentPlan, formatPlanMarkdown, formatPlanText, planDist } from '../lib/plan';
+
+// Synthetic dist/ trees: a few objects shaped like tracesynth's, so each case changes one thing.
+
+const labels = (component: string, version = '2.8.2') => ({
+  'app.kubernetes.io/component': component,
+  'app.kubernetes.io/name': 'tempo',
+  'app.kubernetes.io/version': version,
+});
+
+function workload(
+  kind: string,
+  name: string,
+  component: string,
+  o: { image?: string; replicas?: number; memory?: string; checksum?: string } = {},
+) {
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, labels: labels(component, (o.image ?? 'grafana/tempo:2.8.2').split(':')[1]) },
+    spec: {
+      replicas: o.replicas ?? 2,
+      template: {
+        metadata: { annotations: { 'tracesynth.dev/config-checksum': o.checksum ?? 'aaa' } },
+        spec: {
+          containers: [
+            {
+              name: 'tempo',
+              image: o.image ?? 'grafana/tempo:2.8.2',
+              resources: {
+                requests: { cpu: '500m', memory: o.memory ?? '1Gi' },
+                limits: { memory: o.memory ?? '1Gi' },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function tempoConfig(retention = '168h', tenants: Record<string, unknown> = {}) {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tempo-config' },
+      data: { 'tempo.yaml': stringify({ compactor: { compaction: { block_retention: retention } } }) },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tempo-overrides' },
+      data: { 'overrides.yaml': stringify({ overrides: tenants }) },
+    },
+  ];
+}
+
+function gatewayConfig(percent = 10) {
+  const config = {
+    processors: {
+      tail_sampling: {
+        policies: [
+          { name: 'sample-rest', type: 'probabilistic', probabilistic: { sampling_percentage: percent } },
+        ],
+      },
+    },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'otel-gateway-config' },
+    data: { 'collector.yaml': stringify(config) },
+  };
+}
+
+function alertRule(alerts: { alert: string; severity: string; expr?: string }[]) {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'tempo-alerts' },
+    spec: {
+      groups: [
+        {
+          name: 'tempo-alerts',
+          rules: alerts.map((a) => ({
+            alert: a.alert,
+            expr: a.expr ?? 'up == 0',
+            for: '15m',
+            labels: { severity: a.severity },
+          })),
+        },
+      ],
+    },
+  };
+}
+
+const summary = (lines: string[]) =>
+  `# Environment\n\nsome table\n\n## Capacity plan\n\n${lines.map((l) => `- ${l}\n`).join('')}`;
+
+const CAPACITY = [
+  'Tempo receives 10,000 spans/s × 1000 B × 10 % = 1 MB/s; with 30 % headroom 1.3 MB/s',
+  'querier: 2 (1 per 1.5 MB/s, at least 2)',
+  'ingester: 3 (at least 3)',
+];
+
+/** One environment's files as a dist/ tree under `env/`. */
+function tree(env: string, objects: object[], capacity = CAPACITY): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const o of objects as any[])
+    files.set(`${env}/x/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, `# Generated\n${stringify(o)}`);
+  files.set(`${env}/kustomization.yaml`, stringify({ kind: 'Kustomization', resources: [...files.keys()] }));
+  files.set(`${env}/SUMMARY.md`, summary(capacity));
+  return files;
+}
+
+const merge = (...trees: Map<string, string>[]): DistTree => new Map(trees.flatMap((t) => [...t]));
+
+const ALERTS: { alert: string; severity: string; expr?: string }[] = [
+  { alert: 'TempoDown', severity: 'critical' },
+  { alert: 'TempoCompactorFailing', severity: 'warning' },
+];
+
+function baseObjects(
+  o: {
+    retention?: string;
+    querier?: Parameters<typeof workload>[3];
+    ingester?: Parameters<typeof workload>[3];
+    alerts?: typeof ALERTS;
+    percent?: number;
+    tenants?: Record<string, unknown>;
+  } = {},
+) {
+  return [
+    workload('Deployment', 'tempo-querier', 'querier', o.querier),
+    workload('StatefulSet', 'tempo-ingester', 'ingester', { replicas: 3, ...o.ingester }),
+    ...tempoConfig(o.retention, o.tenants),
+    gatewayConfig(o.percent),
+    alertRule(o.alerts ?? ALERTS),
+  ];
+}
+
+/** The plan's lines as `env section text`, the shape every case asserts on. */
+function planLines(before: DistTree, after: DistTree): string[] {
+  return planDist(before, after).flatMap((p) => [
+    `${p.env} ${p.status} +${p.counts.added} -${p.counts.removed} ~${p.counts.changed}`,
+    ...p.lines.map((l) => `${p.env} ${l.section}: ${l.text}`),
+  ]);
+}
+
+const BASE = merge(tree('dev', baseObjects()), tree('prod', baseObjects()));
+
+describe('plan: synthetic changes produce exactly the expected lines', () => {
+  test('no change, no plan', () => {
+    expect(planDist(BASE, new Map(BASE))).toEqual([]);
+  });
+
+  test('retention (and the rollout it causes through the config checksum)', () => {
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ retention: '336h', querier: { checksum: 'bbb' } })),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'prod changed +0 -0 ~2',
+      'prod retention: ConfigMap/tempo-config tempo.yaml: compactor.compaction.block_retention 168h → 336h',
+      'prod objects: ~ ConfigMap/tempo-config (retention)',
+      'prod objects: ~ Deployment/tempo-querier (config checksum)',
+    ]);
+  });
+
+  test('a replica count, with the capacity-plan line that caused it', () => {
+    const capacity = [
+      'Tempo receives 20,000 spans/s × 1000 B × 10 % = 2 MB/s; with 30 % headroom 2.6 MB/s',
+      'querier: 3 (1 per 1.5 MB/s, at least 2)',
+      'ingester: 3 (at least 3)',
+    ];
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ querier: { replicas: 3 } }), capacity),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'prod changed +0 -0 ~1',
+      'prod replicas: Deployment/tempo-querier replicas 2 → 3 (capacity plan: querier: 3 (1 per 1.5 MB/s, at least 2))',
+      'prod capacity: Tempo receives 20,000 spans/s × 1000 B × 10 % = 2 MB/s; with 30 % headroom 2.6 MB/s (was: Tempo receives 10,000 spans/s × 1000 B × 10 % = 1 MB/s; with 30 % headroom 1.3 MB/s)',
+      'prod objects: ~ Deployment/tempo-querier (replicas)',
+    ]);
+  });
+
+  test('a replica count set by hand names no capacity-plan line', () => {
+    const after = merge(tree('dev', baseObjects({ ingester: { replicas: 5 } })), tree('prod', baseObjects()));
+    expect(planLines(BASE, after)).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev replicas: StatefulSet/tempo-ingester replicas 3 → 5',
+      'dev objects: ~ StatefulSet/tempo-ingester (replicas)',
+    ]);
+  });
+
+  test('resources', () => {
+    const after = merge(
+      tree('dev', baseObjects({ querier: { memory: '2Gi' } })),
+      tree('prod', baseObjects()),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev resources: Deployment/tempo-querier tempo requests.memory 1Gi → 2Gi, tempo limits.memory 1Gi → 2Gi',
+      'dev objects: ~ Deployment/tempo-querier (resources)',
+    ]);
+  });
+
+  test('an image bump', () => {
+    const bumped = { image: 'grafana/tempo:2.9.0' };
+    const after = merge(
+      tree('dev', baseObjects()),
+      tree('prod', baseObjects({ querier: bumped, ingester: bumped })),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'prod changed +0 -0 ~2',
+      'prod images: grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier, StatefulSet/tempo-ingester)',
+      'prod objects: ~ Deployment/tempo-querier (labels, image)',
+      'prod objects: ~ StatefulSet/tempo-ingester (labels, image)',
+    ]);
+  });
+
+  test('a new environment', () => {
+    const after = merge(
+      BASE as Map<string, string>,
+      tree(
+        'staging',
+        [
+          workload('Deployment', 'tempo', 'single-binary'),
+          alertRule([{ alert: 'TempoDown', severity: 'critical' }]),
+        ],
+        ['tempo: 1 (single binary)'],
+      ),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'staging added +2 -0 ~0',
+      'staging images: + grafana/tempo:2.8.2 (Deployment/tempo)',
+      'staging alerts: + TempoDown (critical)',
+      'staging capacity: + tempo: 1 (single binary)',
+      'staging objects: + Deployment/tempo',
+      'staging objects: + PrometheusRule/tempo-alerts',
+    ]);
+  });
+
+  test('a removed environment', () => {
+    expect(planLines(BASE, tree('dev', baseObjects()))[0]).toBe('prod removed +0 -6 ~0');
+  });
+
+  test('a removed alert, and a changed one', () => {
+    const after = merge(
+      tree(
+        'dev',
+        baseObjects({ alerts: [{ alert: 'TempoDown', severity: 'critical', expr: 'up{job="tempo"} == 0' }] }),
+      ),
+      tree('prod', baseObjects()),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev alerts: ~ TempoDown (critical)',
+      'dev alerts: - TempoCompactorFailing (warning)',
+      'dev objects: ~ PrometheusRule/tempo-alerts (spec.groups)',
+    ]);
+  });
+
+  test('list items named like a section do not make their changes that section', () => {
+    const rule = alertRule([{ alert: 'TempoDown', severity: 'critical' }]);
+    const renamed = structuredClone(rule);
+    rule.spec.groups[0].name = 'tail-sampling';
+    renamed.spec.groups[0].name = 'tail-sampling';
+    renamed.spec.groups[0].rules[0].for = '5m';
+    expect(planLines(tree('dev', [rule]), tree('dev', [renamed]))).toEqual([
+      'dev changed +0 -0 ~1',
+      'dev alerts: ~ TempoDown (critical)',
+      'dev objects: ~ PrometheusRule/tempo-alerts (spec.groups)',
+    ]);
+  });
+
+  test('sampling and tenants', () => {
+    const after = merge(
+      tree('dev', baseObjects({ percent: 25, tenants: { acme: { ingestion_rate_limit_bytes: 20000000 } } })),
+      tree('prod', baseObjects()),
+    );
+    expect(planLines(BASE, after)).toEqual([
+      'dev changed +0 -0 ~2',
+      'dev sampling: ConfigMap/otel-gateway-config collector.yaml: processors.tail_sampling.policies[sample-rest].probabilistic.sampling_percentage 10 → 25',
+      'dev tenants: ConfigMap/tempo-overrides overrides.yaml: overrides.acme.ingestion_rate_limit_bytes (unset) → 20000000',
+      'dev objects: ~ ConfigMap/otel-gateway-config (sampling)',
+      'dev objects: ~ ConfigMap/tempo-overrides (tenants)',
+    ]);
+  });
+
+  test('added and removed objects; reordered containers are not a change', () => {
+    const querier = workload('Deployment', 'tempo-querier', 'querier') as any;
+    querier.spec.template.spec.containers.push({ name: 'sidecar', image: 'busybox:1.37' });
+    const reordered = structuredClone(querier);
+    reordered.spec.template.spec.containers.reverse();
+    const before = tree('dev', [querier, workload('Deployment', 'tempo-compactor', 'compactor')]);
+    const after = tree('dev', [
+      reordered,
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'tempo-querier' },
+        spec: { maxUnavailable: 1 },
+      },
+    ]);
+    expect(planLines(before, after)).toEqual([
+      'dev changed +1 -1 ~0',
+      'dev objects: + PodDisruptionBudget/tempo-querier',
+      'dev objects: - Deployment/tempo-compactor',
+    ]);
+  });
+});
+
+describe('plan formats', () => {
+  const plans: EnvironmentPlan[] = [
+    {
+      env: 'prod',
+      status: 'changed',
+      counts: { added: 0, removed: 0, changed: 1 },
+      lines: [
+        { section: 'images', text: 'grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier)' },
+        { section: 'objects', text: '~ Deployment/tempo-querier (labels, image)' },
+      ],
+    },
+  ];
+
+  test('text', () => {
+    expect(formatPlanText(plans, 'main')).toEqual([
+      'Plan against main:',
+      'prod (changed: 0 added, 0 removed, 1 changed)',
+      '  images     grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier)',
+      '  objects    ~ Deployment/tempo-querier (labels, image)',
+    ]);
+    expect(formatPlanText([], 'main')).toEqual(['No changes against main.']);
+  });
+
+  test('markdown: sections with titles, long sections folded, markup escaped', () => {
+    expect(formatPlanMarkdown(plans, 'abc123')).toBe(
+      [
+        '## tracesynth plan',
+        '',
+        'Against `abc123`.',
+        '',
+        '### `prod` (changed: 0 added, 0 removed, 1 changed)',
+        '',
+        '**Images**',
+        '',
+        '- grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier)',
+        '',
+        '**Objects**',
+        '',
+        '- **changed** Deployment/tempo-querier (labels, image)',
+        '',
+      ].join('\n'),
+    );
+    const many: EnvironmentPlan = {
+      ...plans[0],
+      lines: Array.from({ length: 13 }, (_, i) => ({
+        section: 'objects' as const,
+        text: `+ ConfigMap/c${i}`,
+      })),
+    };
+    const md = formatPlanMarkdown([many], 'main');
+    expect(md).toContain('<details><summary>Objects (13)</summary>');
+    expect(
+      formatPlanMarkdown([{ ...plans[0], lines: [{ section: 'alerts', text: '+ A<b>|x' }] }], 'main'),
+    ).toContain('- **added** A\\<b\\>\\|x');
+  });
+});
