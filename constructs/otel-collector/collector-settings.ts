@@ -2,7 +2,6 @@
  * Props → resolved settings shared by both collector tiers (ports, memory limiter, batch,
  * resources, Tempo exporter). Pure, so every error is unit-tested on its own.
  */
-import { DurationInput, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
 import {
   checkDnsLabel,
@@ -23,6 +22,8 @@ import {
 import type { SecretKeyRef } from '../../lib/secrets';
 import type { Tempo } from '../tempo/tempo';
 import { CommonCollectorSettings, OtlpExporterSettings } from './collector-config';
+import { BatchProps, resolveBatch } from './processors/batch';
+import { MemoryLimiterProps, resolveMemoryLimiter } from './processors/memory-limiter';
 import { SecretMount, secretMount } from './collector-tls';
 
 /** UID/GID of the otel/opentelemetry-collector-contrib image's user. */
@@ -45,13 +46,9 @@ export interface CollectorCommonProps {
    * `memory_limiter` limits in MiB.
    * @default - limit 85 % and spike 20 % of the container memory limit
    */
-  readonly memoryLimiter?: { readonly limitMiB?: number; readonly spikeLimitMiB?: number };
+  readonly memoryLimiter?: MemoryLimiterProps;
   /** `batch` processor. @default - 200ms, 8192 spans, max 10000 */
-  readonly batch?: {
-    readonly timeout?: DurationInput;
-    readonly sendBatchSize?: number;
-    readonly sendBatchMaxSize?: number;
-  };
+  readonly batch?: BatchProps;
   /** Receivers; `true` enables Jaeger/Zipkin, `false` disables one. @default - OTLP gRPC and HTTP */
   readonly receivers?: ReceiverSettings;
   /** @default 'info' */
@@ -84,42 +81,12 @@ export function resolveCollector(
   const name = checkDnsLabel(props.name ?? defaults.name, `${property}.name`, 50);
   const resources = resolveResources(props.resources, defaults.resources, `${property}.resources`);
   const limitMiBOfContainer = memoryLimitMiB(resources, `${property}.resources`);
-  const limitMiB = props.memoryLimiter?.limitMiB ?? Math.floor(limitMiBOfContainer * 0.85);
-  const spikeLimitMiB = props.memoryLimiter?.spikeLimitMiB ?? Math.floor(limitMiBOfContainer * 0.2);
-  checkPositiveInteger(limitMiB, `${property}.memoryLimiter.limitMiB`);
-  checkPositiveInteger(spikeLimitMiB, `${property}.memoryLimiter.spikeLimitMiB`);
-  if (limitMiB <= spikeLimitMiB) {
-    throw new ConfigError(
-      `${property}.memoryLimiter.limitMiB`,
-      `${limitMiB} MiB is not above the spike limit (${spikeLimitMiB} MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB`,
-    );
-  }
-  if (limitMiB > limitMiBOfContainer) {
-    throw new ConfigError(
-      `${property}.memoryLimiter.limitMiB`,
-      `${limitMiB} MiB is above the container memory limit (${limitMiBOfContainer} MiB); the kernel would OOM-kill the collector before the limiter acts`,
-    );
-  }
-  const batchTimeout = toDuration(props.batch?.timeout ?? '200ms', `${property}.batch.timeout`);
-  if (batchTimeout.milliseconds <= 0)
-    throw new ConfigError(
-      `${property}.batch.timeout`,
-      `${show(batchTimeout.toString())} must be longer than 0s`,
-    );
-  const sendBatchSize = props.batch?.sendBatchSize ?? 8192;
-  if (!Number.isInteger(sendBatchSize) || sendBatchSize < 1) {
-    throw new ConfigError(
-      `${property}.batch.sendBatchSize`,
-      `${show(sendBatchSize)} is not valid; a batch needs at least 1 span (0 would send every span alone)`,
-    );
-  }
-  const sendBatchMaxSize = props.batch?.sendBatchMaxSize ?? Math.max(10_000, sendBatchSize);
-  if (!Number.isInteger(sendBatchMaxSize) || sendBatchMaxSize < sendBatchSize) {
-    throw new ConfigError(
-      `${property}.batch.sendBatchMaxSize`,
-      `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize})`,
-    );
-  }
+  const memoryLimiter = resolveMemoryLimiter(
+    props.memoryLimiter,
+    limitMiBOfContainer,
+    `${property}.memoryLimiter`,
+  );
+  const batch = resolveBatch(props.batch, `${property}.batch`);
   const ports = planPorts(
     {
       fixed: [
@@ -156,8 +123,8 @@ export function resolveCollector(
     image,
     resources,
     ports,
-    memoryLimiter: { limitMiB, spikeLimitMiB },
-    batch: { timeout: batchTimeout, sendBatchSize, sendBatchMaxSize },
+    memoryLimiter,
+    batch,
     logLevel,
   };
 }

@@ -112,6 +112,7 @@ export class OtelCollectorGateway extends Construct {
         buildGatewayConfig({
           ...s,
           receiverTls: this.tls?.serverConfig,
+          k8sAttributes: 'gateway',
           sampling: this.tailSampling,
           scrubbing: scrubbingProcessors(props.scrubbing),
           tempo: exporter,
