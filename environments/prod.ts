@@ -55,7 +55,8 @@ export const prod = defineEnvironment({
     // name) and gateways -> Tempo. Applications send to the agent on their own node. The
     // Secrets come from cert-manager Certificates signed by the cluster's tracing CA.
     tls: {
-      gateway: { secretName: 'otel-gateway-tls' },
+      // cert-manager issues otel-gateway-tls for the gateway Service's names.
+      gateway: { certificate: { issuerRef: { name: 'tracing-ca' } } },
       caSecret: { name: 'tracing-ca', key: 'ca.crt' },
     },
     tempoTls: { caSecret: { name: 'tracing-ca', key: 'ca.crt' } },

@@ -71,6 +71,8 @@ export const SYNC_WAVES: Record<string, number> = {
   Role: -5,
   RoleBinding: -5,
   ConfigMap: -5,
+  // cert-manager writes the Secret the collector pods mount.
+  Certificate: -5,
   NetworkPolicy: -5,
   Service: 0,
   StatefulSet: 0,

@@ -75,6 +75,10 @@ describe('collector synth-time errors name the property, the value and the fix',
       'collector.tls.gateway.secretName: is required: TLS needs the Secret with the certificate and key (type kubernetes.io/tls, e.g. written by a cert-manager Certificate); name it or remove the TLS block',
     );
     expectError(
+      collector({ tls: { gateway: { certificate: { issuerRef: { name: 'Bad_Issuer' } } } } }),
+      "collector.tls.gateway.certificate.issuerRef.name: 'Bad_Issuer' is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters",
+    );
+    expectError(
       collector({ tls: { gateway: { secretName: 'gw-tls', clientAuth: true } } }),
       'collector.tls.gateway.clientCaSecret: is required when clientAuth is on: without the CA that signs client certificates every client would be refused; name the Secret key holding that CA, or set clientAuth: false',
     );

@@ -247,6 +247,33 @@ describe('collector pipelines', () => {
     validateLater(agent);
   });
 
+  test('collector TLS from a cert-manager Certificate: the Secret it writes is the one mounted', () => {
+    const { find, manifests } = synth({
+      tls: { gateway: { certificate: { issuerRef: { name: 'tracing-ca' } } } },
+    });
+    expect(find('Certificate').spec).toEqual({
+      secretName: 'otel-gateway-tls',
+      dnsNames: [
+        'otel-gateway',
+        'otel-gateway.tracing',
+        'otel-gateway.tracing.svc',
+        'otel-gateway.tracing.svc.cluster.local',
+      ],
+      duration: '2160h',
+      renewBefore: '720h',
+      issuerRef: { name: 'tracing-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      usages: ['digital signature', 'server auth', 'client auth'],
+    });
+    const volumes = find('Deployment').spec.template.spec.volumes;
+    expect(volumes.find((v: any) => v.name === 'otel-tls').secret.secretName).toBe('otel-gateway-tls');
+    // The agents verify the name the Certificate carries.
+    expect(find('ConfigMap', 'otel-agent-config').data['collector.yaml']).toContain(
+      'server_name_override: otel-gateway.tracing.svc.cluster.local',
+    );
+    expect(validateAll(manifests)).toEqual([]);
+  });
+
   test('distributed Tempo: the gateway balances over the distributors and verifies TLS against the Service name', () => {
     const distributed = { distributed: {}, storage: TempoStorage.s3({ bucket: 'b', endpoint: 'e' }) };
     const plain = synth({}, distributed).config('otel-gateway').exporters['otlp_grpc/tempo'];

@@ -12,6 +12,14 @@
  * Source: go.opentelemetry.io/collector/config/configtls v1.67.0 (collector 0.161.0).
  */
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+  CertificateSpecUsages,
+} from '../../imports/cert-manager.io';
+import { toDuration } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
 import { checkSecretRef, SecretKeyRef, secretFilesVolume } from '../../lib/secrets';
 import { checkDnsSubdomain } from '../../lib/validate';
@@ -19,9 +27,32 @@ import { checkDnsSubdomain } from '../../lib/validate';
 /** How often the collector re-reads a mounted certificate and key. */
 export const CERT_RELOAD_INTERVAL = '5m';
 
+export interface CertificateProps {
+  /** The cert-manager Issuer or ClusterIssuer that signs it. */
+  readonly issuerRef: {
+    readonly name: string;
+    /** @default 'ClusterIssuer' */
+    readonly kind?: 'Issuer' | 'ClusterIssuer';
+    /** @default 'cert-manager.io' */
+    readonly group?: string;
+  };
+  /** @default '2160h' (90 days) */
+  readonly duration?: string;
+  /** @default '720h' (30 days) */
+  readonly renewBefore?: string;
+}
+
 export interface ReceiverTlsProps {
-  /** Secret holding the server certificate and key (type kubernetes.io/tls, e.g. from cert-manager). */
+  /**
+   * Secret holding the server certificate and key (type kubernetes.io/tls).
+   * @default - `<workload>-tls` when `certificate` is set (cert-manager writes it); required otherwise
+   */
   readonly secretName?: string;
+  /**
+   * Also emit a cert-manager `Certificate` that writes `secretName`, for the Service's DNS names.
+   * @default - none: the Secret exists already
+   */
+  readonly certificate?: CertificateProps;
   /** @default 'tls.crt' */
   readonly certKey?: string;
   /** @default 'tls.key' */
@@ -68,6 +99,8 @@ export function secretMount(
 }
 
 export interface ResolvedReceiverTls {
+  readonly secretName: string;
+  readonly certificate?: CertificateProps;
   /** configtls.ServerConfig for the OTLP receivers. */
   readonly serverConfig: Record<string, string | boolean>;
   readonly mounts: SecretMount[];
@@ -87,15 +120,24 @@ export function resolveReceiverTls(
   props: ReceiverTlsProps | undefined,
   volumePrefix: string,
   property: string,
+  defaultSecretName: string,
 ): ResolvedReceiverTls | undefined {
   if (props === undefined) return undefined;
-  if (!props.secretName) {
+  const secretName = props.secretName ?? (props.certificate ? defaultSecretName : undefined);
+  if (!secretName) {
     throw new ConfigError(
       `${property}.secretName`,
       'is required: TLS needs the Secret with the certificate and key (type kubernetes.io/tls, e.g. written by a cert-manager Certificate); name it or remove the TLS block',
     );
   }
-  checkDnsSubdomain(props.secretName, `${property}.secretName`);
+  checkDnsSubdomain(secretName, `${property}.secretName`);
+  if (props.certificate) {
+    checkDnsSubdomain(props.certificate.issuerRef?.name, `${property}.certificate.issuerRef.name`);
+    for (const k of ['duration', 'renewBefore'] as const) {
+      const v = props.certificate[k];
+      if (v !== undefined) toDuration(v, `${property}.certificate.${k}`);
+    }
+  }
   const certKey = checkKey(props.certKey ?? 'tls.crt', `${property}.certKey`);
   const keyKey = checkKey(props.keyKey ?? 'tls.key', `${property}.keyKey`);
   const clientAuth = props.clientAuth ?? props.clientCaSecret !== undefined;
@@ -111,7 +153,7 @@ export function resolveReceiverTls(
       'is false but clientCaSecret is set; remove clientCaSecret or turn clientAuth on',
     );
   }
-  const cert = secretMount(`${volumePrefix}-tls`, props.secretName, [certKey, keyKey]);
+  const cert = secretMount(`${volumePrefix}-tls`, secretName, [certKey, keyKey]);
   const mounts: SecretMount[] = [cert];
   const serverConfig: Record<string, string | boolean> = {
     cert_file: cert.path(certKey),
@@ -129,6 +171,8 @@ export function resolveReceiverTls(
     serverConfig.client_ca_file_reload = true;
   }
   return {
+    secretName,
+    certificate: props.certificate,
     serverConfig,
     mounts,
     clientCert: { cert_file: cert.path(certKey), key_file: cert.path(keyKey) },
@@ -152,4 +196,47 @@ export function clientTls(o: {
     min_version: '1.2',
     ...(o.clientCert ? { ...o.clientCert, reload_interval: CERT_RELOAD_INTERVAL } : {}),
   };
+}
+
+/**
+ * The cert-manager Certificate for a receiver whose TLS props ask for one: the Service's names
+ * (what clients verify), server and client auth (an agent's certificate is also its client
+ * certificate towards an mTLS gateway), a new key on every renewal.
+ */
+export function receiverCertificate(
+  scope: Construct,
+  tls: ResolvedReceiverTls | undefined,
+  o: { name: string; namespace: string; labels: Record<string, string> },
+): void {
+  if (!tls?.certificate) return;
+  const c = tls.certificate;
+  new Certificate(scope, 'Certificate', {
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: {
+      secretName: tls.secretName,
+      dnsNames: [
+        o.name,
+        `${o.name}.${o.namespace}`,
+        `${o.name}.${o.namespace}.svc`,
+        `${o.name}.${o.namespace}.svc.cluster.local`,
+      ],
+      duration: c.duration ?? '2160h',
+      renewBefore: c.renewBefore ?? '720h',
+      issuerRef: {
+        name: c.issuerRef.name,
+        kind: c.issuerRef.kind ?? 'ClusterIssuer',
+        group: c.issuerRef.group ?? 'cert-manager.io',
+      },
+      privateKey: {
+        algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+        size: 256,
+        rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+      },
+      usages: [
+        CertificateSpecUsages.DIGITAL_SIGNATURE,
+        CertificateSpecUsages.SERVER_AUTH,
+        CertificateSpecUsages.CLIENT_AUTH,
+      ],
+    },
+  });
 }

@@ -27,6 +27,7 @@ import {
 import type { OtelCollectorGateway } from './otel-collector-gateway';
 import {
   clientTls,
+  receiverCertificate,
   ReceiverTlsProps,
   ResolvedReceiverTls,
   resolveReceiverTls,
@@ -155,8 +156,9 @@ export class OtelCollectorAgent extends Construct {
       });
     }
 
-    const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent');
+    const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent', `${s.name}-tls`);
     this.tls = tls;
+    receiverCertificate(this, tls, { name: s.name, namespace, labels });
     if (props.gatewayCaSecret) checkSecretRef(props.gatewayCaSecret, 'collector.tls.caSecret');
     const gatewayCa =
       props.gatewayCaSecret &&

@@ -17,7 +17,12 @@ import {
   tempoExporter,
   TempoExportProps,
 } from './collector-settings';
-import { ReceiverTlsProps, ResolvedReceiverTls, resolveReceiverTls } from './collector-tls';
+import {
+  receiverCertificate,
+  ReceiverTlsProps,
+  ResolvedReceiverTls,
+  resolveReceiverTls,
+} from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 
@@ -89,7 +94,7 @@ export class OtelCollectorGateway extends Construct {
     this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
     this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
-    this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway');
+    this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway', `${s.name}-tls`);
     this.serverName = `${s.name}.${namespace}.svc.cluster.local`;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
@@ -105,6 +110,7 @@ export class OtelCollectorGateway extends Construct {
     const labels = standardLabels(identity);
     this.selectorLabels = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace, labels });
+    receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const exporter = tempoExporter(props.tempo, props, p);
     const configData = {
