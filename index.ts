@@ -35,6 +35,7 @@ export * from './constructs/platform/gitops';
 export * from './constructs/platform/namespace';
 export * from './constructs/stack/workloads';
 export type { ReceiverSettings, TraceReceiverId } from './constructs/common/receivers';
+export * from './constructs/common/flows';
 
 // Synthesis, the command line and the shared value types.
 export { runCli, selectEnvironments } from './lib/cli';

@@ -18,10 +18,12 @@ export interface EnvironmentDefinition {
    */
   readonly namespace?: string;
   /**
-   * Whether this app owns the Namespace object (and may enforce Pod Security "restricted" and a
-   * namespace-wide default-deny NetworkPolicy in it). Set `false` to deploy into a shared
-   * namespace such as `monitoring`, where other workloads live.
-   * @default true
+   * Whether this app creates the Namespace object and sets its Pod Security Admission labels
+   * (`enforce: restricted`). Without it, nothing namespace-wide is written: every object the app
+   * puts into the namespace selects or is labelled with this stack's labels, so other teams'
+   * workloads there are untouched.
+   * @default - true for the app's own namespace (`namespace` unset), false for a named one (set
+   * `true` when the named namespace is this stack's alone)
    */
   readonly manageNamespace?: boolean;
   /** Grafana Tempo. @default - single binary with local storage and Tempo's defaults */

@@ -7,6 +7,7 @@ import { GitOpsChart } from './gitops-chart';
 import { GrafanaChart } from './grafana-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { NetworkChart } from './network-chart';
+import { planFlows, StackFlows } from '../constructs/network/network-policies';
 import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
 
@@ -18,6 +19,16 @@ export interface EnvironmentCharts {
   readonly grafana?: GrafanaChart;
   readonly network?: NetworkChart;
   readonly gitops?: GitOpsChart;
+  /** Every flow the stack needs (the NetworkPolicies allow exactly these, when enabled). */
+  readonly flows: StackFlows;
+  /** The stack's namespace and whether this app owns it (and so its Pod Security labels). */
+  readonly ownership: NamespaceOwnership;
+}
+
+export interface NamespaceOwnership {
+  readonly name: string;
+  /** True when this app creates the Namespace object. */
+  readonly managed: boolean;
 }
 
 /**
@@ -27,7 +38,9 @@ export interface EnvironmentCharts {
 export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): EnvironmentCharts {
   checkDnsLabel(env.name, 'name');
   const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
-  const managed = env.manageNamespace ?? true;
+  // Safe by default: only the app's own namespace (`tracing-<name>`) is created and labelled; a
+  // namespace named by the environment is presumed shared unless it says manageNamespace: true.
+  const managed = env.manageNamespace ?? env.namespace === undefined;
   const namespaceChart = managed ? new NamespaceChart(scope, 'namespace', { namespace }) : undefined;
   const tempo = new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo });
   const collector =
@@ -61,22 +74,28 @@ export function buildEnvironment(scope: Construct, env: EnvironmentDefinition): 
           stack: { stackId: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
           grafana: env.grafana,
         });
+  const flows = planFlows({
+    grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
+    ...env.networkPolicies,
+    ...workloads,
+  });
   const network =
     env.networkPolicies?.enabled === false
       ? undefined
-      : new NetworkChart(scope, 'network', {
-          namespace,
-          workloads,
-          networkPolicies: {
-            grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
-            // A shared namespace is not ours to lock down; the per-workload policies still apply.
-            defaultDeny: managed,
-            ...env.networkPolicies,
-          },
-        });
+      : new NetworkChart(scope, 'network', { namespace, flows });
   const gitops =
     env.gitops === false
       ? undefined
       : new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name });
-  return { namespace: namespaceChart, tempo, collector, monitoring, grafana, network, gitops };
+  return {
+    namespace: namespaceChart,
+    tempo,
+    collector,
+    monitoring,
+    grafana,
+    network,
+    gitops,
+    flows,
+    ownership: { name: namespace, managed },
+  };
 }

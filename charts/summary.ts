@@ -1,32 +1,65 @@
 /**
  * SUMMARY.md of one environment, for pull-request review: what runs, which images, how many
- * replicas, ports, storage, retention, sampling, alerts. Pure function of the built charts.
+ * replicas, ports, namespace ownership, storage, retention, sampling, alerts, and the flow matrix
+ * (who may reach whom on which port). A pure function of the resolved models that produced the
+ * objects; it never reads the rendered output back.
  */
+import { ApiObject, Chart } from 'cdk8s';
 import { imageRef } from '../lib/versions';
 import type { EnvironmentDefinition } from './environment-definition';
 import type { EnvironmentCharts } from './environment';
 import { isAlert } from '../constructs/monitoring/rule-model';
 import type { ServingPort } from '../constructs/common/receivers';
-import type { Manifest } from '../lib/k8s';
+import { Flow, peerName, portLabel } from '../constructs/common/flows';
+import { policyPeers, StackFlows } from '../constructs/network/network-policies';
+import { HeadSampling } from '../constructs/otel-collector/sampling';
 
 const portList = (ports: readonly ServingPort[]) =>
   ports.map((p) => `${p.name} ${p.port}${p.protocol === 'UDP' ? '/UDP' : ''}`).join(', ');
+const receiverList = (ports: readonly ServingPort[]) =>
+  ports
+    .filter((p) => p.receiver)
+    .map((p) => `${p.port}${p.protocol === 'UDP' ? '/UDP' : ''}`)
+    .join('/');
+const scaled = (fixed: number, hpa?: { minReplicas: number; maxReplicas: number }) =>
+  hpa ? `HPA ${hpa.minReplicas}–${hpa.maxReplicas}` : String(fixed);
 
-export function summarizeEnvironment(
-  env: EnvironmentDefinition,
-  charts: EnvironmentCharts,
-  manifests: readonly Manifest[],
-): string {
+/** The flow matrix: one row per flow, sorted, so a change of reachability is one diff line. */
+export function flowMatrix(stack: StackFlows): string[] {
+  const o = stack.options;
+  const where = (f: Flow, side: 'from' | 'to') => {
+    const peer = f[side];
+    const name = peerName(peer);
+    if ('selectorLabels' in peer) return `${name} (${peer.namespace})`;
+    switch (peer.kind) {
+      case 'applications':
+        return `applications (${o.ingestNamespaces ? o.ingestNamespaces.join(', ') : 'every namespace'})`;
+      case 'grafana':
+      case 'prometheus':
+        return `${name} (${o[peer.kind].namespace}, ${Object.entries(o[peer.kind].labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')})`;
+      case 'kubernetes-api':
+      case 'external':
+        return `${name} (${policyPeers(peer, o)
+          .map((x) => x.ipBlock?.cidr)
+          .join(', ')})`;
+      default:
+        return name;
+    }
+  };
+  const rows = stack.flows.map(
+    (f) =>
+      `| ${where(f, 'from')} | ${where(f, 'to')} | ${f.ports.map(portLabel).join(', ')} | ${f.purpose} |`,
+  );
+  return ['| from | to | ports | why |', '| --- | --- | --- | --- |', ...[...new Set(rows)].sort()];
+}
+
+export function summarizeEnvironment(env: EnvironmentDefinition, charts: EnvironmentCharts): string {
   const t = charts.tempo.tempo;
   const s = t.settings;
   const gw = charts.collector?.gateway;
   const agent = charts.collector?.agent;
-  const hpaOf = (name: string) =>
-    manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === name);
-  const replicas = (name: string, fixed: number) => {
-    const hpa = hpaOf(name);
-    return hpa ? `HPA ${hpa.spec.minReplicas}–${hpa.spec.maxReplicas}` : String(fixed);
-  };
   const apiPorts = t.ports.filter((p) => !p.receiver);
   const rows: string[][] =
     s.mode === 'single-binary'
@@ -34,19 +67,19 @@ export function summarizeEnvironment(
       : s.components.map((c) => [
           `Tempo ${c.component} (${c.kind})`,
           imageRef(s.image),
-          replicas(`${t.name}-${c.component}`, c.replicas),
+          scaled(c.replicas, c.autoscaling),
           portList(c.component === 'distributor' ? t.ports : apiPorts) + ', gossip 7946',
         ]);
   if (gw)
     rows.push([
-      'Collector gateway',
+      `Collector gateway \`${gw.name}\``,
       imageRef(gw.settings.image),
-      replicas(gw.name, gw.minReplicas),
+      scaled(gw.minReplicas, gw.autoscaling),
       portList(gw.ports),
     ]);
   if (agent)
     rows.push([
-      'Collector agent',
+      `Collector agent \`${agent.name}\``,
       imageRef(agent.settings.image),
       'DaemonSet (one per node)',
       portList(agent.ports),
@@ -54,6 +87,12 @@ export function summarizeEnvironment(
   const capacity = s.capacity
     ? ['', '## Capacity plan', '', ...s.capacity.reasons.map((r) => `- ${r}`), '']
     : [];
+  const own = charts.ownership;
+  const volume = s.storageBackend.volume;
+  const pvc = `${volume.size.asString()}${volume.storageClassName ? ` on \`${volume.storageClassName}\`` : ''}`;
+  const storage = s.storageBackend.shared
+    ? `${s.storageBackend.describe()}; WAL PVC ${pvc} per ${s.mode === 'distributed' ? 'ingester and metrics-generator pod' : 'pod'}`
+    : `local PVC ${pvc} per pod`;
   const lines = [
     `# Environment \`${env.name}\``,
     '',
@@ -63,21 +102,32 @@ export function summarizeEnvironment(
     '| --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `- **Namespace**: \`${t.namespace}\` (Pod Security Admission enforces \`restricted\`)`,
-    `- **Storage**: ${s.storageBackend.describe()}; PVC ${s.storageBackend.volume.size.asString()} per pod`,
+    own.managed
+      ? `- **Namespace**: \`${own.name}\`, created by this app (Pod Security Admission enforces \`restricted\`)`
+      : `- **Namespace**: \`${own.name}\`, shared, not managed by this app (no Namespace object, no Pod Security labels: its owner's level applies; nothing namespace-wide is written)`,
+    `- **Storage**: ${storage}`,
     `- **Retention**: ${s.compaction.blockRetention} (compacted blocks ${s.compaction.compactedBlockRetention})`,
     `- **Mode**: ${s.mode === 'distributed' ? `distributed, replication factor ${s.replicationFactor}, memberlist ring \`${t.name}-gossip-ring\`` : 'single binary'}`,
     `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on (${Object.keys(s.tenants).length} tenants with overrides)` : 'off'}`,
     `- **Metrics generator**: ${s.metricsGenerator ? `${s.metricsGenerator.processors.join(', ')} → ${s.metricsGenerator.remoteWrite.map((r) => r.url).join(', ')}` : 'off'}`,
   ];
   if (charts.collector) {
-    const sampling = gw?.tailSampling?.describe() ?? describeAgentSampling(manifests);
-    lines.push(`- **Sampling**: ${sampling}`);
+    const sampling = [
+      agent?.sampling instanceof HeadSampling ? agent.sampling.describe() : undefined,
+      gw?.tailSampling?.describe(),
+    ].filter((x) => x !== undefined);
+    lines.push(`- **Sampling**: ${sampling.length ? sampling.join('; ') : 'none (every trace is kept)'}`);
     lines.push(
-      `- **Agent reachability**: ${agent?.usesHostPort ? `hostPort 4317/4318 in the privileged namespace \`${agent.namespace}\` (Pod Security Admission refuses hostPort at baseline and restricted)` : agent ? `node-local Service \`${agent.otlpGrpcEndpoint}\` (internalTrafficPolicy: Local, no hostPort)` : 'no agents'}`,
+      `- **Agent reachability**: ${
+        agent?.usesHostPort
+          ? `hostPort ${receiverList(agent.ports)} in the privileged namespace \`${agent.namespace}\` (created by this app; Pod Security Admission refuses hostPort at baseline and restricted)`
+          : agent
+            ? `node-local Service \`${agent.otlpGrpcEndpoint}\` (internalTrafficPolicy: Local, no hostPort)`
+            : 'no agents'
+      }`,
     );
   } else {
-    lines.push('- **Collector**: none');
+    lines.push('- **Collector**: none (applications send to Tempo)');
   }
   const groups = charts.monitoring?.monitoring.ruleGroups ?? [];
   const rules = groups.flatMap((g) => g.rules);
@@ -90,17 +140,22 @@ export function summarizeEnvironment(
   lines.push(
     `- **Grafana**: ${charts.grafana ? charts.grafana.provisioning.dashboards.map((d) => d.slug).join(', ') : 'none'}`,
   );
-  lines.push(`- **NetworkPolicies**: ${charts.network ? 'on (default deny)' : 'off'}`);
   lines.push(
-    `- **Objects**: ${manifests.length} (${[...new Set(manifests.map((m) => m.kind))].sort().join(', ')})`,
+    `- **NetworkPolicies**: ${charts.network ? `on, exactly the flows below${charts.flows.options.defaultDeny ? ', default deny for this stack’s pods' : ''}` : 'off (the flows below are what the stack needs)'}`,
   );
-  return `${[...lines, ...capacity].join('\n').trimEnd()}\n`;
-}
-
-function describeAgentSampling(manifests: readonly Manifest[]): string {
-  const cm = manifests.find(
-    (m) => m.kind === 'ConfigMap' && m.data?.['collector.yaml'] && m.metadata.name.includes('agent'),
+  const objects = [
+    charts.namespace,
+    charts.tempo,
+    charts.collector,
+    charts.monitoring,
+    charts.grafana,
+    charts.network,
+  ]
+    .filter((c): c is NonNullable<typeof c> => c !== undefined)
+    .flatMap((c: Chart) => c.node.findAll().filter((n): n is ApiObject => n instanceof ApiObject));
+  lines.push(
+    `- **Objects**: ${objects.length} (${[...new Set(objects.map((m) => m.kind))].sort().join(', ')})`,
   );
-  const match = cm?.data['collector.yaml'].match(/sampling_percentage: ([0-9.]+)/);
-  return match ? `head at the agents: ${match[1]} % of traces` : 'none (every trace is kept)';
+  const flows = ['', '## Flows', '', ...flowMatrix(charts.flows)];
+  return `${[...lines, ...flows, ...capacity].join('\n').trimEnd()}\n`;
 }

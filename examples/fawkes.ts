@@ -16,6 +16,8 @@ const PLAN = planCapacity(CAPACITY, 'fawkes.capacity');
 export const fawkes = defineEnvironment({
   name: 'fawkes',
   namespace: 'fawkes-observability',
+  // The ADR gives the tracing stack this namespace of its own.
+  manageNamespace: true,
   tempo: {
     distributed: { capacity: CAPACITY },
     storage: TempoStorage.s3({

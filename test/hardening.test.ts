@@ -1,10 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { buildEnvironment } from '../charts/environment';
-import { ENVIRONMENTS } from '../environments';
-import { EnvironmentDefinition } from '../environments/types';
 import { SYNC_WAVES } from '../lib/synth';
 import {
   orphanServices,
@@ -66,16 +62,17 @@ describe.each(envDirs)('dist/%s', (env) => {
     );
   });
 
-  test('a default-deny NetworkPolicy covers the namespace and every workload has its own policy', () => {
+  test("a default deny selects this stack's pods (never the whole namespace); every workload is selected by a policy", () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
-    expect(policies.find((p) => p.metadata.name === 'default-deny').spec).toEqual({
-      podSelector: {},
+    expect(policies.find((p) => p.metadata.name === 'tracesynth-default-deny').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'tracesynth' } },
       policyTypes: ['Ingress', 'Egress'],
     });
     for (const w of objects.filter((o) => ['StatefulSet', 'Deployment', 'DaemonSet'].includes(o.kind))) {
       expect(
         policies.some(
           (p) =>
+            p.metadata.name !== 'tracesynth-default-deny' &&
             Object.entries(p.spec.podSelector.matchLabels ?? {}).length > 0 &&
             Object.entries(p.spec.podSelector.matchLabels).every(
               ([k, v]) => w.spec.template.metadata.labels[k] === v,
@@ -145,64 +142,6 @@ describe('restricted checker (guards the walk above)', () => {
   });
 });
 
-describe('NetworkPolicies', () => {
-  const objects = (env: EnvironmentDefinition) =>
-    Object.values(buildEnvironment(Testing.app(), env))
-      .filter((c) => c !== undefined)
-      .flatMap((c) => Testing.synth(c as any));
-  const prod = objects(ENVIRONMENTS.find((e) => e.name === 'prod')!);
-  const policy = (name: string) => prod.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name);
-
-  test('Tempo accepts traces only from the gateway, queries and scrapes only from the monitoring namespace', () => {
-    const [traces, queries] = policy('tempo').spec.ingress;
-    expect(traces.from).toEqual([
-      {
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing-prod' } },
-        podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'gateway' }) },
-      },
-    ]);
-    expect(traces.ports.map((p: any) => p.port)).toContain(4317);
-    expect(queries).toEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-      ports: [{ port: 3200, protocol: 'TCP' }],
-    });
-  });
-
-  test('Tempo egress: DNS, its own components, object storage, remote write to Prometheus; nothing else', () => {
-    const egress = policy('tempo').spec.egress;
-    expect(egress.map((e: any) => e.ports.map((p: any) => p.port))).toEqual([
-      [53, 53],
-      [3200, 9095, 7946],
-      [443, 9000],
-      [9090],
-    ]);
-  });
-
-  test('gateway accepts from agents, agents from any pod; both may reach the API server', () => {
-    expect(
-      policy('otel-gateway').spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/component'],
-    ).toBe('agent');
-    expect(policy('otel-agent').spec.ingress[0].from).toEqual([{ namespaceSelector: {} }]);
-    for (const name of ['otel-gateway', 'otel-agent'])
-      expect(
-        policy(name)
-          .spec.egress.at(-1)
-          .ports.map((p: any) => p.port),
-      ).toEqual([443, 6443]);
-  });
-
-  test('listed namespaces may ingest; policies can be turned off', () => {
-    const withIngest = objects({ name: 'x', networkPolicies: { ingestNamespaces: ['apps'] } });
-    const gw = withIngest.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-gateway');
-    expect(gw.spec.ingress[0].from).toContainEqual({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } },
-    });
-    expect(
-      objects({ name: 'x', networkPolicies: { enabled: false } }).filter((o) => o.kind === 'NetworkPolicy'),
-    ).toEqual([]);
-  });
-});
-
 describe('GitOps bootstrap objects', () => {
   const files = (env: string) =>
     readdirSync(join(DIST, env, 'gitops')).map((f) =>
@@ -249,34 +188,5 @@ describe('GitOps bootstrap objects', () => {
     expect(
       validateUpstream({ ...app, spec: { ...app.spec, syncPolicy: { automated: { prune: 'true' } } } }),
     ).toEqual(['data/spec/syncPolicy/automated/prune must be boolean']);
-  });
-});
-
-describe('NetworkPolicies in distributed mode', () => {
-  test('Tempo components may reach each other on gRPC, HTTP and gossip, and only each other', () => {
-    const prod = Object.values(
-      buildEnvironment(
-        Testing.app(),
-        ENVIRONMENTS.find((e) => e.name === 'prod')!,
-      ),
-    )
-      .filter((c) => c !== undefined)
-      .flatMap((c) => Testing.synth(c as any));
-    const tempo = prod.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'tempo');
-    const self = {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing-prod' } },
-      podSelector: {
-        matchLabels: { 'app.kubernetes.io/instance': 'tempo', 'app.kubernetes.io/name': 'tempo' },
-      },
-    };
-    const internal = [3200, 9095, 7946];
-    expect(tempo.spec.ingress).toContainEqual({
-      from: [self],
-      ports: internal.map((p) => ({ port: p, protocol: 'TCP' })),
-    });
-    expect(tempo.spec.egress).toContainEqual({
-      to: [self],
-      ports: internal.map((p) => ({ port: p, protocol: 'TCP' })),
-    });
   });
 });

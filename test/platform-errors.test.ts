@@ -3,6 +3,7 @@ import { ENVIRONMENTS } from '../environments';
 import { selectEnvironments } from '../lib/cli';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
+import { urlPeer } from '../constructs/common/flows';
 
 describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, the value and the fix', () => {
   test('unknown environment on the command line', () => {
@@ -47,5 +48,25 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
         },
       })(),
     ).toBeDefined();
+  });
+
+  test('flows: no ingest namespace, two workloads of one name, an unparseable URL', () => {
+    const env = (e: object) => () => renderEnvironment({ name: 'x', ...e }, buildEnvironment);
+    expectError(
+      env({ networkPolicies: { ingestNamespaces: [] } }),
+      'x.networkPolicies.ingestNamespaces: is empty, so no application could send traces; list the namespaces of the applications or leave it unset for every namespace',
+    );
+    expectError(
+      env({ networkPolicies: { ingestNamespaces: ['Apps'] } }),
+      "x.networkPolicies.ingestNamespaces[0]: 'Apps' is not a valid DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'tempo')",
+    );
+    expectError(
+      env({ collector: { agent: false, gateway: { name: 'tempo' } } }),
+      "x.networkPolicies: two workloads are both named 'tempo' in namespace 'tracing-x', so their NetworkPolicies would be one; rename one of them (tempo.name, collector.gateway.name, collector.agent.name)",
+    );
+    expectError(
+      () => urlPeer('not a url', 'remoteWrite', 'ns', 'tempo.metricsGenerator.remoteWrite[0].url'),
+      "tempo.metricsGenerator.remoteWrite[0].url: 'not a url' is not a URL; expected e.g. 'http://host:9090/api/v1/write'",
+    );
   });
 });

@@ -311,7 +311,10 @@ describe('SUMMARY.md', () => {
     for (const fact of [
       'grafana/tempo:2.8.2',
       'otel/opentelemetry-collector-contrib:0.161.0',
-      '| Collector gateway | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
+      '| Collector gateway `otel-gateway` | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
+      '## Flows',
+      '| otel-gateway (tracing-prod) | tempo-distributor (tracing-prod) | 4317 (otlp-grpc) | exports traces (OTLP gRPC) |',
+      '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-query-frontend (tracing-prod) | 3200 (http) | Grafana queries traces |',
       's3://acme-tracing-prod',
       'Retention**: 168h',
       'tail at the gateway',
@@ -328,4 +331,15 @@ describe('SUMMARY.md', () => {
       'head at the agents: 50 % of traces',
     );
   });
+
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))(
+    '%s: built from the models, its object count agrees with what was rendered',
+    (_name, env) => {
+      const r = renderEnvironment(env, buildEnvironment, summarizeEnvironment);
+      const summary = r.files.find((f) => f.path === 'SUMMARY.md')!.content;
+      expect(summary).toContain(`- **Objects**: ${r.manifests.length} (`);
+      // The summarizer takes the built charts only: rendered objects cannot change it.
+      expect(summarizeEnvironment.length).toBe(2);
+    },
+  );
 });

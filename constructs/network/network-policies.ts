@@ -4,57 +4,93 @@ import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
+import {
+  ExternalPeer,
+  Flow,
+  FlowDeclaring,
+  FlowPort,
+  isPodGroup,
+  Peer,
+  Peers,
+  PodGroup,
+} from '../common/flows';
 import type { ServingPort } from '../common/receivers';
 import type { StackWorkloads } from '../stack/workloads';
-import { GOSSIP_PORT } from '../tempo/tempo-settings';
 
 /** What an environment sets for its NetworkPolicies. */
 export interface NetworkPoliciesOptions {
   /** Turn off for clusters whose CNI does not enforce NetworkPolicies. @default true */
   readonly enabled?: boolean;
-  /** A namespace-wide default deny (only where this app owns the namespace). @default true */
+  /**
+   * A default deny for this stack's own pods (`app.kubernetes.io/part-of: tracesynth`), so a pod
+   * of the stack that no flow mentions gets no traffic. Never namespace-wide: pods of a shared
+   * namespace that this app does not own are not selected.
+   * @default true
+   */
   readonly defaultDeny?: boolean;
   /** Grafana's namespace: may query Tempo. @default 'monitoring' */
   readonly grafanaNamespace?: string;
-  /** Prometheus's namespace: may scrape every workload; Tempo's generator may remote-write to it. @default 'monitoring' */
+  /** Labels of Grafana's pods (the grafana Helm chart's). @default { 'app.kubernetes.io/name': 'grafana' } */
+  readonly grafanaPodLabels?: Record<string, string>;
+  /** Prometheus's namespace: may scrape every workload. @default 'monitoring' */
   readonly prometheusNamespace?: string;
-  /** Namespaces whose pods may send traces to the gateway (and to Tempo when there is no gateway). @default [] */
+  /**
+   * Labels of Prometheus's pods (the Prometheus Operator sets this one on every Prometheus pod).
+   * @default { 'app.kubernetes.io/name': 'prometheus' }
+   */
+  readonly prometheusPodLabels?: Record<string, string>;
+  /**
+   * Namespaces whose pods send traces to the stack's entry point (the agents, else the gateway,
+   * else Tempo's receivers).
+   * @default - every namespace
+   */
   readonly ingestNamespaces?: string[];
-  /** Where Tempo may reach object storage (CIDRs, ports 443 and 9000). @default ['0.0.0.0/0'] */
+  /**
+   * Also let applications send straight to the gateway and to Tempo's receivers, bypassing the
+   * agents (without a collector, applications always send to Tempo).
+   * @default false
+   */
+  readonly directIngest?: boolean;
+  /** Where object storage outside the cluster is (CIDRs; ports from the storage endpoint). @default ['0.0.0.0/0'] */
   readonly objectStorageCidrs?: string[];
+  /** Where remote-write endpoints outside the cluster are (CIDRs; ports from the URLs). @default ['0.0.0.0/0'] */
+  readonly remoteWriteCidrs?: string[];
   /** Where the Kubernetes API server is (for k8sattributes and the resolver; ports 443, 6443). @default ['0.0.0.0/0'] */
   readonly apiServerCidrs?: string[];
 }
 
-export interface NetworkPoliciesProps extends NetworkPoliciesOptions, StackWorkloads {}
+/** The stack's workloads (by reference) and the environment's options: what `planFlows` reads. */
+export interface StackFlowsInput extends NetworkPoliciesOptions, StackWorkloads {}
 
-type Peer = k8s.NetworkPolicyPeer;
-type Port = k8s.NetworkPolicyPort;
+export interface NetworkPoliciesProps {
+  /** The stack's flows, from `planFlows`. */
+  readonly flows: StackFlows;
+}
 
-/** Drops repeated peers (Grafana and Prometheus usually share a namespace). */
-const unique = (peers: Peer[]): Peer[] => [...new Map(peers.map((x) => [JSON.stringify(x), x])).values()];
-const nsPeer = (namespace: string): Peer => ({
-  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-});
-const podPeer = (namespace: string, labels: Record<string, string>): Peer => ({
-  ...nsPeer(namespace),
-  podSelector: { matchLabels: labels },
-});
-const port = (p: { port: number; protocol: string }): Port => ({
-  port: k8s.IntOrString.fromNumber(p.port),
-  protocol: p.protocol,
-});
-const receiverPorts = (ports: readonly ServingPort[]): Port[] => ports.filter((p) => p.receiver).map(port);
-const DNS: k8s.NetworkPolicyEgressRule = {
-  // kube-dns / CoreDNS in kube-system.
-  to: [nsPeer('kube-system')],
-  ports: [
-    { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
-    { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
-  ],
-};
+/** Every pod group of the stack and every flow between them and their peers. */
+export interface StackFlows {
+  /** The namespace of the stack (where the default deny goes). */
+  readonly namespace: string;
+  readonly groups: readonly PodGroup[];
+  readonly flows: readonly Flow[];
+  /** The options with their defaults, for resolving peers. */
+  readonly options: ResolvedNetworkOptions;
+}
 
-function cidrs(list: string[], property: string): Peer[] {
+export interface ResolvedNetworkOptions {
+  readonly defaultDeny: boolean;
+  readonly grafana: { readonly namespace: string; readonly labels: Record<string, string> };
+  readonly prometheus: { readonly namespace: string; readonly labels: Record<string, string> };
+  /** Undefined: every namespace. */
+  readonly ingestNamespaces?: readonly string[];
+  readonly cidrs: {
+    readonly objectStorage: string[];
+    readonly remoteWrite: string[];
+    readonly apiServer: string[];
+  };
+}
+
+function cidrs(list: string[], property: string): string[] {
   return list.map((c) => {
     const [address, prefix, extra] = c.split('/');
     const family = isIP(address ?? '');
@@ -62,130 +98,159 @@ function cidrs(list: string[], property: string): Peer[] {
     if (family === 0 || extra !== undefined || !(bits <= (family === 4 ? 32 : 128))) {
       throw new ConfigError(property, `${show(c)} is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`);
     }
-    return { ipBlock: { cidr: c } };
+    return c;
   });
 }
 
 /**
- * Least-privilege network policies for the stack: a default deny for the namespace, then per
- * workload exactly the flows it needs. Tempo accepts traces only from the collector gateway (or
- * the agents, without a gateway) and listed namespaces, queries only from Grafana's namespace,
- * scrapes only from Prometheus's; the gateway accepts from the agents and listed namespaces; the
- * agents from any pod (their node-local Service keeps that traffic on the node). DNS, object
- * storage and API-server egress are allowed where needed.
+ * The stack's flows: what each workload declares (its `connections`), plus traces from the
+ * applications to the entry point (the agents, else the gateway, else Tempo's receivers) and,
+ * with `directIngest`, to every tier that receives traces. Pure: the policies, SUMMARY.md and the
+ * tests all read this.
+ */
+export function planFlows(props: StackFlowsInput): StackFlows {
+  const p = 'networkPolicies';
+  const options: ResolvedNetworkOptions = {
+    defaultDeny: props.defaultDeny ?? true,
+    grafana: {
+      namespace: checkDnsLabel(props.grafanaNamespace ?? 'monitoring', `${p}.grafanaNamespace`),
+      labels: props.grafanaPodLabels ?? { 'app.kubernetes.io/name': 'grafana' },
+    },
+    prometheus: {
+      namespace: checkDnsLabel(props.prometheusNamespace ?? 'monitoring', `${p}.prometheusNamespace`),
+      labels: props.prometheusPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' },
+    },
+    ingestNamespaces: props.ingestNamespaces?.map((n, i) => checkDnsLabel(n, `${p}.ingestNamespaces[${i}]`)),
+    cidrs: {
+      objectStorage: cidrs(props.objectStorageCidrs ?? ['0.0.0.0/0'], `${p}.objectStorageCidrs`),
+      remoteWrite: cidrs(props.remoteWriteCidrs ?? ['0.0.0.0/0'], `${p}.remoteWriteCidrs`),
+      apiServer: cidrs(props.apiServerCidrs ?? ['0.0.0.0/0'], `${p}.apiServerCidrs`),
+    },
+  };
+  if (props.ingestNamespaces?.length === 0)
+    throw new ConfigError(
+      `${p}.ingestNamespaces`,
+      'is empty, so no application could send traces; list the namespaces of the applications or leave it unset for every namespace',
+    );
+  const workloads: FlowDeclaring[] = [props.tempo, props.gateway, props.agent].filter(
+    (w): w is NonNullable<typeof w> => w !== undefined,
+  );
+  const flows: Flow[] = workloads.flatMap((w) => w.connections.flows);
+  const receivers = (g: PodGroup): FlowPort[] =>
+    g.ports
+      .filter((x) => (x as ServingPort).receiver)
+      .map((x) => ({ name: x.name, port: x.port, protocol: x.protocol }));
+  const entry = (props.agent ?? props.gateway ?? props.tempo).receiverGroup!;
+  const ingest = props.directIngest
+    ? workloads.map((w) => w.receiverGroup).filter((g): g is PodGroup => g !== undefined)
+    : [entry];
+  for (const g of ingest)
+    flows.push({ from: Peers.applications, to: g, ports: receivers(g), purpose: 'applications send traces' });
+  const groups = new Map<string, PodGroup>();
+  for (const g of workloads.flatMap((w) => w.connections.groups)) {
+    const key = `${g.namespace}/${g.name}`;
+    const other = groups.get(key);
+    if (other && JSON.stringify(other.selectorLabels) !== JSON.stringify(g.selectorLabels))
+      throw new ConfigError(
+        'networkPolicies',
+        `two workloads are both named ${show(g.name)} in namespace ${show(g.namespace)}, so their NetworkPolicies would be one; rename one of them (tempo.name, collector.gateway.name, collector.agent.name)`,
+      );
+    groups.set(key, g);
+  }
+  return { namespace: props.tempo.namespace, groups: [...groups.values()], flows, options };
+}
+
+type K8sPeer = k8s.NetworkPolicyPeer;
+
+const nsPeer = (namespace: string): K8sPeer => ({
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+});
+
+/** The NetworkPolicy peers a flow peer stands for. */
+export function policyPeers(peer: Peer, o: ResolvedNetworkOptions): K8sPeer[] {
+  if (isPodGroup(peer))
+    return [{ ...nsPeer(peer.namespace), podSelector: { matchLabels: { ...peer.selectorLabels } } }];
+  const e: ExternalPeer = peer;
+  switch (e.kind) {
+    case 'applications':
+      return o.ingestNamespaces ? o.ingestNamespaces.map(nsPeer) : [{ namespaceSelector: {} }];
+    case 'grafana':
+    case 'prometheus':
+      return [{ ...nsPeer(o[e.kind].namespace), podSelector: { matchLabels: { ...o[e.kind].labels } } }];
+    case 'dns':
+      // kube-dns / CoreDNS in kube-system (its pod labels differ between distributions).
+      return [nsPeer('kube-system')];
+    case 'kubernetes-api':
+      return o.cidrs.apiServer.map((cidr) => ({ ipBlock: { cidr } }));
+    case 'service':
+      // The Service's pods are not ours: we know their namespace, not their labels.
+      return [nsPeer(e.namespace)];
+    case 'external':
+      if (e.ip) return [{ ipBlock: { cidr: `${e.ip}/${isIP(e.ip) === 6 ? 128 : 32}` } }];
+      return o.cidrs[e.cidrs].map((cidr) => ({ ipBlock: { cidr } }));
+  }
+}
+
+const k8sPort = (p: FlowPort): k8s.NetworkPolicyPort => ({
+  port: k8s.IntOrString.fromNumber(p.port),
+  protocol: p.protocol,
+});
+
+/** Rules of one direction: one rule per peer (declaration order), ports merged and de-duplicated. */
+function rules(flows: readonly Flow[], side: 'from' | 'to', o: ResolvedNetworkOptions) {
+  const byPeer = new Map<string, { peers: K8sPeer[]; ports: Map<string, FlowPort> }>();
+  for (const f of flows) {
+    const peers = policyPeers(f[side], o);
+    const key = JSON.stringify(peers);
+    const rule = byPeer.get(key) ?? { peers, ports: new Map<string, FlowPort>() };
+    for (const port of f.ports) rule.ports.set(`${port.port}/${port.protocol}`, port);
+    byPeer.set(key, rule);
+  }
+  return [...byPeer.values()].map((r) => ({ peers: r.peers, ports: [...r.ports.values()].map(k8sPort) }));
+}
+
+const sameGroup = (a: Peer, g: PodGroup) => isPodGroup(a) && a.namespace === g.namespace && a.name === g.name;
+
+/**
+ * Least-privilege NetworkPolicies generated from the flow model (`planFlows`): per pod group of
+ * the stack one policy that isolates it both ways and allows exactly its declared flows, and a
+ * default deny for this stack's own pods. See docs/network.md.
  */
 export class NetworkPolicies extends Construct {
+  public readonly flows: StackFlows;
+
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    if (props.enabled === false) return;
-    const p = 'networkPolicies';
-    const grafana = checkDnsLabel(props.grafanaNamespace ?? 'monitoring', `${p}.grafanaNamespace`);
-    const prometheus = checkDnsLabel(props.prometheusNamespace ?? 'monitoring', `${p}.prometheusNamespace`);
-    const ingest = (props.ingestNamespaces ?? []).map((n, i) =>
-      checkDnsLabel(n, `${p}.ingestNamespaces[${i}]`),
-    );
-    const storage = cidrs(props.objectStorageCidrs ?? ['0.0.0.0/0'], `${p}.objectStorageCidrs`);
-    const apiServer = cidrs(props.apiServerCidrs ?? ['0.0.0.0/0'], `${p}.apiServerCidrs`);
-    const { tempo, gateway, agent } = props;
+    this.flows = props.flows;
+    const { groups, flows, options } = this.flows;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     const policy = (policyId: string, name: string, namespace: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, policyId, { metadata: { name, namespace, labels }, spec });
-    const apiEgress: k8s.NetworkPolicyEgressRule = {
-      to: apiServer,
-      ports: [443, 6443].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })),
-    };
 
-    if (props.defaultDeny !== false)
-      policy('DefaultDeny', 'default-deny', tempo.namespace, {
-        podSelector: {},
+    if (options.defaultDeny)
+      policy('DefaultDeny', `${PART_OF}-default-deny`, this.flows.namespace, {
+        podSelector: { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } },
         policyTypes: ['Ingress', 'Egress'],
       });
-
-    // Tempo
-    const senders: Peer[] = gateway
-      ? [podPeer(gateway.namespace, gateway.selectorLabels)]
-      : agent
-        ? [podPeer(agent.namespace, agent.selectorLabels)]
-        : [];
-    const http = tempo.metricsPort;
-    const mg = tempo.settings.metricsGenerator;
-    const tempoEgress: k8s.NetworkPolicyEgressRule[] = [DNS];
-    // Distributed components talk to each other: gRPC (writes, queries), HTTP, memberlist gossip.
-    const self = podPeer(tempo.namespace, tempo.selectorLabels);
-    const internalPorts: Port[] = [
-      ...tempo.ports.filter((x) => !x.receiver).map(port),
-      { port: k8s.IntOrString.fromNumber(GOSSIP_PORT), protocol: 'TCP' },
-    ];
-    const distributed = tempo.settings.mode === 'distributed';
-    if (distributed) tempoEgress.push({ to: [self], ports: internalPorts });
-    if (tempo.settings.storageBackend.shared)
-      tempoEgress.push({
-        to: storage,
-        ports: [443, 9000].map((n) => ({ port: k8s.IntOrString.fromNumber(n), protocol: 'TCP' })),
-      });
-    if (mg)
-      tempoEgress.push({
-        to: [nsPeer(prometheus)],
-        ports: mg.remoteWrite.map((r) => ({
-          port: k8s.IntOrString.fromNumber(
-            Number(new URL(r.url).port || (r.url.startsWith('https') ? 443 : 80)),
-          ),
-          protocol: 'TCP',
-        })),
-      });
-    policy('Tempo', tempo.name, tempo.namespace, {
-      podSelector: { matchLabels: tempo.selectorLabels },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        ...(senders.length || ingest.length
-          ? [{ from: [...senders, ...ingest.map(nsPeer)], ports: receiverPorts(tempo.ports) }]
-          : []),
-        { from: unique([nsPeer(grafana), nsPeer(prometheus)]), ports: [port(http)] },
-        ...(distributed ? [{ from: [self], ports: internalPorts }] : []),
-      ],
-      egress: tempoEgress,
-    });
-
-    if (gateway) {
-      policy('Gateway', gateway.name, gateway.namespace, {
-        podSelector: { matchLabels: gateway.selectorLabels },
+    for (const g of groups) {
+      const ingress = rules(
+        flows.filter((f) => sameGroup(f.to, g)),
+        'from',
+        options,
+      );
+      const egress = rules(
+        flows.filter((f) => sameGroup(f.from, g)),
+        'to',
+        options,
+      );
+      // A group without flows of its own (e.g. an ingester) is covered by its installation's.
+      if (!ingress.length && !egress.length) continue;
+      policy(`${g.namespace}-${g.name}`, g.name, g.namespace, {
+        podSelector: { matchLabels: { ...g.selectorLabels } },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          {
-            from: [...(agent ? [podPeer(agent.namespace, agent.selectorLabels)] : []), ...ingest.map(nsPeer)],
-            ports: receiverPorts(gateway.ports),
-          },
-          { from: [nsPeer(prometheus)], ports: gateway.ports.filter((x) => x.name === 'metrics').map(port) },
-        ].filter((r) => r.from.length > 0),
-        egress: [
-          DNS,
-          { to: [podPeer(tempo.namespace, tempo.selectorLabels)], ports: receiverPorts(tempo.ports) },
-          apiEgress,
-        ],
+        ingress: ingress.map((r) => ({ from: r.peers, ports: r.ports })),
+        egress: egress.map((r) => ({ to: r.peers, ports: r.ports })),
       });
-    }
-    if (agent) {
-      const target = gateway ?? tempo;
-      policy('Agent', agent.name, agent.namespace, {
-        podSelector: { matchLabels: agent.selectorLabels },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          // Any pod may send; the node-local Service keeps it on the node.
-          { from: [{ namespaceSelector: {} }], ports: receiverPorts(agent.ports) },
-          { from: [nsPeer(prometheus)], ports: agent.ports.filter((x) => x.name === 'metrics').map(port) },
-        ],
-        egress: [
-          DNS,
-          { to: [podPeer(target.namespace, target.selectorLabels)], ports: receiverPorts(target.ports) },
-          apiEgress,
-        ],
-      });
-      if (agent.namespace !== tempo.namespace && props.defaultDeny !== false) {
-        policy('AgentDefaultDeny', 'default-deny', agent.namespace, {
-          podSelector: {},
-          policyTypes: ['Ingress', 'Egress'],
-        });
-      }
     }
   }
 }

@@ -36,6 +36,8 @@ import {
 import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
+import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
+import { collectorConnections } from './collector-flows';
 
 export interface AgentHostPortProps {
   /**
@@ -77,7 +79,7 @@ export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExpo
  * forwards to the gateway (by trace ID, through the `loadbalancing` exporter, when the gateway
  * tail-samples) or straight to Tempo.
  */
-export class OtelCollectorAgent extends Construct {
+export class OtelCollectorAgent extends Construct implements FlowDeclaring {
   public readonly settings: ResolvedCollector;
   public readonly name: string;
   public readonly namespace: string;
@@ -91,6 +93,12 @@ export class OtelCollectorAgent extends Construct {
   public readonly tls?: ResolvedReceiverTls;
   /** Whether the agent uses hostPort (and therefore a privileged namespace). */
   public readonly usesHostPort: boolean;
+  /** The sampling the agents apply (head sampling runs here). */
+  public readonly sampling: CollectorSampling;
+  /** What the agent serves and calls (docs/network.md). */
+  public readonly connections: Connections;
+  /** Its pods, which receive the applications' traces. */
+  public readonly receiverGroup: PodGroup;
 
   constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
     super(scope, id);
@@ -124,6 +132,7 @@ export class OtelCollectorAgent extends Construct {
     this.otlpHttpEndpoint = httpPort && `${serviceHost(s.name, namespace)}:${httpPort.port}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
+    this.sampling = sampling;
     const gateway = props.gateway;
     if (sampling.mode === 'tail' && !gateway) {
       throw new ConfigError(
@@ -244,6 +253,16 @@ export class OtelCollectorAgent extends Construct {
       });
     }
     const apiAccess = !gateway || exportSettings.kind === 'loadbalancing';
+    const flows = collectorConnections({
+      name: this.name,
+      namespace,
+      selectorLabels: this.selectorLabels,
+      ports: this.ports,
+      exportsTo: gateway ?? props.tempo,
+      apiAccess,
+    });
+    this.connections = flows.connections;
+    this.receiverGroup = flows.group;
 
     // Node-local Service: traffic from a pod goes to the agent on the same node, no hostPort.
     new k8s.KubeService(this, 'Service', {

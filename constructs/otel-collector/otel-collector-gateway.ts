@@ -25,6 +25,8 @@ import {
 } from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
+import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
+import { collectorConnections } from './collector-flows';
 
 export type GatewayAutoscalingProps = AutoscalingProps;
 
@@ -52,7 +54,7 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
  * ClusterIP Service, a headless Service (the agents' load-balancing resolver), a PDB, the RBAC
  * k8sattributes needs and an optional HPA.
  */
-export class OtelCollectorGateway extends Construct {
+export class OtelCollectorGateway extends Construct implements FlowDeclaring {
   public readonly settings: ResolvedCollector;
   public readonly name: string;
   public readonly namespace: string;
@@ -72,6 +74,12 @@ export class OtelCollectorGateway extends Construct {
   public readonly tls?: ResolvedReceiverTls;
   /** The name the gateway's certificate must carry (the ClusterIP Service's DNS name). */
   public readonly serverName: string;
+  /** The HPA's bounds, when autoscaled. */
+  public readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number };
+  /** What the gateway serves and calls (docs/network.md). */
+  public readonly connections: Connections;
+  /** Its pods, which receive the traces. */
+  public readonly receiverGroup: PodGroup;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
@@ -184,5 +192,16 @@ export class OtelCollectorGateway extends Construct {
       });
     }
     if (autoscaling) cpuAutoscaler(this, 'Hpa', metadata(s.name), deployment.name, autoscaling);
+    this.autoscaling = autoscaling;
+    const flows = collectorConnections({
+      name: this.name,
+      namespace,
+      selectorLabels: this.selectorLabels,
+      ports: this.ports,
+      exportsTo: props.tempo,
+      apiAccess: true,
+    });
+    this.connections = flows.connections;
+    this.receiverGroup = flows.group;
   }
 }

@@ -47,6 +47,8 @@ import {
   TempoLogLevel,
 } from './tempo-config';
 import { CapacityInput } from './capacity';
+import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
+import { tempoConnections } from './tempo-flows';
 import { ResourceRequirements } from '../../lib/resources';
 import { GOSSIP_PORT, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
@@ -297,7 +299,7 @@ export interface TempoProps {
  * Other constructs wire to it by reference, identically in both modes: `tempo.otlpGrpcEndpoint`,
  * `tempo.queryUrl`, `tempo.selectorLabels`, `tempo.metricsPort`, `tempo.spanMetrics`, ….
  */
-export class Tempo extends Construct {
+export class Tempo extends Construct implements FlowDeclaring {
   /** Resolved, validated settings (defaults applied). */
   public readonly settings: TempoSettings;
   public readonly name: string;
@@ -318,6 +320,9 @@ export class Tempo extends Construct {
   public readonly pvcPattern: string;
   /** Distributed mode: every distributor through its headless Service (see `otlpGrpcTarget`). */
   private distributorTarget?: GrpcTarget;
+  /** The pods of each workload, as the flow model sees them (see `connections`). */
+  public readonly podGroups: PodGroup[] = [];
+  private declaredConnections?: Connections;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -520,6 +525,7 @@ export class Tempo extends Construct {
           spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
         });
       }
+      this.podGroups.push({ name: workloadName, namespace, selectorLabels: selector.matchLabels, ports });
       return { workloadName, labels, selector };
     };
 
@@ -593,6 +599,16 @@ export class Tempo extends Construct {
         ports: [servicePort(gossip)],
       },
     });
+  }
+
+  /** What Tempo serves and calls (docs/network.md): the NetworkPolicies are generated from it. */
+  public get connections(): Connections {
+    return (this.declaredConnections ??= tempoConnections(this, this.podGroups));
+  }
+
+  /** The pods with the trace receivers: the distributors, or the single binary. */
+  public get receiverGroup(): PodGroup {
+    return this.podGroups.find((g) => g.ports.some((p) => (p as ServingPort).receiver))!;
   }
 
   /** `host:port` of the OTLP gRPC receiver (for an OTLP gRPC exporter's `endpoint`). */
