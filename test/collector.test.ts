@@ -1,11 +1,7 @@
-import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
-import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { TempoChart } from '../charts/tempo-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { DEFAULT_SCRUBBING, scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
-import { TempoProps } from '../constructs/tempo/tempo';
+import { synthCollector } from './helpers/collector';
 import { validateAll } from './helpers/k8s-schema';
 import { AUTO_INSTRUMENTATION_IMAGES, imageRef } from '../lib/versions';
 import { hasOtelcol, validateConfigs } from './helpers/otelcol';
@@ -16,20 +12,7 @@ function validateLater(config: object): void {
   built.push({ name: expect.getState().currentTestName ?? 'config', config });
 }
 
-function synth(collector: CollectorStackProps = {}, tempo: TempoProps = {}) {
-  const app = Testing.app();
-  const tempoChart = new TempoChart(app, 'tempo', { namespace: 'tracing', tempo });
-  const chart = new CollectorChart(app, 'collector', {
-    namespace: 'tracing',
-    tempo: tempoChart.tempo,
-    collector,
-  });
-  const manifests = Testing.synth(chart);
-  const find = (kind: string, name?: string) =>
-    manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
-  const config = (name: string) => parse(find('ConfigMap', `${name}-config`).data['collector.yaml']);
-  return { chart, manifests, find, config };
-}
+const synth = synthCollector;
 
 const tail = () => CollectorSampling.tail({ percentage: 10 });
 

@@ -24,15 +24,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, Server } from 'node:net';
-import { Testing } from 'cdk8s';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
-import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
-import { TempoChart } from '../charts/tempo-chart';
+import type { CollectorStackProps } from '../charts/collector-chart';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { ENVIRONMENTS } from '../environments';
 import { renderEnvironment } from '../lib/synth';
+import { synthCollector } from './helpers/collector';
 import { hasOtelcol, LOOPBACK_ENV, OTELCOL } from './helpers/otelcol';
 import { hexId, http, HttpOptions, otlpRequest, prng, sampleNames, TestSpan, until } from './helpers/otlp';
 
@@ -67,6 +66,8 @@ interface Certs {
   readonly files: (name: string) => { cert: string; key: string };
 }
 
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
 /** A CA and one certificate per DNS name, with openssl (the test's own PKI). */
 function makeCerts(dir: string, names: Record<string, string>): Certs {
   const run = (args: string[]) => {
@@ -76,11 +77,7 @@ function makeCerts(dir: string, names: Record<string, string>): Certs {
   run([
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...EC_KEY,
     '-keyout',
     'ca.key',
     '-out',
@@ -95,20 +92,7 @@ function makeCerts(dir: string, names: Record<string, string>): Certs {
       join(dir, `${file}.ext`),
       `subjectAltName=DNS:${dns}\nextendedKeyUsage=serverAuth,clientAuth\n`,
     );
-    run([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${file}.key`,
-      '-out',
-      `${file}.csr`,
-      '-subj',
-      `/CN=${dns}`,
-    ]);
+    run(['req', ...EC_KEY, '-keyout', `${file}.key`, '-out', `${file}.csr`, '-subj', `/CN=${dns}`]);
     run([
       'x509',
       '-req',
@@ -135,20 +119,7 @@ function makeCerts(dir: string, names: Record<string, string>): Certs {
 }
 
 function synthConfigs(collector: CollectorStackProps, tempo: TempoProps) {
-  const app = Testing.app();
-  const tempoChart = new TempoChart(app, 'tempo', { namespace: 'tracing', tempo });
-  const chart = new CollectorChart(app, 'collector', {
-    namespace: 'tracing',
-    tempo: tempoChart.tempo,
-    collector,
-  });
-  const manifests = Testing.synth(chart);
-  const config = (name: string) =>
-    parse(
-      manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === `${name}-config`).data[
-        'collector.yaml'
-      ],
-    );
+  const { config, manifests } = synthCollector(collector, tempo);
   return { agent: config('otel-agent'), gateway: config('otel-gateway'), manifests };
 }
 
