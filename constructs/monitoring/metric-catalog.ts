@@ -12,7 +12,7 @@
  * counters end in `_total`, `{span}`-style units add nothing (exporterhelper, receiverhelper,
  * memorylimiterprocessor and tailsamplingprocessor `metadata.yaml`). The memory limiter's own
  * `otelcol_processor_memory_limiter_*` counters exist since core 0.155.0; the tail-sampling
- * counters carry `decision` (sampled | not_sampled | dropped). test/otelcol-e2e.test.ts scrapes
+ * counters carry `decision` (sampled | not_sampled | dropped). test/helpers/otelcol-e2e.ts scrapes
  * the real collector and checks every otelcol_* name that rules and dashboards use.
  */
 export const TEMPO_METRICS = {

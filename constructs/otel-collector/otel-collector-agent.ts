@@ -76,7 +76,7 @@ export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExpo
 /**
  * The collector agent: a DaemonSet on every node, reached by application pods through a
  * node-local Service (`internalTrafficPolicy: Local`). It tags pods, head-samples if asked, and
- * forwards to the gateway (by trace ID, through the `loadbalancing` exporter, when the gateway
+ * forwards to the gateway (by trace ID, through the `load_balancing` exporter, when the gateway
  * tail-samples) or straight to Tempo.
  */
 export class OtelCollectorAgent extends Construct implements FlowDeclaring {
