@@ -52,6 +52,7 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
           namespace,
           tempo: tempo.tempo,
           collector: env.collector ?? {},
+          environment: env.name,
         });
   const workloads = { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent };
   const monitoring =

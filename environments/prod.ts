@@ -48,6 +48,7 @@ export const prod = defineEnvironment({
     }),
     retention: '168h',
     multitenancy: true,
+    receiverTls: { secretName: 'tempo-tls' },
     metricsGenerator: {
       processors: ['service-graphs', 'span-metrics'],
       // Prometheus Operator's governing Service; needs enableRemoteWriteReceiver: true.
@@ -64,6 +65,18 @@ export const prod = defineEnvironment({
       expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
     }),
     tenant: 'prod',
+    // TLS on every hop that leaves a node: agents -> gateways (verifying the gateway Service's
+    // name) and gateways -> Tempo. Applications send to the agent on their own node. The
+    // Secrets come from cert-manager Certificates signed by the cluster's tracing CA.
+    tls: {
+      // cert-manager issues otel-gateway-tls for the gateway Service's names.
+      gateway: { certificate: { issuerRef: { name: 'tracing-ca' } } },
+      caSecret: { name: 'tracing-ca', key: 'ca.crt' },
+    },
+    tempoTls: { caSecret: { name: 'tracing-ca', key: 'ca.crt' } },
+    // Zero-code SDKs for workloads annotated instrumentation.opentelemetry.io/inject-<language>:
+    // "tracing-prod/tracesynth"; they keep every trace, the gateway's tail sampling decides.
+    instrumentation: { resourceAttributes: { 'k8s.cluster.name': 'prod' } },
     gateway: {
       resources: { requests: PROD_PLAN.gateway.requests, limits: PROD_PLAN.gateway.limits },
       autoscaling: { minReplicas: PROD_PLAN.gateway.replicas, maxReplicas: PROD_PLAN.gateway.replicas * 2 },

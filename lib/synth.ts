@@ -71,6 +71,8 @@ export const SYNC_WAVES: Record<string, number> = {
   Role: -5,
   RoleBinding: -5,
   ConfigMap: -5,
+  // cert-manager writes the Secret the collector pods mount.
+  Certificate: -5,
   NetworkPolicy: -5,
   // Strimzi: the Kafka of Tempo's write path is up (Argo CD checks Kafka health) before Tempo starts.
   KafkaNodePool: -3,
@@ -82,6 +84,8 @@ export const SYNC_WAVES: Record<string, number> = {
   DaemonSet: 0,
   PodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
+  // After the agent Service it points at; applications opt in later, by annotation.
+  Instrumentation: 1,
   PodMonitor: 5,
   ServiceMonitor: 5,
   PrometheusRule: 5,

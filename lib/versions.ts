@@ -24,11 +24,17 @@ export const VERSIONS = {
   kafka: '4.2.0',
   kafkaMetadataVersion: '4.2-IV1',
   /**
-   * otel/opentelemetry-collector-contrib: component names and keys are those of this release
-   * (the last one where `k8sattributes` and `loadbalancing` are the primary names).
+   * otel/opentelemetry-collector-contrib: component names and keys are those of this release,
+   * and tools/otelcol (the collector the tests run) requires exactly this one
+   * (scripts/build-otelcol.sh refuses to build otherwise).
    */
   // renovate: datasource=docker depName=otel/opentelemetry-collector-contrib
-  otelCollector: '0.145.0',
+  otelCollector: '0.161.0',
+  /**
+   * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the
+   * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
+   */
+  otelOperator: '0.158.0',
 } as const;
 
 export interface ContainerImage {
@@ -42,6 +48,16 @@ export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
   tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
+} as const satisfies Record<string, ContainerImage>;
+
+const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';
+
+/** Per-language SDK images the operator injects (Go needs a privileged sidecar: not offered). */
+export const AUTO_INSTRUMENTATION_IMAGES = {
+  java: { repository: `${AUTO_INSTRUMENTATION}-java`, tag: '2.30.0' },
+  nodejs: { repository: `${AUTO_INSTRUMENTATION}-nodejs`, tag: '0.78.0' },
+  python: { repository: `${AUTO_INSTRUMENTATION}-python`, tag: '0.64b0' },
+  dotnet: { repository: `${AUTO_INSTRUMENTATION}-dotnet`, tag: '1.16.0' },
 } as const satisfies Record<string, ContainerImage>;
 
 export function imageRef(image: ContainerImage): string {

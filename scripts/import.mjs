@@ -1,4 +1,4 @@
-// Regenerates imports/ from the CRDs vendored in schemas/crds/ (Prometheus Operator, Strimzi).
+// Regenerates imports/ from the CRDs vendored in schemas/crds/ (Prometheus Operator, Strimzi, OpenTelemetry Operator).
 // All CRDs of one API group must be imported in ONE `cdk8s import` run: separate runs write the
 // same imports/<group>.ts and the last one wins. Only the version this project emits is
 // imported where a CRD serves several (Strimzi: `v1`), which keeps imports/ small.

@@ -69,6 +69,66 @@ describe('collector synth-time errors name the property, the value and the fix',
     );
   });
 
+  test('collector: TLS without a Secret, mTLS without a CA, client certificates the agent lacks', () => {
+    expectError(
+      collector({ tls: { gateway: {} } }),
+      'collector.tls.gateway.secretName: is required: TLS needs the Secret with the certificate and key (type kubernetes.io/tls, e.g. written by a cert-manager Certificate); name it or remove the TLS block',
+    );
+    expectError(
+      collector({ tls: { gateway: { certificate: { issuerRef: { name: 'Bad_Issuer' } } } } }),
+      "collector.tls.gateway.certificate.issuerRef.name: 'Bad_Issuer' is not a valid DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters",
+    );
+    expectError(
+      collector({ tls: { gateway: { secretName: 'gw-tls', clientAuth: true } } }),
+      'collector.tls.gateway.clientCaSecret: is required when clientAuth is on: without the CA that signs client certificates every client would be refused; name the Secret key holding that CA, or set clientAuth: false',
+    );
+    expectError(
+      collector({
+        tls: { gateway: { secretName: 'gw-tls', clientCaSecret: { name: 'ca', key: 'ca.crt' } } },
+      }),
+      'collector.tls.agent: is required: the gateway asks for client certificates (clientCaSecret), and the agent presents its own receiver certificate; give the agent a Secret signed by that CA',
+    );
+    expectError(
+      collector({ tls: { caSecret: { name: 'ca', key: 'ca.crt' } } }),
+      "collector.tls.caSecret: is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret",
+    );
+  });
+
+  test('collector: Instrumentation sampler that contradicts the collector sampling', () => {
+    expectError(
+      collector({
+        sampling: CollectorSampling.tail(),
+        instrumentation: { sampler: { type: 'parentbased_traceidratio', ratio: 0.1 } },
+      }),
+      'collector.instrumentation.sampler: parentbased_traceidratio samples in the SDK, but the collector already samples (tail at the gateway: all errors, all slower than 2s, 10 % of the rest (decision after 10s)): traces would be sampled twice. Use parentbased_always_on, or CollectorSampling.keepAll() to sample only in the SDK',
+    );
+    expectError(
+      collector({ instrumentation: { sampler: { type: 'always_on' as 'parentbased_always_on' } } }),
+      "collector.instrumentation.sampler.type: 'always_on' is not parent-based; use parentbased_always_on (or parentbased_traceidratio without collector sampling) so that a trace's spans share one decision",
+    );
+    expectError(
+      collector({ instrumentation: { sampler: { type: 'parentbased_traceidratio', ratio: 2 } } }),
+      'collector.instrumentation.sampler.ratio: 2 is outside (0, 1]; parentbased_traceidratio keeps that share of root traces',
+    );
+    expectError(
+      collector({ agent: false, instrumentation: {} }),
+      'collector.instrumentation: needs the agent (the SDKs export to the node-local agent Service), which is disabled; enable the agent or remove instrumentation',
+    );
+    expectError(
+      collector({ tls: { agent: { secretName: 'agent-tls' } }, instrumentation: {} }),
+      "collector.instrumentation: needs a plaintext agent receiver: the SDKs would have to trust the agent's CA in every application namespace. Leave collector.tls.agent unset (applications reach the agent on their own node)",
+    );
+  });
+
+  test('collector: an image the config model does not support', () => {
+    expectError(
+      collector({
+        gateway: { image: { repository: 'otel/opentelemetry-collector-contrib', tag: '0.145.0' } },
+      }),
+      "collector.gateway.image.tag: '0.145.0' is not supported: the collector configs are written and tested for 0.161.0 (lib/versions.ts); use tag '0.161.0' (a mirror repository is fine)",
+    );
+  });
+
   test('collector: batch size 0', () => {
     expectError(
       collector({ gateway: { batch: { sendBatchSize: 0 } } }),

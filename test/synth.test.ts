@@ -323,8 +323,8 @@ describe('SUMMARY.md', () => {
     const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
     for (const fact of [
       'grafana/tempo:3.0.3',
-      'otel/opentelemetry-collector-contrib:0.145.0',
-      '| Collector gateway `otel-gateway` | otel/opentelemetry-collector-contrib:0.145.0 | HPA 9–18 |',
+      'otel/opentelemetry-collector-contrib:0.161.0',
+      '| Collector gateway `otel-gateway` | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
       '## Flows',
       '| otel-gateway (tracing-prod) | tempo-distributor (tracing-prod) | 4317 (otlp-grpc) | exports traces (OTLP gRPC) |',
       '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-query-frontend (tracing-prod) | 3200 (http) | Grafana queries traces |',

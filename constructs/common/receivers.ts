@@ -200,7 +200,7 @@ export function balancedGrpcTarget(headlessService: string, namespace: string, p
 
 export interface ReceiversConfigOptions {
   /** TLS server settings for the OTLP receivers (configtls.ServerConfig). */
-  readonly otlpTls?: Record<string, string>;
+  readonly otlpTls?: Readonly<Record<string, string | boolean>>;
   /** Bound the age of OTLP gRPC connections (see `RECEIVER_MAX_CONNECTION_AGE`). */
   readonly rotateGrpcConnections?: boolean;
 }

@@ -471,7 +471,9 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
         'Tail-sampling decisions',
         'cps',
         [
-          [`sum by (sampled) (${r(COLLECTOR_METRICS.tailSamplingTracesSampled)})`, 'sampled={{sampled}}'],
+          // `decision` (sampled, not_sampled, dropped) since contrib 0.155; `sampled="false"`
+          // mixes "not sampled" with "dropped" (tailsamplingprocessor metadata.yaml).
+          [`sum by (decision) (${r(COLLECTOR_METRICS.tailSamplingTracesSampled)})`, '{{decision}}'],
           [`sum(${r(COLLECTOR_METRICS.tailSamplingDroppedTooEarly)})`, 'dropped too early'],
         ],
         24,

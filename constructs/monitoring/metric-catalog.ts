@@ -13,9 +13,12 @@
  * `modules/backendscheduler/metrics.go`, `modules/backendworker/metrics.go`, dskit
  * `ring/partition_ring_watcher.go`. Alert expressions follow
  * `operations/tempo-mixin-compiled/alerts.yaml` at the same tag.
- * Collector 0.145.0 self-telemetry with `without_type_suffix: false`, `without_units: false`:
+ * Collector 0.161.0 self-telemetry with `without_type_suffix: false`, `without_units: false`:
  * counters end in `_total`, `{span}`-style units add nothing (exporterhelper, receiverhelper,
- * memorylimiterprocessor and tailsamplingprocessor `metadata.yaml`).
+ * memorylimiterprocessor and tailsamplingprocessor `metadata.yaml`). The memory limiter's own
+ * `otelcol_processor_memory_limiter_*` counters exist since core 0.155.0; the tail-sampling
+ * counters carry `decision` (sampled | not_sampled | dropped). test/helpers/otelcol-e2e.ts scrapes
+ * the real collector and checks every otelcol_* name that rules and dashboards use.
  */
 export const TEMPO_METRICS = {
   spansReceived: 'tempo_distributor_spans_received_total',

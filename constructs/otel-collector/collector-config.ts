@@ -1,48 +1,42 @@
 /**
- * Pure config model of the OpenTelemetry Collector contrib 0.145.0: resolved settings in, the
- * collector YAML out, for the gateway (Deployment) and the agent (DaemonSet). No construct code.
+ * Pure config model of the OpenTelemetry Collector contrib 0.161.0 (VERSIONS.otelCollector):
+ * resolved settings in, the collector YAML out, for the gateway (Deployment) and the agent
+ * (DaemonSet). No construct code. `otelcol validate` and an end-to-end run of the collector
+ * built from tools/otelcol check every config this emits (test/otelcol*.test.ts).
  *
- * Component names are the primary ones of 0.145.0 (no deprecated aliases): `otlp_grpc`
- * (exporter/otlpexporter/metadata.yaml, renamed in core 0.144.0), `k8sattributes` (renamed
- * `k8s_attributes` only in 0.146.0), `loadbalancing` (renamed in 0.153.0), `tail_sampling`,
- * `memory_limiter`, `batch`, `attributes`, `transform`, `probabilistic_sampler`, `health_check`.
- * Self-telemetry uses `service.telemetry.metrics.readers` (`address` is gone).
+ * Component names are the primary ones of 0.161.0; the old names are deprecated aliases that
+ * log a warning at startup: `otlp_grpc` (core exporter/otlpexporter, 0.144.0), `k8s_attributes`
+ * (contrib 0.146.0, was `k8sattributes`), `load_balancing` (contrib 0.153.0, was
+ * `loadbalancing`), `tail_sampling`, `memory_limiter`, `batch`, `attributes`, `transform`,
+ * `probabilistic_sampler`, `health_check`. Self-telemetry uses
+ * `service.telemetry.metrics.readers` (`address` is gone).
  */
 import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
-import { GoDuration } from '../../lib/duration';
 import { GrpcTarget, receiversConfig, ServingPort } from '../common/receivers';
-import { TailSampling } from './sampling';
+import { COLLECTOR_ENV } from './collector-env';
+import type { BatchSettings } from './processors/batch';
+import type { K8sAttributesMode } from './processors/k8s-attributes';
+import type { MemoryLimiterSettings } from './processors/memory-limiter';
+import { AGENT_PROCESSORS, GATEWAY_PROCESSORS } from './processors/pipelines';
+import { buildProcessors } from './processors/processor';
+import type { TailSampling } from './sampling';
 import { ScrubbingProcessors } from './scrubbing';
 
-/** Environment variables the pod template sets from the downward API. */
-export const COLLECTOR_ENV = { podIp: 'POD_IP', nodeName: 'K8S_NODE_NAME' } as const;
+export { COLLECTOR_ENV } from './collector-env';
+export { K8S_METADATA } from './processors/k8s-attributes';
 const POD_IP = `\${env:${COLLECTOR_ENV.podIp}}`;
 
 export const COLLECTOR_PATHS = { configDir: '/conf', configFile: 'collector.yaml' } as const;
 
-/** Pod metadata k8sattributes adds. Each needs only pods + replicasets (deployment) to be read. */
-export const K8S_METADATA = [
-  'k8s.namespace.name',
-  'k8s.pod.name',
-  'k8s.pod.uid',
-  'k8s.pod.start_time',
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.node.name',
-] as const;
-
 export interface CommonCollectorSettings {
   /** Receivers plus the `metrics` and `health` ports. */
   readonly ports: readonly ServingPort[];
-  readonly memoryLimiter: { readonly limitMiB: number; readonly spikeLimitMiB: number };
-  readonly batch: {
-    readonly timeout: GoDuration;
-    readonly sendBatchSize: number;
-    readonly sendBatchMaxSize: number;
-  };
+  readonly memoryLimiter: MemoryLimiterSettings;
+  readonly batch: BatchSettings;
   readonly logLevel: LogLevel;
+  /** configtls.ServerConfig on the OTLP receivers. @default - plaintext */
+  readonly receiverTls?: Readonly<Record<string, string | boolean>>;
 }
 
 /**
@@ -57,6 +51,7 @@ export interface OtlpExporterSettings extends GrpcTarget {
 }
 
 export interface GatewayConfigSettings extends CommonCollectorSettings {
+  readonly k8sAttributes: 'gateway';
   readonly sampling?: TailSampling;
   readonly scrubbing: ScrubbingProcessors;
   readonly tempo: OtlpExporterSettings;
@@ -64,7 +59,7 @@ export interface GatewayConfigSettings extends CommonCollectorSettings {
 
 export interface AgentConfigSettings extends CommonCollectorSettings {
   /** `passthrough`: only tag `k8s.pod.ip` (the gateway enriches); `node`: full metadata of this node's pods. */
-  readonly k8sAttributes: 'passthrough' | 'node';
+  readonly k8sAttributes: Exclude<K8sAttributesMode, 'gateway'>;
   readonly headSamplingPercentage?: number;
   /** Scrubbing at the agent (only when there is no gateway). */
   readonly scrubbing: ScrubbingProcessors;
@@ -82,22 +77,6 @@ function port(s: CommonCollectorSettings, name: string): number {
   return s.ports.find((p) => p.name === name)!.port;
 }
 
-function memoryLimiter(s: CommonCollectorSettings) {
-  return {
-    check_interval: '1s',
-    limit_mib: s.memoryLimiter.limitMiB,
-    spike_limit_mib: s.memoryLimiter.spikeLimitMiB,
-  };
-}
-
-function batch(s: CommonCollectorSettings) {
-  return {
-    timeout: s.batch.timeout.toString(),
-    send_batch_size: s.batch.sendBatchSize,
-    send_batch_max_size: s.batch.sendBatchMaxSize,
-  };
-}
-
 const RETRY = { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '5m' };
 
 function otlpExporter(e: OtlpExporterSettings) {
@@ -108,23 +87,6 @@ function otlpExporter(e: OtlpExporterSettings) {
     ...(e.headers && Object.keys(e.headers).length ? { headers: { ...e.headers } } : {}),
     sending_queue: { enabled: true, num_consumers: e.queue.numConsumers, queue_size: e.queue.queueSize },
     retry_on_failure: RETRY,
-  };
-}
-
-function k8sAttributes(mode: 'gateway' | 'node' | 'passthrough') {
-  if (mode === 'passthrough') return { passthrough: true };
-  return {
-    auth_type: 'serviceAccount',
-    passthrough: false,
-    // A DaemonSet agent watches only the pods of its own node.
-    ...(mode === 'node' ? { filter: { node_from_env_var: COLLECTOR_ENV.nodeName } } : {}),
-    extract: { metadata: [...K8S_METADATA] },
-    // At the gateway the connection is the agent's; agents in passthrough mode tag k8s.pod.ip.
-    pod_association: [
-      { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
-      { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
-      { sources: [{ from: 'connection' }] },
-    ],
   };
 }
 
@@ -166,53 +128,26 @@ function extensions(s: CommonCollectorSettings) {
   return { health_check: { endpoint: `${POD_IP}:${port(s, 'health')}` } };
 }
 
-/** Adds processors in order, skipping absent ones; returns the ordered ids. */
-function ordered(entries: [string, unknown][]): [Record<string, unknown>, string[]] {
-  const present = entries.filter(([, v]) => v !== undefined);
-  return [Object.fromEntries(present), present.map(([k]) => k)];
-}
-
-/**
- * Gateway: memory_limiter → k8sattributes → tail_sampling → scrubbing → batch → Tempo.
- * k8sattributes runs before tail_sampling so policies could use pod metadata, and scrubbing after
- * sampling so dropped spans are never processed.
- */
+/** Gateway: GATEWAY_PROCESSORS → Tempo. */
 export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unknown> {
-  const [processors, order] = ordered([
-    ['memory_limiter', memoryLimiter(s)],
-    ['k8sattributes', k8sAttributes('gateway')],
-    ['tail_sampling', s.sampling?.processorConfig()],
-    ['attributes/scrub', s.scrubbing.attributes],
-    ['transform/scrub', s.scrubbing.transform],
-    ['batch', batch(s)],
-  ]);
+  const { processors, order } = buildProcessors(GATEWAY_PROCESSORS, s);
   return {
     extensions: extensions(s),
-    receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true }),
+    receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true, otlpTls: s.receiverTls }),
     processors,
     exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo) },
     service: service(s, order, ['otlp_grpc/tempo']),
   };
 }
 
-/** Agent: memory_limiter → k8sattributes → [probabilistic_sampler] → [scrubbing] → batch → gateway or Tempo. */
+/** Agent: AGENT_PROCESSORS → the gateway (load-balanced by trace ID, or round robin) or Tempo. */
 export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown> {
-  const [processors, order] = ordered([
-    ['memory_limiter', memoryLimiter(s)],
-    ['k8sattributes', k8sAttributes(s.k8sAttributes)],
-    [
-      'probabilistic_sampler',
-      s.headSamplingPercentage !== undefined ? { sampling_percentage: s.headSamplingPercentage } : undefined,
-    ],
-    ['attributes/scrub', s.scrubbing.attributes],
-    ['transform/scrub', s.scrubbing.transform],
-    ['batch', batch(s)],
-  ]);
+  const { processors, order } = buildProcessors(AGENT_PROCESSORS, s);
   const e = s.export;
   const [exporterId, exporter] =
     e.kind === 'loadbalancing'
       ? [
-          'loadbalancing',
+          'load_balancing',
           {
             // All spans of a trace go to the same gateway replica, which tail sampling requires.
             routing_key: 'traceID',
@@ -239,7 +174,7 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
       : [`otlp_grpc/${e.name}`, otlpExporter(e)];
   return {
     extensions: extensions(s),
-    receivers: receiversConfig(s.ports, POD_IP),
+    receivers: receiversConfig(s.ports, POD_IP, { otlpTls: s.receiverTls }),
     processors,
     exporters: { [exporterId]: exporter },
     service: service(s, order, [exporterId]),

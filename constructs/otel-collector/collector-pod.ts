@@ -9,6 +9,7 @@ import {
 import { imageRef } from '../../lib/versions';
 import { COLLECTOR_ENV, COLLECTOR_PATHS } from './collector-config';
 import { COLLECTOR_UID, ResolvedCollector } from './collector-settings';
+import type { SecretMount } from './collector-tls';
 
 export interface CollectorPodOptions {
   readonly settings: ResolvedCollector;
@@ -20,8 +21,8 @@ export interface CollectorPodOptions {
   readonly apiAccess: boolean;
   /** Publish the OTLP ports on the node (opt-in agent mode; needs a privileged namespace). */
   readonly hostPorts?: boolean;
-  readonly extraVolumes?: k8s.Volume[];
-  readonly extraMounts?: k8s.VolumeMount[];
+  /** Secrets mounted as files (CAs, certificates), each from `secretMount`. */
+  readonly secrets?: readonly SecretMount[];
   readonly tolerations?: k8s.Toleration[];
   readonly affinity?: k8s.Affinity;
   readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
@@ -65,11 +66,14 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
           securityContext: restrictedContainerSecurityContext(),
           volumeMounts: [
             { name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true },
-            ...(o.extraMounts ?? []),
+            ...(o.secrets ?? []).map((m) => m.mount),
           ],
         },
       ],
-      volumes: [{ name: 'config', configMap: { name: o.configMapName } }, ...(o.extraVolumes ?? [])],
+      volumes: [
+        { name: 'config', configMap: { name: o.configMapName } },
+        ...(o.secrets ?? []).map((m) => m.volume),
+      ],
     },
   };
 }

@@ -2,7 +2,6 @@
  * Props → resolved settings shared by both collector tiers (ports, memory limiter, batch,
  * resources, Tempo exporter). Pure, so every error is unit-tested on its own.
  */
-import { DurationInput, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
 import {
   checkDnsLabel,
@@ -12,7 +11,7 @@ import {
   checkTenantId,
   LogLevel,
 } from '../../lib/validate';
-import { ContainerImage, IMAGES } from '../../lib/versions';
+import { ContainerImage, IMAGES, VERSIONS } from '../../lib/versions';
 import { planPorts, ReceiverSettings, receiverPort, ServingPort } from '../common/receivers';
 import {
   memoryLimitMiB,
@@ -23,6 +22,9 @@ import {
 import type { SecretKeyRef } from '../../lib/secrets';
 import type { Tempo } from '../tempo/tempo';
 import { CommonCollectorSettings, OtlpExporterSettings } from './collector-config';
+import { BatchProps, resolveBatch } from './processors/batch';
+import { MemoryLimiterProps, resolveMemoryLimiter } from './processors/memory-limiter';
+import { SecretMount, secretMount } from './collector-tls';
 
 /** UID/GID of the otel/opentelemetry-collector-contrib image's user. */
 export const COLLECTOR_UID = 10001;
@@ -36,7 +38,7 @@ export interface CollectorCommonProps {
    * @default 'otel-gateway' / 'otel-agent'
    */
   readonly name?: string;
-  /** @default IMAGES.otelCollector (otel/opentelemetry-collector-contrib:0.145.0) */
+  /** @default IMAGES.otelCollector (otel/opentelemetry-collector-contrib:0.161.0) */
   readonly image?: ContainerImage;
   /** Container resources; fields override the defaults one by one. @default - per tier */
   readonly resources?: ResourceRequirements;
@@ -44,13 +46,9 @@ export interface CollectorCommonProps {
    * `memory_limiter` limits in MiB.
    * @default - limit 85 % and spike 20 % of the container memory limit
    */
-  readonly memoryLimiter?: { readonly limitMiB?: number; readonly spikeLimitMiB?: number };
+  readonly memoryLimiter?: MemoryLimiterProps;
   /** `batch` processor. @default - 200ms, 8192 spans, max 10000 */
-  readonly batch?: {
-    readonly timeout?: DurationInput;
-    readonly sendBatchSize?: number;
-    readonly sendBatchMaxSize?: number;
-  };
+  readonly batch?: BatchProps;
   /** Receivers; `true` enables Jaeger/Zipkin, `false` disables one. @default - OTLP gRPC and HTTP */
   readonly receivers?: ReceiverSettings;
   /** @default 'info' */
@@ -83,42 +81,12 @@ export function resolveCollector(
   const name = checkDnsLabel(props.name ?? defaults.name, `${property}.name`, 50);
   const resources = resolveResources(props.resources, defaults.resources, `${property}.resources`);
   const limitMiBOfContainer = memoryLimitMiB(resources, `${property}.resources`);
-  const limitMiB = props.memoryLimiter?.limitMiB ?? Math.floor(limitMiBOfContainer * 0.85);
-  const spikeLimitMiB = props.memoryLimiter?.spikeLimitMiB ?? Math.floor(limitMiBOfContainer * 0.2);
-  checkPositiveInteger(limitMiB, `${property}.memoryLimiter.limitMiB`);
-  checkPositiveInteger(spikeLimitMiB, `${property}.memoryLimiter.spikeLimitMiB`);
-  if (limitMiB <= spikeLimitMiB) {
-    throw new ConfigError(
-      `${property}.memoryLimiter.limitMiB`,
-      `${limitMiB} MiB is not above the spike limit (${spikeLimitMiB} MiB); the limiter would refuse all data. Raise the memory limit or lower spikeLimitMiB`,
-    );
-  }
-  if (limitMiB > limitMiBOfContainer) {
-    throw new ConfigError(
-      `${property}.memoryLimiter.limitMiB`,
-      `${limitMiB} MiB is above the container memory limit (${limitMiBOfContainer} MiB); the kernel would OOM-kill the collector before the limiter acts`,
-    );
-  }
-  const batchTimeout = toDuration(props.batch?.timeout ?? '200ms', `${property}.batch.timeout`);
-  if (batchTimeout.milliseconds <= 0)
-    throw new ConfigError(
-      `${property}.batch.timeout`,
-      `${show(batchTimeout.toString())} must be longer than 0s; give a positive duration such as '10s'`,
-    );
-  const sendBatchSize = props.batch?.sendBatchSize ?? 8192;
-  if (!Number.isInteger(sendBatchSize) || sendBatchSize < 1) {
-    throw new ConfigError(
-      `${property}.batch.sendBatchSize`,
-      `${show(sendBatchSize)} is not valid; a batch needs at least 1 span (0 would send every span alone)`,
-    );
-  }
-  const sendBatchMaxSize = props.batch?.sendBatchMaxSize ?? Math.max(10_000, sendBatchSize);
-  if (!Number.isInteger(sendBatchMaxSize) || sendBatchMaxSize < sendBatchSize) {
-    throw new ConfigError(
-      `${property}.batch.sendBatchMaxSize`,
-      `${show(sendBatchMaxSize)} is below sendBatchSize (${sendBatchSize}); raise sendBatchMaxSize or lower sendBatchSize`,
-    );
-  }
+  const memoryLimiter = resolveMemoryLimiter(
+    props.memoryLimiter,
+    limitMiBOfContainer,
+    `${property}.memoryLimiter`,
+  );
+  const batch = resolveBatch(props.batch, `${property}.batch`);
   const ports = planPorts(
     {
       fixed: [
@@ -141,19 +109,31 @@ export function resolveCollector(
     property,
   );
   const logLevel = checkLogLevel(props.logLevel ?? 'info', `${property}.logLevel`);
+  const image = props.image ?? IMAGES.otelCollector;
+  // The config model emits the component names and keys of exactly this release; an older
+  // image refuses the new names, a newer one may have removed or renamed keys.
+  if (image.tag !== VERSIONS.otelCollector) {
+    throw new ConfigError(
+      `${property}.image.tag`,
+      `${show(image.tag)} is not supported: the collector configs are written and tested for ${VERSIONS.otelCollector} (lib/versions.ts); use tag '${VERSIONS.otelCollector}' (a mirror repository is fine)`,
+    );
+  }
   return {
     name,
-    image: props.image ?? IMAGES.otelCollector,
+    image,
     resources,
     ports,
-    memoryLimiter: { limitMiB, spikeLimitMiB },
-    batch: { timeout: batchTimeout, sendBatchSize, sendBatchMaxSize },
+    memoryLimiter,
+    batch,
     logLevel,
   };
 }
 
-/** Where a CA for the Tempo exporter is mounted. */
-export const TEMPO_CA_DIR = '/var/run/secrets/tempo-ca';
+/** The CA Secret the Tempo exporter verifies with, mounted at `/var/run/secrets/tempo-ca/`. */
+export function tempoCaMount(props: TempoExportProps): SecretMount[] {
+  const ca = props.tempoTls?.caSecret;
+  return ca ? [secretMount('tempo-ca', ca.name, [ca.key])] : [];
+}
 
 /** The OTLP gRPC exporter towards Tempo, from the Tempo object (endpoint, TLS, tenant). */
 export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: string): OtlpExporterSettings {
@@ -164,10 +144,20 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
       checkDnsSubdomain(props.tempoTls.caSecret.name, `${property}.tempoTls.caSecret.name`);
     // Through the distributors' headless Service the dialed name is not the one a certificate
     // for the Tempo Service carries: verify against the Service host unless told otherwise.
-    const serverName = props.tempoTls?.serverName ?? target.serverName;
+    // Always explicit, so the name checked is the Service's whatever address is dialed.
+    const serverName =
+      props.tempoTls?.serverName ??
+      target.serverName ??
+      target.endpoint.replace(/^dns:\/\/\//, '').replace(/:\d+$/, '');
     tls = {
       insecure: false,
-      ...(props.tempoTls?.caSecret ? { ca_file: `${TEMPO_CA_DIR}/${props.tempoTls.caSecret.key}` } : {}),
+      ...(props.tempoTls?.caSecret
+        ? {
+            ca_file: secretMount('tempo-ca', props.tempoTls.caSecret.name, [
+              props.tempoTls.caSecret.key,
+            ]).path(props.tempoTls.caSecret.key),
+          }
+        : {}),
       ...(serverName ? { server_name_override: serverName } : {}),
     };
   } else {

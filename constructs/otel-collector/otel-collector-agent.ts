@@ -2,7 +2,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
 import { chartNamespace, serviceHost } from '../../lib/k8s';
-import { secretFilesVolume } from '../../lib/secrets';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -21,11 +20,20 @@ import {
   otlpGrpcPort,
   resolveCollector,
   ResolvedCollector,
-  TEMPO_CA_DIR,
+  tempoCaMount,
   tempoExporter,
   TempoExportProps,
 } from './collector-settings';
 import type { OtelCollectorGateway } from './otel-collector-gateway';
+import {
+  clientTls,
+  receiverCertificate,
+  ReceiverTlsProps,
+  ResolvedReceiverTls,
+  resolveReceiverTls,
+  secretMount,
+} from './collector-tls';
+import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
 import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
@@ -59,12 +67,16 @@ export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExpo
   readonly hostPort?: AgentHostPortProps;
   /** @default - none (the agent runs only on nodes without taints it does not tolerate) */
   readonly tolerations?: k8s.Toleration[];
+  /** TLS (optionally mTLS) on the OTLP receivers; also the client certificate towards an mTLS gateway. @default - plaintext */
+  readonly tls?: ReceiverTlsProps;
+  /** CA that signed the gateway's certificate. @default - the system roots of the image */
+  readonly gatewayCaSecret?: SecretKeyRef;
 }
 
 /**
  * The collector agent: a DaemonSet on every node, reached by application pods through a
  * node-local Service (`internalTrafficPolicy: Local`). It tags pods, head-samples if asked, and
- * forwards to the gateway (by trace ID, through the `loadbalancing` exporter, when the gateway
+ * forwards to the gateway (by trace ID, through the `load_balancing` exporter, when the gateway
  * tail-samples) or straight to Tempo.
  */
 export class OtelCollectorAgent extends Construct implements FlowDeclaring {
@@ -75,6 +87,10 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
   public readonly ports: readonly ServingPort[];
   /** What applications set as OTEL_EXPORTER_OTLP_ENDPOINT (gRPC). */
   public readonly otlpGrpcEndpoint: string;
+  /** `host:port` of the OTLP/HTTP receiver behind the node-local Service, when enabled. */
+  public readonly otlpHttpEndpoint?: string;
+  /** Receiver TLS, when on. */
+  public readonly tls?: ResolvedReceiverTls;
   /** Whether the agent uses hostPort (and therefore a privileged namespace). */
   public readonly usesHostPort: boolean;
   /** The sampling the agents apply (head sampling runs here). */
@@ -112,6 +128,8 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
     this.ports = s.ports;
     const grpcPort = otlpGrpcPort(s.ports, `${p}.otlpGrpcEndpoint`);
     this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
+    const httpPort = s.ports.find((x) => x.receiver?.id === 'otlpHttp');
+    this.otlpHttpEndpoint = httpPort && `${serviceHost(s.name, namespace)}:${httpPort.port}`;
 
     const sampling = props.sampling ?? CollectorSampling.keepAll();
     this.sampling = sampling;
@@ -147,13 +165,40 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
       });
     }
 
+    const tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.agent', `${s.name}-tls`);
+    this.tls = tls;
+    receiverCertificate(this, tls, { name: s.name, namespace, labels });
+    if (props.gatewayCaSecret) checkSecretRef(props.gatewayCaSecret, 'collector.tls.caSecret');
+    const gatewayCa =
+      props.gatewayCaSecret &&
+      secretMount('gateway-ca', props.gatewayCaSecret.name, [props.gatewayCaSecret.key]);
+    if (props.gatewayCaSecret && !gateway?.tls) {
+      throw new ConfigError(
+        'collector.tls.caSecret',
+        "is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret",
+      );
+    }
+    if (gateway?.tls?.clientAuth && !tls) {
+      throw new ConfigError(
+        'collector.tls.agent',
+        'is required: the gateway asks for client certificates (clientCaSecret), and the agent presents its own receiver certificate; give the agent a Secret signed by that CA',
+      );
+    }
+    // Agents dial pod IPs (load_balancing) or the headless name: verify the Service's name.
+    const gatewayTls = gateway?.tls
+      ? clientTls({
+          caFile: gatewayCa?.path(props.gatewayCaSecret!.key),
+          serverName: gateway.serverName,
+          clientCert: gateway.tls.clientAuth ? tls!.clientCert : undefined,
+        })
+      : { insecure: true };
     let exportSettings: AgentConfigSettings['export'];
     if (gateway && sampling.mode === 'tail') {
       exportSettings = {
         kind: 'loadbalancing',
         service: `${gateway.headlessServiceName}.${gateway.namespace}`,
         port: otlpGrpcPort(gateway.ports, 'collector.gateway'),
-        tls: { insecure: true },
+        tls: gatewayTls,
       };
     } else if (gateway) {
       // round_robin over every gateway replica; the gateways cap connection age, so agents
@@ -162,7 +207,7 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         kind: 'otlp',
         name: 'gateway',
         ...gateway.otlpGrpcTarget,
-        tls: { insecure: true },
+        tls: gatewayTls,
         queue: { numConsumers: 4, queueSize: 1000 },
       };
     } else {
@@ -173,6 +218,7 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
         buildAgentConfig({
           ...s,
+          receiverTls: tls?.serverConfig,
           // With a gateway the agent only tags the pod IP, the gateway reads the API; alone it
           // reads the pods of its own node.
           k8sAttributes: gateway ? 'passthrough' : 'node',
@@ -229,7 +275,6 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
       },
     });
 
-    const caSecret = !gateway ? props.tempoTls?.caSecret : undefined;
     new k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: metadata(s.name),
       spec: {
@@ -247,8 +292,11 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
           apiAccess,
           hostPorts: this.usesHostPort,
           tolerations: props.tolerations,
-          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
-          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+          secrets: [
+            ...(gateway ? [] : tempoCaMount(props)),
+            ...(tls?.mounts ?? []),
+            ...(gatewayCa ? [gatewayCa] : []),
+          ],
         }),
       },
     });

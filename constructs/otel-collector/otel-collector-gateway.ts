@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
-import { secretFilesVolume } from '../../lib/secrets';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
 import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
@@ -14,10 +13,16 @@ import {
   otlpGrpcPort,
   resolveCollector,
   ResolvedCollector,
-  TEMPO_CA_DIR,
+  tempoCaMount,
   tempoExporter,
   TempoExportProps,
 } from './collector-settings';
+import {
+  receiverCertificate,
+  ReceiverTlsProps,
+  ResolvedReceiverTls,
+  resolveReceiverTls,
+} from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
@@ -39,6 +44,8 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
   readonly scrubbing?: ScrubbingProps;
   /** HorizontalPodAutoscaler on CPU. @default - none, fixed replicas */
   readonly autoscaling?: GatewayAutoscalingProps;
+  /** TLS (optionally mTLS) on the OTLP receivers. @default - plaintext */
+  readonly tls?: ReceiverTlsProps;
 }
 
 /**
@@ -63,6 +70,10 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
   public readonly tailSampling?: TailSampling;
   /** Replicas, or the HPA's minimum. */
   public readonly minReplicas: number;
+  /** Receiver TLS, when on. */
+  public readonly tls?: ResolvedReceiverTls;
+  /** The name the gateway's certificate must carry (the ClusterIP Service's DNS name). */
+  public readonly serverName: string;
   /** The HPA's bounds, when autoscaled. */
   public readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number };
   /** What the gateway serves and calls (docs/network.md). */
@@ -91,6 +102,8 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     this.otlpGrpcEndpoint = `${serviceHost(s.name, namespace)}:${grpcPort}`;
     this.otlpGrpcTarget = balancedGrpcTarget(this.headlessServiceName, namespace, grpcPort);
     this.tailSampling = props.sampling instanceof TailSampling ? props.sampling : undefined;
+    this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway', `${s.name}-tls`);
+    this.serverName = `${s.name}.${namespace}.svc.cluster.local`;
 
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
     const autoscaling = props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`);
@@ -105,12 +118,15 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     const labels = standardLabels(identity);
     this.selectorLabels = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace, labels });
+    receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const exporter = tempoExporter(props.tempo, props, p);
     const configData = {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
         buildGatewayConfig({
           ...s,
+          receiverTls: this.tls?.serverConfig,
+          k8sAttributes: 'gateway',
           sampling: this.tailSampling,
           scrubbing: scrubbingProcessors(props.scrubbing),
           tempo: exporter,
@@ -142,7 +158,6 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
       spec: { clusterIp: 'None', selector: this.selectorLabels, ports },
     });
 
-    const caSecret = props.tempoTls?.caSecret;
     const selector = { matchLabels: this.selectorLabels };
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadata(s.name),
@@ -163,8 +178,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
           configMapName: configMap.name,
           serviceAccountName: sa.name,
           apiAccess: true,
-          extraVolumes: caSecret ? [secretFilesVolume('tempo-ca', caSecret.name, [caSecret.key])] : [],
-          extraMounts: caSecret ? [{ name: 'tempo-ca', mountPath: TEMPO_CA_DIR, readOnly: true }] : [],
+          secrets: [...tempoCaMount(props), ...(this.tls?.mounts ?? [])],
           // Spread replicas over nodes and zones so one failure does not take every replica.
           topologySpreadConstraints: spreadOverNodesAndZones(selector),
         }),

@@ -1,5 +1,5 @@
 /**
- * Sensitive-data scrubbing, with the processors that really change values in contrib 0.145.0:
+ * Sensitive-data scrubbing, with the processors that really change values in contrib 0.161.0:
  * the `attributes` processor deletes and hashes whole attributes (its `pattern` only matches
  * attribute *names*), and the `transform` processor rewrites parts of values with OTTL
  * `replace_pattern` (processor/transformprocessor README, pkg/ottl/ottlfuncs).
