@@ -19,7 +19,15 @@ export * from './charts/tempo-chart';
 
 // Constructs, by area.
 export { Tempo } from './constructs/tempo/tempo';
-export type { TempoProps } from './constructs/tempo/tempo';
+export * from './constructs/tempo/tempo-props';
+export { KafkaCluster, ExistingKafkaCluster, StrimziKafkaCluster } from './constructs/kafka/kafka-cluster';
+export type {
+  ExistingKafkaProps,
+  KafkaBrokerPeer,
+  KafkaSaslProps,
+  KafkaSecretKeyRef,
+  StrimziKafkaProps,
+} from './constructs/kafka/kafka-cluster';
 export * from './constructs/tempo/tempo-storage';
 export { planCapacity } from './constructs/tempo/capacity';
 export type { CapacityInput, CapacityPlan } from './constructs/tempo/capacity';
@@ -27,6 +35,17 @@ export * from './constructs/otel-collector/otel-collector-agent';
 export * from './constructs/otel-collector/otel-collector-gateway';
 export * from './constructs/otel-collector/sampling';
 export type { ScrubbingProps } from './constructs/otel-collector/scrubbing';
+export { AutoInstrumentation, injectAnnotation } from './constructs/otel-collector/auto-instrumentation';
+export type {
+  AutoInstrumentationProps,
+  AutoInstrumentationSampler,
+  Propagator,
+} from './constructs/otel-collector/auto-instrumentation';
+export type {
+  CertificateProps,
+  CollectorTlsProps,
+  ReceiverTlsProps,
+} from './constructs/otel-collector/collector-tls';
 export * from './constructs/grafana/datasources';
 export * from './constructs/grafana/grafana-provisioning';
 export * from './constructs/monitoring/tracing-monitoring';

@@ -98,7 +98,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const volume = s.storageBackend.volume;
   const pvc = `${volume.size.asString()}${volume.storageClassName ? ` on \`${volume.storageClassName}\`` : ''}`;
   const storage = s.storageBackend.shared
-    ? `${s.storageBackend.describe()}; WAL PVC ${pvc} per ${s.mode === 'distributed' ? 'ingester and metrics-generator pod' : 'pod'}`
+    ? `${s.storageBackend.describe()}; WAL PVC ${pvc} per ${s.mode === 'distributed' ? 'pod of each StatefulSet above' : 'pod'}`
     : `local PVC ${pvc} per pod`;
   const lines = [
     `# Environment \`${env.name}\``,

@@ -1,9 +1,13 @@
 import { Size } from 'cdk8s';
-import { LokiDatasource } from '../constructs/grafana/datasources';
-import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
-import { CollectorSampling, TailSamplingProps } from '../constructs/otel-collector/sampling';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
+import {
+  CapacityInput,
+  CollectorSampling,
+  KafkaCluster,
+  LokiDatasource,
+  planCapacity,
+  TailSamplingProps,
+  TempoStorage,
+} from '../index';
 import { defineEnvironment } from './types';
 
 /** Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest. */

@@ -1,7 +1,5 @@
 import { Size } from 'cdk8s';
-import { LokiDatasource } from '../constructs/grafana/datasources';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { CollectorSampling, LokiDatasource, TempoStorage } from '../index';
 import { defineEnvironment } from './types';
 
 /**

@@ -5,11 +5,15 @@
  * 7 days of traces, service graphs and span metrics to Prometheus with exemplars, team
  * isolation through multi-tenancy, trace-based SLIs.
  */
-import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
-import { CollectorSampling, TailSamplingProps } from '../constructs/otel-collector/sampling';
-import { CapacityInput, planCapacity } from '../constructs/tempo/capacity';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { defineEnvironment } from '../environments/types';
+import {
+  CapacityInput,
+  CollectorSampling,
+  defineEnvironment,
+  KafkaCluster,
+  planCapacity,
+  TailSamplingProps,
+  TempoStorage,
+} from '../index';
 
 /** The ADR's policy: every error, everything slower than 1 s, 10 % of the rest. */
 const SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '1s', decisionWait: '10s' };

@@ -4,9 +4,7 @@
  * traces with compacted blocks kept 24h, 5-minute blocks, span metrics to Prometheus, and the
  * production component table (distributors 3, ingesters 3, queriers 2, compactor 1).
  */
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { defineEnvironment } from '../environments/types';
+import { CollectorSampling, defineEnvironment, TempoStorage } from '../index';
 
 const small = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 const stateful = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } };

@@ -1,4 +1,4 @@
-import type { EnvironmentDefinition } from '../environments/types';
+import type { EnvironmentDefinition } from '../index';
 import { fawkes } from './fawkes';
 import { honua } from './honua';
 import { migration2x, migration3 } from './migration';

@@ -24,10 +24,7 @@
  * `compaction_disabled: true` into the 3.0 config) disables it on 3.0 while 2.x compactors run.
  * This example follows the upstream guide.
  */
-import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { defineEnvironment } from '../environments/types';
+import { CollectorSampling, defineEnvironment, KafkaCluster, TempoStorage } from '../index';
 
 /** The bucket both deployments read; one IAM role with access to it. */
 const sharedBucket = () =>

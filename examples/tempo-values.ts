@@ -4,9 +4,7 @@
  * traces, span metrics remote-written to Mimir, Grafana linked to Loki and Mimir, and the four
  * SLOs of `slo-tempo.yaml`.
  */
-import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { defineEnvironment } from '../environments/types';
+import { defineEnvironment, LokiDatasource, PrometheusDatasource, TempoStorage } from '../index';
 
 export const tempoValues = defineEnvironment({
   name: 'tempo-values',

@@ -3,10 +3,13 @@
  * `observability`, Loki next to it, Grafana with Tempo, Loki and Prometheus linked, 10 %
  * sampling in production.
  */
-import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { defineEnvironment } from '../environments/types';
+import {
+  CollectorSampling,
+  defineEnvironment,
+  LokiDatasource,
+  PrometheusDatasource,
+  TempoStorage,
+} from '../index';
 
 export const ybuilt = defineEnvironment({
   name: 'ybuilt',

@@ -5,9 +5,7 @@
  * (no collector, 100 % of traces), Grafana linked to the existing Loki and Prometheus.
  */
 import { Size } from 'cdk8s';
-import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { defineEnvironment } from '../environments/types';
+import { defineEnvironment, LokiDatasource, PrometheusDatasource, TempoStorage } from '../index';
 
 export const ycDev = defineEnvironment({
   name: 'yc-dev',

@@ -110,4 +110,20 @@ describe('folder import graph', () => {
     );
     expect(offending).toEqual([]);
   });
+
+  test('environments and examples use only the public entry point (index.ts), as a package user would', () => {
+    const deep = ['environments', 'examples'].flatMap((folder) =>
+      sourceFiles(folder).flatMap((file) =>
+        importsOf(file, readFileSync(join(ROOT, file), 'utf8'))
+          .filter(
+            (t) =>
+              t !== 'index' &&
+              folderOf(t) !== folder &&
+              !(folder === 'environments' && t === 'charts/environment-definition'),
+          )
+          .map((t) => `${file} imports ${t}`),
+      ),
+    );
+    expect(deep).toEqual([]);
+  });
 });
