@@ -1,6 +1,4 @@
-import { Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
-import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { prom } from '../constructs/grafana/dashboards';
 import {
   buildDatasourceProvisioning,
@@ -8,87 +6,10 @@ import {
   PrometheusDatasource,
   TempoDatasource,
 } from '../constructs/grafana/datasources';
-import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
-import { TempoChart } from '../charts/tempo-chart';
-import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import { TempoProps } from '../constructs/tempo/tempo';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
 
 describe('Grafana synth-time errors name the property, the value and the fix', () => {
-  const collector =
-    (c: CollectorStackProps, tempoProps: TempoProps = {}) =>
-    () => {
-      const app = Testing.app();
-      const t = new TempoChart(app, 'tempo', { namespace: 'ns', tempo: tempoProps });
-      return new CollectorChart(app, 'collector', { namespace: 'ns', tempo: t.tempo, collector: c });
-    };
-
-  test('collector: tail sampling without a gateway', () => {
-    expectError(
-      collector({ gateway: false, sampling: CollectorSampling.tail() }),
-      'collector.sampling: tail sampling needs the gateway: agents only see the spans of their own node, and a tail decision needs the whole trace; enable the gateway or use CollectorSampling.head(...)',
-    );
-    expectError(
-      collector({ agent: false, sampling: CollectorSampling.tail() }),
-      "collector.agent: is disabled, but tail sampling on 2 gateway replicas needs the agents' trace-ID routing: spans of one trace would land on different replicas and be sampled separately; enable the agent or run one gateway replica",
-    );
-    expectError(
-      collector({ agent: false, sampling: CollectorSampling.head({ percentage: 5 }) }),
-      'collector.sampling: head sampling runs in the agent, which is disabled; enable the agent or use tail sampling at the gateway',
-    );
-    expectError(
-      collector({ agent: false, gateway: false }),
-      'collector: both the gateway and the agent are disabled; set collector: false to run no collector',
-    );
-  });
-
-  const monitoring = (m: any) => () => renderEnvironment({ name: 'env', monitoring: m }, buildEnvironment);
-  const slo = {
-    name: 'x',
-    alert: 'TempoX',
-    description: 'd',
-    scope: {},
-    sli: { bad: () => 'a', total: () => 'b', testSeries: () => [] },
-  };
-
-  test('monitoring: SLO objective outside (0, 100), empty or inverted windows', () => {
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 100 }),
-      'monitoring.slos.x.objectivePercent: 100 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 0 }),
-      'monitoring.slos.x.objectivePercent: 0 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 99, windows: [] }),
-      'monitoring.slos.x.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-    expectError(
-      () =>
-        resolveSlo({
-          ...slo,
-          objectivePercent: 99,
-          windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
-        }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
-    );
-    expectError(
-      () =>
-        resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
-    );
-    expectError(
-      monitoring({ slos: { ingestionAvailability: 120 } }),
-      'env.monitoring.slos.ingestion-availability.objectivePercent: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      monitoring({ slos: { windows: [] } }),
-      'env.monitoring.slos.ingestion-availability.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-  });
-
   test('grafana: two defaults', () => {
     const tempoDs = new TempoDatasource({
       uid: 't',

@@ -1,6 +1,5 @@
 import { Size, Testing } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
-import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
 import { planCapacity, planCapacity2 } from '../constructs/tempo/capacity';
 import { TempoChart } from '../charts/tempo-chart';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
@@ -12,52 +11,6 @@ import { expectError } from './helpers/errors';
 const tempo = (props: TempoProps) => () => resolveTempoSettings(props);
 
 describe('Tempo synth-time errors name the property, the value and the fix', () => {
-  const monitoring = (m: any) => () => renderEnvironment({ name: 'env', monitoring: m }, buildEnvironment);
-  const slo = {
-    name: 'x',
-    alert: 'TempoX',
-    description: 'd',
-    scope: {},
-    sli: { bad: () => 'a', total: () => 'b', testSeries: () => [] },
-  };
-
-  test('monitoring: SLO objective outside (0, 100), empty or inverted windows', () => {
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 100 }),
-      'monitoring.slos.x.objectivePercent: 100 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 0 }),
-      'monitoring.slos.x.objectivePercent: 0 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      () => resolveSlo({ ...slo, objectivePercent: 99, windows: [] }),
-      'monitoring.slos.x.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-    expectError(
-      () =>
-        resolveSlo({
-          ...slo,
-          objectivePercent: 99,
-          windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
-        }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
-    );
-    expectError(
-      () =>
-        resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
-    );
-    expectError(
-      monitoring({ slos: { ingestionAvailability: 120 } }),
-      'env.monitoring.slos.ingestion-availability.objectivePercent: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
-    );
-    expectError(
-      monitoring({ slos: { windows: [] } }),
-      'env.monitoring.slos.ingestion-availability.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
-    );
-  });
-
   const objectStorage = () => TempoStorage.s3({ bucket: 'b', endpoint: 'e' });
 
   test('distributed: local storage, replicas on the single binary', () => {
