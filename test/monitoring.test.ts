@@ -122,22 +122,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
     expect(run.output).not.toMatch(/FAILED/);
     expect(run.status).toBe(0);
   });
-
-  promtoolTest(
-    'promtool test rules: every alert fires on its failing series and stays silent on the healthy ones',
-    async () => {
-      const { files, testFiles } = promtoolFiles(groups);
-      expect(testFiles.length).toBe(alertNames(groups).length);
-      const runs = await promtoolParallel(
-        testFiles.map((f) => ['test', 'rules', f]),
-        files,
-      );
-      for (const run of runs) {
-        expect(run.output).not.toContain('FAILED');
-        expect(run.status).toBe(0);
-      }
-    },
-  );
+  // The alerts' promtool unit tests run for every stack at once: test/alert-unit-tests.test.ts.
 });
 
 function renderedStack(env: EnvironmentDefinition): any[] {

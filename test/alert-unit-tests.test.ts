@@ -1,0 +1,135 @@
+/**
+ * promtool runs every alert's unit tests (a firing and a silent case per alert, generated from the
+ * same AlertRule as the PrometheusRule) for every environment and example. The ten stacks share most
+ * alerts: a rule file and its test that differ only in the stack's namespace give the same verdict
+ * (the namespace is only a label value there, renamed consistently), so each distinct pair runs once
+ * and every stack's alerts are checked against those verdicts.
+ */
+import { Testing } from 'cdk8s';
+import { stringify } from 'yaml';
+import { buildEnvironment } from '../charts/environment';
+import { promtoolFiles, RuleGroup } from '../constructs/monitoring/rule-model';
+import { ENVIRONMENTS } from '../environments';
+import { EXAMPLES } from '../examples';
+import { hasPromtool, promtoolParallel } from './helpers/promtool';
+
+const PLACEHOLDER = '__stack_namespace__';
+
+interface AlertTest {
+  readonly stack: string;
+  readonly alert: string;
+  /** Rule file and test file with the namespace replaced by PLACEHOLDER. */
+  readonly key: string;
+  readonly ruleFile: string;
+  readonly rules: string;
+  readonly test: Record<string, unknown>;
+}
+
+/** Every alert's promtool bundle of one stack, with its namespace normalized away. */
+export function alertTests(stack: string, namespace: string, groups: readonly RuleGroup[]): AlertTest[] {
+  const { files, testFiles } = promtoolFiles(groups);
+  return testFiles.map((testFile) => {
+    const test = files[testFile] as { rule_files: string[] } & Record<string, unknown>;
+    const [ruleFile] = test.rule_files;
+    const normalize = (text: string) => text.split(namespace).join(PLACEHOLDER);
+    const rules = stringify(files[ruleFile!], { lineWidth: 0 });
+    const { rule_files: _ignored, ...rest } = test;
+    return {
+      stack,
+      alert: testFile.replace(/^test-|\.yaml$/g, ''),
+      key: `${normalize(rules)}\n---\n${normalize(stringify(rest, { lineWidth: 0 }))}`,
+      ruleFile: ruleFile!,
+      rules,
+      test,
+    };
+  });
+}
+
+const promtoolTest = hasPromtool ? test : test.skip;
+
+describe('alert unit tests (promtool test rules)', () => {
+  const stacks = [...ENVIRONMENTS, ...EXAMPLES].map((env) => {
+    const charts = buildEnvironment(Testing.app(), env);
+    return { name: env.name, charts };
+  });
+  const all = stacks.flatMap(({ name, charts }) =>
+    charts.monitoring
+      ? alertTests(name, charts.tempo.tempo.namespace, charts.monitoring.monitoring.ruleGroups)
+      : [],
+  );
+
+  test('normalizing the namespace merges only bundles that differ in nothing else', () => {
+    const [a] = all;
+    expect(a).toBeDefined();
+    const renamed = alertTests('other', 'renamed-ns', [
+      {
+        name: 'g',
+        rules: [
+          {
+            alert: 'TempoX',
+            expr: 'up{namespace="renamed-ns"} == 0',
+            for: '5m',
+            severity: 'critical',
+            summary: 's',
+            description: 'd',
+            runbookUrl: 'https://example.com/r',
+            tests: {
+              firing: { evalTime: '10m', series: [{ series: 'up{namespace="renamed-ns"}', values: '0x10' }] },
+              silent: { evalTime: '10m', series: [{ series: 'up{namespace="renamed-ns"}', values: '1x10' }] },
+            },
+          },
+        ],
+      },
+    ] as unknown as RuleGroup[]);
+    const same = alertTests('again', 'other-ns', [
+      {
+        name: 'g',
+        rules: [
+          {
+            alert: 'TempoX',
+            expr: 'up{namespace="other-ns"} == 0',
+            for: '5m',
+            severity: 'critical',
+            summary: 's',
+            description: 'd',
+            runbookUrl: 'https://example.com/r',
+            tests: {
+              firing: { evalTime: '10m', series: [{ series: 'up{namespace="other-ns"}', values: '0x10' }] },
+              silent: { evalTime: '10m', series: [{ series: 'up{namespace="other-ns"}', values: '1x10' }] },
+            },
+          },
+        ],
+      },
+    ] as unknown as RuleGroup[]);
+    expect(renamed[0]!.key).toBe(same[0]!.key);
+    // A different threshold (`for`) is a different bundle.
+    const changed = same[0]!.key.replace('for: 5m', 'for: 6m');
+    expect(changed).not.toBe(renamed[0]!.key);
+  });
+
+  promtoolTest(
+    'every alert of every stack fires on its failing series and stays silent on healthy ones',
+    async () => {
+      const unique = [...new Map(all.map((t) => [t.key, t])).values()];
+      const files: Record<string, unknown> = {};
+      unique.forEach((t, i) => {
+        files[`u${i}-${t.ruleFile}`] = t.rules;
+        files[`u${i}-test.yaml`] = { ...t.test, rule_files: [`u${i}-${t.ruleFile}`] };
+      });
+      const runs = await promtoolParallel(
+        unique.map((_, i) => ['test', 'rules', `u${i}-test.yaml`]),
+        files,
+      );
+      const verdict = new Map(unique.map((t, i) => [t.key, runs[i]!]));
+      const failed = all
+        .filter((t) => verdict.get(t.key)!.status !== 0 || verdict.get(t.key)!.output.includes('FAILED'))
+        .map((t) => `${t.stack}: ${t.alert}\n${verdict.get(t.key)!.output}`);
+      expect(failed).toEqual([]);
+      // Every stack with monitoring contributed its alerts (none was silently left out).
+      expect(new Set(all.map((t) => t.stack)).size).toBe(stacks.filter((s) => s.charts.monitoring).length);
+      console.log(
+        `promtool: ${unique.length} distinct alert tests for ${all.length} alerts in ${stacks.length} stacks`,
+      );
+    },
+  );
+});
