@@ -58,53 +58,36 @@ describe('alert unit tests (promtool test rules)', () => {
       : [],
   );
 
+  /** One alert on `up` of `namespace`, firing after `forDuration`. */
+  const oneAlert = (stack: string, namespace: string, forDuration = '5m') => {
+    const up = `up{namespace="${namespace}"}`;
+    const group = {
+      name: 'g',
+      rules: [
+        {
+          alert: 'TempoX',
+          expr: `${up} == 0`,
+          for: forDuration,
+          severity: 'critical',
+          summary: 's',
+          description: 'd',
+          runbookUrl: 'https://example.com/r',
+          tests: {
+            firing: { evalTime: '10m', series: [{ series: up, values: '0x10' }] },
+            silent: { evalTime: '10m', series: [{ series: up, values: '1x10' }] },
+          },
+        },
+      ],
+    };
+    return alertTests(stack, namespace, [group] as unknown as RuleGroup[])[0]!;
+  };
+
   test('normalizing the namespace merges only bundles that differ in nothing else', () => {
     const [a] = all;
     expect(a).toBeDefined();
-    const renamed = alertTests('other', 'renamed-ns', [
-      {
-        name: 'g',
-        rules: [
-          {
-            alert: 'TempoX',
-            expr: 'up{namespace="renamed-ns"} == 0',
-            for: '5m',
-            severity: 'critical',
-            summary: 's',
-            description: 'd',
-            runbookUrl: 'https://example.com/r',
-            tests: {
-              firing: { evalTime: '10m', series: [{ series: 'up{namespace="renamed-ns"}', values: '0x10' }] },
-              silent: { evalTime: '10m', series: [{ series: 'up{namespace="renamed-ns"}', values: '1x10' }] },
-            },
-          },
-        ],
-      },
-    ] as unknown as RuleGroup[]);
-    const same = alertTests('again', 'other-ns', [
-      {
-        name: 'g',
-        rules: [
-          {
-            alert: 'TempoX',
-            expr: 'up{namespace="other-ns"} == 0',
-            for: '5m',
-            severity: 'critical',
-            summary: 's',
-            description: 'd',
-            runbookUrl: 'https://example.com/r',
-            tests: {
-              firing: { evalTime: '10m', series: [{ series: 'up{namespace="other-ns"}', values: '0x10' }] },
-              silent: { evalTime: '10m', series: [{ series: 'up{namespace="other-ns"}', values: '1x10' }] },
-            },
-          },
-        ],
-      },
-    ] as unknown as RuleGroup[]);
-    expect(renamed[0]!.key).toBe(same[0]!.key);
+    expect(oneAlert('other', 'renamed-ns').key).toBe(oneAlert('again', 'other-ns').key);
     // A different threshold (`for`) is a different bundle.
-    const changed = same[0]!.key.replace('for: 5m', 'for: 6m');
-    expect(changed).not.toBe(renamed[0]!.key);
+    expect(oneAlert('again', 'other-ns', '6m').key).not.toBe(oneAlert('other', 'renamed-ns').key);
   });
 
   promtoolTest(

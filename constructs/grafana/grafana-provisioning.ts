@@ -64,11 +64,10 @@ export class GrafanaProvisioning extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaProvisioningProps) {
     super(scope, id);
-    const stack = { id: props.stackId, monitoring: props.monitoring };
     const tempo = props.tempo;
     this.tempoDatasource = new TempoDatasource({
-      uid: props.tempoDatasource?.uid ?? `${stack.id}-tempo`.slice(0, 40),
-      name: props.tempoDatasource?.name ?? `Tempo (${stack.id})`,
+      uid: props.tempoDatasource?.uid ?? `${props.stackId}-tempo`.slice(0, 40),
+      name: props.tempoDatasource?.name ?? `Tempo (${props.stackId})`,
       url: tempo.queryUrl,
       isDefault: props.tempoDatasource?.isDefault ?? false,
     });
@@ -95,24 +94,24 @@ export class GrafanaProvisioning extends Construct {
       serviceGraphs: tempo.generates('service-graphs'),
       tenant: tempo.multitenancyEnabled ? props.tenant : undefined,
     });
-    const name = (suffix: string) => checkDnsLabel(`${stack.id}-${suffix}`, 'grafana.configMapName');
+    const name = (suffix: string) => checkDnsLabel(`${props.stackId}-${suffix}`, 'grafana.configMapName');
     new k8s.KubeConfigMap(this, 'Datasources', {
       metadata: {
         name: name('datasources'),
         labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) },
       },
-      data: { [`${stack.id}-datasources.yaml`]: this.provisioningYaml },
+      data: { [`${props.stackId}-datasources.yaml`]: this.provisioningYaml },
     });
 
     const input: DashboardInput = {
-      id: stack.id,
+      id: props.stackId,
       prometheus: this.prometheus,
       tempo: this.tempoDatasource,
-      tempoTarget: stack.monitoring.tempo,
-      collectors: stack.monitoring.collectors,
+      tempoTarget: props.monitoring.tempo,
+      collectors: props.monitoring.collectors,
       spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
-      tailSampling: stack.monitoring.tailSampling,
+      tailSampling: props.monitoring.tailSampling,
     };
     this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(
       (d): d is BuiltDashboard => d !== undefined,
@@ -124,7 +123,7 @@ export class GrafanaProvisioning extends Construct {
           labels: { ...labels, ...(props.dashboardLabel ?? { grafana_dashboard: '1' }) },
           annotations: props.folderAnnotation ?? { grafana_folder: 'Tracing' },
         },
-        data: { [`${stack.id}-${d.slug}.json`]: JSON.stringify(d.json, null, 2) },
+        data: { [`${props.stackId}-${d.slug}.json`]: JSON.stringify(d.json, null, 2) },
       });
     }
   }

@@ -83,7 +83,6 @@ function ratio(value: number, property: string): number {
 }
 
 export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads): MonitoringConfig {
-  const stack = props;
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
   const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };
@@ -95,7 +94,7 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       `${storage.critical} is not above the warning ratio (${storage.warning}); give a critical ratio above the warning one`,
     );
   }
-  const tempo = stack.tempo;
+  const tempo = props.tempo;
   const mg = tempo.settings.metricsGenerator;
   return {
     tempo: {
@@ -111,10 +110,10 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       spanMetrics: tempo.generates('span-metrics'),
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },
-    collectors: [stack.gateway, stack.agent]
+    collectors: [props.gateway, props.agent]
       .filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
       .map((c) => ({ namespace: c.namespace, job: c.name })),
-    tailSampling: stack.gateway?.tailSampling !== undefined,
+    tailSampling: props.gateway?.tailSampling !== undefined,
     thresholds: {
       queryLatencyP95Seconds: positive(t.queryLatencyP95Seconds ?? 3, `${p}.queryLatencyP95Seconds`),
       discardedSpansRatio: ratio(t.discardedSpansRatio ?? 0.01, `${p}.discardedSpansRatio`),

@@ -48,7 +48,6 @@ export interface GitOpsProps extends GitOpsOptions {
 export class GitOps extends Construct {
   constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id);
-    const env = { name: props.environment };
     const p = 'gitops';
     const repoURL = props.repoURL ?? PROJECT.repository;
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
@@ -63,9 +62,9 @@ export class GitOps extends Construct {
         `${p}.revision`,
         `${show(revision)} is not a branch or tag name; give e.g. 'main' or 'v1.2.0'`,
       );
-    const name = `tracing-${env.name}`;
+    const name = `tracing-${props.environment}`;
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
-    const path = `dist/${env.name}`;
+    const path = `dist/${props.environment}`;
     if (props.argocd !== false) {
       const a = props.argocd ?? {};
       new ApiObject(this, 'ArgoApplication', {
