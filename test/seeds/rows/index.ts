@@ -1,0 +1,7 @@
+import type { SeedRow } from '../harness';
+
+/**
+ * Every area's seed rows. Each area keeps its own file (rows/<area>.ts exporting `ROWS`) and adds
+ * it here.
+ */
+export const SEED_ROWS: readonly SeedRow[] = [];
