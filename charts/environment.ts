@@ -1,3 +1,4 @@
+import { stackSpanMetrics } from '../constructs/common/span-metric-catalog';
 import { Construct } from 'constructs';
 import { EnvironmentDefinition } from './environment-definition';
 import { ConfigError } from '../lib/errors';
@@ -55,6 +56,8 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
           environment: env.name,
         });
   const workloads = { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent };
+  // Refuses Tempo's span metrics next to the gateway's, with or without monitoring.
+  stackSpanMetrics(workloads);
   const monitoring =
     env.monitoring === false
       ? undefined

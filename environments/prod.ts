@@ -27,7 +27,7 @@ const PROD_PLAN = planCapacity(PROD_CAPACITY, 'prod.tempo.microservices.capacity
 
 /**
  * Production: Amazon S3 through IRSA (no keys anywhere), SSE-KMS, 7 days of traces, span metrics
- * and service graphs remote-written to the Prometheus Operator's Prometheus, multi-tenancy on.
+ * from the gateway (before tail sampling) and service graphs remote-written to the Prometheus Operator's Prometheus, multi-tenancy on.
  */
 export const prod = defineEnvironment({
   name: 'prod',
@@ -54,7 +54,10 @@ export const prod = defineEnvironment({
     multitenancy: true,
     receiverTls: { secretName: 'tempo-tls' },
     metricsGenerator: {
-      processors: ['service-graphs', 'span-metrics'],
+      // Span metrics come from the gateway's span_metrics connector, before tail sampling (the
+      // generator would see only the kept 10 % plus every error and slow trace: biased ratios
+      // and percentiles). Service graphs stay here. docs/collector.md.
+      processors: ['service-graphs'],
       // Prometheus Operator's governing Service; needs enableRemoteWriteReceiver: true.
       remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' }],
       externalLabels: { cluster: 'prod', source: 'tempo' },

@@ -8,15 +8,25 @@
 import {
   CapacityInput,
   CollectorSampling,
+  CollectorStackProps,
   defineEnvironment,
+  EnvironmentDefinition,
   KafkaCluster,
   planCapacity,
   TailSamplingProps,
   TempoStorage,
 } from '../index';
 
-/** The ADR's policy: every error, everything slower than 1 s, 10 % of the rest. */
-const SAMPLING: TailSamplingProps = { percentage: 10, latencyThreshold: '1s', decisionWait: '10s' };
+/**
+ * The ADR's policy: every error, everything slower than 1 s, 10 % of the rest, under the ADR's
+ * policy names (the `policy` label of the tail sampler's metrics).
+ */
+const SAMPLING: TailSamplingProps = {
+  percentage: 10,
+  latencyThreshold: '1s',
+  decisionWait: '10s',
+  policyNames: { errors: 'errors', latency: 'slow-requests', probabilistic: 'probabilistic-sampling' },
+};
 const TAIL = CollectorSampling.tail(SAMPLING);
 const CAPACITY: CapacityInput = {
   spansPerSecond: 100_000,
@@ -25,7 +35,11 @@ const CAPACITY: CapacityInput = {
 };
 const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.microservices.capacity');
 
-export const fawkes = defineEnvironment({
+/** The ADR's collector batch (L256-258): 10 s or 1024 spans, on both tiers. */
+const BATCH = { timeout: '10s', sendBatchSize: 1024 } as const;
+
+/** Production (the ADR's main stack); the dev and staging variants below change only the sampling. */
+const FAWKES: EnvironmentDefinition = {
   name: 'fawkes',
   namespace: 'fawkes-observability',
   // The ADR gives the tracing stack this namespace of its own.
@@ -43,7 +57,10 @@ export const fawkes = defineEnvironment({
     pool: { maxWorkers: 100, queueDepth: 10_000 },
     multitenancy: true,
     metricsGenerator: {
-      processors: ['service-graphs', 'span-metrics'],
+      // Span metrics come from the gateway's span_metrics connector, before tail sampling
+      // (L368-369 also lists 'span-metrics' here: after sampling its ratios and percentiles
+      // would be biased towards errors and slow traces; examples/README.md corrections).
+      processors: ['service-graphs'],
       remoteWrite: [
         {
           url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write',
@@ -63,14 +80,67 @@ export const fawkes = defineEnvironment({
     scrubbing: {
       deleteAttributes: ['http.request.header.authorization', 'http.request.header.cookie'],
       hashAttributes: ['db.statement'],
+      // L556-566: user.email replaced whole; card numbers in http.url masked with the ADR's
+      // pattern (done by the transform processor: `update` takes no `pattern`).
+      replaceAttributes: { 'user.email': 'REDACTED' },
+      redactions: [
+        {
+          name: 'card-number',
+          attributes: ['http.url'],
+          pattern: '\\d{4}-\\d{4}-\\d{4}-\\d{4}',
+          replacement: 'XXXX-XXXX-XXXX-XXXX',
+        },
+      ],
     },
     tenant: 'fawkes',
+    // Zero-code SDKs (L161-204: Java agent, Python distro, Node auto-instrumentations) for pods
+    // annotated instrumentation.opentelemetry.io/inject-<language>: "fawkes-observability/tracesynth".
+    instrumentation: {},
     gateway: {
       replicas: PLAN.gateway.replicas,
       resources: { requests: PLAN.gateway.requests, limits: PLAN.gateway.limits },
+      batch: BATCH,
+      // Every span, before tail sampling, on :8889 (the ADR's Prometheus exporter "for exemplars").
+      spanMetrics: true,
+    },
+    agent: {
+      // The ADR's apps export to `otel-collector:4317/4318` (L171-198) and its ConfigMap is
+      // `otel-collector-config` (L241-244): the node-local agent carries that name.
+      name: 'otel-collector',
+      batch: BATCH,
+      // The ADR's metrics pipeline (L315-318): apps' OTLP metrics → prometheus on 0.0.0.0:8889.
+      prometheus: { port: 8889 },
     },
   },
   monitoring: { thresholds: { serviceLatencyP95Seconds: 1, serviceErrorRatio: 0.05 } },
   grafana: { tenant: 'fawkes' },
   gitops: false,
+};
+
+export const fawkes = defineEnvironment(FAWKES);
+
+/** The collector props with another sampling (L509-511: dev 100 %, staging 50 %, prod 10 %). */
+function withSampling(sampling: CollectorStackProps['sampling']): CollectorStackProps {
+  return { ...(FAWKES.collector as CollectorStackProps), sampling };
+}
+
+/** Development: every trace kept (L511). Span metrics stay at the gateway, as in production. */
+export const fawkesDev = defineEnvironment({
+  ...FAWKES,
+  name: 'fawkes-dev',
+  collector: withSampling(CollectorSampling.keepAll()),
+});
+
+/** Staging: every error and slow trace, 50 % of the rest (L510). */
+export const fawkesStaging = defineEnvironment({
+  ...FAWKES,
+  name: 'fawkes-staging',
+  collector: withSampling(
+    CollectorSampling.tail({
+      ...SAMPLING,
+      percentage: 50,
+      numTraces: PLAN.gateway.numTraces,
+      expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
+    }),
+  ),
 });

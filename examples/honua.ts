@@ -4,12 +4,19 @@
  * traces with compacted blocks kept 24h, 5-minute blocks, span metrics to Prometheus, and the
  * production component table (distributors 3, ingesters 3, queriers 2, compactor 1).
  */
-import { CollectorSampling, defineEnvironment, TempoStorage } from '../index';
+import {
+  CollectorSampling,
+  CollectorStackProps,
+  defineEnvironment,
+  EnvironmentDefinition,
+  TempoProps,
+  TempoStorage,
+} from '../index';
 
 const small = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 const stateful = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 
-export const honua = defineEnvironment({
+const HONUA: EnvironmentDefinition = {
   name: 'honua',
   namespace: 'observability',
   tempo: {
@@ -37,6 +44,43 @@ export const honua = defineEnvironment({
   },
   collector: {
     sampling: CollectorSampling.head({ percentage: 10 }),
+    // L707-716: TLS on the collector's OTLP receivers, the pair of files server.crt/server.key
+    // (here keys of a kubernetes.io/tls-style Secret, mounted under /var/run/secrets/otel-tls/).
+    tls: { agent: { secretName: 'otel-collector-tls', certKey: 'server.crt', keyKey: 'server.key' } },
+    agent: {
+      // L88/L378/L646: apps export to `otel-collector:4317` (gRPC) / `:4318`: the node-local
+      // agent carries that name (other namespaces: otel-collector.observability.svc).
+      name: 'otel-collector',
+    },
   },
   gitops: false,
+};
+
+export const honua = defineEnvironment(HONUA);
+
+/**
+ * The guide's tail-sampling alternative (L316-343): every error (`errors-policy`), every trace
+ * slower than 1000 ms (`slow-traces-policy`), 5 % of the rest (`random-ok-policy`), decided after
+ * 10 s at the gateway. Span metrics then move to the gateway, before sampling, and Tempo's
+ * generator keeps only the service graphs.
+ */
+export const honuaTail = defineEnvironment({
+  ...HONUA,
+  name: 'honua-tail',
+  tempo: {
+    ...(HONUA.tempo as TempoProps),
+    metricsGenerator: {
+      ...(HONUA.tempo as TempoProps).metricsGenerator!,
+      processors: ['service-graphs'],
+    },
+  },
+  collector: {
+    ...(HONUA.collector as CollectorStackProps),
+    sampling: CollectorSampling.tail({
+      decisionWait: '10s',
+      latencyThreshold: '1000ms',
+      percentage: 5,
+      policyNames: { errors: 'errors-policy', latency: 'slow-traces-policy', probabilistic: 'random-ok-policy' },
+    }),
+  },
 });

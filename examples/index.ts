@@ -1,6 +1,6 @@
 import type { EnvironmentDefinition } from '../index';
-import { fawkes } from './fawkes';
-import { honua } from './honua';
+import { fawkes, fawkesDev, fawkesStaging } from './fawkes';
+import { honua, honuaTail } from './honua';
 import { migration2x, migration3 } from './migration';
 import { tempoValues } from './tempo-values';
 import { ybuilt } from './ybuilt';
@@ -11,7 +11,10 @@ export const EXAMPLES: readonly EnvironmentDefinition[] = [
   ycDev,
   tempoValues,
   honua,
+  honuaTail,
   fawkes,
+  fawkesDev,
+  fawkesStaging,
   ybuilt,
   // The worked 2.x → 3.0 migration: both deployments on one bucket.
   migration2x,

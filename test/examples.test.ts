@@ -72,7 +72,7 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
       unexposedMetrics(built.monitoring!.monitoring.ruleGroups, {
         tempo,
         collector: built.collector !== undefined,
-        spanMetrics: tempo.generates('span-metrics'),
+        spanMetrics: built.monitoring!.monitoring.config.spanMetrics,
         serviceGraphs: tempo.generates('service-graphs'),
       }),
     ).toEqual([]);

@@ -89,8 +89,11 @@ export class GrafanaProvisioning extends Construct {
         'k8s.namespace.name': 'namespace',
         'k8s.pod.name': 'pod',
       },
-      metricLabels: props.metricLabels ?? { 'service.name': 'service' },
-      spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
+      // The span-metrics label the service name lands in depends on the producer (catalog).
+      metricLabels: props.metricLabels ?? {
+        'service.name': props.monitoring.spanMetrics?.labels.service ?? 'service',
+      },
+      spanMetrics: props.monitoring.spanMetrics,
       serviceGraphs: tempo.generates('service-graphs'),
       tenant: tempo.multitenancyEnabled ? props.tenant : undefined,
     });
@@ -109,7 +112,7 @@ export class GrafanaProvisioning extends Construct {
       tempo: this.tempoDatasource,
       tempoTarget: props.monitoring.tempo,
       collectors: props.monitoring.collectors,
-      spanMetrics: tempo.generates('span-metrics') ? tempo.spanMetrics : undefined,
+      spanMetrics: props.monitoring.spanMetrics,
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
       tailSampling: props.monitoring.tailSampling,
     };

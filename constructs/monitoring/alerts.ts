@@ -16,7 +16,7 @@ import {
 import { MonitoringConfig, ScrapeTarget } from './monitoring-config';
 import { selector } from './promql';
 import { AlertRule, RuleGroup, RuleTestCase } from './rule-model';
-import { SPAN_METRICS } from '../tempo/generated-metrics';
+import { ConfigError } from '../../lib/errors';
 
 type Labels = Record<string, string>;
 const series = (metric: string, labels: Labels) => `${metric}${selector(labels)}`;
@@ -837,57 +837,68 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
 }
 
 function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
-  if (!c.tempo.spanMetrics) return [];
-  const m = SPAN_METRICS;
+  const m = c.spanMetrics;
+  if (!m) return [];
   const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
-  const ext = c.tempo.generatedSeriesLabels;
-  const server = { ...ext, [m.labels.spanKind]: 'SPAN_KIND_SERVER' };
+  const server = { ...m.seriesLabels, [m.labels.spanKind]: m.serverKind };
   const th = c.thresholds;
-  const svc = { service: 'checkout' };
+  const svc = { [m.labels.service]: 'checkout' };
+  const who = `{{ $labels.${m.labels.service} }}`;
+  // The P95 lands between the first boundary at or above the threshold and the next one.
+  const at_ = m.buckets.findIndex((b) => b >= th.serviceLatencyP95Seconds);
+  if (at_ < 0 || at_ === m.buckets.length - 1)
+    throw new ConfigError(
+      'monitoring.thresholds.serviceLatencyP95Seconds',
+      `${th.serviceLatencyP95Seconds} is not below the largest span-metrics latency bucket but one (${m.buckets.at(-2)}s of ${m.buckets.join(', ')}), so the P95 alert could never fire; lower the threshold or add larger buckets (collector.gateway.spanMetrics.buckets)`,
+    );
+  const le = (b: number | string) => String(b);
+  const latency = `${m.alertPrefix}ServiceLatencyHigh`;
+  const errors = `${m.alertPrefix}ServiceErrorRatioHigh`;
+  const sampled = m.beforeSampling ? '' : ' Computed after tail sampling: of sampled traces, biased towards errors and slow traces.';
   return [
     {
-      alert: 'TempoSpanMetricsServiceLatencyHigh',
+      alert: latency,
       expr: `histogram_quantile(0.95, sum by (${m.labels.service}, le) (rate(${m.latencyBucket}${selector(server)}[5m]))) > ${th.serviceLatencyP95Seconds}`,
       for: '15m',
       severity: 'warning',
-      summary: 'Service {{ $labels.service }} answers slowly (P95 from traces).',
-      description: `P95 duration of the service's server spans is above ${th.serviceLatencyP95Seconds}s (span metrics of the Tempo metrics generator).`,
-      runbookUrl: own('TempoSpanMetricsServiceLatencyHigh'),
+      summary: `Service ${who} answers slowly (P95 from traces).`,
+      description: `P95 duration of the service's server spans is above ${th.serviceLatencyP95Seconds}s (${m.source}).${sampled}`,
+      runbookUrl: own(latency),
       tests: {
         firing: at(
           '30m',
           [
-            [m.latencyBucket, { ...server, ...svc, le: '1.024' }, '0x40'],
-            [m.latencyBucket, { ...server, ...svc, le: '2.048' }, '0+10x40'],
+            [m.latencyBucket, { ...server, ...svc, le: le(m.buckets[at_]!) }, '0x40'],
+            [m.latencyBucket, { ...server, ...svc, le: le(m.buckets[at_ + 1]!) }, '0+10x40'],
             [m.latencyBucket, { ...server, ...svc, le: '+Inf' }, '0+10x40'],
           ],
           svc,
         ),
         silent: at('30m', [
-          [m.latencyBucket, { ...server, ...svc, le: '0.256' }, '0+10x40'],
+          [m.latencyBucket, { ...server, ...svc, le: le(m.buckets[0]!) }, '0+10x40'],
           [m.latencyBucket, { ...server, ...svc, le: '+Inf' }, '0+10x40'],
         ]),
       },
     },
     {
-      alert: 'TempoSpanMetricsServiceErrorRatioHigh',
+      alert: errors,
       expr: `sum by (${m.labels.service}) (rate(${m.calls}${selector({ ...server, [m.labels.statusCode]: m.errorStatus })}[5m]))\n/\nsum by (${m.labels.service}) (rate(${m.calls}${selector(server)}[5m]))\n> ${th.serviceErrorRatio}`,
       for: '15m',
       severity: 'warning',
-      summary: 'Service {{ $labels.service }} fails too many requests (from traces).',
-      description: `More than ${th.serviceErrorRatio * 100} % of the service's server spans end with an error status.`,
-      runbookUrl: own('TempoSpanMetricsServiceErrorRatioHigh'),
+      summary: `Service ${who} fails too many requests (from traces).`,
+      description: `More than ${th.serviceErrorRatio * 100} % of the service's server spans end with an error status (${m.source}).${sampled}`,
+      runbookUrl: own(errors),
       tests: {
         firing: at(
           '30m',
           [
-            [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_ERROR' }, '0+20x40'],
+            [m.calls, { ...server, ...svc, [m.labels.statusCode]: m.errorStatus }, '0+20x40'],
             [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_UNSET' }, '0+80x40'],
           ],
           svc,
         ),
         silent: at('30m', [
-          [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_ERROR' }, '0x40'],
+          [m.calls, { ...server, ...svc, [m.labels.statusCode]: m.errorStatus }, '0x40'],
           [m.calls, { ...server, ...svc, [m.labels.statusCode]: 'STATUS_CODE_UNSET' }, '0+80x40'],
         ]),
       },

@@ -3,6 +3,7 @@
  * and labels. Alerts and recording rules are pure functions of this object (as in the
  * tempo-mixin: config, alerts, rules and dashboards kept apart).
  */
+import { SpanMetricCatalog, stackSpanMetrics } from '../common/span-metric-catalog';
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';
@@ -59,6 +60,8 @@ export interface MonitoringConfig {
   };
   readonly collectors: readonly ScrapeTarget[];
   readonly tailSampling: boolean;
+  /** The stack's span metrics (producer, names, labels, buckets), if any (span-metric-catalog.ts). */
+  readonly spanMetrics?: SpanMetricCatalog;
   readonly thresholds: Required<MonitoringThresholdsProps>;
   readonly runbookBaseUrl: string;
   readonly tempoMixinRunbook: string;
@@ -114,6 +117,7 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       .filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
       .map((c) => ({ namespace: c.namespace, job: c.name })),
     tailSampling: props.gateway?.tailSampling !== undefined,
+    spanMetrics: stackSpanMetrics(props),
     thresholds: {
       queryLatencyP95Seconds: positive(t.queryLatencyP95Seconds ?? 3, `${p}.queryLatencyP95Seconds`),
       discardedSpansRatio: ratio(t.discardedSpansRatio ?? 0.01, `${p}.discardedSpansRatio`),

@@ -11,6 +11,7 @@ import { checkLabels } from '../../lib/validate';
 import { alertGroups } from './alerts';
 import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
 import type { StackWorkloads } from '../stack/workloads';
+import { PROMETHEUS_EXPORTER_PORT_NAME } from '../otel-collector/span-metrics';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
@@ -29,6 +30,13 @@ interface PodScrape {
   readonly namespace: string;
   readonly selectorLabels: Record<string, string>;
   readonly port: string;
+  /** More ports scraped the same way (a collector's `prometheus` exporter). @default - none */
+  readonly extraPorts?: readonly string[];
+}
+
+/** A collector's `prometheus` exporter port (applications' metrics, span metrics), if it has one. */
+function exporterPorts(ports: readonly { readonly name: string }[]): string[] {
+  return ports.filter((p) => p.name === PROMETHEUS_EXPORTER_PORT_NAME).map((p) => p.name);
 }
 
 /**
@@ -73,6 +81,7 @@ export class TracingMonitoring extends Construct {
               namespace: gateway.namespace,
               selectorLabels: gateway.selectorLabels,
               port: 'metrics',
+              extraPorts: exporterPorts(gateway.ports),
             },
           ]
         : []),
@@ -84,6 +93,7 @@ export class TracingMonitoring extends Construct {
               namespace: agent.namespace,
               selectorLabels: agent.selectorLabels,
               port: 'metrics',
+              extraPorts: exporterPorts(agent.ports),
             },
           ]
         : []),
@@ -94,9 +104,8 @@ export class TracingMonitoring extends Construct {
         spec: {
           selector: { matchLabels: s.selectorLabels },
           namespaceSelector: { matchNames: [s.namespace] },
-          podMetricsEndpoints: [
-            {
-              port: s.port,
+          podMetricsEndpoints: [s.port, ...(s.extraPorts ?? [])].map((port) => ({
+              port,
               path: '/metrics',
               interval,
               relabelings: [
@@ -113,8 +122,7 @@ export class TracingMonitoring extends Construct {
                   targetLabel: 'component',
                 },
               ],
-            },
-          ],
+            })),
         },
       });
     }

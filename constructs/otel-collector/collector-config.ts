@@ -22,6 +22,12 @@ import { AGENT_PROCESSORS, GATEWAY_PROCESSORS } from './processors/pipelines';
 import { buildProcessors } from './processors/processor';
 import type { TailSampling } from './sampling';
 import { ScrubbingProcessors } from './scrubbing';
+import {
+  prometheusExporter,
+  PrometheusExporterSettings,
+  SpanMetricsSettings,
+  spanMetricsConnector,
+} from './span-metrics';
 
 export { COLLECTOR_ENV } from './collector-env';
 export { K8S_METADATA } from './processors/k8s-attributes';
@@ -37,6 +43,8 @@ export interface CommonCollectorSettings {
   readonly logLevel: LogLevel;
   /** configtls.ServerConfig on the OTLP receivers. @default - plaintext */
   readonly receiverTls?: Readonly<Record<string, string | boolean>>;
+  /** `prometheus` exporter and a `metrics` pipeline from the OTLP receivers. @default - none */
+  readonly prometheus?: PrometheusExporterSettings;
 }
 
 /**
@@ -55,6 +63,8 @@ export interface GatewayConfigSettings extends CommonCollectorSettings {
   readonly sampling?: TailSampling;
   readonly scrubbing: ScrubbingProcessors;
   readonly tempo: OtlpExporterSettings;
+  /** `span_metrics` connector fed before tail sampling (needs `prometheus`). @default - none */
+  readonly spanMetrics?: SpanMetricsSettings;
 }
 
 export interface AgentConfigSettings extends CommonCollectorSettings {
@@ -90,7 +100,7 @@ function otlpExporter(e: OtlpExporterSettings) {
   };
 }
 
-function service(s: CommonCollectorSettings, processors: string[], exporters: string[]) {
+function service(s: CommonCollectorSettings, pipelines: Record<string, unknown>) {
   return {
     extensions: ['health_check'],
     telemetry: {
@@ -115,8 +125,39 @@ function service(s: CommonCollectorSettings, processors: string[], exporters: st
         ],
       },
     },
-    pipelines: { traces: { receivers: receiverIds(s), processors, exporters } },
+    pipelines,
   };
+}
+
+/**
+ * The traces pipeline, and with a `prometheus` exporter a `metrics` pipeline (OTLP metrics from
+ * applications, and the span metrics when the connector is on). With span metrics a second
+ * traces pipeline, fed by the same receivers, hands every span to the connector before the
+ * main pipeline's tail sampling drops any (a receiver fans out to all its pipelines).
+ */
+function pipelines(
+  s: CommonCollectorSettings & { spanMetrics?: SpanMetricsSettings },
+  processors: string[],
+  exporters: string[],
+): Record<string, unknown> {
+  const receivers = receiverIds(s);
+  const out: Record<string, unknown> = { traces: { receivers, processors, exporters } };
+  if (s.spanMetrics) {
+    out['traces/spanmetrics'] = { receivers, processors: ['memory_limiter'], exporters: ['span_metrics'] };
+  }
+  if (s.prometheus) {
+    const otlp = receivers.filter((r) => r === 'otlp');
+    out.metrics = {
+      receivers: [...otlp, ...(s.spanMetrics ? ['span_metrics'] : [])],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['prometheus'],
+    };
+  }
+  return out;
+}
+
+function metricsExporters(s: CommonCollectorSettings): Record<string, unknown> {
+  return s.prometheus ? { prometheus: prometheusExporter(s.prometheus, POD_IP) } : {};
 }
 
 function receiverIds(s: CommonCollectorSettings): string[] {
@@ -134,9 +175,10 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
   return {
     extensions: extensions(s),
     receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true, otlpTls: s.receiverTls }),
+    ...(s.spanMetrics ? { connectors: { span_metrics: spanMetricsConnector(s.spanMetrics) } } : {}),
     processors,
-    exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo) },
-    service: service(s, order, ['otlp_grpc/tempo']),
+    exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo), ...metricsExporters(s) },
+    service: service(s, pipelines(s, order, ['otlp_grpc/tempo'])),
   };
 }
 
@@ -176,8 +218,8 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
     extensions: extensions(s),
     receivers: receiversConfig(s.ports, POD_IP, { otlpTls: s.receiverTls }),
     processors,
-    exporters: { [exporterId]: exporter },
-    service: service(s, order, [exporterId]),
+    exporters: { [exporterId]: exporter, ...metricsExporters(s) },
+    service: service(s, pipelines(s, order, [exporterId])),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { API_SERVER_PORTS, Connections, DNS_PORTS, FlowDeclaring, Peers, PodGroup } from '../common/flows';
 import { receiverPort, ServingPort } from '../common/receivers';
+import { PROMETHEUS_EXPORTER_PORT_NAME } from './span-metrics';
 
 export interface CollectorFlowsInput {
   readonly name: string;
@@ -28,7 +29,12 @@ export function collectorConnections(c: CollectorFlowsInput): { group: PodGroup;
   const target = c.exportsTo.receiverGroup!;
   const otlp = receiverPort(target.ports as readonly ServingPort[], 'otlpGrpc', `${c.name}.export`);
   const connections = new Connections([group])
-    .allowFrom(group, Peers.prometheus, ['metrics'], 'Prometheus scrapes /metrics')
+    .allowFrom(
+      group,
+      Peers.prometheus,
+      ['metrics', ...c.ports.filter((p) => p.name === PROMETHEUS_EXPORTER_PORT_NAME).map((p) => p.name)],
+      'Prometheus scrapes /metrics',
+    )
     .allowTo(group, Peers.dns, DNS_PORTS, 'DNS')
     .allowTo(group, target, [otlp.name], 'exports traces (OTLP gRPC)');
   if (c.apiAccess)

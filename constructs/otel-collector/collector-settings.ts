@@ -25,6 +25,11 @@ import { CommonCollectorSettings, OtlpExporterSettings } from './collector-confi
 import { BatchProps, resolveBatch } from './processors/batch';
 import { MemoryLimiterProps, resolveMemoryLimiter } from './processors/memory-limiter';
 import { SecretMount, secretMount } from './collector-tls';
+import {
+  PROMETHEUS_EXPORTER_PORT_NAME,
+  PrometheusExporterProps,
+  resolvePrometheusExporter,
+} from './span-metrics';
 
 /** UID/GID of the otel/opentelemetry-collector-contrib image's user. */
 export const COLLECTOR_UID = 10001;
@@ -53,6 +58,12 @@ export interface CollectorCommonProps {
   readonly receivers?: ReceiverSettings;
   /** @default 'info' */
   readonly logLevel?: LogLevel;
+  /**
+   * A `prometheus` exporter and a `metrics` pipeline: applications' OTLP metrics (and, on the
+   * gateway, its span metrics) are served on this port for Prometheus, which the PodMonitor scrapes.
+   * @default - none (on a gateway with span metrics: `{}`)
+   */
+  readonly prometheus?: PrometheusExporterProps;
 }
 
 export interface TempoExportProps {
@@ -75,7 +86,7 @@ export interface ResolvedCollector extends CommonCollectorSettings {
 
 export function resolveCollector(
   props: CollectorCommonProps,
-  defaults: { name: string; resources: ResolvedResources },
+  defaults: { name: string; resources: ResolvedResources; prometheus?: boolean },
   property: string,
 ): ResolvedCollector {
   const name = checkDnsLabel(props.name ?? defaults.name, `${property}.name`, 50);
@@ -87,6 +98,10 @@ export function resolveCollector(
     `${property}.memoryLimiter`,
   );
   const batch = resolveBatch(props.batch, `${property}.batch`);
+  const prometheus = resolvePrometheusExporter(
+    props.prometheus ?? (defaults.prometheus ? {} : undefined),
+    `${property}.prometheus`,
+  );
   const ports = planPorts(
     {
       fixed: [
@@ -102,6 +117,16 @@ export function resolveCollector(
           property: `${property}.healthPort`,
           appProtocol: 'http',
         },
+        ...(prometheus
+          ? [
+              {
+                name: PROMETHEUS_EXPORTER_PORT_NAME,
+                port: prometheus.port,
+                property: `${property}.prometheus.port`,
+                appProtocol: 'http',
+              },
+            ]
+          : []),
       ],
       receivers: props.receivers,
       enabledByDefault: ['otlpGrpc', 'otlpHttp'],
@@ -126,6 +151,7 @@ export function resolveCollector(
     memoryLimiter,
     batch,
     logLevel,
+    ...(prometheus ? { prometheus } : {}),
   };
 }
 

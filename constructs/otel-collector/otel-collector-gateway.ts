@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ConfigError, show } from '../../lib/errors';
 import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
@@ -24,6 +25,8 @@ import {
   resolveReceiverTls,
 } from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
+import { resolveSpanMetrics, SpanMetricsProps, SpanMetricsSettings } from './span-metrics';
+import { collectorSpanMetricCatalog, SpanMetricCatalog } from '../common/span-metric-catalog';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { collectorConnections } from './collector-flows';
@@ -46,6 +49,13 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
   readonly autoscaling?: GatewayAutoscalingProps;
   /** TLS (optionally mTLS) on the OTLP receivers. @default - plaintext */
   readonly tls?: ReceiverTlsProps;
+  /**
+   * Span metrics of every span, computed before tail sampling (`span_metrics` connector →
+   * `prometheus` exporter, scraped by the gateway's PodMonitor); alerts and dashboards then read
+   * these instead of Tempo's generator. `true` for the defaults, `false` for none.
+   * @default - on when the gateway tail-samples, off otherwise
+   */
+  readonly spanMetrics?: SpanMetricsProps | boolean;
 }
 
 /**
@@ -80,15 +90,24 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
   public readonly connections: Connections;
   /** Its pods, which receive the traces. */
   public readonly receiverGroup: PodGroup;
+  /** The span metrics this gateway computes (before tail sampling), if any. */
+  public readonly spanMetrics?: SpanMetricCatalog;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
     const p = 'collector.gateway';
+    const tail = props.sampling instanceof TailSampling;
+    const sm = props.spanMetrics ?? tail;
+    if (typeof sm !== 'boolean' && (sm === null || typeof sm !== 'object'))
+      throw new ConfigError(`${p}.spanMetrics`, `${show(sm)} is not valid; give true, false or { buckets: [...] }`);
+    const spanMetrics: SpanMetricsSettings | undefined =
+      sm === false ? undefined : resolveSpanMetrics(sm === true ? {} : sm, `${p}.spanMetrics`);
     const s = resolveCollector(
       props,
       {
         name: 'otel-gateway',
         resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+        prometheus: spanMetrics !== undefined,
       },
       p,
     );
@@ -121,6 +140,8 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const exporter = tempoExporter(props.tempo, props, p);
+    if (spanMetrics)
+      this.spanMetrics = collectorSpanMetricCatalog(spanMetrics.buckets, { namespace, job: s.name });
     const configData = {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
         buildGatewayConfig({
@@ -130,6 +151,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
           sampling: this.tailSampling,
           scrubbing: scrubbingProcessors(props.scrubbing),
           tempo: exporter,
+          spanMetrics,
         }),
       ),
     };

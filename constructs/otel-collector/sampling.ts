@@ -20,6 +20,28 @@ export interface TailSamplingProps {
   readonly latencyThreshold?: DurationInput;
   /** Share of all other traces kept (`probabilistic` policy), in percent (0, 100]. @default 10 */
   readonly percentage?: number;
+  /**
+   * Names of the policies: the `policy` label of the tail-sampling processor's metrics, and the
+   * names in a team's own runbooks.
+   * @default { errors: 'keep-errors', latency: 'keep-slow', probabilistic: 'sample-rest' }
+   */
+  readonly policyNames?: TailSamplingPolicyNames;
+  /**
+   * Higher percentages for some services (`service.name` → percent in (percentage, 100]): one
+   * `and` policy each (`string_attribute` on `service.name` and `probabilistic`). Policies are
+   * OR-ed, so a service can be sampled more than `percentage`, never less.
+   * @default - every service at `percentage`
+   */
+  readonly serviceRates?: Readonly<Record<string, number>>;
+}
+
+export interface TailSamplingPolicyNames {
+  /** @default 'keep-errors' */
+  readonly errors?: string;
+  /** @default 'keep-slow' */
+  readonly latency?: string;
+  /** @default 'sample-rest' */
+  readonly probabilistic?: string;
 }
 
 export interface HeadSamplingProps {
@@ -69,7 +91,11 @@ interface ResolvedTailSampling {
   readonly keepErrors: boolean;
   readonly latencyThreshold: GoDuration;
   readonly percentage: number;
+  readonly policyNames: Required<TailSamplingPolicyNames>;
+  readonly serviceRates: Readonly<Record<string, number>>;
 }
+
+const POLICY_NAME = /^[a-zA-Z0-9][-_.a-zA-Z0-9]{0,62}$/;
 
 export class TailSampling extends CollectorSampling {
   public readonly mode = 'tail' as const;
@@ -104,6 +130,42 @@ export class TailSampling extends CollectorSampling {
     const keepErrors = props.keepErrors ?? true;
     if (typeof keepErrors !== 'boolean')
       throw new ConfigError(`${p}.keepErrors`, `${show(keepErrors)} is not a boolean; give true or false`);
+    const names = { errors: 'keep-errors', latency: 'keep-slow', probabilistic: 'sample-rest' };
+    for (const k of ['errors', 'latency', 'probabilistic'] as const) {
+      const v = props.policyNames?.[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || !POLICY_NAME.test(v))
+        throw new ConfigError(
+          `${p}.policyNames.${k}`,
+          `${show(v)} is not a policy name; use letters, digits, '-', '_' and '.' (at most 63), e.g. 'errors-policy'`,
+        );
+      names[k] = v;
+    }
+    const serviceRates = props.serviceRates ?? {};
+    checkPlainObject(serviceRates, `${p}.serviceRates`, "{ 'checkout': 50 }");
+    for (const [service, rate] of Object.entries(serviceRates)) {
+      const at = `${p}.serviceRates.${service}`;
+      if (service.trim() === '')
+        throw new ConfigError(`${p}.serviceRates`, "has an empty service name; key the rates by service.name, e.g. { 'checkout': 50 }");
+      checkPercentage(rate, at);
+      if (rate <= percentage)
+        throw new ConfigError(
+          at,
+          `${show(rate)} is not above percentage (${percentage}); policies are OR-ed, so a service already keeps ${percentage} % — give a higher rate or remove it`,
+        );
+    }
+    const all = [
+      ...(keepErrors ? [names.errors] : []),
+      names.latency,
+      names.probabilistic,
+      ...Object.keys(serviceRates).map(servicePolicyName),
+    ];
+    const dup = all.find((n, i) => all.indexOf(n) !== i);
+    if (dup !== undefined)
+      throw new ConfigError(
+        `${p}.policyNames`,
+        `${show(dup)} names two policies; the tail-sampling processor needs unique names`,
+      );
     this.resolved = {
       decisionWait,
       numTraces,
@@ -111,6 +173,8 @@ export class TailSampling extends CollectorSampling {
       keepErrors,
       latencyThreshold,
       percentage,
+      policyNames: names,
+      serviceRates,
     };
   }
 
@@ -137,22 +201,40 @@ export class TailSampling extends CollectorSampling {
   public get percentage(): number {
     return this.settings.percentage;
   }
+  public get policyNames(): Required<TailSamplingPolicyNames> {
+    return this.settings.policyNames;
+  }
+  public get serviceRates(): Readonly<Record<string, number>> {
+    return this.settings.serviceRates;
+  }
 
   /** The `tail_sampling` processor block. Policies are OR-ed: a trace matching any one is kept. */
   public processorConfig(): Record<string, unknown> {
     const policies: Record<string, unknown>[] = [];
+    const names = this.policyNames;
     if (this.keepErrors)
-      policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+      policies.push({ name: names.errors, type: 'status_code', status_code: { status_codes: ['ERROR'] } });
     policies.push({
-      name: 'keep-slow',
+      name: names.latency,
       type: 'latency',
       latency: { threshold_ms: Math.round(this.latencyThreshold.milliseconds) },
     });
     policies.push({
-      name: 'sample-rest',
+      name: names.probabilistic,
       type: 'probabilistic',
       probabilistic: { sampling_percentage: this.percentage },
     });
+    for (const [service, rate] of Object.entries(this.serviceRates))
+      policies.push({
+        name: servicePolicyName(service),
+        type: 'and',
+        and: {
+          and_sub_policy: [
+            { name: 'service', type: 'string_attribute', string_attribute: { key: 'service.name', values: [service] } },
+            { name: 'rate', type: 'probabilistic', probabilistic: { sampling_percentage: rate } },
+          ],
+        },
+      });
     return {
       decision_wait: this.decisionWait.toString(),
       num_traces: this.numTraces,
@@ -163,8 +245,14 @@ export class TailSampling extends CollectorSampling {
 
   public describe(): string {
     this.check();
-    return `tail at the gateway: ${this.keepErrors ? 'all errors, ' : ''}all slower than ${this.latencyThreshold}, ${this.percentage} % of the rest (decision after ${this.decisionWait})`;
+    const rates = Object.entries(this.serviceRates).map(([s, r]) => `${s} ${r} %`);
+    return `tail at the gateway: ${this.keepErrors ? 'all errors, ' : ''}all slower than ${this.latencyThreshold}, ${this.percentage} % of the rest${rates.length ? ` (${rates.join(', ')})` : ''} (decision after ${this.decisionWait})`;
   }
+}
+
+/** The `and` policy of one service's rate. */
+function servicePolicyName(service: string): string {
+  return `sample-${service}`;
 }
 
 export class HeadSampling extends CollectorSampling {

@@ -31,6 +31,12 @@ export interface ScrubbingProps {
    */
   readonly hashAttributes?: string[];
   /**
+   * Span attributes whose whole value is replaced by a fixed text where present (`attributes`
+   * action `update` with `value`), e.g. `{ 'user.email': 'REDACTED' }`.
+   * @default - none
+   */
+  readonly replaceAttributes?: Readonly<Record<string, string>>;
+  /**
    * Value patterns replaced inside attributes.
    * @default - e-mail addresses in `user.email` and URLs, card numbers in URLs
    */
@@ -39,7 +45,7 @@ export interface ScrubbingProps {
 
 const URL_ATTRIBUTES = ['url.full', 'url.path', 'url.query', 'http.url', 'http.target'];
 
-export const DEFAULT_SCRUBBING: Required<Omit<ScrubbingProps, 'enabled'>> = {
+export const DEFAULT_SCRUBBING: Required<Omit<ScrubbingProps, 'enabled' | 'replaceAttributes'>> = {
   deleteAttributes: ['http.request.header.authorization', 'http.request.header.cookie'],
   hashAttributes: ['db.statement', 'db.query.text'],
   redactions: [
@@ -125,9 +131,17 @@ export function scrubbingProcessors(props: ScrubbingProps | undefined): Scrubbin
       );
     }
   });
+  const replaces = Object.entries(props?.replaceAttributes ?? {});
+  replaces.forEach(([key, value]) => {
+    checkAttributeName(key, `${p}.replaceAttributes`);
+    if (typeof value !== 'string')
+      throw new ConfigError(`${p}.replaceAttributes.${key}`, `${show(value)} is not a string; give the replacement text, e.g. 'REDACTED'`);
+  });
   const actions = [
     ...deletes.map((key) => ({ key, action: 'delete' })),
     ...hashes.map((key) => ({ key, action: 'hash' })),
+    // `update` changes existing attributes only, with exactly one value source (attraction.go:203-212).
+    ...replaces.map(([key, value]) => ({ key, action: 'update', value })),
   ];
   return {
     attributes: actions.length ? { actions } : undefined,

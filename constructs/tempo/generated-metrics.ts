@@ -39,5 +39,18 @@ export const SERVICE_GRAPH_METRICS = {
   labels: { client: 'client', server: 'server', connectionType: 'connection_type' },
 } as const;
 
-export type SpanMetricNames = typeof SPAN_METRICS;
+/** The span-metric names any producer offers (Tempo's generator, the collector's connector). */
+export interface SpanMetricNames {
+  readonly calls: string;
+  readonly latencyBucket: string;
+  readonly latencyCount: string;
+  readonly latencySum: string;
+  readonly labels: {
+    readonly service: string;
+    readonly spanName: string;
+    readonly spanKind: string;
+    readonly statusCode: string;
+  };
+  readonly errorStatus: string;
+}
 export type ServiceGraphMetricNames = typeof SERVICE_GRAPH_METRICS;

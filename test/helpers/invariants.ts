@@ -7,6 +7,7 @@ import {
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
+import { COLLECTOR_SPAN_METRICS, SpanMetricCatalog } from '../../constructs/common/span-metric-catalog';
 /**
  * Invariants every synthesized environment must hold, shared by the hardening tests and the
  * property-based tests.
@@ -121,7 +122,13 @@ export function portMismatches(manifests: readonly any[]): string[] {
 /** Metrics that rules read but no scraped target (or recording rule) provides. */
 export function unexposedMetrics(
   groups: readonly RuleGroup[],
-  scraped: { collector: boolean; spanMetrics: boolean; serviceGraphs: boolean; tempo: Tempo },
+  scraped: {
+    collector: boolean;
+    /** The stack's span-metric catalog (its producer's names), if any. */
+    spanMetrics?: SpanMetricCatalog;
+    serviceGraphs: boolean;
+    tempo: Tempo;
+  },
 ): string[] {
   const recorded = groups
     .flatMap((g) => g.rules)
@@ -131,7 +138,10 @@ export function unexposedMetrics(
     ...tempoExposedMetrics(scraped.tempo.settings.line, scraped.tempo.settings.kafka !== undefined),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
-    ...(scraped.spanMetrics ? Object.values(SPAN_METRICS) : []),
+    ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),
+    ...(scraped.spanMetrics?.producer === 'collector-span-metrics-connector'
+      ? Object.values(COLLECTOR_SPAN_METRICS)
+      : []),
     ...(scraped.serviceGraphs ? Object.values(SERVICE_GRAPH_METRICS) : []),
     ...recorded,
   ]);
