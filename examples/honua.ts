@@ -80,7 +80,11 @@ export const honuaTail = defineEnvironment({
       decisionWait: '10s',
       latencyThreshold: '1000ms',
       percentage: 5,
-      policyNames: { errors: 'errors-policy', latency: 'slow-traces-policy', probabilistic: 'random-ok-policy' },
+      policyNames: {
+        errors: 'errors-policy',
+        latency: 'slow-traces-policy',
+        probabilistic: 'random-ok-policy',
+      },
     }),
   },
 });

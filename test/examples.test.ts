@@ -150,7 +150,7 @@ describe('what the seeds asked for', () => {
       'tempo-querier': 2,
       'tempo-compactor': 1,
     });
-    expect(m.find((o) => o.metadata.name === 'otel-agent-config').data['collector.yaml']).toContain(
+    expect(m.find((o) => o.metadata.name === 'otel-collector-config').data['collector.yaml']).toContain(
       'sampling_percentage: 10',
     );
     expect(tempoConfig(m).compactor.compaction.compacted_block_retention).toBe('24h');
@@ -169,6 +169,7 @@ describe('what the seeds asked for', () => {
       { key: 'http.request.header.authorization', action: 'delete' },
       { key: 'http.request.header.cookie', action: 'delete' },
       { key: 'db.statement', action: 'hash' },
+      { key: 'user.email', action: 'update', value: 'REDACTED' },
     ]);
     expect(gw.exporters['otlp_grpc/tempo'].headers).toEqual({ 'X-Scope-OrgID': 'fawkes' });
     expect(

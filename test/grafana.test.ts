@@ -15,6 +15,7 @@ import {
 } from '../constructs/monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
+import { COLLECTOR_SPAN_METRICS } from '../constructs/common/span-metric-catalog';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 
@@ -76,10 +77,13 @@ describe('datasource provisioning', () => {
     const { file } = provisioningOf(build(envNamed('prod')));
     const tempo = file.datasources[0];
     expect(tempo.jsonData.tracesToMetrics.queries.map((q: any) => q.query)).toEqual([
-      'sum(rate(traces_spanmetrics_calls_total{$$__tags}[5m]))',
-      'sum(rate(traces_spanmetrics_calls_total{$$__tags, status_code="STATUS_CODE_ERROR"}[5m]))',
-      'histogram_quantile(0.95, sum by (le) (rate(traces_spanmetrics_latency_bucket{$$__tags}[5m])))',
+      // prod tail-samples: the gateway's span_metrics connector is the producer.
+      'sum(rate(traces_span_metrics_calls_total{$$__tags}[5m]))',
+      'sum(rate(traces_span_metrics_calls_total{$$__tags, status_code="STATUS_CODE_ERROR"}[5m]))',
+      'histogram_quantile(0.95, sum by (le) (rate(traces_span_metrics_duration_seconds_bucket{$$__tags}[5m])))',
     ]);
+    // The connector's label for service.name is service_name (Tempo's generator: service).
+    expect(tempo.jsonData.tracesToMetrics.tags).toEqual([{ key: 'service.name', value: 'service_name' }]);
     expect(tempo.jsonData.serviceMap).toEqual({ datasourceUid: 'prometheus' });
     expect(tempo.jsonData.nodeGraph).toEqual({ enabled: true });
     expect(tempo.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
@@ -161,6 +165,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
       ...Object.values(COLLECTOR_METRICS),
       ...Object.values(PLATFORM_METRICS),
       ...(tempo.generates('span-metrics') ? [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket] : []),
+      ...(charts.collector?.gateway?.spanMetrics
+        ? [COLLECTOR_SPAN_METRICS.calls, COLLECTOR_SPAN_METRICS.latencyBucket]
+        : []),
       ...(tempo.generates('service-graphs') ? [SERVICE_GRAPH_METRICS.requests] : []),
     ]);
     for (const t of g.dashboards.flatMap((d) => targets(d.json)).filter((x) => x.expr)) {

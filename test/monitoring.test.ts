@@ -12,6 +12,7 @@ import {
 import { metricNames } from '../constructs/monitoring/promql';
 import { isAlert, promtoolFiles, renderGroups, RuleGroup } from '../constructs/monitoring/rule-model';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
+import { COLLECTOR_SPAN_METRICS } from '../constructs/common/span-metric-catalog';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { validateAll } from './helpers/k8s-schema';
@@ -67,6 +68,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
       ...(charts.collector ? Object.values(COLLECTOR_METRICS) : []),
       ...(tempo.generates('span-metrics')
         ? Object.values(SPAN_METRICS).filter((v) => typeof v === 'string')
+        : []),
+      ...(charts.collector?.gateway?.spanMetrics
+        ? Object.values(COLLECTOR_SPAN_METRICS).filter((v) => typeof v === 'string')
         : []),
       ...(tempo.generates('service-graphs')
         ? Object.values(SERVICE_GRAPH_METRICS).filter((v) => typeof v === 'string')
@@ -147,8 +151,9 @@ describe('alert set follows what is deployed', () => {
     expect(prod).toEqual(
       expect.arrayContaining([
         'OtelCollectorTailSamplingTracesDroppedTooEarly',
-        'TempoSpanMetricsServiceErrorRatioHigh',
-        'TempoSpanMetricsServiceLatencyHigh',
+        // Span metrics from the gateway, before tail sampling (span-metric-catalog.ts).
+        'OtelCollectorSpanMetricsServiceErrorRatioHigh',
+        'OtelCollectorSpanMetricsServiceLatencyHigh',
         'TempoIngestionErrorBudgetBurning',
         'TempoQueryErrorBudgetBurning',
         'TempoQueryLatencyErrorBudgetBurning',

@@ -83,7 +83,12 @@ export const COLLECTOR_SPAN_METRICS = {
   latencyBucket: 'traces_span_metrics_duration_seconds_bucket',
   latencyCount: 'traces_span_metrics_duration_seconds_count',
   latencySum: 'traces_span_metrics_duration_seconds_sum',
-  labels: { service: 'service_name', spanName: 'span_name', spanKind: 'span_kind', statusCode: 'status_code' },
+  labels: {
+    service: 'service_name',
+    spanName: 'span_name',
+    spanKind: 'span_kind',
+    statusCode: 'status_code',
+  },
   errorStatus: 'STATUS_CODE_ERROR',
   serverKind: 'SPAN_KIND_SERVER',
 } as const;

@@ -854,7 +854,9 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
   const le = (b: number | string) => String(b);
   const latency = `${m.alertPrefix}ServiceLatencyHigh`;
   const errors = `${m.alertPrefix}ServiceErrorRatioHigh`;
-  const sampled = m.beforeSampling ? '' : ' Computed after tail sampling: of sampled traces, biased towards errors and slow traces.';
+  const sampled = m.beforeSampling
+    ? ''
+    : ' Computed after tail sampling: of sampled traces, biased towards errors and slow traces.';
   return [
     {
       alert: latency,

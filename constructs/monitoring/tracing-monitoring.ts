@@ -105,24 +105,24 @@ export class TracingMonitoring extends Construct {
           selector: { matchLabels: s.selectorLabels },
           namespaceSelector: { matchNames: [s.namespace] },
           podMetricsEndpoints: [s.port, ...(s.extraPorts ?? [])].map((port) => ({
-              port,
-              path: '/metrics',
-              interval,
-              relabelings: [
-                // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
-                {
-                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
-                  targetLabel: 'job',
-                  replacement: s.name,
-                },
-                // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
-                {
-                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
-                  sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
-                  targetLabel: 'component',
-                },
-              ],
-            })),
+            port,
+            path: '/metrics',
+            interval,
+            relabelings: [
+              // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
+              {
+                action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                targetLabel: 'job',
+                replacement: s.name,
+              },
+              // component=<distributor|ingester|…|single-binary|gateway|agent>, for per-component alerts and panels.
+              {
+                action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+                targetLabel: 'component',
+              },
+            ],
+          })),
         },
       });
     }

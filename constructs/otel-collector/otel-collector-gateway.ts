@@ -99,7 +99,10 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     const tail = props.sampling instanceof TailSampling;
     const sm = props.spanMetrics ?? tail;
     if (typeof sm !== 'boolean' && (sm === null || typeof sm !== 'object'))
-      throw new ConfigError(`${p}.spanMetrics`, `${show(sm)} is not valid; give true, false or { buckets: [...] }`);
+      throw new ConfigError(
+        `${p}.spanMetrics`,
+        `${show(sm)} is not valid; give true, false or { buckets: [...] }`,
+      );
     const spanMetrics: SpanMetricsSettings | undefined =
       sm === false ? undefined : resolveSpanMetrics(sm === true ? {} : sm, `${p}.spanMetrics`);
     const s = resolveCollector(

@@ -146,7 +146,10 @@ export class TailSampling extends CollectorSampling {
     for (const [service, rate] of Object.entries(serviceRates)) {
       const at = `${p}.serviceRates.${service}`;
       if (service.trim() === '')
-        throw new ConfigError(`${p}.serviceRates`, "has an empty service name; key the rates by service.name, e.g. { 'checkout': 50 }");
+        throw new ConfigError(
+          `${p}.serviceRates`,
+          "has an empty service name; key the rates by service.name, e.g. { 'checkout': 50 }",
+        );
       checkPercentage(rate, at);
       if (rate <= percentage)
         throw new ConfigError(
@@ -230,7 +233,11 @@ export class TailSampling extends CollectorSampling {
         type: 'and',
         and: {
           and_sub_policy: [
-            { name: 'service', type: 'string_attribute', string_attribute: { key: 'service.name', values: [service] } },
+            {
+              name: 'service',
+              type: 'string_attribute',
+              string_attribute: { key: 'service.name', values: [service] },
+            },
             { name: 'rate', type: 'probabilistic', probabilistic: { sampling_percentage: rate } },
           ],
         },

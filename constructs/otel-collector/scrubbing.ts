@@ -135,7 +135,10 @@ export function scrubbingProcessors(props: ScrubbingProps | undefined): Scrubbin
   replaces.forEach(([key, value]) => {
     checkAttributeName(key, `${p}.replaceAttributes`);
     if (typeof value !== 'string')
-      throw new ConfigError(`${p}.replaceAttributes.${key}`, `${show(value)} is not a string; give the replacement text, e.g. 'REDACTED'`);
+      throw new ConfigError(
+        `${p}.replaceAttributes.${key}`,
+        `${show(value)} is not a string; give the replacement text, e.g. 'REDACTED'`,
+      );
   });
   const actions = [
     ...deletes.map((key) => ({ key, action: 'delete' })),

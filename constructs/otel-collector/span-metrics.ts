@@ -92,7 +92,10 @@ export function resolveSpanMetrics(props: SpanMetricsProps, property: string): S
   const dimensions = props.dimensions ?? [];
   dimensions.forEach((d, i) => {
     if (typeof d !== 'string' || d.trim() === '')
-      throw new ConfigError(`${property}.dimensions[${i}]`, `${show(d)} is not an attribute name; give e.g. 'http.route'`);
+      throw new ConfigError(
+        `${property}.dimensions[${i}]`,
+        `${show(d)} is not an attribute name; give e.g. 'http.route'`,
+      );
   });
   if (new Set(dimensions).size !== dimensions.length)
     throw new ConfigError(`${property}.dimensions`, 'lists an attribute twice; give each attribute once');
