@@ -28,6 +28,8 @@ import { stringify } from 'yaml';
 import { buildEnvironment } from '../../charts/environment';
 import type { CollectorStackProps } from '../../charts/collector-chart';
 import { CollectorSampling } from '../../constructs/otel-collector/sampling';
+import { COLLECTOR_SPAN_METRICS } from '../../constructs/common/span-metric-catalog';
+import { PROMETHEUS_EXPORTER_PORT } from '../../constructs/otel-collector/span-metrics';
 import { TempoProps } from '../../constructs/tempo/tempo';
 import { ENVIRONMENTS } from '../../environments';
 import { renderEnvironment } from '../../lib/synth';
@@ -469,6 +471,11 @@ function scenario(_label: string, withTls: boolean): void {
     );
     delete faultExport.processors.tail_sampling;
     delete faultExport.processors.batch;
+    // Its span-metrics pipelines (which batch) are not what this copy is about.
+    delete faultExport.service.pipelines['traces/spanmetrics'];
+    delete faultExport.service.pipelines.metrics;
+    delete faultExport.connectors;
+    delete faultExport.exporters.prometheus;
     faultExport.exporters['otlp_grpc/tempo'] = {
       ...faultExport.exporters['otlp_grpc/tempo'],
       endpoint: `${ADDR.blackHole}:${SINK_PORT}`,
@@ -603,6 +610,34 @@ function scenario(_label: string, withTls: boolean): void {
     expect(statements.length).toBeGreaterThan(0);
     expect(new Set(statements)).toEqual(new Set([sha256]));
   });
+
+  test("the span-metric names of the gateway's catalog are what its prometheus exporter serves", async () => {
+    // The gateways tail-sample, so they compute span metrics (flushed every 15 s) on :8889.
+    const wanted = [
+      COLLECTOR_SPAN_METRICS.calls,
+      COLLECTOR_SPAN_METRICS.latencyBucket,
+      COLLECTOR_SPAN_METRICS.latencyCount,
+    ];
+    const seen = new Set<string>();
+    let body = '';
+    await until(
+      async () => {
+        for (const a of [ADDR.gwA, ADDR.gwB]) {
+          const r = await http('GET', a, PROMETHEUS_EXPORTER_PORT, '/metrics');
+          body += r.body;
+          for (const n of sampleNames(r.body)) seen.add(n);
+        }
+        return wanted.every((n) => seen.has(n));
+      },
+      40_000,
+      1000,
+    );
+    expect(wanted.filter((n) => !seen.has(n))).toEqual([]);
+    const l = COLLECTOR_SPAN_METRICS.labels;
+    for (const label of [l.service, l.spanName, l.spanKind, l.statusCode])
+      expect(body).toContain(`${label}="`);
+    expect(body).toContain(`${l.spanKind}="${COLLECTOR_SPAN_METRICS.serverKind}"`);
+  }, 60_000);
 
   test("every otelcol_* metric that alerts, recording rules and dashboards read is on the collectors' /metrics", () => {
     const wanted = [...gatewayDashboardAndAlertNames()].sort();
