@@ -56,6 +56,9 @@ const FAWKES: EnvironmentDefinition = {
     retention: '168h',
     pool: { maxWorkers: 100, queueDepth: 10_000 },
     multitenancy: true,
+    // L53/L149/L969 "7 days detailed, 30 days sampled": the sampled tier is its own tenant,
+    // fed by the gateway's sampledTenant copy.
+    tenants: { 'fawkes-sampled': { retention: '720h' } },
     metricsGenerator: {
       // Span metrics come from the gateway's span_metrics connector, before tail sampling
       // (L368-369 also lists 'span-metrics' here: after sampling its ratios and percentiles
@@ -102,6 +105,9 @@ const FAWKES: EnvironmentDefinition = {
       batch: BATCH,
       // Every span, before tail sampling, on :8889 (the ADR's Prometheus exporter "for exemplars").
       spanMetrics: true,
+      // "30 days sampled": a uniform 10 % of all traces (the rate is not in the ADR; its
+      // production rate) copied to the 30-day tenant.
+      sampledTenant: { tenant: 'fawkes-sampled', percentage: 10 },
     },
     agent: {
       // The ADR's apps export to `otel-collector:4317/4318` (L171-198) and its ConfigMap is

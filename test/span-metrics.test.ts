@@ -247,6 +247,51 @@ describe('tail-sampling policy names and per-service rates', () => {
   );
 });
 
+describe('a sampled copy for a second tenant (longer retention tier)', () => {
+  const mt: TempoProps = { multitenancy: true };
+  test('a traces/sampled pipeline without tail sampling, its own sampler and tenant header', () => {
+    const { config } = stack(
+      {
+        tenant: 'team',
+        sampling: CollectorSampling.tail(),
+        gateway: { sampledTenant: { tenant: 'team-sampled', percentage: 5 } },
+      },
+      mt,
+    );
+    const gw = config('otel-gateway');
+    expect(gw.service.pipelines['traces/sampled']).toEqual({
+      receivers: ['otlp'],
+      processors: [
+        'memory_limiter',
+        'k8s_attributes',
+        'probabilistic_sampler/sampled',
+        'attributes/scrub',
+        'transform/scrub',
+        'batch',
+      ],
+      exporters: ['otlp_grpc/tempo-sampled'],
+    });
+    expect(gw.processors['probabilistic_sampler/sampled']).toEqual({ sampling_percentage: 5 });
+    expect(gw.exporters['otlp_grpc/tempo-sampled'].headers).toEqual({ 'X-Scope-OrgID': 'team-sampled' });
+    expect(gw.exporters['otlp_grpc/tempo'].headers).toEqual({ 'X-Scope-OrgID': 'team' });
+  });
+
+  test('errors', () => {
+    expectError(
+      () => stack({ gateway: { sampledTenant: { tenant: 'x', percentage: 5 } } }),
+      'collector.gateway.sampledTenant: needs Tempo multi-tenancy (the copy is told apart by its X-Scope-OrgID); enable tempo.multitenancy or remove sampledTenant',
+    );
+    expectError(
+      () => stack({ tenant: 'team', gateway: { sampledTenant: { tenant: 'team', percentage: 5 } } }, mt),
+      "collector.gateway.sampledTenant.tenant: 'team' is the main tenant; the sampled copy needs a tenant of its own (e.g. 'team-sampled')",
+    );
+    expectError(
+      () => stack({ tenant: 'team', gateway: { sampledTenant: { tenant: 'b', percentage: 0 } } }, mt),
+      'collector.gateway.sampledTenant.percentage: 0 is outside (0, 100]; give the share of all traces the tenant keeps',
+    );
+  });
+});
+
 describe('whole-value scrubbing', () => {
   test('update actions after delete and hash; a non-string value is refused', () => {
     expect(

@@ -65,6 +65,14 @@ export interface GatewayConfigSettings extends CommonCollectorSettings {
   readonly tempo: OtlpExporterSettings;
   /** `span_metrics` connector fed before tail sampling (needs `prometheus`). @default - none */
   readonly spanMetrics?: SpanMetricsSettings;
+  /** A sub-sampled copy of all traces for a second tenant. @default - none */
+  readonly sampledTenant?: SampledTenantSettings;
+}
+
+export interface SampledTenantSettings {
+  readonly tenant: string;
+  readonly percentage: number;
+  readonly exporter: OtlpExporterSettings;
 }
 
 export interface AgentConfigSettings extends CommonCollectorSettings {
@@ -169,16 +177,35 @@ function extensions(s: CommonCollectorSettings) {
   return { health_check: { endpoint: `${POD_IP}:${port(s, 'health')}` } };
 }
 
-/** Gateway: GATEWAY_PROCESSORS → Tempo. */
+/** Gateway: GATEWAY_PROCESSORS → Tempo (and the sampled tenant's copy, span metrics). */
 export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unknown> {
   const { processors, order } = buildProcessors(GATEWAY_PROCESSORS, s);
+  const all = pipelines(s, order, ['otlp_grpc/tempo']);
+  const sampled = s.sampledTenant;
+  if (sampled) {
+    // Same enrichment and scrubbing, no tail sampling: a uniform share by trace ID.
+    all['traces/sampled'] = {
+      receivers: receiverIds(s),
+      processors: order.flatMap((id) =>
+        id === 'tail_sampling' ? [] : id === 'k8s_attributes' ? [id, 'probabilistic_sampler/sampled'] : [id],
+      ),
+      exporters: ['otlp_grpc/tempo-sampled'],
+    };
+  }
   return {
     extensions: extensions(s),
     receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true, otlpTls: s.receiverTls }),
     ...(s.spanMetrics ? { connectors: { span_metrics: spanMetricsConnector(s.spanMetrics) } } : {}),
-    processors,
-    exporters: { 'otlp_grpc/tempo': otlpExporter(s.tempo), ...metricsExporters(s) },
-    service: service(s, pipelines(s, order, ['otlp_grpc/tempo'])),
+    processors: {
+      ...processors,
+      ...(sampled ? { 'probabilistic_sampler/sampled': { sampling_percentage: sampled.percentage } } : {}),
+    },
+    exporters: {
+      'otlp_grpc/tempo': otlpExporter(s.tempo),
+      ...(sampled ? { 'otlp_grpc/tempo-sampled': otlpExporter(sampled.exporter) } : {}),
+      ...metricsExporters(s),
+    },
+    service: service(s, all),
   };
 }
 

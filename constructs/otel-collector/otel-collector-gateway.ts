@@ -26,6 +26,8 @@ import {
 } from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { resolveSpanMetrics, SpanMetricsProps, SpanMetricsSettings } from './span-metrics';
+import type { OtlpExporterSettings, SampledTenantSettings } from './collector-config';
+import { checkTenantId } from '../../lib/validate';
 import { collectorSpanMetricCatalog, SpanMetricCatalog } from '../common/span-metric-catalog';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
@@ -56,6 +58,52 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
    * @default - on when the gateway tail-samples, off otherwise
    */
   readonly spanMetrics?: SpanMetricsProps | boolean;
+  /**
+   * A second Tempo tenant holding a uniform share of all traces, e.g. for a longer retention
+   * tier (give that tenant its `tempo.tenants[<tenant>].retention`): a `traces/sampled` pipeline
+   * from the same receivers (before tail sampling) with its own `probabilistic_sampler` (by
+   * trace ID, so whole traces), the same enrichment and scrubbing, and an exporter sending
+   * `X-Scope-OrgID: <tenant>`. Needs Tempo's multi-tenancy.
+   * @default - none
+   */
+  readonly sampledTenant?: SampledTenantProps;
+}
+
+export interface SampledTenantProps {
+  /** Tenant ID (`X-Scope-OrgID`), different from `collector.tenant`. */
+  readonly tenant: string;
+  /** Share of all traces copied there, in percent (0, 100]. */
+  readonly percentage: number;
+}
+
+function resolveSampledTenant(
+  props: OtelCollectorGatewayProps,
+  main: OtlpExporterSettings,
+  property: string,
+): SampledTenantSettings {
+  const t = props.sampledTenant!;
+  if (!props.tempo.multitenancyEnabled)
+    throw new ConfigError(
+      property,
+      'needs Tempo multi-tenancy (the copy is told apart by its X-Scope-OrgID); enable tempo.multitenancy or remove sampledTenant',
+    );
+  checkTenantId(t.tenant, `${property}.tenant`);
+  if (t.tenant === props.tenant)
+    throw new ConfigError(
+      `${property}.tenant`,
+      `${show(t.tenant)} is the main tenant; the sampled copy needs a tenant of its own (e.g. '${t.tenant}-sampled')`,
+    );
+  const percentage = t.percentage;
+  if (typeof percentage !== 'number' || !(percentage > 0 && percentage <= 100))
+    throw new ConfigError(
+      `${property}.percentage`,
+      `${show(percentage)} is outside (0, 100]; give the share of all traces the tenant keeps`,
+    );
+  return {
+    tenant: t.tenant,
+    percentage,
+    exporter: { ...main, headers: { ...main.headers, 'X-Scope-OrgID': t.tenant } },
+  };
 }
 
 /**
@@ -143,6 +191,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const exporter = tempoExporter(props.tempo, props, p);
+    const sampled = props.sampledTenant && resolveSampledTenant(props, exporter, `${p}.sampledTenant`);
     if (spanMetrics)
       this.spanMetrics = collectorSpanMetricCatalog(spanMetrics.buckets, { namespace, job: s.name });
     const configData = {
@@ -155,6 +204,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
           scrubbing: scrubbingProcessors(props.scrubbing),
           tempo: exporter,
           spanMetrics,
+          sampledTenant: sampled,
         }),
       ),
     };

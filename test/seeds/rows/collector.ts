@@ -156,6 +156,22 @@ export const ROWS: readonly SeedRow[] = [
 
   // Seed 003
   {
+    id: '003-02',
+    quote: 'L53/149/969 "30 days sampled" (a tenant of its own)',
+    example: 'fawkes',
+    file: 'tempo/configmap-tempo-overrides.yaml',
+    path: ['data', 'overrides.yaml', 'overrides', 'fawkes-sampled', 'compaction', 'block_retention'],
+    equals: '720h',
+  },
+  {
+    id: '003-02',
+    quote: 'L53 "30 days sampled": the gateway copies a sampled share to that tenant',
+    example: 'fawkes',
+    file: GW,
+    path: cfg('exporters', 'otlp_grpc/tempo-sampled', 'headers'),
+    equals: { 'X-Scope-OrgID': 'fawkes-sampled' },
+  },
+  {
     id: '003-05',
     quote: 'L56 "Alert on trace-based SLIs (P95 latency, error rates)"',
     example: 'fawkes',
