@@ -124,6 +124,11 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
       gw?.tailSampling?.describe(),
     ].filter((x) => x !== undefined);
     lines.push(`- **Sampling**: ${sampling.length ? sampling.join('; ') : 'none (every trace is kept)'}`);
+    const sm = gw?.spanMetrics;
+    if (sm)
+      lines.push(
+        `- **Span metrics**: at the gateway, every span before tail sampling (\`span_metrics\` connector → \`prometheus\` :${gw!.ports.find((p) => p.name === 'prometheus')!.port}; \`${sm.calls}\`, \`${sm.latencyBucket}\`, label \`${sm.labels.service}\`); alerts \`${sm.alertPrefix}*\``,
+      );
     lines.push(
       `- **Agent reachability**: ${
         agent?.usesHostPort

@@ -85,6 +85,18 @@ export const ROWS: readonly SeedRow[] = [
     equals: '10s',
   },
   {
+    id: '002-30',
+    quote: 'L66 + L316-343: span metrics in the tail variant come from before sampling',
+    correction: "tail variant with the Tempo metrics generator's span metrics",
+  },
+  {
+    id: '002-30',
+    quote: 'L316-343 tail variant: SUMMARY says where span metrics come from',
+    example: 'honua-tail',
+    file: 'SUMMARY.md',
+    contains: '- **Span metrics**: at the gateway, every span before tail sampling',
+  },
+  {
     id: '002-31',
     quote: 'L324 `num_traces: 100`',
     correction: 'tail sampling `num_traces: 100`',
