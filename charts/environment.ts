@@ -1,4 +1,4 @@
-import { stackSpanMetrics } from '../constructs/common/span-metric-catalog';
+import { stackSpanMetrics } from '../constructs/otel-collector/span-metric-catalog';
 import { Construct } from 'constructs';
 import { EnvironmentDefinition } from './environment-definition';
 import { ConfigError } from '../lib/errors';

@@ -15,7 +15,7 @@ import {
 } from '../constructs/monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
-import { COLLECTOR_SPAN_METRICS } from '../constructs/common/span-metric-catalog';
+import { COLLECTOR_SPAN_METRICS } from '../constructs/otel-collector/span-metric-catalog';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 

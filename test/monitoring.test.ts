@@ -12,7 +12,7 @@ import {
 import { metricNames } from '../constructs/monitoring/promql';
 import { isAlert, promtoolFiles, renderGroups, RuleGroup } from '../constructs/monitoring/rule-model';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
-import { COLLECTOR_SPAN_METRICS } from '../constructs/common/span-metric-catalog';
+import { COLLECTOR_SPAN_METRICS } from '../constructs/otel-collector/span-metric-catalog';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { validateAll } from './helpers/k8s-schema';

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { buildEnvironment } from '../charts/environment';
 import { TempoChart } from '../charts/tempo-chart';
-import { stackSpanMetrics } from '../constructs/common/span-metric-catalog';
+import { stackSpanMetrics } from '../constructs/otel-collector/span-metric-catalog';
 import { resolveMonitoringConfig } from '../constructs/monitoring/monitoring-config';
 import { alertGroups } from '../constructs/monitoring/alerts';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';

@@ -131,10 +131,8 @@ describe('synth output', () => {
       /^arn:aws:iam::\d{12}:role\//,
     );
     expect(config(prod).multitenancy_enabled).toBe(true);
-    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual([
-      'service-graphs',
-      'span-metrics',
-    ]);
+    // prod tail-samples: span metrics come from the gateway, before sampling (docs/collector.md).
+    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual(['service-graphs']);
     expect(config(prod).metrics_generator.storage.remote_write[0].send_exemplars).toBe(true);
   });
 

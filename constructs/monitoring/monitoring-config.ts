@@ -3,7 +3,7 @@
  * and labels. Alerts and recording rules are pure functions of this object (as in the
  * tempo-mixin: config, alerts, rules and dashboards kept apart).
  */
-import { SpanMetricCatalog, stackSpanMetrics } from '../common/span-metric-catalog';
+import { SpanMetricCatalog, stackSpanMetrics } from '../otel-collector/span-metric-catalog';
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';

@@ -28,7 +28,7 @@ import { CollectorSampling, TailSampling } from './sampling';
 import { resolveSpanMetrics, SpanMetricsProps, SpanMetricsSettings } from './span-metrics';
 import type { OtlpExporterSettings, SampledTenantSettings } from './collector-config';
 import { checkTenantId } from '../../lib/validate';
-import { collectorSpanMetricCatalog, SpanMetricCatalog } from '../common/span-metric-catalog';
+import { collectorSpanMetricCatalog, SpanMetricCatalog } from './span-metric-catalog';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { collectorConnections } from './collector-flows';

@@ -7,7 +7,10 @@ import {
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
-import { COLLECTOR_SPAN_METRICS, SpanMetricCatalog } from '../../constructs/common/span-metric-catalog';
+import {
+  COLLECTOR_SPAN_METRICS,
+  SpanMetricCatalog,
+} from '../../constructs/otel-collector/span-metric-catalog';
 /**
  * Invariants every synthesized environment must hold, shared by the hardening tests and the
  * property-based tests.

@@ -28,7 +28,7 @@ import { stringify } from 'yaml';
 import { buildEnvironment } from '../../charts/environment';
 import type { CollectorStackProps } from '../../charts/collector-chart';
 import { CollectorSampling } from '../../constructs/otel-collector/sampling';
-import { COLLECTOR_SPAN_METRICS } from '../../constructs/common/span-metric-catalog';
+import { COLLECTOR_SPAN_METRICS } from '../../constructs/otel-collector/span-metric-catalog';
 import { PROMETHEUS_EXPORTER_PORT } from '../../constructs/otel-collector/span-metrics';
 import { TempoProps } from '../../constructs/tempo/tempo';
 import { ENVIRONMENTS } from '../../environments';
