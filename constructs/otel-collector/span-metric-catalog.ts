@@ -6,27 +6,14 @@
  * docs/collector.md "Span metrics before tail sampling".
  */
 import { ConfigError } from '../../lib/errors';
-import { SPAN_METRICS } from '../tempo/generated-metrics';
+import { SPAN_METRICS, SpanMetricNames } from '../tempo/generated-metrics';
 
-export interface SpanMetricCatalog {
+/** The span metrics of a stack: the names any producer offers (`SpanMetricNames`) and more. */
+export interface SpanMetricCatalog extends SpanMetricNames {
   /** Who computes them. */
   readonly producer: 'tempo-metrics-generator' | 'collector-span-metrics-connector';
   /** True when every span is counted (nothing sampled away before the producer). */
   readonly beforeSampling: boolean;
-  /** Counter of spans. */
-  readonly calls: string;
-  /** Histogram of span durations in seconds. */
-  readonly latencyBucket: string;
-  readonly latencyCount: string;
-  readonly latencySum: string;
-  readonly labels: {
-    readonly service: string;
-    readonly spanName: string;
-    readonly spanKind: string;
-    readonly statusCode: string;
-  };
-  /** `status_code` value of failed spans. */
-  readonly errorStatus: string;
   /** `span_kind` value of server spans. */
   readonly serverKind: string;
   /** Finite bucket boundaries (`le`) of the latency histogram, in seconds, ascending. */
