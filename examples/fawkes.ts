@@ -108,6 +108,10 @@ const FAWKES: EnvironmentDefinition = {
       // "30 days sampled": a uniform 10 % of all traces (the rate is not in the ADR; its
       // production rate) copied to the 30-day tenant.
       sampledTenant: { tenant: 'fawkes-sampled', percentage: 10 },
+      // L54/L572/L962 "tenant ID from namespace", "teams only see their traces": one tenant
+      // per namespace. The ADR names no namespace list; these are its platform services
+      // (L474-492: backstage, jenkins, argocd), each its own tenant, the rest stays in `fawkes`.
+      namespaceTenants: ['backstage', 'jenkins', 'argocd'].map((ns) => ({ tenant: ns, namespaces: [ns] })),
     },
     agent: {
       // The ADR's apps export to `otel-collector:4317/4318` (L171-198) and its ConfigMap is

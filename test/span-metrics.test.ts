@@ -292,6 +292,79 @@ describe('a sampled copy for a second tenant (longer retention tier)', () => {
   });
 });
 
+describe('tenants by namespace', () => {
+  const mt: TempoProps = { multitenancy: true };
+  const teams = [
+    { tenant: 'backstage', namespaces: ['backstage'] },
+    { tenant: 'ci', namespaces: ['jenkins', 'argocd'] },
+  ];
+  test('one filtered pipeline and exporter per tenant; the default tenant gets the other namespaces', () => {
+    const { config } = stack(
+      { tenant: 'platform', sampling: CollectorSampling.tail(), gateway: { namespaceTenants: teams } },
+      mt,
+    );
+    const gw = config('otel-gateway');
+    const ns = 'resource.attributes["k8s.namespace.name"]';
+    expect(gw.processors['filter/other-tenants']).toEqual({
+      error_mode: 'ignore',
+      trace_conditions: [`${ns} == "backstage" or ${ns} == "jenkins" or ${ns} == "argocd"`],
+    });
+    expect(gw.processors['filter/ci']).toEqual({
+      error_mode: 'ignore',
+      trace_conditions: [`${ns} != "jenkins" and ${ns} != "argocd"`],
+    });
+    expect(gw.service.pipelines.traces.processors.slice(0, 3)).toEqual([
+      'memory_limiter',
+      'k8s_attributes',
+      'filter/other-tenants',
+    ]);
+    expect(gw.service.pipelines['traces/ci']).toEqual({
+      receivers: ['otlp'],
+      processors: [
+        'memory_limiter',
+        'k8s_attributes',
+        'filter/ci',
+        'tail_sampling',
+        'attributes/scrub',
+        'transform/scrub',
+        'batch',
+      ],
+      exporters: ['otlp_grpc/tempo-ci'],
+    });
+    expect(gw.exporters['otlp_grpc/tempo-ci'].headers).toEqual({ 'X-Scope-OrgID': 'ci' });
+  });
+
+  test('errors', () => {
+    const tenants =
+      (namespaceTenants: { tenant: string; namespaces: string[] }[], tempo = mt) =>
+      () =>
+        stack({ tenant: 'platform', gateway: { namespaceTenants } }, tempo);
+    expectError(
+      () => stack({ gateway: { namespaceTenants: teams } }),
+      'collector.gateway.namespaceTenants: needs Tempo multi-tenancy (tenants are told apart by X-Scope-OrgID); enable tempo.multitenancy or remove namespaceTenants',
+    );
+    expectError(
+      tenants([{ tenant: 'platform', namespaces: ['a'] }]),
+      "collector.gateway.namespaceTenants[0].tenant: 'platform' is already used (collector.tenant, sampledTenant or another entry); give each namespace tenant its own ID",
+    );
+    expectError(
+      tenants([{ tenant: 'a', namespaces: [] }]),
+      'collector.gateway.namespaceTenants[0].namespaces: is empty; list the namespaces whose spans go to this tenant',
+    );
+    expectError(
+      tenants([
+        { tenant: 'a', namespaces: ['x'] },
+        { tenant: 'b', namespaces: ['x'] },
+      ]),
+      "collector.gateway.namespaceTenants[1].namespaces[0]: 'x' already goes to tenant 'a'; a namespace belongs to one tenant",
+    );
+    expectError(
+      tenants([{ tenant: 'a(b)', namespaces: ['x'] }]),
+      "collector.gateway.namespaceTenants[0].tenant: 'a(b)' names a pipeline and an exporter here; use letters, digits, '-', '_' and '.'",
+    );
+  });
+});
+
 describe('whole-value scrubbing', () => {
   test('update actions after delete and hash; a non-string value is refused', () => {
     expect(

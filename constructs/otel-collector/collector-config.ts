@@ -67,6 +67,20 @@ export interface GatewayConfigSettings extends CommonCollectorSettings {
   readonly spanMetrics?: SpanMetricsSettings;
   /** A sub-sampled copy of all traces for a second tenant. @default - none */
   readonly sampledTenant?: SampledTenantSettings;
+  /** Tenants fed by the spans of some namespaces. @default - none */
+  readonly namespaceTenants?: readonly NamespaceTenantSettings[];
+}
+
+export interface NamespaceTenantSettings {
+  readonly tenant: string;
+  readonly namespaces: readonly string[];
+  readonly exporter: OtlpExporterSettings;
+}
+
+/** An OTTL condition on the resource's namespace (filter drops what matches). */
+function namespaceIs(namespaces: readonly string[], negate: boolean): string {
+  const attr = 'resource.attributes["k8s.namespace.name"]';
+  return namespaces.map((ns) => `${attr} ${negate ? '!=' : '=='} "${ns}"`).join(negate ? ' and ' : ' or ');
 }
 
 export interface SampledTenantSettings {
@@ -180,7 +194,37 @@ function extensions(s: CommonCollectorSettings) {
 /** Gateway: GATEWAY_PROCESSORS → Tempo (and the sampled tenant's copy, span metrics). */
 export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unknown> {
   const { processors, order } = buildProcessors(GATEWAY_PROCESSORS, s);
-  const all = pipelines(s, order, ['otlp_grpc/tempo']);
+  const teams = s.namespaceTenants ?? [];
+  const afterK8s = (extra: string) => order.flatMap((id) => (id === 'k8s_attributes' ? [id, extra] : [id]));
+  const filters: Record<string, unknown> = {};
+  const teamExporters: Record<string, unknown> = {};
+  let mainOrder = order;
+  if (teams.length) {
+    // The default tenant gets every span outside the listed namespaces.
+    filters['filter/other-tenants'] = {
+      error_mode: 'ignore',
+      trace_conditions: [
+        namespaceIs(
+          teams.flatMap((t) => t.namespaces),
+          false,
+        ),
+      ],
+    };
+    mainOrder = afterK8s('filter/other-tenants');
+  }
+  const all = pipelines(s, mainOrder, ['otlp_grpc/tempo']);
+  for (const t of teams) {
+    filters[`filter/${t.tenant}`] = {
+      error_mode: 'ignore',
+      trace_conditions: [namespaceIs(t.namespaces, true)],
+    };
+    teamExporters[`otlp_grpc/tempo-${t.tenant}`] = otlpExporter(t.exporter);
+    all[`traces/${t.tenant}`] = {
+      receivers: receiverIds(s),
+      processors: afterK8s(`filter/${t.tenant}`),
+      exporters: [`otlp_grpc/tempo-${t.tenant}`],
+    };
+  }
   const sampled = s.sampledTenant;
   if (sampled) {
     // Same enrichment and scrubbing, no tail sampling: a uniform share by trace ID.
@@ -198,10 +242,12 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
     ...(s.spanMetrics ? { connectors: { span_metrics: spanMetricsConnector(s.spanMetrics) } } : {}),
     processors: {
       ...processors,
+      ...filters,
       ...(sampled ? { 'probabilistic_sampler/sampled': { sampling_percentage: sampled.percentage } } : {}),
     },
     exporters: {
       'otlp_grpc/tempo': otlpExporter(s.tempo),
+      ...teamExporters,
       ...(sampled ? { 'otlp_grpc/tempo-sampled': otlpExporter(sampled.exporter) } : {}),
       ...metricsExporters(s),
     },

@@ -26,8 +26,12 @@ import {
 } from './collector-tls';
 import { CollectorSampling, TailSampling } from './sampling';
 import { resolveSpanMetrics, SpanMetricsProps, SpanMetricsSettings } from './span-metrics';
-import type { OtlpExporterSettings, SampledTenantSettings } from './collector-config';
-import { checkTenantId } from '../../lib/validate';
+import type {
+  NamespaceTenantSettings,
+  OtlpExporterSettings,
+  SampledTenantSettings,
+} from './collector-config';
+import { checkDnsLabel, checkTenantId } from '../../lib/validate';
 import { collectorSpanMetricCatalog, SpanMetricCatalog } from './span-metric-catalog';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
@@ -67,6 +71,24 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
    * @default - none
    */
   readonly sampledTenant?: SampledTenantProps;
+  /**
+   * Tenants by Kubernetes namespace ("tenant ID from namespace"): spans from a listed namespace
+   * go to that entry's tenant, all others to `collector.tenant`. One traces pipeline per entry
+   * (`filter` on `k8s.namespace.name` after k8s_attributes, then the same tail sampling,
+   * scrubbing and batching) with its own exporter and X-Scope-OrgID. Each pipeline has its own
+   * tail sampler (memory per tenant), which decides on its tenant's part of a cross-namespace
+   * trace. Needs Tempo's multi-tenancy.
+   * @default - every span to `collector.tenant`
+   */
+  readonly namespaceTenants?: readonly NamespaceTenantProps[];
+}
+
+/** One tenant fed by the spans of some namespaces. */
+export interface NamespaceTenantProps {
+  /** Tenant ID (`X-Scope-OrgID`), different from `collector.tenant`. */
+  readonly tenant: string;
+  /** Kubernetes namespaces whose spans (`k8s.namespace.name`, set by k8s_attributes) go there. */
+  readonly namespaces: readonly string[];
 }
 
 export interface SampledTenantProps {
@@ -74,6 +96,60 @@ export interface SampledTenantProps {
   readonly tenant: string;
   /** Share of all traces copied there, in percent (0, 100]. */
   readonly percentage: number;
+}
+
+/** A tenant ID that is also a valid component name (`otlp_grpc/tempo-<tenant>`). */
+const COMPONENT_SAFE_TENANT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+function resolveNamespaceTenants(
+  props: OtelCollectorGatewayProps,
+  main: OtlpExporterSettings,
+  property: string,
+): NamespaceTenantSettings[] {
+  const list = props.namespaceTenants ?? [];
+  if (list.length === 0) return [];
+  if (!props.tempo.multitenancyEnabled)
+    throw new ConfigError(
+      property,
+      'needs Tempo multi-tenancy (tenants are told apart by X-Scope-OrgID); enable tempo.multitenancy or remove namespaceTenants',
+    );
+  const seenTenants = new Set([props.tenant, props.sampledTenant?.tenant]);
+  const owner = new Map<string, string>();
+  return list.map((t, i) => {
+    const at = `${property}[${i}]`;
+    checkTenantId(t.tenant, `${at}.tenant`);
+    if (!COMPONENT_SAFE_TENANT.test(t.tenant))
+      throw new ConfigError(
+        `${at}.tenant`,
+        `${show(t.tenant)} names a pipeline and an exporter here; use letters, digits, '-', '_' and '.'`,
+      );
+    if (seenTenants.has(t.tenant))
+      throw new ConfigError(
+        `${at}.tenant`,
+        `${show(t.tenant)} is already used (collector.tenant, sampledTenant or another entry); give each namespace tenant its own ID`,
+      );
+    seenTenants.add(t.tenant);
+    if (!Array.isArray(t.namespaces) || t.namespaces.length === 0)
+      throw new ConfigError(
+        `${at}.namespaces`,
+        'is empty; list the namespaces whose spans go to this tenant',
+      );
+    t.namespaces.forEach((ns, j) => {
+      checkDnsLabel(ns, `${at}.namespaces[${j}]`);
+      const other = owner.get(ns);
+      if (other !== undefined)
+        throw new ConfigError(
+          `${at}.namespaces[${j}]`,
+          `${show(ns)} already goes to tenant ${show(other)}; a namespace belongs to one tenant`,
+        );
+      owner.set(ns, t.tenant);
+    });
+    return {
+      tenant: t.tenant,
+      namespaces: [...t.namespaces],
+      exporter: { ...main, headers: { ...main.headers, 'X-Scope-OrgID': t.tenant } },
+    };
+  });
 }
 
 function resolveSampledTenant(
@@ -192,6 +268,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
 
     const exporter = tempoExporter(props.tempo, props, p);
     const sampled = props.sampledTenant && resolveSampledTenant(props, exporter, `${p}.sampledTenant`);
+    const byNamespace = resolveNamespaceTenants(props, exporter, `${p}.namespaceTenants`);
     if (spanMetrics)
       this.spanMetrics = collectorSpanMetricCatalog(spanMetrics.buckets, { namespace, job: s.name });
     const configData = {
@@ -205,6 +282,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
           tempo: exporter,
           spanMetrics,
           sampledTenant: sampled,
+          namespaceTenants: byNamespace,
         }),
       ),
     };
