@@ -16,7 +16,7 @@
  *  - startup on the same path, so the liveness probe starts only once the server answered;
  *    long (minutes) for the components that load or replay data at start.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { containerPort, cpuAutoscaler, NamedPort, servicePort, spreadOverNodesAndZones } from '../../lib/k8s';
 import { goMemLimitEnv, resourceRequirements } from '../../lib/resources';
