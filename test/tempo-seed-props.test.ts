@@ -3,6 +3,9 @@
  * filter, the memory ballast per line, per-line ingestion defaults, receiver port names, the
  * config ConfigMap name and mount path. Pure: settings and config models, no synth.
  */
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { buildEnvironment } from '../charts/environment';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import { buildTempoConfig } from '../constructs/tempo/tempo-config';
 import type { TempoProps } from '../constructs/tempo/tempo-props';
@@ -145,6 +148,59 @@ describe('receiver port names, config ConfigMap name and mount', () => {
     expectError(
       t({ configMountPath: 'etc/tempo' }),
       "tempo.configMountPath: 'etc/tempo' is not an absolute directory path; use a directory of its own such as '/etc/tempo'",
+    );
+  });
+});
+
+describe('TLS on the HTTP API (serverTls)', () => {
+  test('config, mount, HTTPS probes, a verifying PodMonitor and an https datasource', () => {
+    const charts = buildEnvironment(Testing.app(), {
+      name: 'tls',
+      namespace: 'tracing',
+      tempo: { serverTls: { secretName: 'tempo-https', caKey: 'ca.pem' } },
+      collector: false,
+      gitops: false,
+    });
+    const objects = [charts.tempo, charts.monitoring!, charts.grafana!].flatMap((c) => Testing.synth(c));
+    const sts = objects.find((o) => o.kind === 'StatefulSet');
+    const container = sts.spec.template.spec.containers[0];
+    const config: any = parse(
+      objects.find((o) => o.kind === 'ConfigMap' && o.data['tempo.yaml']).data['tempo.yaml'],
+    );
+    expect(config.server.http_tls_config).toEqual({
+      cert_file: '/server-tls/tls.crt',
+      key_file: '/server-tls/tls.key',
+    });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'server-tls',
+      mountPath: '/server-tls',
+      readOnly: true,
+    });
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'])
+      expect(container[probe].httpGet.scheme).toBe('HTTPS');
+    const endpoint = objects.find((o) => o.kind === 'PodMonitor' && o.metadata.name === 'tempo').spec
+      .podMetricsEndpoints[0];
+    expect([endpoint.scheme, endpoint.tlsConfig]).toEqual([
+      'https',
+      {
+        ca: { secret: { name: 'tempo-https', key: 'ca.pem' } },
+        serverName: 'tempo.tracing.svc.cluster.local',
+      },
+    ]);
+    const datasources = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-datasources'),
+    );
+    expect(JSON.stringify(datasources.data)).toContain('https://tempo.tracing.svc.cluster.local:3200');
+  });
+
+  test('errors: the CA key must be a key of its own', () => {
+    expectError(
+      t({ serverTls: { secretName: 'tempo-https', caKey: 'tls.crt' } }),
+      "tempo.serverTls.caKey: 'tls.crt' is also the certificate or key; the issuing CA's certificate is a key of its own (cert-manager: 'ca.crt')",
+    );
+    expectError(
+      t({ serverTls: { secretName: 'tempo-https', caKey: 'ca crt' } }),
+      "tempo.serverTls.caKey: 'ca crt' is not a key of the Secret; name the key that holds the issuing CA's certificate (e.g. 'ca.crt')",
     );
   });
 });
