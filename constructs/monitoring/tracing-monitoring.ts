@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  PodMonitorSpecPodMetricsEndpointsScheme,
   PrometheusRule,
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
@@ -30,6 +31,8 @@ interface PodScrape {
   readonly namespace: string;
   readonly selectorLabels: Record<string, string>;
   readonly port: string;
+  /** HTTPS scrape, verified against this Secret's CA (Tempo's `serverTls`). */
+  readonly tls?: { readonly secretName: string; readonly caKey: string; readonly serverName: string };
   /** More ports scraped the same way (a collector's `prometheus` exporter). @default - none */
   readonly extraPorts?: readonly string[];
 }
@@ -72,6 +75,7 @@ export class TracingMonitoring extends Construct {
         namespace: tempo.namespace,
         selectorLabels: tempo.selectorLabels,
         port: tempo.metricsPort.name,
+        tls: tempo.httpTls,
       },
       ...(gateway
         ? [
@@ -107,6 +111,15 @@ export class TracingMonitoring extends Construct {
           podMetricsEndpoints: [s.port, ...(s.extraPorts ?? [])].map((port) => ({
             port,
             path: '/metrics',
+            ...(s.tls
+              ? {
+                  scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTPS,
+                  tlsConfig: {
+                    ca: { secret: { name: s.tls.secretName, key: s.tls.caKey } },
+                    serverName: s.tls.serverName,
+                  },
+                }
+              : {}),
             interval,
             relabelings: [
               // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.

@@ -28,13 +28,13 @@ export const ROWS: readonly SeedRow[] = [
     id: '001-21',
     quote:
       'L208/L233/L261/L327-333 apps and Jaeger clients at `tempo-gateway.observability.svc.cluster.local`',
-    correction: 'apps and Jaeger clients send to `tempo-gateway',
+    correction: 'apps and Jaeger clients at `tempo-gateway',
   },
   {
     id: '001-22',
     quote: 'L209 `insecure=True`',
     example: 'tempo-values',
-    file: 'tempo/configmap-tempo-config.yaml',
+    file: 'tempo/configmap-tempo.yaml',
     path: ['data', 'tempo.yaml', 'distributor', 'receivers', 'otlp', 'protocols', 'grpc'],
     // No `tls` block: plaintext, as the apps' `insecure=True` exporter expects.
     equals: {
