@@ -10,6 +10,7 @@ import {
   RowBuilder,
   VariableRefresh,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -18,6 +19,7 @@ import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafan
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   COLLECTOR_METRICS,
+  PLATFORM_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
   TEMPO_METRICS,
@@ -46,7 +48,7 @@ export interface BuiltDashboard {
   readonly json: Record<string, unknown>;
 }
 
-function dashboard(i: DashboardInput, slug: string, title: string): DashboardBuilder {
+export function dashboard(i: DashboardInput, slug: string, title: string): DashboardBuilder {
   return new DashboardBuilder(`${title} (${i.id})`)
     .uid(`${i.id}-${slug}`.slice(0, 40))
     .tags(['tracing', 'tracesynth', i.id])
@@ -204,6 +206,24 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
         )
         .withTransformation({ id: 'merge', options: {} }),
     );
+  d.withPanel(
+    new heatmap.PanelBuilder()
+      .title('Request latency heatmap')
+      .datasource(i.prometheus.ref)
+      .height(10)
+      .span(24)
+      .unit('s')
+      // The buckets are the generator's: draw them as they are, no re-bucketing in Grafana.
+      .calculate(false)
+      .withTarget(
+        prom(
+          i,
+          slug,
+          `sum by (le) (increase(${m.latencyBucket}{${server}}[$__rate_interval]))`,
+          '{{le}}',
+        ).format(PromQueryFormat.Heatmap),
+      ),
+  );
   if (i.serviceGraphs) {
     d.withRow(new RowBuilder('Service graph')).withPanel(
       new nodegraph.PanelBuilder()
@@ -344,6 +364,30 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
         8,
       ),
     )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Storage usage and growth',
+        'bytes',
+        [
+          // Every component that polls the block list reports the same gauge: max, not sum.
+          [
+            `max by (tenant) (${TEMPO_METRICS.backendBytes}${selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job, status: 'live' })})`,
+            'backend {{tenant}}',
+          ],
+          [
+            `max by (tenant) (delta(${TEMPO_METRICS.backendBytes}${selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job, status: 'live' })}[1d]))`,
+            'backend growth per day {{tenant}}',
+          ],
+          [
+            `max by (persistentvolumeclaim) (${PLATFORM_METRICS.volumeUsedBytes}${selector({ namespace: i.tempoTarget.namespace }, { persistentvolumeclaim: i.tempoTarget.pvcPattern })})`,
+            'volume {{persistentvolumeclaim}}',
+          ],
+        ],
+        24,
+      ),
+    )
     .withRow(new RowBuilder('Flushes and errors'))
     .withPanel(
       series(
@@ -461,6 +505,24 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
     .withPanel(
       series(i, slug, 'Memory limiter refusals', 'cps', [
         [`sum by (job) (${r(COLLECTOR_METRICS.memoryLimiterRefused)})`, '{{job}}'],
+      ]),
+    )
+    .withRow(new RowBuilder('Processors and memory'))
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Batch send size',
+        'none',
+        [0.5, 0.95].map((q) => [
+          `histogram_quantile(${q}, sum by (le, job) (${r(COLLECTOR_METRICS.batchSendSizeBucket)}))`,
+          `P${Math.round(q * 100)} {{job}}`,
+        ]),
+      ),
+    )
+    .withPanel(
+      series(i, slug, 'Memory usage by component', 'bytes', [
+        [`max by (job, pod) (${COLLECTOR_METRICS.processMemoryRss}${sel})`, '{{job}} {{pod}}'],
       ]),
     );
   if (i.tailSampling) {

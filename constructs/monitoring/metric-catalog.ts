@@ -32,6 +32,8 @@ export const TEMPO_METRICS = {
   compactionBlocks: 'tempodb_compaction_blocks_total',
   compactionOutstandingBlocks: 'tempodb_compaction_outstanding_blocks',
   blocklistLength: 'tempodb_blocklist_length',
+  /** Gauge of the bytes of a tenant's blocks in the backend, by `status` (live | compacted): tempodb/blocklist/poller.go. */
+  backendBytes: 'tempodb_backend_bytes_total',
   blocklistPollErrors: 'tempodb_blocklist_poll_errors_total',
   tenantIndexErrors: 'tempodb_blocklist_tenant_index_errors_total',
   tenantIndexBuilder: 'tempodb_blocklist_tenant_index_builder',
@@ -101,6 +103,10 @@ export const COLLECTOR_METRICS = {
   memoryLimiterRefused: 'otelcol_processor_memory_limiter_refused_spans_total',
   tailSamplingDroppedTooEarly: 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
   tailSamplingTracesSampled: 'otelcol_processor_tail_sampling_global_count_traces_sampled_total',
+  /** Histogram of items per batch the batch processor sends (processor/batchprocessor metadata.yaml). */
+  batchSendSizeBucket: 'otelcol_processor_batch_batch_send_size_bucket',
+  /** Resident memory of the collector process (service/internal/proctelemetry). */
+  processMemoryRss: 'otelcol_process_memory_rss_bytes',
 } as const;
 
 /** Series from kubelet (kube-prometheus-stack scrapes them) and Prometheus itself. */
