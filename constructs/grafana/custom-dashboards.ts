@@ -161,7 +161,7 @@ function panel(
         .unit(spec.unit ?? 'short')
         .datasource(i.prometheus.ref)
         .height(8)
-        .span(12)
+        .span(24)
         .withTarget(q);
     }
     case 'traceql': {
@@ -204,6 +204,9 @@ function panel(
         throw new ConfigError(property, 'is a logs panel but no Loki datasource is set; set grafana.loki');
       return new logs.PanelBuilder()
         .title(title)
+        .showTime(true)
+        .enableLogDetails(true)
+        .wrapLogMessage(true)
         .datasource(loki.ref)
         .height(10)
         .span(24)
