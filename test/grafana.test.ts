@@ -185,6 +185,7 @@ describe('dashboard contents', () => {
         'Latency percentiles per operation',
         'Request rate per operation',
         'Success vs error',
+        'Request latency heatmap',
         'Operations',
         'Service graph',
         'TraceQL search: slow or failed requests',
@@ -207,6 +208,7 @@ describe('dashboard contents', () => {
         'Live-store flush failures',
         'Kafka consumer lag',
         'Query errors (5xx)',
+        'Storage usage and growth',
       ]),
     );
     expect(titles('collector-health')).toEqual(
@@ -218,8 +220,19 @@ describe('dashboard contents', () => {
         'Queue size vs capacity',
         'Memory limiter refusals',
         'Tail-sampling decisions',
+        'Batch send size',
+        'Memory usage by component',
       ]),
     );
+  });
+
+  test('the latency heatmap draws the generator buckets as they are (no re-bucketing)', () => {
+    const overview = prod.find((d) => d.slug === 'overview')!.json as any;
+    const p = overview.panels.find((x: any) => x.title === 'Request latency heatmap');
+    expect(p.type).toBe('heatmap');
+    expect(p.options.calculate).toBe(false);
+    expect(p.targets[0]).toMatchObject({ format: 'heatmap', legendFormat: '{{le}}' });
+    expect(p.targets[0].expr).toMatch(/^sum by \(le\) \(increase\(traces_spanmetrics_latency_bucket\{/);
   });
 
   test('query latency shows P50, P95 and P99', () => {

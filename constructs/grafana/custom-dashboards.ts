@@ -15,6 +15,7 @@ import { ConfigError, show } from '../../lib/errors';
 import {
   COLLECTOR_METRICS,
   PLATFORM_METRICS,
+  TEMPO_METRICS,
   tempoExposedMetrics,
 } from '../monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../monitoring/promql';
@@ -77,7 +78,9 @@ export const STANDARD_DASHBOARD_SLUGS = ['overview', 'tempo-operations', 'collec
 /** Every metric name this stack's scraped targets expose (the catalog and the generator's series). */
 export function exposedMetrics(i: DashboardInput): Set<string> {
   const strings = (o: object | undefined) =>
-    Object.values(o ?? {}).filter((v): v is string => typeof v === 'string');
+    Object.values(o ?? {}).filter(
+      (v): v is string => typeof v === 'string' && /^[a-z_:][a-z0-9_:]*$/.test(v),
+    );
   return new Set([
     ...tempoExposedMetrics(i.tempoTarget.line, i.tempoTarget.kafka),
     ...(i.collectors.length > 0 ? Object.values(COLLECTOR_METRICS) : []),
@@ -148,13 +151,11 @@ function panel(
       const expr = spec.promql.replace(/\$__(rate_interval|interval|range)/g, '5m');
       checkPromQL(expr, `${property}.promql`);
       const q = prom(i, property, spec.promql, spec.legend);
-      const missing = metricNames(expr).filter(
-        (m) => !exposed.has(m),
-      );
+      const missing = metricNames(expr).filter((m) => !exposed.has(m));
       if (missing.length > 0)
         throw new ConfigError(
           `${property}.promql`,
-          `reads ${missing.map((m) => `'${m}'`).join(', ')}, which nothing in this stack exposes; use a metric of the catalog (constructs/monitoring/metric-catalog.ts) or of the metrics generator, e.g. '${[...exposed].sort()[0]}'`,
+          `reads ${missing.map((m) => `'${m}'`).join(', ')}, which nothing in this stack exposes; use a metric of the catalog (constructs/monitoring/metric-catalog.ts) or of the metrics generator, e.g. '${i.spanMetrics?.calls ?? TEMPO_METRICS.spansReceived}'`,
         );
       return new timeseries.PanelBuilder()
         .title(title)
@@ -197,7 +198,9 @@ function panel(
         .datasource(i.tempo.ref)
         .height(16)
         .span(24)
-        .withTarget(new TempoQuery().datasource(i.tempo.ref).queryType('traceql').refId('A').query(spec.traceId));
+        .withTarget(
+          new TempoQuery().datasource(i.tempo.ref).queryType('traceql').refId('A').query(spec.traceId),
+        );
     }
     case 'logs': {
       if (!loki)
@@ -236,7 +239,10 @@ export function customDashboards(
 ): BuiltDashboard[] {
   if (specs === undefined) return [];
   if (!Array.isArray(specs))
-    throw new ConfigError('grafana.dashboards', `${show(specs)} is not a list; give [{ title, slug, panels }]`);
+    throw new ConfigError(
+      'grafana.dashboards',
+      `${show(specs)} is not a list; give [{ title, slug, panels }]`,
+    );
   const exposed = exposedMetrics(i);
   const slugs = new Set<string>(STANDARD_DASHBOARD_SLUGS);
   return specs.map((spec, n) => {
@@ -264,7 +270,9 @@ export function customDashboards(
         );
       d.withVariable(new TextBoxVariableBuilder(name).label(name).defaultValue(String(value)));
     }
-    spec.panels.forEach((p: PanelSpec, k: number) => d.withPanel(panel(i, loki, p, exposed, `${at}.panels[${k}]`)));
+    spec.panels.forEach((p: PanelSpec, k: number) =>
+      d.withPanel(panel(i, loki, p, exposed, `${at}.panels[${k}]`)),
+    );
     return { slug: spec.slug, json: d.build() as unknown as Record<string, unknown> };
   });
 }

@@ -177,8 +177,6 @@ function checkTraceLink(
   if (link === undefined) return;
   const property = `grafana.traceLinks.${type}`;
   const factory = type === 'loki' ? 'LokiDatasource' : 'PrometheusDatasource';
-  if (!(link instanceof (type === 'loki' ? LokiDatasource : PrometheusDatasource)))
-    throw new ConfigError(property, `is not a ${factory}; give ${factory}.provisioned({ url, uid })`);
   if (!link.provisioned)
     throw new ConfigError(
       property,
