@@ -75,7 +75,11 @@ export const ycDev = defineEnvironment({
             traceql:
               '{resource.service.name="webapp-backend" && span.http.status_code>=500 && duration>100ms}',
           },
-          { type: 'logs', title: 'Errors in the default namespace', logql: '{namespace="default"} |= "error"' },
+          {
+            type: 'logs',
+            title: 'Errors in the default namespace',
+            logql: '{namespace="default"} |= "error"',
+          },
         ],
       },
     ],
