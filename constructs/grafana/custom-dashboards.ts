@@ -9,7 +9,7 @@ import * as dashboardSdk from '@grafana/grafana-foundation-sdk/dashboard';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/loki';
 import * as table from '@grafana/grafana-foundation-sdk/table';
-import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafana-foundation-sdk/tempo';
+import { DataqueryBuilder as TempoQuery } from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { ConfigError, show } from '../../lib/errors';
 import {
@@ -19,7 +19,7 @@ import {
   tempoExposedMetrics,
 } from '../monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../monitoring/promql';
-import { BuiltDashboard, dashboard, DashboardInput, prom } from './dashboards';
+import { BuiltDashboard, dashboard, DashboardInput, prom, traceSearch } from './dashboards';
 import type { DatasourceRef } from './datasources';
 
 /** A time series of one PromQL expression (Prometheus datasource). */
@@ -169,20 +169,7 @@ function panel(
       const limit = spec.limit ?? 20;
       if (!Number.isInteger(limit) || limit < 1)
         throw new ConfigError(`${property}.limit`, `${show(limit)} is not a positive integer; give e.g. 20`);
-      return new table.PanelBuilder()
-        .title(title)
-        .datasource(i.tempo.ref)
-        .height(8)
-        .span(24)
-        .withTarget(
-          new TempoQuery()
-            .datasource(i.tempo.ref)
-            .queryType('traceql')
-            .refId('A')
-            .query(checkTraceQL(spec.traceql, `${property}.traceql`))
-            .limit(limit)
-            .tableType(SearchTableType.Traces),
-        );
+      return traceSearch(i, title, checkTraceQL(spec.traceql, `${property}.traceql`), limit);
     }
     case 'trace': {
       if (typeof spec.traceId !== 'string' || spec.traceId === '')

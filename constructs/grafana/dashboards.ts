@@ -101,6 +101,29 @@ function single(
     .withTarget(prom(i, slug, expr));
 }
 
+/** A table of the traces a TraceQL query finds (Tempo datasource), full width. */
+export function traceSearch(
+  i: DashboardInput,
+  title: string,
+  query: string,
+  limit: number,
+): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .datasource(i.tempo.ref)
+    .height(8)
+    .span(24)
+    .withTarget(
+      new TempoQuery()
+        .datasource(i.tempo.ref)
+        .queryType('traceql')
+        .refId('A')
+        .query(query)
+        .limit(limit)
+        .tableType(SearchTableType.Traces),
+    );
+}
+
 /** 1. Distributed tracing overview (span metrics, service graph, TraceQL search). */
 export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
   const m = i.spanMetrics;
@@ -235,20 +258,12 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
     );
   }
   d.withRow(new RowBuilder('Traces')).withPanel(
-    new table.PanelBuilder()
-      .title('TraceQL search: slow or failed requests')
-      .datasource(i.tempo.ref)
-      .height(12)
-      .span(24)
-      .withTarget(
-        new TempoQuery()
-          .datasource(i.tempo.ref)
-          .queryType('traceql')
-          .refId('A')
-          .query('{ resource.service.name =~ "$service" && (status = error || duration > 1s) }')
-          .limit(50)
-          .tableType(SearchTableType.Traces),
-      ),
+    traceSearch(
+      i,
+      'TraceQL search: slow or failed requests',
+      '{ resource.service.name =~ "$service" && (status = error || duration > 1s) }',
+      50,
+    ).height(12),
   );
   return { slug, json: d.build() as unknown as Record<string, unknown> };
 }
