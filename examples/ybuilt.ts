@@ -1,7 +1,7 @@
 /**
  * Seed 004, the YBUILT stack guide: Tempo on S3 (us-east-1) with 3 days of hot traces in
- * `observability`, Loki next to it, Grafana with Tempo, Loki and Prometheus linked, 10 %
- * sampling in production.
+ * `observability`, Loki next to it, Grafana in `observability` with Tempo, Loki and Prometheus
+ * linked, the "YBUILT Distributed Tracing" dashboard, 10 % sampling in production.
  */
 import {
   CollectorSampling,
