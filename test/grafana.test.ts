@@ -154,6 +154,21 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
     }
   });
 
+  test('panels fit the 24-column grid and never overlap', () => {
+    for (const d of g.dashboards) {
+      const cells = new Set<string>();
+      for (const p of (d.json as any).panels) {
+        const { x, y, w, h } = p.gridPos;
+        expect([d.slug, p.title, x + w <= 24]).toEqual([d.slug, p.title, true]);
+        for (let i = x; i < x + w; i++)
+          for (let j = y; j < y + h; j++) {
+            expect([d.slug, p.title, cells.has(`${i},${j}`)]).toEqual([d.slug, p.title, false]);
+            cells.add(`${i},${j}`);
+          }
+      }
+    }
+  });
+
   test('every PromQL parses and reads only metrics the stack exposes', () => {
     const tempo = charts.tempo.tempo;
     const exposed = new Set<string>([

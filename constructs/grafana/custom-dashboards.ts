@@ -19,7 +19,7 @@ import {
   tempoExposedMetrics,
 } from '../monitoring/metric-catalog';
 import { checkPromQL, metricNames } from '../monitoring/promql';
-import { BuiltDashboard, dashboard, DashboardInput, prom, traceSearch } from './dashboards';
+import { BuiltDashboard, built, dashboard, DashboardInput, prom, traceSearch } from './dashboards';
 import type { DatasourceRef } from './datasources';
 
 /** A time series of one PromQL expression (Prometheus datasource). */
@@ -260,6 +260,6 @@ export function customDashboards(
     spec.panels.forEach((p: PanelSpec, k: number) =>
       d.withPanel(panel(i, loki, p, exposed, `${at}.panels[${k}]`)),
     );
-    return { slug: spec.slug, json: d.build() as unknown as Record<string, unknown> };
+    return built(spec.slug, d);
   });
 }

@@ -59,6 +59,36 @@ export function dashboard(i: DashboardInput, slug: string, title: string): Dashb
     .readonly();
 }
 
+type GridPos = { x: number; y: number; w: number; h: number };
+
+/**
+ * The dashboard JSON, panels laid out left to right in the 24-column grid, a panel that does not
+ * fit in the rest of a line starting the next one (the SDK's builder keeps it on the line, past
+ * column 24), each row header on a line of its own.
+ */
+export function built(slug: string, d: DashboardBuilder): BuiltDashboard {
+  const json = d.build() as unknown as { panels?: { type: string; gridPos?: GridPos }[] };
+  let x = 0;
+  let y = 0;
+  let h = 0;
+  for (const p of json.panels ?? []) {
+    const pos = p.gridPos!;
+    if (p.type === 'row' || x + pos.w > 24) {
+      y += h;
+      x = 0;
+      h = 0;
+    }
+    p.gridPos = { ...pos, x, y };
+    if (p.type === 'row') {
+      y += pos.h;
+      continue;
+    }
+    x += pos.w;
+    h = Math.max(h, pos.h);
+  }
+  return { slug, json: json as unknown as Record<string, unknown> };
+}
+
 /** A Prometheus query; the expression is parsed here, so a typo fails the synth. */
 export function prom(i: DashboardInput, slug: string, expr: string, legend?: string): PromQuery {
   // Grafana's interval variables are not PromQL; the parser sees a duration in their place.
@@ -265,7 +295,7 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
       50,
     ).height(12),
   );
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }
 
 /** 2. Tempo operations: ingestion, discards, query latency, blocks and compaction, flushes, errors. */
@@ -320,15 +350,33 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
           `histogram_quantile(${q}, sum by (le) (${r(TEMPO_METRICS.requestDurationBucket, queries)}))`,
           `P${Math.round(q * 100)}`,
         ]),
+        8,
       ),
     )
     .withPanel(
-      series(i, slug, 'Query requests by status', 'reqps', [
+      series(
+        i,
+        slug,
+        'Bytes inspected by queries',
+        'Bps',
+        [[`sum by (tenant, op) (${r(TEMPO_METRICS.queryBytesInspected)})`, '{{tenant}} {{op}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Query requests by status',
+        'reqps',
         [
-          `sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`,
-          '{{route}} {{status_code}}',
+          [
+            `sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`,
+            '{{route}} {{status_code}}',
+          ],
         ],
-      ]),
+        8,
+      ),
     );
   if (!i.tempoTarget.components.includes('single-binary')) {
     // Distributed: P95 of every request a component serves (writes, internal gRPC, queries).
@@ -408,10 +456,11 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
       series(
         i,
         slug,
-        i.tempoTarget.line === '2.10' ? 'Ingester flush failures' : 'Live-store flush failures',
+        i.tempoTarget.line === '2.10' ? 'Ingester flushes' : 'Live-store flush failures',
         'cps',
         i.tempoTarget.line === '2.10'
           ? [
+              [`sum(${r(TEMPO2_METRICS.ingesterBlocksFlushed)})`, 'blocks flushed'],
               [`sum(${r(TEMPO2_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
               [`sum(${r(TEMPO2_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
             ]
@@ -463,7 +512,7 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
       ),
     );
   }
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }
 
 /** 3. Collector health: receivers, exporters, queues, memory limiter, tail sampling. */
@@ -557,5 +606,5 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
       ),
     );
   }
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }

@@ -26,6 +26,8 @@ export const TEMPO_METRICS = {
   discardedSpans: 'tempo_discarded_spans_total',
   requestDurationBucket: 'tempo_request_duration_seconds_bucket',
   requestDurationCount: 'tempo_request_duration_seconds_count',
+  /** Bytes queries read from disk and object storage, by `tenant`, `op` (modules/frontend/slos.go). */
+  queryBytesInspected: 'tempo_query_frontend_bytes_inspected_total',
   runtimeConfigReloadSuccessful: 'tempo_runtime_config_last_reload_successful',
   ringMembers: 'tempo_ring_members',
   compactionErrors: 'tempodb_compaction_errors_total',
@@ -79,6 +81,7 @@ export function tempoExposedMetrics(line: '3.0' | '2.10', kafka: boolean): strin
 /** Metrics only Tempo 2.10.8 emits (ingesters). */
 export const TEMPO2_METRICS = {
   ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
+  ingesterBlocksFlushed: 'tempo_ingester_blocks_flushed_total',
   ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',
   ingesterFlushFailedRetries: 'tempo_ingester_flush_failed_retries_total',
   ingesterReplayErrors: 'tempo_ingester_replay_errors_total',
