@@ -199,6 +199,24 @@ describe('trace-link datasources beside existing ones', () => {
   });
 });
 
+describe('datasource defaults', () => {
+  test('one default is allowed (a standalone Grafana), two stay an error', () => {
+    const doc = model({
+      prometheus: PrometheusDatasource.provisioned({ url: 'http://p:9090', isDefault: true }),
+      loki: LokiDatasource.provisioned({ url: 'http://l:3100' }),
+    }) as any;
+    expect(doc.datasources.filter((d: any) => d.isDefault).map((d: any) => d.name)).toEqual(['Prometheus']);
+    expectError(
+      () =>
+        model({
+          prometheus: PrometheusDatasource.provisioned({ url: 'http://p:9090', isDefault: true }),
+          loki: LokiDatasource.provisioned({ url: 'http://l:3100', isDefault: true }),
+        }),
+      "grafana.datasources: 'Loki' and 'Prometheus' are both marked default; Grafana refuses to provision two defaults in one organization (kube-prometheus-stack already marks its Prometheus), so mark at most one",
+    );
+  });
+});
+
 describe('datasources ConfigMap name', () => {
   test('named as set, its file <name>.yaml', () => {
     const charts = buildEnvironment(Testing.app(), {
