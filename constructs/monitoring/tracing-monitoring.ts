@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  PodMonitorSpecPodMetricsEndpointsScheme,
   PrometheusRule,
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
@@ -29,6 +30,8 @@ interface PodScrape {
   readonly namespace: string;
   readonly selectorLabels: Record<string, string>;
   readonly port: string;
+  /** HTTPS scrape, verified against this Secret's CA (Tempo's `serverTls`). */
+  readonly tls?: { readonly secretName: string; readonly caKey: string; readonly serverName: string };
 }
 
 /**
@@ -64,6 +67,7 @@ export class TracingMonitoring extends Construct {
         namespace: tempo.namespace,
         selectorLabels: tempo.selectorLabels,
         port: tempo.metricsPort.name,
+        tls: tempo.httpTls,
       },
       ...(gateway
         ? [
@@ -98,6 +102,15 @@ export class TracingMonitoring extends Construct {
             {
               port: s.port,
               path: '/metrics',
+              ...(s.tls
+                ? {
+                    scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTPS,
+                    tlsConfig: {
+                      ca: { secret: { name: s.tls.secretName, key: s.tls.caKey } },
+                      serverName: s.tls.serverName,
+                    },
+                  }
+                : {}),
               interval,
               relabelings: [
                 // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.
