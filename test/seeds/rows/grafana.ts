@@ -883,7 +883,12 @@ const YBUILT: SeedRow[] = [
     'ybuilt',
     TEMPO,
     ['url'],
-    'http://tempo.observability.svc.cluster.local:3200',
+    'https://tempo.observability.svc.cluster.local:3200',
+  ),
+  fix(
+    '004-22',
+    'L199 `url: http://…:3200` with L433 "TLS for Tempo/Loki endpoints"',
+    'Tempo datasource `url: http://tempo.observability.svc.cluster.local:3200`',
   ),
   ds('004-22', 'L200 `isDefault: false`', 'ybuilt', TEMPO, ['isDefault'], false),
   fix('004-23', "L202-203 `tracesToLogs: datasourceUid: 'loki'`", '`tracesToLogs`'),
