@@ -9,6 +9,7 @@ import {
   CollectorStackProps,
   defineEnvironment,
   EnvironmentDefinition,
+  LokiDatasource,
   TempoProps,
   TempoStorage,
 } from '../index';
@@ -71,6 +72,48 @@ const HONUA: EnvironmentDefinition = {
       // agent carries that name (other namespaces: otel-collector.observability.svc).
       name: 'otel-collector',
     },
+  },
+  grafana: {
+    // "Loki will extract trace IDs and provide links" (L577) from lines written as
+    // `… TraceId: {TraceId}` (L569; .NET's Activity.TraceId: 32 lowercase hex digits). The
+    // guide's Loki is local (L90): the in-cluster URL is inferred, next to Tempo.
+    loki: LokiDatasource.provisioned({
+      name: 'Loki',
+      uid: 'loki',
+      url: 'http://loki.observability.svc.cluster.local:3100',
+      matcherRegex: 'TraceId: ([0-9a-f]{32})',
+    }),
+    // The guide's TraceQL examples (L531-555), the service scoped as a resource attribute.
+    dashboards: [
+      {
+        title: 'honua-cli-ai queries',
+        slug: 'honua-queries',
+        panels: [
+          { type: 'traceql', title: 'All traces', traceql: '{ resource.service.name="honua-cli-ai" }' },
+          {
+            type: 'traceql',
+            title: 'Slow traces',
+            traceql: '{ resource.service.name="honua-cli-ai" && duration > 1s }',
+          },
+          {
+            type: 'traceql',
+            title: 'Error traces',
+            traceql: '{ resource.service.name="honua-cli-ai" && status=error }',
+          },
+          {
+            type: 'traceql',
+            title: 'Deployment process',
+            traceql: '{ resource.service.name="honua-cli-ai" && span.process.name="DeploymentProcess" }',
+          },
+          {
+            type: 'traceql',
+            title: 'Slow or failed deployment validation',
+            traceql:
+              '{ resource.service.name="honua-cli-ai" && (duration > 500ms || status=error) && span.step.name="ValidateDeployment" }',
+          },
+        ],
+      },
+    ],
   },
   gitops: false,
 };

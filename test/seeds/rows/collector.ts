@@ -218,32 +218,6 @@ export const ROWS: readonly SeedRow[] = [
     contains: 'traces_span_metrics_duration_seconds_bucket',
   },
   {
-    id: '003-04',
-    quote: 'L54/L572/L962 "tenant ID from namespace": spans of a namespace go to its own tenant',
-    example: 'fawkes',
-    file: GW,
-    path: cfg('processors', 'filter/backstage', 'trace_conditions'),
-    equals: ['resource.attributes["k8s.namespace.name"] != "backstage"'],
-  },
-  {
-    id: '003-04',
-    quote: 'L962 "teams only see their traces": that tenant’s X-Scope-OrgID',
-    example: 'fawkes',
-    file: GW,
-    path: cfg('exporters', 'otlp_grpc/tempo-backstage', 'headers'),
-    equals: { 'X-Scope-OrgID': 'backstage' },
-  },
-  {
-    id: '003-04',
-    quote: 'L54 the rest stays in the platform tenant',
-    example: 'fawkes',
-    file: GW,
-    path: cfg('processors', 'filter/other-tenants', 'trace_conditions'),
-    equals: [
-      'resource.attributes["k8s.namespace.name"] == "backstage" or resource.attributes["k8s.namespace.name"] == "jenkins" or resource.attributes["k8s.namespace.name"] == "argocd"',
-    ],
-  },
-  {
     id: '003-05',
     quote: 'L56 error-rate SLI',
     example: 'fawkes',
