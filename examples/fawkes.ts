@@ -27,6 +27,7 @@ const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.microservices.capacity');
 
 export const fawkes = defineEnvironment({
   name: 'fawkes',
+  source: 'examples/fawkes.ts',
   namespace: 'fawkes-observability',
   // The ADR gives the tracing stack this namespace of its own.
   manageNamespace: true,
@@ -70,7 +71,17 @@ export const fawkes = defineEnvironment({
       resources: { requests: PLAN.gateway.requests, limits: PLAN.gateway.limits },
     },
   },
-  monitoring: { thresholds: { serviceLatencyP95Seconds: 1, serviceErrorRatio: 0.05 } },
+  monitoring: {
+    thresholds: {
+      serviceLatencyP95Seconds: 1,
+      serviceErrorRatio: 0.05,
+      // The ADR's TempoHighQueryLatency (P95 > 10 s for 5m) and TempoHighIngestionErrors
+      // (> 100 erroring spans/s for 10m; Tempo counts refused spans in tempo_discarded_spans_total).
+      queryLatencyP95Seconds: 10,
+      discardedSpansPerSecond: 100,
+    },
+    alertFor: { TempoQueryFrontendLatencyHigh: '5m', TempoDiscardedSpansRateHigh: '10m' },
+  },
   grafana: { tenant: 'fawkes' },
   gitops: false,
 });

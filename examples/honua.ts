@@ -11,6 +11,7 @@ const stateful = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', me
 
 export const honua = defineEnvironment({
   name: 'honua',
+  source: 'examples/honua.ts',
   namespace: 'observability',
   tempo: {
     // The team runs the 2.x ingester architecture (no Kafka yet): the supported 2.x line.
@@ -37,6 +38,16 @@ export const honua = defineEnvironment({
   },
   collector: {
     sampling: CollectorSampling.head({ percentage: 10 }),
+  },
+  // The guide's recommended alerts: TempoHighIngestionErrors (append failures > 1/s for 5m),
+  // TempoHighQueryLatency (P95 > 5 s for 10m); TempoCompactorDown is TempoTargetDown (5m).
+  monitoring: {
+    thresholds: { ingesterAppendFailuresPerSecond: 1, queryLatencyP95Seconds: 5 },
+    alertFor: {
+      TempoIngesterAppendFailuresHigh: '5m',
+      TempoQueryFrontendLatencyHigh: '10m',
+      TempoTargetDown: '5m',
+    },
   },
   gitops: false,
 });

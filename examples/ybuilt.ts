@@ -13,6 +13,7 @@ import {
 
 export const ybuilt = defineEnvironment({
   name: 'ybuilt',
+  source: 'examples/ybuilt.ts',
   namespace: 'observability',
   tempo: {
     storage: TempoStorage.s3({
@@ -37,5 +38,7 @@ export const ybuilt = defineEnvironment({
     // kube-prometheus-stack already provisions (and defaults) its Prometheus: link to it.
     prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
   },
+  // The guide installs Grafana in `observability` (L181-186): it may query Tempo there.
+  networkPolicies: { grafanaNamespace: 'observability' },
   gitops: false,
 });

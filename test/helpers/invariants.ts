@@ -121,14 +121,24 @@ export function portMismatches(manifests: readonly any[]): string[] {
 /** Metrics that rules read but no scraped target (or recording rule) provides. */
 export function unexposedMetrics(
   groups: readonly RuleGroup[],
-  scraped: { collector: boolean; spanMetrics: boolean; serviceGraphs: boolean; tempo: Tempo },
+  scraped: {
+    collector: boolean;
+    spanMetrics: boolean;
+    serviceGraphs: boolean;
+    tempo: Tempo;
+    nativeHistograms?: boolean;
+  },
 ): string[] {
   const recorded = groups
     .flatMap((g) => g.rules)
     .filter((r) => !isAlert(r))
     .map((r) => (r as { record: string }).record);
   const exposed = new Set<unknown>([
-    ...tempoExposedMetrics(scraped.tempo.settings.line, scraped.tempo.settings.kafka !== undefined),
+    ...tempoExposedMetrics(
+      scraped.tempo.settings.line,
+      scraped.tempo.settings.kafka !== undefined,
+      scraped.nativeHistograms,
+    ),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics ? Object.values(SPAN_METRICS) : []),
