@@ -258,9 +258,9 @@ function nativeLatencySli(threshold: number, queries: string, route: Record<stri
     total: (w) => `histogram_count(${h(w)})`,
     testSeries: (r, n) => {
       // Per 5-minute sample: 500 requests, the share r of them just above the threshold.
-      const slow = 500 * r;
+      const slow = Math.round(500 * r * 1e6) / 1e6;
       const fast = 500 - slow;
-      const sum = fast * threshold + slow * threshold * 1.05;
+      const sum = Math.round((fast * threshold + slow * threshold * 1.05) * 1e6) / 1e6;
       return [
         {
           series: `${TEMPO3_METRICS.requestDurationNative}${selector({ ...route, status_code: '200' })}`,
