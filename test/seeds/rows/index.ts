@@ -1,7 +1,8 @@
 import type { SeedRow } from '../harness';
+import { ROWS as MONITORING } from './monitoring';
 
 /**
  * Every area's seed rows. Each area keeps its own file (rows/<area>.ts exporting `ROWS`) and adds
  * it here.
  */
-export const SEED_ROWS: readonly SeedRow[] = [];
+export const SEED_ROWS: readonly SeedRow[] = [...MONITORING];
