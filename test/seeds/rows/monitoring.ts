@@ -312,6 +312,20 @@ export const ROWS: readonly SeedRow[] = [
     },
   },
 
+  {
+    id: '002-63',
+    quote: 'L769 "Point Zipkin reporter to tempo:9411"',
+    correction: 'Zipkin reporters pointed at `tempo:9411`',
+  },
+  {
+    id: '002-63',
+    quote: 'L769 Tempo keeps its Zipkin receiver on 9411',
+    example: 'honua',
+    file: 'tempo/service-tempo.yaml',
+    path: ['spec', 'ports', { name: 'zipkin' }, 'port'],
+    equals: 9411,
+  },
+
   // ---- 003 Fawkes ADR
   {
     id: '003-05',
