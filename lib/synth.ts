@@ -56,6 +56,21 @@ export interface RenderedFile {
   readonly content: string;
 }
 
+/**
+ * A file whose YAML is written when first read: serialization is most of a render's cost, and
+ * the checks that read only `manifests` never need it. The manifest must not change afterwards
+ * (nothing in the app changes a rendered manifest).
+ */
+function lazyFile(path: string, render: () => string): RenderedFile {
+  let content: string | undefined;
+  return {
+    path,
+    get content() {
+      return (content ??= render());
+    },
+  };
+}
+
 export interface RenderedEnvironment {
   readonly name: string;
   readonly files: readonly RenderedFile[];
@@ -197,7 +212,7 @@ function render<E extends NamedEnvironment, B>(
         );
       }
       seen.set(path, manifest);
-      const file = { path, content: header(env) + Yaml.stringify(manifest) };
+      const file = lazyFile(path, () => header(env) + Yaml.stringify(manifest));
       if (isBootstrap) {
         bootstrap.push(file);
       } else {

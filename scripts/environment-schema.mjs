@@ -4,15 +4,21 @@
 // Classes (TempoStorage, CollectorSampling, Size, …) are values made by factories, not data:
 // they become `{ "x-instanceof": "<class>" }`. Descriptions and defaults are dropped (the types
 // keep them). `--check` exits 1 when the committed file is stale (test/environment-schema.test.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import tsj from 'ts-json-schema-generator';
-import ts from 'typescript';
+import { inputsKey } from './inputs-key.mjs';
+
+const require = createRequire(import.meta.url);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const SCHEMA_FILE = `${root}schemas/environment.schema.json`;
 
 export function generate() {
+  // Loaded here, not at the top: a cached check needs neither (they take ~1 s to load).
+  const tsj = require('ts-json-schema-generator');
+  const ts = require('typescript');
   const config = {
     ...tsj.DEFAULT_CONFIG,
     path: `${root}charts/environment-definition.ts`,
@@ -67,8 +73,28 @@ export function generate() {
   return `${JSON.stringify({ $ref: out.$ref, definitions }, null, 2)}\n`;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/**
+ * generate(), reused while no source changed: building the TypeScript program is ~8 s of CPU and
+ * `npm test` checks the schema every run. Cached in node_modules/.cache under the inputs' key.
+ */
+function generateCached() {
+  const key = inputsKey(root.replace(/\/$/, ''), [
+    require.resolve('typescript/package.json'),
+    require.resolve('ts-json-schema-generator/package.json'),
+    fileURLToPath(import.meta.url),
+  ]);
+  if (key === undefined) return generate();
+  const file = `${root}node_modules/.cache/tracesynth/environment-schema-${key.slice(0, 16)}.json`;
+  if (existsSync(file)) return readFileSync(file, 'utf8');
   const text = generate();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.${process.pid}.tmp`, text);
+  renameSync(`${file}.${process.pid}.tmp`, file);
+  return text;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = generateCached();
   if (process.argv.includes('--check')) {
     let current = '';
     try {

@@ -45,12 +45,13 @@ function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-describe('synth output', () => {
-  // Tests read arbitrary fields of the objects: `any` here, narrowed by the assertions.
-  const rendered = ENVIRONMENTS.map((env) =>
-    renderEnvironment(env, buildEnvironment, summarizeEnvironment),
-  ).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
+// Every environment rendered once for the whole file (a render is deterministic: tested below).
+// Tests read arbitrary fields of the objects: `any` here, narrowed by the assertions.
+const rendered = ENVIRONMENTS.map((env) =>
+  renderEnvironment(env, buildEnvironment, summarizeEnvironment),
+).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
 
+describe('synth output', () => {
   test('rendering is deterministic (byte-identical on a second run)', () => {
     const again = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
     expect(again).toEqual(rendered);
@@ -233,9 +234,6 @@ describe('plan and diff', () => {
 
   test('planChanges lists added, removed and modified files and writes nothing', () => {
     const out = join(work, 'dist');
-    const rendered = ENVIRONMENTS.map((env) =>
-      renderEnvironment(env, buildEnvironment, summarizeEnvironment),
-    );
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     rmSync(join(out, 'prod', 'SUMMARY.md'));
@@ -348,10 +346,9 @@ describe('SUMMARY.md', () => {
     );
   });
 
-  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))(
+  test.each(rendered.map((r) => [r.name, r] as const))(
     '%s: built from the models, its object count agrees with what was rendered',
-    (_name, env) => {
-      const r = renderEnvironment(env, buildEnvironment, summarizeEnvironment);
+    (_name, r) => {
       const summary = r.files.find((f) => f.path === 'SUMMARY.md')!.content;
       expect(summary).toContain(`- **Objects**: ${r.manifests.length} (`);
       // The summarizer takes the built charts only: rendered objects cannot change it.

@@ -4,12 +4,14 @@
  * fields rejected everywhere (the API server would silently drop a misspelled field).
  * The schema files are vendored in `schemas/` so a fresh clone validates offline.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
 import Ajv, { ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { parseAllDocuments } from 'yaml';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schemas');
@@ -41,23 +43,33 @@ function strict(schema: any): any {
   return out;
 }
 
-/** CRD patterns are Go (RE2) regexps; the only non-JS syntax they use is the `(?i)` flag. */
+/**
+ * CRD patterns are Go (RE2) regexps; the only non-JS syntax they use is the `(?i)` flag. `code`
+ * is the same function as source text, for the precompiled (standalone) validators.
+ */
+const GO_REGEXP_SOURCE =
+  '((p, f) => (p.includes("(?i)") ? new RegExp(p.replace("(?i)", ""), f + "i") : new RegExp(p, f)))';
 const goRegExp = Object.assign(
   (pattern: string, flags: string) =>
     pattern.includes('(?i)')
       ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`)
       : new RegExp(pattern, flags),
-  { code: 'goRegExp' },
+  { code: GO_REGEXP_SOURCE },
 );
 
 function newAjv(): Ajv {
   // Formats (int32, byte, date-time, …) are informational here; structure and types are what
   // the API server enforces.
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
+  return new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+    code: { regExp: goRegExp, source: true },
+  });
 }
 
 class Validator {
-  private readonly ajv = newAjv();
+  readonly ajv = newAjv();
   private readonly byGvk = new Map<string, string>();
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly crds = new Map<string, ValidateFunction>();
@@ -93,23 +105,18 @@ class Validator {
     return fn;
   }
 
-  validate(manifest: any): string[] {
-    const gvk = `${manifest.apiVersion}/${manifest.kind}`;
-    let fn = this.crd(gvk);
+  /** The validator of one group/version/kind, or undefined when no schema describes it. */
+  compile(gvk: string): ValidateFunction | undefined {
+    const crd = this.crd(gvk);
+    if (crd) return crd;
+    const def = this.byGvk.get(gvk);
+    if (!def) return undefined;
+    let fn = this.compiled.get(def);
     if (!fn) {
-      const def = this.byGvk.get(gvk);
-      if (!def) return [`no schema for ${gvk}`];
-      fn = this.compiled.get(def);
-      if (!fn) {
-        fn = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
-        this.compiled.set(def, fn);
-      }
+      fn = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
+      this.compiled.set(def, fn);
     }
-    if (fn(manifest)) return [];
-    return (fn.errors ?? []).map(
-      (e) =>
-        `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: '${(e.params as any).additionalProperty}'` : ''}`,
-    );
+    return fn;
   }
 }
 
@@ -138,15 +145,80 @@ function loadCrdSchemas(): Map<string, any> {
 const validators = new Map<KubernetesVersion, Validator>();
 let crdSchemas: Map<string, any> | undefined;
 
-/** Validation errors of one object against one Kubernetes version (empty when valid). */
-export function validateManifest(manifest: any, version: KubernetesVersion): string[] {
+function compiler(version: KubernetesVersion): Validator {
   let v = validators.get(version);
   if (!v) {
     crdSchemas ??= loadCrdSchemas();
     v = new Validator(version, crdSchemas);
     validators.set(version, v);
   }
-  return v.validate(manifest);
+  return v;
+}
+
+/**
+ * Compiling the schemas is most of a validation's cost (seconds per test file), so each
+ * validator is compiled once and kept as standalone code in node_modules/.cache, under a key of
+ * everything it depends on: the vendored schemas, this file and the Ajv version. A change to any
+ * of them makes a new folder; a missing or partly written file is simply compiled again.
+ */
+const CACHE_DIR = (() => {
+  const hash = createHash('sha256');
+  const files = [
+    join(SCHEMA_DIR, 'gitops', 'gitops.schema.json'),
+    ...KUBERNETES_VERSIONS.map((v) => join(SCHEMA_DIR, 'k8s', `v${v}.0-definitions.json`)),
+    ...readdirSync(join(SCHEMA_DIR, 'crds'))
+      .sort()
+      .map((f) => join(SCHEMA_DIR, 'crds', f)),
+    __filename,
+    require.resolve('ajv/package.json'),
+  ];
+  for (const f of files) hash.update(f.slice(SCHEMA_DIR.length)).update(readFileSync(f));
+  return join(
+    __dirname,
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    'tracesynth-ajv',
+    hash.digest('hex').slice(0, 16),
+  );
+})();
+
+type Check = ((manifest: any) => boolean) & { errors?: ValidateFunction['errors'] };
+/** Per version/kind: its validator, or null when no schema describes the kind. */
+const cached = new Map<string, Check | null>();
+
+function cachedValidator(version: KubernetesVersion, gvk: string): Check | null {
+  const key = `${version}/${gvk}`;
+  let fn = cached.get(key);
+  if (fn !== undefined) return fn;
+  const file = join(CACHE_DIR, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.js`);
+  try {
+    fn = require(file) as Check | null;
+  } catch {
+    fn = compiler(version).compile(gvk) ?? null;
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(
+      tmp,
+      fn ? standaloneCode(compiler(version).ajv, fn as ValidateFunction) : 'module.exports = null;\n',
+    );
+    renameSync(tmp, file);
+  }
+  cached.set(key, fn);
+  return fn;
+}
+
+/** Validation errors of one object against one Kubernetes version (empty when valid). */
+export function validateManifest(manifest: any, version: KubernetesVersion): string[] {
+  const gvk = `${manifest.apiVersion}/${manifest.kind}`;
+  const fn = cachedValidator(version, gvk);
+  if (!fn) return [`no schema for ${gvk}`];
+  if (fn(manifest)) return [];
+  return (fn.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? `: '${(e.params as any).additionalProperty}'` : ''}`,
+  );
 }
 
 /**

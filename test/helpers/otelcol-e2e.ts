@@ -38,17 +38,24 @@ import { hexId, http, HttpOptions, otlpRequest, prng, sampleNames, TestSpan, unt
 const e2e = hasOtelcol ? describe : describe.skip;
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
+/**
+ * 127.<run>.<net>.x: `net` tells this run's scenario files apart, `run` (from the process id) two
+ * test runs on one machine (two checkouts, or CI beside a developer), which would otherwise
+ * collide on the same fixed addresses and ports.
+ */
+const RUN = 1 + (process.pid % 250);
+
 function addresses(net: number) {
   return {
-    agentA: `127.0.${net}.11`,
-    agentB: `127.0.${net}.12`,
-    gwA: `127.0.${net}.21`,
-    gwB: `127.0.${net}.22`,
-    sink: `127.0.${net}.30`,
-    faultMem: `127.0.${net}.41`,
-    faultExport: `127.0.${net}.42`,
-    faultSampling: `127.0.${net}.43`,
-    blackHole: `127.0.${net}.31`,
+    agentA: `127.${RUN}.${net}.11`,
+    agentB: `127.${RUN}.${net}.12`,
+    gwA: `127.${RUN}.${net}.21`,
+    gwB: `127.${RUN}.${net}.22`,
+    sink: `127.${RUN}.${net}.30`,
+    faultMem: `127.${RUN}.${net}.41`,
+    faultExport: `127.${RUN}.${net}.42`,
+    faultSampling: `127.${RUN}.${net}.43`,
+    blackHole: `127.${RUN}.${net}.31`,
   } as const;
 }
 /** This file's loopback addresses (set by describeEndToEnd: each scenario file has its own). */
