@@ -21,6 +21,16 @@ const alert = (name: string, group = 'tempo-alerts', severity?: string): PathSte
 /** Path to one SLO burn-rate alert (critical: the page). */
 const slo = (name: string) => alert(name, 'tempo-slo-alerts', 'critical');
 
+/** The 5-minute SLI recording rule of one SLO. */
+const sli = (name: string): PathStep[] => [
+  'spec',
+  'groups',
+  { name: 'tempo-slo-recording' },
+  'rules',
+  { record: 'slo:sli_error:ratio_rate5m', labels: { slo: name } },
+  'expr',
+];
+
 /** Ingress rule of a NetworkPolicy whose peers are exactly `from`. */
 const ingressFrom = (from: unknown[]): PathStep[] => ['spec', 'ingress', { from }, 'ports'];
 const tcp = (port: number) => ({ port, protocol: 'TCP' });
@@ -150,14 +160,7 @@ export const ROWS: readonly SeedRow[] = [
     quote: 'L344 "within 2s": 2.5 s on 2.10.8, the bucket above it',
     example: 'tempo-values',
     file: RULES,
-    path: [
-      'spec',
-      'groups',
-      { name: 'tempo-slo-recording' },
-      'rules',
-      { record: 'slo:sli_error:ratio_rate5m', labels: { slo: 'query-latency' } },
-      'expr',
-    ],
+    path: sli('query-latency'),
     contains: 'le="2.5"',
   },
   {
@@ -173,14 +176,7 @@ export const ROWS: readonly SeedRow[] = [
     quote: 'L345 compaction success on `tempodb_compaction_errors_total`',
     example: 'tempo-values',
     file: RULES,
-    path: [
-      'spec',
-      'groups',
-      { name: 'tempo-slo-recording' },
-      'rules',
-      { record: 'slo:sli_error:ratio_rate5m', labels: { slo: 'compaction-success' } },
-      'expr',
-    ],
+    path: sli('compaction-success'),
     contains: 'tempodb_compaction_errors_total{namespace="observability", job="tempo"}',
   },
   ...(['distributor', 'compactor', 'querier'] as const).map((component): SeedRow => ({
