@@ -188,14 +188,25 @@ describe('alert set follows what is deployed', () => {
     expect(by('TempoDiscardedSpansRateHigh').for).toBe('15m');
     const latency = by('TempoQueryFrontendLatencyHigh');
     expect([latency.for, latency.expr.endsWith('> 10')]).toEqual(['2h', true]);
-    // A long for is sampled every 5 minutes and evaluated past it; the firing case sits in the
-    // buckets above 10 s (25, 50), the silent one in the lowest.
-    expect(latency.tests.firing).toMatchObject({ interval: '5m', evalTime: '150m' });
+    // The cases hold the condition past the for; the firing one sits in the buckets above 10 s
+    // (25, 50), the silent one in the lowest.
+    expect(latency.tests.firing.evalTime).toBe('135m');
     expect(latency.tests.firing.series.map((x) => x.series.match(/le="([^"]+)"/)![1])).toEqual([
       '25',
       '50',
       '+Inf',
     ]);
+    if (hasPromtool) {
+      const { files, testFiles } = promtoolFiles([{ name: 'g', rules: v2 }]);
+      const tuned = testFiles.filter((f) =>
+        /TempoIngesterAppendFailuresHigh|TempoDiscardedSpansRateHigh|TempoQueryFrontendLatencyHigh/.test(f),
+      );
+      expect(tuned).toHaveLength(3);
+      for (const f of tuned) {
+        const run = promtool((dir) => ['test', 'rules', `${dir}/${f}`], files);
+        expect([f, run.status, run.output.includes('SUCCESS')]).toEqual([f, 0, true]);
+      }
+    }
     // Without the thresholds, neither absolute-rate alert exists.
     const names = alertNames(
       groupsOf(build({ name: 'plain', tempo: { version: '2.10' }, collector: false })),

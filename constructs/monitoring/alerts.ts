@@ -29,31 +29,21 @@ function at(evalTime: string, s: [string, Labels, string][], labels?: Labels): R
 }
 
 /**
- * When and how long to sample a case whose condition must hold for `forText`: evaluated a quarter
- * hour (or half an hour, for long `for`s sampled every 5 minutes) after the alert fires.
+ * A case whose condition must hold for `forText`: sampled every minute (the rate windows are 5m,
+ * so coarser samples would leave a window with one sample) and evaluated a quarter hour after
+ * the alert fires. `values` gets the number of samples and the seconds between two.
  */
-function sustained(forText: string): { evalTime: string; samples: number; interval: string; step: number } {
-  const minutes = forMinutes(forText);
-  return minutes <= 60
-    ? { evalTime: `${minutes + 15}m`, samples: minutes + 25, interval: '1m', step: 60 }
-    : { evalTime: `${minutes + 30}m`, samples: Math.ceil((minutes + 60) / 5), interval: '5m', step: 300 };
-}
-
-/** A case sampled for a `for` of `forText` (see `sustained`). */
 function held(
   forText: string,
   s: [string, Labels, (samples: number, step: number) => string][],
   labels?: Labels,
-) {
-  const { evalTime, samples, interval, step } = sustained(forText);
-  return {
-    ...at(
-      evalTime,
-      s.map(([m, l, values]) => [m, l, values(samples, step)] as [string, Labels, string]),
-      labels,
-    ),
-    interval,
-  };
+): RuleTestCase {
+  const minutes = forMinutes(forText);
+  return at(
+    `${minutes + 15}m`,
+    s.map(([m, l, values]) => [m, l, values(minutes + 25, 60)] as [string, Labels, string]),
+    labels,
+  );
 }
 
 /** Bucket bounds around a P95 threshold: a firing case above it, a silent one far below. */
