@@ -5,6 +5,7 @@
  * 7 days of traces, service graphs and span metrics to Prometheus with exemplars, team
  * isolation through multi-tenancy, trace-based SLIs.
  */
+import { Size } from 'cdk8s';
 import {
   CapacityInput,
   CollectorSampling,
@@ -24,6 +25,8 @@ const CAPACITY: CapacityInput = {
   decisionWaitSeconds: TAIL.decisionWait.milliseconds / 1000,
 };
 const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.microservices.capacity');
+/** The ADR's Tempo container resources (L409-415). */
+const SEED_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 
 export const fawkes = defineEnvironment({
   name: 'fawkes',
@@ -33,14 +36,35 @@ export const fawkes = defineEnvironment({
   manageNamespace: true,
   tempo: {
     // A new design at 100K spans/s: Tempo 3.0 microservices, Kafka from Strimzi.
-    microservices: { capacity: CAPACITY, kafka: KafkaCluster.strimzi({ namespace: 'fawkes-kafka' }) },
+    microservices: {
+      capacity: CAPACITY,
+      kafka: KafkaCluster.strimzi({ namespace: 'fawkes-kafka' }),
+      // The ADR's container resources (L409-415) where Tempo's sizing guide agrees; the
+      // distributor, queriers, live-stores and block-builders keep the plan (examples/README.md).
+      queryFrontend: { resources: SEED_RESOURCES },
+      backendScheduler: { resources: SEED_RESOURCES },
+      backendWorker: { resources: SEED_RESOURCES },
+      metricsGenerator: { resources: SEED_RESOURCES },
+    },
     storage: TempoStorage.s3({
       bucket: 'fawkes-tempo-traces',
       endpoint: 's3.amazonaws.com',
       region: 'us-east-1',
+      // "S3 server-side encryption" (L974).
+      sse: { type: 'SSE-S3' },
       workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/fawkes-tempo' },
+      // The ADR's volumeClaimTemplates (L420-427): 100Gi per stateful pod.
+      volume: { size: Size.gibibytes(100) },
     }),
     retention: '168h',
+    // The ADR's ConfigMap `tempo-config` mounted at /etc/tempo (L327-330, L404-406).
+    configMountPath: '/etc/tempo',
+    // Tempo receives OTLP only (L335-342).
+    receivers: { jaegerGrpc: false, jaegerThriftHttp: false, zipkin: false },
+    // The ADR's ingester (L345-347) on 3.0: traces idle after 10s in the live-store, and a
+    // block-builder cuts one block per tenant every 5 minutes (max_block_duration 5m).
+    liveStore: { maxTraceIdle: '10s' },
+    blockBuilder: { consumeCycleDuration: '5m' },
     pool: { maxWorkers: 100, queueDepth: 10_000 },
     multitenancy: true,
     metricsGenerator: {

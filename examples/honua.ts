@@ -8,6 +8,22 @@ import { CollectorSampling, defineEnvironment, TempoStorage } from '../index';
 
 const small = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 const stateful = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } };
+/** The guide's S3 bucket (L116-125); the GCS and Azure variants swap only this. */
+const S3 = TempoStorage.s3({
+  bucket: 'honua-tempo-traces',
+  endpoint: 's3.us-east-1.amazonaws.com',
+  region: 'us-east-1',
+  // "Enable encryption at rest in object storage" (L746).
+  sse: { type: 'SSE-S3' },
+  workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/tempo-s3-role' },
+});
+
+/** The `for` of the guide's recommended alerts (L477-493). */
+const ALERT_FOR = {
+  TempoIngesterAppendFailuresHigh: '5m',
+  TempoQueryFrontendLatencyHigh: '10m',
+  TempoTargetDown: '5m',
+} as const;
 
 export const honua = defineEnvironment({
   name: 'honua',
@@ -21,16 +37,26 @@ export const honua = defineEnvironment({
       ingester: { replicas: 3, resources: stateful },
       querier: { replicas: 2, resources: small },
       compactor: { replicas: 1, resources: stateful },
+      // `tempo.resources` of the Helm values (L190-196) for the components the table leaves out.
+      queryFrontend: { resources: small },
+      metricsGenerator: { resources: small },
     },
-    storage: TempoStorage.s3({
-      bucket: 'honua-tempo-traces',
-      endpoint: 's3.us-east-1.amazonaws.com',
-      region: 'us-east-1',
-      workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/tempo-s3-role' },
-    }),
+    storage: S3,
     retention: '168h',
     compactedBlockRetention: '24h',
+    compactionWindow: '1h',
     ingester: { maxBlockDuration: '5m' },
+    pool: { maxWorkers: 100, queueDepth: 10_000 },
+    // `server.http_tls_config` (L723-730): the guide's server.crt / server.key from a Secret
+    // (cert-manager layout, with the CA the PodMonitor verifies against).
+    serverTls: { secretName: 'tempo-server-tls', certKey: 'server.crt', keyKey: 'server.key' },
+    // "Resource Limits" (L423-428), in the scoped overrides format.
+    limits: {
+      maxTracesPerUser: 100_000,
+      maxBytesPerTrace: 10_000_000,
+      ingestionRateLimitBytes: 50_000_000,
+      ingestionBurstSizeBytes: 100_000_000,
+    },
     metricsGenerator: {
       processors: ['service-graphs', 'span-metrics'],
       remoteWrite: [{ url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' }],
@@ -43,11 +69,59 @@ export const honua = defineEnvironment({
   // TempoHighQueryLatency (P95 > 5 s for 10m); TempoCompactorDown is TempoTargetDown (5m).
   monitoring: {
     thresholds: { ingesterAppendFailuresPerSecond: 1, queryLatencyP95Seconds: 5 },
-    alertFor: {
-      TempoIngesterAppendFailuresHigh: '5m',
-      TempoQueryFrontendLatencyHigh: '10m',
-      TempoTargetDown: '5m',
-    },
+    alertFor: ALERT_FOR,
   },
   gitops: false,
 });
+
+/** The guide's GCS backend (L142-156): the same stack on `gs://honua-tempo-traces` with GKE Workload Identity. */
+export const honuaGcs = defineEnvironment({
+  ...honua,
+  name: 'honua-gcs',
+  tempo: {
+    ...honua.tempo,
+    storage: TempoStorage.gcs({
+      bucketName: 'honua-tempo-traces',
+      workloadIdentity: { serviceAccount: 'honua-tempo@honua-project.iam.gserviceaccount.com' },
+    }),
+  },
+});
+
+/**
+ * The guide's Azure backend (L158-173): container `honua-tempo-traces`; the account name is the
+ * guide's `${AZURE_STORAGE_ACCOUNT}` placeholder (a value here), the key comes from a Secret.
+ */
+export const honuaAzure = defineEnvironment({
+  ...honua,
+  name: 'honua-azure',
+  tempo: {
+    ...honua.tempo,
+    storage: TempoStorage.azure({
+      containerName: 'honua-tempo-traces',
+      storageAccountName: 'honuatempo',
+      secret: { name: 'tempo-azure', key: 'storage-account-key' },
+    }),
+  },
+});
+
+/**
+ * The guide's retention by environment (L405-406): single binaries on local storage, testing
+ * keeping 24 hours and development 7 days. Tempo 3.0.3 monolithic: none of the production
+ * table's ingester-era settings apply.
+ */
+const single = (name: string, retention: string) =>
+  defineEnvironment({
+    ...honua,
+    name,
+    tempo: {
+      storage: TempoStorage.local(),
+      retention,
+      pool: honua.tempo!.pool,
+      limits: honua.tempo!.limits,
+      metricsGenerator: honua.tempo!.metricsGenerator,
+    },
+    // Tempo 3.0.3 has no ingesters, so the guide's append-failure alert has no metric here.
+    monitoring: { thresholds: { queryLatencyP95Seconds: 5 }, alertFor: ALERT_FOR },
+  });
+export const honuaTesting = single('honua-testing', '24h');
+export const honuaDev = single('honua-dev', '168h');

@@ -1,8 +1,8 @@
 import type { EnvironmentDefinition } from '../index';
 import { fawkes } from './fawkes';
-import { honua } from './honua';
+import { honua, honuaAzure, honuaDev, honuaGcs, honuaTesting } from './honua';
 import { migration2x, migration3 } from './migration';
-import { tempoValues } from './tempo-values';
+import { tempoValues, tempoValuesDev } from './tempo-values';
 import { ybuilt } from './ybuilt';
 import { ycDev } from './yc-dev';
 
@@ -10,7 +10,12 @@ import { ycDev } from './yc-dev';
 export const EXAMPLES: readonly EnvironmentDefinition[] = [
   ycDev,
   tempoValues,
+  tempoValuesDev,
   honua,
+  honuaTesting,
+  honuaDev,
+  honuaGcs,
+  honuaAzure,
   fawkes,
   ybuilt,
   // The worked 2.x → 3.0 migration: both deployments on one bucket.

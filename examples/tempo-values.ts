@@ -6,6 +6,9 @@
  */
 import { defineEnvironment, LokiDatasource, PrometheusDatasource, TempoStorage } from '../index';
 
+/** The README's port names (L62-106): `jaeger-http` for Thrift over HTTP. */
+const TEMPO_VALUES_RECEIVERS = { jaegerThriftHttp: { name: 'jaeger-http' } } as const;
+
 export const tempoValues = defineEnvironment({
   name: 'tempo-values',
   source: 'examples/tempo-values.ts',
@@ -15,7 +18,14 @@ export const tempoValues = defineEnvironment({
     version: '2.10',
     // Several replicas need a real cluster: distributed mode (a "scalable" single binary would
     // split recent traces and compact every block on every replica).
-    distributed: { distributor: { replicas: 2 }, ingester: { replicas: 3 }, querier: { replicas: 2 } },
+    // Performance tuning (L397-404): 3 distributors, 10-minute / 2 GB ingester blocks.
+    distributed: { distributor: { replicas: 3 }, ingester: { replicas: 3 }, querier: { replicas: 2 } },
+    ingester: { maxBlockDuration: '10m', maxBlockBytes: 2_147_483_648 },
+    // L425; `index_downsample_bytes` and `encoding: zstd` are not keys (examples/README.md).
+    block: { bloomFilterFalsePositive: 0.01 },
+    receivers: TEMPO_VALUES_RECEIVERS,
+    // `kubectl get configmap -n observability tempo` (L373).
+    configMapName: 'tempo',
     storage: TempoStorage.s3({
       bucket: 'observability-tempo-traces',
       endpoint: 's3.eu-west-1.amazonaws.com',
@@ -50,4 +60,28 @@ export const tempoValues = defineEnvironment({
   },
   networkPolicies: { grafanaNamespace: 'observability' },
   gitops: false,
+});
+
+/**
+ * Seed 001's `values.yaml` (L41-46, L125-133): the development variant — one replica (Tempo 3.0.3
+ * monolithic: "SimpleScalable" is gone in 3.0), local storage at `/var/tempo/traces`, every trace
+ * protocol (Jaeger Thrift over UDP included), 7 days.
+ */
+export const tempoValuesDev = defineEnvironment({
+  ...tempoValues,
+  name: 'tempo-values-dev',
+  tempo: {
+    storage: TempoStorage.local(),
+    receivers: { ...TEMPO_VALUES_RECEIVERS, jaegerThriftCompact: true, jaegerThriftBinary: true },
+    configMapName: 'tempo',
+    retention: '168h',
+    metricsGenerator: tempoValues.tempo!.metricsGenerator,
+  },
+  // Tempo 3.0.3 also exposes its request durations as a native histogram, where 2 s is a bucket
+  // boundary: the README's "95 % within 2 s", exactly (histogram_fraction; docs/monitoring.md).
+  monitoring: {
+    ...tempoValues.monitoring,
+    nativeHistograms: true,
+    slos: { ...(tempoValues.monitoring || {}).slos, queryLatencyThresholdSeconds: 2 },
+  },
 });

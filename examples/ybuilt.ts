@@ -23,6 +23,15 @@ export const ybuilt = defineEnvironment({
       workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/ybuilt-tempo' },
     }),
     retention: '72h',
+    // Only the OTLP receivers (L79-86).
+    receivers: { jaegerGrpc: false, jaegerThriftHttp: false, zipkin: false },
+    // The guide's ingester (L89-91) on 3.0.3 monolithic: the live-store cuts and flushes the blocks.
+    liveStore: { maxTraceIdle: '10s', maxBlockDuration: '5m', maxBlockBytes: 1_000_000 },
+    pool: { maxWorkers: 100, queueDepth: 10_000 },
+    // "TLS for Tempo/Loki endpoints" (L433): the query API over HTTPS (cert-manager Secret).
+    serverTls: { secretName: 'tempo-server-tls' },
+    // `limits:` (L108-110), in the scoped overrides format; equal to Tempo's defaults.
+    limits: { maxBytesPerTrace: 5_000_000, maxTracesPerUser: 10_000 },
   },
   collector: {
     // The guide samples 10 % in the SDK; doing it once, at the agents, keeps whole traces

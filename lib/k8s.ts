@@ -1,6 +1,6 @@
 /** Small Kubernetes building blocks shared by the constructs. */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { AutoscalingProps } from './validate';
 import { ConfigError } from './errors';

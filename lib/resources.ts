@@ -1,5 +1,5 @@
 /** Container resources: what environments give, how defaults fill them, what Kubernetes gets. */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from './errors';
 import { parseQuantity } from './validate';
 

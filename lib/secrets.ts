@@ -1,5 +1,5 @@
 /** References to Secrets that exist in the cluster (dist/ never holds a secret value). */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from './errors';
 import { checkDnsSubdomain } from './validate';
 

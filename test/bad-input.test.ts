@@ -127,9 +127,9 @@ const CASES: readonly Case[] = [
     "qa.tempo.receivers.zipkin: 'on' is not true or false or an object",
   ],
   [
-    'receiver: port missing',
-    tempo(`receivers: { zipkin: {} }`),
-    'qa.tempo.receivers.zipkin.port: is missing; it is required (a number)',
+    'receiver: not a port name',
+    tempo(`receivers: { zipkin: { name: 'Zipkin_Port' } }`),
+    "qa.tempo.receivers.zipkin.name: 'Zipkin_Port' is not a port name; use at most 15 lowercase letters",
   ],
   [
     'unknown receiver',

@@ -384,7 +384,7 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
     );
     expectError(
       t({ ingester: { maxBlockDuration: '5m' } }),
-      "tempo.ingester: exists only on Tempo 2.10; Tempo 3.0 has no ingesters (the live-store holds recent traces): use tempo.liveStore. Remove it, or set tempo.version: '2.10'",
+      "tempo.ingester: exists only on Tempo 2.10; Tempo 3.0 has no ingesters: the live-store cuts the blocks, use tempo.liveStore.maxBlockDuration, .maxBlockBytes and .maxTraceIdle. Remove it, or set tempo.version: '2.10'",
     );
     expectError(
       t({ metricsGenerator: { processors: ['local-blocks'] } }),

@@ -90,8 +90,37 @@ export const TRACE_RECEIVER_CATALOG: readonly ReceiverCatalogEntry[] = [
   },
 ];
 
-/** Per receiver: `true` turns it on, `false` off, `{ port }` moves it (and turns it on). */
-export type ReceiverSettings = Partial<Record<TraceReceiverId, boolean | { readonly port: number }>>;
+/** Where one receiver listens, and under which port name. */
+export interface ReceiverPortProps {
+  /** @default - the receiver's standard port */
+  readonly port?: number;
+  /**
+   * Container and Service port name, an IANA_SVC_NAME (at most 15 characters, lowercase letters,
+   * digits and single hyphens, at least one letter).
+   * @default - the catalog's name (`otlp-grpc`, `jaeger-thrift`, …)
+   */
+  readonly name?: string;
+}
+
+/** Per receiver: `true` turns it on, `false` off, `{ port, name }` moves or renames it (and turns it on). */
+export type ReceiverSettings = Partial<Record<TraceReceiverId, boolean | ReceiverPortProps>>;
+
+/** IANA_SVC_NAME (RFC 6335 §5.1), what Kubernetes requires of a container port name. */
+function checkPortName(name: string, property: string): string {
+  if (
+    typeof name !== 'string' ||
+    name.length > 15 ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ||
+    name.includes('--') ||
+    !/[a-z]/.test(name)
+  ) {
+    throw new ConfigError(
+      property,
+      `${show(name)} is not a port name; use at most 15 lowercase letters, digits and single hyphens with at least one letter (e.g. 'jaeger-http')`,
+    );
+  }
+  return name;
+}
 
 /** One port a workload listens on, as the config, the container and the Services see it. */
 export interface ServingPort extends NamedPort {
@@ -137,11 +166,15 @@ export function planPorts(input: PortPlanInput, property: string): ServingPort[]
     const setting = settings[receiver.id] ?? input.enabledByDefault.includes(receiver.id);
     if (setting === false) continue;
     const port =
-      setting === true
+      setting === true || setting.port === undefined
         ? receiver.defaultPort
         : checkPort(setting.port, `${property}.receivers.${receiver.id}.port`);
+    const name =
+      setting === true || setting.name === undefined
+        ? receiver.portName
+        : checkPortName(setting.name, `${property}.receivers.${receiver.id}.name`);
     ports.push({
-      name: receiver.portName,
+      name,
       port,
       protocol: receiver.protocol,
       appProtocol: receiver.appProtocol,
@@ -153,6 +186,16 @@ export function planPorts(input: PortPlanInput, property: string): ServingPort[]
       `${property}.receivers`,
       'every receiver is disabled; enable at least one (e.g. otlpGrpc) or no traces are received',
     );
+  }
+  const names = new Set<string>();
+  for (const p of ports) {
+    if (names.has(p.name)) {
+      throw new ConfigError(
+        `${property}.receivers`,
+        `port name ${show(p.name)} is used twice; give each receiver its own name`,
+      );
+    }
+    names.add(p.name);
   }
   const seen = new Map<number, string>();
   for (const p of ports) {

@@ -10,7 +10,7 @@
  * only (`plain.Plain`, no SCRAM, no OAUTHBEARER), and no TLS settings at all. Anything else is
  * refused here, at synth time, instead of failing in the pod.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from '../../lib/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkPort, checkPositiveInteger } from '../../lib/validate';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';

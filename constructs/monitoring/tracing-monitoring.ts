@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  PodMonitorSpecPodMetricsEndpointsScheme,
   PrometheusRule,
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
@@ -31,6 +32,8 @@ interface PodScrape {
   readonly port: string;
   /** Scrape native histograms too (and keep the classic `_bucket` series). */
   readonly nativeHistograms?: boolean;
+  /** HTTPS scrape, verified against this Secret's CA (Tempo's `serverTls`). */
+  readonly tls?: { readonly secretName: string; readonly caKey: string; readonly serverName: string };
 }
 
 /**
@@ -67,6 +70,7 @@ export class TracingMonitoring extends Construct {
         selectorLabels: tempo.selectorLabels,
         port: tempo.metricsPort.name,
         nativeHistograms: this.config.nativeHistograms,
+        tls: tempo.httpTls,
       },
       ...(gateway
         ? [
@@ -105,6 +109,15 @@ export class TracingMonitoring extends Construct {
             {
               port: s.port,
               path: '/metrics',
+              ...(s.tls
+                ? {
+                    scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTPS,
+                    tlsConfig: {
+                      ca: { secret: { name: s.tls.secretName, key: s.tls.caKey } },
+                      serverName: s.tls.serverName,
+                    },
+                  }
+                : {}),
               interval,
               relabelings: [
                 // job=<workload> (instead of <namespace>/<podmonitor>), what the alerts select on.

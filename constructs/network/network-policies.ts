@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';

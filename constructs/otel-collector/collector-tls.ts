@@ -11,7 +11,7 @@
  *    its leaf certificates, so that is rare).
  * Source: go.opentelemetry.io/collector/config/configtls v1.67.0 (collector 0.161.0).
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
   Certificate,

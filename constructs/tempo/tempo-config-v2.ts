@@ -67,7 +67,11 @@ export function buildTempo2Config(
     storage: storageTrace(
       s,
       defined({ path: TEMPO_PATHS.wal, v2_encoding: s.storage.walEncoding }),
-      defined({ version: s.storage.blockVersion, v2_encoding: s.storage.blockEncoding }),
+      defined({
+        bloom_filter_false_positive: s.storage.bloomFilterFalsePositive,
+        version: s.storage.blockVersion,
+        v2_encoding: s.storage.blockEncoding,
+      }),
     ),
     memberlist: memberlist(topology),
     overrides: overrides(s),

@@ -60,6 +60,12 @@ export function buildTempo3Config(
       assigned_partitions: Object.fromEntries(
         Object.entries(s.blockBuilderPartitions).map(([pod, parts]) => [pod, [...parts]]),
       ),
+      // One block per tenant per cycle: the 2.x ingester's max_block_duration / max_block_bytes
+      // of a Kafka deployment (`modules/blockbuilder/config.go` at v3.0.3).
+      ...defined({ consume_cycle_duration: dur(s.blockBuilder?.consumeCycleDuration) }),
+      ...(s.blockBuilder?.maxBlockBytes !== undefined
+        ? { block: { max_block_bytes: s.blockBuilder.maxBlockBytes } }
+        : {}),
       wal: { path: TEMPO_PATHS.blockBuilderWal },
     },
     live_store: defined({
@@ -68,6 +74,10 @@ export function buildTempo3Config(
       max_trace_idle: dur(ls?.maxTraceIdle),
       max_trace_live: dur(ls?.maxTraceLive),
       complete_block_timeout: dur(ls?.completeBlockTimeout),
+      // Monolithic: the live-store flushes these blocks to the backend itself
+      // (`modules/livestore/complete_block_lifecycle.go` at v3.0.3).
+      max_block_duration: dur(ls?.maxBlockDuration),
+      max_block_bytes: ls?.maxBlockBytes,
     }),
     querier: querier(s, topology),
     query_frontend: queryFrontend(s),
@@ -88,7 +98,12 @@ export function buildTempo3Config(
     storage: storageTrace(
       s,
       { path: TEMPO_PATHS.wal },
-      nonEmpty(defined({ version: s.storage.blockVersion })),
+      nonEmpty(
+        defined({
+          bloom_filter_false_positive: s.storage.bloomFilterFalsePositive,
+          version: s.storage.blockVersion,
+        }),
+      ),
     ),
     memberlist: memberlist(topology),
     overrides: overrides(s),

@@ -68,6 +68,13 @@ export interface TempoConfigSettings {
     readonly maxTraceIdle?: GoDuration;
     readonly maxTraceLive?: GoDuration;
     readonly completeBlockTimeout?: GoDuration;
+    readonly maxBlockDuration?: GoDuration;
+    readonly maxBlockBytes?: number;
+  };
+  /** 3.0 microservices only (`block_builder`); unset fields keep Tempo's defaults. */
+  readonly blockBuilder?: {
+    readonly consumeCycleDuration?: GoDuration;
+    readonly maxBlockBytes?: number;
   };
   readonly compaction: {
     readonly blockRetention: GoDuration;
@@ -82,6 +89,7 @@ export interface TempoConfigSettings {
     readonly walEncoding?: TempoEncoding;
     readonly blockVersion?: TempoBlockVersion;
     readonly blockEncoding?: TempoEncoding;
+    readonly bloomFilterFalsePositive?: number;
     readonly pool?: { readonly maxWorkers?: number; readonly queueDepth?: number };
   };
   readonly search?: {
@@ -110,6 +118,8 @@ export interface TempoConfigSettings {
     readonly remoteWrite: readonly RemoteWriteTarget[];
     readonly externalLabels: Readonly<Record<string, string>>;
   };
+  /** TLS on the HTTP API port (`server.http_tls_config`): files mounted from a Secret. */
+  readonly httpTls?: { readonly certFile: string; readonly keyFile: string };
   /** TLS on the OTLP receivers: files mounted from a Secret. */
   readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
   /** True when the config holds `${VAR}` placeholders (credentials from a Secret). */
@@ -150,6 +160,7 @@ export const TEMPO_PATHS = {
   blockBuilderWal: `${TEMPO_DATA_DIR}/block-builder/traces`,
   backendSchedulerWork: `${TEMPO_DATA_DIR}/backend-scheduler`,
   tlsDir: '/tls',
+  serverTlsDir: '/server-tls',
 } as const;
 
 /** Drops undefined values so optional settings leave no key behind. */
@@ -197,6 +208,10 @@ export function commonHead(s: TempoConfigSettings): Record<string, unknown> {
       grpc_listen_port: port(s, 'grpc'),
       log_level: s.logLevel,
       log_format: s.logFormat,
+      // dskit's server TLS (`vendor/github.com/grafana/dskit/server/server.go`, HTTPTLSConfig).
+      ...(s.httpTls
+        ? { http_tls_config: { cert_file: s.httpTls.certFile, key_file: s.httpTls.keyFile } }
+        : {}),
     },
   };
 }

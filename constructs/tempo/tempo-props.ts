@@ -97,6 +97,12 @@ export interface TempoTlsProps {
   readonly keyKey?: string;
 }
 
+/** A Secret with the HTTP server certificate, its key and the CA that issued it (cert-manager's layout). */
+export interface TempoServerTlsProps extends TempoTlsProps {
+  /** Key of the issuing CA's certificate, for the scrape's verification. @default 'ca.crt' */
+  readonly caKey?: string;
+}
+
 export interface TempoSearchProps {
   /** `query_frontend.search.concurrent_jobs`. @default - Tempo's (1000) */
   readonly concurrentJobs?: number;
@@ -152,6 +158,17 @@ export interface TempoProps {
    * @default 'tempo'
    */
   readonly name?: string;
+  /**
+   * Name of the ConfigMap holding `tempo.yaml`. A DNS-1123 subdomain.
+   * @default '<name>-config'
+   */
+  readonly configMapName?: string;
+  /**
+   * Directory the config ConfigMap is mounted at (`-config.file=<dir>/tempo.yaml`). An absolute
+   * path outside Tempo's data, overrides, TLS and scratch directories.
+   * @default '/conf'
+   */
+  readonly configMountPath?: string;
   /**
    * Pods of the monolithic binary (always 1: more need microservices).
    * @default 1
@@ -216,6 +233,19 @@ export interface TempoProps {
   /** Tempo 3.0 only: live-store settings. @default - see `TempoLiveStoreProps` */
   readonly liveStore?: TempoLiveStoreProps;
   /**
+   * Tempo 3.0 microservices only: how block-builders cut the backend blocks (the 2.x
+   * `ingester.max_block_duration` / `max_block_bytes` of a distributed deployment).
+   * @default - see `TempoBlockBuilderProps`
+   */
+  readonly blockBuilder?: TempoBlockBuilderProps;
+  /**
+   * Tempo 2.10 only: memory ballast in MiB (`-mem-ballast-size-mbs`). Tempo 3.0.0 removed the
+   * flag (CHANGELOG, PR #6403); every Tempo container gets `GOMEMLIMIT` (0.8 × its memory limit)
+   * on both lines.
+   * @default - no ballast
+   */
+  readonly memoryBallastMiB?: number;
+  /**
    * Turns compaction off for every tenant (`compaction_disabled` in the defaults and in each
    * tenant's overrides, which do not inherit it). For a migration, where only one of two Tempo
    * deployments on the same bucket may compact (`migrate-to-3.md`).
@@ -241,10 +271,19 @@ export interface TempoProps {
   readonly metricsGenerator?: TempoMetricsGeneratorProps;
   /** TLS on the OTLP receivers (gRPC and HTTP). @default - plaintext */
   readonly receiverTls?: TempoTlsProps;
+  /**
+   * TLS on the HTTP API port (`server.http_tls_config`): queries, `/ready`, `/metrics`. The probes
+   * then use HTTPS, the PodMonitor scrapes over HTTPS and verifies with the Secret's CA, and the
+   * Grafana datasource URL is `https://` (Grafana must trust the issuing CA). The certificate
+   * must name the query Service (`<name>.<namespace>.svc.cluster.local`, or
+   * `<name>-query-frontend…` in microservices), which the PodMonitor checks as `serverName`.
+   * @default - plaintext
+   */
+  readonly serverTls?: TempoServerTlsProps;
   /** Tempo 2.10 only: WAL encoding (`storage.trace.wal.v2_encoding`). @default - Tempo's (snappy) */
   readonly wal?: { readonly encoding?: TempoEncoding };
-  /** Block format (`storage.trace.block.version`; 3.0: vParquet4 or vParquet5) and, on 2.10, v2 encoding. @default - Tempo's (vParquet4) */
-  readonly block?: { readonly version?: TempoBlockVersion; readonly encoding?: TempoEncoding };
+  /** Block format and bloom filters (`storage.trace.block`). @default - see `TempoBlockProps` */
+  readonly block?: TempoBlockProps;
   /** Backend worker pool (`storage.trace.pool`). @default - Tempo's (400 workers, queue 20000) */
   readonly pool?: { readonly maxWorkers?: number; readonly queueDepth?: number };
   /** Search settings of the query frontend. @default - Tempo's */
@@ -274,6 +313,35 @@ export interface TempoProps {
   readonly resources?: ResourceRequirements;
 }
 
+/** `storage.trace.block` (`tempodb/encoding/common/config.go` at v3.0.3 and v2.10.8). */
+export interface TempoBlockProps {
+  /** Block format (3.0: vParquet4 or vParquet5). @default - Tempo's (vParquet4) */
+  readonly version?: TempoBlockVersion;
+  /**
+   * Tempo 2.10 only: encoding of v2 blocks (`v2_encoding`); parquet columns are snappy by schema
+   * on both lines, and 3.0 has no v2 blocks.
+   * @default - Tempo's (zstd)
+   */
+  readonly encoding?: TempoEncoding;
+  /**
+   * False-positive rate of each block's bloom filter (`bloom_filter_false_positive`), in (0, 1).
+   * @default - Tempo's (0.01)
+   */
+  readonly bloomFilterFalsePositive?: number;
+}
+
+/** Tempo 3.0 microservices only: `block_builder` (`modules/blockbuilder/config.go` at v3.0.3). */
+export interface TempoBlockBuilderProps {
+  /**
+   * One consumption cycle: a block-builder writes one block per tenant per cycle
+   * (`block_builder.consume_cycle_duration`).
+   * @default - Tempo's (5m)
+   */
+  readonly consumeCycleDuration?: DurationInput;
+  /** Largest block a block-builder writes (`block_builder.block.max_block_bytes`). @default - Tempo's (20971520, 20 MiB) */
+  readonly maxBlockBytes?: number;
+}
+
 /** Tempo 3.0 only: the live-store (recent traces, in memory and in its local WAL). */
 export interface TempoLiveStoreProps {
   /** Time after the last span before a trace is flushed to the WAL (`live_store.max_trace_idle`). @default - Tempo's (5s) */
@@ -282,6 +350,15 @@ export interface TempoLiveStoreProps {
   readonly maxTraceLive?: DurationInput;
   /** How long a completed block stays on the live-store (`live_store.complete_block_timeout`). @default - Tempo's (20m) */
   readonly completeBlockTimeout?: DurationInput;
+  /**
+   * Longest time a live-store block stays open before it is cut (`live_store.max_block_duration`).
+   * Monolithic: the live-store flushes these blocks to the backend, so this is the 2.x
+   * `ingester.max_block_duration`; microservices: it shapes only the live-store's local blocks.
+   * @default - Tempo's (30s)
+   */
+  readonly maxBlockDuration?: DurationInput;
+  /** Largest live-store block in bytes (`live_store.max_block_bytes`). @default - Tempo's (52428800, 50 MiB) */
+  readonly maxBlockBytes?: number;
 }
 
 /** Tempo 3.0 microservices (`deployment-modes.md`): Kafka as the write path. */

@@ -25,7 +25,7 @@ import {
   TempoEncoding,
   TempoOverrides,
 } from './tempo-config';
-import { StorageWiring, TempoStorage } from './tempo-storage';
+import { StorageWiring, TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 import type { StrimziKafkaSettings } from '../kafka/kafka-cluster';
 import type { CapacityPlan, CapacityPlan2, ComponentSizing } from './capacity';
 import { TEMPO_VERSIONS, TempoVersion } from './tempo-props';
@@ -34,7 +34,7 @@ import type {
   TempoMetricsGeneratorProps,
   TempoOverridesProps,
   TempoProps,
-  TempoTlsProps,
+  TempoServerTlsProps,
 } from './tempo-props';
 import { resolveMicroservices3 } from './tempo-microservices-v3';
 import { resolveDistributed2 } from './tempo-distributed-v2';
@@ -96,6 +96,10 @@ export interface TempoTlsSettings {
   readonly keyKey: string;
 }
 
+export interface ServerTlsSettings extends TempoTlsSettings {
+  readonly caKey: string;
+}
+
 export interface TempoSettings extends TempoConfigSettings {
   /** `single-binary`: monolithic (3.0) or single binary (2.10); `distributed`: microservices. */
   readonly mode: 'single-binary' | 'distributed';
@@ -112,6 +116,12 @@ export interface TempoSettings extends TempoConfigSettings {
   readonly storageWiring: StorageWiring;
   readonly resources: ResolvedResources;
   readonly tls?: TempoTlsSettings;
+  /** TLS on the HTTP API port: the Secret mounted at `TEMPO_PATHS.serverTlsDir`. */
+  readonly serverTls?: ServerTlsSettings;
+  /** Name of the config ConfigMap. */
+  readonly configMapName: string;
+  /** Where the config ConfigMap is mounted. */
+  readonly configDir: string;
 }
 
 export const TEMPO_DEFAULTS = {
@@ -125,11 +135,22 @@ export const TEMPO_DEFAULTS = {
   traceIdlePeriod: '10s',
   maxBlockDuration: '30m',
   maxBlockBytes: 524_288_000,
-  ingestionRateLimitBytes: 15_000_000,
-  ingestionBurstSizeBytes: 20_000_000,
   maxTracesPerUser: 10_000,
   maxBytesPerTrace: 5_000_000,
 } as const;
+
+/**
+ * Default ingestion rate and burst per line, as each binary reports them (`overrides.defaults.
+ * ingestion` in `schemas/tempo/tempo-3.0.3-defaults.yaml` and `tempo-2.10.8-defaults.yaml`):
+ * 3.0 raised both to 30 MB.
+ */
+export const TEMPO_INGESTION_DEFAULTS: Record<
+  TempoVersion,
+  { readonly ingestionRateLimitBytes: number; readonly ingestionBurstSizeBytes: number }
+> = {
+  '3.0': { ingestionRateLimitBytes: 30_000_000, ingestionBurstSizeBytes: 30_000_000 },
+  '2.10': { ingestionRateLimitBytes: 15_000_000, ingestionBurstSizeBytes: 20_000_000 },
+};
 
 /**
  * A StatefulSet's pods carry `controller-revision-hash: <name>-<10 chars>`, a label value limited
@@ -285,29 +306,43 @@ function resolveMetricsGenerator(
   return { processors, remoteWrite, externalLabels };
 }
 
-function resolveTls(tls: TempoTlsProps | undefined): TempoTlsSettings | undefined {
+const SECRET_KEY_WHAT = {
+  certKey: ['certificate', 'tls.crt'],
+  keyKey: ['private key', 'tls.key'],
+  caKey: ["issuing CA's certificate", 'ca.crt'],
+} as const;
+
+function resolveTls(
+  tls: TempoServerTlsProps | undefined,
+  p: string,
+  withCa = false,
+): (TempoTlsSettings & { readonly caKey?: string }) | undefined {
   if (tls === undefined) return undefined;
-  const p = 'tempo.receiverTls';
   checkDnsSubdomain(tls.secretName, `${p}.secretName`);
-  const certKey = tls.certKey ?? 'tls.crt';
-  const keyKey = tls.keyKey ?? 'tls.key';
-  for (const [prop, value] of [
-    ['certKey', certKey],
-    ['keyKey', keyKey],
-  ] as const) {
+  const keys = {
+    certKey: tls.certKey ?? 'tls.crt',
+    keyKey: tls.keyKey ?? 'tls.key',
+    ...(withCa ? { caKey: tls.caKey ?? 'ca.crt' } : {}),
+  };
+  for (const [prop, value] of Object.entries(keys) as [keyof typeof SECRET_KEY_WHAT, string][]) {
     if (!/^[-._a-zA-Z0-9]+$/.test(value)) {
       throw new ConfigError(
         `${p}.${prop}`,
-        `${show(value)} is not a key of the Secret; name the key that holds the ${prop === 'certKey' ? 'certificate' : 'private key'} (e.g. '${prop === 'certKey' ? 'tls.crt' : 'tls.key'}')`,
+        `${show(value)} is not a key of the Secret; name the key that holds the ${SECRET_KEY_WHAT[prop][0]} (e.g. '${SECRET_KEY_WHAT[prop][1]}')`,
       );
     }
   }
-  if (certKey === keyKey)
+  if (keys.certKey === keys.keyKey)
     throw new ConfigError(
       `${p}.keyKey`,
-      `is the same key as certKey (${show(certKey)}); the certificate and the private key are two keys of the Secret`,
+      `is the same key as certKey (${show(keys.certKey)}); the certificate and the private key are two keys of the Secret`,
     );
-  return { secretName: tls.secretName, certKey, keyKey };
+  if (keys.caKey !== undefined && (keys.caKey === keys.certKey || keys.caKey === keys.keyKey))
+    throw new ConfigError(
+      `${p}.caKey`,
+      `${show(keys.caKey)} is also the certificate or key; the issuing CA's certificate is a key of its own (cert-manager: 'ca.crt')`,
+    );
+  return { secretName: tls.secretName, ...keys };
 }
 
 /** Replicas, resources and autoscaling of one component: given props over the plan over defaults. */
@@ -356,7 +391,14 @@ function checkLineOptions(props: TempoProps, line: TempoVersion): void {
   only2(
     props.ingester,
     'tempo.ingester',
-    'no ingesters (the live-store holds recent traces): use tempo.liveStore',
+    props.microservices
+      ? 'no ingesters: block-builders cut the blocks, use tempo.blockBuilder.consumeCycleDuration and .maxBlockBytes (and tempo.liveStore.maxTraceIdle for traceIdlePeriod)'
+      : 'no ingesters: the live-store cuts the blocks, use tempo.liveStore.maxBlockDuration, .maxBlockBytes and .maxTraceIdle',
+  );
+  only2(
+    props.memoryBallastMiB,
+    'tempo.memoryBallastMiB',
+    'no memory ballast (-mem-ballast-size-mbs was removed in 3.0.0); the container already gets GOMEMLIMIT at 0.8 × its memory limit',
   );
   only2(props.wal, 'tempo.wal', 'no v2 encodings (WAL settings live in storage.trace.block)');
   only2(props.block?.encoding, 'tempo.block.encoding', 'no v2 blocks (vParquet4 or newer only)');
@@ -372,6 +414,12 @@ function checkLineOptions(props: TempoProps, line: TempoVersion): void {
         "exists only on Tempo 3.0 (Kafka write path); on 2.10 use tempo.distributed, or set tempo.version: '3.0'",
       );
     }
+    if (props.blockBuilder !== undefined) {
+      throw new ConfigError(
+        'tempo.blockBuilder',
+        'exists only on Tempo 3.0 microservices; on 2.10 the ingester cuts the blocks (tempo.ingester.maxBlockDuration, .maxBlockBytes)',
+      );
+    }
     if (props.liveStore !== undefined) {
       throw new ConfigError(
         'tempo.liveStore',
@@ -379,6 +427,30 @@ function checkLineOptions(props: TempoProps, line: TempoVersion): void {
       );
     }
   }
+}
+
+/** The config mount: absolute, and clear of every other directory the container mounts. */
+function checkConfigDir(dir: string): string {
+  const taken = [
+    TEMPO_DATA_DIR,
+    TEMPO_PATHS.overridesDir,
+    TEMPO_PATHS.tlsDir,
+    TEMPO_PATHS.serverTlsDir,
+    '/tmp',
+  ];
+  const clash = taken.find((t) => dir === t || dir.startsWith(`${t}/`) || t.startsWith(`${dir}/`));
+  if (
+    typeof dir !== 'string' ||
+    !/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(dir) ||
+    clash ||
+    dir === '/'
+  ) {
+    throw new ConfigError(
+      'tempo.configMountPath',
+      `${show(dir)} ${clash ? `overlaps ${clash}, which the container already mounts` : 'is not an absolute directory path'}; use a directory of its own such as '/etc/tempo'`,
+    );
+  }
+  return dir;
 }
 
 export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
@@ -398,6 +470,14 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     distributed ? STATEFULSET_NAME_MAX - 18 : STATEFULSET_NAME_MAX,
   );
   const replicas = checkPositiveInteger(props.replicas ?? 1, 'tempo.replicas');
+  const configMapName = checkDnsSubdomain(props.configMapName ?? `${name}-config`, 'tempo.configMapName');
+  if (configMapName === `${name}-overrides`) {
+    throw new ConfigError(
+      'tempo.configMapName',
+      `${show(configMapName)} is the runtime overrides ConfigMap; choose another name (e.g. '${name}')`,
+    );
+  }
+  const configDir = checkConfigDir(props.configMountPath ?? TEMPO_PATHS.configDir);
   const storage = props.storage ?? TempoStorage.local();
   const modeProp = line === '3.0' ? 'tempo.microservices' : 'tempo.distributed';
   if (distributed && props.replicas !== undefined) {
@@ -496,8 +576,34 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
             props.liveStore?.completeBlockTimeout,
             'tempo.liveStore.completeBlockTimeout',
           ),
+          maxBlockDuration: optionalDuration(
+            props.liveStore?.maxBlockDuration,
+            'tempo.liveStore.maxBlockDuration',
+          ),
+          maxBlockBytes: optionalInt(props.liveStore?.maxBlockBytes, 'tempo.liveStore.maxBlockBytes'),
         }
       : undefined;
+  if (props.blockBuilder !== undefined && line === '3.0' && !props.microservices) {
+    throw new ConfigError(
+      'tempo.blockBuilder',
+      'applies to Tempo 3.0 microservices only; the monolithic live-store cuts the blocks itself: use tempo.liveStore.maxBlockDuration and .maxBlockBytes',
+    );
+  }
+  const blockBuilder = props.blockBuilder && {
+    consumeCycleDuration: optionalDuration(
+      props.blockBuilder.consumeCycleDuration,
+      'tempo.blockBuilder.consumeCycleDuration',
+    ),
+    maxBlockBytes: optionalInt(props.blockBuilder.maxBlockBytes, 'tempo.blockBuilder.maxBlockBytes'),
+  };
+  const ballast = optionalInt(props.memoryBallastMiB, 'tempo.memoryBallastMiB');
+  const bloom = props.block?.bloomFilterFalsePositive;
+  if (bloom !== undefined && !(typeof bloom === 'number' && bloom > 0 && bloom < 1)) {
+    throw new ConfigError(
+      'tempo.block.bloomFilterFalsePositive',
+      `${show(bloom)} is not a false-positive rate; give a number between 0 and 1 (exclusive) such as 0.01`,
+    );
+  }
   if (
     liveStore?.maxTraceIdle &&
     liveStore.maxTraceLive &&
@@ -532,9 +638,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const defaults = resolveOverrides(
     {
       ingestionRateLimitBytes:
-        props.limits?.ingestionRateLimitBytes ?? TEMPO_DEFAULTS.ingestionRateLimitBytes,
+        props.limits?.ingestionRateLimitBytes ?? TEMPO_INGESTION_DEFAULTS[line].ingestionRateLimitBytes,
       ingestionBurstSizeBytes:
-        props.limits?.ingestionBurstSizeBytes ?? TEMPO_DEFAULTS.ingestionBurstSizeBytes,
+        props.limits?.ingestionBurstSizeBytes ?? TEMPO_INGESTION_DEFAULTS[line].ingestionBurstSizeBytes,
       maxTracesPerUser: props.limits?.maxTracesPerUser ?? TEMPO_DEFAULTS.maxTracesPerUser,
       maxBytesPerTrace: props.limits?.maxBytesPerTrace ?? TEMPO_DEFAULTS.maxBytesPerTrace,
     },
@@ -577,7 +683,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     );
   }
 
-  const tls = resolveTls(props.receiverTls);
+  const tls = resolveTls(props.receiverTls, 'tempo.receiverTls');
+  const serverTls = resolveTls(props.serverTls, 'tempo.serverTls', true) as ServerTlsSettings | undefined;
   if (tls && !ports.some((p) => p.receiver?.configPath[0] === 'otlp')) {
     throw new ConfigError(
       'tempo.receiverTls',
@@ -656,7 +763,10 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   return {
     line,
     mode: distributed ? 'distributed' : 'single-binary',
-    components: topology.components,
+    components:
+      ballast === undefined
+        ? topology.components
+        : topology.components.map((c) => ({ ...c, args: [...c.args, `-mem-ballast-size-mbs=${ballast}`] })),
     capacity: topology.capacity,
     strimzi: topology.strimzi,
     kafka: topology.kafka,
@@ -664,6 +774,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     replicationFactor: rf,
     name,
     replicas,
+    configMapName,
+    configDir,
     image: props.image ?? (line === '3.0' ? IMAGES.tempo : IMAGES.tempo2),
     storageBackend: storage,
     storageWiring: wiring,
@@ -676,6 +788,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     streamOverHttpEnabled: props.streamOverHttp ?? true,
     ingester,
     liveStore,
+    blockBuilder,
     compaction: { blockRetention, compactedBlockRetention, compactionWindow },
     compactionDisabled: props.compactionDisabled ?? false,
     storage: {
@@ -684,6 +797,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       walEncoding: oneOf(props.wal?.encoding, ENCODINGS, 'tempo.wal.encoding'),
       blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS[line], 'tempo.block.version'),
       blockEncoding: oneOf(props.block?.encoding, ENCODINGS, 'tempo.block.encoding'),
+      bloomFilterFalsePositive: bloom,
       pool: props.pool && {
         maxWorkers: optionalInt(props.pool.maxWorkers, 'tempo.pool.maxWorkers'),
         queueDepth: optionalInt(props.pool.queueDepth, 'tempo.pool.queueDepth'),
@@ -714,6 +828,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     tenants,
     metricsGenerator,
     tls,
+    serverTls,
+    httpTls: serverTls && {
+      certFile: `${TEMPO_PATHS.serverTlsDir}/${serverTls.certKey}`,
+      keyFile: `${TEMPO_PATHS.serverTlsDir}/${serverTls.keyKey}`,
+    },
     receiverTls: tls && {
       certFile: `${TEMPO_PATHS.tlsDir}/${tls.certKey}`,
       keyFile: `${TEMPO_PATHS.tlsDir}/${tls.keyKey}`,

@@ -9,7 +9,7 @@
  * (the same in both; checked against both reference dumps in `schemas/tempo/`).
  */
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, DeferredChecks, show } from '../../lib/errors';
 import { checkSecretRef, SecretKeyRef, secretEnv, secretFilesVolume } from '../../lib/secrets';
 import { checkDnsSubdomain, checkPlainObject } from '../../lib/validate';

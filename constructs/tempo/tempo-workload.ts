@@ -16,7 +16,7 @@
  *  - startup on the same path, so the liveness probe starts only once the server answered;
  *    long (minutes) for the components that load or replay data at start.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { containerPort, cpuAutoscaler, NamedPort, servicePort, spreadOverNodesAndZones } from '../../lib/k8s';
 import { goMemLimitEnv, resourceRequirements } from '../../lib/resources';
@@ -38,6 +38,10 @@ export interface TempoWorkloadProps {
   readonly serviceAccountName: string;
   readonly image: string;
   readonly configMapName: string;
+  /** Where the config ConfigMap is mounted. */
+  readonly configDir: string;
+  /** The HTTP port serves TLS: probes use HTTPS. @default false */
+  readonly https?: boolean;
   readonly overridesConfigMapName: string;
   /** `checksum/config` annotation: pods roll when the config changes. */
   readonly configChecksum: string;
@@ -58,24 +62,27 @@ export interface TempoWorkloadProps {
 /** Probes of every Tempo container (see the file comment for why). */
 export function tempoProbes(
   startupSeconds: number,
+  https = false,
 ): Pick<k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
   const http = k8s.IntOrString.fromString('http');
+  // With server TLS the kubelet speaks HTTPS (it does not verify the certificate).
+  const get = (path: string) => ({ path, port: http, ...(https ? { scheme: 'HTTPS' } : {}) });
   return {
     readinessProbe: {
-      httpGet: { path: '/ready', port: http },
+      httpGet: get('/ready'),
       initialDelaySeconds: 15,
       periodSeconds: 10,
       timeoutSeconds: 5,
       failureThreshold: 3,
     },
     livenessProbe: {
-      httpGet: { path: '/api/status/buildinfo', port: http },
+      httpGet: get('/api/status/buildinfo'),
       periodSeconds: 20,
       timeoutSeconds: 5,
       failureThreshold: 3,
     },
     startupProbe: {
-      httpGet: { path: '/api/status/buildinfo', port: http },
+      httpGet: get('/api/status/buildinfo'),
       periodSeconds: 5,
       timeoutSeconds: 5,
       failureThreshold: Math.ceil(startupSeconds / 5),
@@ -152,7 +159,7 @@ export class TempoWorkload extends Construct {
             image: props.image,
             imagePullPolicy: 'IfNotPresent',
             args: [
-              `-config.file=${TEMPO_PATHS.configDir}/${TEMPO_PATHS.configFile}`,
+              `-config.file=${props.configDir}/${TEMPO_PATHS.configFile}`,
               ...(c.target ? [`-target=${c.target}`] : []),
               ...c.args,
               // Substitutes the ${TEMPO_…} credential placeholders from the env below.
@@ -160,11 +167,11 @@ export class TempoWorkload extends Construct {
             ],
             env: [goMemLimitEnv(c.resources, `tempo.${c.component}.resources`), ...props.env],
             ports: props.ports.map(containerPort),
-            ...tempoProbes(c.startupSeconds),
+            ...tempoProbes(c.startupSeconds, props.https),
             resources: resourceRequirements(c.resources),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
-              { name: 'config', mountPath: TEMPO_PATHS.configDir, readOnly: true },
+              { name: 'config', mountPath: props.configDir, readOnly: true },
               { name: 'overrides', mountPath: TEMPO_PATHS.overridesDir, readOnly: true },
               { name: 'storage', mountPath: TEMPO_DATA_DIR },
               { name: 'tmp', mountPath: '/tmp' },

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
 import { chartNamespace, NamedPort, servicePort, serviceHost } from '../../lib/k8s';
@@ -53,6 +53,15 @@ export class Tempo extends Construct implements FlowDeclaring {
   public readonly serviceHost: string;
   /** Base URL of the query API (`/api/search`, `/api/traces/<id>`), e.g. for Grafana. */
   public readonly queryUrl: string;
+  /**
+   * Set when the HTTP API serves TLS (`serverTls`): the Secret's CA key, for a scrape that
+   * verifies the certificate, and the host name the certificate must carry.
+   */
+  public readonly httpTls?: {
+    readonly secretName: string;
+    readonly caKey: string;
+    readonly serverName: string;
+  };
   /** True when writes and queries must carry `X-Scope-OrgID`. */
   public readonly multitenancyEnabled: boolean;
   /** Regex of the PVC names of this installation (for storage alerts). */
@@ -76,7 +85,12 @@ export class Tempo extends Construct implements FlowDeclaring {
     this.multitenancyEnabled = s.multitenancyEnabled;
     const distributed = s.mode === 'distributed';
     const queryService = distributed ? `${s.name}-query-frontend` : s.name;
-    this.queryUrl = `http://${serviceHost(queryService, namespace)}:${this.metricsPort.port}`;
+    this.queryUrl = `${s.serverTls ? 'https' : 'http'}://${serviceHost(queryService, namespace)}:${this.metricsPort.port}`;
+    this.httpTls = s.serverTls && {
+      secretName: s.serverTls.secretName,
+      caKey: s.serverTls.caKey,
+      serverName: serviceHost(queryService, namespace),
+    };
     const persistent = s.components.filter((c) => c.persistent).map((c) => c.component);
     this.pvcPattern = distributed
       ? `storage-${s.name}-(${persistent.join('|')})-[0-9]+`
@@ -123,7 +137,7 @@ export class Tempo extends Construct implements FlowDeclaring {
       : undefined;
     const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s, topology) };
     const configMap = new k8s.KubeConfigMap(this, 'Config', {
-      metadata: metadata(`${s.name}-config`),
+      metadata: metadata(s.configMapName),
       data: configData,
     });
     // Runtime overrides: deliberately outside the checksum, Tempo re-reads the file every 10s
@@ -155,6 +169,8 @@ export class Tempo extends Construct implements FlowDeclaring {
           serviceAccountName: s.name,
           image: imageRef(s.image),
           configMapName: configMap.name,
+          configDir: s.configDir,
+          https: s.serverTls !== undefined,
           overridesConfigMapName: overrides.name,
           configChecksum: checksum,
           ports,
@@ -164,10 +180,21 @@ export class Tempo extends Construct implements FlowDeclaring {
             ...(tls
               ? [secretFilesVolume('receiver-tls', s.tls!.secretName, [s.tls!.certKey, s.tls!.keyKey])]
               : []),
+            ...(s.serverTls
+              ? [
+                  secretFilesVolume('server-tls', s.serverTls.secretName, [
+                    s.serverTls.certKey,
+                    s.serverTls.keyKey,
+                  ]),
+                ]
+              : []),
             ...wiring.volumes,
           ],
           volumeMounts: [
             ...(tls ? [{ name: 'receiver-tls', mountPath: TEMPO_PATHS.tlsDir, readOnly: true }] : []),
+            ...(s.serverTls
+              ? [{ name: 'server-tls', mountPath: TEMPO_PATHS.serverTlsDir, readOnly: true }]
+              : []),
             ...wiring.volumeMounts,
           ],
           podLabels: wiring.podLabels,

@@ -1,8 +1,9 @@
 import type { SeedRow } from '../harness';
 import { ROWS as MONITORING } from './monitoring';
+import { ROWS as TEMPO } from './tempo';
 
 /**
  * Every area's seed rows. Each area keeps its own file (rows/<area>.ts exporting `ROWS`) and adds
  * it here.
  */
-export const SEED_ROWS: readonly SeedRow[] = [...MONITORING];
+export const SEED_ROWS: readonly SeedRow[] = [...TEMPO, ...MONITORING];

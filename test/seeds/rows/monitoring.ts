@@ -164,6 +164,32 @@ export const ROWS: readonly SeedRow[] = [
     contains: 'le="2.5"',
   },
   {
+    id: '001-36',
+    quote: 'L344 "within 2s": exact on Tempo 3.0.3 (the dev variant) from the native histogram',
+    example: 'tempo-values-dev',
+    file: RULES,
+    path: sli('query-latency'),
+    contains:
+      'histogram_fraction(0, 2, sum by (namespace, job) (rate(tempo_request_duration_seconds{namespace="observability", job="tempo", route=~"api_.*"}[5m])))',
+  },
+  {
+    id: '001-36',
+    quote: 'L344 "within 2s": the PodMonitor scrapes the native histogram and keeps the classic buckets',
+    example: 'tempo-values-dev',
+    file: TEMPO_POD_MONITOR,
+    path: ['spec'],
+    contains: '"scrapeClassicHistograms":true,"scrapeNativeHistograms":true',
+  },
+  {
+    id: '001-36',
+    quote: 'L344 "95% … within 2s" (the dev variant keeps the 95 %)',
+    example: 'tempo-values-dev',
+    file: ALERTS,
+    path: [...slo('TempoQueryLatencyErrorBudgetBurning'), 'annotations', 'description'],
+    contains:
+      'Query API requests slower than 2s against all query API requests (native histogram). Objective 95 %',
+  },
+  {
     id: '001-37',
     quote: 'L345 "Compaction Success: 99%"',
     example: 'tempo-values',
