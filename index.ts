@@ -47,6 +47,7 @@ export type {
   ReceiverTlsProps,
 } from './constructs/otel-collector/collector-tls';
 export * from './constructs/grafana/datasources';
+export * from './constructs/grafana/custom-dashboards';
 export * from './constructs/grafana/grafana-provisioning';
 export * from './constructs/monitoring/tracing-monitoring';
 export { ALERT_FOR_DEFAULTS } from './constructs/monitoring/monitoring-config';

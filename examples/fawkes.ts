@@ -11,7 +11,9 @@ import {
   CollectorSampling,
   defineEnvironment,
   KafkaCluster,
+  LokiDatasource,
   planCapacity,
+  PrometheusDatasource,
   TailSamplingProps,
   TempoStorage,
 } from '../index';
@@ -106,6 +108,64 @@ export const fawkes = defineEnvironment({
     },
     alertFor: { TempoQueryFrontendLatencyHigh: '5m', TempoDiscardedSpansRateHigh: '10m' },
   },
-  grafana: { tenant: 'fawkes' },
+  grafana: {
+    tenant: 'fawkes',
+    // The ADR's links point at datasource UID `tempo` (L458).
+    tempoDatasource: { uid: 'tempo' },
+    // `loki:3100` (L455) resolves in Grafana's namespace (`monitoring`); the default regex
+    // matches the ADR's JSON log lines (`"trace_id": "4bf9…"`, L439).
+    loki: LokiDatasource.provisioned({
+      name: 'Loki',
+      uid: 'loki',
+      url: 'http://loki.monitoring.svc.cluster.local:3100',
+    }),
+    // Exemplars link metrics to traces (L126, L790): kube-prometheus-stack's Prometheus is not
+    // ours, so a second datasource on it carries the links, for Tempo's generator (`traceID`)
+    // and for the collector's Prometheus exporter (`trace_id`).
+    traceLinks: {
+      prometheus: PrometheusDatasource.provisioned({
+        name: 'Prometheus (exemplars)',
+        uid: 'prometheus-exemplars',
+        url: 'http://prometheus-operated.monitoring.svc.cluster.local:9090',
+        exemplarLabels: ['traceID', 'trace_id'],
+      }),
+    },
+    // The ADR's TraceQL queries (L474-492, L525-526); see the corrections table.
+    dashboards: [
+      {
+        title: 'Fawkes trace queries',
+        slug: 'fawkes-queries',
+        panels: [
+          {
+            type: 'traceql',
+            title: 'Slow database queries',
+            traceql: '{span.db.system="postgresql" && duration > 1s}',
+          },
+          {
+            type: 'traceql',
+            title: 'Errors in production',
+            traceql: '{status=error && resource.k8s.namespace.name="production"}',
+          },
+          {
+            type: 'traceql',
+            title: 'Traces for a specific user',
+            traceql:
+              '{resource.service.name="backstage" && span.http.route=~"/api/catalog/.*" && span.user.id="alice@example.com"}',
+          },
+          {
+            type: 'traceql',
+            title: 'Deployment trace (commit to production)',
+            traceql:
+              '{resource.service.name="jenkins" || resource.service.name="argocd"} | {span.git.commit.sha="abc123def"}',
+          },
+          {
+            type: 'traceql',
+            title: 'Lead time for changes',
+            traceql: '{span.git.commit.sha="abc123"} | {name="deploy-to-production"}',
+          },
+        ],
+      },
+    ],
+  },
   gitops: false,
 });

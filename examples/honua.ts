@@ -4,7 +4,7 @@
  * traces with compacted blocks kept 24h, 5-minute blocks, span metrics to Prometheus, and the
  * production component table (distributors 3, ingesters 3, queriers 2, compactor 1).
  */
-import { CollectorSampling, defineEnvironment, TempoStorage } from '../index';
+import { CollectorSampling, defineEnvironment, LokiDatasource, TempoStorage } from '../index';
 
 const small = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 const stateful = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } };
@@ -70,6 +70,48 @@ export const honua = defineEnvironment({
   monitoring: {
     thresholds: { ingesterAppendFailuresPerSecond: 1, queryLatencyP95Seconds: 5 },
     alertFor: ALERT_FOR,
+  },
+  grafana: {
+    // "Loki will extract trace IDs and provide links" (L577) from lines written as
+    // `… TraceId: {TraceId}` (L569; .NET's Activity.TraceId: 32 lowercase hex digits). The
+    // guide's Loki is local (L90): the in-cluster URL is inferred, next to Tempo.
+    loki: LokiDatasource.provisioned({
+      name: 'Loki',
+      uid: 'loki',
+      url: 'http://loki.observability.svc.cluster.local:3100',
+      matcherRegex: 'TraceId: ([0-9a-f]{32})',
+    }),
+    // The guide's TraceQL examples (L531-555), the service scoped as a resource attribute.
+    dashboards: [
+      {
+        title: 'honua-cli-ai queries',
+        slug: 'honua-queries',
+        panels: [
+          { type: 'traceql', title: 'All traces', traceql: '{ resource.service.name="honua-cli-ai" }' },
+          {
+            type: 'traceql',
+            title: 'Slow traces',
+            traceql: '{ resource.service.name="honua-cli-ai" && duration > 1s }',
+          },
+          {
+            type: 'traceql',
+            title: 'Error traces',
+            traceql: '{ resource.service.name="honua-cli-ai" && status=error }',
+          },
+          {
+            type: 'traceql',
+            title: 'Deployment process',
+            traceql: '{ resource.service.name="honua-cli-ai" && span.process.name="DeploymentProcess" }',
+          },
+          {
+            type: 'traceql',
+            title: 'Slow or failed deployment validation',
+            traceql:
+              '{ resource.service.name="honua-cli-ai" && (duration > 500ms || status=error) && span.step.name="ValidateDeployment" }',
+          },
+        ],
+      },
+    ],
   },
   gitops: false,
 });

@@ -54,9 +54,27 @@ export const tempoValues = defineEnvironment({
   },
   grafana: {
     namespace: 'observability',
+    tempoDatasource: { name: 'Tempo', httpMethod: 'GET', nodeGraph: true },
     loki: LokiDatasource.existing({ uid: 'loki' }),
     prometheus: PrometheusDatasource.existing({ uid: 'mimir' }),
     logLabels: { job: 'job', instance: 'instance', 'k8s.pod.name': 'pod', 'k8s.namespace.name': 'namespace' },
+    // The README's TraceQL queries (L270-279); the span status is the intrinsic `status`.
+    dashboards: [
+      {
+        title: 'Example queries',
+        slug: 'example-queries',
+        panels: [
+          { type: 'traceql', title: 'Traces by service', traceql: '{ .service.name = "my-service" }' },
+          { type: 'traceql', title: 'Slow traces', traceql: '{ duration > 1s }' },
+          { type: 'traceql', title: 'Error traces', traceql: '{ status = error }' },
+          {
+            type: 'traceql',
+            title: 'Complex query',
+            traceql: '{ .service.name = "frontend" && .http.status_code = 500 && duration > 100ms }',
+          },
+        ],
+      },
+    ],
   },
   networkPolicies: { grafanaNamespace: 'observability' },
   gitops: false,

@@ -1,7 +1,7 @@
 /**
  * Seed 004, the YBUILT stack guide: Tempo on S3 (us-east-1) with 3 days of hot traces in
- * `observability`, Loki next to it, Grafana with Tempo, Loki and Prometheus linked, 10 %
- * sampling in production.
+ * `observability`, Loki next to it, Grafana in `observability` with Tempo, Loki and Prometheus
+ * linked, the "YBUILT Distributed Tracing" dashboard, 10 % sampling in production.
  */
 import {
   CollectorSampling,
@@ -39,13 +39,51 @@ export const ybuilt = defineEnvironment({
     sampling: CollectorSampling.head({ percentage: 10 }),
   },
   grafana: {
+    // The guide installs grafana/grafana in `observability` (L181) with exactly these three
+    // datasources; their links use the UIDs `tempo` and `loki`.
+    namespace: 'observability',
+    tempoDatasource: { name: 'Tempo', uid: 'tempo', nodeGraph: true },
     loki: LokiDatasource.provisioned({
       name: 'Loki',
       uid: 'loki',
       url: 'http://loki.observability.svc.cluster.local:3100',
     }),
-    // kube-prometheus-stack already provisions (and defaults) its Prometheus: link to it.
-    prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
+    // The only default in that Grafana; app metrics from OTel/Prometheus exporters carry the
+    // trace ID in the exemplar label `trace_id`.
+    prometheus: PrometheusDatasource.provisioned({
+      name: 'Prometheus',
+      uid: 'prometheus',
+      url: 'http://prometheus.monitoring.svc.cluster.local:9090',
+      isDefault: true,
+      exemplarLabels: ['trace_id'],
+    }),
+    // Trace → logs finds `{job="ybuilt-api"}` (L373): the service name is the Loki `job`.
+    logLabels: { 'service.name': 'job' },
+    dashboards: [
+      {
+        title: 'YBUILT Distributed Tracing',
+        slug: 'ybuilt-tracing',
+        variables: { trace_id: '' },
+        panels: [
+          // Nothing here exports `http_requests_total` (L354): spans the agents accept instead.
+          {
+            type: 'timeseries',
+            title: 'Request Rate',
+            promql:
+              'sum by (receiver) (rate(otelcol_receiver_accepted_spans_total{namespace="observability", job="otel-agent"}[5m]))',
+            unit: 'cps',
+            legend: 'spans accepted ({{receiver}})',
+          },
+          { type: 'trace', title: 'Trace Viewer', traceId: '$trace_id' },
+          // The log-correlation query (L373).
+          {
+            type: 'logs',
+            title: 'Logs of the trace',
+            logql: '{job="ybuilt-api"} | json | trace_id="$trace_id"',
+          },
+        ],
+      },
+    ],
   },
   // The guide installs Grafana in `observability` (L181-186): it may query Tempo there.
   networkPolicies: { grafanaNamespace: 'observability' },

@@ -33,8 +33,21 @@ export const ycDev = defineEnvironment({
   collector: false,
   monitoring: { prometheusLabels: { release: 'prometheus' } },
   grafana: {
+    // The report's datasource: "Tempo", HTTP method GET, node graph on, in ConfigMap `tempo-datasource`.
+    tempoDatasource: { name: 'Tempo', httpMethod: 'GET', nodeGraph: true },
+    datasourcesConfigMap: 'tempo-datasource',
     loki: LokiDatasource.existing({ uid: 'loki' }),
     prometheus: PrometheusDatasource.existing({ uid: 'prometheus' }),
+    // Logs → traces ("click trace_id link"): loki-stack's datasource is not ours to change, so a
+    // second datasource on the same Loki carries the derived field. The URL is inferred: release
+    // `loki` of loki-stack (ConfigMap `loki-loki-stack`, L481) serves Loki as Service `loki` on 3100.
+    traceLinks: {
+      loki: LokiDatasource.provisioned({
+        name: 'Loki (trace links)',
+        uid: 'loki-trace-links',
+        url: 'http://loki.monitoring.svc.cluster.local:3100',
+      }),
+    },
     logLabels: {
       'service.name': 'service',
       job: 'job',
@@ -43,6 +56,34 @@ export const ycDev = defineEnvironment({
       'k8s.namespace.name': 'namespace',
     },
     metricLabels: { 'service.name': 'service', job: 'job' },
+    // The report's example queries (L244-256, L424), attributes scoped as TraceQL needs them.
+    dashboards: [
+      {
+        title: 'Example queries',
+        slug: 'example-queries',
+        panels: [
+          {
+            type: 'traceql',
+            title: 'All traces for a service',
+            traceql: '{resource.service.name="webapp-backend"}',
+          },
+          { type: 'traceql', title: 'Slow traces (>1s duration)', traceql: '{duration > 1s}' },
+          { type: 'traceql', title: 'Error traces', traceql: '{status=error}' },
+          { type: 'traceql', title: 'Traces with a specific tag', traceql: '{span.http.method="POST"}' },
+          {
+            type: 'traceql',
+            title: 'Complex query',
+            traceql:
+              '{resource.service.name="webapp-backend" && span.http.status_code>=500 && duration>100ms}',
+          },
+          {
+            type: 'logs',
+            title: 'Errors in the default namespace',
+            logql: '{namespace="default"} |= "error"',
+          },
+        ],
+      },
+    ],
   },
   gitops: false,
 });

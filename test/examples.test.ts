@@ -126,10 +126,7 @@ describe('what the seeds asked for', () => {
     });
     expect(tempoConfig(m).backend_worker.compaction.block_retention).toBe('168h');
     expect(m.filter((o) => o.kind === 'DaemonSet')).toEqual([]);
-    const ds = parse(
-      m.find((o) => o.metadata.name.endsWith('-datasources')).data['yc-dev-datasources.yaml'] ??
-        Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0],
-    );
+    const ds = parse(m.find((o) => o.metadata.name === 'tempo-datasource').data['tempo-datasource.yaml']);
     expect(ds.datasources[0].jsonData.tracesToMetrics.queries[2].query).toContain(
       'traces_spanmetrics_latency_bucket',
     );
@@ -188,13 +185,13 @@ describe('what the seeds asked for', () => {
     ).toBe(2);
   });
 
-  test('ybuilt: S3, 3 days, Loki provisioned with trace links, no second default datasource', () => {
+  test('ybuilt: S3, 3 days, Loki provisioned with trace links, Prometheus the one default', () => {
     const m = render('ybuilt');
     expect(tempoConfig(m).backend_worker.compaction.block_retention).toBe('72h');
     const ds = parse(Object.values<string>(m.find((o) => o.metadata.name.endsWith('-datasources')).data)[0]);
-    expect(ds.datasources.filter((d: any) => d.isDefault)).toEqual([]);
+    expect(ds.datasources.filter((d: any) => d.isDefault).map((d: any) => d.name)).toEqual(['Prometheus']);
     expect(ds.datasources.find((d: any) => d.type === 'loki').jsonData.derivedFields[0].datasourceUid).toBe(
-      'observability-tempo',
+      'tempo',
     );
   });
 });

@@ -154,6 +154,21 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, 
     }
   });
 
+  test('panels fit the 24-column grid and never overlap', () => {
+    for (const d of g.dashboards) {
+      const cells = new Set<string>();
+      for (const p of (d.json as any).panels) {
+        const { x, y, w, h } = p.gridPos;
+        expect([d.slug, p.title, x + w <= 24]).toEqual([d.slug, p.title, true]);
+        for (let i = x; i < x + w; i++)
+          for (let j = y; j < y + h; j++) {
+            expect([d.slug, p.title, cells.has(`${i},${j}`)]).toEqual([d.slug, p.title, false]);
+            cells.add(`${i},${j}`);
+          }
+      }
+    }
+  });
+
   test('every PromQL parses and reads only metrics the stack exposes', () => {
     const tempo = charts.tempo.tempo;
     const exposed = new Set<string>([
@@ -185,6 +200,7 @@ describe('dashboard contents', () => {
         'Latency percentiles per operation',
         'Request rate per operation',
         'Success vs error',
+        'Request latency heatmap',
         'Operations',
         'Service graph',
         'TraceQL search: slow or failed requests',
@@ -207,6 +223,7 @@ describe('dashboard contents', () => {
         'Live-store flush failures',
         'Kafka consumer lag',
         'Query errors (5xx)',
+        'Storage usage and growth',
       ]),
     );
     expect(titles('collector-health')).toEqual(
@@ -218,8 +235,19 @@ describe('dashboard contents', () => {
         'Queue size vs capacity',
         'Memory limiter refusals',
         'Tail-sampling decisions',
+        'Batch send size',
+        'Memory usage by component',
       ]),
     );
+  });
+
+  test('the latency heatmap draws the generator buckets as they are (no re-bucketing)', () => {
+    const overview = prod.find((d) => d.slug === 'overview')!.json as any;
+    const p = overview.panels.find((x: any) => x.title === 'Request latency heatmap');
+    expect(p.type).toBe('heatmap');
+    expect(p.options.calculate).toBe(false);
+    expect(p.targets[0]).toMatchObject({ format: 'heatmap', legendFormat: '{{le}}' });
+    expect(p.targets[0].expr).toMatch(/^sum by \(le\) \(increase\(traces_spanmetrics_latency_bucket\{/);
   });
 
   test('query latency shows P50, P95 and P99', () => {

@@ -10,6 +10,7 @@ import {
   RowBuilder,
   VariableRefresh,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -18,6 +19,7 @@ import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafan
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   COLLECTOR_METRICS,
+  PLATFORM_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
   TEMPO_METRICS,
@@ -46,7 +48,7 @@ export interface BuiltDashboard {
   readonly json: Record<string, unknown>;
 }
 
-function dashboard(i: DashboardInput, slug: string, title: string): DashboardBuilder {
+export function dashboard(i: DashboardInput, slug: string, title: string): DashboardBuilder {
   return new DashboardBuilder(`${title} (${i.id})`)
     .uid(`${i.id}-${slug}`.slice(0, 40))
     .tags(['tracing', 'tracesynth', i.id])
@@ -55,6 +57,36 @@ function dashboard(i: DashboardInput, slug: string, title: string): DashboardBui
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
     .readonly();
+}
+
+type GridPos = { x: number; y: number; w: number; h: number };
+
+/**
+ * The dashboard JSON, panels laid out left to right in the 24-column grid, a panel that does not
+ * fit in the rest of a line starting the next one (the SDK's builder keeps it on the line, past
+ * column 24), each row header on a line of its own.
+ */
+export function built(slug: string, d: DashboardBuilder): BuiltDashboard {
+  const json = d.build() as unknown as { panels?: { type: string; gridPos?: GridPos }[] };
+  let x = 0;
+  let y = 0;
+  let h = 0;
+  for (const p of json.panels ?? []) {
+    const pos = p.gridPos!;
+    if (p.type === 'row' || x + pos.w > 24) {
+      y += h;
+      x = 0;
+      h = 0;
+    }
+    p.gridPos = { ...pos, x, y };
+    if (p.type === 'row') {
+      y += pos.h;
+      continue;
+    }
+    x += pos.w;
+    h = Math.max(h, pos.h);
+  }
+  return { slug, json: json as unknown as Record<string, unknown> };
 }
 
 /** A Prometheus query; the expression is parsed here, so a typo fails the synth. */
@@ -97,6 +129,29 @@ function single(
     .height(4)
     .span(6)
     .withTarget(prom(i, slug, expr));
+}
+
+/** A table of the traces a TraceQL query finds (Tempo datasource), full width. */
+export function traceSearch(
+  i: DashboardInput,
+  title: string,
+  query: string,
+  limit: number,
+): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .datasource(i.tempo.ref)
+    .height(8)
+    .span(24)
+    .withTarget(
+      new TempoQuery()
+        .datasource(i.tempo.ref)
+        .queryType('traceql')
+        .refId('A')
+        .query(query)
+        .limit(limit)
+        .tableType(SearchTableType.Traces),
+    );
 }
 
 /** 1. Distributed tracing overview (span metrics, service graph, TraceQL search). */
@@ -204,6 +259,24 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
         )
         .withTransformation({ id: 'merge', options: {} }),
     );
+  d.withPanel(
+    new heatmap.PanelBuilder()
+      .title('Request latency heatmap')
+      .datasource(i.prometheus.ref)
+      .height(10)
+      .span(24)
+      .unit('s')
+      // The buckets are the generator's: draw them as they are, no re-bucketing in Grafana.
+      .calculate(false)
+      .withTarget(
+        prom(
+          i,
+          slug,
+          `sum by (le) (increase(${m.latencyBucket}{${server}}[$__rate_interval]))`,
+          '{{le}}',
+        ).format(PromQueryFormat.Heatmap),
+      ),
+  );
   if (i.serviceGraphs) {
     d.withRow(new RowBuilder('Service graph')).withPanel(
       new nodegraph.PanelBuilder()
@@ -215,22 +288,14 @@ export function tracingOverview(i: DashboardInput): BuiltDashboard | undefined {
     );
   }
   d.withRow(new RowBuilder('Traces')).withPanel(
-    new table.PanelBuilder()
-      .title('TraceQL search: slow or failed requests')
-      .datasource(i.tempo.ref)
-      .height(12)
-      .span(24)
-      .withTarget(
-        new TempoQuery()
-          .datasource(i.tempo.ref)
-          .queryType('traceql')
-          .refId('A')
-          .query('{ resource.service.name =~ "$service" && (status = error || duration > 1s) }')
-          .limit(50)
-          .tableType(SearchTableType.Traces),
-      ),
+    traceSearch(
+      i,
+      'TraceQL search: slow or failed requests',
+      '{ resource.service.name =~ "$service" && (status = error || duration > 1s) }',
+      50,
+    ).height(12),
   );
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }
 
 /** 2. Tempo operations: ingestion, discards, query latency, blocks and compaction, flushes, errors. */
@@ -285,15 +350,33 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
           `histogram_quantile(${q}, sum by (le) (${r(TEMPO_METRICS.requestDurationBucket, queries)}))`,
           `P${Math.round(q * 100)}`,
         ]),
+        8,
       ),
     )
     .withPanel(
-      series(i, slug, 'Query requests by status', 'reqps', [
+      series(
+        i,
+        slug,
+        'Bytes inspected by queries',
+        'Bps',
+        [[`sum by (tenant, op) (${r(TEMPO_METRICS.queryBytesInspected)})`, '{{tenant}} {{op}}']],
+        8,
+      ),
+    )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Query requests by status',
+        'reqps',
         [
-          `sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`,
-          '{{route}} {{status_code}}',
+          [
+            `sum by (route, status_code) (${r(TEMPO_METRICS.requestDurationCount, queries)})`,
+            '{{route}} {{status_code}}',
+          ],
         ],
-      ]),
+        8,
+      ),
     );
   if (!i.tempoTarget.components.includes('single-binary')) {
     // Distributed: P95 of every request a component serves (writes, internal gRPC, queries).
@@ -344,15 +427,40 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
         8,
       ),
     )
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Storage usage and growth',
+        'bytes',
+        [
+          // Every component that polls the block list reports the same gauge: max, not sum.
+          [
+            `max by (tenant) (${TEMPO_METRICS.backendBytes}${selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job, status: 'live' })})`,
+            'backend {{tenant}}',
+          ],
+          [
+            `max by (tenant) (delta(${TEMPO_METRICS.backendBytes}${selector({ namespace: i.tempoTarget.namespace, job: i.tempoTarget.job, status: 'live' })}[1d]))`,
+            'backend growth per day {{tenant}}',
+          ],
+          [
+            `max by (persistentvolumeclaim) (${PLATFORM_METRICS.volumeUsedBytes}${selector({ namespace: i.tempoTarget.namespace }, { persistentvolumeclaim: i.tempoTarget.pvcPattern })})`,
+            'volume {{persistentvolumeclaim}}',
+          ],
+        ],
+        24,
+      ),
+    )
     .withRow(new RowBuilder('Flushes and errors'))
     .withPanel(
       series(
         i,
         slug,
-        i.tempoTarget.line === '2.10' ? 'Ingester flush failures' : 'Live-store flush failures',
+        i.tempoTarget.line === '2.10' ? 'Ingester flushes' : 'Live-store flush failures',
         'cps',
         i.tempoTarget.line === '2.10'
           ? [
+              [`sum(${r(TEMPO2_METRICS.ingesterBlocksFlushed)})`, 'blocks flushed'],
               [`sum(${r(TEMPO2_METRICS.ingesterFailedFlushes)})`, 'failed flushes'],
               [`sum(${r(TEMPO2_METRICS.ingesterFlushFailedRetries)})`, 'failed retries'],
             ]
@@ -404,7 +512,7 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
       ),
     );
   }
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }
 
 /** 3. Collector health: receivers, exporters, queues, memory limiter, tail sampling. */
@@ -462,6 +570,24 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
       series(i, slug, 'Memory limiter refusals', 'cps', [
         [`sum by (job) (${r(COLLECTOR_METRICS.memoryLimiterRefused)})`, '{{job}}'],
       ]),
+    )
+    .withRow(new RowBuilder('Processors and memory'))
+    .withPanel(
+      series(
+        i,
+        slug,
+        'Batch send size',
+        'none',
+        [0.5, 0.95].map((q) => [
+          `histogram_quantile(${q}, sum by (le, job) (${r(COLLECTOR_METRICS.batchSendSizeBucket)}))`,
+          `P${Math.round(q * 100)} {{job}}`,
+        ]),
+      ),
+    )
+    .withPanel(
+      series(i, slug, 'Memory usage by component', 'bytes', [
+        [`max by (job, pod) (${COLLECTOR_METRICS.processMemoryRss}${sel})`, '{{job}} {{pod}}'],
+      ]),
     );
   if (i.tailSampling) {
     d.withRow(new RowBuilder('Tail sampling')).withPanel(
@@ -480,5 +606,5 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
       ),
     );
   }
-  return { slug, json: d.build() as unknown as Record<string, unknown> };
+  return built(slug, d);
 }

@@ -21,6 +21,73 @@ export interface ProvisionedDatasourceProps {
   readonly isDefault?: boolean;
 }
 
+/** Loki's derived field: links a log line to Tempo when it holds a trace ID. */
+export interface LokiProvisionedProps extends ProvisionedDatasourceProps {
+  /**
+   * Regular expression whose first group captures the trace ID in a log line (Grafana evaluates
+   * it in the browser: JavaScript syntax, no inline flags).
+   * @default - `trace_id=…`, `traceID: …`, `"traceId":"…"`, `TraceId: …` with a 16–32 digit hex ID
+   */
+  readonly matcherRegex?: string;
+}
+
+/** Prometheus exemplars: which exemplar label holds the trace ID. */
+export interface PrometheusProvisionedProps extends ProvisionedDatasourceProps {
+  /**
+   * Exemplar label names that carry the trace ID, one link to Tempo each: Tempo's metrics
+   * generator writes `traceID` (modules/generator/registry/histogram.go), the collector's
+   * Prometheus exporter `trace_id` (prometheus/otlptranslator `ExemplarTraceIDKey`).
+   * @default ['traceID']
+   */
+  readonly exemplarLabels?: readonly string[];
+}
+
+/** A trace ID in a log line (trace_id=…, traceID: …, "traceId":"…", TraceId: …). */
+export const DEFAULT_TRACE_ID_REGEX = '(?:[Tt]race_?[Ii][Dd])["\\s:=]+"?([0-9a-fA-F]{16,32})';
+
+function checkMatcherRegex(value: string | undefined, property: string): string {
+  if (value === undefined) return DEFAULT_TRACE_ID_REGEX;
+  let re: RegExp;
+  try {
+    if (typeof value !== 'string' || value === '') throw new Error('not a non-empty string');
+    re = new RegExp(value);
+  } catch (e) {
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a regular expression (${(e as Error).message}); give a JavaScript regex whose first group captures the trace ID`,
+    );
+  }
+  // A regex matching the empty string plus one alternative per group counts the groups.
+  const groups = new RegExp(`${re.source}|`).exec('')!.length - 1;
+  if (groups === 0)
+    throw new ConfigError(
+      property,
+      `${show(value)} has no capture group; Grafana links the text of the first group, so wrap the trace ID in ( )`,
+    );
+  return value;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function checkExemplarLabels(value: readonly string[] | undefined, property: string): string[] {
+  if (value === undefined) return ['traceID'];
+  if (!Array.isArray(value) || value.length === 0)
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a non-empty list; give the exemplar label names that hold the trace ID, e.g. ['traceID']`,
+    );
+  value.forEach((l, i) => {
+    if (typeof l !== 'string' || !LABEL_NAME.test(l))
+      throw new ConfigError(
+        `${property}[${i}]`,
+        `${show(l)} is not a Prometheus label name; use letters, digits and '_' (not first), e.g. 'trace_id'`,
+      );
+    if (value.indexOf(l) !== i)
+      throw new ConfigError(`${property}[${i}]`, `${show(l)} is listed twice; list each label once`);
+  });
+  return [...value];
+}
+
 const UID = /^[a-zA-Z0-9_-]{1,40}$/;
 
 function checkUid(uid: string | undefined, property: string): string {
@@ -43,7 +110,15 @@ function checkUrl(url: string, property: string): string {
   return url;
 }
 
-type Provisioned = { readonly name: string; readonly url: string; readonly isDefault: boolean };
+type Provisioned = {
+  readonly name: string;
+  readonly url: string;
+  readonly isDefault: boolean;
+  /** Loki: the derived field's regex. */
+  readonly matcherRegex?: string;
+  /** Prometheus: exemplar labels that link to Tempo. */
+  readonly exemplarLabels?: readonly string[];
+};
 
 /**
  * A Grafana datasource other objects link to. The factories only store their props; the checks
@@ -84,7 +159,11 @@ function existing(props: { readonly uid: string }, property: string) {
   });
 }
 
-function provisioned(props: ProvisionedDatasourceProps, property: string, type: string) {
+function provisioned(
+  props: LokiProvisionedProps & PrometheusProvisionedProps,
+  property: string,
+  type: 'loki' | 'prometheus',
+) {
   return () => {
     checkPlainObject(props, property, `{ url: 'http://${type}.${type}.svc.cluster.local' }`);
     const isDefault = props.isDefault ?? false;
@@ -99,6 +178,9 @@ function provisioned(props: ProvisionedDatasourceProps, property: string, type: 
         name: props.name ?? type.charAt(0).toUpperCase() + type.slice(1),
         url: checkUrl(props.url, `${property}.url`),
         isDefault,
+        ...(type === 'loki'
+          ? { matcherRegex: checkMatcherRegex(props.matcherRegex, `${property}.matcherRegex`) }
+          : { exemplarLabels: checkExemplarLabels(props.exemplarLabels, `${property}.exemplarLabels`) }),
       },
     };
   };
@@ -111,7 +193,7 @@ export class LokiDatasource extends DatasourceRef {
   }
 
   /** A Loki datasource provisioned here (its derived fields link log lines to traces). */
-  public static provisioned(props: ProvisionedDatasourceProps): LokiDatasource {
+  public static provisioned(props: LokiProvisionedProps): LokiDatasource {
     return new LokiDatasource(provisioned(props, 'grafana.loki', 'loki'));
   }
 
@@ -125,7 +207,7 @@ export class PrometheusDatasource extends DatasourceRef {
   }
 
   /** A Prometheus datasource provisioned here (its exemplars link to traces). */
-  public static provisioned(props: ProvisionedDatasourceProps): PrometheusDatasource {
+  public static provisioned(props: PrometheusProvisionedProps): PrometheusDatasource {
     return new PrometheusDatasource(provisioned(props, 'grafana.prometheus', 'prometheus'));
   }
 
@@ -141,11 +223,21 @@ export interface TempoDatasourceProps {
   readonly url: string;
   /** Whether this is the organization's default datasource. @default false */
   readonly isDefault?: boolean;
+  /** HTTP method of Grafana's queries (`jsonData.httpMethod`). @default - Grafana's (GET) */
+  readonly httpMethod?: 'GET' | 'POST';
+  /**
+   * The node graph above the trace view (`jsonData.nodeGraph.enabled`); drawn from the trace's own
+   * spans, so it needs no metrics generator (the service map does).
+   * @default true
+   */
+  readonly nodeGraph?: boolean;
 }
 
 /** The Tempo datasource this app provisions. */
 export class TempoDatasource extends DatasourceRef {
   public readonly type = 'tempo' as const;
+  public readonly httpMethod?: 'GET' | 'POST';
+  public readonly nodeGraph: boolean;
 
   constructor(props: TempoDatasourceProps) {
     super(() => ({
@@ -157,6 +249,18 @@ export class TempoDatasource extends DatasourceRef {
       },
     }));
     this.check(); // built by the app, not by an environment file: check at once
+    if (props.httpMethod !== undefined && props.httpMethod !== 'GET' && props.httpMethod !== 'POST')
+      throw new ConfigError(
+        'grafana.tempoDatasource.httpMethod',
+        `${show(props.httpMethod)} is not an HTTP method Grafana's Tempo datasource uses; give 'GET' or 'POST'`,
+      );
+    if (props.nodeGraph !== undefined && typeof props.nodeGraph !== 'boolean')
+      throw new ConfigError(
+        'grafana.tempoDatasource.nodeGraph',
+        `${show(props.nodeGraph)} is not a boolean; give true or false`,
+      );
+    this.httpMethod = props.httpMethod;
+    this.nodeGraph = props.nodeGraph ?? true;
   }
 }
 
@@ -164,6 +268,11 @@ export interface DatasourceModelInput {
   readonly tempo: TempoDatasource;
   readonly loki?: LokiDatasource;
   readonly prometheus?: PrometheusDatasource;
+  /**
+   * Datasources provisioned only for their links to Tempo (derived fields, exemplars), beside an
+   * existing `loki` / `prometheus` that this app cannot change.
+   */
+  readonly traceLinks?: { readonly loki?: LokiDatasource; readonly prometheus?: PrometheusDatasource };
   /** Span attribute → log label, for trace-to-logs queries. */
   readonly logLabels: Readonly<Record<string, string>>;
   /** Span attribute → metric label, for trace-to-metrics queries. */
@@ -196,6 +305,7 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
     isDefault: t.provisioned!.isDefault,
     editable: false,
     jsonData: {
+      ...(t.httpMethod ? { httpMethod: t.httpMethod } : {}),
       ...(i.tenant ? { httpHeaderName1: 'X-Scope-OrgID' } : {}),
       ...(i.loki
         ? {
@@ -233,7 +343,7 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
             ...(i.serviceGraphs ? { serviceMap: { datasourceUid: i.prometheus.uid } } : {}),
           }
         : {}),
-      nodeGraph: { enabled: i.serviceGraphs },
+      nodeGraph: { enabled: t.nodeGraph },
       search: { hide: false },
       traceQuery: { timeShiftEnabled: true, ...shift },
       spanBar: { type: 'Tag', tag: 'http.route' },
@@ -241,21 +351,22 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
     // The tenant is not a secret, but Grafana only takes custom header values here.
     ...(i.tenant ? { secureJsonData: { httpHeaderValue1: i.tenant } } : {}),
   });
-  if (i.loki?.provisioned) {
+  for (const loki of [i.loki, i.traceLinks?.loki]) {
+    const p = loki?.provisioned;
+    if (!loki || !p) continue;
     datasources.push({
-      name: i.loki.provisioned.name,
+      name: p.name,
       type: 'loki',
-      uid: i.loki.uid,
+      uid: loki.uid,
       access: 'proxy',
-      url: i.loki.provisioned.url,
-      isDefault: i.loki.provisioned.isDefault,
+      url: p.url,
+      isDefault: p.isDefault,
       editable: false,
       jsonData: {
-        // A trace ID in a log line (trace_id=…, traceID: …, "traceId":"…") becomes a link to Tempo.
         derivedFields: [
           {
             name: 'TraceID',
-            matcherRegex: '(?:trace_?[iI][dD])["\\s:=]+"?([0-9a-fA-F]{16,32})',
+            matcherRegex: p.matcherRegex,
             datasourceUid: t.uid,
             url: '${__value.raw}',
             urlDisplayLabel: 'View trace',
@@ -264,23 +375,40 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
       },
     });
   }
-  if (i.prometheus?.provisioned) {
+  for (const prometheus of [i.prometheus, i.traceLinks?.prometheus]) {
+    const p = prometheus?.provisioned;
+    if (!prometheus || !p) continue;
     datasources.push({
-      name: i.prometheus.provisioned.name,
+      name: p.name,
       type: 'prometheus',
-      uid: i.prometheus.uid,
+      uid: prometheus.uid,
       access: 'proxy',
-      url: i.prometheus.provisioned.url,
-      isDefault: i.prometheus.provisioned.isDefault,
+      url: p.url,
+      isDefault: p.isDefault,
       editable: false,
       jsonData: {
         httpMethod: 'POST',
-        // Tempo's metrics generator attaches exemplars with the label traceID.
-        exemplarTraceIdDestinations: [
-          { name: 'traceID', datasourceUid: t.uid, urlDisplayLabel: 'View trace' },
-        ],
+        exemplarTraceIdDestinations: p.exemplarLabels!.map((name) => ({
+          name,
+          datasourceUid: t.uid,
+          urlDisplayLabel: 'View trace',
+        })),
       },
     });
+  }
+  const uids = [
+    ...datasources.map((d) => ({ uid: d.uid as string, name: `'${d.name as string}'` })),
+    ...[i.loki, i.prometheus]
+      .filter((d) => d !== undefined && !d.provisioned)
+      .map((d) => ({ uid: d!.uid, name: `the existing ${d!.type} datasource` })),
+  ];
+  for (const [n, d] of uids.entries()) {
+    const first = uids.findIndex((e) => e.uid === d.uid);
+    if (first !== n)
+      throw new ConfigError(
+        'grafana.datasources',
+        `UID '${d.uid}' is used by ${uids[first].name} and ${d.name}; give each datasource its own uid`,
+      );
   }
   const defaults = datasources.filter((d) => d.isDefault).map((d) => d.name);
   if (defaults.length > 1) {

@@ -12,12 +12,22 @@ import {
   tempoOperations,
   tracingOverview,
 } from './dashboards';
+import { customDashboards, DashboardSpec } from './custom-dashboards';
 import {
+  DatasourceRef,
   LokiDatasource,
   PrometheusDatasource,
   renderDatasourceProvisioning,
   TempoDatasource,
 } from './datasources';
+
+/** Datasources provisioned only to link to Tempo, beside existing ones this app cannot change. */
+export interface TraceLinkDatasources {
+  /** A second Loki datasource (same Loki) carrying the derived field to Tempo. @default - none */
+  readonly loki?: LokiDatasource;
+  /** A second Prometheus datasource carrying exemplar links to Tempo. @default - none */
+  readonly prometheus?: PrometheusDatasource;
+}
 
 /** What an environment sets for Grafana. */
 export interface GrafanaProvisioningOptions {
@@ -25,8 +35,26 @@ export interface GrafanaProvisioningOptions {
   readonly loki?: LokiDatasource;
   /** Prometheus for trace-to-metrics, the service map, exemplars and the dashboards. @default PrometheusDatasource.existing({ uid: 'prometheus' }) (kube-prometheus-stack) */
   readonly prometheus?: PrometheusDatasource;
-  /** The Tempo datasource. @default - name 'Tempo (<stack>)', uid '<stack>-tempo', not default */
-  readonly tempoDatasource?: { readonly name?: string; readonly uid?: string; readonly isDefault?: boolean };
+  /** The Tempo datasource. @default - name 'Tempo (<stack>)', uid '<stack>-tempo', not default, node graph on, Grafana's HTTP method */
+  readonly tempoDatasource?: {
+    readonly name?: string;
+    readonly uid?: string;
+    readonly isDefault?: boolean;
+    /** `jsonData.httpMethod`. @default - Grafana's (GET) */
+    readonly httpMethod?: 'GET' | 'POST';
+    /** Node graph above the trace view (needs no metrics generator). @default true */
+    readonly nodeGraph?: boolean;
+  };
+  /**
+   * When `loki` / `prometheus` are existing datasources (another chart's), extra ones provisioned
+   * here to carry the links back to Tempo: Loki derived fields, Prometheus exemplars.
+   * @default - none
+   */
+  readonly traceLinks?: TraceLinkDatasources;
+  /** Name of the datasources ConfigMap (its file is `<name>.yaml`). @default '<stack>-datasources' */
+  readonly datasourcesConfigMap?: string;
+  /** Dashboards of the environment's own (panels, saved TraceQL/LogQL queries), beside the standard ones. @default - none */
+  readonly dashboards?: readonly DashboardSpec[];
   /** Span attribute → Loki label for trace-to-logs. @default { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' } */
   readonly logLabels?: Record<string, string>;
   /** Span attribute → metric label for trace-to-metrics. @default { 'service.name': 'service' } */
@@ -70,6 +98,8 @@ export class GrafanaProvisioning extends Construct {
       name: props.tempoDatasource?.name ?? `Tempo (${props.stackId})`,
       url: tempo.queryUrl,
       isDefault: props.tempoDatasource?.isDefault ?? false,
+      httpMethod: props.tempoDatasource?.httpMethod,
+      nodeGraph: props.tempoDatasource?.nodeGraph,
     });
     this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
     this.loki = props.loki;
@@ -79,11 +109,14 @@ export class GrafanaProvisioning extends Construct {
         'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
       );
     }
+    checkTraceLink('loki', props.traceLinks?.loki, props.loki);
+    checkTraceLink('prometheus', props.traceLinks?.prometheus, props.prometheus);
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
     this.provisioningYaml = renderDatasourceProvisioning({
       tempo: this.tempoDatasource,
       loki: this.loki,
       prometheus: this.prometheus,
+      traceLinks: props.traceLinks,
       logLabels: props.logLabels ?? {
         'service.name': 'service',
         'k8s.namespace.name': 'namespace',
@@ -95,12 +128,16 @@ export class GrafanaProvisioning extends Construct {
       tenant: tempo.multitenancyEnabled ? props.tenant : undefined,
     });
     const name = (suffix: string) => checkDnsLabel(`${props.stackId}-${suffix}`, 'grafana.configMapName');
+    const datasourcesName =
+      props.datasourcesConfigMap === undefined
+        ? name('datasources')
+        : checkDnsLabel(props.datasourcesConfigMap, 'grafana.datasourcesConfigMap');
     new k8s.KubeConfigMap(this, 'Datasources', {
       metadata: {
-        name: name('datasources'),
+        name: datasourcesName,
         labels: { ...labels, ...(props.datasourceLabel ?? { grafana_datasource: '1' }) },
       },
-      data: { [`${props.stackId}-datasources.yaml`]: this.provisioningYaml },
+      data: { [`${datasourcesName}.yaml`]: this.provisioningYaml },
     });
 
     const input: DashboardInput = {
@@ -113,9 +150,12 @@ export class GrafanaProvisioning extends Construct {
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
       tailSampling: props.monitoring.tailSampling,
     };
-    this.dashboards = [tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(
-      (d): d is BuiltDashboard => d !== undefined,
-    );
+    this.dashboards = [
+      ...[tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(
+        (d): d is BuiltDashboard => d !== undefined,
+      ),
+      ...customDashboards(input, this.loki, props.dashboards),
+    ];
     for (const d of this.dashboards) {
       new k8s.KubeConfigMap(this, `Dashboard-${d.slug}`, {
         metadata: {
@@ -127,4 +167,24 @@ export class GrafanaProvisioning extends Construct {
       });
     }
   }
+}
+
+function checkTraceLink(
+  type: 'loki' | 'prometheus',
+  link: DatasourceRef | undefined,
+  main: DatasourceRef | undefined,
+): void {
+  if (link === undefined) return;
+  const property = `grafana.traceLinks.${type}`;
+  const factory = type === 'loki' ? 'LokiDatasource' : 'PrometheusDatasource';
+  if (!link.provisioned)
+    throw new ConfigError(
+      property,
+      `is an existing datasource; only one provisioned here carries links to Tempo, so give ${factory}.provisioned({ url, uid })`,
+    );
+  if (main?.provisioned)
+    throw new ConfigError(
+      property,
+      `grafana.${type} is provisioned here and already links to Tempo; drop traceLinks.${type}`,
+    );
 }

@@ -26,12 +26,16 @@ export const TEMPO_METRICS = {
   discardedSpans: 'tempo_discarded_spans_total',
   requestDurationBucket: 'tempo_request_duration_seconds_bucket',
   requestDurationCount: 'tempo_request_duration_seconds_count',
+  /** Bytes queries read from disk and object storage, by `tenant`, `op` (modules/frontend/slos.go). */
+  queryBytesInspected: 'tempo_query_frontend_bytes_inspected_total',
   runtimeConfigReloadSuccessful: 'tempo_runtime_config_last_reload_successful',
   ringMembers: 'tempo_ring_members',
   compactionErrors: 'tempodb_compaction_errors_total',
   compactionBlocks: 'tempodb_compaction_blocks_total',
   compactionOutstandingBlocks: 'tempodb_compaction_outstanding_blocks',
   blocklistLength: 'tempodb_blocklist_length',
+  /** Gauge of the bytes of a tenant's blocks in the backend, by `status` (live | compacted): tempodb/blocklist/poller.go. */
+  backendBytes: 'tempodb_backend_bytes_total',
   blocklistPollErrors: 'tempodb_blocklist_poll_errors_total',
   tenantIndexErrors: 'tempodb_blocklist_tenant_index_errors_total',
   tenantIndexBuilder: 'tempodb_blocklist_tenant_index_builder',
@@ -91,6 +95,7 @@ export const TEMPO2_METRICS = {
   // modules/distributor/distributor.go:60-64 at v2.10.8 (label `ingester`); failed batch appends.
   ingesterAppendFailures: 'tempo_distributor_ingester_append_failures_total',
   ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
+  ingesterBlocksFlushed: 'tempo_ingester_blocks_flushed_total',
   ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',
   ingesterFlushFailedRetries: 'tempo_ingester_flush_failed_retries_total',
   ingesterReplayErrors: 'tempo_ingester_replay_errors_total',
@@ -115,6 +120,10 @@ export const COLLECTOR_METRICS = {
   memoryLimiterRefused: 'otelcol_processor_memory_limiter_refused_spans_total',
   tailSamplingDroppedTooEarly: 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
   tailSamplingTracesSampled: 'otelcol_processor_tail_sampling_global_count_traces_sampled_total',
+  /** Histogram of items per batch the batch processor sends (processor/batchprocessor metadata.yaml). */
+  batchSendSizeBucket: 'otelcol_processor_batch_batch_send_size_bucket',
+  /** Resident memory of the collector process (service/internal/proctelemetry). */
+  processMemoryRss: 'otelcol_process_memory_rss_bytes',
 } as const;
 
 /** Series from kubelet (kube-prometheus-stack scrapes them) and Prometheus itself. */

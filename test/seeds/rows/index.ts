@@ -1,4 +1,5 @@
 import type { SeedRow } from '../harness';
+import { ROWS as GRAFANA } from './grafana';
 import { ROWS as MONITORING } from './monitoring';
 import { ROWS as TEMPO } from './tempo';
 
@@ -6,4 +7,4 @@ import { ROWS as TEMPO } from './tempo';
  * Every area's seed rows. Each area keeps its own file (rows/<area>.ts exporting `ROWS`) and adds
  * it here.
  */
-export const SEED_ROWS: readonly SeedRow[] = [...TEMPO, ...MONITORING];
+export const SEED_ROWS: readonly SeedRow[] = [...TEMPO, ...GRAFANA, ...MONITORING];
