@@ -180,6 +180,8 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     };
   });
   const slow = latencyBuckets(th.queryLatencyP95Seconds);
+  // Counter increase per sample for a rate (rounded: 0.1 * 2 * 60 is 12.000000000000002).
+  const perSample = (perSecond: number, step: number) => Math.round(perSecond * step * 1e6) / 1e6;
   // Absolute-rate alerts (per second, over 5m): a counter rising at twice the threshold fires,
   // at half of it stays silent.
   const rateAlert = (
@@ -200,11 +202,11 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     tests: {
       firing: held(
         c.alertFor[alert],
-        [[metric, { ...base, ...extra }, (n, step) => `0+${threshold * 2 * step}x${n}`]],
+        [[metric, { ...base, ...extra }, (n, step) => `0+${perSample(threshold * 2, step)}x${n}`]],
         base,
       ),
       silent: held(c.alertFor[alert], [
-        [metric, { ...base, ...extra }, (n, step) => `0+${(threshold / 2) * step}x${n}`],
+        [metric, { ...base, ...extra }, (n, step) => `0+${perSample(threshold / 2, step)}x${n}`],
       ]),
     },
   });
