@@ -53,6 +53,13 @@ export * from './constructs/grafana/datasources';
 export * from './constructs/grafana/custom-dashboards';
 export * from './constructs/grafana/grafana-provisioning';
 export * from './constructs/monitoring/tracing-monitoring';
+export { ALERT_FOR_DEFAULTS } from './constructs/monitoring/monitoring-config';
+export type {
+  AlertForProps,
+  MonitoringProps,
+  MonitoringThresholdsProps,
+} from './constructs/monitoring/monitoring-config';
+export type { TempoSloProps } from './constructs/monitoring/slo';
 export * from './constructs/network/network-policies';
 export * from './constructs/platform/gitops';
 export * from './constructs/platform/namespace';

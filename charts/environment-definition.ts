@@ -13,6 +13,12 @@ export interface EnvironmentDefinition {
   /** Environment name: the `dist/<name>/` folder and the CLI argument. DNS-1123 label. */
   readonly name: string;
   /**
+   * The file that defines this environment (relative to the repository), named in the header of
+   * every YAML file and in SUMMARY.md.
+   * @default `environments/<name>.ts`
+   */
+  readonly source?: string;
+  /**
    * Namespace every object goes into.
    * @default `tracing-<name>`
    */

@@ -5,6 +5,7 @@
  * objects; it never reads the rendered output back.
  */
 import { ApiObject, Chart } from 'cdk8s';
+import { sourceOf } from '../lib/synth';
 import { imageRef } from '../lib/versions';
 import type { EnvironmentDefinition } from './environment-definition';
 import type { EnvironmentCharts } from './environment';
@@ -103,7 +104,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const lines = [
     `# Environment \`${env.name}\``,
     '',
-    `Generated from \`environments/${env.name}.ts\`; review this file and the YAML next to it.`,
+    `Generated from \`${sourceOf(env)}\`; review this file and the YAML next to it.`,
     '',
     '| component | image | replicas | ports |',
     '| --- | --- | --- | --- |',

@@ -46,6 +46,7 @@ const BATCH = { timeout: '10s', sendBatchSize: 1024 } as const;
 /** Production (the ADR's main stack); the dev and staging variants below change only the sampling. */
 const FAWKES: EnvironmentDefinition = {
   name: 'fawkes',
+  source: 'examples/fawkes.ts',
   namespace: 'fawkes-observability',
   // The ADR gives the tracing stack this namespace of its own.
   manageNamespace: true,
@@ -148,7 +149,17 @@ const FAWKES: EnvironmentDefinition = {
       prometheus: { port: 8889 },
     },
   },
-  monitoring: { thresholds: { serviceLatencyP95Seconds: 1, serviceErrorRatio: 0.05 } },
+  monitoring: {
+    thresholds: {
+      serviceLatencyP95Seconds: 1,
+      serviceErrorRatio: 0.05,
+      // The ADR's TempoHighQueryLatency (P95 > 10 s for 5m) and TempoHighIngestionErrors
+      // (> 100 erroring spans/s for 10m; Tempo counts refused spans in tempo_discarded_spans_total).
+      queryLatencyP95Seconds: 10,
+      discardedSpansPerSecond: 100,
+    },
+    alertFor: { TempoQueryFrontendLatencyHigh: '5m', TempoDiscardedSpansRateHigh: '10m' },
+  },
   grafana: {
     tenant: 'fawkes',
     // The ADR's links point at datasource UID `tempo` (L458).

@@ -26,8 +26,16 @@ const S3 = TempoStorage.s3({
   workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/tempo-s3-role' },
 });
 
+/** The `for` of the guide's recommended alerts (L477-493). */
+const ALERT_FOR = {
+  TempoIngesterAppendFailuresHigh: '5m',
+  TempoQueryFrontendLatencyHigh: '10m',
+  TempoTargetDown: '5m',
+} as const;
+
 const HONUA: EnvironmentDefinition = {
   name: 'honua',
+  source: 'examples/honua.ts',
   namespace: 'observability',
   tempo: {
     // The team runs the 2.x ingester architecture (no Kafka yet): the supported 2.x line.
@@ -72,6 +80,12 @@ const HONUA: EnvironmentDefinition = {
       // agent carries that name (other namespaces: otel-collector.observability.svc).
       name: 'otel-collector',
     },
+  },
+  // The guide's recommended alerts: TempoHighIngestionErrors (append failures > 1/s for 5m),
+  // TempoHighQueryLatency (P95 > 5 s for 10m); TempoCompactorDown is TempoTargetDown (5m).
+  monitoring: {
+    thresholds: { ingesterAppendFailuresPerSecond: 1, queryLatencyP95Seconds: 5 },
+    alertFor: ALERT_FOR,
   },
   grafana: {
     // "Loki will extract trace IDs and provide links" (L577) from lines written as
@@ -197,6 +211,8 @@ const single = (name: string, retention: string) =>
       limits: honua.tempo!.limits,
       metricsGenerator: honua.tempo!.metricsGenerator,
     },
+    // Tempo 3.0.3 has no ingesters, so the guide's append-failure alert has no metric here.
+    monitoring: { thresholds: { queryLatencyP95Seconds: 5 }, alertFor: ALERT_FOR },
   });
 export const honuaTesting = single('honua-testing', '24h');
 export const honuaDev = single('honua-dev', '168h');

@@ -39,6 +39,7 @@ const tenants = { 'team-a': { ingestionRateLimitBytes: 20_000_000, ingestionBurs
 
 export const migration2x = defineEnvironment({
   name: 'migration-2x',
+  source: 'examples/migration.ts',
   namespace: 'tracing-2x',
   tempo: {
     version: '2.10',
@@ -55,6 +56,7 @@ export const migration2x = defineEnvironment({
 
 export const migration3 = defineEnvironment({
   name: 'migration-3',
+  source: 'examples/migration.ts',
   namespace: 'tracing-3',
   tempo: {
     microservices: { kafka: KafkaCluster.strimzi({ namespace: 'kafka-tempo3' }) },

@@ -13,6 +13,7 @@ import {
 
 export const ybuilt = defineEnvironment({
   name: 'ybuilt',
+  source: 'examples/ybuilt.ts',
   namespace: 'observability',
   tempo: {
     storage: TempoStorage.s3({
@@ -84,6 +85,7 @@ export const ybuilt = defineEnvironment({
       },
     ],
   },
+  // The guide installs Grafana in `observability` (L181-186): it may query Tempo there.
   networkPolicies: { grafanaNamespace: 'observability' },
   gitops: false,
 });

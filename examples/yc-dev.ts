@@ -9,6 +9,7 @@ import { defineEnvironment, LokiDatasource, PrometheusDatasource, TempoStorage }
 
 export const ycDev = defineEnvironment({
   name: 'yc-dev',
+  source: 'examples/yc-dev.ts',
   namespace: 'monitoring',
   // kube-prometheus-stack lives there too (node-exporter needs host access): not ours to restrict.
   manageNamespace: false,

@@ -25,7 +25,11 @@ try {
     }
   }
   if (files.length === 0) throw new Error('no PrometheusRule found in dist/');
-  const run = spawnSync('promtool', ['check', 'rules', ...files], { stdio: 'inherit' });
+  // The promtool .ci/run builds (Prometheus 3.x), else the one on PATH.
+  const built = fileURLToPath(new URL('../build/bin/promtool', import.meta.url));
+  const run = spawnSync(existsSync(built) ? built : 'promtool', ['check', 'rules', ...files], {
+    stdio: 'inherit',
+  });
   process.exitCode = run.status ?? 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });

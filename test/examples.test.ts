@@ -74,6 +74,13 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
         collector: built.collector !== undefined,
         spanMetrics: built.monitoring!.monitoring.config.spanMetrics,
         serviceGraphs: tempo.generates('service-graphs'),
+        // Native histograms exist only where Tempo's PodMonitor scrapes them.
+        nativeHistograms: m.some(
+          (o) =>
+            o.kind === 'PodMonitor' &&
+            o.metadata.name === tempo.name &&
+            o.spec.scrapeNativeHistograms === true,
+        ),
       }),
     ).toEqual([]);
   });

@@ -91,9 +91,57 @@ describe('monitoring synth-time errors name the property, the value and the fix'
   });
 
   test("monitoring: latency SLO threshold that is not a histogram bucket (the seeds' 2 s)", () => {
+    const buckets = '0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100';
+    const v2 = (m: any) => () =>
+      renderEnvironment({ name: 'env', tempo: { version: '2.10' }, monitoring: m }, buildEnvironment);
+    // Tempo 3.0 (the default): 2 s is exact on the native histogram, which must be turned on.
     expectError(
       monitoring({ slos: { queryLatencyThresholdSeconds: 2 } }),
-      'env.monitoring.slos.queryLatencyThresholdSeconds: 2 is not a bucket boundary of tempo_request_duration_seconds (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100); pick one, e.g. 2.5',
+      `env.monitoring.slos.queryLatencyThresholdSeconds: 2 is not a classic bucket boundary of tempo_request_duration_seconds (${buckets}); set monitoring.nativeHistograms: true (Tempo 3.0's native histogram has a boundary at 2 s) or pick a classic boundary, e.g. 2.5`,
+    );
+    expectError(
+      monitoring({ slos: { queryLatencyThresholdSeconds: 3 } }),
+      `env.monitoring.slos.queryLatencyThresholdSeconds: 3 is not a bucket boundary of tempo_request_duration_seconds on Tempo 3.0 (${buckets}); pick one, e.g. 2.5`,
+    );
+    expectError(
+      monitoring({ nativeHistograms: true, slos: { queryLatencyThresholdSeconds: 2.5 } }),
+      `env.monitoring.slos.queryLatencyThresholdSeconds: 2.5 is not a boundary of Tempo's native histogram (schema 3 and below: powers of two such as 1, 2, 4 are exact); pick a power of two, or turn monitoring.nativeHistograms off to use the classic buckets (${buckets})`,
+    );
+    // Tempo 2.10: classic buckets only.
+    expectError(
+      v2({ slos: { queryLatencyThresholdSeconds: 2 } }),
+      `env.monitoring.slos.queryLatencyThresholdSeconds: 2 is not a bucket boundary of tempo_request_duration_seconds on Tempo 2.10 (${buckets}); pick one, e.g. 2.5 (Tempo 3.0 with monitoring.nativeHistograms measures powers of two such as 2 s exactly)`,
+    );
+    expectError(
+      v2({ nativeHistograms: true, slos: { queryLatencyThresholdSeconds: 2 } }),
+      'env.monitoring.nativeHistograms: Tempo 2.10 exposes no native histograms (only 3.0 sets a native bucket factor, 1.1, on its request durations); remove it, or run Tempo 3.0',
+    );
+  });
+
+  test('monitoring: alert thresholds and for durations', () => {
+    expectError(
+      monitoring({ thresholds: { ingesterAppendFailuresPerSecond: 1 } }),
+      'env.monitoring.thresholds.ingesterAppendFailuresPerSecond: Tempo 3.0 has no ingesters, so tempo_distributor_ingester_append_failures_total does not exist; use discardedSpansPerSecond (tempo_discarded_spans_total) instead',
+    );
+    expectError(
+      monitoring({ thresholds: { discardedSpansPerSecond: 0 } }),
+      'env.monitoring.thresholds.discardedSpansPerSecond: 0 is not a positive number; give a threshold greater than 0',
+    );
+    expectError(
+      monitoring({ thresholds: { queryLatencyP95Seconds: 100 } }),
+      'env.monitoring.thresholds.queryLatencyP95Seconds: 100 is not below the highest finite bucket of tempo_request_duration_seconds (100 s), so the P95 could never exceed it; give a lower threshold',
+    );
+    expectError(
+      monitoring({ thresholds: { queryLatencyP95Seconds: 0.001 } }),
+      'env.monitoring.thresholds.queryLatencyP95Seconds: 0.001 is below the lowest bucket of tempo_request_duration_seconds (0.005 s), so the P95 could never stay under it; give at least 0.005',
+    );
+    expectError(
+      monitoring({ alertFor: { TempoQueryFrontendLatencyHigh: '90s' } }),
+      "env.monitoring.alertFor.TempoQueryFrontendLatencyHigh: '90s' is not a duration in whole minutes, hours or days up to 1d; give e.g. '10m' or '1h'",
+    );
+    expectError(
+      monitoring({ alertFor: { TempoQueryFrontendLatencyHigh: '2d' } }),
+      "env.monitoring.alertFor.TempoQueryFrontendLatencyHigh: '2d' is not a duration in whole minutes, hours or days up to 1d; give e.g. '10m' or '1h'",
     );
   });
 

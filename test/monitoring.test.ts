@@ -166,6 +166,84 @@ describe('alert set follows what is deployed', () => {
     );
   });
 
+  test("the seeds' alert tuning: absolute rates, P95 threshold and for, per alert", () => {
+    const rules = (env: EnvironmentDefinition) =>
+      groupsOf(build(env))
+        .flatMap((g) => g.rules)
+        .filter(isAlert);
+    const v2 = rules({
+      name: 'v2',
+      tempo: { version: '2.10' },
+      collector: false,
+      monitoring: {
+        thresholds: {
+          ingesterAppendFailuresPerSecond: 1,
+          discardedSpansPerSecond: 100,
+          queryLatencyP95Seconds: 10,
+        },
+        alertFor: { TempoIngesterAppendFailuresHigh: '5m', TempoQueryFrontendLatencyHigh: '2h' },
+      },
+    });
+    const by = (name: string) => v2.find((r) => r.alert === name)!;
+    expect(by('TempoIngesterAppendFailuresHigh').expr).toBe(
+      'sum by (namespace, job) (rate(tempo_distributor_ingester_append_failures_total{namespace="tracing-v2", job="tempo"}[5m])) > 1',
+    );
+    expect(by('TempoDiscardedSpansRateHigh').expr).toContain('rate(tempo_discarded_spans_total{');
+    expect(by('TempoDiscardedSpansRateHigh').expr).toMatch(/ > 100$/);
+    expect(by('TempoDiscardedSpansRateHigh').for).toBe('15m');
+    const latency = by('TempoQueryFrontendLatencyHigh');
+    expect([latency.for, latency.expr.endsWith('> 10')]).toEqual(['2h', true]);
+    // The cases hold the condition past the for; the firing one sits in the buckets above 10 s
+    // (25, 50), the silent one in the lowest.
+    expect(latency.tests.firing.evalTime).toBe('135m');
+    expect(latency.tests.firing.series.map((x) => x.series.match(/le="([^"]+)"/)![1])).toEqual([
+      '25',
+      '50',
+      '+Inf',
+    ]);
+    if (hasPromtool) {
+      const { files, testFiles } = promtoolFiles([{ name: 'g', rules: v2 }]);
+      const tuned = testFiles.filter((f) =>
+        /TempoIngesterAppendFailuresHigh|TempoDiscardedSpansRateHigh|TempoQueryFrontendLatencyHigh/.test(f),
+      );
+      expect(tuned).toHaveLength(3);
+      for (const f of tuned) {
+        const run = promtool((dir) => ['test', 'rules', `${dir}/${f}`], files);
+        expect([f, run.status, run.output.includes('SUCCESS')]).toEqual([f, 0, true]);
+      }
+    }
+    // Without the thresholds, neither absolute-rate alert exists.
+    const names = alertNames(
+      groupsOf(build({ name: 'plain', tempo: { version: '2.10' }, collector: false })),
+    );
+    expect(names).not.toContain('TempoIngesterAppendFailuresHigh');
+    expect(names).not.toContain('TempoDiscardedSpansRateHigh');
+  });
+
+  test('native histograms: the PodMonitor scrapes both forms, the latency SLI reads the native one', () => {
+    const charts = build({
+      name: 'native',
+      collector: false,
+      monitoring: { nativeHistograms: true, slos: { queryLatencyThresholdSeconds: 2 } },
+    });
+    const podMonitor = Testing.synth(charts.monitoring!).find((o) => o.kind === 'PodMonitor')!;
+    expect([podMonitor.spec.scrapeNativeHistograms, podMonitor.spec.scrapeClassicHistograms]).toEqual([
+      true,
+      true,
+    ]);
+    const sli = groupsOf(charts)
+      .find((g) => g.name === 'tempo-slo-recording')!
+      .rules.find((r) => 'record' in r && r.labels?.slo === 'query-latency' && r.record.endsWith('5m'))!;
+    expect(sli.expr).toContain(
+      'histogram_fraction(0, 2, sum by (namespace, job) (rate(tempo_request_duration_seconds{',
+    );
+    // Off (the default): classic buckets only, no native fields on the PodMonitor.
+    const classic = Testing.synth(build({ name: 'classic', collector: false }).monitoring!).find(
+      (o) => o.kind === 'PodMonitor',
+    )!;
+    expect(classic.spec.scrapeNativeHistograms).toBeUndefined();
+  });
+
   test('alert selectors use the namespace and job the PodMonitors give the series', () => {
     const charts = build(ENVIRONMENTS.find((e) => e.name === 'staging')!);
     const exprs = groupsOf(charts)

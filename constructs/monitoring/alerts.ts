@@ -12,8 +12,9 @@ import {
   TEMPO3_METRICS,
   TEMPO_METRICS,
   TEMPO_QUERY_ROUTES,
+  TEMPO_REQUEST_DURATION_BUCKETS,
 } from './metric-catalog';
-import { MonitoringConfig, ScrapeTarget } from './monitoring-config';
+import { forMinutes, MonitoringConfig, ScrapeTarget } from './monitoring-config';
 import { selector } from './promql';
 import { AlertRule, RuleGroup, RuleTestCase } from './rule-model';
 import { ConfigError } from '../../lib/errors';
@@ -25,6 +26,34 @@ const target = (t: ScrapeTarget): Labels => ({ namespace: t.namespace, job: t.jo
 /** A test case with the given series, evaluated at `evalTime`. */
 function at(evalTime: string, s: [string, Labels, string][], labels?: Labels): RuleTestCase {
   return { evalTime, series: s.map(([m, l, values]) => ({ series: series(m, l), values })), labels };
+}
+
+/**
+ * A case whose condition must hold for `forText`: sampled every minute (the rate windows are 5m,
+ * so coarser samples would leave a window with one sample) and evaluated a quarter hour after
+ * the alert fires. `values` gets the number of samples and the seconds between two.
+ */
+function held(
+  forText: string,
+  s: [string, Labels, (samples: number, step: number) => string][],
+  labels?: Labels,
+): RuleTestCase {
+  const minutes = forMinutes(forText);
+  return at(
+    `${minutes + 15}m`,
+    s.map(([m, l, values]) => [m, l, values(minutes + 25, 60)] as [string, Labels, string]),
+    labels,
+  );
+}
+
+/** Bucket bounds around a P95 threshold: a firing case above it, a silent one far below. */
+function latencyBuckets(threshold: number): { above: string[]; below: string } {
+  const bounds = TEMPO_REQUEST_DURATION_BUCKETS as readonly number[];
+  const i = bounds.findIndex((b) => b > threshold);
+  return {
+    above: [String(bounds[i]), i + 1 < bounds.length ? String(bounds[i + 1]) : '+Inf'],
+    below: String(bounds[0]),
+  };
 }
 
 function tempoAlerts(c: MonitoringConfig): AlertRule[] {
@@ -150,72 +179,159 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       },
     };
   });
+  const slow = latencyBuckets(th.queryLatencyP95Seconds);
+  // Counter increase per sample for a rate (rounded: 0.1 * 2 * 60 is 12.000000000000002).
+  const perSample = (perSecond: number, step: number) => Math.round(perSecond * step * 1e6) / 1e6;
+  // Absolute-rate alerts (per second, over 5m): a counter rising at twice the threshold fires,
+  // at half of it stays silent.
+  const rateAlert = (
+    alert: 'TempoDiscardedSpansRateHigh' | 'TempoIngesterAppendFailuresHigh',
+    metric: string,
+    threshold: number,
+    extra: Labels,
+    what: string,
+    description: string,
+  ): AlertRule => ({
+    alert,
+    expr: `sum by (namespace, job) (rate(${metric}${sel}[5m])) > ${threshold}`,
+    for: c.alertFor[alert],
+    severity: 'warning',
+    summary: `Tempo ${what} in {{ $labels.namespace }} above ${threshold}/s.`,
+    description,
+    runbookUrl: own(alert),
+    tests: {
+      firing: held(
+        c.alertFor[alert],
+        [[metric, { ...base, ...extra }, (n, step) => `0+${perSample(threshold * 2, step)}x${n}`]],
+        base,
+      ),
+      silent: held(c.alertFor[alert], [
+        [metric, { ...base, ...extra }, (n, step) => `0+${perSample(threshold / 2, step)}x${n}`],
+      ]),
+    },
+  });
+  const rateAlerts: AlertRule[] = [
+    ...(th.discardedSpansPerSecond === undefined
+      ? []
+      : [
+          rateAlert(
+            'TempoDiscardedSpansRateHigh',
+            TEMPO_METRICS.discardedSpans,
+            th.discardedSpansPerSecond,
+            { reason: 'rate_limited' },
+            'discards spans',
+            `More than ${th.discardedSpansPerSecond} spans per second are refused (rate limits, live traces or trace size limits; tempo_discarded_spans_total, any reason). Raise the tenant limits or fix the sender.`,
+          ),
+        ]),
+    ...(th.ingesterAppendFailuresPerSecond === undefined
+      ? []
+      : [
+          rateAlert(
+            'TempoIngesterAppendFailuresHigh',
+            TEMPO2_METRICS.ingesterAppendFailures,
+            th.ingesterAppendFailuresPerSecond,
+            { ingester: '10.0.0.2:9095' },
+            'distributors fail to append batches to ingesters',
+            `More than ${th.ingesterAppendFailuresPerSecond} batch appends per second from distributors to ingesters fail (tempo_distributor_ingester_append_failures_total). Check the ingesters' health and the ring.`,
+          ),
+        ]),
+  ];
   return [
     ...ringAlerts,
     {
       alert: 'TempoTargetDown',
       expr: `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`,
-      for: '5m',
+      for: c.alertFor.TempoTargetDown,
       severity: 'critical',
       summary: 'Tempo {{ $labels.job }} in {{ $labels.namespace }} is down or not scraped.',
       description:
         'Prometheus has no healthy scrape of Tempo. Check the pod, and that the PodMonitor carries the labels the Prometheus Operator selects.',
       runbookUrl: own('TempoTargetDown'),
       tests: {
-        firing: at('10m', [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, '0x15']], {
-          ...base,
-          instance: '10.0.0.1:3200',
-        }),
-        silent: at('10m', [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, '1x15']]),
+        firing: held(
+          c.alertFor.TempoTargetDown,
+          [[PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, (n) => `0x${n}`]],
+          { ...base, instance: '10.0.0.1:3200' },
+        ),
+        silent: held(c.alertFor.TempoTargetDown, [
+          [PLATFORM_METRICS.up, { ...base, instance: '10.0.0.1:3200' }, (n) => `1x${n}`],
+        ]),
       },
     },
     {
       alert: 'TempoDistributorDiscardingSpans',
       expr: `sum by (namespace, job, reason) (rate(${TEMPO_METRICS.discardedSpans}${sel}[5m]))\n/ ignoring (reason) group_left\nsum by (namespace, job) (rate(${TEMPO_METRICS.spansReceived}${sel}[5m]))\n> ${th.discardedSpansRatio}`,
-      for: '15m',
+      for: c.alertFor.TempoDistributorDiscardingSpans,
       severity: 'warning',
       summary: 'Tempo discards spans ({{ $labels.reason }}) in {{ $labels.namespace }}.',
       description: `More than ${th.discardedSpansRatio * 100} % of received spans are discarded with reason {{ $labels.reason }} (rate limit, live traces or trace size limits). Raise the tenant limits or fix the sender.`,
       runbookUrl: own('TempoDistributorDiscardingSpans'),
       tests: {
-        firing: at(
-          '30m',
+        firing: held(
+          c.alertFor.TempoDistributorDiscardingSpans,
           [
-            [TEMPO_METRICS.spansReceived, base, '0+1000x40'],
-            [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+100x40'],
+            [TEMPO_METRICS.spansReceived, base, (n) => `0+1000x${n}`],
+            [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, (n) => `0+100x${n}`],
           ],
           { ...base, reason: 'rate_limited' },
         ),
-        silent: at('30m', [
-          [TEMPO_METRICS.spansReceived, base, '0+1000x40'],
-          [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, '0+1x40'],
+        silent: held(c.alertFor.TempoDistributorDiscardingSpans, [
+          [TEMPO_METRICS.spansReceived, base, (n) => `0+1000x${n}`],
+          [TEMPO_METRICS.discardedSpans, { ...base, reason: 'rate_limited' }, (n) => `0+1x${n}`],
         ]),
       },
     },
     {
       alert: 'TempoQueryFrontendLatencyHigh',
       expr: `histogram_quantile(0.95, sum by (namespace, job, le) (rate(${TEMPO_METRICS.requestDurationBucket}${selector(target(t), { route: TEMPO_QUERY_ROUTES })}[5m])))\n> ${th.queryLatencyP95Seconds}`,
-      for: '15m',
+      for: c.alertFor.TempoQueryFrontendLatencyHigh,
       severity: 'warning',
       summary: 'Tempo queries in {{ $labels.namespace }} are slow.',
       description: `P95 latency of the query API is above ${th.queryLatencyP95Seconds}s. Check search ranges, query-frontend concurrency and backend latency.`,
       runbookUrl: own('TempoQueryFrontendLatencyHigh'),
       tests: {
-        firing: at(
-          '30m',
+        // Every request in the bucket above the first bound past the threshold (the P95 is
+        // interpolated there), or every request in the lowest bucket.
+        firing: held(
+          c.alertFor.TempoQueryFrontendLatencyHigh,
           [
-            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '2.5' }, '0x40'],
-            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '5' }, '0+10x40'],
-            [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '+Inf' }, '0+10x40'],
+            [
+              TEMPO_METRICS.requestDurationBucket,
+              { ...base, route: 'api_search', le: slow.above[0]! },
+              (n) => `0x${n}`,
+            ],
+            ...(slow.above[1] === '+Inf'
+              ? []
+              : ([
+                  [
+                    TEMPO_METRICS.requestDurationBucket,
+                    { ...base, route: 'api_search', le: slow.above[1]! },
+                    (n: number) => `0+10x${n}`,
+                  ],
+                ] as [string, Labels, (n: number) => string][])),
+            [
+              TEMPO_METRICS.requestDurationBucket,
+              { ...base, route: 'api_search', le: '+Inf' },
+              (n) => `0+10x${n}`,
+            ],
           ],
           base,
         ),
-        silent: at('30m', [
-          [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '1' }, '0+10x40'],
-          [TEMPO_METRICS.requestDurationBucket, { ...base, route: 'api_search', le: '+Inf' }, '0+10x40'],
+        silent: held(c.alertFor.TempoQueryFrontendLatencyHigh, [
+          [
+            TEMPO_METRICS.requestDurationBucket,
+            { ...base, route: 'api_search', le: slow.below },
+            (n) => `0+10x${n}`,
+          ],
+          [
+            TEMPO_METRICS.requestDurationBucket,
+            { ...base, route: 'api_search', le: '+Inf' },
+            (n) => `0+10x${n}`,
+          ],
         ]),
       },
     },
+    ...rateAlerts,
     storage(
       'warning',
       th.storageUsedRatio.warning,

@@ -44,6 +44,10 @@ export const TEMPO_METRICS = {
 
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
 export const TEMPO3_METRICS = {
+  // The native form of tempo_request_duration_seconds (no suffix): cmd/tempo/app/modules.go:96
+  // sets MetricsNativeHistogramFactor 1.1; dskit server/metrics.go:56-64 builds the histogram
+  // with it. Scraped only with monitoring.nativeHistograms.
+  requestDurationNative: 'tempo_request_duration_seconds',
   partitionLagSeconds: 'tempo_ingest_group_partition_lag_seconds',
   distributorKafkaWriteBytes: 'tempo_distributor_kafka_write_bytes_total',
   distributorProduceFailures: 'tempo_distributor_produce_failures_total',
@@ -59,9 +63,14 @@ export const TEMPO3_METRICS = {
 
 /**
  * Every Tempo metric a deployment of this line exposes; the Kafka-path ones only in 3.0
- * microservices (monolithic 3.0 has no Kafka).
+ * microservices (monolithic 3.0 has no Kafka), the native request-duration histogram only when
+ * native histograms are scraped.
  */
-export function tempoExposedMetrics(line: '3.0' | '2.10', kafka: boolean): string[] {
+export function tempoExposedMetrics(
+  line: '3.0' | '2.10',
+  kafka: boolean,
+  nativeHistograms = false,
+): string[] {
   const kafkaOnly = new Set<string>([
     TEMPO3_METRICS.partitionLagSeconds,
     TEMPO3_METRICS.distributorKafkaWriteBytes,
@@ -74,12 +83,17 @@ export function tempoExposedMetrics(line: '3.0' | '2.10', kafka: boolean): strin
     ...Object.values(TEMPO_METRICS),
     ...(line === '2.10'
       ? Object.values(TEMPO2_METRICS)
-      : Object.values(TEMPO3_METRICS).filter((m) => kafka || !kafkaOnly.has(m))),
+      : Object.values(TEMPO3_METRICS).filter(
+          (m) =>
+            (kafka || !kafkaOnly.has(m)) && (nativeHistograms || m !== TEMPO3_METRICS.requestDurationNative),
+        )),
   ];
 }
 
 /** Metrics only Tempo 2.10.8 emits (ingesters). */
 export const TEMPO2_METRICS = {
+  // modules/distributor/distributor.go:60-64 at v2.10.8 (label `ingester`); failed batch appends.
+  ingesterAppendFailures: 'tempo_distributor_ingester_append_failures_total',
   ingesterBytesReceived: 'tempo_ingester_bytes_received_total',
   ingesterBlocksFlushed: 'tempo_ingester_blocks_flushed_total',
   ingesterFailedFlushes: 'tempo_ingester_failed_flushes_total',

@@ -7,6 +7,7 @@ import { SpanMetricCatalog, stackSpanMetrics } from '../otel-collector/span-metr
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';
+import { TEMPO_REQUEST_DURATION_BUCKETS } from './metric-catalog';
 import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
 import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
 import type { StackWorkloads } from '../stack/workloads';
@@ -26,7 +27,46 @@ export interface MonitoringThresholdsProps {
   readonly serviceLatencyP95Seconds?: number;
   /** Per-service error ratio from span metrics (server spans). @default 0.05 */
   readonly serviceErrorRatio?: number;
+  /**
+   * Absolute rate of discarded spans (spans/s, any reason: rate limits, live-trace and trace-size
+   * limits; `tempo_discarded_spans_total`) above which `TempoDiscardedSpansRateHigh` fires.
+   * @default - no absolute-rate alert (the ratio alert `TempoDistributorDiscardingSpans` only)
+   */
+  readonly discardedSpansPerSecond?: number;
+  /**
+   * Failed batch appends from distributors to ingesters per second
+   * (`tempo_distributor_ingester_append_failures_total`, Tempo 2.10 only: 3.0 has no ingesters)
+   * above which `TempoIngesterAppendFailuresHigh` fires.
+   * @default - no such alert
+   */
+  readonly ingesterAppendFailuresPerSecond?: number;
 }
+
+/**
+ * How long each threshold alert's condition must hold before it fires (the rule's `for`), as a
+ * Prometheus duration in whole minutes (`'10m'`, `'1h'`).
+ */
+export interface AlertForProps {
+  /** @default '15m' */
+  readonly TempoQueryFrontendLatencyHigh?: string;
+  /** @default '15m' */
+  readonly TempoDistributorDiscardingSpans?: string;
+  /** @default '15m' */
+  readonly TempoDiscardedSpansRateHigh?: string;
+  /** @default '5m' */
+  readonly TempoIngesterAppendFailuresHigh?: string;
+  /** @default '5m' */
+  readonly TempoTargetDown?: string;
+}
+
+/** The `for` of each tunable alert when the environment does not set it. */
+export const ALERT_FOR_DEFAULTS: Required<AlertForProps> = {
+  TempoQueryFrontendLatencyHigh: '15m',
+  TempoDistributorDiscardingSpans: '15m',
+  TempoDiscardedSpansRateHigh: '15m',
+  TempoIngesterAppendFailuresHigh: '5m',
+  TempoTargetDown: '5m',
+};
 
 export interface MonitoringProps {
   /** Labels the Prometheus Operator selects PodMonitors and PrometheusRules by. @default { release: 'kube-prometheus-stack' } */
@@ -36,6 +76,18 @@ export interface MonitoringProps {
   /** Base URL of this project's runbooks (`docs/runbooks.md`). @default PROJECT.runbooks */
   readonly runbookBaseUrl?: string;
   readonly thresholds?: MonitoringThresholdsProps;
+  /** The `for` of the threshold alerts. @default ALERT_FOR_DEFAULTS */
+  readonly alertFor?: AlertForProps;
+  /**
+   * Scrape Tempo's native histograms too (PodMonitor `scrapeNativeHistograms` and
+   * `scrapeClassicHistograms`, Prometheus >= 3.8), and compute the query-latency SLO from the
+   * native `tempo_request_duration_seconds` with `histogram_fraction`. Tempo 3.0 exposes its
+   * request durations as native histograms with bucket factor 1.1 (schema 3), whose boundaries
+   * include every power of two: a threshold such as 2 s, which the classic buckets (… 1, 2.5, 5 …)
+   * lack, is measured exactly. Tempo 2.10 exposes classic buckets only.
+   * @default false
+   */
+  readonly nativeHistograms?: boolean;
 }
 
 /** A scraped workload: the `namespace` and `job` labels its series carry. */
@@ -62,7 +114,14 @@ export interface MonitoringConfig {
   readonly tailSampling: boolean;
   /** The stack's span metrics (producer, names, labels, buckets), if any (span-metric-catalog.ts). */
   readonly spanMetrics?: SpanMetricCatalog;
-  readonly thresholds: Required<MonitoringThresholdsProps>;
+  readonly thresholds: Required<
+    Omit<MonitoringThresholdsProps, 'discardedSpansPerSecond' | 'ingesterAppendFailuresPerSecond'>
+  > &
+    Pick<MonitoringThresholdsProps, 'discardedSpansPerSecond' | 'ingesterAppendFailuresPerSecond'>;
+  /** The `for` of every tunable alert (defaults filled in). */
+  readonly alertFor: Required<AlertForProps>;
+  /** Tempo's native histograms are scraped (and the latency SLO reads them). */
+  readonly nativeHistograms: boolean;
   readonly runbookBaseUrl: string;
   readonly tempoMixinRunbook: string;
 }
@@ -85,6 +144,25 @@ function ratio(value: number, property: string): number {
   return value;
 }
 
+/** Minutes of a Prometheus duration in whole minutes, hours or days (`'10m'`, `'1h'`, `'1d'`). */
+export function forMinutes(text: string): number {
+  const m = /^([1-9]\d*)([mhd])$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'd' ? 1440 : m[2] === 'h' ? 60 : 1);
+}
+
+function resolveAlertFor(props: AlertForProps): Required<AlertForProps> {
+  // Unknown alert names and non-strings are refused by the environment schema.
+  for (const [alert, value] of Object.entries(props) as [string, string][]) {
+    if (!(forMinutes(value) <= 1440))
+      throw new ConfigError(
+        `monitoring.alertFor.${alert}`,
+        `${show(value)} is not a duration in whole minutes, hours or days up to 1d; give e.g. '10m' or '1h'`,
+      );
+  }
+  return { ...ALERT_FOR_DEFAULTS, ...props };
+}
+
 export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads): MonitoringConfig {
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
@@ -99,6 +177,37 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
   }
   const tempo = props.tempo;
   const mg = tempo.settings.metricsGenerator;
+  const line = tempo.settings.line;
+  const nativeHistograms = props.nativeHistograms ?? false;
+  if (nativeHistograms && line !== '3.0')
+    throw new ConfigError(
+      'monitoring.nativeHistograms',
+      `Tempo ${line} exposes no native histograms (only 3.0 sets a native bucket factor, 1.1, on its request durations); remove it, or run Tempo 3.0`,
+    );
+  const appendFailures = t.ingesterAppendFailuresPerSecond;
+  if (appendFailures !== undefined) {
+    positive(appendFailures, `${p}.ingesterAppendFailuresPerSecond`);
+    if (line !== '2.10')
+      throw new ConfigError(
+        `${p}.ingesterAppendFailuresPerSecond`,
+        `Tempo ${line} has no ingesters, so tempo_distributor_ingester_append_failures_total does not exist; use discardedSpansPerSecond (tempo_discarded_spans_total) instead`,
+      );
+  }
+  if (t.discardedSpansPerSecond !== undefined)
+    positive(t.discardedSpansPerSecond, `${p}.discardedSpansPerSecond`);
+  const latency = positive(t.queryLatencyP95Seconds ?? 3, `${p}.queryLatencyP95Seconds`);
+  const lowest = TEMPO_REQUEST_DURATION_BUCKETS[0];
+  const highest = TEMPO_REQUEST_DURATION_BUCKETS[TEMPO_REQUEST_DURATION_BUCKETS.length - 1];
+  if (latency < lowest)
+    throw new ConfigError(
+      `${p}.queryLatencyP95Seconds`,
+      `${show(latency)} is below the lowest bucket of tempo_request_duration_seconds (${lowest} s), so the P95 could never stay under it; give at least ${lowest}`,
+    );
+  if (latency >= highest)
+    throw new ConfigError(
+      `${p}.queryLatencyP95Seconds`,
+      `${show(latency)} is not below the highest finite bucket of tempo_request_duration_seconds (${highest} s), so the P95 could never exceed it; give a lower threshold`,
+    );
   return {
     tempo: {
       namespace: tempo.namespace,
@@ -119,14 +228,18 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
     tailSampling: props.gateway?.tailSampling !== undefined,
     spanMetrics: stackSpanMetrics(props),
     thresholds: {
-      queryLatencyP95Seconds: positive(t.queryLatencyP95Seconds ?? 3, `${p}.queryLatencyP95Seconds`),
+      queryLatencyP95Seconds: latency,
       discardedSpansRatio: ratio(t.discardedSpansRatio ?? 0.01, `${p}.discardedSpansRatio`),
       exporterFailureRatio: ratio(t.exporterFailureRatio ?? 0.01, `${p}.exporterFailureRatio`),
       exporterQueueRatio: ratio(t.exporterQueueRatio ?? 0.8, `${p}.exporterQueueRatio`),
       storageUsedRatio: storage,
       serviceLatencyP95Seconds: positive(t.serviceLatencyP95Seconds ?? 1, `${p}.serviceLatencyP95Seconds`),
       serviceErrorRatio: ratio(t.serviceErrorRatio ?? 0.05, `${p}.serviceErrorRatio`),
+      discardedSpansPerSecond: t.discardedSpansPerSecond,
+      ingesterAppendFailuresPerSecond: appendFailures,
     },
+    alertFor: resolveAlertFor(props.alertFor ?? {}),
+    nativeHistograms,
     runbookBaseUrl: props.runbookBaseUrl ?? PROJECT.runbooks,
     tempoMixinRunbook: TEMPO_MIXIN_RUNBOOK,
   };

@@ -5,7 +5,12 @@
  */
 import { DurationInput, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
-import { TEMPO_METRICS, TEMPO_QUERY_ROUTES, TEMPO_REQUEST_DURATION_BUCKETS } from './metric-catalog';
+import {
+  TEMPO3_METRICS,
+  TEMPO_METRICS,
+  TEMPO_QUERY_ROUTES,
+  TEMPO_REQUEST_DURATION_BUCKETS,
+} from './metric-catalog';
 import { MonitoringConfig } from './monitoring-config';
 import { selector } from './promql';
 import { AlertRule, RecordingRule, RuleGroup, RuleTestCase, Severity } from './rule-model';
@@ -194,15 +199,76 @@ export interface TempoSloProps {
   /** Share of query API requests under `queryLatencyThresholdSeconds`. @default 95 */
   readonly queryLatency?: number;
   /**
-   * Latency threshold of the query-latency SLO: must be a bucket boundary of
-   * `tempo_request_duration_seconds` (… 1, 2.5, 5 …) or the SLI cannot be computed exactly.
-   * @default 2.5 (the seeds' "2 s" is not a bucket boundary)
+   * Latency threshold of the query-latency SLO, which must be a bucket boundary or the SLI
+   * cannot be computed exactly: a classic bucket of `tempo_request_duration_seconds`
+   * (… 1, 2.5, 5 …), or with `monitoring.nativeHistograms` (Tempo 3.0) a power of two (… 1, 2,
+   * 4 …), measured with `histogram_fraction` on the native histogram.
+   * @default 2.5 (classic buckets have no 2 s boundary)
    */
   readonly queryLatencyThresholdSeconds?: number;
   /** Share of compactions without error. @default 99 */
   readonly compactionSuccess?: number;
   /** Burn-rate windows of every SLO. @default SRE_WORKBOOK_WINDOWS */
   readonly windows?: BurnRateWindow[];
+}
+
+/** Powers of two are boundaries of every native schema from 0 up (Tempo 3.0 exposes schema 3). */
+const isPowerOfTwo = (x: number) => Number.isInteger(Math.log2(x));
+
+/**
+ * Whether the latency SLI reads the native histogram; throws when `threshold` is no boundary of
+ * the histogram this deployment exposes and scrapes.
+ */
+function checkLatencyThreshold(threshold: number, c: MonitoringConfig): boolean {
+  const property = 'monitoring.slos.queryLatencyThresholdSeconds';
+  const classic = (TEMPO_REQUEST_DURATION_BUCKETS as readonly number[]).includes(threshold);
+  const buckets = TEMPO_REQUEST_DURATION_BUCKETS.join(', ');
+  if (c.nativeHistograms) {
+    if (typeof threshold === 'number' && threshold > 0 && isPowerOfTwo(threshold)) return true;
+    throw new ConfigError(
+      property,
+      `${show(threshold)} is not a boundary of Tempo's native histogram (schema 3 and below: powers of two such as 1, 2, 4 are exact); pick a power of two, or turn monitoring.nativeHistograms off to use the classic buckets (${buckets})`,
+    );
+  }
+  if (classic) return false;
+  if (typeof threshold === 'number' && threshold > 0 && isPowerOfTwo(threshold) && c.tempo.line === '3.0')
+    throw new ConfigError(
+      property,
+      `${show(threshold)} is not a classic bucket boundary of tempo_request_duration_seconds (${buckets}); set monitoring.nativeHistograms: true (Tempo 3.0's native histogram has a boundary at ${threshold} s) or pick a classic boundary, e.g. 2.5`,
+    );
+  throw new ConfigError(
+    property,
+    `${show(threshold)} is not a bucket boundary of tempo_request_duration_seconds on Tempo ${c.tempo.line} (${buckets}); pick one, e.g. 2.5${c.tempo.line === '3.0' ? '' : ' (Tempo 3.0 with monitoring.nativeHistograms measures powers of two such as 2 s exactly)'}`,
+  );
+}
+
+/**
+ * The query-latency SLI on Tempo 3.0's native `tempo_request_duration_seconds`: the share of
+ * requests above `threshold` is 1 - histogram_fraction(0, threshold, …), exact because the
+ * threshold is a bucket boundary. Test series are schema-3 histograms (Tempo's factor 1.1,
+ * client_golang `pickSchema`), whose bucket 8 ends at 2^(8/8) = 2: the bucket of index i ends at
+ * 2^(i/8), so the buckets just below and above `threshold` are 8·log2(threshold) and one more.
+ */
+function nativeLatencySli(threshold: number, queries: string, route: Record<string, string>): SliQueries {
+  const by = 'sum by (namespace, job)';
+  const h = (w: string) => `${by} (rate(${TEMPO3_METRICS.requestDurationNative}${queries}[${w}]))`;
+  const index = 8 * Math.log2(threshold);
+  return {
+    bad: (w) => `histogram_count(${h(w)}) * (1 - histogram_fraction(0, ${threshold}, ${h(w)}))`,
+    total: (w) => `histogram_count(${h(w)})`,
+    testSeries: (r, n) => {
+      // Per 5-minute sample: 500 requests, the share r of them just above the threshold.
+      const slow = Math.round(500 * r * 1e6) / 1e6;
+      const fast = 500 - slow;
+      const sum = Math.round((fast * threshold + slow * threshold * 1.05) * 1e6) / 1e6;
+      return [
+        {
+          series: `${TEMPO3_METRICS.requestDurationNative}${selector({ ...route, status_code: '200' })}`,
+          values: `{{schema:3 sum:0 count:0}}+{{schema:3 sum:${sum} count:500 buckets:[${fast} ${slow}] offset:${index}}}x${n}`,
+        },
+      ];
+    },
+  };
 }
 
 /** The four Tempo SLOs (seed: Tempo values README), as typed definitions. */
@@ -212,18 +278,32 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
   const queries = selector(labels, { route: TEMPO_QUERY_ROUTES });
   const errors = selector(labels, { route: TEMPO_QUERY_ROUTES, status_code: '5..' });
   const threshold = props.queryLatencyThresholdSeconds ?? 2.5;
-  if (!(TEMPO_REQUEST_DURATION_BUCKETS as readonly number[]).includes(threshold)) {
-    throw new ConfigError(
-      'monitoring.slos.queryLatencyThresholdSeconds',
-      `${show(threshold)} is not a bucket boundary of tempo_request_duration_seconds (${TEMPO_REQUEST_DURATION_BUCKETS.join(', ')}); pick one, e.g. 2.5`,
-    );
-  }
+  const native = checkLatencyThreshold(threshold, c);
   const le = selector({ ...labels, le: String(threshold) }, { route: TEMPO_QUERY_ROUTES });
   const s = (m: string, l: Record<string, string>) => `${m}${selector(l)}`;
   // Increments per 5-minute sample.
   const counter = (perMinute: number, samples: number) => `0+${perMinute * 5}x${samples}`;
   const route = { ...labels, route: 'api_search' };
   const by = 'sum by (namespace, job)';
+  const classicLatencySli = (): SliQueries => ({
+    bad: (w) =>
+      `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}])) - ${by} (rate(${TEMPO_METRICS.requestDurationBucket}${le}[${w}]))`,
+    total: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}]))`,
+    testSeries: (r, n) => [
+      {
+        series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }),
+        values: counter(100, n),
+      },
+      {
+        series: s(TEMPO_METRICS.requestDurationBucket, {
+          ...route,
+          status_code: '200',
+          le: String(threshold),
+        }),
+        values: counter(100 * (1 - r), n),
+      },
+    ],
+  });
   const defs: Omit<SloDefinition, 'windows' | 'scope'>[] = [
     {
       name: 'ingestion-availability',
@@ -267,26 +347,8 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
       name: 'query-latency',
       alert: 'TempoQueryLatencyErrorBudgetBurning',
       objectivePercent: props.queryLatency ?? 95,
-      description: `Query API requests slower than ${threshold}s against all query API requests.`,
-      sli: {
-        bad: (w) =>
-          `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}])) - ${by} (rate(${TEMPO_METRICS.requestDurationBucket}${le}[${w}]))`,
-        total: (w) => `${by} (rate(${TEMPO_METRICS.requestDurationCount}${queries}[${w}]))`,
-        testSeries: (r, n) => [
-          {
-            series: s(TEMPO_METRICS.requestDurationCount, { ...route, status_code: '200' }),
-            values: counter(100, n),
-          },
-          {
-            series: s(TEMPO_METRICS.requestDurationBucket, {
-              ...route,
-              status_code: '200',
-              le: String(threshold),
-            }),
-            values: counter(100 * (1 - r), n),
-          },
-        ],
-      },
+      description: `Query API requests slower than ${threshold}s against all query API requests${native ? ' (native histogram)' : ''}.`,
+      sli: native ? nativeLatencySli(threshold, queries, route) : classicLatencySli(),
     },
     {
       name: 'compaction-success',

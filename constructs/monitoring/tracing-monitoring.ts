@@ -31,6 +31,8 @@ interface PodScrape {
   readonly namespace: string;
   readonly selectorLabels: Record<string, string>;
   readonly port: string;
+  /** Scrape native histograms too (and keep the classic `_bucket` series). */
+  readonly nativeHistograms?: boolean;
   /** HTTPS scrape, verified against this Secret's CA (Tempo's `serverTls`). */
   readonly tls?: { readonly secretName: string; readonly caKey: string; readonly serverName: string };
   /** More ports scraped the same way (a collector's `prometheus` exporter). @default - none */
@@ -75,6 +77,7 @@ export class TracingMonitoring extends Construct {
         namespace: tempo.namespace,
         selectorLabels: tempo.selectorLabels,
         port: tempo.metricsPort.name,
+        nativeHistograms: this.config.nativeHistograms,
         tls: tempo.httpTls,
       },
       ...(gateway
@@ -108,6 +111,10 @@ export class TracingMonitoring extends Construct {
         spec: {
           selector: { matchLabels: s.selectorLabels },
           namespaceSelector: { matchNames: [s.namespace] },
+          // Prometheus >= 3.8 (`scrape_native_histograms`; with it Prometheus asks for protobuf
+          // first, prometheus/prometheus config/config.go:981-993 at v3.16.0); classic buckets stay
+          // for the alerts and dashboards that read `_bucket` (Prometheus Operator 0.89 CRD).
+          ...(s.nativeHistograms ? { scrapeNativeHistograms: true, scrapeClassicHistograms: true } : {}),
           podMetricsEndpoints: [s.port, ...(s.extraPorts ?? [])].map((port) => ({
             port,
             path: '/metrics',

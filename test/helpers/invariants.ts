@@ -131,6 +131,7 @@ export function unexposedMetrics(
     spanMetrics?: SpanMetricCatalog;
     serviceGraphs: boolean;
     tempo: Tempo;
+    nativeHistograms?: boolean;
   },
 ): string[] {
   const recorded = groups
@@ -138,7 +139,11 @@ export function unexposedMetrics(
     .filter((r) => !isAlert(r))
     .map((r) => (r as { record: string }).record);
   const exposed = new Set<unknown>([
-    ...tempoExposedMetrics(scraped.tempo.settings.line, scraped.tempo.settings.kafka !== undefined),
+    ...tempoExposedMetrics(
+      scraped.tempo.settings.line,
+      scraped.tempo.settings.kafka !== undefined,
+      scraped.nativeHistograms,
+    ),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),

@@ -1,13 +1,52 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
-export const hasPromtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
+/**
+ * The promtool .ci/run builds (build/bin, Prometheus 3.x: reads native-histogram input series),
+ * else the one on PATH (Debian's prometheus package, 2.42: classic series only).
+ */
+const BUILT = join(__dirname, '..', '..', 'build', 'bin', 'promtool');
+export const PROMTOOL = existsSync(BUILT) ? BUILT : 'promtool';
+
+export const hasPromtool = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).status === 0;
 if (!hasPromtool && process.env.REQUIRE_PROMTOOL)
   throw new Error(
     'promtool is required (REQUIRE_PROMTOOL is set) but not on PATH: apt-get install prometheus',
+  );
+
+/** Whether this promtool parses native-histogram series (`{{schema:3 count:… buckets:[…]}}`). */
+export const promtoolReadsNativeHistograms =
+  hasPromtool &&
+  (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
+    try {
+      writeFileSync(join(dir, 'r.yaml'), 'groups: []\n');
+      writeFileSync(
+        join(dir, 't.yaml'),
+        stringify({
+          rule_files: ['r.yaml'],
+          tests: [
+            {
+              interval: '1m',
+              input_series: [{ series: 'h', values: '{{schema:3 sum:1 count:1 buckets:[1] offset:8}}x2' }],
+              promql_expr_test: [
+                { expr: 'histogram_count(h)', eval_time: '1m', exp_samples: [{ labels: '{}', value: 1 }] },
+              ],
+            },
+          ],
+        }),
+      );
+      return spawnSync(PROMTOOL, ['test', 'rules', 't.yaml'], { cwd: dir }).status === 0;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+if (hasPromtool && !promtoolReadsNativeHistograms && process.env.REQUIRE_PROMTOOL)
+  throw new Error(
+    `${PROMTOOL} cannot read native-histogram test series (REQUIRE_PROMTOOL is set): build Prometheus 3.x's promtool into build/bin as .ci/run does`,
   );
 
 /** Runs promtool on files written to a temporary folder; returns its exit code and output. */
@@ -22,7 +61,7 @@ export function promtool(
         join(dir, name),
         typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }),
       );
-    const run = spawnSync('promtool', args(dir), { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(PROMTOOL, args(dir), { cwd: dir, encoding: 'utf8' });
     return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -43,7 +82,7 @@ export async function promtoolParallel(
       );
     const run = (args: string[]) =>
       new Promise<{ status: number; output: string }>((resolve) => {
-        const child = spawn('promtool', args, { cwd: dir });
+        const child = spawn(PROMTOOL, args, { cwd: dir });
         let output = '';
         child.stdout.on('data', (d) => {
           output += d;
