@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkRow, correctionRows, walk, type SeedRow } from './seeds/harness';
 import { SEED_ROWS } from './seeds/rows';
 
@@ -25,6 +27,34 @@ describe('the harness', () => {
       'no corrections-table row',
     );
     expect(correctionRows().length).toBeGreaterThan(10);
+  });
+});
+
+/** The checklist's rows: id and verdict (`**M**`, `**W✓ revise**`, `**X**`, …). */
+const CHECKLIST = readFileSync(join(__dirname, '..', 'examples', 'SEEDS-CHECKLIST.md'), 'utf8')
+  .split('\n')
+  .filter((line) => /^\| \d{3}-\d{2} \|/.test(line))
+  .map((line) => {
+    const cells = line.split(' | ');
+    return { id: cells[0]!.slice(2), verdict: cells[3] ?? '' };
+  });
+
+describe('coverage of examples/SEEDS-CHECKLIST.md', () => {
+  test('the checklist has every seed line it was written from (285 rows in five seeds)', () => {
+    expect(CHECKLIST.length).toBe(285);
+    expect(new Set(CHECKLIST.map((r) => r.id)).size).toBe(CHECKLIST.length);
+  });
+
+  test('every row that states a value (all but the X rows) is asserted here', () => {
+    const asserted = new Set(SEED_ROWS.map((r) => r.id));
+    expect(
+      CHECKLIST.filter((r) => !r.verdict.includes('**X**') && !asserted.has(r.id)).map((r) => r.id),
+    ).toEqual([]);
+  });
+
+  test('every asserted id is a checklist row', () => {
+    const ids = new Set(CHECKLIST.map((r) => r.id));
+    expect([...new Set(SEED_ROWS.map((r) => r.id))].filter((id) => !ids.has(id))).toEqual([]);
   });
 });
 

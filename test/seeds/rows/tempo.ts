@@ -502,6 +502,13 @@ const SEED_002: SeedRow[] = [
     ['metrics_generator', 'storage', 'remote_write', 0, 'url'],
     'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write',
   ),
+  cfg(
+    '002-03',
+    'L66 "Tempo Metrics Generator creates metrics from traces and sends to Prometheus"',
+    HO,
+    ['overrides', 'defaults', 'metrics_generator', 'processors'],
+    ['service-graphs', 'span-metrics'],
+  ),
   cfg('002-21', 'L213-214 "ingester: max_block_duration: 5m"', HO, ['ingester', 'max_block_duration'], '5m'),
   {
     id: '002-22',
