@@ -157,6 +157,11 @@ function replaceClusterOnlyParts(c: { agent: any; gateway: any }, grpcPort: numb
   const tempo = gateway.exporters['otlp_grpc/tempo'];
   expect(tempo.endpoint).toMatch(/^(dns:\/\/\/)?tempo[a-z-]*\.tracing\.svc\.cluster\.local:4317$/);
   tempo.endpoint = `${ADDR.sink}:${SINK_PORT}`;
+  // Span metrics are flushed every 15 s in the cluster; here every second, so the test that
+  // reads them does not wait out the interval (names and labels do not depend on it).
+  const spanMetrics = gateway.connectors?.span_metrics;
+  expect(spanMetrics?.metrics_flush_interval).toBe('15s');
+  spanMetrics.metrics_flush_interval = '1s';
   return { agent, gateway };
 }
 
@@ -619,7 +624,7 @@ function scenario(_label: string, withTls: boolean): void {
   });
 
   test("the span-metric names of the gateway's catalog are what its prometheus exporter serves", async () => {
-    // The gateways tail-sample, so they compute span metrics (flushed every 15 s) on :8889.
+    // The gateways tail-sample, so they compute span metrics (flushed every second here) on :8889.
     const wanted = [
       COLLECTOR_SPAN_METRICS.calls,
       COLLECTOR_SPAN_METRICS.latencyBucket,
