@@ -52,6 +52,13 @@ describe('coverage of examples/SEEDS-CHECKLIST.md', () => {
     ).toEqual([]);
   });
 
+  test('every row found wrong for the real component (W) is named in the corrections table', () => {
+    const corrected = new Set(SEED_ROWS.filter((r) => 'correction' in r).map((r) => r.id));
+    expect(
+      CHECKLIST.filter((r) => r.verdict.includes('**W') && !corrected.has(r.id)).map((r) => r.id),
+    ).toEqual([]);
+  });
+
   test('every asserted id is a checklist row', () => {
     const ids = new Set(CHECKLIST.map((r) => r.id));
     expect([...new Set(SEED_ROWS.map((r) => r.id))].filter((id) => !ids.has(id))).toEqual([]);
