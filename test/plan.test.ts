@@ -1,5 +1,16 @@
 import { stringify } from 'yaml';
 import { DistTree, EnvironmentPlan, formatPlanMarkdown, formatPlanText, planDist } from '../lib/plan';
+import { buildEnvironment } from '../charts/environment';
+import { summarizeEnvironment } from '../charts/summary';
+import { ENVIRONMENTS } from '../environments';
+import { EXAMPLES } from '../examples';
+import { runCli } from '../lib/cli';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../lib/errors';
+import { defaultBase, describeRef, readTreeAt } from '../lib/git';
 
 // Synthetic dist/ trees: a few objects shaped like tracesynth's, so each case changes one thing.
 
@@ -368,5 +379,146 @@ describe('plan formats', () => {
     expect(
       formatPlanMarkdown([{ ...plans[0], lines: [{ section: 'alerts', text: '+ A<b>|x' }] }], 'main'),
     ).toContain('- **added** A\\<b\\>\\|x');
+  });
+});
+
+// `npm run plan` as a real process.
+describe('npm run plan', () => {
+  // `npm run plan`: the CLI hook around lib/plan.ts, against this repository's own history.
+
+  function run(args: string[], environments = ENVIRONMENTS): { code: number; out: string; err: string } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
+    const error = jest.spyOn(console, 'error').mockImplementation((m) => void err.push(String(m)));
+    try {
+      const code = runCli(args, 'dist', {
+        environments,
+        examples: EXAMPLES,
+        build: buildEnvironment,
+        summarize: summarizeEnvironment,
+      });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  test('a retention change is one plan line against the committed dist/', () => {
+    const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+    const changed = { ...dev, tempo: { ...dev.tempo, retention: '336h' } };
+    const { code, out } = run(['--plan', '--base', 'HEAD', 'dev'], [changed]);
+    expect(code).toBe(0);
+    expect(out.split('\n')).toContain(
+      '  retention  ConfigMap/tempo-config tempo.yaml: backend_scheduler.provider.compaction.compaction.block_retention 24h → 336h, tempo.yaml: backend_worker.compaction.block_retention 24h → 336h',
+    );
+    expect(out).not.toMatch(/^(staging|prod) /m); // only the named environment
+  });
+
+  test('--format markdown', () => {
+    const { code, out } = run(['--plan', '--base=HEAD', '--format', 'markdown', 'dev']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^## tracesynth plan\n\nAgainst `HEAD \([0-9a-f]{7,}\)`\.\n/);
+  });
+
+  test('bad options are one-line errors', () => {
+    expect(run(['--plan', '--format', 'xml']).err).toBe(
+      "error: plan.format: 'xml' is not a plan format; use text or markdown\nNothing was written; dist/ is unchanged.",
+    );
+    expect(run(['--plan', '--base']).err).toBe(
+      'error: plan.base: needs a value; e.g. --base main\nNothing was written; dist/ is unchanged.',
+    );
+    expect(run(['--plan', '--base', 'no-such-ref']).code).toBe(1);
+  });
+});
+
+// The base branch from git.
+describe('the base branch from git', () => {
+  // lib/git.ts reads the base branch's dist/ for the plan, from a throwaway repository here.
+
+  const ENV = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
+  let repo: string;
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', args, { cwd: repo, env: ENV, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return run.stdout.trim();
+  };
+  const write = (path: string, text: string) => {
+    mkdirSync(join(repo, path, '..'), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  };
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('did not throw');
+  };
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'tracesynth-git-'));
+    git('init', '-q', '-b', 'main');
+    write('dist/dev/tempo/a.yaml', 'kind: A\n');
+    write('dist/dev/SUMMARY.md', '# dev\n\ntwo\nlines, ünicode\n');
+    write('other/x.txt', 'not dist');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'feature');
+    write('dist/dev/tempo/a.yaml', 'kind: A\nchanged: true\n');
+    write('dist/prod/b.yaml', 'kind: B\n');
+    git('add', '.');
+    git('commit', '-qm', 'change');
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  test('readTreeAt returns the files under the folder as committed at the ref, not as in the work tree', () => {
+    write('dist/dev/tempo/a.yaml', 'uncommitted\n');
+    expect(readTreeAt('main', 'dist', repo)).toEqual(
+      new Map([
+        ['dev/SUMMARY.md', '# dev\n\ntwo\nlines, ünicode\n'],
+        ['dev/tempo/a.yaml', 'kind: A\n'],
+      ]),
+    );
+    expect([...readTreeAt('HEAD', '../dist', join(repo, 'other')).keys()]).toEqual([
+      'dev/SUMMARY.md',
+      'dev/tempo/a.yaml',
+      'prod/b.yaml',
+    ]);
+    expect(readTreeAt('main', 'examples/dist', repo)).toEqual(new Map());
+  });
+
+  test('the default base is the merge base with main; refs are described with their short SHA', () => {
+    expect(defaultBase(repo)).toBe(git('rev-parse', 'main'));
+    expect(describeRef('main', repo)).toBe(`main (${git('rev-parse', '--short', 'main')})`);
+    const sha = git('rev-parse', 'main');
+    expect(describeRef(sha, repo)).toBe(git('rev-parse', '--short', 'main'));
+  });
+
+  test('bad refs are one-line errors', () => {
+    expect(message(() => readTreeAt('nope', 'dist', repo))).toBe(
+      "plan.base: 'nope' is not a commit of this repository; fetch it (in CI: fetch-depth: 0) or pass another --base",
+    );
+    git('checkout', '-q', '--orphan', 'lonely');
+    git('commit', '-qm', 'unrelated', '--allow-empty');
+    git('branch', '-qD', 'main');
+    expect(message(() => defaultBase(repo))).toBe(
+      'plan.base: no merge base of HEAD with origin/main or main; pass --base <ref> (in CI, fetch the history: fetch-depth: 0)',
+    );
+    expect(message(() => readTreeAt('HEAD', '../elsewhere', repo))).toBe(
+      `plan.base: ../elsewhere/ is not a folder inside the git repository ${git('rev-parse', '--show-toplevel')}; the plan compares with files committed there`,
+    );
+    expect(message(() => readTreeAt('HEAD', 'dist', tmpdir()))).toMatch(
+      /^plan\.base: cannot read HEAD: not inside a git repository \(.*\); run the plan in a clone$/,
+    );
   });
 });

@@ -290,7 +290,7 @@ describe('plan and diff', () => {
     expect(readdirSync(work)).toEqual(['dist']);
   });
 
-  test('`npm run diff` prints a unified diff of what changed (the plan: test/plan-cli.test.ts)', () => {
+  test('`npm run diff` prints a unified diff of what changed (the plan: test/plan.test.ts)', () => {
     const out = join(work, 'dist');
     writeFileSync(
       join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'),
