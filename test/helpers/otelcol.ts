@@ -103,17 +103,25 @@ export async function validateConfigs(
 ): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tracesynth-otelcol-'));
   try {
-    const results = await pool(
-      configs.map((c, i) => async () => {
+    // Stacks often share a config byte for byte (an example's storage variants): each distinct
+    // text is validated once, and its verdict reported for every config that has it.
+    const texts = configs.map((c) =>
+      typeof c.config === 'string' ? c.config : stringify(c.config, { lineWidth: 0 }),
+    );
+    const unique = [...new Set(texts)];
+    const verdicts = await pool(
+      unique.map((text, i) => async () => {
         const file = join(dir, `${i}.yaml`);
-        writeFileSync(file, typeof c.config === 'string' ? c.config : stringify(c.config, { lineWidth: 0 }));
+        writeFileSync(file, text);
         const r = await runOtelcol(['validate', `--config=${file}`]);
-        return r.status !== 0 || r.output.trim() !== ''
-          ? `${c.name}: exit ${r.status}: ${r.output.trim()}`
-          : undefined;
+        return r.status !== 0 || r.output.trim() !== '' ? `exit ${r.status}: ${r.output.trim()}` : undefined;
       }),
     );
-    return results.filter((r): r is string => r !== undefined);
+    const byText = new Map(unique.map((text, i) => [text, verdicts[i]]));
+    return configs.flatMap((c, i) => {
+      const verdict = byText.get(texts[i]!);
+      return verdict === undefined ? [] : [`${c.name}: ${verdict}`];
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
