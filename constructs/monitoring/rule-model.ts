@@ -109,6 +109,28 @@ function renderTemplate(text: string, labels: Record<string, string>): string {
  * at every step of every case, so one shared file would make long cases (a `for: 24h` alert)
  * pay for every other rule.
  */
+/**
+ * promtool evaluates every rule over each test group's series; cases with the same series (the
+ * silent cases of an alert's severities, typically) become one group with all their checks, which
+ * promtool verifies one by one as before. Saves a full evaluation per merged case (~0.3 s of
+ * promtool for an SLO's burn-rate rules).
+ */
+function mergeSameSeries(tests: Record<string, unknown>[]): Record<string, unknown>[] {
+  const groups = new Map<string, Record<string, unknown> & { alert_rule_test: unknown[] }>();
+  for (const t of tests) {
+    const key = JSON.stringify([t.interval, t.input_series]);
+    const group = groups.get(key);
+    if (!group) groups.set(key, { ...t, alert_rule_test: [...(t.alert_rule_test as unknown[])] });
+    else {
+      group.name = `${group.name} + ${t.name}`;
+      for (const check of t.alert_rule_test as unknown[])
+        if (!group.alert_rule_test.some((c) => JSON.stringify(c) === JSON.stringify(check)))
+          group.alert_rule_test.push(check);
+    }
+  }
+  return [...groups.values()];
+}
+
 export function promtoolFiles(groups: readonly RuleGroup[]): {
   files: Record<string, unknown>;
   testFiles: string[];
@@ -177,7 +199,7 @@ export function promtoolFiles(groups: readonly RuleGroup[]): {
     files[testFile] = {
       rule_files: [ruleFile],
       evaluation_interval: intervals.size === 1 ? [...intervals][0] : '1m',
-      tests,
+      tests: mergeSameSeries(tests),
     };
     testFiles.push(testFile);
   }
