@@ -990,7 +990,7 @@ describe('span metrics before tail sampling, exporter, policies', () => {
       );
       expectError(
         () => stack({ tenant: 'team', gateway: { sampledTenant: { tenant: 'b', percentage: 0 } } }, mt),
-        'collector.gateway.sampledTenant.percentage: 0 is outside (0, 100]; give the share of all traces the tenant keeps',
+        'collector.gateway.sampledTenant.percentage: 0 is outside (0, 100]; a sampling percentage keeps that share of traces (100 keeps all)',
       );
     });
   });

@@ -24,7 +24,7 @@ import {
   ResolvedReceiverTls,
   resolveReceiverTls,
 } from './collector-tls';
-import { CollectorSampling, TailSampling } from './sampling';
+import { checkPercentage, CollectorSampling, TailSampling } from './sampling';
 import { resolveSpanMetrics, SpanMetricsProps, SpanMetricsSettings } from './span-metrics';
 import type {
   NamespaceTenantSettings,
@@ -98,6 +98,12 @@ export interface SampledTenantProps {
   readonly percentage: number;
 }
 
+/** The gateway's Tempo exporter, sending as another tenant. */
+const exporterFor = (main: OtlpExporterSettings, tenant: string): OtlpExporterSettings => ({
+  ...main,
+  headers: { ...main.headers, 'X-Scope-OrgID': tenant },
+});
+
 /** A tenant ID that is also a valid component name (`otlp_grpc/tempo-<tenant>`). */
 const COMPONENT_SAFE_TENANT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -147,7 +153,7 @@ function resolveNamespaceTenants(
     return {
       tenant: t.tenant,
       namespaces: [...t.namespaces],
-      exporter: { ...main, headers: { ...main.headers, 'X-Scope-OrgID': t.tenant } },
+      exporter: exporterFor(main, t.tenant),
     };
   });
 }
@@ -169,16 +175,10 @@ function resolveSampledTenant(
       `${property}.tenant`,
       `${show(t.tenant)} is the main tenant; the sampled copy needs a tenant of its own (e.g. '${t.tenant}-sampled')`,
     );
-  const percentage = t.percentage;
-  if (typeof percentage !== 'number' || !(percentage > 0 && percentage <= 100))
-    throw new ConfigError(
-      `${property}.percentage`,
-      `${show(percentage)} is outside (0, 100]; give the share of all traces the tenant keeps`,
-    );
   return {
     tenant: t.tenant,
-    percentage,
-    exporter: { ...main, headers: { ...main.headers, 'X-Scope-OrgID': t.tenant } },
+    percentage: checkPercentage(t.percentage, `${property}.percentage`),
+    exporter: exporterFor(main, t.tenant),
   };
 }
 

@@ -49,7 +49,8 @@ export interface HeadSamplingProps {
   readonly percentage: number;
 }
 
-function checkPercentage(value: number, property: string): number {
+/** A sampling percentage: the share of traces kept, in (0, 100]. */
+export function checkPercentage(value: number, property: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100) {
     throw new ConfigError(
       property,

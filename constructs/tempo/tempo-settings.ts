@@ -439,12 +439,7 @@ function checkConfigDir(dir: string): string {
     '/tmp',
   ];
   const clash = taken.find((t) => dir === t || dir.startsWith(`${t}/`) || t.startsWith(`${dir}/`));
-  if (
-    typeof dir !== 'string' ||
-    !/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(dir) ||
-    clash ||
-    dir === '/'
-  ) {
+  if (clash || !/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(dir)) {
     throw new ConfigError(
       'tempo.configMountPath',
       `${show(dir)} ${clash ? `overlaps ${clash}, which the container already mounts` : 'is not an absolute directory path'}; use a directory of its own such as '/etc/tempo'`,
