@@ -182,6 +182,9 @@ export function checkPlainObject<T>(value: T, property: string, example: string)
   return value;
 }
 
+/** A Prometheus label name (prometheus/common model.LabelNameRE, legacy validation). */
+export const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
 // Kubernetes apimachinery pkg/util/validation: IsValidLabelValue, IsQualifiedName.
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { ConfigError, DeferredChecks, show } from '../../lib/errors';
-import { checkHttpUrl, checkPlainObject } from '../../lib/validate';
+import { checkHttpUrl, checkPlainObject, PROMETHEUS_LABEL_NAME } from '../../lib/validate';
 import type { SpanMetricNames } from '../tempo/generated-metrics';
 
 export interface ProvisionedDatasourceProps {
@@ -67,8 +67,6 @@ function checkMatcherRegex(value: string | undefined, property: string): string 
   return value;
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 function checkExemplarLabels(value: readonly string[] | undefined, property: string): string[] {
   if (value === undefined) return ['traceID'];
   if (!Array.isArray(value) || value.length === 0)
@@ -77,7 +75,7 @@ function checkExemplarLabels(value: readonly string[] | undefined, property: str
       `${show(value)} is not a non-empty list; give the exemplar label names that hold the trace ID, e.g. ['traceID']`,
     );
   value.forEach((l, i) => {
-    if (typeof l !== 'string' || !LABEL_NAME.test(l))
+    if (typeof l !== 'string' || !PROMETHEUS_LABEL_NAME.test(l))
       throw new ConfigError(
         `${property}[${i}]`,
         `${show(l)} is not a Prometheus label name; use letters, digits and '_' (not first), e.g. 'trace_id'`,

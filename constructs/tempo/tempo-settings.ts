@@ -12,6 +12,7 @@ import {
   checkLogLevel,
   checkPositiveInteger,
   checkTenantId,
+  PROMETHEUS_LABEL_NAME,
   resolveAutoscaling,
 } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
@@ -297,7 +298,7 @@ function resolveMetricsGenerator(
   }
   const externalLabels = { ...props.externalLabels };
   for (const name of Object.keys(externalLabels)) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
+    if (!PROMETHEUS_LABEL_NAME.test(name))
       throw new ConfigError(
         `${p}.externalLabels.${name}`,
         'is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*',
