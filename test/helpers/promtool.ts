@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { Verdict, VerdictCache } from './verdict-cache';
 
 /**
  * The promtool .ci/run builds (build/bin, Prometheus 3.x: reads native-histogram input series),
@@ -11,7 +12,9 @@ import { stringify } from 'yaml';
 const BUILT = join(__dirname, '..', '..', 'build', 'bin', 'promtool');
 export const PROMTOOL = existsSync(BUILT) ? BUILT : 'promtool';
 
-export const hasPromtool = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' }).status === 0;
+const probe = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
+export const hasPromtool = probe.status === 0;
+const verdicts = new VerdictCache(PROMTOOL, `${probe.stdout}`);
 if (!hasPromtool && process.env.REQUIRE_PROMTOOL)
   throw new Error(
     'promtool is required (REQUIRE_PROMTOOL is set) but not on PATH: apt-get install prometheus',
@@ -49,39 +52,85 @@ if (hasPromtool && !promtoolReadsNativeHistograms && process.env.REQUIRE_PROMTOO
     `${PROMTOOL} cannot read native-histogram test series (REQUIRE_PROMTOOL is set): build Prometheus 3.x's promtool into build/bin as .ci/run does`,
   );
 
-/** Runs promtool on files written to a temporary folder; returns its exit code and output. */
-export function promtool(
-  args: (dir: string) => string[],
-  files: Record<string, unknown>,
-): { status: number; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
-  try {
-    for (const [name, content] of Object.entries(files))
-      writeFileSync(
-        join(dir, name),
-        typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }),
-      );
-    const run = spawnSync(PROMTOOL, args(dir), { cwd: dir, encoding: 'utf8' });
-    return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+type Files = Record<string, unknown>;
+
+const text = (content: unknown) =>
+  typeof content === 'string' ? content : stringify(content, { lineWidth: 0 });
+
+/**
+ * The files one run reads, by name: those its arguments name and the rule files their tests list
+ * (the verdict cache's key; every file when the arguments name none).
+ */
+function inputsOf(
+  args: readonly string[],
+  files: Files,
+  texts: Record<string, string>,
+): Record<string, string> {
+  const names = new Set(args.map((a) => a.replace(/^<dir>\//, '')).filter((a) => a in texts));
+  for (const name of [...names]) {
+    const content = files[name];
+    const doc = (
+      typeof content === 'string' ? (content.includes('rule_files') ? parse(content) : null) : content
+    ) as {
+      rule_files?: unknown;
+    } | null;
+    for (const rules of Array.isArray(doc?.rule_files) ? doc.rule_files : [])
+      if (rules in texts) names.add(rules);
   }
+  return names.size === 0 ? texts : Object.fromEntries([...names].map((n) => [n, texts[n]!]));
 }
 
-/** Runs one promtool invocation per argument list, all in parallel, over the same files. */
-export async function promtoolParallel(
-  argLists: string[][],
-  files: Record<string, unknown>,
-): Promise<{ status: number; output: string }[]> {
+/** The files written to a new temporary folder for `use`, which is removed when `use` is done. */
+function inFolder<T>(texts: Record<string, string>, use: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  let result: T;
   try {
-    for (const [name, content] of Object.entries(files))
-      writeFileSync(
-        join(dir, name),
-        typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }),
-      );
+    for (const [name, content] of Object.entries(texts)) writeFileSync(join(dir, name), content);
+    result = use(dir);
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
+}
+
+/**
+ * Runs promtool on files written to a temporary folder; returns its exit code and output. A run
+ * whose binary, arguments and input files passed before is answered from the verdict cache
+ * (helpers/verdict-cache.ts).
+ */
+export function promtool(args: (dir: string) => string[], files: Files): Verdict {
+  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
+  const key = verdicts.key(args('<dir>'), inputsOf(args('<dir>'), files, texts));
+  const known = verdicts.get(key);
+  if (known) return known;
+  return inFolder(texts, (dir) => {
+    const run = spawnSync(PROMTOOL, args(dir), { cwd: dir, encoding: 'utf8' });
+    const verdict = { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
+    verdicts.put(key, verdict);
+    return verdict;
+  });
+}
+
+/**
+ * Runs one promtool invocation per argument list over the same files, three at a time; runs the
+ * verdict cache knows are not started.
+ */
+export async function promtoolParallel(argLists: string[][], files: Files): Promise<Verdict[]> {
+  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
+  const keys = argLists.map((args) => verdicts.key(args, inputsOf(args, files, texts)));
+  const results: (Verdict | undefined)[] = keys.map((key) => {
+    const known = verdicts.get(key);
+    return known && { ...known, cached: true };
+  });
+  const pending = results.flatMap((r, i) => (r === undefined ? [i] : []));
+  if (pending.length === 0) return results as Verdict[];
+  return inFolder(texts, async (dir) => {
     const run = (args: string[]) =>
-      new Promise<{ status: number; output: string }>((resolve) => {
+      new Promise<Verdict>((resolve) => {
         const child = spawn(PROMTOOL, args, { cwd: dir });
         let output = '';
         child.stdout.on('data', (d) => {
@@ -93,17 +142,15 @@ export async function promtoolParallel(
         child.on('close', (status) => resolve({ status: status ?? 1, output }));
       });
     // A small pool: two cores, and other test files run beside this one.
-    const results: { status: number; output: string }[] = new Array(argLists.length);
     let next = 0;
     const worker = async () => {
-      while (next < argLists.length) {
-        const i = next++;
-        results[i] = await run(argLists[i]);
+      while (next < pending.length) {
+        const i = pending[next++]!;
+        results[i] = await run(argLists[i]!);
+        verdicts.put(keys[i]!, results[i]!);
       }
     };
     await Promise.all([worker(), worker(), worker()]);
-    return results;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return results as Verdict[];
+  });
 }
