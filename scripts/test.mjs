@@ -3,12 +3,19 @@
 // one of the three must pass. Their output is printed after jest's; arguments go to jest
 // (`npm test -- test/tempo.test.ts`).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { delimiter, resolve as resolvePath } from 'node:path';
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// package.json's scripts, run the way npm runs them (a shell with node_modules/.bin on PATH)
+// without npm's own start-up (~0.3 CPU-seconds each).
+const { scripts } = JSON.parse(readFileSync('package.json', 'utf8'));
+const env = { ...process.env, PATH: `${resolvePath('node_modules/.bin')}${delimiter}${process.env.PATH}` };
+const script = (name) =>
+  process.platform === 'win32' ? ['cmd', ['/c', scripts[name]]] : ['sh', ['-c', scripts[name]]];
 
 function run(cmd, args, { capture }) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const child = spawn(cmd, args, { env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     if (capture) {
       child.stdout.on('data', (d) => (output += d));
@@ -19,8 +26,8 @@ function run(cmd, args, { capture }) {
 }
 
 const checks = [
-  ['typecheck', run(npm, ['run', '--silent', 'typecheck'], { capture: true })],
-  ['lint', run(npm, ['run', '--silent', 'lint'], { capture: true })],
+  ['typecheck', run(...script('typecheck'), { capture: true })],
+  ['lint', run(...script('lint'), { capture: true })],
 ];
 const jest = await run(process.execPath, ['node_modules/jest/bin/jest.js', ...process.argv.slice(2)], {
   capture: false,

@@ -60,7 +60,6 @@ describe('GitOps tooling reads dist/ as it is', () => {
 });
 
 describe("the test runner's module transform (test/jest/intrinsics-transform.cjs)", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTransformer } = require('./jest/intrinsics-transform.cjs');
   const transformer = createTransformer({});
   const load = (source: string, filename = '/x/module.js') => {
