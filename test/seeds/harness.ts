@@ -56,16 +56,27 @@ function read(path: string): string {
   return text;
 }
 
+// Rows only read what they parse: each file and each embedded payload is parsed once (~480 rows
+// point into ~100 files).
+const parsedFiles = new Map<string, unknown>();
 function parseText(text: string): unknown {
-  const docs = parseAllDocuments(text).map((d) => d.toJS());
-  return docs.length === 1 ? docs[0] : docs;
+  if (!parsedFiles.has(text)) {
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
+    parsedFiles.set(text, docs.length === 1 ? docs[0] : docs);
+  }
+  return parsedFiles.get(text);
+}
+const parsedPayloads = new Map<string, unknown>();
+function parsePayload(text: string): unknown {
+  if (!parsedPayloads.has(text)) parsedPayloads.set(text, parse(text));
+  return parsedPayloads.get(text);
 }
 
 /** Walks `path` through `root`; throws a message naming the first step that does not resolve. */
 export function walk(root: unknown, path: readonly PathStep[]): unknown {
   let here = root;
   path.forEach((step, i) => {
-    if (typeof here === 'string') here = parse(here);
+    if (typeof here === 'string') here = parsePayload(here);
     const where = () => `step ${i} (${JSON.stringify(step)}) of ${JSON.stringify(path)}`;
     if (typeof step === 'object') {
       if (!Array.isArray(here)) throw new Error(`${where()}: not an array`);
