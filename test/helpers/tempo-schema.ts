@@ -12,7 +12,8 @@
  *  - `distributor.receivers`, an open map decoded later by the OpenTelemetry receivers Tempo
  *    embeds (otlp, jaeger, zipkin: `endpoint` per protocol, TLS on OTLP, gRPC keepalive).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { TempoVersion } from '../../constructs/tempo/tempo-props';
@@ -131,20 +132,44 @@ export function keyLine(version: TempoVersion): TempoLine {
   return pinned;
 }
 
-function load(version: TempoLine): KeyTree {
-  const dump = parse(
-    readFileSync(join(__dirname, '..', '..', 'schemas', 'tempo', `tempo-${version}-defaults.yaml`), 'utf8'),
+const CACHE = join(__dirname, '..', '..', 'node_modules', '.cache', 'tracesynth');
+
+/**
+ * The parsed defaults dump. Parsing the YAML costs ~0.2 s in every test file that checks a
+ * config, so the parsed form is kept as JSON under a key of the file's text (the dumps hold no
+ * value that JSON would change: no timestamps, no infinities).
+ */
+function defaultsDump(version: TempoLine): unknown {
+  const text = readFileSync(
+    join(__dirname, '..', '..', 'schemas', 'tempo', `tempo-${version}-defaults.yaml`),
+    'utf8',
   );
-  return merge(treeOf(dump) as KeyTree, OMITEMPTY);
+  const cached = join(
+    CACHE,
+    `tempo-defaults-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`,
+  );
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8'));
+  } catch {
+    const dump = parse(text);
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(dump));
+    renameSync(`${cached}.${process.pid}.tmp`, cached);
+    return dump;
+  }
 }
 
-/** The closed key models, one per supported Tempo line. */
-export const TEMPO_KEYS: Record<TempoLine, KeyTree> = { '3.0.3': load('3.0.3'), '2.10.8': load('2.10.8') };
+const trees = new Map<TempoLine, KeyTree>();
+/** The closed key model of a line, built on first use. */
+function keysOf(version: TempoLine): KeyTree {
+  let tree = trees.get(version);
+  if (tree === undefined)
+    trees.set(version, (tree = merge(treeOf(defaultsDump(version)) as KeyTree, OMITEMPTY)));
+  return tree;
+}
+
 /** The overrides block (`overrides.defaults`, and each tenant of the runtime file) of a line. */
-export const OVERRIDES_KEYS: Record<TempoLine, KeyTree> = {
-  '3.0.3': (TEMPO_KEYS['3.0.3'].overrides as KeyTree).defaults as KeyTree,
-  '2.10.8': (TEMPO_KEYS['2.10.8'].overrides as KeyTree).defaults as KeyTree,
-};
+const overridesKeysOf = (version: TempoLine) => (keysOf(version).overrides as KeyTree).defaults as KeyTree;
 
 /** The per-tenant runtime overrides file: `overrides: { <tenant>: <same blocks as defaults> }`. */
 export function tenantOverridesProblems(file: unknown, version: TempoLine = '3.0.3'): string[] {
@@ -156,7 +181,7 @@ export function tenantOverridesProblems(file: unknown, version: TempoLine = '3.0
       continue;
     }
     for (const [tenant, block] of Object.entries(value ?? {}))
-      problems.push(...tempoConfigProblems(block, OVERRIDES_KEYS[version], `overrides.${tenant}`));
+      problems.push(...tempoConfigProblems(block, overridesKeysOf(version), `overrides.${tenant}`));
   }
   return problems;
 }
@@ -167,7 +192,7 @@ export function tempoConfigProblems(
   tree: KeyTree | TempoLine = '3.0.3',
   path = '',
 ): string[] {
-  const spec0 = typeof tree === 'string' ? TEMPO_KEYS[tree] : tree;
+  const spec0 = typeof tree === 'string' ? keysOf(tree) : tree;
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     return [`${path || '/'}: expected a map`];
   const problems: string[] = [];
