@@ -315,9 +315,14 @@ async function waitHealthy(addrs: string[], port: number, procs: Processes) {
   expect(ok).toBe(true);
 }
 
-/** `otelcol_*` names the synthesized alerts, recording rules and dashboards of every environment read. */
+let namesInUse: Set<string> | undefined;
+/**
+ * `otelcol_*` names the synthesized alerts, recording rules and dashboards of every environment
+ * read (rendered once per file).
+ */
 function otelcolNamesInUse(): Set<string> {
-  const names = new Set<string>();
+  if (namesInUse) return namesInUse;
+  const names = (namesInUse = new Set<string>());
   for (const env of ENVIRONMENTS) {
     for (const m of renderEnvironment(env, buildEnvironment).manifests) {
       if (m.kind !== 'PrometheusRule' && !(m.kind === 'ConfigMap' && JSON.stringify(m).includes('"panels')))
@@ -326,10 +331,6 @@ function otelcolNamesInUse(): Set<string> {
     }
   }
   return names;
-}
-
-function gatewayDashboardAndAlertNames() {
-  return otelcolNamesInUse();
 }
 
 /**
@@ -526,7 +527,7 @@ function scenario(_label: string, withTls: boolean): void {
     );
     await Promise.all(batches.map((b) => http('POST', ADDR.faultExport, httpPort, '/v1/traces', b, gwTls)));
     for (const b of batches) await http('POST', ADDR.faultSampling, httpPort, '/v1/traces', b, gwTls);
-    const wanted = gatewayDashboardAndAlertNames();
+    const wanted = otelcolNamesInUse();
     await until(
       async () => {
         for (const a of [ADDR.faultMem, ADDR.faultExport, ADDR.faultSampling]) {
@@ -652,7 +653,7 @@ function scenario(_label: string, withTls: boolean): void {
   }, 60_000);
 
   test("every otelcol_* metric that alerts, recording rules and dashboards read is on the collectors' /metrics", () => {
-    const wanted = [...gatewayDashboardAndAlertNames()].sort();
+    const wanted = [...otelcolNamesInUse()].sort();
     expect(wanted.length).toBeGreaterThanOrEqual(8);
     expect(wanted.filter((n) => !scraped.has(n))).toEqual([]);
   });
