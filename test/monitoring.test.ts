@@ -24,6 +24,7 @@ import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { validateAll } from './helpers/k8s-schema';
 import { hasPromtool, promtool, promtoolParallel } from './helpers/promtool';
+import { VerdictCache, verdictCacheEnabled } from './helpers/verdict-cache';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
@@ -298,9 +299,47 @@ describe('the promtool harness can fail', () => {
       ),
     }));
     const { files } = promtoolFiles(groups);
-    const [run] = await promtoolParallel([['test', 'rules', 'test-TempoTargetDown.yaml']], files);
-    expect(run.output).toContain('FAILED');
-    expect(run.status).not.toBe(0);
+    // Twice: a failure is never remembered, so the second run is a real one that fails too.
+    for (let i = 0; i < 2; i++) {
+      const [run] = await promtoolParallel([['test', 'rules', 'test-TempoTargetDown.yaml']], files);
+      expect(run.output).toContain('FAILED');
+      expect(run.status).not.toBe(0);
+      expect(run.cached).toBeUndefined();
+    }
+  });
+
+  (hasPromtool && verdictCacheEnabled ? test : test.skip)(
+    'a passing verdict is remembered for exactly its inputs: any changed byte runs promtool again',
+    async () => {
+      const { files } = promtoolFiles(groupsOf(build(ENVIRONMENTS[0])));
+      const args = ['test', 'rules', 'test-TempoTargetDown.yaml'];
+      const first = await promtoolParallel([args], files);
+      expect(first[0]!.status).toBe(0);
+      const [again] = await promtoolParallel([args], files);
+      expect([again!.status, again!.cached]).toEqual([0, true]);
+      // Another rule file that the test does not read leaves the verdict as it is; a change to
+      // the rules it reads does not.
+      const [unrelated] = await promtoolParallel([args], { ...files, 'other.yaml': 'groups: []\n' });
+      expect(unrelated!.cached).toBe(true);
+      const rules = files['rules-TempoTargetDown.yaml'] as { groups: { name: string }[] };
+      const renamed = { ...rules, groups: rules.groups.map((g) => ({ ...g, name: `${g.name}-renamed` })) };
+      const [changed] = await promtoolParallel([args], { ...files, 'rules-TempoTargetDown.yaml': renamed });
+      expect([changed!.status, changed!.cached]).toEqual([0, undefined]);
+    },
+  );
+
+  test('the verdict key covers the binary, the arguments and every input byte, not their order', () => {
+    const cache = new VerdictCache('/bin/true', 'v1');
+    const key = cache.key(['test', 'a.yaml'], { 'a.yaml': 'x', 'b.yaml': 'y' });
+    expect(cache.key(['test', 'a.yaml'], { 'b.yaml': 'y', 'a.yaml': 'x' })).toBe(key);
+    for (const other of [
+      new VerdictCache('/bin/true', 'v2').key(['test', 'a.yaml'], { 'a.yaml': 'x', 'b.yaml': 'y' }),
+      cache.key(['check', 'a.yaml'], { 'a.yaml': 'x', 'b.yaml': 'y' }),
+      cache.key(['test', 'a.yaml'], { 'a.yaml': 'x ', 'b.yaml': 'y' }),
+      cache.key(['test', 'a.yaml'], { 'a.yaml': 'x', 'c.yaml': 'y' }),
+      cache.key(['test', 'a.yaml'], { 'a.yaml': 'x\u0000b.yaml\u0000y' }),
+    ])
+      expect(other).not.toBe(key);
   });
 });
 

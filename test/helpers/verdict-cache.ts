@@ -35,10 +35,13 @@ export class VerdictCache {
 
   /** The key of one run: the tool, its arguments and every input file by name and content. */
   key(args: readonly string[], files: Readonly<Record<string, string>>): string {
-    const hash = createHash('sha256').update(this.identity).update('\0').update(JSON.stringify(args));
-    for (const name of Object.keys(files).sort())
-      hash.update('\0').update(name).update('\0').update(files[name]!);
-    return hash.digest('hex');
+    // JSON: names and contents are quoted, so no two different inputs serialize alike.
+    const inputs = Object.keys(files)
+      .sort()
+      .map((name) => [name, files[name]]);
+    return createHash('sha256')
+      .update(JSON.stringify([this.identity, args, inputs]))
+      .digest('hex');
   }
 
   get(key: string): Verdict | undefined {
