@@ -23,7 +23,7 @@ import { COLLECTOR_SPAN_METRICS } from '../constructs/otel-collector/span-metric
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { validateAll } from './helpers/k8s-schema';
-import { hasPromtool, promtool, promtoolParallel } from './helpers/promtool';
+import { forgetPromtoolVerdict, hasPromtool, promtool, promtoolParallel } from './helpers/promtool';
 import { VerdictCache, verdictCacheEnabled } from './helpers/verdict-cache';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
 import { renderEnvironment } from '../lib/synth';
@@ -313,18 +313,31 @@ describe('the promtool harness can fail', () => {
     async () => {
       const { files } = promtoolFiles(groupsOf(build(ENVIRONMENTS[0])));
       const args = ['test', 'rules', 'test-TempoTargetDown.yaml'];
-      const first = await promtoolParallel([args], files);
-      expect(first[0]!.status).toBe(0);
-      const [again] = await promtoolParallel([args], files);
-      expect([again!.status, again!.cached]).toEqual([0, true]);
-      // Another rule file that the test does not read leaves the verdict as it is; a change to
-      // the rules it reads does not.
-      const [unrelated] = await promtoolParallel([args], { ...files, 'other.yaml': 'groups: []\n' });
-      expect(unrelated!.cached).toBe(true);
+      // Rules this run has never seen (a group name of its own), so the first verdict is a real run.
       const rules = files['rules-TempoTargetDown.yaml'] as { groups: { name: string }[] };
-      const renamed = { ...rules, groups: rules.groups.map((g) => ({ ...g, name: `${g.name}-renamed` })) };
-      const [changed] = await promtoolParallel([args], { ...files, 'rules-TempoTargetDown.yaml': renamed });
-      expect([changed!.status, changed!.cached]).toEqual([0, undefined]);
+      const renamed = (suffix: string) => ({
+        ...files,
+        'rules-TempoTargetDown.yaml': {
+          ...rules,
+          groups: rules.groups.map((g) => ({ ...g, name: `${g.name}-${suffix}` })),
+        },
+      });
+      const nonce = `${process.pid}-${Date.now()}`;
+      const [mine, changed] = [renamed(`a-${nonce}`), renamed(`b-${nonce}`)];
+      try {
+        const [first] = await promtoolParallel([args], mine);
+        expect([first!.status, first!.cached]).toEqual([0, undefined]);
+        const [again] = await promtoolParallel([args], mine);
+        expect([again!.status, again!.cached]).toEqual([0, true]);
+        // A file the test does not read leaves the verdict as it is; a change to the rules it reads does not.
+        const [unrelated] = await promtoolParallel([args], { ...mine, 'other.yaml': 'groups: []\n' });
+        expect(unrelated!.cached).toBe(true);
+        const [other] = await promtoolParallel([args], changed);
+        expect([other!.status, other!.cached]).toEqual([0, undefined]);
+      } finally {
+        forgetPromtoolVerdict(args, mine);
+        forgetPromtoolVerdict(args, changed);
+      }
     },
   );
 

@@ -115,6 +115,12 @@ export function promtool(args: (dir: string) => string[], files: Files): Verdict
   });
 }
 
+/** Forgets the remembered verdict of one run, if any (for the verdict cache's own tests). */
+export function forgetPromtoolVerdict(args: string[], files: Files): void {
+  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
+  verdicts.forget(verdicts.key(args, inputsOf(args, files, texts)));
+}
+
 /**
  * Runs one promtool invocation per argument list over the same files, three at a time; runs the
  * verdict cache knows are not started.

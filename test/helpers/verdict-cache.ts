@@ -11,7 +11,7 @@
  * on every run without it (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Verdict {
@@ -51,6 +51,11 @@ export class VerdictCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** Drops a remembered verdict (the cache's own tests clean up after themselves). */
+  forget(key: string): void {
+    rmSync(join(DIR, key), { force: true });
   }
 
   /** Remembers a passing verdict (exit status 0); anything else is not stored. */
