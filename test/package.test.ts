@@ -78,12 +78,20 @@ function appTemplate(tarball: string): string {
     .slice(0, 16);
   const template = join(TEMPLATES, key);
   if (existsSync(join(template, 'package-lock.json'))) return template;
-  rmSync(TEMPLATES, { recursive: true, force: true }); // templates of other versions
   mkdirSync(TEMPLATES, { recursive: true });
+  // Templates of other dependency versions (not a concurrent run's staging folder of this one).
+  for (const entry of readdirSync(TEMPLATES))
+    if (!entry.startsWith(key)) rmSync(join(TEMPLATES, entry), { recursive: true, force: true });
   const staging = mkdtempSync(join(TEMPLATES, `${key}-`));
   writeFileSync(join(staging, 'package.json'), CONSUMER_PACKAGE);
   npmInstall(staging, tarball);
-  renameSync(staging, template);
+  try {
+    renameSync(staging, template);
+  } catch (error) {
+    // Another run built the same template meanwhile: use that one.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(template, 'package-lock.json'))) throw error;
+  }
   return template;
 }
 describe('npm package', () => {
