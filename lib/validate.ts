@@ -174,6 +174,13 @@ export function checkPositiveNumber(value: number, property: string, hint?: stri
   return value;
 }
 
+/** Checks a boolean (environment files written in JavaScript can hand over anything). */
+export function checkBoolean(value: boolean, property: string): boolean {
+  if (typeof value !== 'boolean')
+    throw new ConfigError(property, `${show(value)} is not a boolean; give true or false`);
+  return value;
+}
+
 /** Checks that a value is a plain object (not null, an array or a class instance). */
 export function checkPlainObject<T>(value: T, property: string, example: string): T {
   const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;

@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { ConfigError, DeferredChecks, show } from '../../lib/errors';
-import { checkHttpUrl, checkPlainObject, PROMETHEUS_LABEL_NAME } from '../../lib/validate';
+import { checkBoolean, checkHttpUrl, checkPlainObject, PROMETHEUS_LABEL_NAME } from '../../lib/validate';
 import type { SpanMetricNames } from '../tempo/generated-metrics';
 
 export interface ProvisionedDatasourceProps {
@@ -164,12 +164,7 @@ function provisioned(
 ) {
   return () => {
     checkPlainObject(props, property, `{ url: 'http://${type}.${type}.svc.cluster.local' }`);
-    const isDefault = props.isDefault ?? false;
-    if (typeof isDefault !== 'boolean')
-      throw new ConfigError(
-        `${property}.isDefault`,
-        `${show(isDefault)} is not a boolean; give true or false`,
-      );
+    const isDefault = checkBoolean(props.isDefault ?? false, `${property}.isDefault`);
     return {
       uid: checkUid(props.uid ?? type, `${property}.uid`),
       provisioned: {
@@ -252,13 +247,8 @@ export class TempoDatasource extends DatasourceRef {
         'grafana.tempoDatasource.httpMethod',
         `${show(props.httpMethod)} is not an HTTP method Grafana's Tempo datasource uses; give 'GET' or 'POST'`,
       );
-    if (props.nodeGraph !== undefined && typeof props.nodeGraph !== 'boolean')
-      throw new ConfigError(
-        'grafana.tempoDatasource.nodeGraph',
-        `${show(props.nodeGraph)} is not a boolean; give true or false`,
-      );
     this.httpMethod = props.httpMethod;
-    this.nodeGraph = props.nodeGraph ?? true;
+    this.nodeGraph = checkBoolean(props.nodeGraph ?? true, 'grafana.tempoDatasource.nodeGraph');
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import { ConfigError, DeferredChecks, show } from '../../lib/errors';
-import { checkPlainObject, checkPositiveInteger } from '../../lib/validate';
+import { checkBoolean, checkPlainObject, checkPositiveInteger } from '../../lib/validate';
 
 export interface TailSamplingProps {
   /** Time to wait for a trace's spans before deciding (`decision_wait`). @default '10s' */
@@ -128,9 +128,7 @@ export class TailSampling extends CollectorSampling {
       );
     }
     const percentage = checkPercentage(props.percentage ?? 10, `${p}.percentage`);
-    const keepErrors = props.keepErrors ?? true;
-    if (typeof keepErrors !== 'boolean')
-      throw new ConfigError(`${p}.keepErrors`, `${show(keepErrors)} is not a boolean; give true or false`);
+    const keepErrors = checkBoolean(props.keepErrors ?? true, `${p}.keepErrors`);
     const names = { errors: 'keep-errors', latency: 'keep-slow', probabilistic: 'sample-rest' };
     for (const k of ['errors', 'latency', 'probabilistic'] as const) {
       const v = props.policyNames?.[k];

@@ -9,7 +9,7 @@
  */
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
-import { checkPort } from '../../lib/validate';
+import { checkBoolean, checkPort } from '../../lib/validate';
 
 /** The collector's `prometheus` exporter: a `/metrics` endpoint Prometheus scrapes. */
 export interface PrometheusExporterProps {
@@ -34,12 +34,7 @@ export function resolvePrometheusExporter(
 ): PrometheusExporterSettings | undefined {
   if (props === undefined) return undefined;
   const port = checkPort(props.port ?? PROMETHEUS_EXPORTER_PORT, `${property}.port`);
-  const enableOpenMetrics = props.enableOpenMetrics ?? true;
-  if (typeof enableOpenMetrics !== 'boolean')
-    throw new ConfigError(
-      `${property}.enableOpenMetrics`,
-      `${show(enableOpenMetrics)} is not a boolean; give true or false`,
-    );
+  const enableOpenMetrics = checkBoolean(props.enableOpenMetrics ?? true, `${property}.enableOpenMetrics`);
   return { port, enableOpenMetrics };
 }
 
