@@ -3,7 +3,13 @@ import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
 import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
-import { AutoscalingProps, checkPositiveInteger, resolveAutoscaling } from '../../lib/validate';
+import {
+  AutoscalingProps,
+  checkDnsLabel,
+  checkPositiveInteger,
+  checkTenantId,
+  resolveAutoscaling,
+} from '../../lib/validate';
 import { balancedGrpcTarget, GrpcTarget, ServingPort } from '../common/receivers';
 import type { Tempo } from '../tempo/tempo';
 import { buildGatewayConfig, COLLECTOR_PATHS, renderCollectorConfig } from './collector-config';
@@ -31,7 +37,6 @@ import type {
   OtlpExporterSettings,
   SampledTenantSettings,
 } from './collector-config';
-import { checkDnsLabel, checkTenantId } from '../../lib/validate';
 import { collectorSpanMetricCatalog, SpanMetricCatalog } from './span-metric-catalog';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
