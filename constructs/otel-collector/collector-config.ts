@@ -230,9 +230,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
     // Same enrichment and scrubbing, no tail sampling: a uniform share by trace ID.
     all['traces/sampled'] = {
       receivers: receiverIds(s),
-      processors: order.flatMap((id) =>
-        id === 'tail_sampling' ? [] : id === 'k8s_attributes' ? [id, 'probabilistic_sampler/sampled'] : [id],
-      ),
+      processors: afterK8s('probabilistic_sampler/sampled').filter((id) => id !== 'tail_sampling'),
       exporters: ['otlp_grpc/tempo-sampled'],
     };
   }
