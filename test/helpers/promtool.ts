@@ -54,8 +54,14 @@ if (hasPromtool && !promtoolReadsNativeHistograms && process.env.REQUIRE_PROMTOO
 
 type Files = Record<string, unknown>;
 
-const text = (content: unknown) =>
-  typeof content === 'string' ? content : stringify(content, { lineWidth: 0 });
+/** Every file's text, as it is written to disk. */
+const textsOf = (files: Files): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(files).map(([name, c]) => [
+      name,
+      typeof c === 'string' ? c : stringify(c, { lineWidth: 0 }),
+    ]),
+  );
 
 /**
  * The files one run reads, by name: those its arguments name and the rule files their tests list
@@ -80,6 +86,10 @@ function inputsOf(
   return names.size === 0 ? texts : Object.fromEntries([...names].map((n) => [n, texts[n]!]));
 }
 
+/** The verdict cache's key of one run. */
+const verdictKey = (args: readonly string[], files: Files, texts: Record<string, string>) =>
+  verdicts.key(args, inputsOf(args, files, texts));
+
 /** The files written to a new temporary folder for `use`, which is removed when `use` is done. */
 function inFolder<T>(texts: Record<string, string>, use: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
@@ -103,8 +113,8 @@ function inFolder<T>(texts: Record<string, string>, use: (dir: string) => T): T 
  * (helpers/verdict-cache.ts).
  */
 export function promtool(args: (dir: string) => string[], files: Files): Verdict {
-  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
-  const key = verdicts.key(args('<dir>'), inputsOf(args('<dir>'), files, texts));
+  const texts = textsOf(files);
+  const key = verdictKey(args('<dir>'), files, texts);
   const known = verdicts.get(key);
   if (known) return known;
   return inFolder(texts, (dir) => {
@@ -117,8 +127,7 @@ export function promtool(args: (dir: string) => string[], files: Files): Verdict
 
 /** Forgets the remembered verdict of one run, if any (for the verdict cache's own tests). */
 export function forgetPromtoolVerdict(args: string[], files: Files): void {
-  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
-  verdicts.forget(verdicts.key(args, inputsOf(args, files, texts)));
+  verdicts.forget(verdictKey(args, files, textsOf(files)));
 }
 
 /**
@@ -126,8 +135,8 @@ export function forgetPromtoolVerdict(args: string[], files: Files): void {
  * verdict cache knows are not started.
  */
 export async function promtoolParallel(argLists: string[][], files: Files): Promise<Verdict[]> {
-  const texts = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, text(c)]));
-  const keys = argLists.map((args) => verdicts.key(args, inputsOf(args, files, texts)));
+  const texts = textsOf(files);
+  const keys = argLists.map((args) => verdictKey(args, files, texts));
   const results: (Verdict | undefined)[] = keys.map((key) => {
     const known = verdicts.get(key);
     return known && { ...known, cached: true };
