@@ -26,5 +26,6 @@ process.exitCode = runCli(
     examples: loadExamples,
     build: buildEnvironment,
     summarize: summarizeEnvironment,
+    allowsTempoDowngrade: (env) => env.allowTempoDowngrade === true,
   },
 );

@@ -67,6 +67,14 @@ export interface EnvironmentDefinition {
    * @default - both, for PROJECT.repository at `main`
    */
   readonly gitops?: GitOpsOptions | false;
+  /**
+   * Lets `npm run plan` accept this environment moving to an older Tempo major version (3.x →
+   * 2.x), which it refuses otherwise: Tempo has no downgrade path (docs/tempo.md), and traces not
+   * yet in the backend are lost. Set it in the pull request that downgrades, so the reviewer sees
+   * the decision; remove it once synced. Nothing in `dist/` depends on it.
+   * @default false
+   */
+  readonly allowTempoDowngrade?: boolean;
 }
 
 /** Identity helper that gives editor completion and type checking for an environment file. */

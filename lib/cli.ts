@@ -25,6 +25,12 @@ export interface CliApp<E extends NamedEnvironment, B> {
   readonly examples: readonly E[] | (() => readonly E[]);
   readonly build: EnvironmentBuilder<E, B>;
   readonly summarize: EnvironmentSummarizer<E, B>;
+  /**
+   * Whether the plan accepts a Tempo major-version downgrade of this environment (refused, exit 1,
+   * otherwise: lib/plan.ts).
+   * @default - never
+   */
+  readonly allowsTempoDowngrade?: (env: E) => boolean;
 }
 
 /** Exit code of a synth that failed on something other than bad input: a bug (EX_SOFTWARE). */
@@ -172,8 +178,8 @@ export function runCli<E extends NamedEnvironment, B>(
     }
     const rendered = envs.map((env) => renderEnvironment(env, app.build, app.summarize));
     if (mode === 'plan') {
-      printPlan(rendered, outdir, names, options);
-      return 0;
+      const allowed = new Set(all.filter((e) => app.allowsTempoDowngrade?.(e) ?? false).map((e) => e.name));
+      return printPlan(rendered, outdir, names, options, (env) => allowed.has(env));
     }
     const changes = planChanges(rendered, outdir, { prune: names.length === 0 });
     console.log(
@@ -209,13 +215,17 @@ export function runCli<E extends NamedEnvironment, B>(
   }
 }
 
-/** `--plan`: the rendered environments against `outdir` at the base ref (lib/plan.ts). */
+/**
+ * `--plan`: the rendered environments against `outdir` at the base ref (lib/plan.ts). Returns 1
+ * when the plan refuses a change (each refusal an `error:` line on stderr), else 0.
+ */
 function printPlan(
   rendered: readonly RenderedEnvironment[],
   outdir: string,
   names: readonly string[],
   options: ReadonlyMap<string, string>,
-): void {
+  allowTempoDowngrade: (env: string) => boolean,
+): number {
   const format = options.get('format') ?? 'text';
   if (format !== 'text' && format !== 'markdown')
     throw new ConfigError('plan.format', `'${format}' is not a plan format; use text or markdown`);
@@ -228,9 +238,12 @@ function printPlan(
   const after = new Map(
     rendered.flatMap((r) => r.files.map((f) => [`${r.name}/${f.path}`, f.content] as const)),
   );
-  const plans = planDist(before, after);
+  const plans = planDist(before, after, { allowTempoDowngrade });
   const label = describeRef(base);
   console.log(
     format === 'markdown' ? formatPlanMarkdown(plans, label) : formatPlanText(plans, label).join('\n'),
   );
+  const refusals = plans.flatMap((p) => p.refusals.map((r) => `${p.env}.${r.property}: ${r.reason}`));
+  for (const r of refusals) console.error(`error: ${r}`);
+  return refusals.length > 0 ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { ImmutableChange, immutableChange, immutableLine } from './plan-immutable';
 
 /**
  * The review plan: what a change does to the cluster, computed from two `dist/` trees (the base
@@ -11,6 +12,8 @@ export type DistTree = ReadonlyMap<string, string>;
 
 /** Sections of an environment's plan, in the order they are printed. */
 export const PLAN_SECTIONS = [
+  'downgrade',
+  'immutable',
   'images',
   'replicas',
   'resources',
@@ -35,17 +38,40 @@ export interface EnvironmentPlan {
   readonly counts: { readonly added: number; readonly removed: number; readonly changed: number };
   /** Sorted by section (PLAN_SECTIONS order), then as computed. */
   readonly lines: readonly PlanLine[];
+  /** Changes the API server cannot apply in place (lib/plan-immutable.ts); also `immutable` lines. */
+  readonly immutable: readonly ImmutableChange[];
+  /**
+   * What the plan refuses (a Tempo downgrade without `allowTempoDowngrade`): `npm run plan` prints
+   * each as an `error: <env>.<property>: …` line and exits 1.
+   */
+  readonly refusals: readonly PlanRefusal[];
+}
+
+/** A refused change, in the shape of a synth error: `<env>.<property>: <reason>`. */
+export interface PlanRefusal {
+  readonly property: string;
+  readonly reason: string;
+}
+
+export interface PlanOptions {
+  /**
+   * Environments whose `allowTempoDowngrade` is set: a move to an older Tempo major version is
+   * listed (as accepted) instead of refused.
+   * @default - none
+   */
+  readonly allowTempoDowngrade?: (env: string) => boolean;
 }
 
 /** At most this many changes are spelled out on one line; the rest are counted. */
 const MAX_CHANGES_PER_LINE = 4;
 
 /** Every environment whose files differ between `before` and `after`, by name. */
-export function planDist(before: DistTree, after: DistTree): EnvironmentPlan[] {
+export function planDist(before: DistTree, after: DistTree, options: PlanOptions = {}): EnvironmentPlan[] {
   const envs = new Set([...before.keys(), ...after.keys()].map((p) => p.split('/')[0]));
   const plans: EnvironmentPlan[] = [];
   for (const env of [...envs].sort()) {
-    const plan = planEnvironment(env, subtree(before, env), subtree(after, env));
+    const allowDowngrade = options.allowTempoDowngrade?.(env) ?? false;
+    const plan = planEnvironment(env, subtree(before, env), subtree(after, env), allowDowngrade);
     if (plan) plans.push(plan);
   }
   return plans;
@@ -60,7 +86,11 @@ function subtree(tree: DistTree, env: string): Map<string, string> {
 /** What the plan reads of a parsed file (anything else is compared leaf by leaf). */
 interface ParsedObject {
   readonly kind?: unknown;
-  readonly metadata?: { readonly name?: unknown; readonly labels?: Record<string, string> };
+  readonly metadata?: {
+    readonly name?: unknown;
+    readonly namespace?: unknown;
+    readonly labels?: Record<string, string>;
+  };
   readonly spec?: {
     readonly groups?: readonly {
       readonly name?: string;
@@ -85,6 +115,7 @@ function planEnvironment(
   env: string,
   before: Map<string, string>,
   after: Map<string, string>,
+  allowDowngrade: boolean,
 ): EnvironmentPlan | undefined {
   const status = before.size === 0 ? 'added' : after.size === 0 ? 'removed' : 'changed';
   const was = objects(before);
@@ -102,6 +133,31 @@ function planEnvironment(
     before.get('SUMMARY.md') === after.get('SUMMARY.md')
   )
     return undefined;
+
+  // Tempo moved to an older major version: refused unless the environment allows it.
+  const refusals: PlanRefusal[] = [];
+  const downgrade = tempoDowngrade(was, now);
+  if (downgrade) {
+    const what = `Tempo ${downgrade.from} → ${downgrade.to} is a downgrade to an older major version, and Tempo has no downgrade path (docs/tempo.md)`;
+    if (allowDowngrade)
+      push(
+        'downgrade',
+        `${what}: accepted (allowTempoDowngrade); traces not yet in the backend are lost, the new version starts from the bucket alone`,
+      );
+    else {
+      refusals.push({
+        property: 'tempo.version',
+        reason: `${what}: traces not yet in the backend are lost; keep the newer version, migrate back with a parallel deployment (examples/migration.ts), or set allowTempoDowngrade: true in the environment to accept it`,
+      });
+      push('downgrade', `refused: ${what} (set allowTempoDowngrade: true in the environment to accept it)`);
+    }
+  }
+
+  // Fields the API server refuses to change in place: the sync fails on them.
+  const immutable = changed
+    .map((id) => immutableChange(was.get(id)!.value, now.get(id)!.value))
+    .filter((c): c is ImmutableChange => c !== undefined);
+  for (const c of immutable) push('immutable', immutableLine(c));
 
   const capacityBefore = capacityPlan(before.get('SUMMARY.md'));
   const capacityAfter = capacityPlan(after.get('SUMMARY.md'));
@@ -188,7 +244,37 @@ function planEnvironment(
     status,
     counts: { added: added.length, removed: removed.length, changed: changed.length },
     lines,
+    immutable,
+    refusals,
   };
+}
+
+/**
+ * The Tempo versions of a tree's workloads (objects labelled `app.kubernetes.io/name: tempo` with
+ * a pod template), from their `app.kubernetes.io/version` label, newest first.
+ */
+function tempoVersions(objs: Map<string, Obj>): number[][] {
+  const out = new Map<string, number[]>();
+  for (const obj of objs.values()) {
+    const labels = obj.value?.metadata?.labels;
+    const version = labels?.['app.kubernetes.io/version'];
+    if (labels?.['app.kubernetes.io/name'] !== 'tempo' || typeof version !== 'string') continue;
+    if (![...obj.leaves.keys()].some((p) => p.startsWith('spec.template.'))) continue;
+    const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+    if (m) out.set(version, [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]);
+  }
+  return [...out.values()].sort((a, b) => b[0] - a[0] || b[1] - a[1] || b[2] - a[2]);
+}
+
+/** `{ from, to }` when the newest Tempo of `after` is of an older major version than that of `before`. */
+function tempoDowngrade(
+  before: Map<string, Obj>,
+  after: Map<string, Obj>,
+): { from: string; to: string } | undefined {
+  const [was] = tempoVersions(before);
+  const [now] = tempoVersions(after);
+  if (!was || !now || now[0] >= was[0]) return undefined;
+  return { from: was.join('.'), to: now.join('.') };
 }
 
 /** The objects of one environment's files by `Kind/name`, sorted; the kustomization and SUMMARY.md are not objects. */
@@ -428,6 +514,8 @@ function addTo(map: Map<string, string[]>, key: string, value: string): void {
 }
 
 const SECTION_TITLES: Record<PlanSection, string> = {
+  downgrade: 'Downgrade',
+  immutable: 'Immutable fields (the sync fails until you act)',
   images: 'Images',
   replicas: 'Replicas',
   resources: 'Resources',

@@ -335,6 +335,8 @@ describe('plan formats', () => {
         { section: 'images', text: 'grafana/tempo 2.8.2 → 2.9.0 (Deployment/tempo-querier)' },
         { section: 'objects', text: '~ Deployment/tempo-querier (labels, image)' },
       ],
+      immutable: [],
+      refusals: [],
     },
   ];
 
