@@ -74,8 +74,12 @@ export class GitOps extends Construct {
           name,
           namespace: checkDnsLabel(a.namespace ?? 'argocd', `${p}.argocd.namespace`),
           labels,
-          // Deleting the Application deletes what it deployed.
-          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+          // Deleting the Application deletes what it deployed, foreground (Argo CD's default). The
+          // path-qualified name: Kubernetes warns about `resources-finalizer.argocd.argoproj.io`
+          // (no `/`) on every apply; Argo CD v2.14 handles `…/foreground` and `…/background`
+          // (pkg/apis/application/v1alpha1/application_defaults.go, controller/appcontroller.go;
+          // docs/user-guide/app_deletion.md, `--propagation-policy`).
+          finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'],
         },
         spec: {
           project: a.project ?? 'default',
