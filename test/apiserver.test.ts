@@ -1,0 +1,334 @@
+// Every synthesized folder on a real Kubernetes API server (test/helpers/apiserver.ts): applied as
+// Argo CD and Flux apply it, the upgrade from the base commit, and the proof that the plan's
+// immutable-field rules are the API server's. One API server for the whole file.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENTS } from '../environments';
+import { EXAMPLES } from '../examples';
+import { defaultBase, describeRef, readTreeAt } from '../lib/git';
+import { DistTree, planDist } from '../lib/plan';
+import { hasApiServer, TestCluster } from './helpers/apiserver';
+import { crdFiles } from './helpers/apiserver-crds';
+import {
+  apply,
+  Manifest,
+  problems,
+  readManifests,
+  readTree,
+  remove,
+  removeTree,
+  render,
+  resourceId,
+  sync,
+  upgrade,
+  writeTree,
+} from './helpers/cluster-apply';
+import { EXPANDABLE_CLASS, IMMUTABLE_CASES, PROOF_NAMESPACE } from './helpers/immutable-cases';
+
+const ROOT = join(__dirname, '..');
+
+/** The synthesized folders: `dist/<env>` and `examples/dist/<name>`, whatever they are today. */
+const TREES = [
+  { dir: 'dist', definitions: ENVIRONMENTS },
+  { dir: 'examples/dist', definitions: EXAMPLES },
+] as const;
+const FOLDERS = TREES.flatMap(({ dir }) =>
+  readdirSync(join(ROOT, dir))
+    .filter((name) => existsSync(join(ROOT, dir, name, 'kustomization.yaml')))
+    .sort()
+    .map((name) => `${dir}/${name}`),
+);
+
+/** A folder's objects: its kustomization rendered, plus the GitOps bootstrap objects beside it. */
+async function folderObjects(cluster: TestCluster, folder: string): Promise<Manifest[]> {
+  return [...(await render(cluster, folder)), ...readManifests(join(folder, 'gitops'))];
+}
+
+/**
+ * The commit the upgrade test starts from: TRACESYNTH_UPGRADE_BASE when set; else the merge base
+ * with origin/main or main (a branch: what it will be merged into); when that is HEAD itself (CI
+ * on main, or a branch with no commit of its own), the previous commit, HEAD~1 (on main: what main
+ * was before this change). Undefined without git history (a shallow clone with one commit).
+ */
+function upgradeBase(): string | undefined {
+  if (process.env.TRACESYNTH_UPGRADE_BASE) return process.env.TRACESYNTH_UPGRADE_BASE;
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', 'HEAD').stdout.trim();
+  let base: string | undefined;
+  try {
+    base = defaultBase(ROOT);
+  } catch {
+    base = undefined;
+  }
+  if (base && base !== head) return base;
+  const previous = git('rev-parse', '--verify', '--quiet', 'HEAD~1^{commit}');
+  return previous.status === 0 ? previous.stdout.trim() : undefined;
+}
+
+const describeCluster = hasApiServer ? describe : describe.skip;
+
+describeCluster('a real API server (kube-apiserver + etcd)', () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start();
+    const files = crdFiles();
+    const crds = await cluster.kubectl(['apply', '--server-side', ...files.flatMap((f) => ['-f', f])]);
+    if (crds.code !== 0 || crds.stderr.trim()) throw new Error(`installing the CRDs failed: ${crds.stderr}`);
+    const established = await cluster.kubectl([
+      'wait',
+      '--for=condition=Established',
+      'crd',
+      '--all',
+      '--timeout=120s',
+    ]);
+    if (established.code !== 0) throw new Error(`the CRDs were not established: ${established.stderr}`);
+  }, 240_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  describe('every synthesized folder is accepted, without a warning', () => {
+    test.each(FOLDERS)('%s', async (folder) => {
+      const objects = await folderObjects(cluster, join(ROOT, folder));
+      expect(objects.length).toBeGreaterThan(0);
+      try {
+        expect(await sync(cluster, folder, objects)).toEqual([]);
+      } finally {
+        await remove(cluster, objects);
+      }
+    });
+  });
+
+  describe('the checks can fail', () => {
+    const ns = 'negative-controls';
+    const deployment = (extra: Record<string, unknown>): Manifest => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'control', namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: 'control' } },
+        template: {
+          metadata: { labels: { app: 'control' } },
+          spec: { containers: [{ name: 'app', image: 'registry.example/app:1', ...extra }] },
+        },
+      },
+    });
+
+    test('a pod template that breaks the restricted Pod Security profile is a warning, reported', async () => {
+      const objects = [deployment({ securityContext: { privileged: true } })];
+      // (In a restricted namespace: warned for the template, and a Pod of it would be refused.)
+      const found = await sync(cluster, 'control', objects);
+      await remove(cluster, objects);
+      expect(found.join('\n')).toMatch(/Warning: would violate PodSecurity "restricted:latest": privileged/);
+    });
+
+    test("an unqualified finalizer name is a warning, reported (today's fix: resources-finalizer.argocd.argoproj.io/foreground)", async () => {
+      const app = readManifests(join(ROOT, 'dist', readdirSync(join(ROOT, 'dist'))[0], 'gitops')).find(
+        (o) => o.kind === 'Application',
+      );
+      if (!app) return;
+      const old = {
+        ...app,
+        metadata: { ...app.metadata, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+      };
+      const found = await sync(cluster, 'control', [old]);
+      await remove(cluster, [old]);
+      expect(found.join('\n')).toMatch(/prefer a domain-qualified finalizer name including a path/);
+    });
+
+    test('an unknown field is a rejection, reported', async () => {
+      const objects = [deployment({ imagePullPolicyy: 'Always' })];
+      const found = await sync(cluster, 'control', objects);
+      await remove(cluster, objects);
+      expect(found.join('\n')).toMatch(
+        /deployment\.apps\/control rejected: .*imagePullPolicyy: field not declared in schema/,
+      );
+    });
+  });
+
+  describe('the plan knows what the API server refuses to change in place', () => {
+    const befores = IMMUTABLE_CASES.map((c) => c.before);
+    const outcome = new Map<string, { rejected?: string; live?: string }>();
+
+    beforeAll(async () => {
+      // The platform's namespace and an expandable StorageClass, then every "before" object.
+      const setup = await sync(cluster, 'proof', [
+        ...befores,
+        {
+          apiVersion: 'storage.k8s.io/v1',
+          kind: 'StorageClass',
+          metadata: { name: EXPANDABLE_CLASS },
+          provisioner: 'example.com/none',
+          allowVolumeExpansion: true,
+        },
+      ]);
+      if (setup.length) throw new Error(setup.join('\n'));
+      for (const c of IMMUTABLE_CASES.filter((x) => x.boundCapacity)) {
+        const bound = await cluster.kubectl([
+          'patch',
+          'pvc',
+          c.before.metadata.name,
+          '-n',
+          PROOF_NAMESPACE,
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ status: { phase: 'Bound', capacity: { storage: c.boundCapacity } } }),
+        ]);
+        if (bound.code !== 0) throw new Error(bound.stderr);
+      }
+      // Every "after" in one apply: kubectl applies each object on its own and reports each.
+      const r = await apply(
+        cluster,
+        IMMUTABLE_CASES.map((c) => c.after),
+      );
+      if (r.warnings.length || r.other.length) throw new Error([...r.warnings, ...r.other].join('\n'));
+      for (const c of IMMUTABLE_CASES) {
+        const id = resourceId(c.after);
+        const rejected = r.rejected.find((x) => x.id === id)?.message;
+        let live: string | undefined;
+        if (c.unchanged) {
+          const ns = c.after.metadata.namespace ? ['-n', c.after.metadata.namespace] : [];
+          live = (await cluster.kubectl(['get', id, ...ns, '-o', `jsonpath=${c.unchanged.jsonPath}`])).stdout;
+        }
+        outcome.set(c.name, { rejected, live });
+      }
+    }, 120_000);
+
+    test.each(IMMUTABLE_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
+      const tree = (o: Manifest): DistTree => new Map([['proof/object.yaml', JSON.stringify(o)]]);
+      const [plan] = planDist(tree(c.before), tree(c.after));
+      const { rejected, live } = outcome.get(c.name)!;
+      if (c.server === 'accepted') {
+        expect(plan.immutable).toEqual([]);
+        expect(rejected).toBeUndefined();
+      } else {
+        expect(plan.immutable).toHaveLength(1);
+        if (c.server === 'rejected') expect(rejected).toMatch(/invalid|forbidden|immutable|may not change/i);
+        else {
+          expect(rejected).toBeUndefined();
+          expect(live).toBe(c.unchanged!.value);
+        }
+      }
+    });
+  });
+
+  describe('a change the plan flags is rejected by the server and fixed as the plan says', () => {
+    test('dist/dev with a renamed headless Service and a larger volume in the base', async () => {
+      const folder = 'dist/dev';
+      const now = readTree(join(ROOT, folder));
+      const sts = [...now.keys()].find((p) => /statefulset-.*\.yaml$/.test(p));
+      if (!sts) return;
+      // The "base": the same folder with another serviceName and a smaller volume claim template.
+      const was = new Map(now);
+      was.set(
+        sts,
+        now
+          .get(sts)!
+          .replace(/serviceName: (\S+)/, 'serviceName: $1-old')
+          .replace(/storage: (\d+)Gi/, (_, n) => `storage: ${Math.max(1, Number(n) - 1)}Gi`),
+      );
+      const [plan] = planDist(
+        new Map([...was].map(([p, t]) => [`dev/${p}`, t])),
+        new Map([...now].map(([p, t]) => [`dev/${p}`, t])),
+      );
+      expect(plan.immutable.map((c) => c.kind)).toEqual(['StatefulSet']);
+      expect(plan.immutable[0].fields.join(', ')).toMatch(
+        /spec\.serviceName .*-old → .*volumeClaimTemplates/,
+      );
+      const baseDir = writeTree(was);
+      try {
+        const before = [...(await render(cluster, baseDir)), ...readManifests(join(baseDir, 'gitops'))];
+        const after = await folderObjects(cluster, join(ROOT, folder));
+        const outcome = await upgrade(
+          cluster,
+          `${folder} (synthetic base)`,
+          before,
+          after,
+          new Map(
+            plan.immutable.map((c) => [c.id, c.breaks.startsWith('not applied') ? 'ignored' : 'rejected']),
+          ),
+        );
+        await remove(cluster, [...before, ...after]);
+        expect(outcome.problems).toEqual([]);
+        expect(outcome.recreated).toEqual([resourceId(after.find((o) => o.kind === 'StatefulSet')!)]);
+      } finally {
+        removeTree(baseDir);
+      }
+    });
+  });
+
+  describe('the upgrade from the base commit', () => {
+    const base = upgradeBase();
+    if (!base) {
+      test('needs git history (a base commit)', () => {
+        if (process.env.REQUIRE_APISERVER)
+          throw new Error('no base commit for the upgrade test: clone with history');
+        console.log('no base commit (no git history): the upgrade test is skipped');
+      });
+      return;
+    }
+    const cases = TREES.flatMap(({ dir, definitions }) => {
+      const was = readTreeAt(base, dir, ROOT);
+      const now = readTree(join(ROOT, dir));
+      const envs = [...new Set([...now.keys()].map((p) => p.split('/')[0]))].filter((env) =>
+        now.has(`${env}/kustomization.yaml`),
+      );
+      const sub = (tree: ReadonlyMap<string, string>, env: string) =>
+        new Map([...tree].filter(([p]) => p.startsWith(`${env}/`)));
+      return envs.map((env) => ({
+        folder: `${dir}/${env}`,
+        env,
+        was: sub(was, env),
+        now: sub(now, env),
+        allow: (definitions as readonly { name: string; allowTempoDowngrade?: boolean }[]).find(
+          (d) => d.name === env,
+        )?.allowTempoDowngrade,
+      }));
+    });
+    const label = describeRef(base, ROOT);
+
+    test.each(cases.map((c) => [c.folder, c] as const))(`%s from ${label}`, async (_, c) => {
+      const same = c.was.size === c.now.size && [...c.now].every(([p, t]) => c.was.get(p) === t);
+      // A new folder is a fresh install (tested above); an unchanged one is no upgrade.
+      if (c.was.size === 0 || same) return;
+      const [plan] = planDist(c.was, c.now, { allowTempoDowngrade: () => c.allow === true });
+      expect(plan?.refusals ?? []).toEqual([]);
+      const baseDir = writeTree(new Map([...c.was].map(([p, t]) => [p.slice(c.env.length + 1), t])));
+      try {
+        const before = [...(await render(cluster, baseDir)), ...readManifests(join(baseDir, 'gitops'))];
+        const after = await folderObjects(cluster, join(ROOT, c.folder));
+        const outcome = await upgrade(
+          cluster,
+          c.folder,
+          before,
+          after,
+          new Map(
+            (plan?.immutable ?? []).map((x) => [
+              x.id,
+              x.breaks.startsWith('not applied') ? 'ignored' : 'rejected',
+            ]),
+          ),
+        );
+        await remove(cluster, [...before, ...after]);
+        expect(outcome.problems).toEqual([]);
+      } finally {
+        removeTree(baseDir);
+      }
+    });
+  });
+
+  test('the API server is 1.33 and kubectl is the same release', async () => {
+    const v = await cluster.kubectl(['version', '-o', 'json']);
+    const parsed = JSON.parse(v.stdout) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
+    expect(parsed.serverVersion.gitVersion).toMatch(/^v1\.33\./);
+    expect(parsed.clientVersion.gitVersion).toBe(parsed.serverVersion.gitVersion);
+    expect(problems('x', { applied: [], rejected: [], warnings: [], other: [] })).toEqual([]);
+  });
+});
