@@ -317,3 +317,48 @@ function messages(stderr: string): string[] {
   }
   return out;
 }
+
+/** The objects' identities on the server (`ns/Kind/name`, `Kind/name` when cluster-scoped), Namespaces aside. */
+export function objectKeys(objects: readonly Manifest[]): string[] {
+  return objects
+    .filter((o) => o.kind !== 'Namespace')
+    .map((o) => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.kind}/${o.metadata.name}`);
+}
+
+/**
+ * Runs tasks at most `width` at a time, never two whose keys overlap at once (two folders that
+ * write the same object are applied one after the other): on two cores, kubectl, the API server
+ * and etcd wait on each other, and three folders in flight keep both cores busy.
+ */
+export async function runExclusive<T>(
+  tasks: readonly { keys: readonly string[]; run: () => Promise<T> }[],
+  width = 3,
+): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  const held = new Set<string>();
+  const waiting = [...tasks.keys()];
+  let running = 0;
+  return new Promise((resolve, reject) => {
+    const next = () => {
+      if (waiting.length === 0 && running === 0) return resolve(results);
+      for (let i = 0; i < waiting.length && running < width;) {
+        const index = waiting[i];
+        const { keys, run } = tasks[index];
+        if (keys.some((k) => held.has(k))) {
+          i++;
+          continue;
+        }
+        waiting.splice(i, 1);
+        running++;
+        keys.forEach((k) => held.add(k));
+        run().then((r) => {
+          results[index] = r;
+          keys.forEach((k) => held.delete(k));
+          running--;
+          next();
+        }, reject);
+      }
+    };
+    next();
+  });
+}
