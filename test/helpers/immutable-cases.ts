@@ -145,6 +145,20 @@ const template = (s: Spec) =>
 const claimTemplates = (s: Spec) =>
   s.volumeClaimTemplates as Mutable<{ metadata: { name: string }; spec: Spec }[]>;
 
+/** A controller whose selector (and template labels with it) gains a `tier` label. */
+function newSelector(kind: 'Deployment' | 'DaemonSet' | 'ReplicaSet', name: string): ImmutableCase {
+  return {
+    name: `${kind} selector`,
+    before: podController(kind, name),
+    after: podController(kind, name, (s) => {
+      s.selector = { matchLabels: { app: name, tier: 'new' } };
+      template(s).metadata.labels.tier = 'new';
+    }),
+    server: 'rejected',
+    field: 'spec.selector',
+  };
+}
+
 export const IMMUTABLE_CASES: readonly ImmutableCase[] = [
   // StatefulSet: everything but replicas, template, updateStrategy, minReadySeconds, ordinals,
   // revisionHistoryLimit and persistentVolumeClaimRetentionPolicy.
@@ -245,16 +259,7 @@ export const IMMUTABLE_CASES: readonly ImmutableCase[] = [
     server: 'accepted',
   },
   // Deployment, DaemonSet, ReplicaSet: the selector.
-  {
-    name: 'Deployment selector',
-    before: podController('Deployment', 'deploy-selector'),
-    after: podController('Deployment', 'deploy-selector', (s) => {
-      s.selector = { matchLabels: { app: 'deploy-selector', tier: 'web' } };
-      template(s).metadata.labels.tier = 'web';
-    }),
-    server: 'rejected',
-    field: 'spec.selector',
-  },
+  newSelector('Deployment', 'deploy-selector'),
   {
     name: 'Deployment: template labels, strategy, replicas',
     before: podController('Deployment', 'deploy-mutable'),
@@ -265,26 +270,8 @@ export const IMMUTABLE_CASES: readonly ImmutableCase[] = [
     }),
     server: 'accepted',
   },
-  {
-    name: 'DaemonSet selector',
-    before: podController('DaemonSet', 'ds-selector'),
-    after: podController('DaemonSet', 'ds-selector', (s) => {
-      s.selector = { matchLabels: { app: 'ds-selector', tier: 'node' } };
-      template(s).metadata.labels.tier = 'node';
-    }),
-    server: 'rejected',
-    field: 'spec.selector',
-  },
-  {
-    name: 'ReplicaSet selector',
-    before: podController('ReplicaSet', 'rs-selector'),
-    after: podController('ReplicaSet', 'rs-selector', (s) => {
-      s.selector = { matchLabels: { app: 'rs-selector', tier: 'web' } };
-      template(s).metadata.labels.tier = 'web';
-    }),
-    server: 'rejected',
-    field: 'spec.selector',
-  },
+  newSelector('DaemonSet', 'ds-selector'),
+  newSelector('ReplicaSet', 'rs-selector'),
   // PodDisruptionBudget: mutable since Kubernetes 1.15 (policy/v1 strategy validates the new object only).
   {
     name: 'PodDisruptionBudget selector and budget',
