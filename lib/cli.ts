@@ -26,12 +26,18 @@ export interface CliApp<E extends NamedEnvironment, B> {
   readonly build: EnvironmentBuilder<E, B>;
   readonly summarize: EnvironmentSummarizer<E, B>;
   /**
-   * Whether the plan accepts a Tempo major-version downgrade of this environment (refused, exit 1,
-   * otherwise: lib/plan.ts).
+   * Whether the plan accepts a Tempo major-version downgrade of this environment (refused,
+   * EXIT_REFUSED, otherwise: lib/plan.ts).
    * @default - never
    */
   readonly allowsTempoDowngrade?: (env: E) => boolean;
 }
+
+/**
+ * Exit code of a plan that is complete (printed in full) but refuses a change (a Tempo downgrade
+ * the environment does not allow): CI publishes the plan, then fails the check.
+ */
+export const EXIT_REFUSED = 3;
 
 /** Exit code of a synth that failed on something other than bad input: a bug (EX_SOFTWARE). */
 export const EXIT_BUG = 70;
@@ -216,8 +222,8 @@ export function runCli<E extends NamedEnvironment, B>(
 }
 
 /**
- * `--plan`: the rendered environments against `outdir` at the base ref (lib/plan.ts). Returns 1
- * when the plan refuses a change (each refusal an `error:` line on stderr), else 0.
+ * `--plan`: the rendered environments against `outdir` at the base ref (lib/plan.ts). Returns
+ * EXIT_REFUSED when the plan refuses a change (each refusal an `error:` line on stderr), else 0.
  */
 function printPlan(
   rendered: readonly RenderedEnvironment[],
@@ -245,5 +251,5 @@ function printPlan(
   );
   const refusals = plans.flatMap((p) => p.refusals.map((r) => `${p.env}.${r.property}: ${r.reason}`));
   for (const r of refusals) console.error(`error: ${r}`);
-  return refusals.length > 0 ? 1 : 0;
+  return refusals.length > 0 ? EXIT_REFUSED : 0;
 }

@@ -42,7 +42,7 @@ export interface EnvironmentPlan {
   readonly immutable: readonly ImmutableChange[];
   /**
    * What the plan refuses (a Tempo downgrade without `allowTempoDowngrade`): `npm run plan` prints
-   * each as an `error: <env>.<property>: …` line and exits 1.
+   * each as an `error: <env>.<property>: …` line and exits 3 (EXIT_REFUSED, lib/cli.ts).
    */
   readonly refusals: readonly PlanRefusal[];
 }

@@ -150,7 +150,7 @@ describe('Tempo downgrades', () => {
       expect(plan(from, to).lines.filter((l) => l.section === 'downgrade')).toEqual([]);
   });
 
-  test('npm run plan exits 1 on a refused downgrade, 0 once the environment allows it', () => {
+  test('npm run plan exits 3 on a refused downgrade, 0 once the environment allows it', () => {
     const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
     const run = (env: EnvironmentDefinition) => {
       const out: string[] = [];
@@ -173,7 +173,7 @@ describe('Tempo downgrades', () => {
     };
     const downgraded = { ...dev, tempo: { ...dev.tempo, version: '2.10' as const } };
     const refused = run(downgraded);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(3);
     expect(refused.err).toMatch(
       /^error: dev\.tempo\.version: Tempo 3\.0\.3 → 2\.10\.8 is a downgrade to an older major version, .* or set allowTempoDowngrade: true in the environment to accept it$/,
     );
