@@ -103,18 +103,19 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   return obj;
 }
 
-/** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment. */
+/** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment (or a StatefulSet). */
 export function cpuAutoscaler(
   scope: Construct,
   id: string,
   metadata: k8s.ObjectMeta,
   deployment: string,
   a: Required<AutoscalingProps>,
+  kind: 'Deployment' | 'StatefulSet' = 'Deployment',
 ): k8s.KubeHorizontalPodAutoscalerV2 {
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
     metadata,
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind, name: deployment },
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
       metrics: [
