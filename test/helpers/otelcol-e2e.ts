@@ -14,7 +14,8 @@
  *  - with TLS, the Secret mount directories (/var/run/secrets/...) -> the test's temporary
  *    directory holding certificates it generated with openssl.
  * A second phase runs three deliberately broken copies of the gateway (tiny memory limit; a
- * Tempo that never answers with a one-request queue; room for two traces) so the failure counters alerts read are emitted, and every
+ * Tempo that never answers with a one-request queue; room for two traces and a 20 kB trace cap,
+ * which one 200-span trace exceeds) so the failure counters alerts read are emitted, and every
  * `otelcol_*` name in the synthesized alerts, recording rules and dashboards is checked against
  * what the collectors' /metrics really expose.
  */
