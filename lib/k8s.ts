@@ -103,6 +103,14 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   return obj;
 }
 
+/**
+ * A rolling update that starts one new pod before it stops an old one (Deployment `strategy` and
+ * DaemonSet `updateStrategy` alike): capacity never drops during a rollout.
+ */
+export function surgeOne(): { maxSurge: k8s.IntOrString; maxUnavailable: k8s.IntOrString } {
+  return { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) };
+}
+
 /** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment (or a StatefulSet). */
 export function cpuAutoscaler(
   scope: Construct,

@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, serviceHost } from '../../lib/k8s';
+import { chartNamespace, serviceHost, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -297,9 +297,7 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         // hostPort the two would fight over the port, so the old one stops first.
         updateStrategy: {
           type: 'RollingUpdate',
-          rollingUpdate: this.usesHostPort
-            ? { maxUnavailable: k8s.IntOrString.fromNumber(1) }
-            : { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+          rollingUpdate: this.usesHostPort ? { maxUnavailable: k8s.IntOrString.fromNumber(1) } : surgeOne(),
         },
         template: collectorPodTemplate({
           settings: s,

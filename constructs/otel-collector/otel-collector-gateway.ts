@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
-import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
   AutoscalingProps,
@@ -411,13 +411,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
         spec: {
           ...(autoscaling ? {} : { replicas }),
           selector,
-          strategy: {
-            type: 'RollingUpdate',
-            rollingUpdate: {
-              maxSurge: k8s.IntOrString.fromNumber(1),
-              maxUnavailable: k8s.IntOrString.fromNumber(0),
-            },
-          },
+          strategy: { type: 'RollingUpdate', rollingUpdate: surgeOne() },
           template,
         },
       });
