@@ -35,6 +35,7 @@ export * from './constructs/otel-collector/otel-collector-agent';
 export * from './constructs/otel-collector/otel-collector-gateway';
 export * from './constructs/otel-collector/sampling';
 export type { ScrubbingProps } from './constructs/otel-collector/scrubbing';
+export type { BatchProps, PersistentQueueProps } from './constructs/otel-collector/exporter-queue';
 export type { PrometheusExporterProps, SpanMetricsProps } from './constructs/otel-collector/span-metrics';
 export { COLLECTOR_SPAN_METRICS, stackSpanMetrics } from './constructs/otel-collector/span-metric-catalog';
 export type { SpanMetricCatalog } from './constructs/otel-collector/span-metric-catalog';

@@ -6,6 +6,7 @@
  * a sanity cap on replicas (`replicaLimit`), and the grammars of image references, label maps and
  * quantities. Factory values (`TempoStorage.s3(...)`, …) run their own deferred checks here.
  */
+import { Size } from 'cdk8s';
 import schema from '../schemas/environment.schema.json';
 import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
@@ -25,6 +26,8 @@ export const ENVIRONMENT_CLASSES = {
   KafkaCluster,
   LokiDatasource,
   PrometheusDatasource,
+  // collector.gateway.persistentQueue.size
+  Size,
   TempoStorage,
 } as const;
 

@@ -80,7 +80,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
         ]);
   if (gw)
     rows.push([
-      `Collector gateway \`${gw.name}\``,
+      `Collector gateway \`${gw.name}\` (${gw.workloadKind})`,
       imageRef(gw.settings.image),
       scaled(gw.minReplicas, gw.autoscaling),
       portList(gw.ports),
@@ -125,6 +125,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
       gw?.tailSampling?.describe(),
     ].filter((x) => x !== undefined);
     lines.push(`- **Sampling**: ${sampling.length ? sampling.join('; ') : 'none (every trace is kept)'}`);
+    if (gw) lines.push(`- **Gateway queue**: ${gatewayQueue(gw)}`);
     const sm = gw?.spanMetrics;
     if (sm)
       lines.push(
@@ -171,6 +172,21 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   );
   const flows = ['', '## Flows', '', ...flowMatrix(charts.flows)];
   return `${[...lines, ...flows, ...capacity].join('\n').trimEnd()}\n`;
+}
+
+/** How the gateway queues and batches, and what its workload kind means for an upgrade. */
+function gatewayQueue(gw: NonNullable<EnvironmentCharts['collector']>['gateway'] & object): string {
+  const q = gw.persistentQueue;
+  const b = gw.settings.batch;
+  const spans = `${gw.exportQueue.queueSize.toLocaleString('en-US')} spans`;
+  const queue = q
+    ? `durable, ${spans}: \`file_storage\` on a ${q.size.asString()} PVC per replica${q.storageClassName ? ` (\`${q.storageClassName}\`)` : ''}${q.queues > 1 ? ` (${q.queues} exporter queues of that size, one file each)` : ''}, retried until delivered; a killed, evicted or rescheduled replica delivers it when it is back`
+    : `in memory, ${spans} (lost if a replica is killed; \`collector.gateway.persistentQueue\` makes it durable)`;
+  const kind =
+    gw.workloadKind === 'StatefulSet'
+      ? `; StatefulSet \`${gw.name}\` (stable pod names for the agents' trace-ID ring). Upgrading a cluster that ran Deployment \`${gw.name}\`: the sync adds the StatefulSet and prunes the Deployment (Argo CD and Flux prune by default, docs/collector.md)`
+      : '';
+  return `${queue}; batches of ${b.sendBatchSize.toLocaleString('en-US')}–${b.sendBatchMaxSize.toLocaleString('en-US')} spans or ${b.timeout} formed in the exporters' sending queues${kind}`;
 }
 
 function tempoMode(s: EnvironmentCharts['tempo']['tempo']['settings'], name: string): string {

@@ -65,13 +65,18 @@ export const prod = defineEnvironment({
     limits: { ingestionRateLimitBytes: 30_000_000, ingestionBurstSizeBytes: 40_000_000 },
   },
   collector: {
-    // The same policy that sized the plan, with the tail sampler's buffers from the plan.
+    // The same policy that sized the plan, with the tail sampler's memory bounds from the plan.
     sampling: CollectorSampling.tail({
       ...PROD_SAMPLING,
       numTraces: PROD_PLAN.gateway.numTraces,
       expectedNewTracesPerSec: PROD_PLAN.gateway.expectedNewTracesPerSec,
+      maxTraceBytes: PROD_PLAN.gateway.maxTraceBytes,
+      decisionCacheSize: PROD_PLAN.gateway.decisionCacheSize,
+      shards: PROD_PLAN.gateway.shards,
     }),
     tenant: 'prod',
+    // 15 minutes of each gateway's exports, on its volume (below) while Tempo is away.
+    exportQueue: { queueSize: PROD_PLAN.gateway.queueSpans },
     // TLS on every hop that leaves a node: agents -> gateways (verifying the gateway Service's
     // name) and gateways -> Tempo. Applications send to the agent on their own node. The
     // Secrets come from cert-manager Certificates signed by the cluster's tracing CA.
@@ -85,6 +90,9 @@ export const prod = defineEnvironment({
     // "tracing-prod/tracesynth"; they keep every trace, the gateway's tail sampling decides.
     instrumentation: { resourceAttributes: { 'k8s.cluster.name': 'prod' } },
     gateway: {
+      // Durable queue: a StatefulSet with a PVC per replica; a restarted, evicted or rescheduled
+      // gateway delivers what it had accepted (docs/collector.md, "Rollouts that lose no spans").
+      persistentQueue: { size: Size.gibibytes(PROD_PLAN.gateway.queueVolumeGi) },
       resources: { requests: PROD_PLAN.gateway.requests, limits: PROD_PLAN.gateway.limits },
       autoscaling: { minReplicas: PROD_PLAN.gateway.replicas, maxReplicas: PROD_PLAN.gateway.replicas * 2 },
     },

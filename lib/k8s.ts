@@ -103,18 +103,27 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   return obj;
 }
 
-/** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment. */
+/**
+ * A rolling update that starts one new pod before it stops an old one (Deployment `strategy` and
+ * DaemonSet `updateStrategy` alike): capacity never drops during a rollout.
+ */
+export function surgeOne(): { maxSurge: k8s.IntOrString; maxUnavailable: k8s.IntOrString } {
+  return { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) };
+}
+
+/** An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization for a Deployment (or a StatefulSet). */
 export function cpuAutoscaler(
   scope: Construct,
   id: string,
   metadata: k8s.ObjectMeta,
   deployment: string,
   a: Required<AutoscalingProps>,
+  kind: 'Deployment' | 'StatefulSet' = 'Deployment',
 ): k8s.KubeHorizontalPodAutoscalerV2 {
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
     metadata,
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind, name: deployment },
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
       metrics: [

@@ -232,6 +232,7 @@ function planEnvironment(
 
   for (const id of added) push('objects', `+ ${id}`);
   for (const id of removed) push('objects', `- ${id}`);
+  for (const line of kindSwaps(added, removed)) push('objects', line);
   for (const id of changed)
     push(
       'objects',
@@ -275,6 +276,29 @@ function tempoDowngrade(
   const [now] = tempoVersions(after);
   if (!was || !now || now[0] >= was[0]) return undefined;
   return { from: was.join('.'), to: now.join('.') };
+}
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/**
+ * A workload that changes kind under the same name (the collector gateway's Deployment becoming a
+ * StatefulSet): the sync creates the new one and prunes the old, both running meanwhile; without
+ * pruning both keep running.
+ */
+function kindSwaps(added: string[], removed: string[]): string[] {
+  const workload = (id: string) => {
+    const [kind, name] = id.split('/');
+    return WORKLOAD_KINDS.includes(kind) ? { kind, name } : undefined;
+  };
+  return removed.flatMap((id) => {
+    const old = workload(id);
+    const now = old && added.map(workload).find((w) => w?.name === old.name);
+    return now
+      ? [
+          `${id} → ${now.kind}/${now.name}: the sync creates the ${now.kind} and prunes the ${old.kind} (Argo CD and Flux prune by default); without pruning, delete the ${old.kind} by hand, or both keep running`,
+        ]
+      : [];
+  });
 }
 
 /** The objects of one environment's files by `Kind/name`, sorted; the kustomization and SUMMARY.md are not objects. */

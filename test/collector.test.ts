@@ -1,18 +1,20 @@
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
+import { planCapacity } from '../constructs/tempo/capacity';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { DEFAULT_SCRUBBING, scrubbingProcessors } from '../constructs/otel-collector/scrubbing';
 import { synthCollector } from './helpers/collector';
 import { validateAll } from './helpers/k8s-schema';
 import { AUTO_INSTRUMENTATION_IMAGES, imageRef } from '../lib/versions';
 import { hasOtelcol, validateConfigs } from './helpers/otelcol';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { CollectorChart, CollectorStackProps } from '../charts/collector-chart';
 import { TempoChart } from '../charts/tempo-chart';
 import { OtelCollectorAgent } from '../constructs/otel-collector/otel-collector-agent';
 import { OtelCollectorGateway } from '../constructs/otel-collector/otel-collector-gateway';
 import { Tempo, TempoProps } from '../constructs/tempo/tempo';
 import { expectError } from './helpers/errors';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { planDist } from '../lib/plan';
 import { buildEnvironment } from '../charts/environment';
 import { stackSpanMetrics } from '../constructs/otel-collector/span-metric-catalog';
 import { resolveMonitoringConfig } from '../constructs/monitoring/monitoring-config';
@@ -29,7 +31,7 @@ const synth = synthCollector;
 const tail = () => CollectorSampling.tail({ percentage: 10 });
 
 describe('collector pipelines', () => {
-  test('gateway: memory_limiter first, k8s_attributes before tail_sampling, scrubbing, batch last; exports to Tempo', () => {
+  test('gateway: memory_limiter first, k8s_attributes before tail_sampling, scrubbing; the exporter batches', () => {
     const { config } = synth({ sampling: tail() });
     const gw = config('otel-gateway');
     expect(gw.service.pipelines.traces).toEqual({
@@ -40,15 +42,35 @@ describe('collector pipelines', () => {
         'tail_sampling',
         'attributes/scrub',
         'transform/scrub',
-        'batch',
       ],
       exporters: ['otlp_grpc/tempo'],
     });
-    expect(gw.exporters['otlp_grpc/tempo']).toMatchObject({
+    // No batch processor anywhere: batching is the exporters' (core batching-migration RFC).
+    expect(gw.processors.batch).toBeUndefined();
+    expect(gw.exporters['otlp_grpc/tempo']).toEqual({
       endpoint: 'tempo.tracing.svc.cluster.local:4317',
       tls: { insecure: true },
-      sending_queue: { enabled: true },
-      retry_on_failure: { enabled: true },
+      sending_queue: {
+        enabled: true,
+        num_consumers: 10,
+        sizer: 'items',
+        queue_size: 50_000,
+        batch: { flush_timeout: '200ms', min_size: 8192, max_size: 10_000, sizer: 'items' },
+      },
+      retry_on_failure: {
+        enabled: true,
+        initial_interval: '5s',
+        max_interval: '30s',
+        max_elapsed_time: '5m',
+      },
+    });
+    // Memory bounds of the tail sampler (tailsamplingprocessor config.go at contrib v0.161.0).
+    expect(gw.processors.tail_sampling).toMatchObject({
+      num_traces: 50_000,
+      maximum_trace_size_bytes: 10_000_000,
+      decision_cache: { sampled_cache_size: 500_000, non_sampled_cache_size: 500_000 },
+      num_shards: 1,
+      drop_pending_traces_on_shutdown: false,
     });
     expect(gw.processors.tail_sampling.policies.map((p: any) => p.type)).toEqual([
       'status_code',
@@ -63,16 +85,24 @@ describe('collector pipelines', () => {
   test('agent with tail sampling: passthrough tagging, load_balancing by traceID to the headless gateway Service', () => {
     const { config } = synth({ sampling: tail() });
     const agent = config('otel-agent');
-    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8s_attributes', 'batch']);
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'k8s_attributes']);
     expect(agent.processors.k8s_attributes).toEqual({ passthrough: true });
+    // The tail-sampling gateway is a StatefulSet: the ring is keyed by its pods' stable names.
     expect(agent.exporters.load_balancing).toMatchObject({
       routing_key: 'traceID',
-      resolver: { k8s: { service: 'otel-gateway-headless.tracing', ports: [4317] } },
+      resolver: {
+        k8s: { service: 'otel-gateway-headless.tracing', ports: [4317], return_hostnames: true },
+      },
     });
-    // Retries and the queue live at the balancer, so a retry is re-routed through the current
-    // ring; the per-gateway sub-exporters fail fast instead of holding data for a dead endpoint.
+    // Retries, queue and batching live at the balancer, so a retry is re-routed through the
+    // current ring; the per-gateway sub-exporters fail fast instead of holding data for a dead endpoint.
     expect(agent.exporters.load_balancing).toMatchObject({
-      sending_queue: { enabled: true },
+      sending_queue: {
+        enabled: true,
+        sizer: 'items',
+        queue_size: 50_000,
+        batch: { flush_timeout: '200ms', min_size: 8192 },
+      },
       retry_on_failure: { enabled: true },
       timeout: '10s',
     });
@@ -90,7 +120,6 @@ describe('collector pipelines', () => {
       'memory_limiter',
       'k8s_attributes',
       'probabilistic_sampler',
-      'batch',
     ]);
     expect(agent.processors.probabilistic_sampler).toEqual({ sampling_percentage: 25 });
     // Every ready gateway by DNS with round_robin: a ClusterIP would pin each agent to one replica.
@@ -112,7 +141,6 @@ describe('collector pipelines', () => {
       'probabilistic_sampler',
       'attributes/scrub',
       'transform/scrub',
-      'batch',
     ]);
     expect(agent.exporters['otlp_grpc/tempo'].endpoint).toBe('tempo.tracing.svc.cluster.local:4317');
     expect(find('Deployment')).toBeUndefined();
@@ -227,7 +255,7 @@ describe('collector pipelines', () => {
     });
     const volumes = (kind: string) =>
       find(kind).spec.template.spec.volumes.map((v: any) => [v.name, v.secret?.secretName]);
-    expect(volumes('Deployment')).toEqual([
+    expect(volumes('StatefulSet')).toEqual([
       ['config', undefined],
       ['otel-tls', 'gw-tls'],
       ['otel-client-ca', 'tracing-ca'],
@@ -398,17 +426,15 @@ describe('RBAC: exactly what each tier needs', () => {
     expect(find('Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
   });
 
-  test('agent behind a tail-sampling gateway: only a namespaced Role on endpoints and endpointslices', () => {
+  test('agent behind a tail-sampling gateway: only a namespaced Role to list and watch endpointslices', () => {
     const { manifests, find } = synth({ sampling: tail() });
     expect(manifests.filter((m) => m.kind === 'ClusterRole').map((m) => m.metadata.name)).toEqual([
       'tracing-otel-gateway',
     ]);
     expect(find('Role')).toMatchObject({
       metadata: { name: 'otel-agent-resolver', namespace: 'tracing' },
-      rules: [
-        { apiGroups: [''], resources: ['endpoints'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
+      // resolver_k8s.go at contrib v0.161.0: one EndpointSlice informer (list + watch), nothing else.
+      rules: [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] }],
     });
     expect(find('RoleBinding').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'otel-agent', namespace: 'tracing' },
@@ -483,11 +509,22 @@ describe('workloads', () => {
     expect(synth({ gateway: { replicas: 1 } }).find('PodDisruptionBudget')).toBeUndefined();
   });
 
-  test('headless Service for the resolver selects the gateway pods', () => {
+  test('headless Service for the resolver selects the gateway pods, the StatefulSet names them', () => {
     const { find } = synth({ sampling: tail() });
     const headless = find('Service', 'otel-gateway-headless');
     expect(headless.spec.clusterIP).toBe('None');
-    expect(headless.spec.selector).toEqual(find('Deployment').spec.selector.matchLabels);
+    // Only ready gateways: the resolver must not route to one that is starting.
+    expect(headless.spec.publishNotReadyAddresses).toBeUndefined();
+    const sts = find('StatefulSet', 'otel-gateway');
+    expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
+    expect(sts.spec).toMatchObject({
+      serviceName: 'otel-gateway-headless',
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate' },
+    });
+    // A tail-sampling gateway without a durable queue has no volume.
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+    expect(find('Deployment')).toBeUndefined();
   });
 
   test('every object is valid for Kubernetes 1.28 and 1.33', () => {
@@ -500,6 +537,179 @@ describe('workloads', () => {
         }).manifests,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('durable queue and rollouts (issue 24)', () => {
+  const durable = (extra: CollectorStackProps = {}) =>
+    synth({ sampling: tail(), ...extra, gateway: { persistentQueue: true, ...(extra.gateway || {}) } });
+
+  test('persistentQueue: a StatefulSet with a PVC per replica, the Tempo exporter queued in file_storage on it', () => {
+    const { find, config, manifests } = durable({
+      gateway: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+    });
+    const sts = find('StatefulSet', 'otel-gateway');
+    expect(sts.spec.replicas).toBeUndefined();
+    expect(sts.spec.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'queue', labels: sts.spec.selector.matchLabels },
+        // 1,000,000 spans × 2,000 B on disk: 2 GB.
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
+      },
+    ]);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({
+      whenScaled: 'Retain',
+      whenDeleted: 'Retain',
+    });
+    const pod = sts.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ fsGroup: 10001, runAsUser: 10001 });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'queue',
+      mountPath: '/var/lib/otelcol/queue',
+    });
+    expect(find('HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      name: 'otel-gateway',
+    });
+    const gw = config('otel-gateway');
+    expect(gw.extensions['file_storage/queue']).toEqual({
+      directory: '/var/lib/otelcol/queue',
+      create_directory: true,
+      timeout: '1s',
+      fsync: false,
+      // 80 % of 2 GiB, in whole MiB.
+      max_size: 1638 * 2 ** 20,
+      recreate: true,
+      compaction: { on_rebound: true, directory: '/var/lib/otelcol/queue', cleanup_on_start: true },
+    });
+    expect(gw.service.extensions).toEqual(['health_check', 'file_storage/queue']);
+    expect(gw.exporters['otlp_grpc/tempo'].sending_queue).toMatchObject({
+      storage: 'file_storage/queue',
+      sizer: 'items',
+      queue_size: 1_000_000,
+    });
+    // Retried until delivered: only a full queue refuses spans.
+    expect(gw.exporters['otlp_grpc/tempo'].retry_on_failure.max_elapsed_time).toBe('0s');
+    expect(config('otel-agent').exporters.load_balancing.resolver.k8s.return_hostnames).toBe(true);
+    expect(validateAll(manifests)).toEqual([]);
+    validateLater(gw);
+  });
+
+  test('every Tempo exporter of the gateway queues on the volume, which is sized for all of them', () => {
+    const { find, config } = synth(
+      {
+        tenant: 'main',
+        sampling: tail(),
+        exportQueue: { queueSize: 200_000 },
+        gateway: {
+          persistentQueue: { storageClassName: 'gp3', fsync: true },
+          sampledTenant: { tenant: 'long', percentage: 10 },
+          namespaceTenants: [{ tenant: 'ci', namespaces: ['jenkins'] }],
+        },
+      },
+      { multitenancy: true },
+    );
+    const gw = config('otel-gateway');
+    for (const id of ['otlp_grpc/tempo', 'otlp_grpc/tempo-ci', 'otlp_grpc/tempo-sampled'])
+      expect([id, gw.exporters[id].sending_queue.storage]).toEqual([id, 'file_storage/queue']);
+    // 3 queues × 200,000 spans × 2,000 B = 1.2 GB: 2Gi; each file gets a third of 80 %.
+    expect(find('StatefulSet').spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'gp3',
+      resources: { requests: { storage: '2Gi' } },
+    });
+    expect(gw.extensions['file_storage/queue']).toMatchObject({ fsync: true, max_size: 546 * 2 ** 20 });
+    validateLater(gw);
+  });
+
+  test('without tail sampling or a durable queue the gateway stays a Deployment, resolved by IP', () => {
+    const { find, config } = synth();
+    expect(find('StatefulSet')).toBeUndefined();
+    expect(find('Deployment', 'otel-gateway').spec.strategy.rollingUpdate).toEqual({
+      maxSurge: 1,
+      maxUnavailable: 0,
+    });
+    expect(config('otel-gateway').extensions['file_storage/queue']).toBeUndefined();
+    expect(config('otel-gateway').exporters['otlp_grpc/tempo'].sending_queue.storage).toBeUndefined();
+  });
+
+  test('agents surge on a rollout (a new agent is ready before the old stops), except with hostPort', () => {
+    expect(synth().find('DaemonSet').spec.updateStrategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    expect(
+      synth({ agent: { hostPort: { namespace: 'x-agent' } } }).find('DaemonSet').spec.updateStrategy,
+    ).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 1 },
+    });
+  });
+
+  test('the capacity plan sizes the queue, its volume and the tail sampler of each gateway replica', () => {
+    const g = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10 }).gateway;
+    // 130,000 spans/s over 9 replicas, 10 % exported: 1,444 spans/s × 15 min = 1,300,000 spans;
+    // × 1,000 B × 2 = 2.6 GB → 3Gi.
+    expect(g).toMatchObject({
+      replicas: 9,
+      queueSpans: 1_300_000,
+      queueVolumeGi: 3,
+      maxTraceBytes: 10_000_000,
+      decisionCacheSize: 290_000,
+      shards: 2,
+      requests: { cpu: '2', memory: '2Gi' },
+    });
+    expect(
+      planCapacity({ spansPerSecond: 100_000, samplingPercent: 10, gatewayQueueMinutes: 60 }).gateway,
+    ).toMatchObject({
+      queueSpans: 5_200_000,
+      queueVolumeGi: 10,
+    });
+    expectError(
+      () => planCapacity({ spansPerSecond: 1000, gatewayQueueMinutes: 0 }, 'prod.capacity'),
+      'prod.capacity.gatewayQueueMinutes: 0 is not a positive number; give a number greater than 0',
+    );
+  });
+
+  test('the plan says that the Deployment becoming a StatefulSet is pruned by the sync', () => {
+    const gateway = (kind: string) =>
+      stringify({ apiVersion: 'apps/v1', kind, metadata: { name: 'otel-gateway' }, spec: {} });
+    const tree = (kind: string) =>
+      new Map([[`prod/collector/${kind.toLowerCase()}-otel-gateway.yaml`, gateway(kind)]]);
+    const [plan] = planDist(tree('Deployment'), tree('StatefulSet'));
+    expect(plan.lines.filter((l) => l.section === 'objects').map((l) => l.text)).toEqual([
+      '+ StatefulSet/otel-gateway',
+      '- Deployment/otel-gateway',
+      'Deployment/otel-gateway → StatefulSet/otel-gateway: the sync creates the StatefulSet and prunes the Deployment (Argo CD and Flux prune by default); without pruning, delete the Deployment by hand, or both keep running',
+    ]);
+  });
+
+  test('tail-sampling memory bounds from the props', () => {
+    const gw = synth({
+      sampling: CollectorSampling.tail({
+        numTraces: 3000,
+        maxTraceBytes: 5_000_000,
+        decisionCacheSize: 7000,
+        shards: 4,
+      }),
+    }).config('otel-gateway');
+    expect(gw.processors.tail_sampling).toMatchObject({
+      num_traces: 3000,
+      maximum_trace_size_bytes: 5_000_000,
+      decision_cache: { sampled_cache_size: 7000, non_sampled_cache_size: 7000 },
+      num_shards: 4,
+    });
+    validateLater(gw);
+  });
+
+  test('self-telemetry at level detailed with the views that keep it at the normal series plus batch sizes', () => {
+    const telemetry = synth().config('otel-agent').service.telemetry.metrics;
+    expect(telemetry.level).toBe('detailed');
+    const dropped = telemetry.views
+      .filter((v: any) => v.stream.aggregation?.drop)
+      .map((v: any) => v.selector.instrument_name ?? v.selector.meter_name);
+    expect(dropped).toContain('go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc');
+    expect(JSON.stringify(telemetry.views)).not.toContain('otelcol_exporter_queue_batch_send_size');
   });
 });
 
@@ -639,6 +849,46 @@ describe('collector synth-time errors name the property, the value and the fix',
       collector({ agent: { batch: { sendBatchSize: 100, sendBatchMaxSize: 50 } } }),
       'collector.agent.batch.sendBatchMaxSize: 50 is below sendBatchSize (100); raise sendBatchMaxSize or lower sendBatchSize',
     );
+    expectError(
+      collector({ exportQueue: { queueSize: 1000 } }),
+      'collector.gateway.batch.sendBatchSize: 8192 spans do not fit in the sending queue (1000 spans); lower sendBatchSize or raise the queue size',
+    );
+    expectError(
+      collector({ agent: { batch: { sendBatchSize: 60_000, sendBatchMaxSize: 60_000 } } }),
+      'collector.agent.batch.sendBatchSize: 60000 spans do not fit in the sending queue (50000 spans); lower sendBatchSize or raise the queue size',
+    );
+  });
+
+  test('collector: durable queue volume and tail-sampling shards', () => {
+    expectError(
+      collector({ gateway: { persistentQueue: { size: Size.mebibytes(200) } } }),
+      'collector.gateway.persistentQueue.size: 200Mi is too small: the queue file gets 160 MiB (80 % of the volume), below the 256 MiB a queue file needs; give at least 1Gi',
+    );
+    expectError(
+      collector(
+        {
+          tenant: 'main',
+          gateway: {
+            persistentQueue: { size: Size.gibibytes(1) },
+            namespaceTenants: [
+              { tenant: 'a', namespaces: ['a'] },
+              { tenant: 'b', namespaces: ['b'] },
+              { tenant: 'c', namespaces: ['c'] },
+            ],
+          },
+        },
+        { multitenancy: true },
+      ),
+      'collector.gateway.persistentQueue.size: 1Gi is too small: each of the 4 queue files gets 204 MiB (80 % of the volume), below the 256 MiB a queue file needs; give at least 2Gi',
+    );
+    expectError(
+      collector({ gateway: { persistentQueue: { size: '4Gi' as never } } }),
+      "collector.gateway.persistentQueue.size: '4Gi' is not a Size; create it with Size.gibibytes(4) (import { Size } from 'cdk8s')",
+    );
+    expectError(
+      collector({ sampling: CollectorSampling.tail({ shards: 300 }) }),
+      "collector.sampling.shards: 300 is above 256, the processor's limit; give one shard per core of the gateway (1 to 256)",
+    );
   });
 
   test('collector: memory limit smaller than the limiter spike, or above the container', () => {
@@ -738,7 +988,7 @@ describe('span metrics before tail sampling, exporter, policies', () => {
       });
       expect(gw.service.pipelines.metrics).toEqual({
         receivers: ['otlp', 'span_metrics'],
-        processors: ['memory_limiter', 'batch'],
+        processors: ['memory_limiter'],
         exporters: ['prometheus'],
       });
       // tail_sampling only in the main pipeline: the connector sees every span.
@@ -880,7 +1130,7 @@ describe('span metrics before tail sampling, exporter, policies', () => {
       const { config, chart } = stack({ agent: { prometheus: { port: 9464 } } });
       expect(config('otel-agent').service.pipelines.metrics).toEqual({
         receivers: ['otlp'],
-        processors: ['memory_limiter', 'batch'],
+        processors: ['memory_limiter'],
         exporters: ['prometheus'],
       });
       expect(chart.agent!.ports.find((p) => p.name === 'prometheus')?.port).toBe(9464);
@@ -970,7 +1220,6 @@ describe('span metrics before tail sampling, exporter, policies', () => {
           'probabilistic_sampler/sampled',
           'attributes/scrub',
           'transform/scrub',
-          'batch',
         ],
         exporters: ['otlp_grpc/tempo-sampled'],
       });
@@ -1030,7 +1279,6 @@ describe('span metrics before tail sampling, exporter, policies', () => {
           'tail_sampling',
           'attributes/scrub',
           'transform/scrub',
-          'batch',
         ],
         exporters: ['otlp_grpc/tempo-ci'],
       });

@@ -320,7 +320,10 @@ describe('SUMMARY.md', () => {
     for (const fact of [
       'grafana/tempo:3.0.3',
       'otel/opentelemetry-collector-contrib:0.161.0',
-      '| Collector gateway `otel-gateway` | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
+      '| Collector gateway `otel-gateway` (StatefulSet) | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
+      '- **Gateway queue**: durable, 1,300,000 spans: `file_storage` on a 3Gi PVC per replica',
+      'prunes the Deployment',
+      'collector gateway queue: 15 min of 1,444 spans/s exported per replica = 1,300,000 spans',
       '## Flows',
       '| otel-gateway (tracing-prod) | tempo-distributor (tracing-prod) | 4317 (otlp-grpc) | exports traces (OTLP gRPC) |',
       '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-query-frontend (tracing-prod) | 3200 (http) | Grafana queries traces |',

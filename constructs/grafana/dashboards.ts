@@ -578,9 +578,10 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
         slug,
         'Batch send size',
         'none',
+        // Batches form in the exporters' sending queues (no batch processor).
         [0.5, 0.95].map((q) => [
-          `histogram_quantile(${q}, sum by (le, job) (${r(COLLECTOR_METRICS.batchSendSizeBucket)}))`,
-          `P${Math.round(q * 100)} {{job}}`,
+          `histogram_quantile(${q}, sum by (le, job, exporter) (${r(COLLECTOR_METRICS.exporterBatchSendSizeBucket)}))`,
+          `P${Math.round(q * 100)} {{job}} {{exporter}}`,
         ]),
       ),
     )
@@ -601,6 +602,7 @@ export function collectorHealth(i: DashboardInput): BuiltDashboard | undefined {
           // mixes "not sampled" with "dropped" (tailsamplingprocessor metadata.yaml).
           [`sum by (decision) (${r(COLLECTOR_METRICS.tailSamplingTracesSampled)})`, '{{decision}}'],
           [`sum(${r(COLLECTOR_METRICS.tailSamplingDroppedTooEarly)})`, 'dropped too early'],
+          [`sum(${r(COLLECTOR_METRICS.tailSamplingDroppedTooLarge)})`, 'dropped too large'],
         ],
         24,
       ),

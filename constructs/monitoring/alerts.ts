@@ -948,6 +948,20 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
         silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0x40']]),
       },
     });
+    alerts.push({
+      alert: 'OtelCollectorTailSamplingTracesTooLarge',
+      expr: `sum by (namespace, job) (rate(${COLLECTOR_METRICS.tailSamplingDroppedTooLarge}${sel}[5m])) > 0`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'Tail sampling in {{ $labels.job }} drops traces larger than maximum_trace_size_bytes.',
+      description:
+        'Traces grow past the size cap and are dropped before their decision, whatever the policies say. Find the runaway trace (a loop, a batch job in one trace) or raise maxTraceBytes with the gateway memory.',
+      runbookUrl: own('OtelCollectorTailSamplingTracesTooLarge'),
+      tests: {
+        firing: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooLarge, first, '0+5x40']], first),
+        silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooLarge, first, '0x40']]),
+      },
+    });
   }
   return alerts;
 }

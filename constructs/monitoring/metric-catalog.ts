@@ -120,8 +120,14 @@ export const COLLECTOR_METRICS = {
   memoryLimiterRefused: 'otelcol_processor_memory_limiter_refused_spans_total',
   tailSamplingDroppedTooEarly: 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
   tailSamplingTracesSampled: 'otelcol_processor_tail_sampling_global_count_traces_sampled_total',
-  /** Histogram of items per batch the batch processor sends (processor/batchprocessor metadata.yaml). */
-  batchSendSizeBucket: 'otelcol_processor_batch_batch_send_size_bucket',
+  /** Traces over `maximum_trace_size_bytes`, dropped before their decision (tailsamplingprocessor metadata.yaml). */
+  tailSamplingDroppedTooLarge: 'otelcol_processor_tail_sampling_traces_dropped_too_large_total',
+  /**
+   * Histogram of spans per batch an exporter sends from its sending queue (exporterhelper
+   * metadata.yaml `exporter_queue_batch_send_size`; recorded at telemetry level `detailed`, which
+   * the collector configs set). The batch processor's `otelcol_processor_batch_*` are gone with it.
+   */
+  exporterBatchSendSizeBucket: 'otelcol_exporter_queue_batch_send_size_bucket',
   /** Resident memory of the collector process (service/internal/proctelemetry). */
   processMemoryRss: 'otelcol_process_memory_rss_bytes',
 } as const;

@@ -1,21 +1,30 @@
 /**
  * Pure config model of the OpenTelemetry Collector contrib 0.161.0 (VERSIONS.otelCollector):
- * resolved settings in, the collector YAML out, for the gateway (Deployment) and the agent
- * (DaemonSet). No construct code. `otelcol validate` and an end-to-end run of the collector
+ * resolved settings in, the collector YAML out, for the gateway (Deployment, or StatefulSet) and
+ * the agent (DaemonSet). No construct code. `otelcol validate` and an end-to-end run of the collector
  * built from tools/otelcol check every config this emits (test/otelcol*.test.ts).
  *
  * Component names are the primary ones of 0.161.0; the old names are deprecated aliases that
  * log a warning at startup: `otlp_grpc` (core exporter/otlpexporter, 0.144.0), `k8s_attributes`
  * (contrib 0.146.0, was `k8sattributes`), `load_balancing` (contrib 0.153.0, was
- * `loadbalancing`), `tail_sampling`, `memory_limiter`, `batch`, `attributes`, `transform`,
- * `probabilistic_sampler`, `health_check`. Self-telemetry uses
+ * `loadbalancing`), `tail_sampling`, `memory_limiter`, `attributes`, `transform`,
+ * `probabilistic_sampler`, `health_check`, `file_storage`. No `batch` processor: the exporters
+ * batch in their sending queues (exporter-queue.ts). Self-telemetry uses
  * `service.telemetry.metrics.readers` (`address` is gone).
  */
 import type { LogLevel } from '../../lib/validate';
 import { stringify } from 'yaml';
 import { GrpcTarget, receiversConfig, ServingPort } from '../common/receivers';
 import { COLLECTOR_ENV } from './collector-env';
-import type { BatchSettings } from './processors/batch';
+import {
+  BatchSettings,
+  ExportQueueSettings,
+  fileStorageExtension,
+  QUEUE_STORAGE,
+  ResolvedPersistentQueue,
+  retryOnFailure,
+  sendingQueue,
+} from './exporter-queue';
 import type { K8sAttributesMode } from './processors/k8s-attributes';
 import type { MemoryLimiterSettings } from './processors/memory-limiter';
 import { AGENT_PROCESSORS, GATEWAY_PROCESSORS } from './processors/pipelines';
@@ -39,6 +48,7 @@ export interface CommonCollectorSettings {
   /** Receivers plus the `metrics` and `health` ports. */
   readonly ports: readonly ServingPort[];
   readonly memoryLimiter: MemoryLimiterSettings;
+  /** Batching in the exporters' sending queues. */
   readonly batch: BatchSettings;
   readonly logLevel: LogLevel;
   /** configtls.ServerConfig on the OTLP receivers. @default - plaintext */
@@ -55,7 +65,7 @@ export interface OtlpExporterSettings extends GrpcTarget {
   /** `tls` block: `{ insecure: true }` for plaintext, or CA / server name for TLS. */
   readonly tls: Record<string, unknown>;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly queue: { readonly numConsumers: number; readonly queueSize: number };
+  readonly queue: ExportQueueSettings;
 }
 
 export interface GatewayConfigSettings extends CommonCollectorSettings {
@@ -69,6 +79,8 @@ export interface GatewayConfigSettings extends CommonCollectorSettings {
   readonly sampledTenant?: SampledTenantSettings;
   /** Tenants fed by the spans of some namespaces. @default - none */
   readonly namespaceTenants?: readonly NamespaceTenantSettings[];
+  /** The `file_storage` extension of the durable queues (exporters with `queue.durable`). @default - none */
+  readonly persistentQueue?: ResolvedPersistentQueue;
 }
 
 export interface NamespaceTenantSettings {
@@ -101,6 +113,12 @@ export interface AgentConfigSettings extends CommonCollectorSettings {
         readonly service: string;
         readonly port: number;
         readonly tls: Record<string, unknown>;
+        /**
+         * The gateway is a StatefulSet behind this headless Service: resolve its pods by their
+         * stable hostnames (`return_hostnames`) instead of their IPs.
+         */
+        readonly returnHostnames: boolean;
+        readonly queue: ExportQueueSettings;
       }
     | ({ readonly kind: 'otlp'; readonly name: string } & OtlpExporterSettings);
 }
@@ -109,25 +127,81 @@ function port(s: CommonCollectorSettings, name: string): number {
   return s.ports.find((p) => p.name === name)!.port;
 }
 
-const RETRY = { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '5m' };
-
-function otlpExporter(e: OtlpExporterSettings) {
+function otlpExporter(e: OtlpExporterSettings, batch: BatchSettings) {
   return {
     endpoint: e.endpoint,
     ...(e.balancerName ? { balancer_name: e.balancerName } : {}),
     tls: e.tls,
     ...(e.headers && Object.keys(e.headers).length ? { headers: { ...e.headers } } : {}),
-    sending_queue: { enabled: true, num_consumers: e.queue.numConsumers, queue_size: e.queue.queueSize },
-    retry_on_failure: RETRY,
+    sending_queue: sendingQueue(e.queue, batch),
+    retry_on_failure: retryOnFailure(e.queue.durable),
   };
 }
 
-function service(s: CommonCollectorSettings, pipelines: Record<string, unknown>) {
+/**
+ * Self-telemetry views. `level: detailed` is what makes exporterhelper record
+ * `otelcol_exporter_queue_batch_send_size` (the batch sizes, now that the exporters batch); a
+ * views list replaces the service's default views, so it repeats the drops those defaults make
+ * below `detailed` (core v0.161.0 `service/internal/metricviews/views.go`): the gRPC/HTTP
+ * instrumentation, per-processor durations, enqueue sizes, the pipeline graph's size histograms
+ * and the error labels of the send-failure counters. Series stay as at `normal`, plus the batch
+ * size histograms.
+ */
+const EXPORTERHELPER = 'go.opentelemetry.io/collector/exporter/exporterhelper';
+const DROP = { aggregation: { drop: {} } };
+const TELEMETRY_VIEWS = [
+  {
+    selector: { meter_name: 'go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc' },
+    stream: DROP,
+  },
+  { selector: { meter_name: 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp' }, stream: DROP },
+  {
+    selector: {
+      meter_name: 'go.opentelemetry.io/collector/processor/processorhelper',
+      instrument_name: 'otelcol_processor_internal_duration',
+    },
+    stream: DROP,
+  },
+  {
+    selector: { meter_name: EXPORTERHELPER, instrument_name: 'otelcol_exporter_enqueue_size' },
+    stream: DROP,
+  },
+  {
+    selector: { meter_name: EXPORTERHELPER, instrument_name: 'otelcol_exporter_enqueue_size_bytes' },
+    stream: DROP,
+  },
+  {
+    selector: { meter_name: EXPORTERHELPER, instrument_name: 'otelcol_exporter_send_failed_*' },
+    stream: { attribute_keys: { excluded: ['error.type', 'error.permanent'] } },
+  },
+  {
+    selector: {
+      meter_name: 'go.opentelemetry.io/collector/service',
+      instrument_name: 'otelcol.*.consumed.size',
+    },
+    stream: DROP,
+  },
+  {
+    selector: {
+      meter_name: 'go.opentelemetry.io/collector/service',
+      instrument_name: 'otelcol.*.produced.size',
+    },
+    stream: DROP,
+  },
+];
+
+function service(
+  s: CommonCollectorSettings,
+  pipelines: Record<string, unknown>,
+  extensionIds: string[] = ['health_check'],
+) {
   return {
-    extensions: ['health_check'],
+    extensions: extensionIds,
     telemetry: {
       logs: { level: s.logLevel },
       metrics: {
+        level: 'detailed',
+        views: TELEMETRY_VIEWS,
         readers: [
           {
             pull: {
@@ -169,9 +243,10 @@ function pipelines(
   }
   if (s.prometheus) {
     const otlp = receivers.filter((r) => r === 'otlp');
+    // No batching: the prometheus exporter is scraped (pull), it has no queue to batch in.
     out.metrics = {
       receivers: [...otlp, ...(s.spanMetrics ? ['span_metrics'] : [])],
-      processors: ['memory_limiter', 'batch'],
+      processors: ['memory_limiter'],
       exporters: ['prometheus'],
     };
   }
@@ -186,9 +261,12 @@ function receiverIds(s: CommonCollectorSettings): string[] {
   return [...new Set(s.ports.filter((p) => p.receiver).map((p) => p.receiver!.configPath[0]))];
 }
 
-function extensions(s: CommonCollectorSettings) {
-  // health_check listens on localhost:13133 by default, where kubelet probes cannot reach it.
-  return { health_check: { endpoint: `${POD_IP}:${port(s, 'health')}` } };
+function extensions(s: CommonCollectorSettings, queue?: ResolvedPersistentQueue) {
+  return {
+    // health_check listens on localhost:13133 by default, where kubelet probes cannot reach it.
+    health_check: { endpoint: `${POD_IP}:${port(s, 'health')}` },
+    ...(queue ? { [QUEUE_STORAGE.extension]: fileStorageExtension(queue) } : {}),
+  };
 }
 
 /** Gateway: GATEWAY_PROCESSORS → Tempo (and the sampled tenant's copy, span metrics). */
@@ -218,7 +296,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
       error_mode: 'ignore',
       trace_conditions: [namespaceIs(t.namespaces, true)],
     };
-    teamExporters[`otlp_grpc/tempo-${t.tenant}`] = otlpExporter(t.exporter);
+    teamExporters[`otlp_grpc/tempo-${t.tenant}`] = otlpExporter(t.exporter, s.batch);
     all[`traces/${t.tenant}`] = {
       receivers: receiverIds(s),
       processors: afterK8s(`filter/${t.tenant}`),
@@ -235,7 +313,7 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
     };
   }
   return {
-    extensions: extensions(s),
+    extensions: extensions(s, s.persistentQueue),
     receivers: receiversConfig(s.ports, POD_IP, { rotateGrpcConnections: true, otlpTls: s.receiverTls }),
     ...(s.spanMetrics ? { connectors: { span_metrics: spanMetricsConnector(s.spanMetrics) } } : {}),
     processors: {
@@ -244,12 +322,12 @@ export function buildGatewayConfig(s: GatewayConfigSettings): Record<string, unk
       ...(sampled ? { 'probabilistic_sampler/sampled': { sampling_percentage: sampled.percentage } } : {}),
     },
     exporters: {
-      'otlp_grpc/tempo': otlpExporter(s.tempo),
+      'otlp_grpc/tempo': otlpExporter(s.tempo, s.batch),
       ...teamExporters,
-      ...(sampled ? { 'otlp_grpc/tempo-sampled': otlpExporter(sampled.exporter) } : {}),
+      ...(sampled ? { 'otlp_grpc/tempo-sampled': otlpExporter(sampled.exporter, s.batch) } : {}),
       ...metricsExporters(s),
     },
-    service: service(s, all),
+    service: service(s, all, ['health_check', ...(s.persistentQueue ? [QUEUE_STORAGE.extension] : [])]),
   };
 }
 
@@ -264,15 +342,17 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
           {
             // All spans of a trace go to the same gateway replica, which tail sampling requires.
             routing_key: 'traceID',
-            // Queue and retries at the balancer, none in the per-gateway sub-exporters: a batch whose
-            // gateway went away (HPA scale-in, rollout) fails fast, and its retry is routed through
-            // the current ring to the new owner. Queued in a sub-exporter it would stay bound to the
-            // dead endpoint. The balancer-level options are off by default (loadbalancingexporter
-            // factory.go: "By default we disable resilience options on loadbalancing exporter level";
-            // config.go: TimeoutSettings squashed, retry_on_failure, sending_queue).
+            // Queue, batching and retries at the balancer, none in the per-gateway sub-exporters: a
+            // batch whose gateway went away (HPA scale-in, rollout) fails fast, and its retry is
+            // routed through the current ring to the new owner. Queued in a sub-exporter it would
+            // stay bound to the dead endpoint. A batch is split by trace ID into one request per
+            // gateway (trace_exporter.go consumeTracesByID). The balancer-level options are off by
+            // default (loadbalancingexporter factory.go: "By default we disable resilience options
+            // on loadbalancing exporter level"; config.go: TimeoutSettings squashed,
+            // retry_on_failure, sending_queue).
             timeout: '10s',
-            retry_on_failure: RETRY,
-            sending_queue: { enabled: true },
+            retry_on_failure: retryOnFailure(false),
+            sending_queue: sendingQueue(e.queue, s.batch),
             protocol: {
               otlp: {
                 tls: e.tls,
@@ -281,10 +361,22 @@ export function buildAgentConfig(s: AgentConfigSettings): Record<string, unknown
                 retry_on_failure: { enabled: false },
               },
             },
-            resolver: { k8s: { service: e.service, ports: [e.port] } },
+            // The k8s resolver watches the headless Service's EndpointSlices (ready endpoints only).
+            // With the gateway a StatefulSet, `return_hostnames` keys the ring by the pods' stable
+            // names (`otel-gateway-3.otel-gateway-headless.<ns>`, resolver_k8s.go): a rescheduled
+            // replica comes back at the same place in the ring and owns the same trace IDs, where
+            // a new pod IP would move 1/N of all traces to other replicas for good. The DNS
+            // resolver would also key by IP, and poll (5s) instead of watching.
+            resolver: {
+              k8s: {
+                service: e.service,
+                ports: [e.port],
+                ...(e.returnHostnames ? { return_hostnames: true } : {}),
+              },
+            },
           },
         ]
-      : [`otlp_grpc/${e.name}`, otlpExporter(e)];
+      : [`otlp_grpc/${e.name}`, otlpExporter(e, s.batch)];
   return {
     extensions: extensions(s),
     receivers: receiversConfig(s.ports, POD_IP, { otlpTls: s.receiverTls }),

@@ -26,6 +26,12 @@ export interface CollectorPodOptions {
   readonly tolerations?: k8s.Toleration[];
   readonly affinity?: k8s.Affinity;
   readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /**
+   * A writable volume from the workload's `volumeClaimTemplates` (the gateway's durable queue),
+   * mounted here; the pod then gets `fsGroup` so the collector's user can write it.
+   * @default - none
+   */
+  readonly claim?: { readonly name: string; readonly mountPath: string };
 }
 
 /**
@@ -40,7 +46,7 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
     spec: {
       serviceAccountName: o.serviceAccountName,
       automountServiceAccountToken: o.apiAccess,
-      securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
+      securityContext: restrictedPodSecurityContext(COLLECTOR_UID, o.claim ? COLLECTOR_UID : undefined),
       terminationGracePeriodSeconds: 30,
       ...(o.tolerations ? { tolerations: o.tolerations } : {}),
       ...(o.affinity ? { affinity: o.affinity } : {}),
@@ -67,6 +73,7 @@ export function collectorPodTemplate(o: CollectorPodOptions): k8s.PodTemplateSpe
           volumeMounts: [
             { name: 'config', mountPath: COLLECTOR_PATHS.configDir, readOnly: true },
             ...(o.secrets ?? []).map((m) => m.mount),
+            ...(o.claim ? [{ name: o.claim.name, mountPath: o.claim.mountPath }] : []),
           ],
         },
       ],

@@ -21,10 +21,14 @@ export const K8SATTRIBUTES_RULES: k8s.PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
 ];
 
-/** The loadbalancing exporter's k8s resolver watches the gateway Service's endpoints. */
+/**
+ * The load_balancing exporter's k8s resolver lists and watches the EndpointSlices of the gateway's
+ * headless Service, nothing else: contrib v0.161.0 `exporter/loadbalancingexporter/resolver_k8s.go`
+ * builds one informer from `DiscoveryV1().EndpointSlices(ns).List/Watch` (label selector
+ * `kubernetes.io/service-name`); it never reads core `endpoints` or gets a slice by name.
+ */
 export const ENDPOINTS_RULES: k8s.PolicyRule[] = [
-  { apiGroups: [''], resources: ['endpoints'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
 ];
 
 export function k8sAttributesClusterRole(scope: Construct, o: RbacOptions): void {

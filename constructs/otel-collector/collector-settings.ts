@@ -1,5 +1,5 @@
 /**
- * Props → resolved settings shared by both collector tiers (ports, memory limiter, batch,
+ * Props → resolved settings shared by both collector tiers (ports, memory limiter, batching,
  * resources, Tempo exporter). Pure, so every error is unit-tested on its own.
  */
 import { ConfigError, show } from '../../lib/errors';
@@ -22,7 +22,7 @@ import {
 import type { SecretKeyRef } from '../../lib/secrets';
 import type { Tempo } from '../tempo/tempo';
 import { CommonCollectorSettings, OtlpExporterSettings } from './collector-config';
-import { BatchProps, resolveBatch } from './processors/batch';
+import { BatchProps, DEFAULT_QUEUE_SPANS, resolveBatch } from './exporter-queue';
 import { MemoryLimiterProps, resolveMemoryLimiter } from './processors/memory-limiter';
 import { SecretMount, secretMount } from './collector-tls';
 import {
@@ -52,7 +52,10 @@ export interface CollectorCommonProps {
    * @default - limit 85 % and spike 20 % of the container memory limit
    */
   readonly memoryLimiter?: MemoryLimiterProps;
-  /** `batch` processor. @default - 200ms, 8192 spans, max 10000 */
+  /**
+   * Batching in the exporters' sending queues (`sending_queue.batch`; the `batch` processor is
+   * not used). @default - 200ms, 8192 spans, max 10000
+   */
   readonly batch?: BatchProps;
   /** Receivers; `true` enables Jaeger/Zipkin, `false` disables one. @default - OTLP gRPC and HTTP */
   readonly receivers?: ReceiverSettings;
@@ -74,7 +77,11 @@ export interface TempoExportProps {
   readonly tenant?: string;
   /** TLS towards Tempo when its receivers use TLS. @default - system CA roots */
   readonly tempoTls?: { readonly caSecret?: SecretKeyRef; readonly serverName?: string };
-  /** Exporter sending queue. @default - 10 consumers, 5000 batches */
+  /**
+   * The Tempo exporters' sending queue: `queueSize` in spans (`sizer: items`). Environments with a
+   * capacity plan pass its `gateway.queueSpans`.
+   * @default - 10 consumers; 50,000 spans in memory, 1,000,000 in the gateway's persistentQueue
+   */
   readonly exportQueue?: { readonly numConsumers?: number; readonly queueSize?: number };
 }
 
@@ -161,8 +168,16 @@ export function tempoCaMount(props: TempoExportProps): SecretMount[] {
   return ca ? [secretMount('tempo-ca', ca.name, [ca.key])] : [];
 }
 
-/** The OTLP gRPC exporter towards Tempo, from the Tempo object (endpoint, TLS, tenant). */
-export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: string): OtlpExporterSettings {
+/**
+ * The OTLP gRPC exporter towards Tempo, from the Tempo object (endpoint, TLS, tenant); `durable`
+ * puts its queue in the gateway's `file_storage`.
+ */
+export function tempoExporter(
+  tempo: Tempo,
+  props: TempoExportProps,
+  property: string,
+  durable = false,
+): OtlpExporterSettings {
   const target = tempo.otlpGrpcTarget;
   let tls: Record<string, unknown>;
   if (tempo.settings.tls) {
@@ -222,9 +237,10 @@ export function tempoExporter(tempo: Tempo, props: TempoExportProps, property: s
         `${property}.exportQueue.numConsumers`,
       ),
       queueSize: checkPositiveInteger(
-        props.exportQueue?.queueSize ?? 5000,
+        props.exportQueue?.queueSize ?? (durable ? DEFAULT_QUEUE_SPANS.disk : DEFAULT_QUEUE_SPANS.memory),
         `${property}.exportQueue.queueSize`,
       ),
+      durable,
     },
   };
 }

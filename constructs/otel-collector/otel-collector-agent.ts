@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lib/errors';
-import { chartNamespace, serviceHost } from '../../lib/k8s';
+import { chartNamespace, serviceHost, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
 import { Namespace } from '../platform/namespace';
@@ -38,6 +38,7 @@ import { CollectorSampling, HeadSampling } from './sampling';
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { collectorConnections } from './collector-flows';
+import { checkBatchFits, DEFAULT_QUEUE_SPANS, ExportQueueSettings } from './exporter-queue';
 
 export interface AgentHostPortProps {
   /**
@@ -192,6 +193,15 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
           clientCert: gateway.tls.clientAuth ? tls!.clientCert : undefined,
         })
       : { insecure: true };
+    // Towards the gateway the queue rides out a gateway restart in memory. A DaemonSet has no
+    // volume that survives its pod under Pod Security "restricted" (no hostPath), so the agents'
+    // queues stay in memory; a rollout surges (a new agent is ready before the old one stops, see
+    // the DaemonSet) and a stopping agent drains its queue (exporterhelper Shutdown).
+    const toGateway: ExportQueueSettings = {
+      numConsumers: 4,
+      queueSize: DEFAULT_QUEUE_SPANS.memory,
+      durable: false,
+    };
     let exportSettings: AgentConfigSettings['export'];
     if (gateway && sampling.mode === 'tail') {
       exportSettings = {
@@ -199,6 +209,8 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         service: `${gateway.headlessServiceName}.${gateway.namespace}`,
         port: otlpGrpcPort(gateway.ports, 'collector.gateway'),
         tls: gatewayTls,
+        returnHostnames: gateway.workloadKind === 'StatefulSet',
+        queue: toGateway,
       };
     } else if (gateway) {
       // round_robin over every gateway replica; the gateways cap connection age, so agents
@@ -208,11 +220,12 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         name: 'gateway',
         ...gateway.otlpGrpcTarget,
         tls: gatewayTls,
-        queue: { numConsumers: 4, queueSize: 1000 },
+        queue: toGateway,
       };
     } else {
       exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
     }
+    checkBatchFits(s.batch, exportSettings.queue, p);
 
     const configData = {
       [COLLECTOR_PATHS.configFile]: renderCollectorConfig(
@@ -279,9 +292,12 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
       metadata: metadata(s.name),
       spec: {
         selector: { matchLabels: this.selectorLabels },
+        // Without hostPort a node runs the new agent beside the old one until it is ready (the
+        // node-local Service sends to whichever is ready), so a rollout drops nothing; with
+        // hostPort the two would fight over the port, so the old one stops first.
         updateStrategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) },
+          rollingUpdate: this.usesHostPort ? { maxUnavailable: k8s.IntOrString.fromNumber(1) } : surgeOne(),
         },
         template: collectorPodTemplate({
           settings: s,

@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
-import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones } from '../../lib/k8s';
+import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
   AutoscalingProps,
@@ -41,6 +41,14 @@ import { collectorSpanMetricCatalog, SpanMetricCatalog } from './span-metric-cat
 import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { collectorConnections } from './collector-flows';
+import {
+  checkBatchFits,
+  ExportQueueSettings,
+  PersistentQueueProps,
+  QUEUE_STORAGE,
+  ResolvedPersistentQueue,
+  resolvePersistentQueue,
+} from './exporter-queue';
 
 export type GatewayAutoscalingProps = AutoscalingProps;
 
@@ -86,6 +94,13 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
    * @default - every span to `collector.tenant`
    */
   readonly namespaceTenants?: readonly NamespaceTenantProps[];
+  /**
+   * A durable sending queue: the Tempo exporters queue in a `file_storage` extension on a
+   * PersistentVolumeClaim per replica, so a killed, evicted or rescheduled gateway delivers what it
+   * had accepted when it comes back (the gateway becomes a StatefulSet). `true` for the defaults.
+   * @default - off: the queue is in memory
+   */
+  readonly persistentQueue?: PersistentQueueProps | boolean;
 }
 
 /** One tenant fed by the spans of some namespaces. */
@@ -188,10 +203,11 @@ function resolveSampledTenant(
 }
 
 /**
- * The collector gateway: a Deployment that receives from agents (or apps), enriches with
- * Kubernetes metadata, tail-samples, scrubs and batches, then exports to Tempo. Comes with a
- * ClusterIP Service, a headless Service (the agents' load-balancing resolver), a PDB, the RBAC
- * k8sattributes needs and an optional HPA.
+ * The collector gateway: receives from agents (or apps), enriches with Kubernetes metadata,
+ * tail-samples, scrubs, then batches and exports to Tempo. Comes with a ClusterIP Service, a
+ * headless Service (the agents' load-balancing resolver), a PDB, the RBAC k8sattributes needs and
+ * an optional HPA. A StatefulSet when it tail-samples (stable pod names for the agents' ring) or
+ * has a durable queue (a PVC per replica), a Deployment otherwise.
  */
 export class OtelCollectorGateway extends Construct implements FlowDeclaring {
   public readonly settings: ResolvedCollector;
@@ -221,6 +237,12 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
   public readonly receiverGroup: PodGroup;
   /** The span metrics this gateway computes (before tail sampling), if any. */
   public readonly spanMetrics?: SpanMetricCatalog;
+  /** StatefulSet (stable pod names behind the headless Service, optional PVCs) or Deployment. */
+  public readonly workloadKind: 'StatefulSet' | 'Deployment';
+  /** The durable queue, when on. */
+  public readonly persistentQueue?: ResolvedPersistentQueue;
+  /** The Tempo exporters' sending queue (each tenant's exporter has one like it). */
+  public readonly exportQueue: ExportQueueSettings;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
@@ -271,9 +293,21 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     const metadata = (name: string) => ({ name, namespace, labels });
     receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
-    const exporter = tempoExporter(props.tempo, props, p);
+    const durable = props.persistentQueue !== undefined && props.persistentQueue !== false;
+    const exporter = tempoExporter(props.tempo, props, p, durable);
+    checkBatchFits(s.batch, exporter.queue, p);
+    this.exportQueue = exporter.queue;
     const sampled = props.sampledTenant && resolveSampledTenant(props, exporter, `${p}.sampledTenant`);
     const byNamespace = resolveNamespaceTenants(props, exporter, `${p}.namespaceTenants`);
+    // One queue file per Tempo exporter, all on the same volume.
+    const persistentQueue = resolvePersistentQueue(
+      props.persistentQueue,
+      exporter.queue.queueSize,
+      1 + byNamespace.length + (sampled ? 1 : 0),
+      `${p}.persistentQueue`,
+    );
+    this.persistentQueue = persistentQueue;
+    this.workloadKind = persistentQueue || this.tailSampling ? 'StatefulSet' : 'Deployment';
     if (spanMetrics)
       this.spanMetrics = collectorSpanMetricCatalog(spanMetrics.buckets, { namespace, job: s.name });
     const configData = {
@@ -288,6 +322,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
           spanMetrics,
           sampledTenant: sampled,
           namespaceTenants: byNamespace,
+          persistentQueue,
         }),
       ),
     };
@@ -311,37 +346,76 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
       metadata: metadata(s.name),
       spec: { type: 'ClusterIP', selector: this.selectorLabels, ports },
     });
+    // Only ready gateways are published: the agents' resolver must not route to a starting one.
     new k8s.KubeService(this, 'HeadlessService', {
       metadata: metadata(this.headlessServiceName),
       spec: { clusterIp: 'None', selector: this.selectorLabels, ports },
     });
 
     const selector = { matchLabels: this.selectorLabels };
-    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(s.name),
-      spec: {
-        ...(autoscaling ? {} : { replicas }),
-        selector,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: {
-            maxSurge: k8s.IntOrString.fromNumber(1),
-            maxUnavailable: k8s.IntOrString.fromNumber(0),
-          },
-        },
-        template: collectorPodTemplate({
-          settings: s,
-          labels,
-          configData,
-          configMapName: configMap.name,
-          serviceAccountName: sa.name,
-          apiAccess: true,
-          secrets: [...tempoCaMount(props), ...(this.tls?.mounts ?? [])],
-          // Spread replicas over nodes and zones so one failure does not take every replica.
-          topologySpreadConstraints: spreadOverNodesAndZones(selector),
-        }),
-      },
+    const template = collectorPodTemplate({
+      settings: s,
+      labels,
+      configData,
+      configMapName: configMap.name,
+      serviceAccountName: sa.name,
+      apiAccess: true,
+      secrets: [...tempoCaMount(props), ...(this.tls?.mounts ?? [])],
+      // Spread replicas over nodes and zones so one failure does not take every replica.
+      topologySpreadConstraints: spreadOverNodesAndZones(selector),
+      ...(persistentQueue
+        ? { claim: { name: QUEUE_STORAGE.volume, mountPath: QUEUE_STORAGE.mountPath } }
+        : {}),
     });
+    if (this.workloadKind === 'StatefulSet') {
+      new k8s.KubeStatefulSet(this, 'StatefulSet', {
+        metadata: metadata(s.name),
+        spec: {
+          // Pods get stable names under the headless Service (`<name>-<n>.<name>-headless`), which
+          // the agents' resolver keys its ring by (return_hostnames).
+          serviceName: this.headlessServiceName,
+          ...(autoscaling ? {} : { replicas }),
+          // Replicas start and stop independently; order means nothing here.
+          podManagementPolicy: 'Parallel',
+          // One pod at a time, deleted then recreated with the same name and volume: its durable
+          // queue is delivered when it is back (the PDB allows the same one pod).
+          updateStrategy: { type: 'RollingUpdate' },
+          selector,
+          template,
+          ...(persistentQueue
+            ? {
+                volumeClaimTemplates: [
+                  {
+                    metadata: { name: QUEUE_STORAGE.volume, labels: this.selectorLabels },
+                    spec: {
+                      accessModes: ['ReadWriteOnce'],
+                      ...(persistentQueue.storageClassName
+                        ? { storageClassName: persistentQueue.storageClassName }
+                        : {}),
+                      resources: {
+                        requests: { storage: k8s.Quantity.fromString(persistentQueue.size.asString()) },
+                      },
+                    },
+                  },
+                ],
+                // Kept when the HPA scales in (or the StatefulSet is deleted): what a removed
+                // replica still had queued is delivered when that ordinal comes back.
+                persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Retain' },
+              }
+            : {}),
+        },
+      });
+    } else {
+      new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: metadata(s.name),
+        spec: {
+          ...(autoscaling ? {} : { replicas }),
+          selector,
+          strategy: { type: 'RollingUpdate', rollingUpdate: surgeOne() },
+          template,
+        },
+      });
+    }
 
     if (this.minReplicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'Pdb', {
@@ -349,7 +423,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
       });
     }
-    if (autoscaling) cpuAutoscaler(this, 'Hpa', metadata(s.name), deployment.name, autoscaling);
+    if (autoscaling) cpuAutoscaler(this, 'Hpa', metadata(s.name), s.name, autoscaling, this.workloadKind);
     this.autoscaling = autoscaling;
     const flows = collectorConnections({
       name: this.name,

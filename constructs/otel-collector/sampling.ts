@@ -14,6 +14,27 @@ export interface TailSamplingProps {
   readonly numTraces?: number;
   /** Expected new traces per second, to size internal structures (`expected_new_traces_per_sec`). @default 1000 */
   readonly expectedNewTracesPerSec?: number;
+  /**
+   * A trace that grows past this many bytes (OTLP protobuf) is dropped before its decision
+   * (`maximum_trace_size_bytes`), so one runaway trace cannot take the gateway's memory; counted
+   * in `otelcol_processor_tail_sampling_traces_dropped_too_large_total` (alert
+   * `OtelCollectorTailSamplingTracesTooLarge`). The capacity plan gives `gateway.maxTraceBytes`.
+   * @default 10000000 (1,000 times a trace of 10 spans of 1 KB)
+   */
+  readonly maxTraceBytes?: number;
+  /**
+   * Trace IDs whose decision is kept after their spans left memory, in each of the sampled and
+   * not-sampled LRU caches (`decision_cache`): a late span follows its trace's decision instead
+   * of starting a new trace that is decided on its own.
+   * @default - 10 × numTraces (the processor's README: "at least an order of magnitude greater")
+   */
+  readonly decisionCacheSize?: number;
+  /**
+   * Parallel decision loops (`num_shards`, at most 256); numTraces, expectedNewTracesPerSec and
+   * the caches are divided among them. The capacity plan gives one per core (`gateway.shards`).
+   * @default 1
+   */
+  readonly shards?: number;
   /** Keep every trace with an error span (`status_code` policy). @default true */
   readonly keepErrors?: boolean;
   /** Keep every trace slower than this (`latency` policy). @default '2s' */
@@ -89,6 +110,9 @@ interface ResolvedTailSampling {
   readonly decisionWait: GoDuration;
   readonly numTraces: number;
   readonly expectedNewTracesPerSec: number;
+  readonly maxTraceBytes: number;
+  readonly decisionCacheSize: number;
+  readonly shards: number;
   readonly keepErrors: boolean;
   readonly latencyThreshold: GoDuration;
   readonly percentage: number;
@@ -120,6 +144,18 @@ export class TailSampling extends CollectorSampling {
       props.expectedNewTracesPerSec ?? 1000,
       `${p}.expectedNewTracesPerSec`,
     );
+    const maxTraceBytes = checkPositiveInteger(props.maxTraceBytes ?? 10_000_000, `${p}.maxTraceBytes`);
+    const decisionCacheSize = checkPositiveInteger(
+      props.decisionCacheSize ?? 10 * numTraces,
+      `${p}.decisionCacheSize`,
+    );
+    const shards = checkPositiveInteger(props.shards ?? 1, `${p}.shards`);
+    // tailsamplingprocessor config.go: maxNumShards = 256.
+    if (shards > 256)
+      throw new ConfigError(
+        `${p}.shards`,
+        `${shards} is above 256, the processor's limit; give one shard per core of the gateway (1 to 256)`,
+      );
     const latencyThreshold = toDuration(props.latencyThreshold ?? '2s', `${p}.latencyThreshold`);
     if (latencyThreshold.milliseconds <= 0) {
       throw new ConfigError(
@@ -172,6 +208,9 @@ export class TailSampling extends CollectorSampling {
       decisionWait,
       numTraces,
       expectedNewTracesPerSec,
+      maxTraceBytes,
+      decisionCacheSize,
+      shards,
       keepErrors,
       latencyThreshold,
       percentage,
@@ -193,6 +232,15 @@ export class TailSampling extends CollectorSampling {
   }
   public get expectedNewTracesPerSec(): number {
     return this.settings.expectedNewTracesPerSec;
+  }
+  public get maxTraceBytes(): number {
+    return this.settings.maxTraceBytes;
+  }
+  public get decisionCacheSize(): number {
+    return this.settings.decisionCacheSize;
+  }
+  public get shards(): number {
+    return this.settings.shards;
   }
   public get keepErrors(): boolean {
     return this.settings.keepErrors;
@@ -241,10 +289,21 @@ export class TailSampling extends CollectorSampling {
           ],
         },
       });
+    // Keys: contrib v0.161.0 processor/tailsamplingprocessor/config.go (Config, DecisionCacheConfig).
     return {
       decision_wait: this.decisionWait.toString(),
       num_traces: this.numTraces,
       expected_new_traces_per_sec: this.expectedNewTracesPerSec,
+      maximum_trace_size_bytes: this.maxTraceBytes,
+      decision_cache: {
+        sampled_cache_size: this.decisionCacheSize,
+        non_sampled_cache_size: this.decisionCacheSize,
+      },
+      num_shards: this.shards,
+      // The default, written out because rollouts rely on it: on SIGTERM the pending traces are
+      // decided on what has arrived and handed to the exporter (processor.go iter), whose durable
+      // queue keeps them; `true` would drop them.
+      drop_pending_traces_on_shutdown: false,
       policies,
     };
   }

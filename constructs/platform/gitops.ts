@@ -88,7 +88,11 @@ export class GitOps extends Construct {
           destination: { server: a.destinationServer ?? 'https://kubernetes.default.svc' },
           syncPolicy: {
             ...((a.automated ?? true) ? { automated: { prune: true, selfHeal: true } } : {}),
-            syncOptions: ['ServerSideApply=true'],
+            // PruneLast: objects that left dist/ are deleted only after the rest of the sync is
+            // applied and healthy, so a workload that changes kind under the same name (the
+            // collector gateway's Deployment becoming a StatefulSet) has its successor running
+            // before it goes (Argo CD docs, user-guide/sync-options.md "Prune Last").
+            syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
           },
         },
       });

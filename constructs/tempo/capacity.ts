@@ -43,6 +43,12 @@ export interface CapacityInput {
   /** Average spans per trace (sizes the tail sampler's in-flight traces). @default 10 */
   readonly spansPerTrace?: number;
   /**
+   * Minutes of Tempo outage the gateway's durable sending queue rides out (its exports queue on
+   * each replica's volume meanwhile): sizes `gateway.queueSpans` and `gateway.queueVolumeGi`.
+   * @default 15
+   */
+  readonly gatewayQueueMinutes?: number;
+  /**
    * Sanity cap: a plan that needs more replicas than this for one component is an error (a typo
    * in `spansPerSecond` should not become YAML). @default 1000 (REPLICA_LIMIT)
    */
@@ -69,6 +75,16 @@ interface PlanBase {
   readonly gateway: ComponentSizing & {
     readonly numTraces: number;
     readonly expectedNewTracesPerSec: number;
+    /** tail_sampling `maximum_trace_size_bytes`: 1,000 times the average trace. */
+    readonly maxTraceBytes: number;
+    /** tail_sampling `decision_cache` sizes (sampled and not sampled each): 10 × numTraces. */
+    readonly decisionCacheSize: number;
+    /** tail_sampling `num_shards`: one per core of the replica. */
+    readonly shards: number;
+    /** Spans each replica's Tempo exporter queues: `gatewayQueueMinutes` of its export rate. */
+    readonly queueSpans: number;
+    /** The PVC per replica holding that queue, in GiB (×2 for bbolt pages and free list). */
+    readonly queueVolumeGi: number;
   };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
@@ -107,6 +123,11 @@ export const CAPACITY_RULES = {
   backendWorkerMBps: 5,
   /** Planning assumption: one 2-core gateway replica tail-samples about 15,000 spans/s. */
   gatewaySpansPerSecond: 15_000,
+  gatewayCores: 2,
+  /** Bytes of memory per entry of the tail sampler's decision caches (LRU of 64-bit IDs). */
+  decisionCacheEntryBytes: 100,
+  /** Bytes on the queue's volume per byte of span: bbolt pages and free list. */
+  queueDiskFactor: 2,
 } as const;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -133,6 +154,10 @@ function traffic(input: CapacityInput, property: string) {
     );
   }
   const spansPerTrace = checkPositiveNumber(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
+  const queueMinutes = checkPositiveNumber(
+    input.gatewayQueueMinutes ?? 15,
+    `${property}.gatewayQueueMinutes`,
+  );
   const limit = input.replicaLimit ?? REPLICA_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > 2 ** 31 - 1)
     throw new ConfigError(
@@ -196,20 +221,40 @@ function traffic(input: CapacityInput, property: string) {
   // Traces waiting for a decision, doubled so late spans of a trace still find it.
   const numTraces = Math.ceil((2 * tracesPerSecondPerReplica * decisionWait) / 1000) * 1000;
   const inFlightMiB = (numTraces * spansPerTrace * bytes) / 2 ** 20;
-  const gatewayMemoryGi = Math.max(1, Math.ceil((inFlightMiB * 2 + 512) / 1024));
+  // Decisions outlive the spans 10 times over (tail_sampling README: caches "at least an order
+  // of magnitude greater" than num_traces), in two caches.
+  const decisionCacheSize = 10 * numTraces;
+  const cacheMiB = (2 * decisionCacheSize * r.decisionCacheEntryBytes) / 2 ** 20;
+  const gatewayMemoryGi = Math.max(1, Math.ceil((inFlightMiB * 2 + cacheMiB + 512) / 1024));
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const gateway = {
     ...size(
       'collector gateway',
       gatewayReplicas,
-      '2',
+      String(r.gatewayCores),
       gatewayMemoryGi,
-      `${Math.round(gatewaySpans).toLocaleString('en-US')} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; ` +
-        `num_traces ${numTraces.toLocaleString('en-US')} per replica = 2 × ${Math.round(tracesPerSecondPerReplica).toLocaleString('en-US')} traces/s × ${decisionWait}s decision wait, ` +
-        `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + 512 MiB`,
+      `${fmt(gatewaySpans)} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; ` +
+        `num_traces ${fmt(numTraces)} per replica = 2 × ${fmt(tracesPerSecondPerReplica)} traces/s × ${decisionWait}s decision wait, ` +
+        `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + ${Math.round(cacheMiB)} MiB of decision caches + 512 MiB`,
     ),
     numTraces,
     expectedNewTracesPerSec: Math.ceil(tracesPerSecondPerReplica),
+    maxTraceBytes: 1000 * spansPerTrace * bytes,
+    decisionCacheSize,
+    shards: r.gatewayCores,
+    queueSpans: 0,
+    queueVolumeGi: 0,
   };
+  reasons.push(
+    `collector gateway tail sampling: traces over ${fmt(gateway.maxTraceBytes)} B (1,000 × ${spansPerTrace} spans × ${bytes} B) dropped before the decision; decision caches ${fmt(decisionCacheSize)} trace IDs each (10 × num_traces); ${r.gatewayCores} shards (one per core)`,
+  );
+  // What one replica exports after sampling, queued on its volume while Tempo is away.
+  const exportPerReplica = (gatewaySpans * (samplingPercent / 100)) / gatewayReplicas;
+  gateway.queueSpans = Math.ceil((exportPerReplica * queueMinutes * 60) / 1000) * 1000;
+  gateway.queueVolumeGi = Math.max(1, Math.ceil((gateway.queueSpans * bytes * r.queueDiskFactor) / 2 ** 30));
+  reasons.push(
+    `collector gateway queue: ${queueMinutes} min of ${fmt(exportPerReplica)} spans/s exported per replica = ${fmt(gateway.queueSpans)} spans; × ${bytes} B × ${r.queueDiskFactor} (bbolt) → PVC ${gateway.queueVolumeGi}Gi per replica`,
+  );
   return { tempoMBps, samplingPercent, reasons, size, distributor, querier, queryFrontend, gateway };
 }
 

@@ -14,7 +14,8 @@
  *  - with TLS, the Secret mount directories (/var/run/secrets/...) -> the test's temporary
  *    directory holding certificates it generated with openssl.
  * A second phase runs three deliberately broken copies of the gateway (tiny memory limit; a
- * Tempo that never answers with a one-request queue; room for two traces) so the failure counters alerts read are emitted, and every
+ * Tempo that never answers with a one-request queue; room for two traces and a 20 kB trace cap,
+ * which one 200-span trace exceeds) so the failure counters alerts read are emitted, and every
  * `otelcol_*` name in the synthesized alerts, recording rules and dashboards is checked against
  * what the collectors' /metrics really expose.
  */
@@ -45,7 +46,7 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
  * test runs on one machine (two checkouts, or CI beside a developer), which would otherwise
  * collide on the same fixed addresses and ports.
  */
-const RUN = 1 + (process.pid % 250);
+export const RUN = 1 + (process.pid % 250);
 
 function addresses(net: number) {
   return {
@@ -62,7 +63,7 @@ function addresses(net: number) {
 }
 /** This file's loopback addresses (set by describeEndToEnd: each scenario file has its own). */
 let ADDR = addresses(1);
-const SINK_PORT = 4317;
+export const SINK_PORT = 4317;
 const PERCENT = 25;
 const N = { errors: 20, slow: 20, rest: 400 } as const;
 const SECRET = {
@@ -165,13 +166,22 @@ function replaceClusterOnlyParts(c: { agent: any; gateway: any }, grpcPort: numb
   return { agent, gateway };
 }
 
-class Processes {
-  private readonly children: { name: string; child: ChildProcess; log: () => string }[] = [];
+/** Collector processes of one test file, each with its config file and log. */
+export class Processes {
+  private readonly children: {
+    name: string;
+    child: ChildProcess;
+    log: () => string;
+    stopped: boolean;
+  }[] = [];
 
   constructor(private readonly dir: string) {}
 
+  /** Starts a collector; a name started again (a restart) gets a new log of its own. */
   start(name: string, config: unknown, podIp: string): void {
-    const file = join(this.dir, `${name}.yaml`);
+    const run = this.children.filter((c) => c.name === name || c.name.startsWith(`${name}#`)).length;
+    const id = run === 0 ? name : `${name}#${run + 1}`;
+    const file = join(this.dir, `${id}.yaml`);
     writeFileSync(file, typeof config === 'string' ? config : stringify(config, { lineWidth: 0 }));
     const child = spawn(OTELCOL, [`--config=${file}`], {
       env: { ...process.env, ...LOOPBACK_ENV, POD_IP: podIp },
@@ -179,17 +189,34 @@ class Processes {
     let log = '';
     child.stdout!.on('data', (d) => (log += d));
     child.stderr!.on('data', (d) => (log += d));
-    this.children.push({ name, child, log: () => log });
+    this.children.push({ name: id, child, log: () => log, stopped: false });
+  }
+
+  /**
+   * Sends `signal` to the running process started as `name` and resolves when it has exited
+   * (SIGKILL after 15 s if it has not: a bound, not a wait).
+   */
+  stop(name: string, signal: NodeJS.Signals): Promise<void> {
+    const c = this.children.filter((x) => x.name.split('#')[0] === name && x.child.exitCode === null).pop();
+    if (!c) return Promise.resolve();
+    c.stopped = true;
+    return new Promise((resolve) => {
+      if (c.child.exitCode !== null || c.child.signalCode !== null) return resolve();
+      c.child.once('exit', () => resolve());
+      c.child.kill(signal);
+      setTimeout(() => c.child.kill('SIGKILL'), 15_000).unref();
+    });
   }
 
   logs(): Record<string, string> {
     return Object.fromEntries(this.children.map((c) => [c.name, c.log()]));
   }
 
+  /** Processes that exited without being told to. */
   exited(): string[] {
     return this.children
-      .filter((c) => c.child.exitCode !== null)
-      .map((c) => `${c.name} exited ${c.child.exitCode}: ${c.log().slice(-2000)}`);
+      .filter((c) => !c.stopped && (c.child.exitCode !== null || c.child.signalCode !== null))
+      .map((c) => `${c.name} exited ${c.child.exitCode ?? c.child.signalCode}: ${c.log().slice(-2000)}`);
   }
 
   async stopAll(): Promise<void> {
@@ -197,7 +224,7 @@ class Processes {
       this.children.map(
         (c) =>
           new Promise<void>((resolve) => {
-            if (c.child.exitCode !== null) return resolve();
+            if (c.child.exitCode !== null || c.child.signalCode !== null) return resolve();
             c.child.once('exit', () => resolve());
             c.child.kill('SIGTERM');
             setTimeout(() => c.child.kill('SIGKILL'), 5000).unref();
@@ -207,14 +234,23 @@ class Processes {
   }
 }
 
-function sinkConfig(out: string, healthPort: number, tls?: { cert: string; key: string }) {
+/**
+ * The stand-in for Tempo: a collector with an OTLP gRPC receiver that writes every span it
+ * accepts to `out` (file exporter, JSON lines).
+ */
+export function sinkConfig(
+  out: string,
+  healthPort: number,
+  tls?: { cert: string; key: string },
+  addr: string = ADDR.sink,
+) {
   return {
-    extensions: { health_check: { endpoint: `${ADDR.sink}:${healthPort}` } },
+    extensions: { health_check: { endpoint: `${addr}:${healthPort}` } },
     receivers: {
       otlp: {
         protocols: {
           grpc: {
-            endpoint: `${ADDR.sink}:${SINK_PORT}`,
+            endpoint: `${addr}:${SINK_PORT}`,
             ...(tls ? { tls: { cert_file: tls.cert, key_file: tls.key } } : {}),
           },
         },
@@ -229,12 +265,14 @@ function sinkConfig(out: string, healthPort: number, tls?: { cert: string; key: 
   };
 }
 
-interface SinkSpan {
+export interface SinkSpan {
   readonly traceId: string;
+  readonly spanId: string;
   readonly attributes: Record<string, unknown>;
 }
 
-function readSink(file: string): SinkSpan[] {
+/** The spans a sink wrote, in order (empty before its first write). */
+export function readSink(file: string): SinkSpan[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -244,6 +282,7 @@ function readSink(file: string): SinkSpan[] {
     .flatMap((ss: any) => ss.spans ?? [])
     .map((s: any) => ({
       traceId: s.traceId,
+      spanId: s.spanId,
       attributes: Object.fromEntries(
         (s.attributes ?? []).map((a: any) => [a.key, a.value.stringValue ?? a.value.intValue]),
       ),
@@ -305,7 +344,7 @@ async function post(addr: string, port: number, spans: TestSpan[], tls?: HttpOpt
   expect(`${r.status} ${r.status === 200 ? '' : r.body}`.trim()).toBe('200');
 }
 
-async function waitHealthy(addrs: string[], port: number, procs: Processes) {
+export async function waitHealthy(addrs: string[], port: number, procs: Processes) {
   const ok = await until(async () => {
     if (procs.exited().length) return true;
     const rs = await Promise.all(addrs.map((a) => http('GET', a, port, '/')));
@@ -465,26 +504,26 @@ function scenario(_label: string, withTls: boolean): void {
       limit_mib: 2,
       spike_limit_mib: 1,
     };
-    // Room for 2 traces: the others are evicted before their decision ("dropped too early").
+    // Room for 2 traces: the others are evicted before their decision ("dropped too early"); and
+    // a size cap that the test's one 200-span trace exceeds ("dropped too large").
     const faultSampling = structuredClone(gateway);
     faultSampling.processors.tail_sampling = {
       ...faultSampling.processors.tail_sampling,
       decision_wait: '1s',
       num_traces: 2,
+      maximum_trace_size_bytes: 20_000,
+      decision_cache: { sampled_cache_size: 20, non_sampled_cache_size: 20 },
     };
-    // A Tempo that accepts connections and never answers, no retries, a queue of one request
-    // and no batching or sampling in front: each send times out after 1s, and requests
+    // A Tempo that accepts connections and never answers, no retries, a queue of one request (30
+    // spans) and no batching or sampling in front: each send times out after 1s, and requests
     // arriving meanwhile do not fit in the queue.
     blackHole = createServer(() => undefined);
     await new Promise<void>((resolve) => blackHole!.listen(SINK_PORT, ADDR.blackHole, resolve));
     const faultExport = structuredClone(gateway);
     const pipeline = faultExport.service.pipelines.traces;
-    pipeline.processors = pipeline.processors.filter(
-      (id: string) => id !== 'tail_sampling' && id !== 'batch',
-    );
+    pipeline.processors = pipeline.processors.filter((id: string) => id !== 'tail_sampling');
     delete faultExport.processors.tail_sampling;
-    delete faultExport.processors.batch;
-    // Its span-metrics pipelines (which batch) are not what this copy is about.
+    // Its span-metrics pipelines are not what this copy is about.
     delete faultExport.service.pipelines['traces/spanmetrics'];
     delete faultExport.service.pipelines.metrics;
     delete faultExport.connectors;
@@ -494,7 +533,7 @@ function scenario(_label: string, withTls: boolean): void {
       endpoint: `${ADDR.blackHole}:${SINK_PORT}`,
       timeout: '1s',
       retry_on_failure: { enabled: false },
-      sending_queue: { enabled: true, num_consumers: 1, queue_size: 1 },
+      sending_queue: { enabled: true, num_consumers: 1, sizer: 'items', queue_size: 30 },
     };
     procs.start('fault-memory', faultMem, ADDR.faultMem);
     procs.start('fault-export', faultExport, ADDR.faultExport);
@@ -527,6 +566,13 @@ function scenario(_label: string, withTls: boolean): void {
     );
     await Promise.all(batches.map((b) => http('POST', ADDR.faultExport, httpPort, '/v1/traces', b, gwTls)));
     for (const b of batches) await http('POST', ADDR.faultSampling, httpPort, '/v1/traces', b, gwTls);
+    const huge = sent[0].spans[1];
+    const hugeTrace = Array.from({ length: 200 }, (_, i) => ({
+      ...huge,
+      traceId: hexId(prng(99), 16),
+      spanId: hexId(prng(1000 + i), 8),
+    }));
+    await http('POST', ADDR.faultSampling, httpPort, '/v1/traces', otlpRequest('checkout', hugeTrace), gwTls);
     const wanted = otelcolNamesInUse();
     await until(
       async () => {

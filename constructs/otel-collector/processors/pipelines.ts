@@ -4,7 +4,6 @@
  * (docs/howto-collector-processor.md).
  */
 import { COLLECTOR_ENV } from '../collector-env';
-import { batchProcessor } from './batch';
 import { k8sAttributesProcessor } from './k8s-attributes';
 import { memoryLimiterProcessor } from './memory-limiter';
 import type { AgentConfigSettings, GatewayConfigSettings } from '../collector-config';
@@ -15,9 +14,9 @@ import { scrubAttributesProcessor, scrubTransformProcessor } from './scrubbing';
 const k8sAttributes = k8sAttributesProcessor(COLLECTOR_ENV.nodeName);
 
 /**
- * Gateway: memory_limiter → k8s_attributes → tail_sampling → scrubbing → batch. k8s_attributes
- * runs before tail_sampling so policies could use pod metadata, and scrubbing after sampling so
- * dropped spans are never processed.
+ * Gateway: memory_limiter → k8s_attributes → tail_sampling → scrubbing. k8s_attributes runs
+ * before tail_sampling so policies could use pod metadata, and scrubbing after sampling so dropped
+ * spans are never processed. Batching is the exporters' (`sending_queue.batch`, exporter-queue.ts).
  */
 export const GATEWAY_PROCESSORS: readonly ProcessorModule<GatewayConfigSettings>[] = [
   memoryLimiterProcessor,
@@ -25,15 +24,13 @@ export const GATEWAY_PROCESSORS: readonly ProcessorModule<GatewayConfigSettings>
   tailSamplingProcessor,
   scrubAttributesProcessor,
   scrubTransformProcessor,
-  batchProcessor,
 ];
 
-/** Agent: memory_limiter → k8s_attributes → [probabilistic_sampler] → [scrubbing] → batch. */
+/** Agent: memory_limiter → k8s_attributes → [probabilistic_sampler] → [scrubbing]. */
 export const AGENT_PROCESSORS: readonly ProcessorModule<AgentConfigSettings>[] = [
   memoryLimiterProcessor,
   k8sAttributes,
   probabilisticSamplerProcessor,
   scrubAttributesProcessor,
   scrubTransformProcessor,
-  batchProcessor,
 ];

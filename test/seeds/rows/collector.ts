@@ -236,10 +236,15 @@ export const ROWS: readonly SeedRow[] = [
   {
     id: '003-06',
     quote: 'L142 gateway Deployment',
+    correction: 'gateway `Deployment` behind the agents',
+  },
+  {
+    id: '003-06',
+    quote: 'L142 gateway: a StatefulSet behind the headless Service the agents resolve',
     example: 'fawkes',
-    file: 'collector/deployment-otel-gateway.yaml',
-    path: ['kind'],
-    equals: 'Deployment',
+    file: 'collector/statefulset-otel-gateway.yaml',
+    path: ['spec', 'serviceName'],
+    equals: 'otel-gateway-headless',
   },
   {
     id: '003-07',
@@ -294,14 +299,25 @@ export const ROWS: readonly SeedRow[] = [
     path: ['metadata', 'name'],
     equals: 'otel-collector-config',
   },
-  ...(['fawkes/' + GW, 'fawkes/' + AGENT] as const).map((f): SeedRow => ({
+  // The ADR's batch, in each tier's exporter queue (no batch processor: batching-migration RFC).
+  ...(
+    [
+      [GW, 'otlp_grpc/tempo'],
+      [AGENT, 'load_balancing'],
+    ] as const
+  ).map(([file, exporter]): SeedRow => ({
     id: '003-16',
     quote: 'L256-258/L584 `batch: timeout: 10s, send_batch_size: 1024`',
     example: 'fawkes',
-    file: f.slice('fawkes/'.length),
-    path: cfg('processors', 'batch'),
-    equals: { timeout: '10s', send_batch_size: 1024, send_batch_max_size: 10000 },
+    file,
+    path: cfg('exporters', exporter, 'sending_queue', 'batch'),
+    equals: { flush_timeout: '10s', min_size: 1024, max_size: 10000, sizer: 'items' },
   })),
+  {
+    id: '003-16',
+    quote: 'L256-258 `batch` processor',
+    correction: '`batch` processor in every pipeline',
+  },
   {
     id: '003-17',
     quote: 'L262 `decision_wait: 10s`',
@@ -468,8 +484,8 @@ export const ROWS: readonly SeedRow[] = [
         'tail_sampling',
         'attributes/scrub',
         'transform/scrub',
-        'batch',
       ],
+      // `batch` is the exporter's: sending_queue.batch (row 003-16).
       exporters: ['otlp_grpc/tempo'],
     },
   },
@@ -479,7 +495,8 @@ export const ROWS: readonly SeedRow[] = [
     example: 'fawkes',
     file: AGENT,
     path: cfg('service', 'pipelines', 'metrics'),
-    equals: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] },
+    // No batch in front of a pull exporter (corrections table, `batch` processor).
+    equals: { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['prometheus'] },
   },
   {
     id: '003-42',
@@ -560,7 +577,6 @@ export const ROWS: readonly SeedRow[] = [
       'filter/other-tenants',
       'attributes/scrub',
       'transform/scrub',
-      'batch',
     ],
   },
   {

@@ -773,13 +773,18 @@ const FAWKES: SeedRow[] = [
   ),
   panel(
     '003-74',
-    'L940 `otelcol_processor_batch_batch_send_size`',
+    'L940 batch send size, from the exporters that batch now',
     'fawkes',
     'collector-health',
     'Batch send size',
     ['targets', 0, 'expr'],
-    { contains: 'otelcol_processor_batch_batch_send_size_bucket' },
+    { contains: 'otelcol_exporter_queue_batch_send_size_bucket' },
   ),
+  {
+    id: '003-74',
+    quote: 'L940 `otelcol_processor_batch_batch_send_size`',
+    correction: 'its `otelcol_processor_batch_batch_send_size` panel',
+  },
   panel(
     '003-75',
     'L945 "Span throughput (in/out)"',
