@@ -41,6 +41,9 @@ export const prod = defineEnvironment({
       zones: ['eu-west-1a', 'eu-west-1b'],
       distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
       querier: { autoscaling: { minReplicas: 9, maxReplicas: 18 } },
+      // The rollout-operator's webhooks serve a certificate of the cluster's tracing CA (as the
+      // collector's); it rolls one live-store zone at a time (docs/tempo.md).
+      rollout: { issuerRef: { name: 'tracing-ca' } },
     },
     storage: TempoStorage.s3({
       bucket: 'acme-tracing-prod',

@@ -35,6 +35,13 @@ export const VERSIONS = {
    * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
    */
   otelOperator: '0.158.0',
+  /**
+   * grafana/rollout-operator (Apache-2.0): rolls the two live-store zones one at a time, guards
+   * their evictions (ZoneAwarePodDisruptionBudget) and their scale-in (prepare-downscale webhook).
+   * The release Tempo's jsonnet pins with its own images.libsonnet tag format (`v`-prefixed).
+   */
+  // renovate: datasource=docker depName=grafana/rollout-operator
+  rolloutOperator: 'v0.38.1',
 } as const;
 
 export interface ContainerImage {
@@ -48,6 +55,7 @@ export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
   tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
+  rolloutOperator: { repository: 'grafana/rollout-operator', tag: VERSIONS.rolloutOperator },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';

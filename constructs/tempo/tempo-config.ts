@@ -130,6 +130,8 @@ export interface TempoConfigSettings {
   readonly kafka?: KafkaWiring;
   /** 3.0 microservices: block-builder pod name → the partitions it consumes. */
   readonly blockBuilderPartitions?: Readonly<Record<string, readonly number[]>>;
+  /** 3.0 microservices: how long a drained (INACTIVE) partition stays before it may be deleted. */
+  readonly liveStorePartitionDrain?: GoDuration;
 }
 
 /** What the microservices add: the memberlist ring and how components find each other. */

@@ -4,6 +4,7 @@
  * the senders (collectors) and by the stack (applications).
  */
 import {
+  API_SERVER_PORTS,
   Connections,
   DNS_PORTS,
   ExternalPeer,
@@ -65,7 +66,8 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
         ports: [port('http'), port('grpc'), { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' }],
       }
     : groups[0]!;
-  const c = new Connections(distributed ? [all, ...groups] : groups);
+  const operator = tempo.rolloutOperator?.podGroup;
+  const c = new Connections(distributed ? [all, ...groups, ...(operator ? [operator] : [])] : groups);
   c.allowFrom(
     distributed ? component('query-frontend')! : all,
     Peers.grafana,
@@ -106,6 +108,17 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
       const group = component(client.component);
       if (group) c.allowTo(group, brokers, ['kafka'], 'Kafka: the write path');
     }
+  }
+  // The rollout-operator (3.0 microservices): it watches and changes pods and StatefulSets through
+  // the API server, the API server calls its admission webhooks (prepare-downscale, pod eviction)
+  // on 8443, and it calls the live-stores' HTTP port
+  // (`/live-store/prepare-downscale` on each pod a scale-in removes).
+  if (operator) {
+    c.allowTo(operator, Peers.dns, DNS_PORTS, 'DNS');
+    c.allowTo(operator, Peers.kubernetesApi, API_SERVER_PORTS, 'Kubernetes API (pods, StatefulSets, ZPDBs)');
+    c.allowFrom(operator, Peers.kubernetesApi, ['https'], 'API server calls the admission webhooks');
+    for (const ls of s.components.filter((x) => x.rollout))
+      c.allowTo(operator, component(ls.component)!, ['http'], 'prepare-downscale of live-stores');
   }
   return c;
 }

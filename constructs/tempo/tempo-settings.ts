@@ -69,6 +69,11 @@ export interface ResolvedComponent {
   readonly args: readonly string[];
   /** Zone-aware live-stores: Tempo's zone and the node zone the pods are pinned to. */
   readonly zone?: { readonly name: string; readonly nodeZone?: string; readonly otherZoneComponent: string };
+  /**
+   * Rolled by the rollout-operator (`OnDelete`, label `rollout-group`, annotation
+   * `rollout-max-unavailable`), one StatefulSet of the group at a time.
+   */
+  readonly rollout?: { readonly group: string; readonly maxUnavailable: number };
   /** Time to flush on shutdown (WAL, blocks, a consumption cycle). */
   readonly terminationGracePeriodSeconds: number;
   /**
@@ -76,6 +81,22 @@ export interface ResolvedComponent {
    * process replays data before its HTTP server is guaranteed to answer.
    */
   readonly startupSeconds: number;
+}
+
+/** Tempo 3.0 microservices: the rollout-operator and the live-stores' rollout group. */
+export interface ResolvedRollout {
+  /** The `rollout-group` label value of both live-store zones (`<name>-live-store`). */
+  readonly group: string;
+  readonly maxUnavailable: number;
+  /** Read-only time of a partition before its live-stores may go; also `delete_inactive_partition_after`. */
+  readonly partitionDrainDelay: GoDuration;
+  /** The webhook certificate's issuer; undefined: a CA of the operator's own. */
+  readonly issuerRef?: {
+    readonly name: string;
+    readonly kind: 'Issuer' | 'ClusterIssuer';
+    readonly group: string;
+  };
+  readonly resources: ResolvedResources;
 }
 
 /** What a line's topology resolves: its workloads and, with a capacity target, the plan. */
@@ -86,6 +107,8 @@ export interface ResolvedTopology {
   readonly blockBuilderPartitions?: TempoConfigSettings['blockBuilderPartitions'];
   /** The Strimzi objects to emit, when the Kafka is `KafkaCluster.strimzi()`. */
   readonly strimzi?: StrimziKafkaSettings;
+  /** 3.0 microservices: how the live-stores roll and scale in. */
+  readonly rollout?: ResolvedRollout;
 }
 
 /** Memberlist gossip port (`memberlist.bind_port`). */
@@ -110,6 +133,8 @@ export interface TempoSettings extends TempoConfigSettings {
   readonly capacity?: CapacityPlan | CapacityPlan2;
   /** `KafkaCluster.strimzi()`: the Strimzi objects to emit. */
   readonly strimzi?: ResolvedTopology['strimzi'];
+  /** 3.0 microservices: the rollout-operator of the live-stores. */
+  readonly rollout?: ResolvedRollout;
   readonly name: string;
   readonly replicas: number;
   readonly image: ContainerImage;
@@ -731,7 +756,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const resources = resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources');
   const topology: ResolvedTopology = props.microservices
-    ? resolveMicroservices3(props.microservices, { name, metricsGenerator: metricsGenerator !== undefined })
+    ? resolveMicroservices3(props.microservices, {
+        name,
+        metricsGenerator: metricsGenerator !== undefined,
+        consumeCycle: blockBuilder?.consumeCycleDuration,
+      })
     : props.distributed
       ? resolveDistributed2(props.distributed, { metricsGenerator: metricsGenerator !== undefined })
       : {
@@ -765,6 +794,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
         : topology.components.map((c) => ({ ...c, args: [...c.args, `-mem-ballast-size-mbs=${ballast}`] })),
     capacity: topology.capacity,
     strimzi: topology.strimzi,
+    rollout: topology.rollout,
+    liveStorePartitionDrain: topology.rollout?.partitionDrainDelay,
     kafka: topology.kafka,
     blockBuilderPartitions: topology.blockBuilderPartitions,
     replicationFactor: rf,

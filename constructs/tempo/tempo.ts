@@ -21,6 +21,7 @@ import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { tempoConnections } from './tempo-flows';
 import { GOSSIP_PORT, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TempoWorkload } from './tempo-workload';
+import { RolloutOperator } from './rollout-operator';
 
 export type * from './tempo-props';
 export { TEMPO_UID } from './tempo-workload';
@@ -66,6 +67,8 @@ export class Tempo extends Construct implements FlowDeclaring {
   public readonly multitenancyEnabled: boolean;
   /** Regex of the PVC names of this installation (for storage alerts). */
   public readonly pvcPattern: string;
+  /** 3.0 microservices: the rollout-operator of the live-store zones. */
+  public readonly rolloutOperator?: RolloutOperator;
   /** Microservices: every distributor through its headless Service (see `otlpGrpcTarget`). */
   private distributorTarget?: GrpcTarget;
   /** The pods of each workload, as the flow model sees them (see `connections`). */
@@ -210,6 +213,15 @@ export class Tempo extends Construct implements FlowDeclaring {
         namespace,
         selectorLabels: workloads.get(c.component)!.selector,
         ports,
+      });
+    }
+
+    if (s.rollout) {
+      this.rolloutOperator = new RolloutOperator(this, 'RolloutOperator', {
+        settings: s.rollout,
+        installation: s.name,
+        namespace,
+        liveStores: s.components.filter((c) => c.rollout).map((c) => `${s.name}-${c.component}`),
       });
     }
 
