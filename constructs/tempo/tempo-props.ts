@@ -142,51 +142,6 @@ export interface TempoDistributedProps {
   readonly compactor?: TempoComponentProps;
   /** Runs when `metricsGenerator` is configured. */
   readonly metricsGenerator?: TempoComponentProps;
-  /**
-   * How the live-store zones roll, are evicted and scaled in: by the rollout-operator
-   * (docs/tempo.md, "Rollouts of the live-stores").
-   * @default - see `TempoRolloutProps`
-   */
-  readonly rollout?: TempoRolloutProps;
-}
-
-/**
- * Tempo 3.0 microservices: the rollout-operator (grafana/rollout-operator, as Tempo's jsonnet at
- * v3.0.3 runs it) rolls one live-store zone at a time, keeps evictions to one zone per partition
- * (`ZoneAwarePodDisruptionBudget`) and refuses a scale-in whose partitions were not drained.
- */
-export interface TempoRolloutProps {
-  /**
-   * Live-store pods of one zone the operator restarts at once (`rollout-max-unavailable`); the
-   * other zone owns every partition meanwhile.
-   * @default - the whole zone (every live-store of a zone at once, as the jsonnet's 25 does at its sizes)
-   */
-  readonly maxUnavailable?: number;
-  /**
-   * How long a partition stays read-only (INACTIVE, after `POST /live-store/prepare-partition-downscale`)
-   * before its live-stores may be removed; also `live_store.partition_ring.delete_inactive_partition_after`
-   * (an INACTIVE partition without owners is deleted after this). At least one block-builder cycle
-   * plus two blocklist polls (5m each), so what the partition holds is in object storage and queried there.
-   * @default '35m' (Tempo's jsonnet `live_store.downscale_delay`)
-   */
-  readonly partitionDrainDelay?: DurationInput;
-  /**
-   * The cert-manager Issuer or ClusterIssuer of the operator's webhook serving certificate (the API
-   * server trusts its CA through cert-manager's CA injection).
-   * @default - a CA of its own: a self-signed Issuer signs a CA Certificate, whose CA Issuer signs the serving certificate
-   */
-  readonly issuerRef?: {
-    readonly name: string;
-    /** @default 'ClusterIssuer' */
-    readonly kind?: 'Issuer' | 'ClusterIssuer';
-    /** @default 'cert-manager.io' */
-    readonly group?: string;
-  };
-  /**
-   * The operator container's resources; given fields override the defaults one by one.
-   * @default - requests 100m CPU / 100Mi, limits 1 CPU / 200Mi (the jsonnet's)
-   */
-  readonly resources?: ResourceRequirements;
 }
 
 export interface TempoProps {
