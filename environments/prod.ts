@@ -4,6 +4,7 @@ import {
   CollectorSampling,
   KafkaCluster,
   LokiDatasource,
+  Memcached,
   planCapacity,
   TailSamplingProps,
   TempoStorage,
@@ -54,6 +55,10 @@ export const prod = defineEnvironment({
       volume: { size: Size.gibibytes(50) },
     }),
     retention: '168h',
+    // The read path queries through memcached: one pool for blooms, trace-ID indexes, parquet
+    // footers and indexes and the query-frontend's search results, sized by the plan from the
+    // blooms of 7 days of traces (SUMMARY.md, read path).
+    caches: [{ memcached: Memcached.deploy() }],
     multitenancy: true,
     receiverTls: { secretName: 'tempo-tls' },
     metricsGenerator: {

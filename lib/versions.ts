@@ -42,6 +42,15 @@ export const VERSIONS = {
    */
   // renovate: datasource=docker depName=grafana/rollout-operator
   rolloutOperator: 'v0.38.1',
+  /**
+   * memcached (BSD-3-Clause), Tempo's query caches: the newest 1.6 release (1.6.45, memcached's
+   * tag of 2026-07-09); the Docker official image's alpine variant runs as `memcache` (11211).
+   */
+  // renovate: datasource=docker depName=memcached
+  memcached: '1.6.45-alpine',
+  /** prom/memcached-exporter (Apache-2.0), the memcached pods' metrics sidecar (its tag v0.16.0). */
+  // renovate: datasource=docker depName=prom/memcached-exporter
+  memcachedExporter: 'v0.16.0',
 } as const;
 
 export interface ContainerImage {
@@ -56,6 +65,8 @@ export const IMAGES = {
   tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
   rolloutOperator: { repository: 'grafana/rollout-operator', tag: VERSIONS.rolloutOperator },
+  memcached: { repository: 'memcached', tag: VERSIONS.memcached },
+  memcachedExporter: { repository: 'prom/memcached-exporter', tag: VERSIONS.memcachedExporter },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';

@@ -21,7 +21,7 @@ import { GoDuration, toDuration } from '../../lib/duration';
 import { checkDnsSubdomain, checkPositiveInteger } from '../../lib/validate';
 import { resolveResources } from '../../lib/resources';
 import { KafkaCluster, StrimziKafkaCluster } from '../kafka/kafka-cluster';
-import { planCapacity } from './capacity';
+import { planCapacity, ReadPathInput, withReadPath } from './capacity';
 import type { TempoComponentProps, TempoMicroservicesProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
 import { COMPONENT_RESOURCES } from './component-resources';
@@ -123,7 +123,7 @@ function resolveRollout(
 
 export function resolveMicroservices3(
   d: TempoMicroservicesProps,
-  ctx: { name: string; metricsGenerator: boolean; consumeCycle?: GoDuration },
+  ctx: { name: string; metricsGenerator: boolean; consumeCycle?: GoDuration; readPath: ReadPathInput },
 ): ResolvedTopology {
   if (!(d.kafka instanceof KafkaCluster)) {
     throw new ConfigError(
@@ -131,7 +131,9 @@ export function resolveMicroservices3(
       `${d.kafka === undefined ? 'is missing' : `${show(d.kafka)} is not a KafkaCluster`}; microservices write through Kafka: give KafkaCluster.existing({ bootstrapServers, topic, partitions, brokers }) or KafkaCluster.strimzi()`,
     );
   }
-  const capacity = d.capacity ? planCapacity(d.capacity, `${P}.capacity`) : undefined;
+  const capacity = d.capacity
+    ? withReadPath(planCapacity(d.capacity, `${P}.capacity`), ctx.readPath)
+    : undefined;
   const strimzi =
     d.kafka instanceof StrimziKafkaCluster
       ? d.kafka.resolve(`${P}.kafka`, capacity?.partitions, capacity?.tempoMBps)

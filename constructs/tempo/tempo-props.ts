@@ -7,6 +7,7 @@ import type { AutoscalingProps } from '../../lib/validate';
 import type { ContainerImage } from '../../lib/versions';
 import type { ReceiverSettings } from '../common/receivers';
 import type { KafkaCluster } from '../kafka/kafka-cluster';
+import type { Memcached } from '../memcached/memcached';
 import type { CapacityInput } from './capacity';
 import type { MetricsGeneratorProcessor } from './generated-metrics';
 import type { TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
@@ -233,6 +234,14 @@ export interface TempoProps {
   /** Tempo 3.0 only: live-store settings. @default - see `TempoLiveStoreProps` */
   readonly liveStore?: TempoLiveStoreProps;
   /**
+   * Query caches (Tempo's `cache.caches`, both lines): memcached pools by typed reference, each
+   * serving its roles. At prod's scale queriers read every block's bloom filter per trace lookup;
+   * without a cache each one is an object-storage GET. Sized from the capacity plan when there is
+   * one (docs/tempo.md, "Read path").
+   * @default - no cache
+   */
+  readonly caches?: readonly TempoCacheProps[];
+  /**
    * Tempo 3.0 microservices only: how block-builders cut the backend blocks (the 2.x
    * `ingester.max_block_duration` / `max_block_bytes` of a distributed deployment).
    * @default - see `TempoBlockBuilderProps`
@@ -311,6 +320,29 @@ export interface TempoProps {
    * @default - requests 500m CPU / 2Gi, limits 1 CPU / 4Gi
    */
   readonly resources?: ResourceRequirements;
+}
+
+/** Tempo's cache roles (`pkg/cache/cache.go` and `modules/cache/config.go` `allRoles`, v3.0.3 and v2.10.8). */
+export type TempoCacheRole =
+  | 'bloom'
+  | 'trace-id-index'
+  | 'parquet-footer'
+  | 'parquet-column-idx'
+  | 'parquet-offset-idx'
+  | 'parquet-page'
+  | 'frontend-search';
+
+/** One entry of `cache.caches`: a memcached pool and the roles it serves. */
+export interface TempoCacheProps {
+  /** The pool: `Memcached.deploy({ … })` or `Memcached.existing({ host, service, port, servers })`. */
+  readonly memcached: Memcached;
+  /**
+   * The roles it serves; each role goes to one pool only.
+   * @default - every role but parquet-page: bloom, trace-id-index, parquet-footer, parquet-column-idx, parquet-offset-idx, frontend-search (parquet-page is "very high volume", caching.md: give it a pool of its own)
+   */
+  readonly roles?: readonly TempoCacheRole[];
+  /** Tempo's client timeout per request (`memcached.timeout`). @default '200ms' (Tempo's jsonnet) */
+  readonly timeout?: DurationInput;
 }
 
 /** `storage.trace.block` (`tempodb/encoding/common/config.go` at v3.0.3 and v2.10.8). */
