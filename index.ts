@@ -28,6 +28,12 @@ export type {
   KafkaSecretKeyRef,
   StrimziKafkaProps,
 } from './constructs/kafka/kafka-cluster';
+export { Memcached, DeployedMemcached, ExistingMemcached } from './constructs/memcached/memcached';
+export type {
+  DeployedMemcachedProps,
+  ExistingMemcachedProps,
+  MemcachedServerPeer,
+} from './constructs/memcached/memcached';
 export * from './constructs/tempo/tempo-storage';
 export { planCapacity } from './constructs/tempo/capacity';
 export type { CapacityInput, CapacityPlan } from './constructs/tempo/capacity';

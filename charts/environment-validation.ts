@@ -14,6 +14,7 @@ import { REPLICA_LIMIT } from '../constructs/tempo/capacity';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { GoDuration } from '../lib/duration';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
+import { Memcached } from '../constructs/memcached/memcached';
 import { ConfigError, show } from '../lib/errors';
 import { checkSchema, Schema, SchemaCheckOptions } from '../lib/schema-check';
 import { checkLabels, checkLabelValue, parseQuantity } from '../lib/validate';
@@ -25,6 +26,7 @@ export const ENVIRONMENT_CLASSES = {
   GoDuration,
   KafkaCluster,
   LokiDatasource,
+  Memcached,
   PrometheusDatasource,
   // collector.gateway.persistentQueue.size
   Size,

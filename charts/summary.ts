@@ -6,7 +6,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { sourceOf } from '../lib/synth';
-import { imageRef } from '../lib/versions';
+import { IMAGES, imageRef } from '../lib/versions';
 import type { EnvironmentDefinition } from './environment-definition';
 import type { EnvironmentCharts } from './environment';
 import { isAlert } from '../constructs/monitoring/rule-model';
@@ -78,6 +78,21 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
           scaled(c.replicas, c.autoscaling),
           portList(c.component === 'distributor' ? t.ports : apiPorts) + ', gossip 7946',
         ]);
+  if (t.rolloutOperator)
+    rows.push([
+      `rollout-operator \`${t.rolloutOperator.podGroup.name}\` (Deployment)`,
+      imageRef(IMAGES.rolloutOperator),
+      '1',
+      'http-metrics 8001, webhooks 8443',
+    ]);
+  for (const c of t.caches)
+    if (c.wiring.deployed)
+      rows.push([
+        `memcached \`${c.wiring.deployed.name}\` (StatefulSet)`,
+        `${imageRef(IMAGES.memcached)}, ${imageRef(IMAGES.memcachedExporter)}`,
+        String(c.wiring.deployed.replicas),
+        `client ${c.wiring.port}, metrics 9150`,
+      ]);
   if (gw)
     rows.push([
       `Collector gateway \`${gw.name}\` (${gw.workloadKind})`,
@@ -118,6 +133,17 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
     `- **Mode**: Tempo ${s.line}, ${tempoMode(s, t.name)}`,
     `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on (${Object.keys(s.tenants).length} tenants with overrides)` : 'off'}`,
     `- **Metrics generator**: ${s.metricsGenerator ? `${s.metricsGenerator.processors.join(', ')} → ${s.metricsGenerator.remoteWrite.map((r) => r.url).join(', ')}` : 'off'}`,
+    `- **Read path caches**: ${
+      t.caches.length
+        ? t.caches
+            .map((c) =>
+              c.wiring.deployed
+                ? `\`${c.wiring.deployed.name}\` (${imageRef(IMAGES.memcached)}, ${c.wiring.deployed.replicas} × ${c.wiring.deployed.memoryMiB.toLocaleString('en-US')} MiB, exporter scraped) for ${c.roles.join(', ')}`
+                : `existing \`${c.wiring.host}\` (SRV \`_${c.wiring.service}._tcp\`${c.wiring.memoryMiB ? `, ${c.wiring.memoryMiB.toLocaleString('en-US')} MiB` : ''}) for ${c.roles.join(', ')}`,
+            )
+            .join('; ')
+        : 'none (every block read goes to object storage)'
+    }`,
   ];
   if (charts.collector) {
     const sampling = [

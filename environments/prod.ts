@@ -4,6 +4,7 @@ import {
   CollectorSampling,
   KafkaCluster,
   LokiDatasource,
+  Memcached,
   planCapacity,
   TailSamplingProps,
   TempoStorage,
@@ -41,6 +42,9 @@ export const prod = defineEnvironment({
       zones: ['eu-west-1a', 'eu-west-1b'],
       distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
       querier: { autoscaling: { minReplicas: 9, maxReplicas: 18 } },
+      // The rollout-operator's webhooks serve a certificate of the cluster's tracing CA (as the
+      // collector's); it rolls one live-store zone at a time (docs/tempo.md).
+      rollout: { issuerRef: { name: 'tracing-ca' } },
     },
     storage: TempoStorage.s3({
       bucket: 'acme-tracing-prod',
@@ -51,6 +55,10 @@ export const prod = defineEnvironment({
       volume: { size: Size.gibibytes(50) },
     }),
     retention: '168h',
+    // The read path queries through memcached: one pool for blooms, trace-ID indexes, parquet
+    // footers and indexes and the query-frontend's search results, sized by the plan from the
+    // blooms of 7 days of traces (SUMMARY.md, read path).
+    caches: [{ memcached: Memcached.deploy() }],
     multitenancy: true,
     receiverTls: { secretName: 'tempo-tls' },
     metricsGenerator: {

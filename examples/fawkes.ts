@@ -14,6 +14,7 @@ import {
   EnvironmentDefinition,
   KafkaCluster,
   LokiDatasource,
+  Memcached,
   planCapacity,
   PrometheusDatasource,
   TailSamplingProps,
@@ -82,6 +83,9 @@ const FAWKES: EnvironmentDefinition = {
     liveStore: { maxTraceIdle: '10s' },
     blockBuilder: { consumeCycleDuration: '5m' },
     pool: { maxWorkers: 100, queueDepth: 10_000 },
+    // At 100K spans/s queries go through memcached (the ADR has none; examples/README.md): one
+    // pool for every role but parquet-page, sized by the plan from 7 days of bloom filters.
+    caches: [{ memcached: Memcached.deploy() }],
     multitenancy: true,
     // L53/L149/L969 "7 days detailed, 30 days sampled": the sampled tier is its own tenant,
     // fed by the gateway's sampledTenant copy.

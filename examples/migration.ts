@@ -24,7 +24,7 @@
  * `compaction_disabled: true` into the 3.0 config) disables it on 3.0 while 2.x compactors run.
  * This example follows the upstream guide.
  */
-import { CollectorSampling, defineEnvironment, KafkaCluster, TempoStorage } from '../index';
+import { CollectorSampling, defineEnvironment, KafkaCluster, Memcached, TempoStorage } from '../index';
 
 /** The bucket both deployments read; one IAM role with access to it. */
 const sharedBucket = () =>
@@ -46,6 +46,19 @@ export const migration2x = defineEnvironment({
     distributed: { distributor: { replicas: 2 }, ingester: { replicas: 3 }, querier: { replicas: 2 } },
     storage: sharedBucket(),
     retention,
+    // The 2.x deployment already queries through the platform team's memcached (not deployed
+    // here): referenced by its SRV name, port and pods, so the NetworkPolicy lets Tempo reach it.
+    caches: [
+      {
+        memcached: Memcached.existing({
+          host: 'memcached.cache.svc.cluster.local',
+          service: 'memcache',
+          port: 11211,
+          servers: { namespace: 'cache', podLabels: { 'app.kubernetes.io/name': 'memcached' } },
+          memoryMiB: 8192,
+        }),
+      },
+    ],
     multitenancy: true,
     tenants,
   },
@@ -62,6 +75,8 @@ export const migration3 = defineEnvironment({
     microservices: { kafka: KafkaCluster.strimzi({ namespace: 'kafka-tempo3' }) },
     storage: sharedBucket(),
     retention,
+    // 3.0 gets a pool of its own beside it (its keys are block IDs of the shared bucket).
+    caches: [{ memcached: Memcached.deploy() }],
     multitenancy: true,
     tenants,
     // Until the 2.x compactor is scaled to 0 (then set false and re-synth).

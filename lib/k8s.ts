@@ -92,7 +92,13 @@ export function spreadOverNodesAndZones(selector: k8s.LabelSelector): k8s.Topolo
 }
 
 /** Kinds without a namespace; a chart's namespace must not be written into them. */
-export const CLUSTER_SCOPED_KINDS: readonly string[] = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+export const CLUSTER_SCOPED_KINDS: readonly string[] = [
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+];
 
 /**
  * Removes the chart's namespace from a cluster-scoped object (cdk8s writes a chart's namespace into

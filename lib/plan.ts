@@ -167,7 +167,10 @@ function planEnvironment(
     if (!obj.component) return '';
     for (const [label, line] of capacityAfter) {
       if (
-        (label === obj.component || label.endsWith(` ${obj.component}`)) &&
+        (label === obj.component ||
+          label.endsWith(` ${obj.component}`) ||
+          // Read-path lines: `querier memory`, `cache pool 0 (…)`.
+          label.startsWith(`${obj.component} `)) &&
         capacityBefore.get(label) !== line
       ) {
         usedCapacity.add(label);

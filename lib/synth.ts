@@ -101,7 +101,8 @@ export const SYNC_WAVES: Record<string, number> = {
   Role: -5,
   RoleBinding: -5,
   ConfigMap: -5,
-  // cert-manager writes the Secret the collector pods mount.
+  // cert-manager writes the Secret the collector pods mount; an Issuer before its Certificates.
+  Issuer: -6,
   Certificate: -5,
   NetworkPolicy: -5,
   // Strimzi: the Kafka of Tempo's write path is up (Argo CD checks Kafka health) before Tempo starts.
@@ -113,9 +114,13 @@ export const SYNC_WAVES: Record<string, number> = {
   Deployment: 0,
   DaemonSet: 0,
   PodDisruptionBudget: 0,
+  ZoneAwarePodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
   // After the agent Service it points at; applications opt in later, by annotation.
   Instrumentation: 1,
+  // After the rollout-operator's Service has endpoints (they only match scale-ins and evictions).
+  MutatingWebhookConfiguration: 1,
+  ValidatingWebhookConfiguration: 1,
   PodMonitor: 5,
   ServiceMonitor: 5,
   PrometheusRule: 5,

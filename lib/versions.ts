@@ -35,6 +35,22 @@ export const VERSIONS = {
    * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
    */
   otelOperator: '0.158.0',
+  /**
+   * grafana/rollout-operator (Apache-2.0): rolls the two live-store zones one at a time, guards
+   * their evictions (ZoneAwarePodDisruptionBudget) and their scale-in (prepare-downscale webhook).
+   * The release Tempo's jsonnet pins with its own images.libsonnet tag format (`v`-prefixed).
+   */
+  // renovate: datasource=docker depName=grafana/rollout-operator
+  rolloutOperator: 'v0.38.1',
+  /**
+   * memcached (BSD-3-Clause), Tempo's query caches: the newest 1.6 release (1.6.45, memcached's
+   * tag of 2026-07-09); the Docker official image's alpine variant runs as `memcache` (11211).
+   */
+  // renovate: datasource=docker depName=memcached
+  memcached: '1.6.45-alpine',
+  /** prom/memcached-exporter (Apache-2.0), the memcached pods' metrics sidecar (its tag v0.16.0). */
+  // renovate: datasource=docker depName=prom/memcached-exporter
+  memcachedExporter: 'v0.16.0',
 } as const;
 
 export interface ContainerImage {
@@ -48,6 +64,9 @@ export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
   tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
+  rolloutOperator: { repository: 'grafana/rollout-operator', tag: VERSIONS.rolloutOperator },
+  memcached: { repository: 'memcached', tag: VERSIONS.memcached },
+  memcachedExporter: { repository: 'prom/memcached-exporter', tag: VERSIONS.memcachedExporter },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';

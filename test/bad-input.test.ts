@@ -643,6 +643,19 @@ const CASES: readonly Case[] = [
     ),
     'qa.tempo.distributed.replicationFactor: 5 is larger than the 3 ingester replicas',
   ],
+  // Query caches (issue 23)
+  [
+    'an external memcached given as a bare string',
+    tempo(`caches: [{ memcached: 'memcached.cache.svc.cluster.local:11211' }]`),
+    "qa.tempo.caches[0].memcached: 'memcached.cache.svc.cluster.local:11211' is not a Memcached; create it with Memcached.deploy(…) or Memcached.existing(…)",
+  ],
+  [
+    'a cache sized below what the plan needs',
+    qa(
+      `tempo: { storage: ${S3('')}, retention: '168h', microservices: { kafka: KafkaCluster.existing({ bootstrapServers: 'k.kafka.svc:9092', topic: 't', partitions: 2, brokers: { namespace: 'kafka', podLabels: { app: 'kafka' } } }), capacity: { spansPerSecond: 100000, samplingPercent: 10 } }, caches: [{ memcached: Memcached.deploy({ replicas: 2, memoryMiB: 512 }) }] }`,
+    ),
+    "qa.tempo.caches[0].memcached.memoryMiB: 2 × 512 MiB = 1,024 MiB is below the 2,758 MiB the capacity plan needs for the cache roles (SUMMARY.md, read path); raise memoryMiB to 1,379 or replicas to 6, or leave both unset to take the plan's",
+  ],
 ];
 
 /** Cases that are whole module bodies: what an environment file computes while it loads. */

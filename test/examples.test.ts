@@ -209,7 +209,8 @@ describe('the 2.x → 3.0 migration example (migrate-to-3.md)', () => {
 
   test('2.10.8 and 3.0.3 side by side, in their own namespaces, on the same bucket', () => {
     const image = (m: readonly any[]) =>
-      m.find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].image;
+      m.find((o) => o.kind === 'StatefulSet' && o.metadata.labels['app.kubernetes.io/name'] === 'tempo').spec
+        .template.spec.containers[0].image;
     expect([image(old), image(next)]).toEqual(['grafana/tempo:2.10.8', 'grafana/tempo:3.0.3']);
     expect(file(old, 'tempo.yaml').storage.trace.s3.bucket).toBe('acme-tempo-traces');
     expect(file(next, 'tempo.yaml').storage.trace.s3.bucket).toBe('acme-tempo-traces');

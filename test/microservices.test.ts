@@ -117,6 +117,7 @@ describe('Tempo 3.0 microservices on Kafka', () => {
       'Deployment/tempo-distributor=2 -target=distributor',
       'Deployment/tempo-querier=2 -target=querier',
       'Deployment/tempo-query-frontend=2 -target=query-frontend',
+      'Deployment/tempo-rollout-operator=1 ',
       'StatefulSet/tempo-backend-scheduler=1 -target=backend-scheduler',
       'StatefulSet/tempo-block-builder=4 -target=block-builder',
       'StatefulSet/tempo-live-store-zone-a=4 -target=live-store -live-store.instance-availability-zone=zone-a',
@@ -156,7 +157,7 @@ describe('Tempo 3.0 microservices on Kafka', () => {
     expect(s.blockBuilderPartitions!['tempo-block-builder-0']).toEqual([0, 4]);
   });
 
-  test('live-store zones: pinned to their node zone, never on a node of the other zone, a PDB each', () => {
+  test('live-store zones: pinned to their node zone, never on a node of the other zone, one zone-aware budget', () => {
     const a = d.find('StatefulSet', 'tempo-live-store-zone-a');
     expect(
       a.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
@@ -166,13 +167,10 @@ describe('Tempo 3.0 microservices on Kafka', () => {
       a.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]
         .labelSelector.matchLabels['app.kubernetes.io/component'],
     ).toBe('live-store-zone-b');
-    for (const zone of ['a', 'b']) {
-      const pdb = d.find('PodDisruptionBudget', `tempo-live-store-zone-${zone}`);
-      expect(pdb.spec).toMatchObject({
-        maxUnavailable: 1,
-        selector: { matchLabels: { 'app.kubernetes.io/component': `live-store-zone-${zone}` } },
-      });
-    }
+    // A per-zone PDB cannot see the other zone: the zone-aware budget replaces both.
+    for (const zone of ['a', 'b'])
+      expect(d.find('PodDisruptionBudget', `tempo-live-store-zone-${zone}`)).toBeUndefined();
+    expect(d.find('ZoneAwarePodDisruptionBudget', 'tempo-live-store').spec.maxUnavailable).toBe(1);
     expect(d.find('PodDisruptionBudget', 'tempo-backend-scheduler')).toBeUndefined();
   });
 

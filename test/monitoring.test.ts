@@ -8,6 +8,7 @@ import {
   COLLECTOR_METRICS,
   PLATFORM_METRICS,
   tempoExposedMetrics,
+  MEMCACHED_METRICS,
 } from '../constructs/monitoring/metric-catalog';
 import { metricNames, checkPromQL } from '../constructs/monitoring/promql';
 import {
@@ -77,7 +78,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, 
       .filter((r) => !isAlert(r))
       .map((r) => (r as any).record);
     const exposed = new Set<unknown>([
-      ...tempoExposedMetrics(tempo.settings.line, tempo.settings.kafka !== undefined),
+      ...tempoExposedMetrics(
+        tempo.settings.line,
+        tempo.settings.kafka !== undefined,
+        false,
+        tempo.caches.length > 0,
+      ),
+      ...(tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
       ...Object.values(PLATFORM_METRICS),
       ...(charts.collector ? Object.values(COLLECTOR_METRICS) : []),
       ...(tempo.generates('span-metrics')

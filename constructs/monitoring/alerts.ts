@@ -7,9 +7,11 @@
  */
 import {
   COLLECTOR_METRICS,
+  MEMCACHED_METRICS,
   PLATFORM_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
+  TEMPO_CACHE_METRICS,
   TEMPO_METRICS,
   TEMPO_QUERY_ROUTES,
   TEMPO_REQUEST_DURATION_BUCKETS,
@@ -1039,9 +1041,136 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
 }
 
 /** Alert groups for this deployment: Tempo, collectors, and trace-based SLIs. */
+/**
+ * The query caches: Tempo's memcached client (`tempo_memcache_request_duration_seconds_count`,
+ * both lines, by `name` = the pool's roles) and the exporter of each pool this app deploys.
+ */
+function cacheAlerts(c: MonitoringConfig): AlertRule[] {
+  const t = c.tempo;
+  if (!t.caches?.any) return [];
+  const base = target(t);
+  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
+  const requests = TEMPO_CACHE_METRICS.memcacheRequests;
+  const name = 'bloom|trace-id-index|parquet-footer';
+  const client = (method: string, status: string) => ({
+    ...base,
+    component: 'querier',
+    name,
+    method,
+    status_code: status,
+  });
+  const rules: AlertRule[] = [
+    {
+      alert: 'TempoMemcachedErrors',
+      expr: `sum by (namespace, job, name) (rate(${requests}${selector({ ...base, status_code: '500' })}[5m]))\n/\nsum by (namespace, job, name) (rate(${requests}${selector(base)}[5m])) > 0.05`,
+      for: '15m',
+      severity: 'warning',
+      summary:
+        "More than 5 % of Tempo's requests to the memcached of {{ $labels.name }} fail in {{ $labels.namespace }}.",
+      description:
+        'Timeouts, refused connections (connection limit) or unreachable servers: queries fall back to object storage and slow down. Check the pool, its connections and the NetworkPolicy.',
+      runbookUrl: own('TempoMemcachedErrors'),
+      tests: {
+        firing: at(
+          '30m',
+          [
+            [requests, client('Memcache.Get', '500'), '0+60x40'],
+            [requests, client('Memcache.Get', '200'), '0+60x40'],
+          ],
+          { ...base, name },
+        ),
+        silent: at('30m', [
+          [requests, client('Memcache.Get', '500'), '0x40'],
+          [requests, client('Memcache.Get', '200'), '0+60x40'],
+        ]),
+      },
+    },
+  ];
+  // Hits are only visible on single-key reads (Memcache.Get: 200 hit, 404 miss), which the backend
+  // roles use (tempodb/backend/cache/cache.go FetchKey); frontend-search reads with GetMulti.
+  if (t.caches.backendRoles) {
+    const reads = selector({ ...base, method: 'Memcache.Get' }, { status_code: '200|404' });
+    rules.push({
+      alert: 'TempoMemcachedHitRatioLow',
+      expr: `sum by (namespace, job, name) (rate(${requests}${selector({ ...base, method: 'Memcache.Get', status_code: '200' })}[15m]))\n/\nsum by (namespace, job, name) (rate(${requests}${reads}[15m])) < 0.5\nand\nsum by (namespace, job, name) (rate(${requests}${reads}[15m])) > 1`,
+      for: '1h',
+      severity: 'warning',
+      summary: 'Fewer than half of the cache reads of {{ $labels.name }} hit in {{ $labels.namespace }}.',
+      description:
+        "The pool is smaller than the working set (every block's bloom filter within retention, caching.md) or was just restarted; queries read object storage instead. Check evictions and grow the pool (tempo.caches, the plan in SUMMARY.md).",
+      runbookUrl: own('TempoMemcachedHitRatioLow'),
+      tests: {
+        firing: held(
+          '1h',
+          [
+            [requests, client('Memcache.Get', '200'), (n, step) => `0+${step * 2}x${n}`],
+            [requests, client('Memcache.Get', '404'), (n, step) => `0+${step * 8}x${n}`],
+          ],
+          { ...base, name },
+        ),
+        silent: held('1h', [
+          [requests, client('Memcache.Get', '200'), (n, step) => `0+${step * 9}x${n}`],
+          [requests, client('Memcache.Get', '404'), (n, step) => `0+${step}x${n}`],
+        ]),
+      },
+    });
+  }
+  for (const pool of c.memcachedPools ?? []) {
+    const p = target(pool);
+    const labels = { ...p, component: 'cache', instance: '10.0.0.7:9150' };
+    rules.push(
+      {
+        alert: 'TempoMemcachedDown',
+        expr: `max by (namespace, job, instance) (${MEMCACHED_METRICS.up}${selector(p)}) == 0`,
+        for: '5m',
+        severity: 'critical',
+        summary:
+          'memcached {{ $labels.instance }} of {{ $labels.job }} does not answer its exporter in {{ $labels.namespace }}.',
+        description: 'Its share of the keys misses until it is back; Tempo reads those from object storage.',
+        runbookUrl: own('TempoMemcachedDown'),
+        tests: {
+          firing: at('20m', [[MEMCACHED_METRICS.up, labels, '0x30']], {
+            namespace: p.namespace,
+            job: p.job,
+            instance: labels.instance,
+          }),
+          silent: at('20m', [[MEMCACHED_METRICS.up, labels, '1x30']]),
+        },
+      },
+      {
+        alert: 'TempoMemcachedConnectionsNearLimit',
+        expr: `max by (namespace, job, instance) (${MEMCACHED_METRICS.currentConnections}${selector(p)} / ${MEMCACHED_METRICS.maxConnections}${selector(p)}) > 0.9`,
+        for: '10m',
+        severity: 'warning',
+        summary:
+          'memcached {{ $labels.instance }} of {{ $labels.job }} uses more than 90 % of its connection limit.',
+        description:
+          'New connections are refused at the limit (caching.md, "Connection limit"); Tempo then counts errors. Raise connectionLimit of the pool.',
+        runbookUrl: own('TempoMemcachedConnectionsNearLimit'),
+        tests: {
+          firing: at(
+            '30m',
+            [
+              [MEMCACHED_METRICS.currentConnections, labels, '3900x40'],
+              [MEMCACHED_METRICS.maxConnections, labels, '4096x40'],
+            ],
+            { namespace: p.namespace, job: p.job, instance: labels.instance },
+          ),
+          silent: at('30m', [
+            [MEMCACHED_METRICS.currentConnections, labels, '300x40'],
+            [MEMCACHED_METRICS.maxConnections, labels, '4096x40'],
+          ]),
+        },
+      },
+    );
+  }
+  return rules;
+}
+
 export function alertGroups(c: MonitoringConfig): RuleGroup[] {
   return [
     { name: 'tempo-alerts', rules: tempoAlerts(c) },
+    { name: 'tempo-cache-alerts', rules: cacheAlerts(c) },
     { name: 'otel-collector-alerts', rules: collectorAlerts(c) },
     { name: 'trace-sli-alerts', rules: spanMetricsAlerts(c) },
   ].filter((g) => g.rules.length > 0);

@@ -42,6 +42,27 @@ export const TEMPO_METRICS = {
   tenantIndexAgeSeconds: 'tempodb_blocklist_tenant_index_age_seconds',
 } as const;
 
+/**
+ * Tempo's memcached client, both lines (`pkg/cache/memcached.go` at v3.0.3 and v2.10.8: the
+ * histogram `tempo_memcache_request_duration_seconds` with the const label `name`, the cache's
+ * roles joined by `|`, and `method` (`Memcache.Get` for the backend roles' single-key reads,
+ * `Memcache.GetMulti`, `Memcache.Put`) and `status_code` (200 hit or stored, 404 miss, 500 error,
+ * `memcacheStatusCode`). Exposed only with `tempo.caches`.
+ */
+export const TEMPO_CACHE_METRICS = {
+  memcacheRequests: 'tempo_memcache_request_duration_seconds_count',
+} as const;
+
+/**
+ * The memcached exporter sidecar of a pool this app deploys (prom/memcached-exporter v0.16.0,
+ * `pkg/exporter/exporter.go`, namespace `memcached`).
+ */
+export const MEMCACHED_METRICS = {
+  up: 'memcached_up',
+  currentConnections: 'memcached_current_connections',
+  maxConnections: 'memcached_max_connections',
+} as const;
+
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
 export const TEMPO3_METRICS = {
   // The native form of tempo_request_duration_seconds (no suffix): cmd/tempo/app/modules.go:96
@@ -70,6 +91,7 @@ export function tempoExposedMetrics(
   line: '3.0' | '2.10',
   kafka: boolean,
   nativeHistograms = false,
+  caches = false,
 ): string[] {
   const kafkaOnly = new Set<string>([
     TEMPO3_METRICS.partitionLagSeconds,
@@ -81,6 +103,7 @@ export function tempoExposedMetrics(
   ]);
   return [
     ...Object.values(TEMPO_METRICS),
+    ...(caches ? Object.values(TEMPO_CACHE_METRICS) : []),
     ...(line === '2.10'
       ? Object.values(TEMPO2_METRICS)
       : Object.values(TEMPO3_METRICS).filter(

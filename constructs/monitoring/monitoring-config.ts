@@ -107,10 +107,14 @@ export interface MonitoringConfig {
     /** 3.0 microservices: the write path goes through Kafka (partition lag, produce failures). */
     readonly kafka: boolean;
     readonly spanMetrics: boolean;
+    /** `tempo.caches`: whether any pool serves a backend role (read with `Memcache.Get`), any pool at all. */
+    readonly caches?: { readonly any: boolean; readonly backendRoles: boolean };
     /** Labels selecting this stack's generated series (the generator's external labels). */
     readonly generatedSeriesLabels: Readonly<Record<string, string>>;
   };
   readonly collectors: readonly ScrapeTarget[];
+  /** The memcached pools this app deploys (their exporters are scraped, `job` = the pool). */
+  readonly memcachedPools?: readonly ScrapeTarget[];
   readonly tailSampling: boolean;
   /** The stack's span metrics (producer, names, labels, buckets), if any (span-metric-catalog.ts). */
   readonly spanMetrics?: SpanMetricCatalog;
@@ -220,11 +224,18 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       line: tempo.settings.line,
       kafka: tempo.settings.kafka !== undefined,
       spanMetrics: tempo.generates('span-metrics'),
+      caches: {
+        any: tempo.caches.length > 0,
+        backendRoles: tempo.caches.some((c) => c.roles.some((r) => r !== 'frontend-search')),
+      },
       generatedSeriesLabels: mg?.externalLabels ?? {},
     },
     collectors: [props.gateway, props.agent]
       .filter((c): c is OtelCollectorGateway | OtelCollectorAgent => c !== undefined)
       .map((c) => ({ namespace: c.namespace, job: c.name })),
+    memcachedPools: tempo.caches.flatMap((c) =>
+      c.pool ? [{ namespace: c.pool.podGroup.namespace, job: c.pool.podGroup.name }] : [],
+    ),
     tailSampling: props.gateway?.tailSampling !== undefined,
     spanMetrics: stackSpanMetrics(props),
     thresholds: {

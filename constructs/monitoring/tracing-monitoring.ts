@@ -80,6 +80,20 @@ export class TracingMonitoring extends Construct {
         nativeHistograms: this.config.nativeHistograms,
         tls: tempo.httpTls,
       },
+      // The memcached pools Tempo's caches run on (their exporter sidecars).
+      ...tempo.caches.flatMap((c, i) =>
+        c.pool
+          ? [
+              {
+                id: `Memcached${i}`,
+                name: c.pool.podGroup.name,
+                namespace: c.pool.podGroup.namespace,
+                selectorLabels: { ...c.pool.podGroup.selectorLabels },
+                port: 'metrics',
+              },
+            ]
+          : [],
+      ),
       ...(gateway
         ? [
             {

@@ -67,6 +67,8 @@ export interface ComponentSizing {
 interface PlanBase {
   /** Bytes per second reaching Tempo (after sampling, with headroom), in MB/s (10^6). */
   readonly tempoMBps: number;
+  /** Traces per second reaching Tempo (after sampling, with headroom). */
+  readonly tracesPerSecond: number;
   /** The sampling percentage the plan assumed. */
   readonly samplingPercent: number;
   readonly distributor: ComponentSizing;
@@ -88,6 +90,8 @@ interface PlanBase {
   };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
+  /** The read path (queriers, query-frontend memory, memcached), once Tempo's settings are known. */
+  readonly readPath?: ReadPathPlan;
 }
 
 /** Tempo 3.0 microservices and their Kafka. */
@@ -255,7 +259,18 @@ function traffic(input: CapacityInput, property: string) {
   reasons.push(
     `collector gateway queue: ${queueMinutes} min of ${fmt(exportPerReplica)} spans/s exported per replica = ${fmt(gateway.queueSpans)} spans; × ${bytes} B × ${r.queueDiskFactor} (bbolt) → PVC ${gateway.queueVolumeGi}Gi per replica`,
   );
-  return { tempoMBps, samplingPercent, reasons, size, distributor, querier, queryFrontend, gateway };
+  const tracesPerSecond = (tempoMBps * 1e6) / bytes / spansPerTrace;
+  return {
+    tempoMBps,
+    tracesPerSecond,
+    samplingPercent,
+    reasons,
+    size,
+    distributor,
+    querier,
+    queryFrontend,
+    gateway,
+  };
 }
 
 /** Tempo 3.0 microservices on Kafka. */
@@ -289,6 +304,7 @@ export function planCapacity(input: CapacityInput, property = 'capacity'): Capac
   return {
     line: '3.0',
     tempoMBps: mbps,
+    tracesPerSecond: t.tracesPerSecond,
     samplingPercent: t.samplingPercent,
     partitions,
     distributor: t.distributor,
@@ -331,6 +347,7 @@ export function planCapacity2(input: CapacityInput, property = 'capacity'): Capa
   return {
     line: '2.10',
     tempoMBps: t.tempoMBps,
+    tracesPerSecond: t.tracesPerSecond,
     samplingPercent: t.samplingPercent,
     distributor: t.distributor,
     ingester,
@@ -339,5 +356,148 @@ export function planCapacity2(input: CapacityInput, property = 'capacity'): Capa
     compactor,
     gateway: t.gateway,
     reasons: t.reasons,
+  };
+}
+
+/** What the read path is sized from, besides the traffic: the environment's Tempo settings. */
+export interface ReadPathInput {
+  /** `block_retention`, in seconds: how many traces' bloom filters the queriers look at. */
+  readonly retentionSeconds: number;
+  /** `storage.trace.block.bloom_filter_false_positive` (Tempo's default 0.01). */
+  readonly bloomFalsePositive: number;
+  /** `overrides.defaults.global.max_bytes_per_trace`: the largest trace a query returns. */
+  readonly maxBytesPerTrace: number;
+  /** `querier.max_concurrent_queries` (Tempo's default 20): jobs one querier runs at once. */
+  readonly querierConcurrency: number;
+  /** The roles of each cache pool (`tempo.caches[i].roles`; none: no memcached is planned). */
+  readonly cachePools: readonly (readonly string[])[];
+}
+
+/** One memcached pool of the plan. */
+export interface CachePoolPlan {
+  /** Memory the pool's roles need, in MiB. */
+  readonly requiredMiB: number;
+  /** Pods of a pool this app deploys, and memcached's `-m` of each. */
+  readonly replicas: number;
+  readonly memoryMiBPerReplica: number;
+}
+
+/** The read path's plan: querier and query-frontend memory, and the memcached the roles need. */
+export interface ReadPathPlan {
+  readonly querier: ComponentSizing;
+  readonly queryFrontend: ComponentSizing;
+  /** Bloom filters of every block in retention (Tempo's `caching.md`: the minimum working set), MiB. */
+  readonly bloomMiB: number;
+  /** One plan per `tempo.caches` entry, in order. */
+  readonly caches: readonly CachePoolPlan[];
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Read-path sizing rules. Queriers and query-frontend: Tempo's size.md gives 4–20 GB "determined
+ * by trace composition and queries"; the model starts at its 4 GB and adds what concurrent jobs
+ * hold (planning assumptions, stated in the reasons). memcached: Tempo's `caching.md` (v3.0.3,
+ * "Cache size control": the querier reads the bloom filters of every block, so the cache must hold
+ * at least all of them).
+ */
+export const READ_PATH_RULES = {
+  memoryFloorGi: 4,
+  memoryCeilingGi: 20,
+  /** A querier job decodes and combines up to this many times the largest trace (planning assumption). */
+  querierTraceCopies: 8,
+  /** The query-frontend holds each job result of every querier twice (decode, combine; planning assumption). */
+  frontendTraceCopies: 2,
+  /** Trace-ID indexes, footers and column/offset indexes: counted as much again as the blooms (assumption). */
+  indexToBloomRatio: 1,
+  /** memcached's slab and item overhead on top of the values. */
+  slabOverhead: 0.25,
+  /** frontend-search job results, a fixed allowance. */
+  frontendSearchMiB: 512,
+  /** parquet-page caches the data pages of recent queries: a fixed allowance, the rest is evicted. */
+  parquetPageMiB: 8192,
+  /** Pods of a deployed pool (Tempo's jsonnet runs 3), and memcached's own default `-m` floor. */
+  minReplicas: 3,
+  minMemoryMiB: 1024,
+  /** Largest `-m` of one pod before the plan adds a pod. */
+  maxMemoryMiBPerReplica: 16_384,
+} as const;
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+/** Queriers, query-frontends and memcached for a Tempo plan (both lines). */
+export function planReadPath(plan: CapacityPlan | CapacityPlan2, input: ReadPathInput): ReadPathPlan {
+  const r = READ_PATH_RULES;
+  const reasons: string[] = [];
+  const clampGi = (gi: number) => Math.min(r.memoryCeilingGi, Math.max(r.memoryFloorGi, Math.ceil(gi)));
+  const traceMB = input.maxBytesPerTrace / 1e6;
+  const querierGi = clampGi(
+    r.memoryFloorGi + (input.querierConcurrency * input.maxBytesPerTrace * r.querierTraceCopies) / GiB,
+  );
+  reasons.push(
+    `querier memory: ${querierGi} Gi = 4 Gi (size.md's floor) + ${input.querierConcurrency} concurrent jobs × ${round1(traceMB)} MB max trace × ${r.querierTraceCopies} (decoded and combined), within 4–20 Gi`,
+  );
+  const queriers = plan.querier.replicas;
+  const frontendGi = clampGi(
+    r.memoryFloorGi +
+      (queriers * input.querierConcurrency * input.maxBytesPerTrace * r.frontendTraceCopies) / GiB,
+  );
+  reasons.push(
+    `query-frontend memory: ${frontendGi} Gi = 4 Gi + ${queriers} queriers × ${input.querierConcurrency} jobs × ${round1(traceMB)} MB × ${r.frontendTraceCopies} (every job's result in flight, decoded and combined), within 4–20 Gi`,
+  );
+  const sized = (c: ComponentSizing, gi: number): ComponentSizing => ({
+    ...c,
+    requests: { ...c.requests, memory: `${gi}Gi` },
+    limits: { ...c.limits, memory: `${Math.ceil(gi * 1.25)}Gi` },
+  });
+  const bitsPerTrace = -Math.log(input.bloomFalsePositive) / Math.LN2 ** 2;
+  const traces = plan.tracesPerSecond * input.retentionSeconds;
+  const bloomBytes = (traces * bitsPerTrace) / 8;
+  const bloomMiB = Math.ceil(bloomBytes / MiB);
+  if (input.cachePools.length)
+    reasons.push(
+      `cache working set: blooms of ${Math.round(plan.tracesPerSecond).toLocaleString('en-US')} traces/s × ${Math.round(input.retentionSeconds / 3600)}h retention × ${round1(bitsPerTrace)} bits (false-positive rate ${input.bloomFalsePositive}) = ${bloomMiB.toLocaleString('en-US')} MiB, the minimum working set (caching.md)`,
+    );
+  const indexRoles = ['trace-id-index', 'parquet-footer', 'parquet-column-idx', 'parquet-offset-idx'];
+  const caches = input.cachePools.map((roles, i): CachePoolPlan => {
+    const has = (role: string) => roles.includes(role);
+    const backend =
+      (has('bloom') ? bloomBytes : 0) + (indexRoles.some(has) ? bloomBytes * r.indexToBloomRatio : 0);
+    const requiredMiB = Math.ceil(
+      (backend * (1 + r.slabOverhead)) / MiB +
+        (has('frontend-search') ? r.frontendSearchMiB : 0) +
+        (has('parquet-page') ? r.parquetPageMiB : 0),
+    );
+    const replicas = Math.max(r.minReplicas, Math.ceil(requiredMiB / r.maxMemoryMiBPerReplica));
+    const memoryMiBPerReplica = Math.max(r.minMemoryMiB, Math.ceil(requiredMiB / replicas / 256) * 256);
+    const parts = [
+      ...(has('bloom') ? ['the blooms'] : []),
+      ...(indexRoles.some(has) ? ['index and footer roles as much again'] : []),
+      ...(has('frontend-search') ? [`${r.frontendSearchMiB} MiB search results`] : []),
+      ...(has('parquet-page') ? [`${r.parquetPageMiB} MiB pages`] : []),
+    ];
+    reasons.push(
+      `cache pool ${i} (${roles.join(', ')}): ${requiredMiB.toLocaleString('en-US')} MiB (${parts.join(', ')}; ${Math.round(r.slabOverhead * 100)} % slab overhead on backend items) = ${replicas} pods × ${memoryMiBPerReplica.toLocaleString('en-US')} MiB`,
+    );
+    return { requiredMiB, replicas, memoryMiBPerReplica };
+  });
+  return {
+    querier: sized(plan.querier, querierGi),
+    queryFrontend: sized(plan.queryFrontend, frontendGi),
+    bloomMiB,
+    caches,
+    reasons,
+  };
+}
+
+/** A plan with its read path: queriers and query-frontends re-sized, the reasons extended. */
+export function withReadPath<P extends CapacityPlan | CapacityPlan2>(plan: P, input: ReadPathInput): P {
+  const readPath = planReadPath(plan, input);
+  return {
+    ...plan,
+    querier: readPath.querier,
+    queryFrontend: readPath.queryFrontend,
+    readPath,
+    reasons: [...plan.reasons, ...readPath.reasons],
   };
 }

@@ -78,6 +78,16 @@ export function buildTempo3Config(
       // (`modules/livestore/complete_block_lifecycle.go` at v3.0.3).
       max_block_duration: dur(ls?.maxBlockDuration),
       max_block_bytes: ls?.maxBlockBytes,
+      // Microservices: `/ready` only once the live-store has caught up on Kafka (up to
+      // `readiness_max_wait`, 30m), so the rollout-operator rolls the next zone only when this one
+      // serves complete results again (`modules/livestore/live_store.go` waitForCatchUp; 0, Tempo's
+      // default, means ready at once). 5s is what Tempo's own distributed examples use.
+      readiness_target_lag: kafka && '5s',
+      // A partition drained for a scale-in (INACTIVE, no owners left) leaves the ring after the
+      // drain delay, as the jsonnet's `delete_inactive_partition_after: downscale_delay` (default 13h).
+      partition_ring: s.liveStorePartitionDrain && {
+        delete_inactive_partition_after: s.liveStorePartitionDrain.toString(),
+      },
     }),
     querier: querier(s, topology),
     query_frontend: queryFrontend(s),

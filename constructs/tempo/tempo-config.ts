@@ -130,6 +130,48 @@ export interface TempoConfigSettings {
   readonly kafka?: KafkaWiring;
   /** 3.0 microservices: block-builder pod name → the partitions it consumes. */
   readonly blockBuilderPartitions?: Readonly<Record<string, readonly number[]>>;
+  /** 3.0 microservices: how long a drained (INACTIVE) partition stays before it may be deleted. */
+  readonly liveStorePartitionDrain?: GoDuration;
+  /** `cache.caches`: memcached pools and their roles (wired by the Tempo construct). */
+  readonly caches?: readonly CacheConfig[];
+}
+
+/** One `cache.caches` entry as rendered. */
+export interface CacheConfig {
+  readonly roles: readonly string[];
+  readonly host: string;
+  readonly service: string;
+  readonly timeout: GoDuration;
+  readonly maxItemSizeBytes: number;
+}
+
+/**
+ * `cache` (`modules/cache/config.go`, `modules/cache/memcached/memcached.go`, `pkg/cache/memcached_client.go`
+ * at v3.0.3 and v2.10.8, the same on both lines). An entry of `caches` is decoded into a zero
+ * config, not the flags' defaults: `consistent_hash` would be false, `service` empty and the
+ * circuit breaker off, so every field is written out (the values are the flags' defaults, the
+ * timeout Tempo's jsonnet's 200ms).
+ */
+function cacheBlock(caches: readonly CacheConfig[] | undefined): Record<string, unknown> | undefined {
+  if (!caches?.length) return undefined;
+  return {
+    background: { writeback_goroutines: 10, writeback_buffer: 10000 },
+    caches: caches.map((c) => ({
+      roles: [...c.roles],
+      memcached: {
+        host: c.host,
+        service: c.service,
+        consistent_hash: true,
+        timeout: c.timeout.toString(),
+        max_idle_conns: 16,
+        update_interval: '1m',
+        max_item_size: c.maxItemSizeBytes,
+        circuit_breaker_consecutive_failures: 10,
+        circuit_breaker_timeout: '10s',
+        circuit_breaker_interval: '10s',
+      },
+    })),
+  };
 }
 
 /** What the microservices add: the memberlist ring and how components find each other. */
@@ -213,6 +255,7 @@ export function commonHead(s: TempoConfigSettings): Record<string, unknown> {
         ? { http_tls_config: { cert_file: s.httpTls.certFile, key_file: s.httpTls.keyFile } }
         : {}),
     },
+    ...(s.caches?.length ? { cache: cacheBlock(s.caches) } : {}),
   };
 }
 

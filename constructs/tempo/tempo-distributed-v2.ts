@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../lib/errors';
 import { checkPositiveInteger } from '../../lib/validate';
-import { planCapacity2 } from './capacity';
+import { planCapacity2, ReadPathInput, withReadPath } from './capacity';
 import type { TempoDistributedProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
 import { COMPONENT_RESOURCES } from './component-resources';
@@ -43,12 +43,15 @@ const DEFAULTS: Record<Component2, { replicas: number; resources: ResolvedResour
 
 export function resolveDistributed2(
   d: TempoDistributedProps,
-  ctx: { metricsGenerator: boolean },
+  ctx: { metricsGenerator: boolean; readPath: ReadPathInput },
 ): ResolvedTopology {
   const capacity = d.capacity
-    ? planCapacity2(
-        { ...d.capacity, replicationFactor: d.replicationFactor ?? d.capacity.replicationFactor },
-        'tempo.distributed.capacity',
+    ? withReadPath(
+        planCapacity2(
+          { ...d.capacity, replicationFactor: d.replicationFactor ?? d.capacity.replicationFactor },
+          'tempo.distributed.capacity',
+        ),
+        ctx.readPath,
       )
     : undefined;
   const planned = {

@@ -4,6 +4,7 @@
  * the senders (collectors) and by the stack (applications).
  */
 import {
+  API_SERVER_PORTS,
   Connections,
   DNS_PORTS,
   ExternalPeer,
@@ -65,7 +66,12 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
         ports: [port('http'), port('grpc'), { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP' }],
       }
     : groups[0]!;
-  const c = new Connections(distributed ? [all, ...groups] : groups);
+  const operator = tempo.rolloutOperator?.podGroup;
+  const pools = tempo.caches.flatMap((x) => (x.pool ? [x.pool.podGroup] : []));
+  const c = new Connections([
+    ...(distributed ? [all, ...groups, ...(operator ? [operator] : [])] : groups),
+    ...pools,
+  ]);
   c.allowFrom(
     distributed ? component('query-frontend')! : all,
     Peers.grafana,
@@ -107,5 +113,69 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
       if (group) c.allowTo(group, brokers, ['kafka'], 'Kafka: the write path');
     }
   }
+  // The query caches: each component that reads or writes a role reaches that role's pool on
+  // memcached's port, nothing else does; Prometheus scrapes a deployed pool's exporter.
+  for (const cache of tempo.caches) {
+    const w = cache.wiring;
+    const servers: PodGroup = cache.pool?.podGroup ?? {
+      name: `memcached-servers`,
+      namespace: w.peer.namespace,
+      selectorLabels: w.peer.podLabels,
+      ports: [{ name: 'client', port: w.port, protocol: 'TCP' }],
+    };
+    const clients = new Set(cache.roles.flatMap((role) => cacheClients(s, role)));
+    for (const client of [...clients].sort()) {
+      const group = distributed ? component(client) : all;
+      if (group)
+        c.allowTo(
+          group,
+          servers,
+          ['client'],
+          `memcached: ${cache.roles.filter((r) => cacheClients(s, r).includes(client)).join(', ')}`,
+        );
+    }
+    if (cache.pool)
+      c.allowFrom(
+        cache.pool.podGroup,
+        Peers.prometheus,
+        ['metrics'],
+        'Prometheus scrapes the memcached exporter',
+      );
+  }
+  // The rollout-operator (3.0 microservices): it watches and changes pods and StatefulSets through
+  // the API server, the API server calls its admission webhooks (prepare-downscale, pod eviction)
+  // on 8443, and it calls the live-stores' HTTP port
+  // (`/live-store/prepare-downscale` on each pod a scale-in removes).
+  if (operator) {
+    c.allowTo(operator, Peers.dns, DNS_PORTS, 'DNS');
+    c.allowTo(operator, Peers.kubernetesApi, API_SERVER_PORTS, 'Kubernetes API (pods, StatefulSets, ZPDBs)');
+    c.allowFrom(operator, Peers.kubernetesApi, ['https'], 'API server calls the admission webhooks');
+    for (const ls of s.components.filter((x) => x.rollout))
+      c.allowTo(operator, component(ls.component)!, ['http'], 'prepare-downscale of live-stores');
+  }
   return c;
+}
+
+/**
+ * The components that issue requests for a cache role (so need a flow to its pool). Reads: the
+ * backend roles in the queriers and the compactors (2.10 compactor, 3.0 backend-worker), which
+ * open blocks through the cached reader (`tempodb/backend/cache/cache.go`); writes: blooms and
+ * trace-ID indexes are stored as blocks are written (`tempodb/encoding/vparquet4/copy.go and its siblings`), by
+ * the 3.0 block-builders and backend-workers, the 2.10 ingesters and compactor; frontend-search
+ * in the query-frontend (`modules/frontend/frontend.go`). The 3.0 microservices live-store has no
+ * store, so no cache (`cmd/tempo/app/modules.go` deps at v3.0.3). The single binary does all.
+ */
+export function cacheClients(s: Tempo['settings'], role: string): string[] {
+  if (s.mode !== 'distributed') return ['single-binary'];
+  const compacter = s.line === '3.0' ? 'backend-worker' : 'compactor';
+  const writers = s.line === '3.0' ? ['block-builder', 'backend-worker'] : ['ingester', 'compactor'];
+  switch (role) {
+    case 'frontend-search':
+      return ['query-frontend'];
+    case 'bloom':
+    case 'trace-id-index':
+      return [...new Set(['querier', ...writers])];
+    default:
+      return ['querier', compacter];
+  }
 }

@@ -17,12 +17,15 @@
  * autoscaled (two replicas, scaled vertically). Pure: props in, workloads out.
  */
 import { ConfigError, show } from '../../lib/errors';
+import { GoDuration, toDuration } from '../../lib/duration';
+import { checkDnsSubdomain, checkPositiveInteger } from '../../lib/validate';
+import { resolveResources } from '../../lib/resources';
 import { KafkaCluster, StrimziKafkaCluster } from '../kafka/kafka-cluster';
-import { planCapacity } from './capacity';
+import { planCapacity, ReadPathInput, withReadPath } from './capacity';
 import type { TempoComponentProps, TempoMicroservicesProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
 import { COMPONENT_RESOURCES } from './component-resources';
-import { componentSizing, ResolvedComponent, ResolvedTopology } from './tempo-settings';
+import { componentSizing, ResolvedComponent, ResolvedRollout, ResolvedTopology } from './tempo-settings';
 
 /** Tempo's names of the two live-store zones (`-live-store.instance-availability-zone`). */
 export const LIVE_STORE_ZONES = ['zone-a', 'zone-b'] as const;
@@ -64,9 +67,63 @@ const DEFAULTS = {
 
 const P = 'tempo.microservices';
 
+/** Tempo's jsonnet (v3.0.3 `config.libsonnet`): `live_store.downscale_delay`. */
+const PARTITION_DRAIN_DELAY = '35m';
+/** Tempo 3.0.3's `storage.trace.blocklist_poll` (the reference dump): how often queriers list blocks. */
+const BLOCKLIST_POLL = GoDuration.minutes(5);
+/** Tempo 3.0.3's `block_builder.consume_cycle_duration` default. */
+const CONSUME_CYCLE = GoDuration.minutes(5);
+/** The rollout-operator's container (its jsonnet: requests 100m / 100Mi, memory limit 200Mi). */
+const ROLLOUT_OPERATOR_RESOURCES = {
+  requests: { cpu: '100m', memory: '100Mi' },
+  limits: { cpu: '1', memory: '200Mi' },
+};
+
+/** The live-stores' rollout (`TempoRolloutProps`): validated, defaults applied. */
+function resolveRollout(
+  d: TempoMicroservicesProps,
+  ctx: { name: string; consumeCycle?: GoDuration },
+  perZone: number,
+): ResolvedRollout {
+  const r = d.rollout ?? {};
+  const property = `${P}.rollout`;
+  const maxUnavailable =
+    r.maxUnavailable === undefined
+      ? perZone
+      : checkPositiveInteger(r.maxUnavailable, `${property}.maxUnavailable`);
+  const drain = toDuration(r.partitionDrainDelay ?? PARTITION_DRAIN_DELAY, `${property}.partitionDrainDelay`);
+  const cycle = ctx.consumeCycle ?? CONSUME_CYCLE;
+  const least = GoDuration.seconds((cycle.milliseconds + 2 * BLOCKLIST_POLL.milliseconds) / 1000);
+  if (drain.compare(least) < 0) {
+    throw new ConfigError(
+      `${property}.partitionDrainDelay`,
+      `${show(drain.toString())} is shorter than one block-builder cycle (${cycle}) plus two blocklist polls (${BLOCKLIST_POLL} each); a removed live-store's traces would not yet be queryable from object storage, so use at least ${least}`,
+    );
+  }
+  if (r.issuerRef !== undefined) {
+    checkDnsSubdomain(r.issuerRef.name, `${property}.issuerRef.name`);
+    if (r.issuerRef.kind !== undefined && !['Issuer', 'ClusterIssuer'].includes(r.issuerRef.kind))
+      throw new ConfigError(
+        `${property}.issuerRef.kind`,
+        `${show(r.issuerRef.kind)} is not a cert-manager issuer kind; use 'Issuer' or 'ClusterIssuer'`,
+      );
+  }
+  return {
+    group: `${ctx.name}-live-store`,
+    maxUnavailable,
+    partitionDrainDelay: drain,
+    issuerRef: r.issuerRef && {
+      name: r.issuerRef.name,
+      kind: r.issuerRef.kind ?? 'ClusterIssuer',
+      group: r.issuerRef.group ?? 'cert-manager.io',
+    },
+    resources: resolveResources(r.resources, ROLLOUT_OPERATOR_RESOURCES, `${property}.resources`),
+  };
+}
+
 export function resolveMicroservices3(
   d: TempoMicroservicesProps,
-  ctx: { name: string; metricsGenerator: boolean },
+  ctx: { name: string; metricsGenerator: boolean; consumeCycle?: GoDuration; readPath: ReadPathInput },
 ): ResolvedTopology {
   if (!(d.kafka instanceof KafkaCluster)) {
     throw new ConfigError(
@@ -74,7 +131,9 @@ export function resolveMicroservices3(
       `${d.kafka === undefined ? 'is missing' : `${show(d.kafka)} is not a KafkaCluster`}; microservices write through Kafka: give KafkaCluster.existing({ bootstrapServers, topic, partitions, brokers }) or KafkaCluster.strimzi()`,
     );
   }
-  const capacity = d.capacity ? planCapacity(d.capacity, `${P}.capacity`) : undefined;
+  const capacity = d.capacity
+    ? withReadPath(planCapacity(d.capacity, `${P}.capacity`), ctx.readPath)
+    : undefined;
   const strimzi =
     d.kafka instanceof StrimziKafkaCluster
       ? d.kafka.resolve(`${P}.kafka`, capacity?.partitions, capacity?.tempoMBps)
@@ -130,13 +189,18 @@ export function resolveMicroservices3(
       `${builders} is more than the ${inUse} partitions in use (${inUse} live-stores per zone; the topic has ${partitions}); each partition is consumed by exactly one block-builder, so run at most ${inUse}`,
     );
   }
+  // Every partition of the topic is assigned, not only those in use: a partition being drained
+  // for a live-store scale-in (INACTIVE, no new writes) is still consumed until its last traces
+  // are in object storage, and a later scale-out finds its block-builder already there. An unused
+  // partition costs a block-builder nothing (it has no records).
   const blockBuilderPartitions: Record<string, number[]> = {};
   for (let i = 0; i < builders; i++) {
     blockBuilderPartitions[`${ctx.name}-block-builder-${i}`] = Array.from(
-      { length: inUse },
+      { length: partitions },
       (_, j) => j,
     ).filter((j) => j % builders === i);
   }
+  const rollout = resolveRollout(d, ctx, perZone);
 
   const scheduler = size('backendScheduler', d.backendScheduler, capacity?.backendScheduler, stateful);
   if (scheduler.replicas !== 1) {
@@ -189,6 +253,8 @@ export function resolveMicroservices3(
         kafkaClient: true,
         args: [`-live-store.instance-availability-zone=${zone}`],
         zone: { name: zone, nodeZone: zones[i], otherZoneComponent: `live-store-${LIVE_STORE_ZONES[1 - i]}` },
+        // Rolled by the rollout-operator, one zone at a time (docs/tempo.md).
+        rollout: { group: rollout.group, maxUnavailable: rollout.maxUnavailable },
         // Time to flush in-memory traces to the WAL and hand the partition over (the jsonnet's 1200s).
         terminationGracePeriodSeconds: 1200,
         startupSeconds: 300,
@@ -238,5 +304,5 @@ export function resolveMicroservices3(
         ]
       : []),
   ];
-  return { components, capacity, kafka, blockBuilderPartitions, strimzi };
+  return { components, capacity, kafka, blockBuilderPartitions, strimzi, rollout };
 }

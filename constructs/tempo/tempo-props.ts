@@ -7,6 +7,7 @@ import type { AutoscalingProps } from '../../lib/validate';
 import type { ContainerImage } from '../../lib/versions';
 import type { ReceiverSettings } from '../common/receivers';
 import type { KafkaCluster } from '../kafka/kafka-cluster';
+import type { Memcached } from '../memcached/memcached';
 import type { CapacityInput } from './capacity';
 import type { MetricsGeneratorProcessor } from './generated-metrics';
 import type { TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
@@ -233,6 +234,14 @@ export interface TempoProps {
   /** Tempo 3.0 only: live-store settings. @default - see `TempoLiveStoreProps` */
   readonly liveStore?: TempoLiveStoreProps;
   /**
+   * Query caches (Tempo's `cache.caches`, both lines): memcached pools by typed reference, each
+   * serving its roles. At prod's scale queriers read every block's bloom filter per trace lookup;
+   * without a cache each one is an object-storage GET. Sized from the capacity plan when there is
+   * one (docs/tempo.md, "Read path").
+   * @default - no cache
+   */
+  readonly caches?: readonly TempoCacheProps[];
+  /**
    * Tempo 3.0 microservices only: how block-builders cut the backend blocks (the 2.x
    * `ingester.max_block_duration` / `max_block_bytes` of a distributed deployment).
    * @default - see `TempoBlockBuilderProps`
@@ -313,6 +322,29 @@ export interface TempoProps {
   readonly resources?: ResourceRequirements;
 }
 
+/** Tempo's cache roles (`pkg/cache/cache.go` and `modules/cache/config.go` `allRoles`, v3.0.3 and v2.10.8). */
+export type TempoCacheRole =
+  | 'bloom'
+  | 'trace-id-index'
+  | 'parquet-footer'
+  | 'parquet-column-idx'
+  | 'parquet-offset-idx'
+  | 'parquet-page'
+  | 'frontend-search';
+
+/** One entry of `cache.caches`: a memcached pool and the roles it serves. */
+export interface TempoCacheProps {
+  /** The pool: `Memcached.deploy({ … })` or `Memcached.existing({ host, service, port, servers })`. */
+  readonly memcached: Memcached;
+  /**
+   * The roles it serves; each role goes to one pool only.
+   * @default - every role but parquet-page: bloom, trace-id-index, parquet-footer, parquet-column-idx, parquet-offset-idx, frontend-search (parquet-page is "very high volume", caching.md: give it a pool of its own)
+   */
+  readonly roles?: readonly TempoCacheRole[];
+  /** Tempo's client timeout per request (`memcached.timeout`). @default '200ms' (Tempo's jsonnet) */
+  readonly timeout?: DurationInput;
+}
+
 /** `storage.trace.block` (`tempodb/encoding/common/config.go` at v3.0.3 and v2.10.8). */
 export interface TempoBlockProps {
   /** Block format (3.0: vParquet4 or vParquet5). @default - Tempo's (vParquet4) */
@@ -388,4 +420,49 @@ export interface TempoMicroservicesProps {
   readonly backendWorker?: TempoComponentProps;
   /** Runs when `metricsGenerator` is configured. */
   readonly metricsGenerator?: TempoComponentProps;
+  /**
+   * How the live-store zones roll, are evicted and scaled in: by the rollout-operator
+   * (docs/tempo.md, "Rollouts of the live-stores").
+   * @default - see `TempoRolloutProps`
+   */
+  readonly rollout?: TempoRolloutProps;
+}
+
+/**
+ * Tempo 3.0 microservices: the rollout-operator (grafana/rollout-operator, as Tempo's jsonnet at
+ * v3.0.3 runs it) rolls one live-store zone at a time, keeps evictions to one zone per partition
+ * (`ZoneAwarePodDisruptionBudget`) and refuses a scale-in whose partitions were not drained.
+ */
+export interface TempoRolloutProps {
+  /**
+   * Live-store pods of one zone the operator restarts at once (`rollout-max-unavailable`); the
+   * other zone owns every partition meanwhile.
+   * @default - the whole zone (every live-store of a zone at once, as the jsonnet's 25 does at its sizes)
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * How long a partition stays read-only (INACTIVE, after `POST /live-store/prepare-partition-downscale`)
+   * before its live-stores may be removed; also `live_store.partition_ring.delete_inactive_partition_after`
+   * (an INACTIVE partition without owners is deleted after this). At least one block-builder cycle
+   * plus two blocklist polls (5m each), so what the partition holds is in object storage and queried there.
+   * @default '35m' (Tempo's jsonnet `live_store.downscale_delay`)
+   */
+  readonly partitionDrainDelay?: DurationInput;
+  /**
+   * The cert-manager Issuer or ClusterIssuer of the operator's webhook serving certificate (the API
+   * server trusts its CA through cert-manager's CA injection).
+   * @default - a CA of its own: a self-signed Issuer signs a CA Certificate, whose CA Issuer signs the serving certificate
+   */
+  readonly issuerRef?: {
+    readonly name: string;
+    /** @default 'ClusterIssuer' */
+    readonly kind?: 'Issuer' | 'ClusterIssuer';
+    /** @default 'cert-manager.io' */
+    readonly group?: string;
+  };
+  /**
+   * The operator container's resources; given fields override the defaults one by one.
+   * @default - requests 100m CPU / 100Mi, limits 1 CPU / 200Mi (the jsonnet's)
+   */
+  readonly resources?: ResourceRequirements;
 }

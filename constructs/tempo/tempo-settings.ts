@@ -38,6 +38,9 @@ import type {
   TempoServerTlsProps,
 } from './tempo-props';
 import { resolveMicroservices3 } from './tempo-microservices-v3';
+import { Memcached } from '../memcached/memcached';
+import type { ReadPathInput } from './capacity';
+import type { TempoCacheProps, TempoCacheRole } from './tempo-props';
 import { resolveDistributed2 } from './tempo-distributed-v2';
 
 /**
@@ -69,6 +72,11 @@ export interface ResolvedComponent {
   readonly args: readonly string[];
   /** Zone-aware live-stores: Tempo's zone and the node zone the pods are pinned to. */
   readonly zone?: { readonly name: string; readonly nodeZone?: string; readonly otherZoneComponent: string };
+  /**
+   * Rolled by the rollout-operator (`OnDelete`, label `rollout-group`, annotation
+   * `rollout-max-unavailable`), one StatefulSet of the group at a time.
+   */
+  readonly rollout?: { readonly group: string; readonly maxUnavailable: number };
   /** Time to flush on shutdown (WAL, blocks, a consumption cycle). */
   readonly terminationGracePeriodSeconds: number;
   /**
@@ -76,6 +84,84 @@ export interface ResolvedComponent {
    * process replays data before its HTTP server is guaranteed to answer.
    */
   readonly startupSeconds: number;
+}
+
+/** One `tempo.caches` entry, validated; its Memcached is wired by the construct (it knows the namespace). */
+export interface ResolvedCachePool {
+  readonly memcached: Memcached;
+  readonly roles: readonly TempoCacheRole[];
+  readonly timeout: GoDuration;
+  /** `tempo.caches[i]`, for errors. */
+  readonly property: string;
+}
+
+/** Every cache role of both lines (`modules/cache/config.go` `allRoles` at v3.0.3 and v2.10.8). */
+export const CACHE_ROLES: readonly TempoCacheRole[] = [
+  'bloom',
+  'trace-id-index',
+  'parquet-footer',
+  'parquet-column-idx',
+  'parquet-offset-idx',
+  'parquet-page',
+  'frontend-search',
+];
+/** Without `roles`: all but parquet-page ("very high volume", caching.md). */
+export const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
+
+function resolveCachePools(caches: readonly TempoCacheProps[] | undefined): ResolvedCachePool[] {
+  if (caches === undefined) return [];
+  if (!Array.isArray(caches))
+    throw new ConfigError(
+      'tempo.caches',
+      `${show(caches)} is not a list; give [{ memcached: Memcached.deploy() }]`,
+    );
+  const claimed = new Map<string, string>();
+  return caches.map((c, i) => {
+    const property = `tempo.caches[${i}]`;
+    if (!(c?.memcached instanceof Memcached))
+      throw new ConfigError(
+        `${property}.memcached`,
+        `${c?.memcached === undefined ? 'is missing' : `${show(c.memcached)} is not a Memcached`}; a cache is a typed reference, not a hostname: give Memcached.deploy() or Memcached.existing({ host, service, port, servers })`,
+      );
+    const roles = c.roles ?? DEFAULT_CACHE_ROLES;
+    if (!Array.isArray(roles) || roles.length === 0)
+      throw new ConfigError(`${property}.roles`, `is empty; give at least one of ${CACHE_ROLES.join(', ')}`);
+    for (const role of roles) {
+      if (!CACHE_ROLES.includes(role))
+        throw new ConfigError(
+          `${property}.roles`,
+          `${show(role)} is not a cache role of Tempo; use ${CACHE_ROLES.join(', ')}`,
+        );
+      const other = claimed.get(role);
+      if (other)
+        throw new ConfigError(
+          `${property}.roles`,
+          `${show(role)} is already served by ${other}; Tempo gives each role to one cache (modules/cache/config.go), so remove it from one of them`,
+        );
+      claimed.set(role, property);
+    }
+    const timeout = positiveDuration(
+      toDuration(c.timeout ?? '200ms', `${property}.timeout`),
+      `${property}.timeout`,
+    );
+    return { memcached: c.memcached, roles: [...roles], timeout, property };
+  });
+}
+
+/** Tempo 3.0 microservices: the rollout-operator and the live-stores' rollout group. */
+export interface ResolvedRollout {
+  /** The `rollout-group` label value of both live-store zones (`<name>-live-store`). */
+  readonly group: string;
+  readonly maxUnavailable: number;
+  /** Read-only time of a partition before its live-stores may go; also `delete_inactive_partition_after`. */
+  readonly partitionDrainDelay: GoDuration;
+  /** The webhook certificate's issuer; undefined: a CA of the operator's own. */
+  readonly issuerRef?: {
+    readonly name: string;
+    readonly kind: 'Issuer' | 'ClusterIssuer';
+    readonly group: string;
+  };
+  readonly resources: ResolvedResources;
 }
 
 /** What a line's topology resolves: its workloads and, with a capacity target, the plan. */
@@ -86,6 +172,8 @@ export interface ResolvedTopology {
   readonly blockBuilderPartitions?: TempoConfigSettings['blockBuilderPartitions'];
   /** The Strimzi objects to emit, when the Kafka is `KafkaCluster.strimzi()`. */
   readonly strimzi?: StrimziKafkaSettings;
+  /** 3.0 microservices: how the live-stores roll and scale in. */
+  readonly rollout?: ResolvedRollout;
 }
 
 /** Memberlist gossip port (`memberlist.bind_port`). */
@@ -110,6 +198,10 @@ export interface TempoSettings extends TempoConfigSettings {
   readonly capacity?: CapacityPlan | CapacityPlan2;
   /** `KafkaCluster.strimzi()`: the Strimzi objects to emit. */
   readonly strimzi?: ResolvedTopology['strimzi'];
+  /** 3.0 microservices: the rollout-operator of the live-stores. */
+  readonly rollout?: ResolvedRollout;
+  /** `tempo.caches`, validated; wired to memcached by the construct. */
+  readonly cachePools: readonly ResolvedCachePool[];
   readonly name: string;
   readonly replicas: number;
   readonly image: ContainerImage;
@@ -730,10 +822,24 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   }
 
   const resources = resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources');
+  const cachePools = resolveCachePools(props.caches);
+  // What the read path is sized from (capacity.ts planReadPath); Tempo's defaults where unset.
+  const readPath: ReadPathInput = {
+    retentionSeconds: blockRetention.milliseconds / 1000,
+    bloomFalsePositive: bloom ?? 0.01,
+    maxBytesPerTrace: limits.maxBytesPerTrace,
+    querierConcurrency: props.querier?.maxConcurrentQueries ?? 20,
+    cachePools: cachePools.map((c) => c.roles),
+  };
   const topology: ResolvedTopology = props.microservices
-    ? resolveMicroservices3(props.microservices, { name, metricsGenerator: metricsGenerator !== undefined })
+    ? resolveMicroservices3(props.microservices, {
+        name,
+        metricsGenerator: metricsGenerator !== undefined,
+        consumeCycle: blockBuilder?.consumeCycleDuration,
+        readPath,
+      })
     : props.distributed
-      ? resolveDistributed2(props.distributed, { metricsGenerator: metricsGenerator !== undefined })
+      ? resolveDistributed2(props.distributed, { metricsGenerator: metricsGenerator !== undefined, readPath })
       : {
           components: [
             {
@@ -765,6 +871,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
         : topology.components.map((c) => ({ ...c, args: [...c.args, `-mem-ballast-size-mbs=${ballast}`] })),
     capacity: topology.capacity,
     strimzi: topology.strimzi,
+    rollout: topology.rollout,
+    cachePools,
+    liveStorePartitionDrain: topology.rollout?.partitionDrainDelay,
     kafka: topology.kafka,
     blockBuilderPartitions: topology.blockBuilderPartitions,
     replicationFactor: rf,

@@ -134,9 +134,27 @@ export class TempoWorkload extends Construct {
         ],
       },
     };
+    // Live-stores rolled by the rollout-operator: it finds a StatefulSet's pods by the pod label
+    // `name` and a group's StatefulSets by `rollout-group` (grafana/rollout-operator v0.38.1
+    // README, pkg/controller/controller.go); neither is part of the (immutable) selector.
+    const rollout = c.rollout && {
+      podLabels: { name: props.workloadName, 'rollout-group': c.rollout.group },
+      labels: {
+        'rollout-group': c.rollout.group,
+        // The prepare-downscale webhook calls the pods that a scale-in removes (pkg/config/config.go).
+        'grafana.com/prepare-downscale': 'true',
+      },
+      annotations: {
+        'rollout-max-unavailable': String(c.rollout.maxUnavailable),
+        // Tempo 3.0.3 `cmd/tempo/app/modules.go`: POST answers 409 unless the partition is INACTIVE
+        // (drained), so an undrained scale-in is refused (docs/tempo.md).
+        'grafana.com/prepare-downscale-http-path': 'live-store/prepare-downscale',
+        'grafana.com/prepare-downscale-http-port': String(props.ports.find((p) => p.name === 'http')!.port),
+      },
+    };
     const template: k8s.PodTemplateSpec = {
       metadata: {
-        labels: { ...this.labels, ...props.podLabels },
+        labels: { ...this.labels, ...props.podLabels, ...rollout?.podLabels },
         annotations: { 'checksum/config': props.configChecksum },
       },
       spec: {
@@ -205,13 +223,20 @@ export class TempoWorkload extends Construct {
       });
       this.headlessServiceName = headless.name;
       new k8s.KubeStatefulSet(this, 'StatefulSet', {
-        metadata,
+        metadata: rollout
+          ? {
+              ...metadata,
+              labels: { ...metadata.labels, ...rollout.labels },
+              annotations: rollout.annotations,
+            }
+          : metadata,
         spec: {
           serviceName: headless.name,
           replicas: c.replicas,
           // Microservices start together (rings and the partition ring tolerate it); the single binary is one pod.
           podManagementPolicy: c.component === 'single-binary' ? 'OrderedReady' : 'Parallel',
-          updateStrategy: { type: 'RollingUpdate' },
+          // OnDelete: the rollout-operator deletes the pods, one zone at a time.
+          updateStrategy: { type: rollout ? 'OnDelete' : 'RollingUpdate' },
           selector,
           template,
           ...(c.persistent
@@ -249,9 +274,10 @@ export class TempoWorkload extends Construct {
         },
       });
     }
-    // Never more than one pod of a component down by eviction (for live-stores: one per zone,
-    // each zone its own PDB, so the other zone still owns every partition).
-    if (c.replicas > 1 || c.autoscaling) {
+    // Never more than one pod of a component down by eviction. Live-stores rolled by the
+    // rollout-operator have a ZoneAwarePodDisruptionBudget instead (rollout-operator.ts): a
+    // per-zone PDB cannot see the other zone, so it would let both owners of a partition go.
+    if ((c.replicas > 1 || c.autoscaling) && !rollout) {
       new k8s.KubePodDisruptionBudget(this, 'Pdb', {
         metadata,
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError, show } from '../../lib/errors';
 import { chartNamespace, NamedPort, servicePort, serviceHost } from '../../lib/k8s';
 import { ComponentIdentity, standardLabels } from '../../lib/labels';
 import { configChecksum } from '../../lib/pod-security';
@@ -21,6 +21,10 @@ import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { tempoConnections } from './tempo-flows';
 import { GOSSIP_PORT, resolveTempoSettings, TempoSettings } from './tempo-settings';
 import { TempoWorkload } from './tempo-workload';
+import { RolloutOperator } from './rollout-operator';
+import { MemcachedWiring } from '../memcached/memcached';
+import { MemcachedPool } from '../memcached/memcached-pool';
+import type { TempoCacheRole } from './tempo-props';
 
 export type * from './tempo-props';
 export { TEMPO_UID } from './tempo-workload';
@@ -66,6 +70,14 @@ export class Tempo extends Construct implements FlowDeclaring {
   public readonly multitenancyEnabled: boolean;
   /** Regex of the PVC names of this installation (for storage alerts). */
   public readonly pvcPattern: string;
+  /** 3.0 microservices: the rollout-operator of the live-store zones. */
+  public readonly rolloutOperator?: RolloutOperator;
+  /** The query caches: each pool's roles, wiring and, when this app deploys it, its pods. */
+  public readonly caches: readonly {
+    readonly roles: readonly TempoCacheRole[];
+    readonly wiring: MemcachedWiring;
+    readonly pool?: MemcachedPool;
+  }[];
   /** Microservices: every distributor through its headless Service (see `otlpGrpcTarget`). */
   private distributorTarget?: GrpcTarget;
   /** The pods of each workload, as the flow model sees them (see `connections`). */
@@ -135,7 +147,49 @@ export class Tempo extends Construct implements FlowDeclaring {
             : {}),
         }
       : undefined;
-    const configData = { [TEMPO_PATHS.configFile]: renderTempoConfig(s, topology) };
+    // The caches: each pool's wiring (a deployed one lives in this namespace), sized against the plan.
+    const names = new Map<string, string>();
+    const wired = s.cachePools.map((c, i) => {
+      const wiring = c.memcached.wiring(`${c.property}.memcached`, {
+        installation: s.name,
+        namespace,
+        defaultName: i === 0 ? `${s.name}-memcached` : `${s.name}-memcached-${i}`,
+        planned: s.capacity?.readPath?.caches[i],
+      });
+      const name = wiring.deployed?.name;
+      if (name !== undefined) {
+        const other = names.get(name);
+        if (other)
+          throw new ConfigError(
+            `${c.property}.memcached.name`,
+            `${show(name)} is also the name of ${other}'s pool; give each deployed pool its own name`,
+          );
+        names.set(name, c.property);
+      }
+      return { roles: c.roles, wiring, timeout: c.timeout };
+    });
+    const configData = {
+      [TEMPO_PATHS.configFile]: renderTempoConfig(
+        {
+          ...s,
+          caches: wired.map((c) => ({
+            roles: c.roles,
+            host: c.wiring.host,
+            service: c.wiring.service,
+            timeout: c.timeout,
+            maxItemSizeBytes: c.wiring.maxItemSizeBytes,
+          })),
+        },
+        topology,
+      ),
+    };
+    this.caches = wired.map((c) => ({
+      roles: c.roles,
+      wiring: c.wiring,
+      pool:
+        c.wiring.deployed &&
+        new MemcachedPool(this, `Memcached-${c.wiring.deployed.name}`, c.wiring.deployed),
+    }));
     const configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(s.configMapName),
       data: configData,
@@ -210,6 +264,15 @@ export class Tempo extends Construct implements FlowDeclaring {
         namespace,
         selectorLabels: workloads.get(c.component)!.selector,
         ports,
+      });
+    }
+
+    if (s.rollout) {
+      this.rolloutOperator = new RolloutOperator(this, 'RolloutOperator', {
+        settings: s.rollout,
+        installation: s.name,
+        namespace,
+        liveStores: s.components.filter((c) => c.rollout).map((c) => `${s.name}-${c.component}`),
       });
     }
 

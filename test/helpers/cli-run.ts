@@ -35,6 +35,8 @@ export function writeEnvironmentsModule(dir: string, body: string, lang: 'ts' | 
     ['constructs/tempo/tempo-storage', ['TempoStorage']],
     ['constructs/otel-collector/sampling', ['CollectorSampling']],
     ['constructs/tempo/capacity', ['planCapacity']],
+    ['constructs/memcached/memcached', ['Memcached']],
+    ['constructs/kafka/kafka-cluster', ['KafkaCluster']],
     ['constructs/grafana/datasources', ['LokiDatasource', 'PrometheusDatasource']],
     ['lib/duration', ['GoDuration']],
   ];

@@ -4,6 +4,7 @@ import {
   COLLECTOR_METRICS,
   PLATFORM_METRICS,
   tempoExposedMetrics,
+  MEMCACHED_METRICS,
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
@@ -143,7 +144,9 @@ export function unexposedMetrics(
       scraped.tempo.settings.line,
       scraped.tempo.settings.kafka !== undefined,
       scraped.nativeHistograms,
+      scraped.tempo.caches.length > 0,
     ),
+    ...(scraped.tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),

@@ -36,7 +36,8 @@ type Leaf =
   | 'attribute-actions[]'
   | 'statements[]'
   | 'readers[]'
-  | 'pipelines';
+  | 'pipelines'
+  | 'caches[]';
 export interface KeyTree {
   readonly [key: string]: Leaf | KeyTree;
 }
@@ -104,6 +105,41 @@ const OMITEMPTY_OVERRIDES: KeyTree = {
   global: { max_bytes_per_trace: 'int' },
 };
 
+/**
+ * An entry of `cache.caches` (an empty list in both dumps), from the source of both lines:
+ * `modules/cache/config.go` (`roles`, `memcached`, `redis`), `modules/cache/memcached/memcached.go`
+ * (`ttl` and the inlined client) and `pkg/cache/memcached_client.go` `MemcachedClientConfig`
+ * (the inlined dskit TLS client fields left out: this project does not set them). The roles are
+ * `allRoles()` of `modules/cache/config.go`, the same at v3.0.3 and v2.10.8.
+ */
+const CACHE_ENTRY: KeyTree = {
+  roles: 'string[]',
+  memcached: {
+    host: 'string',
+    service: 'string',
+    addresses: 'string',
+    timeout: 'duration',
+    max_idle_conns: 'int',
+    max_item_size: 'int',
+    update_interval: 'duration',
+    consistent_hash: 'bool',
+    circuit_breaker_consecutive_failures: 'int',
+    circuit_breaker_timeout: 'duration',
+    circuit_breaker_interval: 'duration',
+    tls_enabled: 'bool',
+    ttl: 'duration',
+  },
+};
+export const TEMPO_CACHE_ROLES = [
+  'bloom',
+  'trace-id-index',
+  'parquet-footer',
+  'parquet-column-idx',
+  'parquet-offset-idx',
+  'parquet-page',
+  'frontend-search',
+] as const;
+
 /** `omitempty` top-level and generator fields, absent from the dumps at their zero value. */
 const OMITEMPTY: KeyTree = {
   // cmd/tempo/app/config.go
@@ -120,6 +156,8 @@ const OMITEMPTY: KeyTree = {
     storage: { remote_write: 'remote-write[]' },
   },
   overrides: { defaults: OMITEMPTY_OVERRIDES },
+  // Not omitempty: a list whose entries the dump (`caches: []`) cannot show.
+  cache: { caches: 'caches[]' },
 };
 
 export type TempoLine = '3.0.3' | '2.10.8';
@@ -223,7 +261,25 @@ export function tempoConfigProblems(
       !(value && typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'))
     )
       problems.push(`${at}: expected a map of strings`);
-    else if (spec === 'remote-write[]') {
+    else if (spec === 'caches[]') {
+      if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
+      else
+        value.forEach((entry, i) => {
+          problems.push(...tempoConfigProblems(entry, CACHE_ENTRY, `${at}[${i}]`));
+          const roles: unknown[] = Array.isArray(entry?.roles) ? entry.roles : [];
+          if (!roles.length) problems.push(`${at}[${i}].roles: a cache needs at least one role`);
+          for (const role of roles)
+            if (!(TEMPO_CACHE_ROLES as readonly unknown[]).includes(role))
+              problems.push(`${at}[${i}].roles: ${JSON.stringify(role)} is not a role`);
+          if (!entry?.memcached) problems.push(`${at}[${i}]: neither memcached nor redis`);
+        });
+      // Tempo refuses a role claimed by two caches (modules/cache/config.go Validate).
+      const all = Array.isArray(value)
+        ? value.flatMap((e: any) => (Array.isArray(e?.roles) ? e.roles : []))
+        : [];
+      for (const role of new Set(all))
+        if (all.filter((r) => r === role).length > 1) problems.push(`${at}: role ${role} is claimed twice`);
+    } else if (spec === 'remote-write[]') {
       // Prometheus remote_write config (prometheus/config RemoteWriteConfig), the fields we emit.
       if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
       else
