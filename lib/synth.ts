@@ -114,6 +114,10 @@ export const SYNC_WAVES: Record<string, number> = {
   DaemonSet: 0,
   PodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
+  // Routes to the query gateway: after its Service, so traffic never meets a missing backend.
+  HTTPRoute: 1,
+  GRPCRoute: 1,
+  Ingress: 1,
   // After the agent Service it points at; applications opt in later, by annotation.
   Instrumentation: 1,
   PodMonitor: 5,

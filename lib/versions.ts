@@ -31,6 +31,13 @@ export const VERSIONS = {
   // renovate: datasource=docker depName=otel/opentelemetry-collector-contrib
   otelCollector: '0.161.0',
   /**
+   * nginxinc/nginx-unprivileged, the query gateway (constructs/gateway/): nginx's stable line,
+   * running as UID 101 with no capability, so its pod passes Pod Security "restricted". The
+   * config (`nginx-config.ts`) also runs on Debian's nginx 1.22 in the end-to-end test.
+   */
+  // renovate: datasource=docker depName=nginxinc/nginx-unprivileged
+  nginx: '1.30.5-alpine',
+  /**
    * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the
    * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
    */
@@ -48,6 +55,7 @@ export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: VERSIONS.tempo },
   tempo2: { repository: 'grafana/tempo', tag: VERSIONS.tempo2 },
   otelCollector: { repository: 'otel/opentelemetry-collector-contrib', tag: VERSIONS.otelCollector },
+  nginx: { repository: 'nginxinc/nginx-unprivileged', tag: VERSIONS.nginx },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';
