@@ -288,7 +288,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     const identity: ComponentIdentity = {
       name: 'tempo-gateway',
       instance: name,
-      component: 'gateway',
+      component: 'query-gateway',
       version: IMAGES.nginx.tag,
     };
     const labels = standardLabels(identity);

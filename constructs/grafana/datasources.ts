@@ -396,7 +396,8 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
   const targets: { ds: TempoDatasource; label?: string }[] = i.linkTargets?.length
     ? [...i.linkTargets]
     : [{ ds: main }];
-  const several = targets.length > 1 || targets[0]!.label !== undefined;
+  // One target: the plain 'TraceID' / 'View trace'; several: each labelled with its tenants.
+  const several = targets.length > 1;
   for (const loki of [i.loki, i.traceLinks?.loki]) {
     const p = loki?.provisioned;
     if (!loki || !p) continue;

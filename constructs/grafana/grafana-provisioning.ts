@@ -68,11 +68,12 @@ export interface GrafanaProvisioningOptions {
   /** Folder annotation for dashboards (`sidecar.dashboards.folderAnnotation`). @default { grafana_folder: 'Tracing' } */
   readonly folderAnnotation?: Record<string, string>;
   /**
-   * Tenant the main Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant; the
-   * other tenants get datasources of their own (`tenants`).
+   * Tenant the main Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant, or a
+   * list of tenants it reads together (Tempo's cross-tenant query, `a|b`); the other tenants get
+   * datasources of their own (`tenants`).
    * @default - required then
    */
-  readonly tenant?: string;
+  readonly tenant?: string | readonly string[];
   /**
    * Tenants that get a Tempo datasource each (multi-tenant Tempo), with the same links to logs
    * and metrics as the main one.
@@ -198,8 +199,7 @@ export class GrafanaProvisioning extends Construct {
       serviceGraphs: tempo.generates('service-graphs'),
       tenant: plan.main.orgId,
       tenantDatasources: plan.all.filter((d) => !d.main).map(entry),
-      linkTargets:
-        plan.linkTargets.length > 1 || !plan.linkTargets[0]!.main ? plan.linkTargets.map(entry) : undefined,
+      linkTargets: plan.linkTargets.map(entry),
       gateway,
     });
     const name = (suffix: string) => checkDnsLabel(`${props.stackId}-${suffix}`, 'grafana.configMapName');

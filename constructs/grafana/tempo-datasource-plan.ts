@@ -1,7 +1,7 @@
 /**
  * Which Tempo datasources Grafana gets, from one source of truth: the stack's tenants. A
  * single-tenant Tempo gets one datasource. A multi-tenant one gets one datasource per tenant
- * (the main one, `grafana.tenant`, keeps `tempoDatasource`'s UID and name), plus one per tenant
+ * (the main one, `grafana.tenant` (a tenant or a set), keeps `tempoDatasource`'s UID and name), plus one per tenant
  * set read together with Tempo's cross-tenant query (`X-Scope-OrgID: a|b`): `crossTenant`, and
  * any set a dashboard panel asks for. Every other UID is derived from the main UID and the
  * tenants, so it is stable across synths; with the query gateway, each datasource authenticates
@@ -44,8 +44,8 @@ export interface TempoDatasourcePlanInput {
   readonly stackTenants: readonly string[];
   readonly uid?: string;
   readonly name?: string;
-  /** `grafana.tenant`: the main datasource's tenant. */
-  readonly tenant?: string;
+  /** `grafana.tenant`: the main datasource's tenant, or tenants it reads together. */
+  readonly tenant?: string | readonly string[];
   /** `grafana.tenants`. @default - stackTenants */
   readonly tenants?: readonly string[];
   /** `grafana.crossTenant`. */
@@ -94,14 +94,23 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
       'grafana.tenant',
       'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
     );
-  checkTenantId(i.tenant, 'grafana.tenant');
+  const mainSet = typeof i.tenant === 'string' ? [i.tenant] : [...i.tenant];
+  if (mainSet.length === 0)
+    throw new ConfigError(
+      'grafana.tenant',
+      'is an empty list; give a tenant, or the tenants Grafana reads together',
+    );
+  mainSet.forEach((t, n) =>
+    checkTenantId(t, typeof i.tenant === 'string' ? 'grafana.tenant' : `grafana.tenant[${n}]`),
+  );
   if (i.tenants !== undefined && (!Array.isArray(i.tenants) || i.tenants.length === 0))
     throw new ConfigError(
       'grafana.tenants',
       `${show(i.tenants)} is not a list of tenants; list the tenants that get a datasource, or leave it unset for every tenant of the stack`,
     );
   (i.tenants ?? []).forEach((t, n) => checkTenantId(t, `grafana.tenants[${n}]`));
-  const tenants = [...new Set([i.tenant, ...(i.tenants ?? i.stackTenants)])];
+  const tenants = [...new Set([...mainSet, ...(i.tenants ?? i.stackTenants)])];
+  const mainKey = setKey(mainSet);
 
   const used = new Set<string>([mainUid]);
   const derivedUid = (key: string): string => {
@@ -116,7 +125,7 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
     const key = setKey(set);
     const known = byKey.get(key);
     if (known) return known;
-    const isMain = set.length === 1 && set[0] === i.tenant;
+    const isMain = key === mainKey;
     const label = set.join(' + ');
     const uid = isMain ? mainUid : derivedUid(set.join('-'));
     used.add(uid);
@@ -131,6 +140,7 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
     byKey.set(key, ds);
     return ds;
   };
+  const main = add(mainSet);
   const singles = tenants.map((t) => add([t]));
   const checkSet = (set: unknown, property: string): string[] => {
     if (!Array.isArray(set) || set.length < 2)
@@ -151,7 +161,7 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
   };
   const cross = i.crossTenant !== undefined ? add(checkSet(i.crossTenant, 'grafana.crossTenant')) : undefined;
   const forPanel = (tenant: string | readonly string[] | undefined, property: string) => {
-    if (tenant === undefined) return singles[0]!;
+    if (tenant === undefined) return main;
     if (typeof tenant === 'string') {
       const ds = byKey.get(tenant);
       if (!ds)
@@ -166,11 +176,14 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
   // Every panel's set gets its datasource now, so the list is complete before anything renders.
   for (const p of panelTenants) forPanel(p.tenant, p.property);
   const all = [...byKey.values()];
+  // Links from logs and exemplars go where a trace is found whatever its tenant: a datasource
+  // reading several tenants (the main one, else crossTenant), else one link per tenant.
+  const wide = main.tenants.length > 1 ? main : cross;
   return {
-    main: singles[0]!,
+    main,
     all,
-    linkTargets: cross ? [cross] : singles,
-    search: cross ?? singles[0]!,
+    linkTargets: wide ? [wide] : singles,
+    search: wide ?? main,
     forPanel,
   };
 }
