@@ -323,7 +323,12 @@ describe('SUMMARY.md', () => {
       '| Collector gateway `otel-gateway` | otel/opentelemetry-collector-contrib:0.161.0 | HPA 9–18 |',
       '## Flows',
       '| otel-gateway (tracing-prod) | tempo-distributor (tracing-prod) | 4317 (otlp-grpc) | exports traces (OTLP gRPC) |',
-      '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-query-frontend (tracing-prod) | 3200 (http) | Grafana queries traces |',
+      // prod's query-frontend is behind the query gateway: Grafana reaches the gateway only.
+      '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-gateway (tracing-prod) | 8080 (http) | Grafana queries traces through the gateway |',
+      '| tempo-gateway (tracing-prod) | tempo-query-frontend (tracing-prod) | 3200 (http) | queries Tempo as the authenticated tenant |',
+      '| Query gateway `tempo-gateway` (nginx) | nginxinc/nginx-unprivileged:1.30.5-alpine | 2 | http 8080, grpc 8081 |',
+      '`oncall` → `prod`',
+      'HTTPRoute and GRPCRoute on Gateway `gateway-system/external` for tempo.prod.example.com',
       's3://acme-tracing-prod',
       'Retention**: 168h',
       'tail at the gateway',

@@ -166,6 +166,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
   /** Whether OTLP ingest is forwarded. */
   public readonly ingest: boolean;
   public readonly exposure?: GatewayExposure;
+  public readonly replicas: number;
   public readonly ports: readonly NamedPort[];
   public readonly group: PodGroup;
   public readonly connections: Connections;
@@ -203,6 +204,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     }
     this.users = [...own, ...(props.clients ?? [])];
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
+    this.replicas = replicas;
     const resources = resolveResources(props.resources, DEFAULT_RESOURCES, `${p}.resources`);
     this.exposure = props.exposure;
 

@@ -127,6 +127,8 @@ export class GrafanaProvisioning extends Construct {
   public readonly tempoDatasource: TempoDatasource;
   /** Every Tempo datasource, the main one first. */
   public readonly tempoDatasources: readonly TempoDatasource[];
+  /** With the query gateway: the Secret in Grafana's namespace with the datasources' passwords. */
+  public readonly gatewaySecretName?: string;
   public readonly prometheus: PrometheusDatasource;
   public readonly loki?: LokiDatasource;
   public readonly dashboards: readonly BuiltDashboard[];
@@ -171,6 +173,7 @@ export class GrafanaProvisioning extends Construct {
           `${show(dir)} is not an absolute path; give e.g. '/etc/secrets/tempo-gateway-grafana'`,
         );
       gateway = { passwordDir: dir };
+      this.gatewaySecretName = c.secretName;
     } else if (props.gatewayCredentials !== undefined)
       throw new ConfigError(
         'grafana.gatewayCredentials',
