@@ -60,18 +60,24 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
         });
   // The Tempo datasources Grafana gets (one per tenant, and tenant sets read together): planned
   // once, so the gateway's users for Grafana and the datasources are the same list.
-  const grafanaOptions = env.grafana === false ? undefined : (env.grafana ?? {});
-  const datasourcePlan = planTempoDatasources({
-    stackId: namespace,
-    multitenant: tempo.tempo.multitenancyEnabled,
-    stackTenants: stackTenants(env),
-    uid: grafanaOptions?.tempoDatasource?.uid,
-    name: grafanaOptions?.tempoDatasource?.name,
-    tenant: grafanaOptions?.tenant,
-    tenants: grafanaOptions?.tenants,
-    crossTenant: grafanaOptions?.crossTenant,
-    dashboards: grafanaOptions?.dashboards,
-  });
+  // Grafana is provisioned unless it is off, or monitoring is (then `grafana` is refused below).
+  const grafanaOptions =
+    env.grafana === false || (env.monitoring === false && env.grafana === undefined)
+      ? undefined
+      : (env.grafana ?? {});
+  const datasourcePlan =
+    grafanaOptions &&
+    planTempoDatasources({
+      stackId: namespace,
+      multitenant: tempo.tempo.multitenancyEnabled,
+      stackTenants: stackTenants(env),
+      uid: grafanaOptions?.tempoDatasource?.uid,
+      name: grafanaOptions?.tempoDatasource?.name,
+      tenant: grafanaOptions?.tenant,
+      tenants: grafanaOptions?.tenants,
+      crossTenant: grafanaOptions?.crossTenant,
+      dashboards: grafanaOptions?.dashboards,
+    });
   const gateway =
     env.queryGateway === undefined
       ? undefined
@@ -80,9 +86,7 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
           namespace,
           tempo: tempo.tempo,
           // Grafana authenticates as each datasource's UID, mapped to that datasource's tenants.
-          clients: grafanaOptions
-            ? datasourcePlan.all.map((d) => ({ user: d.uid, orgId: d.orgId ?? '' }))
-            : [],
+          clients: (datasourcePlan?.all ?? []).map((d) => ({ user: d.uid, orgId: d.orgId ?? '' })),
         });
   const workloads = {
     tempo: tempo.tempo,
@@ -114,7 +118,7 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
             stackId: namespace,
             tempo: tempo.tempo,
             monitoring: monitoring.monitoring.config,
-            plan: datasourcePlan,
+            plan: datasourcePlan!,
             gateway: gateway?.gateway,
           },
           grafana: env.grafana,

@@ -37,6 +37,7 @@ export function writeEnvironmentsModule(dir: string, body: string, lang: 'ts' | 
     ['constructs/tempo/capacity', ['planCapacity']],
     ['constructs/grafana/datasources', ['LokiDatasource', 'PrometheusDatasource']],
     ['lib/duration', ['GoDuration']],
+    ['constructs/gateway/gateway-options', ['GatewayAuth', 'GatewayExposure']],
   ];
   const head =
     lang === 'ts'
