@@ -23,6 +23,7 @@ import {
   servicePort,
   serviceHost,
   spreadOverNodesAndZones,
+  surgeRollingUpdate,
 } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
@@ -334,13 +335,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       spec: {
         replicas,
         selector,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: {
-            maxSurge: k8s.IntOrString.fromNumber(1),
-            maxUnavailable: k8s.IntOrString.fromNumber(0),
-          },
-        },
+        strategy: surgeRollingUpdate(),
         template: {
           metadata: { labels, annotations: { 'checksum/config': configChecksum(configData) } },
           spec: {
