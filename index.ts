@@ -10,6 +10,7 @@ export { buildEnvironment } from './charts/environment';
 export type { EnvironmentCharts } from './charts/environment';
 export { summarizeEnvironment } from './charts/summary';
 export * from './charts/collector-chart';
+export * from './charts/gateway-chart';
 export * from './charts/gitops-chart';
 export * from './charts/grafana-chart';
 export * from './charts/monitoring-chart';
@@ -59,6 +60,9 @@ export type {
 export * from './constructs/grafana/datasources';
 export * from './constructs/grafana/custom-dashboards';
 export * from './constructs/grafana/grafana-provisioning';
+export * from './constructs/grafana/tempo-datasource-plan';
+export * from './constructs/gateway/query-gateway';
+export type { GatewayUpstream, GatewayUser } from './constructs/gateway/nginx-config';
 export * from './constructs/monitoring/tracing-monitoring';
 export { ALERT_FOR_DEFAULTS } from './constructs/monitoring/monitoring-config';
 export type {

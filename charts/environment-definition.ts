@@ -3,6 +3,7 @@ import type { GrafanaSettings } from './grafana-chart';
 import type { TracingMonitoringOptions } from '../constructs/monitoring/tracing-monitoring';
 import type { GitOpsOptions } from '../constructs/platform/gitops';
 import type { NetworkPoliciesOptions } from '../constructs/network/network-policies';
+import type { QueryGatewayProps } from '../constructs/gateway/query-gateway';
 import { TempoProps } from '../constructs/tempo/tempo';
 
 /**
@@ -56,6 +57,15 @@ export interface EnvironmentDefinition {
    * @default - Tempo linked to the existing Prometheus datasource `prometheus`
    */
   readonly grafana?: GrafanaSettings | false;
+  /**
+   * An authenticating gateway (nginx) in front of Tempo's query API, and optionally its OTLP
+   * receivers: every client authenticates, the tenant (`X-Scope-OrgID`) comes from who
+   * authenticated, never from a header the client sent, and only the gateway reaches Tempo's
+   * query-frontend. Grafana queries through it, one user per Tempo datasource. Optionally exposed
+   * outside the cluster by Gateway API routes or an Ingress. Needs `tempo.multitenancy`.
+   * @default - none: Grafana queries Tempo directly
+   */
+  readonly queryGateway?: QueryGatewayProps;
   /**
    * NetworkPolicies (default deny, then exactly the flows each workload needs).
    * @default - on; Grafana and Prometheus in `monitoring`

@@ -10,6 +10,7 @@ import { Size } from 'cdk8s';
 import schema from '../schemas/environment.schema.json';
 import { LokiDatasource, PrometheusDatasource } from '../constructs/grafana/datasources';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
+import { GatewayAuth, GatewayExposure } from '../constructs/gateway/gateway-options';
 import { REPLICA_LIMIT } from '../constructs/tempo/capacity';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { GoDuration } from '../lib/duration';
@@ -23,6 +24,8 @@ import type { EnvironmentDefinition } from './environment-definition';
 /** Every class the schema refers to by `x-instanceof` (the schema test checks the list is complete). */
 export const ENVIRONMENT_CLASSES = {
   CollectorSampling,
+  GatewayAuth,
+  GatewayExposure,
   GoDuration,
   KafkaCluster,
   LokiDatasource,

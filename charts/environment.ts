@@ -5,6 +5,7 @@ import { ConfigError } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
 import { validateEnvironment } from './environment-validation';
 import { CollectorChart } from './collector-chart';
+import { GatewayChart } from './gateway-chart';
 import { GitOpsChart } from './gitops-chart';
 import { GrafanaChart } from './grafana-chart';
 import { MonitoringChart } from './monitoring-chart';
@@ -12,6 +13,7 @@ import { NetworkChart } from './network-chart';
 import { planFlows, StackFlows } from '../constructs/network/network-policies';
 import { NamespaceChart } from './namespace-chart';
 import { TempoChart } from './tempo-chart';
+import { planTempoDatasources } from '../constructs/grafana/tempo-datasource-plan';
 
 export interface EnvironmentCharts {
   readonly namespace?: NamespaceChart;
@@ -19,6 +21,7 @@ export interface EnvironmentCharts {
   readonly collector?: CollectorChart;
   readonly monitoring?: MonitoringChart;
   readonly grafana?: GrafanaChart;
+  readonly gateway?: GatewayChart;
   readonly network?: NetworkChart;
   readonly gitops?: GitOpsChart;
   /** Every flow the stack needs (the NetworkPolicies allow exactly these, when enabled). */
@@ -55,7 +58,42 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
           collector: env.collector ?? {},
           environment: env.name,
         });
-  const workloads = { tempo: tempo.tempo, gateway: collector?.gateway, agent: collector?.agent };
+  // The Tempo datasources Grafana gets (one per tenant, and tenant sets read together): planned
+  // once, so the gateway's users for Grafana and the datasources are the same list.
+  // Grafana is provisioned unless it is off, or monitoring is (then `grafana` is refused below).
+  const grafanaOptions =
+    env.grafana === false || (env.monitoring === false && env.grafana === undefined)
+      ? undefined
+      : (env.grafana ?? {});
+  const datasourcePlan =
+    grafanaOptions &&
+    planTempoDatasources({
+      stackId: namespace,
+      multitenant: tempo.tempo.multitenancyEnabled,
+      stackTenants: stackTenants(env),
+      uid: grafanaOptions?.tempoDatasource?.uid,
+      name: grafanaOptions?.tempoDatasource?.name,
+      tenant: grafanaOptions?.tenant,
+      tenants: grafanaOptions?.tenants,
+      crossTenant: grafanaOptions?.crossTenant,
+      dashboards: grafanaOptions?.dashboards,
+    });
+  const gateway =
+    env.queryGateway === undefined
+      ? undefined
+      : new GatewayChart(scope, 'gateway', {
+          ...env.queryGateway,
+          namespace,
+          tempo: tempo.tempo,
+          // Grafana authenticates as each datasource's UID, mapped to that datasource's tenants.
+          clients: (datasourcePlan?.all ?? []).map((d) => ({ user: d.uid, orgId: d.orgId ?? '' })),
+        });
+  const workloads = {
+    tempo: tempo.tempo,
+    gateway: collector?.gateway,
+    agent: collector?.agent,
+    queryGateway: gateway?.gateway,
+  };
   // Refuses Tempo's span metrics next to the gateway's, with or without monitoring.
   stackSpanMetrics(workloads);
   const monitoring =
@@ -76,7 +114,13 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
     env.grafana === false || !monitoring
       ? undefined
       : new GrafanaChart(scope, 'grafana', {
-          stack: { stackId: namespace, tempo: tempo.tempo, monitoring: monitoring.monitoring.config },
+          stack: {
+            stackId: namespace,
+            tempo: tempo.tempo,
+            monitoring: monitoring.monitoring.config,
+            plan: datasourcePlan!,
+            gateway: gateway?.gateway,
+          },
           grafana: env.grafana,
         });
   const flows = planFlows({
@@ -98,9 +142,26 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
     collector,
     monitoring,
     grafana,
+    gateway,
     network,
     gitops,
     flows,
     ownership: { name: namespace, managed },
   };
+}
+
+/**
+ * Every tenant the stack writes, in a stable order: the collector's tenant, its namespace
+ * tenants and sampled copy, then the tenants with Tempo overrides.
+ */
+function stackTenants(env: EnvironmentDefinition): string[] {
+  const c = env.collector === false ? undefined : env.collector;
+  const g = c?.gateway === false ? undefined : c?.gateway;
+  const all = [
+    c?.tenant,
+    ...(g?.namespaceTenants ?? []).map((t) => t.tenant),
+    g?.sampledTenant?.tenant,
+    ...Object.keys(env.tempo?.tenants ?? {}),
+  ];
+  return [...new Set(all.filter((t): t is string => typeof t === 'string'))];
 }

@@ -14,7 +14,7 @@ export interface GrafanaSettings extends GrafanaProvisioningOptions {
 
 export interface GrafanaChartProps {
   /** The stack's references: its id, Tempo and what is scraped. */
-  readonly stack: Pick<GrafanaProvisioningProps, 'stackId' | 'tempo' | 'monitoring'>;
+  readonly stack: Pick<GrafanaProvisioningProps, 'stackId' | 'tempo' | 'monitoring' | 'plan' | 'gateway'>;
   /** @default - the defaults of GrafanaSettings */
   readonly grafana?: GrafanaSettings;
 }

@@ -7,6 +7,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { sourceOf } from '../lib/synth';
 import { IMAGES, imageRef } from '../lib/versions';
+import { GatewayApiExposure, IngressExposure } from '../constructs/gateway/gateway-options';
 import type { EnvironmentDefinition } from './environment-definition';
 import type { EnvironmentCharts } from './environment';
 import { isAlert } from '../constructs/monitoring/rule-model';
@@ -107,6 +108,14 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
       'DaemonSet (one per node)',
       portList(agent.ports),
     ]);
+  const qg = charts.gateway?.gateway;
+  if (qg)
+    rows.push([
+      `Query gateway \`${qg.name}\` (nginx)`,
+      imageRef(IMAGES.nginx),
+      String(qg.replicas),
+      portList(qg.ports),
+    ]);
   const capacity = s.capacity
     ? ['', '## Capacity plan', '', ...s.capacity.reasons.map((r) => `- ${r}`), '']
     : [];
@@ -177,8 +186,21 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
       ? `- **Alerts**: ${alerts.length} alerting rules (${alerts.filter((a) => a.severity === 'critical').length} critical, ${alerts.filter((a) => a.severity === 'warning').length} warning), ${rules.length - alerts.length} recording rules; ${charts.monitoring.monitoring.scrapes.length} PodMonitors`
       : '- **Alerts**: none',
   );
+  if (qg) {
+    const e = qg.exposure;
+    lines.push(
+      `- **Query gateway**: \`${qg.queryUrl}\`; Basic auth against the htpasswd file in Secret \`${qg.htpasswdSecret.secretName}\` (key \`${qg.htpasswdSecret.key}\`), X-Scope-OrgID from the user (client headers ignored): ${qg.users.map((u) => `\`${u.user}\` → \`${u.orgId}\``).join(', ')}; ${qg.ingest ? 'queries and OTLP ingest' : 'queries only'}; ${
+        e instanceof GatewayApiExposure
+          ? `HTTPRoute${qg.ports.some((p) => p.name === 'grpc') ? ' and GRPCRoute' : ''} on Gateway \`${e.gateway.namespace}/${e.gateway.name}\` for ${e.hostnames.join(', ')}`
+          : e instanceof IngressExposure
+            ? `Ingress (class \`${e.className}\`) for ${e.host}${e.tlsSecretName ? ` (TLS Secret \`${e.tlsSecretName}\`)` : ''}`
+            : 'in-cluster only'
+      }`,
+    );
+  }
+  const g = charts.grafana?.provisioning;
   lines.push(
-    `- **Grafana**: ${charts.grafana ? charts.grafana.provisioning.dashboards.map((d) => d.slug).join(', ') : 'none'}`,
+    `- **Grafana**: ${g ? `dashboards ${g.dashboards.map((d) => d.slug).join(', ')}; Tempo datasources ${g.tempoDatasources.map((d) => `\`${d.uid}\``).join(', ')}${qg ? ` (each authenticates at the gateway as its UID, password from Secret \`${g.gatewaySecretName}\` in Grafana's namespace)` : ''}` : 'none'}`,
   );
   lines.push(
     `- **NetworkPolicies**: ${charts.network ? `on, exactly the flows below${charts.flows.options.defaultDeny ? ', default deny for this stack’s pods' : ''}` : 'off (the flows below are what the stack needs)'}`,
@@ -189,6 +211,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
     charts.collector,
     charts.monitoring,
     charts.grafana,
+    charts.gateway,
     charts.network,
   ]
     .filter((c): c is NonNullable<typeof c> => c !== undefined)

@@ -2,6 +2,8 @@ import { Size } from 'cdk8s';
 import {
   CapacityInput,
   CollectorSampling,
+  GatewayAuth,
+  GatewayExposure,
   KafkaCluster,
   LokiDatasource,
   Memcached,
@@ -105,9 +107,26 @@ export const prod = defineEnvironment({
       autoscaling: { minReplicas: PROD_PLAN.gateway.replicas, maxReplicas: PROD_PLAN.gateway.replicas * 2 },
     },
   },
+  // Only the query gateway reaches Tempo's query-frontend: every client (Grafana included)
+  // authenticates, and the tenant comes from who it is. Exposed on the platform's Gateway for
+  // on-call laptops and CI outside the cluster; OTLP from outside goes through it too.
+  queryGateway: {
+    // htpasswd file in the Secret (openssl passwd -6), created by the secret manager.
+    auth: GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' }),
+    users: { oncall: 'prod', 'ci-synthetics': 'prod' },
+    // Tempo's receivers serve TLS (receiverTls): the gateway verifies them with the tracing CA.
+    ingest: { tempoCaSecret: { name: 'tracing-ca', key: 'ca.crt' } },
+    exposure: GatewayExposure.gatewayApi({
+      gateway: { name: 'external', namespace: 'gateway-system', sectionName: 'https' },
+      hostnames: ['tempo.prod.example.com'],
+    }),
+  },
   grafana: {
     // Loki from the loki-stack chart; Prometheus from kube-prometheus-stack (uid `prometheus`).
     loki: LokiDatasource.existing({ uid: 'loki' }),
     tenant: 'prod',
+    // Grafana's password for the gateway user `tracing-prod-tempo` (its datasource UID), in the
+    // Secret mounted into Grafana (kube-prometheus-stack: grafana.extraSecretMounts).
+    gatewayCredentials: { secretName: 'tempo-gateway-grafana' },
   },
 });

@@ -12,6 +12,8 @@ import {
   CollectorStackProps,
   defineEnvironment,
   EnvironmentDefinition,
+  GatewayAuth,
+  GatewayExposure,
   KafkaCluster,
   LokiDatasource,
   Memcached,
@@ -43,6 +45,13 @@ const SEED_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu
 
 /** The ADR's collector batch (L256-258): 10 s or 1024 spans, on both tiers. */
 const BATCH = { timeout: '10s', sendBatchSize: 1024 } as const;
+
+/**
+ * The ADR's platform services, each its own tenant ("tenant ID from namespace", L54/L572/L962),
+ * and the rest of the platform in `fawkes`: the 7-day tenants a platform engineer reads together.
+ */
+const TEAM_TENANTS = ['backstage', 'jenkins', 'argocd'];
+const SEVEN_DAY_TENANTS = ['fawkes', ...TEAM_TENANTS];
 
 /** Production (the ADR's main stack); the dev and staging variants below change only the sampling. */
 const FAWKES: EnvironmentDefinition = {
@@ -142,7 +151,7 @@ const FAWKES: EnvironmentDefinition = {
       // L54/L572/L962 "tenant ID from namespace", "teams only see their traces": one tenant
       // per namespace. The ADR names no namespace list; these are its platform services
       // (L474-492: backstage, jenkins, argocd), each its own tenant, the rest stays in `fawkes`.
-      namespaceTenants: ['backstage', 'jenkins', 'argocd'].map((ns) => ({ tenant: ns, namespaces: [ns] })),
+      namespaceTenants: TEAM_TENANTS.map((ns) => ({ tenant: ns, namespaces: [ns] })),
     },
     agent: {
       // The ADR's apps export to `otel-collector:4317/4318` (L171-198) and its ConfigMap is
@@ -164,8 +173,30 @@ const FAWKES: EnvironmentDefinition = {
     },
     alertFor: { TempoQueryFrontendLatencyHigh: '5m', TempoDiscardedSpansRateHigh: '10m' },
   },
+  // "Teams only see their traces" (L962): each team reads its tenant through the gateway with its
+  // own credentials; the platform team reads all 7-day tenants at once (Tempo's cross-tenant
+  // query). The header a client sends is ignored: the tenant comes from who authenticated.
+  queryGateway: {
+    auth: GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' }),
+    users: {
+      'team-backstage': 'backstage',
+      'team-jenkins': 'jenkins',
+      'team-argocd': 'argocd',
+      'platform-sre': SEVEN_DAY_TENANTS,
+    },
+    exposure: GatewayExposure.ingress({
+      host: 'tempo.fawkes.example.com',
+      className: 'nginx',
+      tlsSecretName: 'tempo-fawkes-tls',
+    }),
+  },
   grafana: {
-    tenant: 'fawkes',
+    // The ADR's datasource `tempo` reads the 7-day tenants together (Tempo's cross-tenant query):
+    // log lines and exemplars link to it, so a trace is found whichever team's namespace its
+    // spans came from. Every tenant also gets its own datasource (the 30-day `fawkes-sampled`
+    // tier included).
+    tenant: SEVEN_DAY_TENANTS,
+    gatewayCredentials: { secretName: 'tempo-gateway-grafana' },
     // The ADR's links point at datasource UID `tempo` (L458).
     tempoDatasource: { uid: 'tempo' },
     // `loki:3100` (L455) resolves in Grafana's namespace (`monitoring`); the default regex
@@ -195,11 +226,14 @@ const FAWKES: EnvironmentDefinition = {
           {
             type: 'traceql',
             title: 'Slow database queries',
+            // Any team's services query PostgreSQL: the main datasource, all 7-day tenants.
             traceql: '{span.db.system="postgresql" && duration > 1s}',
           },
           {
             type: 'traceql',
             title: 'Errors in production',
+            // The `production` namespace is no team's: its spans are in `fawkes`.
+            tenant: 'fawkes',
             traceql: '{status=error && resource.k8s.namespace.name="production"}',
           },
           {
@@ -207,17 +241,22 @@ const FAWKES: EnvironmentDefinition = {
             title: 'Traces for a specific user',
             traceql:
               '{resource.service.name="backstage" && span.http.route=~"/api/catalog/.*" && span.user.id="alice@example.com"}',
+            // Backstage's spans go to its namespace tenant, not to `fawkes`.
+            tenant: 'backstage',
           },
           {
             type: 'traceql',
             title: 'Deployment trace (commit to production)',
             traceql:
               '{resource.service.name="jenkins" || resource.service.name="argocd"} | {span.git.commit.sha="abc123def"}',
+            // A delivery crosses the jenkins and argocd tenants: read both at once.
+            tenant: ['jenkins', 'argocd'],
           },
           {
             type: 'traceql',
             title: 'Lead time for changes',
             traceql: '{span.git.commit.sha="abc123"} | {name="deploy-to-production"}',
+            tenant: ['jenkins', 'argocd'],
           },
         ],
       },

@@ -116,6 +116,10 @@ export const SYNC_WAVES: Record<string, number> = {
   PodDisruptionBudget: 0,
   ZoneAwarePodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
+  // Routes to the query gateway: after its Service, so traffic never meets a missing backend.
+  HTTPRoute: 1,
+  GRPCRoute: 1,
+  Ingress: 1,
   // After the agent Service it points at; applications opt in later, by annotation.
   Instrumentation: 1,
   // After the rollout-operator's Service has endpoints (they only match scale-ins and evictions).

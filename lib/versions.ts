@@ -31,6 +31,13 @@ export const VERSIONS = {
   // renovate: datasource=docker depName=otel/opentelemetry-collector-contrib
   otelCollector: '0.161.0',
   /**
+   * nginxinc/nginx-unprivileged, the query gateway (constructs/gateway/): nginx's stable line,
+   * running as UID 101 with no capability, so its pod passes Pod Security "restricted". The
+   * config (`nginx-config.ts`) also runs on Debian's nginx 1.22 in the end-to-end test.
+   */
+  // renovate: datasource=docker depName=nginxinc/nginx-unprivileged
+  nginx: '1.30.5-alpine',
+  /**
    * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the
    * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
    */
@@ -67,6 +74,7 @@ export const IMAGES = {
   rolloutOperator: { repository: 'grafana/rollout-operator', tag: VERSIONS.rolloutOperator },
   memcached: { repository: 'memcached', tag: VERSIONS.memcached },
   memcachedExporter: { repository: 'prom/memcached-exporter', tag: VERSIONS.memcachedExporter },
+  nginx: { repository: 'nginxinc/nginx-unprivileged', tag: VERSIONS.nginx },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';

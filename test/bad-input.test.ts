@@ -33,6 +33,12 @@ const tempo = (fields: string) => qa(`tempo: { storage: ${LOCAL}, ${fields} }`);
 const collector = (fields: string) => qa(`collector: { ${fields} }`);
 const resources = (r: string) => tempo(`resources: ${r}`);
 
+/** A multi-tenant stack with a query gateway (and fields of its own). */
+const gateway = (fields: string, extra = '') =>
+  qa(
+    `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: false, ${extra} queryGateway: { auth: GatewayAuth.basic({ secretName: 'gw-htpasswd' }), users: { alice: 'team-a' }, ${fields} }`,
+  );
+
 const CASES: readonly Case[] = [
   // Unknown keys, wrong types, null, NaN, Infinity (what tsc would catch, were it run)
   [
@@ -655,6 +661,86 @@ const CASES: readonly Case[] = [
       `tempo: { storage: ${S3('')}, retention: '168h', microservices: { kafka: KafkaCluster.existing({ bootstrapServers: 'k.kafka.svc:9092', topic: 't', partitions: 2, brokers: { namespace: 'kafka', podLabels: { app: 'kafka' } } }), capacity: { spansPerSecond: 100000, samplingPercent: 10 } }, caches: [{ memcached: Memcached.deploy({ replicas: 2, memoryMiB: 512 }) }] }`,
     ),
     "qa.tempo.caches[0].memcached.memoryMiB: 2 × 512 MiB = 1,024 MiB is below the 2,758 MiB the capacity plan needs for the cache roles (SUMMARY.md, read path); raise memoryMiB to 1,379 or replicas to 6, or leave both unset to take the plan's",
+  ],
+  // The query gateway (issue 23)
+  [
+    'a gateway without an auth Secret',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, grafana: false, queryGateway: { auth: GatewayAuth.basic({}), users: { alice: 'team-a' } }`,
+    ),
+    "qa.queryGateway.auth.basic.secretName: is required: the gateway reads its users and password hashes from an htpasswd file in a Secret you create; name it, e.g. GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' })",
+  ],
+  [
+    'a gateway without auth at all',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, grafana: false, queryGateway: { users: { alice: 'team-a' } }`,
+    ),
+    'qa.queryGateway.auth: is missing; it is required (a GatewayAuth)',
+  ],
+  [
+    'a user mapped to an invalid tenant ID',
+    gateway(`users: { alice: 'team a' }`),
+    "qa.queryGateway.users.alice: 'team a' is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )",
+  ],
+  [
+    'a cross-tenant user with an invalid tenant ID',
+    gateway(`users: { sre: ['team-a', 'b|c'] }`),
+    "qa.queryGateway.users.sre[1]: 'b|c' is not a valid tenant ID",
+  ],
+  [
+    'a user name nginx would misread',
+    gateway(`users: { 'bob:x': 'team-a' }`),
+    "qa.queryGateway.users['bob:x']: 'bob:x' is not a user name the gateway accepts",
+  ],
+  [
+    'a route hostname that is not a DNS name',
+    gateway(
+      `exposure: GatewayExposure.gatewayApi({ gateway: { name: 'external', namespace: 'gateway-system' }, hostnames: ['https://Tempo.example.com'] })`,
+    ),
+    "qa.queryGateway.exposure.hostnames[0]: 'https://Tempo.example.com' is not a DNS name; give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)",
+  ],
+  [
+    'an Ingress host that is not a DNS name',
+    gateway(`exposure: GatewayExposure.ingress({ host: 'tempo_prod', className: 'nginx' })`),
+    "qa.queryGateway.exposure.host: 'tempo_prod' is not a DNS name",
+  ],
+  [
+    'a gateway in front of a single-tenant Tempo',
+    qa(
+      `tempo: { storage: ${LOCAL} }, grafana: false, queryGateway: { auth: GatewayAuth.basic({ secretName: 'gw' }), users: { alice: 'team-a' } }`,
+    ),
+    "qa.queryGateway: needs tempo.multitenancy: true: the gateway sets each request's X-Scope-OrgID from who authenticated",
+  ],
+  [
+    'Grafana behind the gateway without its credentials',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: { tenant: 'team-a' }, queryGateway: { auth: GatewayAuth.basic({ secretName: 'gw' }), users: { alice: 'team-a' } }`,
+    ),
+    "qa.grafana.gatewayCredentials: is required: Grafana reaches Tempo through the query gateway as a client, one user per Tempo datasource ('tracing-qa-tempo')",
+  ],
+  [
+    'a gateway user named like a Grafana datasource',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: { tenant: 'team-a', gatewayCredentials: { secretName: 'g' } }, queryGateway: { auth: GatewayAuth.basic({ secretName: 'gw' }), users: { 'tracing-qa-tempo': 'team-a' } }`,
+    ),
+    'qa.queryGateway.users.tracing-qa-tempo: is the user a Grafana datasource authenticates as',
+  ],
+  [
+    'a dashboard panel on a tenant without a datasource',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: { tenant: 'team-a', dashboards: [{ title: 'x', slug: 'x', panels: [{ type: 'traceql', title: 'q', traceql: '{ }', tenant: 'team-b' }] }] }`,
+    ),
+    "qa.grafana.dashboards[0].panels[0].tenant: 'team-b' is not a tenant with a Grafana datasource; use one of 'team-a'",
+  ],
+  [
+    'queryBackendAfter past the live-store window',
+    tempo(`search: { queryBackendAfter: '30m' }`),
+    'qa.tempo.search.queryBackendAfter: 30m is longer than the live-stores hold completed blocks',
+  ],
+  [
+    'failOnHighLag on a monolithic Tempo 3',
+    tempo(`liveStore: { failOnHighLag: true }`),
+    'qa.tempo.liveStore.failOnHighLag: applies to microservices only',
   ],
 ];
 

@@ -79,7 +79,7 @@ describe('datasource provisioning', () => {
     ).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
-  test('prod: span-metric queries, service map, node graph, tenant header', () => {
+  test('prod: span-metric queries, service map, node graph, through the query gateway', () => {
     const { file } = provisioningOf(build(envNamed('prod')));
     const tempo = file.datasources[0];
     expect(tempo.jsonData.tracesToMetrics.queries.map((q: any) => q.query)).toEqual([
@@ -92,9 +92,37 @@ describe('datasource provisioning', () => {
     expect(tempo.jsonData.tracesToMetrics.tags).toEqual([{ key: 'service.name', value: 'service_name' }]);
     expect(tempo.jsonData.serviceMap).toEqual({ datasourceUid: 'prometheus' });
     expect(tempo.jsonData.nodeGraph).toEqual({ enabled: true });
-    expect(tempo.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
-    expect(tempo.secureJsonData).toEqual({ httpHeaderValue1: 'prod' });
+    // Through the gateway: Basic auth as the datasource UID, the password from the mounted
+    // Secret ($__file, not escaped), no X-Scope-OrgID (the gateway sets it), no gRPC streaming.
+    expect(tempo.url).toBe('http://tempo-gateway.tracing-prod.svc.cluster.local:8080');
+    expect(tempo.basicAuth).toBe(true);
+    expect(tempo.basicAuthUser).toBe('tracing-prod-tempo');
+    expect(tempo.jsonData.httpHeaderName1).toBeUndefined();
+    expect(tempo.jsonData.streamingEnabled).toEqual({ search: false, metrics: false });
+    expect(tempo.secureJsonData).toEqual({
+      basicAuthPassword: '$__file{/etc/secrets/tempo-gateway-grafana/tracing-prod-tempo}',
+    });
     expect(file.datasources.map((d: any) => d.type)).toEqual(['tempo']);
+  });
+
+  test('without the gateway: one datasource per tenant, X-Scope-OrgID set per datasource', () => {
+    const { file } = provisioningOf(
+      build({
+        ...envNamed('prod'),
+        queryGateway: undefined,
+        grafana: { tenant: 'prod', tenants: ['prod', 'checkout'] },
+      }),
+    );
+    const tempos = file.datasources.filter((d: any) => d.type === 'tempo');
+    expect(tempos.map((d: any) => [d.uid, d.secureJsonData.httpHeaderValue1, d.url])).toEqual([
+      ['tracing-prod-tempo', 'prod', 'http://tempo-query-frontend.tracing-prod.svc.cluster.local:3200'],
+      [
+        'tracing-prod-tempo-checkout',
+        'checkout',
+        'http://tempo-query-frontend.tracing-prod.svc.cluster.local:3200',
+      ],
+    ]);
+    expect(tempos.every((d: any) => d.jsonData.httpHeaderName1 === 'X-Scope-OrgID')).toBe(true);
   });
 
   test('every literal $ is written as $$ (Grafana expands env vars in provisioning files)', () => {

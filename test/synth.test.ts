@@ -326,7 +326,12 @@ describe('SUMMARY.md', () => {
       'collector gateway queue: 15 min of 1,444 spans/s exported per replica = 1,300,000 spans',
       '## Flows',
       '| otel-gateway (tracing-prod) | tempo-distributor (tracing-prod) | 4317 (otlp-grpc) | exports traces (OTLP gRPC) |',
-      '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-query-frontend (tracing-prod) | 3200 (http) | Grafana queries traces |',
+      // prod's query-frontend is behind the query gateway: Grafana reaches the gateway only.
+      '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-gateway (tracing-prod) | 8080 (http) | Grafana queries traces through the gateway |',
+      '| tempo-gateway (tracing-prod) | tempo-query-frontend (tracing-prod) | 3200 (http) | queries Tempo as the authenticated tenant |',
+      '| Query gateway `tempo-gateway` (nginx) | nginxinc/nginx-unprivileged:1.30.5-alpine | 2 | http 8080, grpc 8081 |',
+      '`oncall` → `prod`',
+      'HTTPRoute and GRPCRoute on Gateway `gateway-system/external` for tempo.prod.example.com',
       's3://acme-tracing-prod',
       'Retention**: 168h',
       'tail at the gateway',

@@ -41,6 +41,16 @@ export type ExternalPeer =
   | { readonly kind: 'dns' }
   /** The Kubernetes API server (`networkPolicies.apiServerCidrs`). */
   | { readonly kind: 'kubernetes-api' }
+  /**
+   * Pods that are not this stack's, by namespace and (optionally) labels: an ingress controller,
+   * a Gateway's proxies. `name` is how the flow matrix shows them.
+   */
+  | {
+      readonly kind: 'pods';
+      readonly name: string;
+      readonly namespace: string;
+      readonly labels?: Readonly<Record<string, string>>;
+    }
   /** A Service of this cluster, by its DNS name: every pod of its namespace. */
   | { readonly kind: 'service'; readonly host: string; readonly namespace: string }
   /** An address outside the cluster: an IP literal, or a host within the CIDRs of `cidrs`. */
@@ -192,6 +202,8 @@ export function peerName(peer: Peer): string {
   switch (peer.kind) {
     case 'service':
       return `${peer.host} (namespace ${peer.namespace})`;
+    case 'pods':
+      return `${peer.name} (namespace ${peer.namespace})`;
     case 'external':
       return peer.host;
     default:

@@ -42,6 +42,12 @@ export interface TraceQLPanelSpec {
   readonly traceql: string;
   /** Traces shown. @default 20 */
   readonly limit?: number;
+  /**
+   * Where these spans are (multi-tenant Tempo): a tenant, or tenants read together (Tempo's
+   * cross-tenant query; the stack provisions a datasource for the set).
+   * @default - grafana.tenant
+   */
+  readonly tenant?: string | readonly string[];
 }
 
 /** Grafana's traces visualization of one trace (Tempo datasource). */
@@ -50,6 +56,8 @@ export interface TracePanelSpec {
   readonly title: string;
   /** The trace ID, usually a dashboard variable: `$trace_id`. */
   readonly traceId: string;
+  /** The tenant(s) the trace is in, as for TraceQL panels. @default - grafana.tenant */
+  readonly tenant?: string | readonly string[];
 }
 
 /** Log lines of a LogQL query (the Loki datasource). */
@@ -136,6 +144,10 @@ function checkTitle(title: string, property: string): string {
   return title;
 }
 
+/** A panel's Tempo datasource: its tenant's, else the main one. */
+const tempoOf = (i: DashboardInput, tenant: string | readonly string[] | undefined, property: string) =>
+  i.tempoFor ? i.tempoFor(tenant, `${property}.tenant`) : i.tempo;
+
 function panel(
   i: DashboardInput,
   loki: DatasourceRef | undefined,
@@ -169,7 +181,13 @@ function panel(
       const limit = spec.limit ?? 20;
       if (!Number.isInteger(limit) || limit < 1)
         throw new ConfigError(`${property}.limit`, `${show(limit)} is not a positive integer; give e.g. 20`);
-      return traceSearch(i, title, checkTraceQL(spec.traceql, `${property}.traceql`), limit);
+      return traceSearch(
+        i,
+        title,
+        checkTraceQL(spec.traceql, `${property}.traceql`),
+        limit,
+        tempoOf(i, spec.tenant, property),
+      );
     }
     case 'trace': {
       if (typeof spec.traceId !== 'string' || spec.traceId === '')
@@ -179,14 +197,15 @@ function panel(
         );
       // Grafana's traces visualization (plugin id `traces`) renders the trace a TraceQL query
       // of its ID returns (docs: panels-visualizations/visualizations/traces).
+      const tempo = tempoOf(i, spec.tenant, property);
       return new dashboardSdk.PanelBuilder()
         .type('traces')
         .title(title)
-        .datasource(i.tempo.ref)
+        .datasource(tempo.ref)
         .height(16)
         .span(24)
         .withTarget(
-          new TempoQuery().datasource(i.tempo.ref).queryType('traceql').refId('A').query(spec.traceId),
+          new TempoQuery().datasource(tempo.ref).queryType('traceql').refId('A').query(spec.traceId),
         );
     }
     case 'logs': {

@@ -34,7 +34,10 @@ export interface DashboardInput {
   /** Distinguishes the dashboards of several environments in one Grafana: `tracing-prod`. */
   readonly id: string;
   readonly prometheus: DatasourceRef;
+  /** The Tempo datasource of the standard dashboards' trace search. */
   readonly tempo: DatasourceRef;
+  /** The Tempo datasource of a panel's `tenant` (a tenant, or a list read together). @default - `tempo` */
+  readonly tempoFor?: (tenant: string | readonly string[] | undefined, property: string) => DatasourceRef;
   readonly tempoTarget: MonitoringConfig['tempo'];
   readonly collectors: readonly ScrapeTarget[];
   readonly spanMetrics?: SpanMetricNames;
@@ -137,15 +140,16 @@ export function traceSearch(
   title: string,
   query: string,
   limit: number,
+  tempo: DatasourceRef = i.tempo,
 ): table.PanelBuilder {
   return new table.PanelBuilder()
     .title(title)
-    .datasource(i.tempo.ref)
+    .datasource(tempo.ref)
     .height(8)
     .span(24)
     .withTarget(
       new TempoQuery()
-        .datasource(i.tempo.ref)
+        .datasource(tempo.ref)
         .queryType('traceql')
         .refId('A')
         .query(query)

@@ -268,8 +268,45 @@ export interface DatasourceModelInput {
   /** Span-metrics names when the generator writes them (trace-to-metrics queries use them). */
   readonly spanMetrics?: SpanMetricNames;
   readonly serviceGraphs: boolean;
-  /** Tenant sent as X-Scope-OrgID when Tempo is multi-tenant. */
+  /** Tenant sent as X-Scope-OrgID when Tempo is multi-tenant (without the query gateway). */
   readonly tenant?: string;
+  /**
+   * Further Tempo datasources, one per tenant or tenant set (`orgId` `a|b` is Tempo's cross-tenant
+   * query), each with the same trace-to-logs and trace-to-metrics links as the main one.
+   * @default - none
+   */
+  readonly tenantDatasources?: readonly TenantDatasource[];
+  /**
+   * The Tempo datasources Loki's derived field and Prometheus's exemplars link to (one link each,
+   * labelled with its tenants).
+   * @default - the main one
+   */
+  readonly linkTargets?: readonly TenantDatasource[];
+  /**
+   * Grafana reaches Tempo through the query gateway: each Tempo datasource authenticates with
+   * Basic auth as its own UID (the gateway maps that user to the datasource's tenants), the
+   * password read from `<passwordDir>/<uid>` (Grafana's `$__file{}` expansion of a mounted
+   * Secret), and sends no X-Scope-OrgID (the gateway sets it).
+   * @default - Tempo directly, with X-Scope-OrgID
+   */
+  readonly gateway?: { readonly passwordDir: string };
+}
+
+/** A Tempo datasource for some tenants (see DatasourceModelInput.tenantDatasources). */
+export interface TenantDatasource {
+  readonly ds: TempoDatasource;
+  /** The X-Scope-OrgID value: a tenant, or tenants joined by `|`. */
+  readonly orgId: string;
+  /** Shown on links to it, e.g. `backstage` or `jenkins + argocd`. */
+  readonly label: string;
+}
+
+/**
+ * A value Grafana must expand when it loads the file (`$__file{…}`): written as is, where every
+ * other `$` is escaped.
+ */
+export class ProvisioningExpansion {
+  constructor(public readonly value: string) {}
 }
 
 const tagList = (m: Readonly<Record<string, string>>) =>
@@ -280,65 +317,87 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
   apiVersion: 1;
   datasources: Record<string, unknown>[];
 } {
-  const t = i.tempo;
+  const main = i.tempo;
   const datasources: Record<string, unknown>[] = [];
   const shift = { spanStartTimeShift: '-1h', spanEndTimeShift: '1h' };
   const sm = i.spanMetrics;
-  datasources.push({
-    name: t.provisioned!.name,
-    type: 'tempo',
-    uid: t.uid,
-    access: 'proxy',
-    url: t.provisioned!.url,
-    isDefault: t.provisioned!.isDefault,
-    editable: false,
-    jsonData: {
-      ...(t.httpMethod ? { httpMethod: t.httpMethod } : {}),
-      ...(i.tenant ? { httpHeaderName1: 'X-Scope-OrgID' } : {}),
-      ...(i.loki
+  const tempos: { ds: TempoDatasource; orgId?: string }[] = [
+    { ds: main, orgId: i.tenant },
+    ...(i.tenantDatasources ?? []),
+  ];
+  for (const { ds: t, orgId } of tempos)
+    datasources.push({
+      name: t.provisioned!.name,
+      type: 'tempo',
+      uid: t.uid,
+      access: 'proxy',
+      url: t.provisioned!.url,
+      isDefault: t.provisioned!.isDefault,
+      editable: false,
+      ...(i.gateway ? { basicAuth: true, basicAuthUser: t.uid } : {}),
+      jsonData: {
+        ...(t.httpMethod ? { httpMethod: t.httpMethod } : {}),
+        ...(orgId && !i.gateway ? { httpHeaderName1: 'X-Scope-OrgID' } : {}),
+        // The gateway speaks HTTP/1.1; Grafana's streaming dials gRPC to the URL's host
+        // (grafana-tempo-datasource pkg/tempo/grpc.go), so it stays off through the gateway.
+        ...(i.gateway ? { streamingEnabled: { search: false, metrics: false } } : {}),
+        ...(i.loki
+          ? {
+              tracesToLogsV2: {
+                datasourceUid: i.loki.uid,
+                ...shift,
+                tags: tagList(i.logLabels),
+                filterByTraceID: true,
+                filterBySpanID: false,
+              },
+            }
+          : {}),
+        ...(i.prometheus
+          ? {
+              tracesToMetrics: {
+                datasourceUid: i.prometheus.uid,
+                ...shift,
+                tags: tagList(i.metricLabels),
+                ...(sm
+                  ? {
+                      queries: [
+                        { name: 'Request rate', query: `sum(rate(${sm.calls}{$__tags}[5m]))` },
+                        {
+                          name: 'Error rate',
+                          query: `sum(rate(${sm.calls}{$__tags, ${sm.labels.statusCode}="${sm.errorStatus}"}[5m]))`,
+                        },
+                        {
+                          name: 'Latency P95',
+                          query: `histogram_quantile(0.95, sum by (le) (rate(${sm.latencyBucket}{$__tags}[5m])))`,
+                        },
+                      ],
+                    }
+                  : {}),
+              },
+              ...(i.serviceGraphs ? { serviceMap: { datasourceUid: i.prometheus.uid } } : {}),
+            }
+          : {}),
+        nodeGraph: { enabled: t.nodeGraph },
+        search: { hide: false },
+        traceQuery: { timeShiftEnabled: true, ...shift },
+        spanBar: { type: 'Tag', tag: 'http.route' },
+      },
+      ...(i.gateway
         ? {
-            tracesToLogsV2: {
-              datasourceUid: i.loki.uid,
-              ...shift,
-              tags: tagList(i.logLabels),
-              filterByTraceID: true,
-              filterBySpanID: false,
+            secureJsonData: {
+              basicAuthPassword: new ProvisioningExpansion(`$__file{${i.gateway.passwordDir}/${t.uid}}`),
             },
           }
-        : {}),
-      ...(i.prometheus
-        ? {
-            tracesToMetrics: {
-              datasourceUid: i.prometheus.uid,
-              ...shift,
-              tags: tagList(i.metricLabels),
-              ...(sm
-                ? {
-                    queries: [
-                      { name: 'Request rate', query: `sum(rate(${sm.calls}{$__tags}[5m]))` },
-                      {
-                        name: 'Error rate',
-                        query: `sum(rate(${sm.calls}{$__tags, ${sm.labels.statusCode}="${sm.errorStatus}"}[5m]))`,
-                      },
-                      {
-                        name: 'Latency P95',
-                        query: `histogram_quantile(0.95, sum by (le) (rate(${sm.latencyBucket}{$__tags}[5m])))`,
-                      },
-                    ],
-                  }
-                : {}),
-            },
-            ...(i.serviceGraphs ? { serviceMap: { datasourceUid: i.prometheus.uid } } : {}),
-          }
-        : {}),
-      nodeGraph: { enabled: t.nodeGraph },
-      search: { hide: false },
-      traceQuery: { timeShiftEnabled: true, ...shift },
-      spanBar: { type: 'Tag', tag: 'http.route' },
-    },
-    // The tenant is not a secret, but Grafana only takes custom header values here.
-    ...(i.tenant ? { secureJsonData: { httpHeaderValue1: i.tenant } } : {}),
-  });
+        : // The tenant is not a secret, but Grafana only takes custom header values here.
+          orgId
+          ? { secureJsonData: { httpHeaderValue1: orgId } }
+          : {}),
+    });
+  const targets: { ds: TempoDatasource; label?: string }[] = i.linkTargets?.length
+    ? [...i.linkTargets]
+    : [{ ds: main }];
+  // One target: the plain 'TraceID' / 'View trace'; several: each labelled with its tenants.
+  const several = targets.length > 1;
   for (const loki of [i.loki, i.traceLinks?.loki]) {
     const p = loki?.provisioned;
     if (!loki || !p) continue;
@@ -351,15 +410,13 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
       isDefault: p.isDefault,
       editable: false,
       jsonData: {
-        derivedFields: [
-          {
-            name: 'TraceID',
-            matcherRegex: p.matcherRegex,
-            datasourceUid: t.uid,
-            url: '${__value.raw}',
-            urlDisplayLabel: 'View trace',
-          },
-        ],
+        derivedFields: targets.map((x) => ({
+          name: several ? `TraceID (${x.label ?? x.ds.provisioned!.name})` : 'TraceID',
+          matcherRegex: p.matcherRegex,
+          datasourceUid: x.ds.uid,
+          url: '${__value.raw}',
+          urlDisplayLabel: several ? `View trace (${x.label ?? x.ds.provisioned!.name})` : 'View trace',
+        })),
       },
     });
   }
@@ -376,11 +433,13 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
       editable: false,
       jsonData: {
         httpMethod: 'POST',
-        exemplarTraceIdDestinations: p.exemplarLabels!.map((name) => ({
-          name,
-          datasourceUid: t.uid,
-          urlDisplayLabel: 'View trace',
-        })),
+        exemplarTraceIdDestinations: p.exemplarLabels!.flatMap((name) =>
+          targets.map((x) => ({
+            name,
+            datasourceUid: x.ds.uid,
+            urlDisplayLabel: several ? `View trace (${x.label ?? x.ds.provisioned!.name})` : 'View trace',
+          })),
+        ),
       },
     });
   }
@@ -410,6 +469,7 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
 
 /** Escapes every `$` as `$$`: Grafana expands environment variables in provisioning files. */
 export function escapeProvisioning(value: unknown): unknown {
+  if (value instanceof ProvisioningExpansion) return value.value;
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
   if (Array.isArray(value)) return value.map(escapeProvisioning);
   if (value && typeof value === 'object')

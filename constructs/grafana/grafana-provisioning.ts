@@ -1,8 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
-import { checkDnsLabel } from '../../lib/validate';
+import { checkDnsLabel, checkDnsSubdomain } from '../../lib/validate';
 import type { MonitoringConfig } from '../monitoring/monitoring-config';
 import type { Tempo } from '../tempo/tempo';
 import {
@@ -19,7 +19,9 @@ import {
   PrometheusDatasource,
   renderDatasourceProvisioning,
   TempoDatasource,
+  TenantDatasource,
 } from './datasources';
+import type { PlannedTempoDatasource, TempoDatasourcePlan } from './tempo-datasource-plan';
 
 /** Datasources provisioned only to link to Tempo, beside existing ones this app cannot change. */
 export interface TraceLinkDatasources {
@@ -65,8 +67,42 @@ export interface GrafanaProvisioningOptions {
   readonly dashboardLabel?: Record<string, string>;
   /** Folder annotation for dashboards (`sidecar.dashboards.folderAnnotation`). @default { grafana_folder: 'Tracing' } */
   readonly folderAnnotation?: Record<string, string>;
-  /** Tenant the Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant. @default - required then */
-  readonly tenant?: string;
+  /**
+   * Tenant the main Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant, or a
+   * list of tenants it reads together (Tempo's cross-tenant query, `a|b`); the other tenants get
+   * datasources of their own (`tenants`).
+   * @default - required then
+   */
+  readonly tenant?: string | readonly string[];
+  /**
+   * Tenants that get a Tempo datasource each (multi-tenant Tempo), with the same links to logs
+   * and metrics as the main one.
+   * @default - every tenant the stack writes: collector.tenant, the gateway's namespace and sampled tenants, tempo.tenants
+   */
+  readonly tenants?: readonly string[];
+  /**
+   * One more datasource reading these tenants together (Tempo's cross-tenant query, `a|b`);
+   * Loki's and Prometheus's links to traces then point at it (a trace is found in any of them),
+   * and the standard dashboards' trace search uses it.
+   * @default - none: links point at each tenant's datasource
+   */
+  readonly crossTenant?: readonly string[];
+  /**
+   * With the query gateway: the Secret in Grafana's namespace holding one password per Tempo
+   * datasource (key = the datasource UID, also the gateway user), mounted into Grafana at
+   * `mountPath` (kube-prometheus-stack: `grafana.extraSecretMounts`). The provisioning file reads
+   * it with `$__file{<mountPath>/<uid>}`; no password is in dist/.
+   * @default - required when the stack has a query gateway
+   */
+  readonly gatewayCredentials?: GatewayCredentials;
+}
+
+/** Where Grafana finds its passwords for the query gateway. */
+export interface GatewayCredentials {
+  /** The Secret (in Grafana's namespace), one key per Tempo datasource UID. */
+  readonly secretName: string;
+  /** Where Grafana's pod mounts it. @default '/etc/secrets/<secretName>' */
+  readonly mountPath?: string;
 }
 
 export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
@@ -76,6 +112,10 @@ export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
   readonly tempo: Tempo;
   /** What is scraped, for the dashboards' selectors. */
   readonly monitoring: MonitoringConfig;
+  /** The Tempo datasources (`planTempoDatasources`). */
+  readonly plan: TempoDatasourcePlan;
+  /** The query gateway Grafana reaches Tempo through, if the stack has one. */
+  readonly gateway?: { readonly queryUrl: string };
 }
 
 /**
@@ -83,7 +123,12 @@ export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
  * chart's). Datasources: Tempo (from the Tempo object) linked to Loki and Prometheus, and back.
  */
 export class GrafanaProvisioning extends Construct {
+  /** The main Tempo datasource (`grafana.tenant`'s). */
   public readonly tempoDatasource: TempoDatasource;
+  /** Every Tempo datasource, the main one first. */
+  public readonly tempoDatasources: readonly TempoDatasource[];
+  /** With the query gateway: the Secret in Grafana's namespace with the datasources' passwords. */
+  public readonly gatewaySecretName?: string;
   public readonly prometheus: PrometheusDatasource;
   public readonly loki?: LokiDatasource;
   public readonly dashboards: readonly BuiltDashboard[];
@@ -93,22 +138,49 @@ export class GrafanaProvisioning extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProvisioningProps) {
     super(scope, id);
     const tempo = props.tempo;
-    this.tempoDatasource = new TempoDatasource({
-      uid: props.tempoDatasource?.uid ?? `${props.stackId}-tempo`.slice(0, 40),
-      name: props.tempoDatasource?.name ?? `Tempo (${props.stackId})`,
-      url: tempo.queryUrl,
-      isDefault: props.tempoDatasource?.isDefault ?? false,
-      httpMethod: props.tempoDatasource?.httpMethod,
-      nodeGraph: props.tempoDatasource?.nodeGraph,
+    const plan = props.plan;
+    const url = props.gateway?.queryUrl ?? tempo.queryUrl;
+    const datasource = (d: PlannedTempoDatasource) =>
+      new TempoDatasource({
+        uid: d.uid,
+        name: d.name,
+        url,
+        isDefault: d.main ? (props.tempoDatasource?.isDefault ?? false) : false,
+        httpMethod: props.tempoDatasource?.httpMethod,
+        nodeGraph: props.tempoDatasource?.nodeGraph,
+      });
+    const tempos = new Map(plan.all.map((d) => [d.uid, datasource(d)]));
+    this.tempoDatasource = tempos.get(plan.main.uid)!;
+    this.tempoDatasources = [...tempos.values()];
+    const entry = (d: PlannedTempoDatasource): TenantDatasource => ({
+      ds: tempos.get(d.uid)!,
+      orgId: d.orgId ?? '',
+      label: d.label,
     });
+    let gateway: { passwordDir: string } | undefined;
+    if (props.gateway) {
+      const c = props.gatewayCredentials;
+      if (!c || typeof c !== 'object' || !c.secretName)
+        throw new ConfigError(
+          'grafana.gatewayCredentials',
+          `is required: Grafana reaches Tempo through the query gateway as a client, one user per Tempo datasource (${plan.all.map((d) => show(d.uid)).join(', ')}); name the Secret in Grafana's namespace that holds their passwords, e.g. { secretName: 'tempo-gateway-grafana' }`,
+        );
+      checkDnsSubdomain(c.secretName, 'grafana.gatewayCredentials.secretName');
+      const dir = c.mountPath ?? `/etc/secrets/${c.secretName}`;
+      if (typeof dir !== 'string' || !/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(dir))
+        throw new ConfigError(
+          'grafana.gatewayCredentials.mountPath',
+          `${show(dir)} is not an absolute path; give e.g. '/etc/secrets/tempo-gateway-grafana'`,
+        );
+      gateway = { passwordDir: dir };
+      this.gatewaySecretName = c.secretName;
+    } else if (props.gatewayCredentials !== undefined)
+      throw new ConfigError(
+        'grafana.gatewayCredentials',
+        'is set but the stack has no query gateway (queryGateway); remove it',
+      );
     this.prometheus = props.prometheus ?? PrometheusDatasource.existing({ uid: 'prometheus' });
     this.loki = props.loki;
-    if (tempo.multitenancyEnabled && !props.tenant) {
-      throw new ConfigError(
-        'grafana.tenant',
-        'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
-      );
-    }
     checkTraceLink('loki', props.traceLinks?.loki, props.loki);
     checkTraceLink('prometheus', props.traceLinks?.prometheus, props.prometheus);
     const labels = { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': MANAGED_BY };
@@ -128,7 +200,10 @@ export class GrafanaProvisioning extends Construct {
       },
       spanMetrics: props.monitoring.spanMetrics,
       serviceGraphs: tempo.generates('service-graphs'),
-      tenant: tempo.multitenancyEnabled ? props.tenant : undefined,
+      tenant: plan.main.orgId,
+      tenantDatasources: plan.all.filter((d) => !d.main).map(entry),
+      linkTargets: plan.linkTargets.map(entry),
+      gateway,
     });
     const name = (suffix: string) => checkDnsLabel(`${props.stackId}-${suffix}`, 'grafana.configMapName');
     const datasourcesName =
@@ -146,7 +221,8 @@ export class GrafanaProvisioning extends Construct {
     const input: DashboardInput = {
       id: props.stackId,
       prometheus: this.prometheus,
-      tempo: this.tempoDatasource,
+      tempo: tempos.get(plan.search.uid)!,
+      tempoFor: (tenant, property) => tempos.get(plan.forPanel(tenant, property).uid)!,
       tempoTarget: props.monitoring.tempo,
       collectors: props.monitoring.collectors,
       spanMetrics: props.monitoring.spanMetrics,

@@ -575,6 +575,38 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
 }
 
 /**
+ * Recent queries that met a lagging live-store (the recent-data trap, docs/tempo.md): Tempo's own
+ * signal for it, `tempo_live_store_lagged_requests_total` by `route` (grafana/tempo v3.0.3
+ * `modules/livestore/live_store.go`; `operations/manage-trace-ingestion.md` tells to watch it).
+ * With `fail_on_high_lag` such a query fails unless another zone's live-store answers; without
+ * it, it returns without the newest spans of the lagging partition.
+ */
+function laggedQueries(c: MonitoringConfig, liveStores: string, base: Labels, runbook: string): AlertRule {
+  const m = TEMPO3_METRICS.liveStoreLaggedRequests;
+  const labels = { ...base, component: 'live-store-zone-a', route: '/tempopb.Querier/SearchRecent' };
+  const what = c.tempo.failOnHighLag
+    ? 'fail ("cannot guarantee complete results") where no other zone answers'
+    : 'return without the newest spans of the lagging partition';
+  return {
+    alert: 'TempoLiveStoreLaggedQueries',
+    expr: `sum by (namespace, job, route) (rate(${m}${liveStores}[5m])) > 0`,
+    for: '5m',
+    severity: c.tempo.failOnHighLag ? 'critical' : 'warning',
+    summary: `Recent Tempo queries ({{ $labels.route }}) meet a live-store lagging behind Kafka in {{ $labels.namespace }}.`,
+    description: `For 5 minutes, queries whose range ends near now overlap the live-stores' Kafka lag: they ${what}. Grafana's default ranges all end at now. See the partition-lag alerts for the cause.`,
+    runbookUrl: runbook,
+    tests: {
+      firing: at('30m', [[m, labels, '0+2x40']], {
+        namespace: base.namespace,
+        job: base.job,
+        route: labels.route,
+      }),
+      silent: at('30m', [[m, labels, '5x40']]),
+    },
+  };
+}
+
+/**
  * Tempo 3.0 alerts on the Kafka write path, from tempo-mixin v3.0.3 (`alerts.libsonnet`) scoped to
  * this Tempo, on metrics of `pkg/ingest/metrics.go` (`tempo_ingest_group_partition_lag_seconds`
  * by `group`, `partition`), `pkg/ingest/writer_client.go`, `modules/blockbuilder`,
@@ -723,6 +755,7 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
       // One zone behind, the other current: queries still succeed, no alert.
       lsA,
     ),
+    laggedQueries(c, liveStores, base, own('TempoLiveStoreLaggedQueries')),
     ...(t.components.includes('metrics-generator')
       ? [
           lagAlert(

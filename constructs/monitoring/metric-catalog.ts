@@ -77,6 +77,10 @@ export const TEMPO3_METRICS = {
   partitionRingPartitions: 'tempo_partition_ring_partitions',
   liveStoreReady: 'tempo_live_store_ready',
   liveStoreFailedFlushes: 'tempo_live_store_local_failed_flushes_total',
+  // modules/livestore/live_store.go:120-124 at v3.0.3, label `route` (SearchRecent, QueryRange):
+  // a recent query met a live-store whose Kafka lag overlaps its time range (counted whether
+  // fail_on_high_lag fails the request or not). Kafka only: a monolithic live-store never lags.
+  liveStoreLaggedRequests: 'tempo_live_store_lagged_requests_total',
   backendSchedulerJobsCreated: 'tempo_backend_scheduler_jobs_created_total',
   backendSchedulerJobsFailed: 'tempo_backend_scheduler_jobs_failed_total',
   backendWorkerBadJobs: 'tempo_backend_worker_bad_jobs_received_total',
@@ -100,6 +104,7 @@ export function tempoExposedMetrics(
     TEMPO3_METRICS.blockBuilderFetchErrors,
     TEMPO3_METRICS.blockBuilderOwnedPartitions,
     TEMPO3_METRICS.partitionRingPartitions,
+    TEMPO3_METRICS.liveStoreLaggedRequests,
   ]);
   return [
     ...Object.values(TEMPO_METRICS),

@@ -106,6 +106,8 @@ export interface MonitoringConfig {
     readonly line: '3.0' | '2.10';
     /** 3.0 microservices: the write path goes through Kafka (partition lag, produce failures). */
     readonly kafka: boolean;
+    /** 3.0 microservices: a lagging live-store fails recent queries (`live_store.fail_on_high_lag`). */
+    readonly failOnHighLag?: boolean;
     readonly spanMetrics: boolean;
     /** `tempo.caches`: whether any pool serves a backend role (read with `Memcache.Get`), any pool at all. */
     readonly caches?: { readonly any: boolean; readonly backendRoles: boolean };
@@ -223,6 +225,7 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
           : ['single-binary'],
       line: tempo.settings.line,
       kafka: tempo.settings.kafka !== undefined,
+      failOnHighLag: tempo.settings.recentReads?.failOnHighLag ?? false,
       spanMetrics: tempo.generates('span-metrics'),
       caches: {
         any: tempo.caches.length > 0,

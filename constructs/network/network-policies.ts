@@ -10,6 +10,7 @@ import {
   FlowDeclaring,
   FlowPort,
   isPodGroup,
+  namedPorts,
   Peer,
   Peers,
   PodGroup,
@@ -132,10 +133,19 @@ export function planFlows(props: StackFlowsInput): StackFlows {
       `${p}.ingestNamespaces`,
       'is empty, so no application could send traces; list the namespaces of the applications or leave it unset for every namespace',
     );
-  const workloads: FlowDeclaring[] = [props.tempo, props.gateway, props.agent].filter(
+  const workloads: FlowDeclaring[] = [props.tempo, props.gateway, props.agent, props.queryGateway].filter(
     (w): w is NonNullable<typeof w> => w !== undefined,
   );
   const flows: Flow[] = workloads.flatMap((w) => w.connections.flows);
+  // Grafana queries Tempo directly, unless a query gateway is in front of it: then only the
+  // gateway reaches the query API (its own flows), and Grafana reaches the gateway.
+  if (!props.queryGateway)
+    flows.unshift({
+      from: Peers.grafana,
+      to: props.tempo.queryGroup,
+      ports: namedPorts(props.tempo.queryGroup, ['http']),
+      purpose: 'Grafana queries traces',
+    });
   const receivers = (g: PodGroup): FlowPort[] =>
     g.ports
       .filter((x) => (x as ServingPort).receiver)
@@ -182,6 +192,15 @@ export function policyPeers(peer: Peer, o: ResolvedNetworkOptions): K8sPeer[] {
       return [nsPeer('kube-system')];
     case 'kubernetes-api':
       return o.cidrs.apiServer.map((cidr) => ({ ipBlock: { cidr } }));
+    case 'pods':
+      return [
+        {
+          ...nsPeer(e.namespace),
+          ...(e.labels && Object.keys(e.labels).length
+            ? { podSelector: { matchLabels: { ...e.labels } } }
+            : {}),
+        },
+      ];
     case 'service':
       // The Service's pods are not ours: we know their namespace, not their labels.
       return [nsPeer(e.namespace)];

@@ -31,6 +31,29 @@ const compaction = (s: TempoConfigSettings) =>
     compaction_window: dur(s.compaction.compactionWindow),
   });
 
+/**
+ * The query-frontend's split of recent reads, written out (docs/tempo.md "Recent data"): traces
+ * newer than `query_backend_after` come from the live-stores, older ones from the backend, for
+ * search and TraceQL metrics alike (one value: a metrics split past the live-store's
+ * `complete_block_timeout` fails with "time range must be within last 20m",
+ * `modules/livestore/instance_search.go`); the end of every query is clamped to
+ * now − `query_end_cutoff` (`modules/frontend/pipeline/async_adjust_start_end.go`).
+ */
+function recentReads(
+  s: TempoConfigSettings,
+  frontend: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const r = s.recentReads;
+  if (!r) return frontend;
+  const after = r.queryBackendAfter.toString();
+  return {
+    ...frontend,
+    search: { ...(frontend?.search as Record<string, unknown> | undefined), query_backend_after: after },
+    metrics: { query_backend_after: after },
+    query_end_cutoff: r.queryEndCutoff.toString(),
+  };
+}
+
 export function buildTempo3Config(
   s: TempoConfigSettings,
   topology?: ClusterTopology,
@@ -78,6 +101,7 @@ export function buildTempo3Config(
       // (`modules/livestore/complete_block_lifecycle.go` at v3.0.3).
       max_block_duration: dur(ls?.maxBlockDuration),
       max_block_bytes: ls?.maxBlockBytes,
+      fail_on_high_lag: s.recentReads?.failOnHighLag,
       // Microservices: `/ready` only once the live-store has caught up on Kafka (up to
       // `readiness_max_wait`, 30m), so the rollout-operator rolls the next zone only when this one
       // serves complete results again (`modules/livestore/live_store.go` waitForCatchUp; 0, Tempo's
@@ -90,7 +114,7 @@ export function buildTempo3Config(
       },
     }),
     querier: querier(s, topology),
-    query_frontend: queryFrontend(s),
+    query_frontend: recentReads(s, queryFrontend(s)),
     metrics_generator: generatorBase(s),
     // Retention and compaction settings go to both the scheduler's compaction provider (which
     // plans the jobs) and the workers (which run them and apply retention), as Tempo's own

@@ -71,6 +71,18 @@ export interface TempoConfigSettings {
     readonly maxBlockDuration?: GoDuration;
     readonly maxBlockBytes?: number;
   };
+  /**
+   * 3.0: how the query-frontend splits recent reads between the live-stores and the backend
+   * (written explicitly: docs/tempo.md "Recent data").
+   */
+  readonly recentReads?: {
+    /** `query_frontend.search.query_backend_after` and `.metrics.query_backend_after`. */
+    readonly queryBackendAfter: GoDuration;
+    /** `query_frontend.query_end_cutoff`. */
+    readonly queryEndCutoff: GoDuration;
+    /** Microservices: `live_store.fail_on_high_lag`. */
+    readonly failOnHighLag?: boolean;
+  };
   /** 3.0 microservices only (`block_builder`); unset fields keep Tempo's defaults. */
   readonly blockBuilder?: {
     readonly consumeCycleDuration?: GoDuration;

@@ -72,12 +72,8 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
     ...(distributed ? [all, ...groups, ...(operator ? [operator] : [])] : groups),
     ...pools,
   ]);
-  c.allowFrom(
-    distributed ? component('query-frontend')! : all,
-    Peers.grafana,
-    ['http'],
-    'Grafana queries traces',
-  );
+  // Who queries (Grafana, or the query gateway in front of Tempo) is declared by the stack
+  // (`planFlows`) against `tempo.queryGroup`.
   c.allowFrom(all, Peers.prometheus, ['http'], 'Prometheus scrapes /metrics');
   c.allowTo(all, Peers.dns, DNS_PORTS, 'DNS');
   // Components call each other over gRPC (writes to ingesters and generators, querier ↔

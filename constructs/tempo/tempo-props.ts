@@ -391,6 +391,18 @@ export interface TempoLiveStoreProps {
   readonly maxBlockDuration?: DurationInput;
   /** Largest live-store block in bytes (`live_store.max_block_bytes`). @default - Tempo's (52428800, 50 MiB) */
   readonly maxBlockBytes?: number;
+  /**
+   * Microservices: fail a search or TraceQL-metrics query when every live-store of a partition
+   * lags behind Kafka by more than the query's end (`live_store.fail_on_high_lag`,
+   * `modules/livestore/live_store.go` `isLagged` at v3.0.3). Grafana's ranges all end at "now"
+   * (clamped by `query_frontend.query_end_cutoff`, 30s), so with Tempo's default (`true`) a lag
+   * above 30 s turns every default Grafana query into "cannot guarantee complete results",
+   * during exactly the incidents people open Grafana for. Off here: the query returns what the
+   * live-stores hold (at most the lag's worth of the newest spans missing) and the alert
+   * `TempoLiveStoreLaggedQueries` says results are incomplete. `true` restores Tempo's behaviour.
+   * @default false
+   */
+  readonly failOnHighLag?: boolean;
 }
 
 /** Tempo 3.0 microservices (`deployment-modes.md`): Kafka as the write path. */

@@ -814,6 +814,10 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`,
     );
   }
+  const recentReads =
+    line === '3.0'
+      ? resolveRecentReads(props, search?.queryBackendAfter, liveStore, blockBuilder, distributed)
+      : undefined;
   if (distributed && ports.some((p) => p.port === GOSSIP_PORT)) {
     throw new ConfigError(
       'tempo.receivers',
@@ -894,6 +898,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     ingester,
     liveStore,
     blockBuilder,
+    recentReads,
     compaction: { blockRetention, compactedBlockRetention, compactionWindow },
     compactionDisabled: props.compactionDisabled ?? false,
     storage: {
@@ -943,5 +948,62 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       keyFile: `${TEMPO_PATHS.tlsDir}/${tls.keyKey}`,
     },
     expandEnv: wiring.expandEnv || (topology.kafka?.env.length ?? 0) > 0,
+  };
+}
+
+/**
+ * Tempo 3.0's recent-data window, checked as a whole (docs/tempo.md "Recent data"): Tempo's
+ * defaults (grafana/tempo v3.0.3 `modules/frontend/config.go`, `modules/livestore/config.go`,
+ * `modules/blockbuilder/config.go`, `tempodb/blocklist/poller.go`) are query_backend_after 15m,
+ * query_end_cutoff 30s, complete_block_timeout 20m, consume_cycle_duration 5m, blocklist_poll 5m.
+ */
+function resolveRecentReads(
+  props: TempoProps,
+  queryBackendAfter: GoDuration | undefined,
+  liveStore: { readonly completeBlockTimeout?: GoDuration } | undefined,
+  blockBuilder: { readonly consumeCycleDuration?: GoDuration } | undefined,
+  microservices: boolean,
+): NonNullable<TempoConfigSettings['recentReads']> {
+  const after = queryBackendAfter ?? GoDuration.minutes(15);
+  const cutoff = GoDuration.seconds(30);
+  const held = liveStore?.completeBlockTimeout ?? GoDuration.minutes(20);
+  // The query-frontend asks the live-stores for [now - after, now]: they must still hold it.
+  if (after.compare(held) > 0)
+    throw new ConfigError(
+      'tempo.search.queryBackendAfter',
+      `${after} is longer than the live-stores hold completed blocks (liveStore.completeBlockTimeout, ${held}); recent TraceQL-metrics queries would fail with "time range must be within last ${held}" and older recent traces be searched nowhere; give at most ${held}`,
+    );
+  // Tempo refuses to start otherwise (modules/frontend/frontend.go).
+  if (after.compare(cutoff) <= 0)
+    throw new ConfigError(
+      'tempo.search.queryBackendAfter',
+      `${after} is not after query_end_cutoff (${cutoff}); Tempo refuses to start; give e.g. '15m'`,
+    );
+  if (microservices) {
+    // A trace reaches a backend block within one block-builder cycle, and the queriers see the
+    // block after their next blocklist poll: until then only the live-stores have it.
+    const cycle = blockBuilder?.consumeCycleDuration ?? GoDuration.minutes(5);
+    const visible = GoDuration.seconds((cycle.milliseconds + GoDuration.minutes(5).milliseconds) / 1000);
+    if (after.compare(visible) < 0)
+      throw new ConfigError(
+        'tempo.search.queryBackendAfter',
+        `${after} is shorter than a trace takes to be searchable in the backend (blockBuilder.consumeCycleDuration ${cycle} + the 5m blocklist poll = ${visible}); traces of that age would be searched only where they are not yet; give at least ${visible}`,
+      );
+  }
+  const fail = props.liveStore?.failOnHighLag;
+  if (fail !== undefined && typeof fail !== 'boolean')
+    throw new ConfigError(
+      'tempo.liveStore.failOnHighLag',
+      `${show(fail)} is not a boolean; give true or false`,
+    );
+  if (fail !== undefined && !microservices)
+    throw new ConfigError(
+      'tempo.liveStore.failOnHighLag',
+      'applies to microservices only: the monolithic live-store reads no Kafka and is never lagged (modules/livestore/live_store.go isLagged); remove it',
+    );
+  return {
+    queryBackendAfter: after,
+    queryEndCutoff: cutoff,
+    ...(microservices ? { failOnHighLag: fail ?? false } : {}),
   };
 }

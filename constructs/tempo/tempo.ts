@@ -57,6 +57,8 @@ export class Tempo extends Construct implements FlowDeclaring {
   public readonly serviceHost: string;
   /** Base URL of the query API (`/api/search`, `/api/traces/<id>`), e.g. for Grafana. */
   public readonly queryUrl: string;
+  /** In-cluster DNS name of the Service in front of the query API (query-frontend or monolith). */
+  public readonly queryServiceHost: string;
   /**
    * Set when the HTTP API serves TLS (`serverTls`): the Secret's CA key, for a scrape that
    * verifies the certificate, and the host name the certificate must carry.
@@ -97,7 +99,8 @@ export class Tempo extends Construct implements FlowDeclaring {
     this.multitenancyEnabled = s.multitenancyEnabled;
     const distributed = s.mode === 'distributed';
     const queryService = distributed ? `${s.name}-query-frontend` : s.name;
-    this.queryUrl = `${s.serverTls ? 'https' : 'http'}://${serviceHost(queryService, namespace)}:${this.metricsPort.port}`;
+    this.queryServiceHost = serviceHost(queryService, namespace);
+    this.queryUrl = `${s.serverTls ? 'https' : 'http'}://${this.queryServiceHost}:${this.metricsPort.port}`;
     this.httpTls = s.serverTls && {
       secretName: s.serverTls.secretName,
       caKey: s.serverTls.caKey,
@@ -329,6 +332,13 @@ export class Tempo extends Construct implements FlowDeclaring {
   /** What Tempo serves and calls (docs/network.md): the NetworkPolicies are generated from it. */
   public get connections(): Connections {
     return (this.declaredConnections ??= tempoConnections(this, this.podGroups));
+  }
+
+  /** The pods serving the query API: the query-frontends, or the monolithic binary. */
+  public get queryGroup(): PodGroup {
+    return this.settings.mode === 'distributed'
+      ? this.podGroups.find((g) => g.selectorLabels['app.kubernetes.io/component'] === 'query-frontend')!
+      : this.podGroups[0]!;
   }
 
   /** The pods with the trace receivers: the distributors, or the monolithic binary. */

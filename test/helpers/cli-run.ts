@@ -39,6 +39,7 @@ export function writeEnvironmentsModule(dir: string, body: string, lang: 'ts' | 
     ['constructs/kafka/kafka-cluster', ['KafkaCluster']],
     ['constructs/grafana/datasources', ['LokiDatasource', 'PrometheusDatasource']],
     ['lib/duration', ['GoDuration']],
+    ['constructs/gateway/gateway-options', ['GatewayAuth', 'GatewayExposure']],
   ];
   const head =
     lang === 'ts'

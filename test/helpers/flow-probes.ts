@@ -58,6 +58,8 @@ export function probes(peer: Peer, stack: StackFlows, manifests: readonly any[])
       return [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }];
     case 'service':
       return [{ namespace: peer.namespace, labels: { app: peer.host.split('.')[0]! } }];
+    case 'pods':
+      return [{ namespace: peer.namespace, labels: { ...peer.labels, extra: 'x' } }];
     case 'kubernetes-api':
     case 'external':
       return policyPeers(peer, o).map((x) => ({ ip: addressIn(x.ipBlock!.cidr) }));

@@ -43,6 +43,8 @@ function ds(
 
 const TEMPO = { type: 'tempo' };
 const LOKI = { type: 'loki' };
+/** fawkes has a Tempo datasource per tenant: the ADR's is the one with its UID. */
+const FAWKES_TEMPO = { uid: 'tempo' };
 const PROM = { type: 'prometheus' };
 
 /** A panel (by title, or by `{ type, title }`) of a dashboard; `rest` walks into it. */
@@ -546,7 +548,7 @@ const HONUA: SeedRow[] = [
 ];
 
 const FAWKES: SeedRow[] = [
-  ds('003-12', 'L155 node graph', 'fawkes', TEMPO, ['jsonData', 'nodeGraph', 'enabled'], true),
+  ds('003-12', 'L155 node graph', 'fawkes', FAWKES_TEMPO, ['jsonData', 'nodeGraph', 'enabled'], true),
   panel(
     '003-12',
     'L156 TraceQL',
@@ -574,7 +576,7 @@ const FAWKES: SeedRow[] = [
     ['jsonData', 'derivedFields', 0, 'datasourceUid'],
     'tempo',
   ),
-  ds('003-53', 'L458 the Tempo datasource the links name', 'fawkes', TEMPO, ['uid'], 'tempo'),
+  ds('003-53', 'L458 the Tempo datasource the links name', 'fawkes', FAWKES_TEMPO, ['uid'], 'tempo'),
   ds('003-53', 'L460 `name: TraceID`', 'fawkes', LOKI, ['jsonData', 'derivedFields', 0, 'name'], 'TraceID'),
   ds(
     '003-53',

@@ -1,0 +1,498 @@
+/**
+ * The query gateway: nginx in front of Tempo's query API (and, with `ingest`, its OTLP
+ * receivers) that authenticates every client and sets `X-Scope-OrgID` from the authenticated
+ * identity, never from a header the client sent. Grafana reaches Tempo through it like any other
+ * client. Optionally exposed outside the cluster by Gateway API routes or an Ingress.
+ *
+ * Objects: ConfigMap (`nginx.conf`), Deployment (nginx-unprivileged, Pod Security restricted,
+ * read-only root, the htpasswd Secret mounted read-only), Service, PodDisruptionBudget, and the
+ * `HTTPRoute` / `GRPCRoute` or `Ingress`. The NetworkPolicies follow from `connections`.
+ */
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import {
+  GrpcRoute,
+  HttpRoute,
+  HttpRouteSpecRulesMatchesPathType,
+} from '../../imports/gateway.networking.k8s.io';
+import { ConfigError, propertyPath, show } from '../../lib/errors';
+import {
+  chartNamespace,
+  containerPort,
+  NamedPort,
+  servicePort,
+  serviceHost,
+  spreadOverNodesAndZones,
+  surgeRollingUpdate,
+} from '../../lib/k8s';
+import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
+import {
+  configChecksum,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '../../lib/pod-security';
+import {
+  parseQuantity,
+  checkDnsLabel,
+  checkPlainObject,
+  checkPositiveInteger,
+  checkTenantId,
+} from '../../lib/validate';
+import { resolveResources, resourceRequirements, ResourceRequirements } from '../../lib/resources';
+import { checkSecretRef, SecretKeyRef, secretFilesVolume } from '../../lib/secrets';
+import { IMAGES, imageRef } from '../../lib/versions';
+import { Connections, DNS_PORTS, FlowDeclaring, Peers, PodGroup } from '../common/flows';
+import type { ServingPort } from '../common/receivers';
+import type { Tempo } from '../tempo/tempo';
+import {
+  BasicGatewayAuth,
+  GatewayApiExposure,
+  GatewayAuth,
+  GatewayExposure,
+  IngressExposure,
+} from './gateway-options';
+import {
+  GATEWAY_READY_PATH,
+  GatewayUpstream,
+  GatewayUser,
+  OTLP_GRPC_TRACES_SERVICE,
+  OTLP_HTTP_TRACES_PATH,
+  renderNginxConfig,
+} from './nginx-config';
+
+export * from './gateway-options';
+
+/** UID/GID of the nginx-unprivileged image's `nginx` user. */
+export const NGINX_UID = 101;
+
+/** Ingest from outside the cluster: OTLP through the gateway to Tempo's receivers. */
+export interface GatewayIngestProps {
+  /**
+   * CA that issued Tempo's receiver certificate (`tempo.receiverTls`), for the gateway to verify
+   * it. Required when Tempo's receivers serve TLS.
+   * @default - none (Tempo's receivers are plaintext)
+   */
+  readonly tempoCaSecret?: SecretKeyRef;
+}
+
+/** The query gateway of an environment. */
+export interface QueryGatewayProps {
+  /** Deployment and Service name. @default 'tempo-gateway' */
+  readonly name?: string;
+  /** How clients authenticate: `GatewayAuth.basic({ secretName })`. */
+  readonly auth: GatewayAuth;
+  /**
+   * Who reads (and, with ingest, writes) which tenant: user → tenant ID, or a list of tenant IDs
+   * for a cross-tenant reader (Tempo's `a|b` query; such a user cannot write). The gateway sets
+   * `X-Scope-OrgID` from this map alone; an authenticated user not listed here gets 403.
+   * Grafana's users (one per Tempo datasource) are added by the stack.
+   */
+  readonly users: Readonly<Record<string, string | readonly string[]>>;
+  /** Also forward OTLP (HTTP `/v1/traces`, and gRPC) to Tempo's receivers. @default - queries only */
+  readonly ingest?: GatewayIngestProps;
+  /** How clients outside the cluster reach it. @default - in-cluster only (its Service) */
+  readonly exposure?: GatewayExposure;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default - requests 100m / 128Mi, limits 1 CPU / 256Mi */
+  readonly resources?: ResourceRequirements;
+}
+
+export interface QueryGatewayConstructProps extends QueryGatewayProps {
+  /** The Tempo it fronts. */
+  readonly tempo: Tempo;
+  /** Users the stack adds for its own clients (Grafana's datasources). @default - none */
+  readonly clients?: readonly GatewayUser[];
+}
+
+// What nginx's map and htpasswd accept without quoting surprises: no ':' (htpasswd's separator),
+// no '~' first (a regex key), none of the map's own keywords.
+const USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+const MAP_KEYWORDS = ['default', 'hostnames', 'include', 'volatile'];
+
+/** The users' `X-Scope-OrgID` values (checked), in the order given. */
+export function resolveGatewayUsers(
+  users: QueryGatewayProps['users'] | undefined,
+  property: string,
+): GatewayUser[] {
+  if (users === undefined || users === null || Object.keys(users).length === 0)
+    throw new ConfigError(
+      property,
+      "is empty: the gateway takes each request's tenant from who authenticated; map at least one user to a tenant, e.g. { 'ci-checkout': 'checkout' }",
+    );
+  checkPlainObject(users, property, "{ 'ci-checkout': 'checkout' }");
+  return Object.entries(users).map(([user, tenants]) => {
+    const at = propertyPath(property, user);
+    if (!USER.test(user) || MAP_KEYWORDS.includes(user))
+      throw new ConfigError(
+        at,
+        `${show(user)} is not a user name the gateway accepts; use up to 128 letters, digits, '.', '_', '@', '+' and '-', starting with a letter or digit (not ${MAP_KEYWORDS.join(', ')})`,
+      );
+    const list = typeof tenants === 'string' ? [tenants] : tenants;
+    if (!Array.isArray(list) || list.length === 0)
+      throw new ConfigError(at, `${show(tenants)} is not a tenant; give a tenant ID or a list of them`);
+    list.forEach((t, i) => {
+      checkTenantId(t, typeof tenants === 'string' ? at : `${at}[${i}]`);
+      if (list.indexOf(t) !== i)
+        throw new ConfigError(`${at}[${i}]`, `${show(t)} is listed twice; list each tenant once`);
+    });
+    return { user, orgId: list.join('|') };
+  });
+}
+
+const DEFAULT_RESOURCES = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '1', memory: '256Mi' },
+};
+
+/** Paths inside the gateway container. */
+const PATHS = {
+  configDir: '/etc/nginx/tracesynth',
+  htpasswdDir: '/etc/nginx/htpasswd',
+  tempoServerCaDir: '/etc/nginx/tempo-server-ca',
+  tempoReceiverCaDir: '/etc/nginx/tempo-receiver-ca',
+  tmp: '/tmp',
+} as const;
+
+export class QueryGateway extends Construct implements FlowDeclaring {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly selectorLabels: Record<string, string>;
+  /** What clients in the cluster (Grafana) use as the Tempo URL. */
+  public readonly queryUrl: string;
+  /** Every user and the `X-Scope-OrgID` its requests carry (the environment's and the stack's). */
+  public readonly users: readonly GatewayUser[];
+  /** The htpasswd Secret the gateway reads. */
+  public readonly htpasswdSecret: { readonly secretName: string; readonly key: string };
+  /** Whether OTLP ingest is forwarded. */
+  public readonly ingest: boolean;
+  public readonly exposure?: GatewayExposure;
+  public readonly replicas: number;
+  public readonly ports: readonly NamedPort[];
+  public readonly group: PodGroup;
+  public readonly connections: Connections;
+  /** The rendered nginx.conf (the ConfigMap's only key). */
+  public readonly nginxConfig: string;
+
+  constructor(scope: Construct, id: string, props: QueryGatewayConstructProps) {
+    super(scope, id);
+    const p = 'queryGateway';
+    const tempo = props.tempo;
+    const namespace = chartNamespace(this, p);
+    this.namespace = namespace;
+    const name = checkDnsLabel(props.name ?? 'tempo-gateway', `${p}.name`, 52);
+    this.name = name;
+    if (!tempo.multitenancyEnabled)
+      throw new ConfigError(
+        p,
+        "needs tempo.multitenancy: true: the gateway sets each request's X-Scope-OrgID from who authenticated, and a single-tenant Tempo ignores it (every user would read everything); enable multi-tenancy or remove queryGateway",
+      );
+    if (!(props.auth instanceof GatewayAuth))
+      throw new ConfigError(
+        `${p}.auth`,
+        "is required: every client authenticates at the gateway; give GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' }) (an htpasswd file in a Secret you create)",
+      );
+    const auth = props.auth as BasicGatewayAuth;
+    this.htpasswdSecret = auth.secret;
+    const own = resolveGatewayUsers(props.users, `${p}.users`);
+    for (const c of props.clients ?? []) {
+      const clash = own.find((u) => u.user === c.user);
+      if (clash)
+        throw new ConfigError(
+          propertyPath(`${p}.users`, c.user),
+          `is the user a Grafana datasource authenticates as (Grafana's datasource users are the datasource UIDs); rename this user`,
+        );
+    }
+    this.users = [...own, ...(props.clients ?? [])];
+    const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
+    this.replicas = replicas;
+    const resources = resolveResources(props.resources, DEFAULT_RESOURCES, `${p}.resources`);
+    this.exposure = props.exposure;
+
+    // Upstreams: the query API (TLS when Tempo's HTTP server has it), the OTLP receivers.
+    const queryUpstream: GatewayUpstream = {
+      address: `${tempo.queryServiceHost}:${tempo.metricsPort.port}`,
+      ...(tempo.httpTls
+        ? {
+            tls: {
+              caFile: `${PATHS.tempoServerCaDir}/${tempo.httpTls.caKey}`,
+              serverName: tempo.httpTls.serverName,
+            },
+          }
+        : {}),
+    };
+    this.ingest = props.ingest !== undefined;
+    const receiverTls = tempo.settings.tls !== undefined;
+    const receiver = (rid: 'otlpHttp' | 'otlpGrpc') =>
+      tempo.ports.find((x) => (x as ServingPort).receiver?.id === rid);
+    let tempoCa: SecretKeyRef | undefined;
+    let ingestUpstreams: { otlpHttp?: GatewayUpstream; otlpGrpc?: GatewayUpstream } | undefined;
+    if (props.ingest !== undefined) {
+      checkPlainObject(props.ingest, `${p}.ingest`, '{}');
+      if (props.ingest.tempoCaSecret !== undefined)
+        tempoCa = checkSecretRef(props.ingest.tempoCaSecret, `${p}.ingest.tempoCaSecret`);
+      if (receiverTls && !tempoCa)
+        throw new ConfigError(
+          `${p}.ingest.tempoCaSecret`,
+          "is required: Tempo's receivers serve TLS (tempo.receiverTls), so the gateway verifies their certificate; name the CA's Secret key, e.g. { name: 'tracing-ca', key: 'ca.crt' }",
+        );
+      if (!receiverTls && tempoCa)
+        throw new ConfigError(
+          `${p}.ingest.tempoCaSecret`,
+          "is set but Tempo's receivers are plaintext (no tempo.receiverTls); remove it",
+        );
+      const http = receiver('otlpHttp');
+      const grpc = receiver('otlpGrpc');
+      if (!http && !grpc)
+        throw new ConfigError(
+          `${p}.ingest`,
+          "needs Tempo's OTLP receivers, and both are disabled; enable tempo.receivers.otlpHttp or otlpGrpc, or remove ingest",
+        );
+      const upstream = (port: NamedPort): GatewayUpstream => ({
+        address: `${tempo.serviceHost}:${port.port}`,
+        ...(tempoCa
+          ? { tls: { caFile: `${PATHS.tempoReceiverCaDir}/${tempoCa.key}`, serverName: tempo.serviceHost } }
+          : {}),
+      });
+      ingestUpstreams = {
+        ...(http ? { otlpHttp: upstream(http) } : {}),
+        ...(grpc ? { otlpGrpc: upstream(grpc) } : {}),
+      };
+    }
+
+    const httpPort: NamedPort = { name: 'http', port: 8080, protocol: 'TCP', appProtocol: 'http' };
+    // Cleartext HTTP/2: `kubernetes.io/h2c` tells Gateway API implementations to speak h2c.
+    const grpcPort: NamedPort = {
+      name: 'grpc',
+      port: 8081,
+      protocol: 'TCP',
+      appProtocol: 'kubernetes.io/h2c',
+    };
+    const withGrpc = ingestUpstreams?.otlpGrpc !== undefined;
+    this.ports = withGrpc ? [httpPort, grpcPort] : [httpPort];
+    this.queryUrl = `http://${serviceHost(name, namespace)}:${httpPort.port}`;
+
+    this.nginxConfig = renderNginxConfig({
+      httpPort: httpPort.port,
+      ...(withGrpc ? { grpcPort: grpcPort.port } : {}),
+      htpasswdFile: `${PATHS.htpasswdDir}/${this.htpasswdSecret.key}`,
+      users: this.users,
+      query: queryUpstream,
+      ...(ingestUpstreams ? { ingest: ingestUpstreams } : {}),
+      workerProcesses: Math.max(
+        1,
+        Math.ceil(parseQuantity(resources.limits.cpu, `${p}.resources.limits.cpu`)),
+      ),
+      tmpDir: PATHS.tmp,
+      clientMaxBodySize: '16m',
+      proxyReadTimeoutSeconds: 300,
+    });
+
+    const identity: ComponentIdentity = {
+      name: 'tempo-gateway',
+      instance: name,
+      component: 'query-gateway',
+      version: IMAGES.nginx.tag,
+    };
+    const labels = standardLabels(identity);
+    this.selectorLabels = selectorLabels(identity);
+    const metadata = (n: string) => ({ name: n, namespace, labels });
+    const configData = { 'nginx.conf': this.nginxConfig };
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${name}-config`),
+      data: configData,
+    });
+
+    const volumes: k8s.Volume[] = [
+      { name: 'config', configMap: { name: configMap.name } },
+      secretFilesVolume('htpasswd', this.htpasswdSecret.secretName, [this.htpasswdSecret.key]),
+      ...(tempo.httpTls
+        ? [secretFilesVolume('tempo-server-ca', tempo.httpTls.secretName, [tempo.httpTls.caKey])]
+        : []),
+      ...(tempoCa ? [secretFilesVolume('tempo-receiver-ca', tempoCa.name, [tempoCa.key])] : []),
+      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('64Mi') } },
+    ];
+    const mounts: k8s.VolumeMount[] = [
+      { name: 'config', mountPath: PATHS.configDir, readOnly: true },
+      { name: 'htpasswd', mountPath: PATHS.htpasswdDir, readOnly: true },
+      ...(tempo.httpTls
+        ? [{ name: 'tempo-server-ca', mountPath: PATHS.tempoServerCaDir, readOnly: true }]
+        : []),
+      ...(tempoCa
+        ? [{ name: 'tempo-receiver-ca', mountPath: PATHS.tempoReceiverCaDir, readOnly: true }]
+        : []),
+      { name: 'tmp', mountPath: PATHS.tmp },
+    ];
+    const probe = (failureThreshold: number): k8s.Probe => ({
+      httpGet: { path: GATEWAY_READY_PATH, port: k8s.IntOrString.fromString('http') },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold,
+    });
+    const selector = { matchLabels: this.selectorLabels };
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: metadata(name),
+      spec: {
+        replicas,
+        selector,
+        strategy: surgeRollingUpdate(),
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': configChecksum(configData) } },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(NGINX_UID, NGINX_UID),
+            terminationGracePeriodSeconds: 30,
+            topologySpreadConstraints: spreadOverNodesAndZones(selector),
+            containers: [
+              {
+                name: 'nginx',
+                image: imageRef(IMAGES.nginx),
+                imagePullPolicy: 'IfNotPresent',
+                // The image's entrypoint would template /etc/nginx/conf.d (read-only here): run
+                // nginx itself on the synthesized config.
+                command: [
+                  'nginx',
+                  '-c',
+                  `${PATHS.configDir}/nginx.conf`,
+                  '-e',
+                  '/dev/stderr',
+                  '-g',
+                  'daemon off;',
+                ],
+                ports: this.ports.map(containerPort),
+                readinessProbe: { ...probe(3), initialDelaySeconds: 2 },
+                livenessProbe: { ...probe(6), initialDelaySeconds: 10 },
+                resources: resourceRequirements(resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: mounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    });
+    const service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(name),
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: this.ports.map(servicePort) },
+    });
+    if (replicas > 1)
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: metadata(name),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
+      });
+
+    if (props.exposure instanceof GatewayApiExposure)
+      this.gatewayApiRoutes(props.exposure, service.name, labels, httpPort, withGrpc ? grpcPort : undefined);
+    else if (props.exposure instanceof IngressExposure)
+      this.ingress(props.exposure, service.name, labels, httpPort);
+    else if (props.exposure !== undefined)
+      throw new ConfigError(
+        `${p}.exposure`,
+        `${show(props.exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
+      );
+
+    this.group = { name, namespace, selectorLabels: this.selectorLabels, ports: this.ports };
+    const c = new Connections([this.group]);
+    c.allowFrom(this.group, Peers.grafana, ['http'], 'Grafana queries traces through the gateway');
+    if (props.exposure) {
+      const proxies = props.exposure.proxies;
+      c.allowFrom(
+        this.group,
+        {
+          kind: 'pods',
+          name: props.exposure instanceof IngressExposure ? 'ingress controller' : 'Gateway proxies',
+          namespace: proxies.namespace,
+          ...(proxies.labels ? { labels: proxies.labels } : {}),
+        },
+        this.ports.map((x) => x.name),
+        'clients outside the cluster, through the route',
+      );
+    }
+    c.allowTo(this.group, Peers.dns, DNS_PORTS, 'DNS');
+    c.allowTo(this.group, tempo.queryGroup, ['http'], 'queries Tempo as the authenticated tenant');
+    if (ingestUpstreams) {
+      const names = [receiver('otlpHttp'), receiver('otlpGrpc')]
+        .filter((x): x is ServingPort => x !== undefined)
+        .map((x) => x.name);
+      c.allowTo(this.group, tempo.receiverGroup, names, 'forwards OTLP as the authenticated tenant');
+    }
+    this.connections = c;
+  }
+
+  private gatewayApiRoutes(
+    e: GatewayApiExposure,
+    service: string,
+    labels: Record<string, string>,
+    http: NamedPort,
+    grpc?: NamedPort,
+  ): void {
+    const parentRefs = [
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: e.gateway.name,
+        namespace: e.gateway.namespace,
+        ...(e.gateway.sectionName ? { sectionName: e.gateway.sectionName } : {}),
+      },
+    ];
+    const match = (type: HttpRouteSpecRulesMatchesPathType, value: string) => ({ path: { type, value } });
+    new HttpRoute(this, 'HttpRoute', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: {
+        parentRefs,
+        hostnames: [...e.hostnames],
+        rules: [
+          {
+            matches: [
+              match(HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, '/api'),
+              ...(this.ingest ? [match(HttpRouteSpecRulesMatchesPathType.EXACT, OTLP_HTTP_TRACES_PATH)] : []),
+            ],
+            backendRefs: [{ name: service, port: http.port }],
+          },
+        ],
+      },
+    });
+    if (grpc)
+      new GrpcRoute(this, 'GrpcRoute', {
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        spec: {
+          parentRefs,
+          hostnames: [...e.hostnames],
+          rules: [
+            {
+              matches: [{ method: { service: OTLP_GRPC_TRACES_SERVICE.slice(1, -1), method: 'Export' } }],
+              backendRefs: [{ name: service, port: grpc.port }],
+            },
+          ],
+        },
+      });
+  }
+
+  private ingress(
+    e: IngressExposure,
+    service: string,
+    labels: Record<string, string>,
+    http: NamedPort,
+  ): void {
+    const backend = { service: { name: service, port: { name: http.name } } };
+    new k8s.KubeIngress(this, 'Ingress', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: {
+        ingressClassName: e.className,
+        ...(e.tlsSecretName ? { tls: [{ hosts: [e.host], secretName: e.tlsSecretName }] } : {}),
+        rules: [
+          {
+            host: e.host,
+            http: {
+              paths: [
+                { path: '/api', pathType: 'Prefix', backend },
+                ...(this.ingest ? [{ path: OTLP_HTTP_TRACES_PATH, pathType: 'Exact', backend }] : []),
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * The query gateway end to end: the real nginx (Debian's package; .ci/run installs it and sets
+ * REQUIRE_NGINX) runs the `nginx.conf` of a synthesized environment, read from its ConfigMap in
+ * dist/ or examples/dist/, in front of a stub HTTP server standing in for Tempo (Tempo is AGPL
+ * and is never built or run here). The stub records the X-Scope-OrgID of every request and
+ * answers with that tenant's traces, as a multi-tenant Tempo would. The test creates the
+ * htpasswd Secret's content (SHA-512 crypt hashes from `openssl passwd -6`).
+ *
+ * What is adapted, and only that (each string must occur in the rendered config, so a change to
+ * the model fails here instead of silently testing something else): the Service addresses of
+ * Tempo become the stub's loopback address, the listen ports become free loopback ports, and the
+ * pod's paths (/etc/nginx/…, /tmp) become a temporary directory.
+ */
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { optionalTool } from './helpers/optional-tool';
+
+const ROOT = join(__dirname, '..');
+const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
+  (p) => spawnSync(p, ['-v'], { encoding: 'utf8' }).status === 0,
+);
+const OPENSSL = spawnSync('openssl', ['version']).status === 0;
+const haveNginx = optionalTool(
+  NGINX !== undefined && OPENSSL,
+  'REQUIRE_NGINX',
+  'nginx (and openssl)',
+  "apt-get install nginx-light (Debian's nginx), as .ci/run does",
+);
+const maybe = haveNginx ? describe : describe.skip;
+
+function gatewayConfig(distFile: string): string {
+  const cm = parse(readFileSync(join(ROOT, distFile), 'utf8'));
+  return cm.data['nginx.conf'] as string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Replaces `from` (which must occur) by `to`, everywhere. */
+function adapt(conf: string, from: string, to: string): string {
+  if (!conf.includes(from)) throw new Error(`the rendered nginx.conf no longer contains ${from}`);
+  return conf.split(from).join(to);
+}
+
+interface Seen {
+  readonly path: string;
+  readonly orgIds: string[];
+  readonly authorization?: string;
+}
+
+/** A stand-in for Tempo's query API: per-tenant traces, every X-Scope-OrgID recorded. */
+function stubTempo(traces: Record<string, string[]>, seen: Seen[]): Parameters<typeof createServer>[1] {
+  return (req, res) => {
+    const raw = req.rawHeaders;
+    const values: string[] = [];
+    for (let i = 0; i < raw.length; i += 2)
+      if (raw[i]!.toLowerCase() === 'x-scope-orgid') values.push(raw[i + 1]!);
+    seen.push({ path: req.url ?? '', orgIds: values, authorization: req.headers.authorization });
+    if (values.length !== 1) {
+      // Tempo answers a request without a tenant with 401 ("no org id").
+      res.writeHead(401).end('no org id');
+      return;
+    }
+    const tenants = values[0]!.split('|');
+    const found = tenants.flatMap((t) => (traces[t] ?? []).map((id) => ({ traceID: id, tenant: t })));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ traces: found }));
+  };
+}
+
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
+function hash(password: string): string {
+  const r = spawnSync('openssl', ['passwd', '-6', '-stdin'], { input: password, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+}
+
+interface HarnessOptions {
+  /** The ConfigMap file in dist/ or examples/dist/. */
+  readonly distFile: string;
+  /** Tempo's query Service address as rendered (→ the plaintext stub). */
+  readonly query: string;
+  /**
+   * Tempo's OTLP/HTTP receiver as rendered, served by a TLS stub whose certificate names
+   * `serverName` (the gateway verifies it against the CA mounted at `caDir`).
+   */
+  readonly tlsIngest?: {
+    readonly otlpHttp: string;
+    readonly otlpGrpc: string;
+    readonly serverName: string;
+    readonly caDir: string;
+  };
+  readonly users: Record<string, string>;
+  readonly traces: Record<string, string[]>;
+}
+
+/** Runs nginx on a stack's rendered gateway config in front of a stub Tempo. */
+class Harness {
+  readonly dir = mkdtempSync(join(tmpdir(), 'tracesynth-gateway-'));
+  readonly seen: Seen[] = [];
+  port = 0;
+  private nginx?: ChildProcess;
+  private readonly stubs: Server[] = [];
+  private stderr = '';
+
+  constructor(private readonly o: HarnessOptions) {}
+
+  private async listen(server: Server): Promise<string> {
+    this.stubs.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    const handler = stubTempo(this.o.traces, this.seen);
+    const stubAddress = await this.listen(createServer(handler));
+    this.port = await freePort();
+    let conf = gatewayConfig(this.o.distFile);
+    // The pod's emptyDir first (the temporary directory is itself under /tmp).
+    conf = adapt(conf, ' /tmp/', ` ${this.dir}/`);
+    // Logs to files: the test runner's stdio may be a socket, which /dev/stderr cannot open.
+    conf = adapt(conf, 'error_log /dev/stderr warn;', `error_log ${this.dir}/error.log warn;`);
+    conf = adapt(conf, 'access_log /dev/stdout tenant;', `access_log ${this.dir}/access.log tenant;`);
+    conf = adapt(conf, `server ${this.o.query};`, `server ${stubAddress};`);
+    const ti = this.o.tlsIngest;
+    if (ti) {
+      // A self-signed certificate for the receiver Service's name: also the CA the gateway trusts.
+      const key = join(this.dir, 'tls.key');
+      const crt = join(this.dir, 'ca.crt');
+      const r = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          `/CN=${ti.serverName}`,
+          '-addext',
+          `subjectAltName=DNS:${ti.serverName}`,
+          '-keyout',
+          key,
+          '-out',
+          crt,
+        ],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) throw new Error(r.stderr);
+      const tlsAddress = await this.listen(
+        createTlsServer({ key: readFileSync(key), cert: readFileSync(crt) }, handler) as unknown as Server,
+      );
+      conf = adapt(conf, `server ${ti.otlpHttp};`, `server ${tlsAddress};`);
+      // OTLP/gRPC is not exercised (no gRPC client here): its upstream only has to resolve.
+      conf = adapt(conf, `server ${ti.otlpGrpc};`, `server ${tlsAddress};`);
+      conf = adapt(conf, ti.caDir, `${this.dir}/`);
+    }
+    conf = adapt(conf, 'listen 8080;', `listen 127.0.0.1:${this.port};`);
+    if (conf.includes('listen 8081 http2;'))
+      conf = adapt(conf, 'listen 8081 http2;', `listen 127.0.0.1:${await freePort()} http2;`);
+    conf = adapt(conf, '/etc/nginx/htpasswd/', `${this.dir}/`);
+    // nginx started by root switches its workers to `nobody`; run them as the test's user.
+    if (process.getuid?.() === 0) conf = `user root;\n${conf}`;
+    writeFileSync(join(this.dir, 'nginx.conf'), conf);
+    writeFileSync(
+      join(this.dir, 'htpasswd'),
+      Object.entries(this.o.users)
+        .map(([u, p]) => `${u}:${hash(p)}\n`)
+        .join(''),
+    );
+    const check = spawnSync(
+      NGINX!,
+      ['-t', '-p', this.dir, '-c', join(this.dir, 'nginx.conf'), '-e', join(this.dir, 'error.log')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (check.status !== 0) throw new Error(`nginx -t refused the synthesized config:\n${check.stderr}`);
+    this.nginx = spawn(
+      NGINX!,
+      [
+        '-p',
+        this.dir,
+        '-c',
+        join(this.dir, 'nginx.conf'),
+        '-e',
+        join(this.dir, 'error.log'),
+        '-g',
+        'daemon off;',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.nginx.stderr!.on('data', (d) => (this.stderr += d));
+    // Bounded wait for the readiness endpoint the kubelet probes.
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await get(this.port, '/gateway/ready')).status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(
+      `nginx did not become ready:\n${this.stderr}${readFileSync(join(this.dir, 'error.log'), 'utf8')}`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.nginx && this.nginx.exitCode === null) {
+      const exited = new Promise((r) => this.nginx!.once('exit', r));
+      this.nginx.kill('SIGQUIT');
+      await exited;
+    }
+    for (const stub of this.stubs) await new Promise<void>((r) => stub.close(() => r()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+maybe('query gateway (real nginx) in front of a stub Tempo: fawkes', () => {
+  // fawkes: the team users of examples/fawkes.ts, a cross-tenant reader, and Grafana's datasource
+  // users (their UIDs), all from the rendered config.
+  const h = new Harness({
+    distFile: 'examples/dist/fawkes/gateway/configmap-tempo-gateway-config.yaml',
+    query: 'tempo-query-frontend.fawkes-observability.svc.cluster.local:3200',
+    users: {
+      'team-backstage': 'pw-backstage',
+      'team-jenkins': 'pw-jenkins',
+      'platform-sre': 'pw-sre',
+      'tempo-backstage': 'pw-grafana-backstage',
+      'unmapped-user': 'pw-unmapped',
+    },
+    traces: { backstage: ['b1', 'b2'], jenkins: ['j1'], argocd: ['a1'], fawkes: ['f1'] },
+  });
+  beforeAll(() => h.start(), 30_000);
+  afterAll(() => h.stop());
+  const search = '/api/search?q=%7B%7D';
+
+  test("a tenant's credentials read that tenant's traces, sent to Tempo as its X-Scope-OrgID", async () => {
+    const r = await get(h.port, search, basic('team-backstage', 'pw-backstage'));
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).traces.map((t: any) => t.traceID)).toEqual(['b1', 'b2']);
+    const last = h.seen.at(-1)!;
+    expect(last.orgIds).toEqual(['backstage']);
+    // The client's credentials stop at the gateway.
+    expect(last.authorization).toBeUndefined();
+  });
+
+  test("and never another tenant's: a client-set X-Scope-OrgID is replaced, in any spelling", async () => {
+    for (const name of ['X-Scope-OrgID', 'x-scope-orgid', 'X-SCOPE-ORGID']) {
+      const r = await get(h.port, search, { ...basic('team-backstage', 'pw-backstage'), [name]: 'jenkins' });
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).traces.map((t: any) => t.traceID)).toEqual(['b1', 'b2']);
+      expect(h.seen.at(-1)!.orgIds).toEqual(['backstage']);
+    }
+    const jenkins = await get(h.port, search, {
+      ...basic('team-jenkins', 'pw-jenkins'),
+      'X-Scope-OrgID': 'backstage',
+    });
+    expect(JSON.parse(jenkins.body).traces.map((t: any) => t.traceID)).toEqual(['j1']);
+  });
+
+  test('a cross-tenant reader reads its tenants together (Tempo `a|b`)', async () => {
+    const r = await get(h.port, search, basic('platform-sre', 'pw-sre'));
+    expect(h.seen.at(-1)!.orgIds).toEqual(['fawkes|backstage|jenkins|argocd']);
+    expect(
+      JSON.parse(r.body)
+        .traces.map((t: any) => t.traceID)
+        .sort(),
+    ).toEqual(['a1', 'b1', 'b2', 'f1', 'j1']);
+  });
+
+  test("Grafana's datasource user reads its datasource's tenant", async () => {
+    const r = await get(h.port, '/api/echo', basic('tempo-backstage', 'pw-grafana-backstage'));
+    expect(r.status).toBe(200);
+    expect(h.seen.at(-1)).toMatchObject({ path: '/api/echo', orgIds: ['backstage'] });
+  });
+
+  test('refused: no credentials (401 with the Basic challenge), a wrong password (401), an unmapped user (403)', async () => {
+    const before = h.seen.length;
+    const none = await get(h.port, search, { 'X-Scope-OrgID': 'backstage' });
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Basic realm="Tempo"');
+    expect((await get(h.port, search, basic('team-backstage', 'wrong'))).status).toBe(401);
+    expect((await get(h.port, search, basic('nobody', 'pw-backstage'))).status).toBe(401);
+    expect((await get(h.port, search, basic('unmapped-user', 'pw-unmapped'))).status).toBe(403);
+    // None of them reached Tempo.
+    expect(h.seen.length).toBe(before);
+  });
+
+  test('only the query API is forwarded: not the overrides API, not /metrics, not OTLP (no ingest here)', async () => {
+    const before = h.seen.length;
+    const auth = basic('team-backstage', 'pw-backstage');
+    expect((await get(h.port, '/api/overrides', auth, 'POST')).status).toBe(403);
+    expect((await get(h.port, '/metrics', auth)).status).toBe(404);
+    expect((await get(h.port, '/v1/traces', auth, 'POST')).status).toBe(404);
+    expect(h.seen.length).toBe(before);
+  });
+});
+
+maybe(
+  'query gateway (real nginx) in front of a stub Tempo: prod, with OTLP/HTTP ingest over verified TLS',
+  () => {
+    // prod's receivers serve TLS: the gateway verifies the receiver certificate (CA and name).
+    const h = new Harness({
+      distFile: 'dist/prod/gateway/configmap-tempo-gateway-config.yaml',
+      query: 'tempo-query-frontend.tracing-prod.svc.cluster.local:3200',
+      tlsIngest: {
+        otlpHttp: 'tempo.tracing-prod.svc.cluster.local:4318',
+        otlpGrpc: 'tempo.tracing-prod.svc.cluster.local:4317',
+        serverName: 'tempo.tracing-prod.svc.cluster.local',
+        caDir: '/etc/nginx/tempo-receiver-ca/',
+      },
+      users: { oncall: 'pw-oncall', 'tracing-prod-tempo': 'pw-grafana' },
+      traces: { prod: ['p1'] },
+    });
+    beforeAll(() => h.start(), 30_000);
+    afterAll(() => h.stop());
+
+    test('oncall and Grafana read prod; a forged tenant header is ignored', async () => {
+      const r = await get(h.port, '/api/search', {
+        ...basic('oncall', 'pw-oncall'),
+        'X-Scope-OrgID': 'other',
+      });
+      expect(r.status).toBe(200);
+      expect(h.seen.at(-1)!.orgIds).toEqual(['prod']);
+      expect((await get(h.port, '/api/echo', basic('tracing-prod-tempo', 'pw-grafana'))).status).toBe(200);
+      expect((await get(h.port, '/api/echo', basic('oncall', 'pw-grafana'))).status).toBe(401);
+    });
+
+    test('OTLP/HTTP from outside reaches the receiver over TLS as the authenticated tenant', async () => {
+      const r = await get(
+        h.port,
+        '/v1/traces',
+        { ...basic('oncall', 'pw-oncall'), 'X-Scope-OrgID': 'other' },
+        'POST',
+      );
+      expect(r.status).toBe(200);
+      expect(h.seen.at(-1)).toMatchObject({ path: '/v1/traces', orgIds: ['prod'] });
+      expect((await get(h.port, '/v1/traces', basic('oncall', 'nope'), 'POST')).status).toBe(401);
+    });
+  },
+);
