@@ -5,6 +5,7 @@ import type { GitOpsOptions } from '../constructs/platform/gitops';
 import type { NetworkPoliciesOptions } from '../constructs/network/network-policies';
 import type { QueryGatewayProps } from '../constructs/gateway/query-gateway';
 import { TempoProps } from '../constructs/tempo/tempo';
+import type { DnsLabel } from '../lib/input-types';
 
 /**
  * One deployment target (cluster or stage). Each file in `environments/` exports one of these;
@@ -12,7 +13,7 @@ import { TempoProps } from '../constructs/tempo/tempo';
  */
 export interface EnvironmentDefinition {
   /** Environment name: the `dist/<name>/` folder and the CLI argument. DNS-1123 label. */
-  readonly name: string;
+  readonly name: DnsLabel;
   /**
    * The file that defines this environment (relative to the repository), named in the header of
    * every YAML file and in SUMMARY.md.
@@ -23,7 +24,7 @@ export interface EnvironmentDefinition {
    * Namespace every object goes into.
    * @default `tracing-<name>`
    */
-  readonly namespace?: string;
+  readonly namespace?: DnsLabel;
   /**
    * Whether this app creates the Namespace object and sets its Pod Security Admission labels
    * (`enforce: restricted`). Without it, nothing namespace-wide is written: every object the app

@@ -13,12 +13,14 @@ import { CollectorSampling } from '../constructs/otel-collector/sampling';
 import { GatewayAuth, GatewayExposure } from '../constructs/gateway/gateway-options';
 import { REPLICA_LIMIT } from '../constructs/tempo/capacity';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { GoDuration } from '../lib/duration';
+import { checkGoDuration, DurationInput, GoDuration, toDuration } from '../lib/duration';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import { Memcached } from '../constructs/memcached/memcached';
-import { ConfigError, show } from '../lib/errors';
+import { ConfigError, ErrorCollector, propertyPath, show } from '../lib/errors';
+import { userLocation } from '../lib/user-code';
+import { checkDistinct, INPUT_CHECKS } from '../lib/input-types';
 import { checkSchema, Schema, SchemaCheckOptions } from '../lib/schema-check';
-import { checkLabels, checkLabelValue, parseQuantity } from '../lib/validate';
+import { checkLabelValue, checkTenantId } from '../lib/validate';
 import type { EnvironmentDefinition } from './environment-definition';
 
 /** Every class the schema refers to by `x-instanceof` (the schema test checks the list is complete). */
@@ -60,18 +62,6 @@ function checkImage(image: { repository: string; tag: string }, path: string): v
   checkLabelValue(image.tag, `${path}.tag`); // copied into app.kubernetes.io/version
 }
 
-function checkQuantities(quantities: Record<string, string>, path: string): void {
-  for (const [kind, quantity] of Object.entries(quantities)) {
-    const value = parseQuantity(quantity, `${path}.${kind}`);
-    // resource.Quantity is an int64 (CPU counted in milli-units).
-    if (value * (kind === 'cpu' ? 1000 : 1) > 2 ** 63 - 1)
-      throw new ConfigError(
-        `${path}.${kind}`,
-        `${show(quantity)} is too large for a Kubernetes quantity; give a smaller one`,
-      );
-  }
-}
-
 function intRange(min: number, max: number, why: string) {
   return (value: unknown, path: string) => {
     if (typeof value !== 'number') return;
@@ -87,9 +77,14 @@ function options(replicaLimit: number): SchemaCheckOptions {
   return {
     root: schema as Schema,
     classes: ENVIRONMENT_CLASSES,
+    // Every string type of lib/input-types (tenant IDs, URLs, labels, quantities, …), wherever it is.
     definitionChecks: {
+      ...INPUT_CHECKS,
       ContainerImage: checkImage,
-      ResourceQuantities: checkQuantities,
+      GoDuration: checkGoDuration,
+      DurationInput: (value: DurationInput, path: string) => {
+        toDuration(value, path);
+      },
     },
     propertyChecks: [
       { name: /^(replicas|minReplicas|maxReplicas)$/, check: intRange(0, INT32_MAX, 'a Kubernetes int32') },
@@ -98,12 +93,66 @@ function options(replicaLimit: number): SchemaCheckOptions {
         check: intRange(0, replicaLimit, `the environment's replicaLimit; raise replicaLimit if you mean it`),
       },
       { name: /^(port|[a-zA-Z]*Port)$/, check: intRange(1, 65535, 'a TCP/UDP port') },
+      // Per-tenant maps (`tempo.tenants`) are keyed by tenant ID.
       {
-        name: /^(dashboardLabel|datasourceLabel|prometheusLabels)$/,
-        check: (value, path) => checkLabels(value as Record<string, string>, path),
+        name: /^tenants$/,
+        check: (value, path) => {
+          if (value !== null && typeof value === 'object' && !Array.isArray(value))
+            for (const key of Object.keys(value)) checkTenantId(key, propertyPath(path, key));
+        },
+      },
+      // Lists where an item twice is a mistake.
+      {
+        name: /^(zones|tenants|crossTenant|ingestNamespaces|namespaces|dimensions)$/,
+        check: (value, path) => {
+          if (Array.isArray(value)) checkDistinct(value as string[], path, 'item');
+        },
       },
     ],
   };
+}
+
+/**
+ * Reads every property of the definition once, so that a getter of the environment file that
+ * throws is reported as that file's mistake (with its file and line), not met later inside a
+ * construct as an internal error. Every throwing property is reported.
+ */
+function readEverything(env: unknown): void {
+  const found = new ErrorCollector();
+  const seen = new Set<object>();
+  const walk = (value: unknown, path: string): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    let keys: string[];
+    try {
+      keys = Object.keys(value);
+    } catch (e) {
+      found.add(threw(e, path || 'the environment'));
+      return;
+    }
+    for (const key of keys) {
+      const at = Array.isArray(value) && /^\d+$/.test(key) ? `${path}[${key}]` : propertyPath(path, key);
+      let child: unknown;
+      try {
+        child = (value as Record<string, unknown>)[key];
+      } catch (e) {
+        found.add(threw(e, at));
+        continue;
+      }
+      walk(child, at);
+    }
+  };
+  walk(env, '');
+  found.throwIfAny();
+}
+
+function threw(e: unknown, path: string): ConfigError {
+  const where = userLocation(e);
+  const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e);
+  return new ConfigError(
+    path,
+    `reading it threw ${what}${where ? ` at ${where}` : ''}; fix that getter in the environment file`,
+  );
 }
 
 /**
@@ -112,6 +161,7 @@ function options(replicaLimit: number): SchemaCheckOptions {
  * (`tempo.retention`); the synth prefixes the environment's name.
  */
 export function validateEnvironment(env: unknown): EnvironmentDefinition {
+  readEverything(env);
   const limit =
     env !== null && typeof env === 'object' ? (env as { replicaLimit?: unknown }).replicaLimit : undefined;
   if (limit !== undefined) {

@@ -1,7 +1,7 @@
 import { stackSpanMetrics } from '../constructs/otel-collector/span-metric-catalog';
 import { Construct } from 'constructs';
 import { EnvironmentDefinition } from './environment-definition';
-import { ConfigError } from '../lib/errors';
+import { ConfigError, ErrorCollector } from '../lib/errors';
 import { checkDnsLabel } from '../lib/validate';
 import { validateEnvironment } from './environment-validation';
 import { CollectorChart } from './collector-chart';
@@ -44,20 +44,29 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
   const env = validateEnvironment(definition);
   checkDnsLabel(env.name, 'name');
   const namespace = checkDnsLabel(env.namespace ?? `tracing-${env.name}`, 'namespace');
+  // Every part is built even when an earlier one failed, unless it needs that one: a synth
+  // reports every independent problem at once (docs/errors.md). Charts are added in this order,
+  // the order of dist/'s kustomization.
+  const found = new ErrorCollector();
   // Safe by default: only the app's own namespace (`tracing-<name>`) is created and labelled; a
   // namespace named by the environment is presumed shared unless it says manageNamespace: true.
   const managed = env.manageNamespace ?? env.namespace === undefined;
-  const namespaceChart = managed ? new NamespaceChart(scope, 'namespace', { namespace }) : undefined;
-  const tempo = new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo });
+  const namespaceChart = managed
+    ? found.attempt(() => new NamespaceChart(scope, 'namespace', { namespace }))
+    : undefined;
+  const tempo = found.attempt(() => new TempoChart(scope, 'tempo', { namespace, tempo: env.tempo }));
   const collector =
-    env.collector === false
+    env.collector === false || !tempo
       ? undefined
-      : new CollectorChart(scope, 'collector', {
-          namespace,
-          tempo: tempo.tempo,
-          collector: env.collector ?? {},
-          environment: env.name,
-        });
+      : found.attempt(
+          () =>
+            new CollectorChart(scope, 'collector', {
+              namespace,
+              tempo: tempo.tempo,
+              collector: env.collector || {},
+              environment: env.name,
+            }),
+        );
   // The Tempo datasources Grafana gets (one per tenant, and tenant sets read together): planned
   // once, so the gateway's users for Grafana and the datasources are the same list.
   // Grafana is provisioned unless it is off, or monitoring is (then `grafana` is refused below).
@@ -67,85 +76,113 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
       : (env.grafana ?? {});
   const datasourcePlan =
     grafanaOptions &&
-    planTempoDatasources({
-      stackId: namespace,
-      multitenant: tempo.tempo.multitenancyEnabled,
-      stackTenants: stackTenants(env),
-      uid: grafanaOptions?.tempoDatasource?.uid,
-      name: grafanaOptions?.tempoDatasource?.name,
-      tenant: grafanaOptions?.tenant,
-      tenants: grafanaOptions?.tenants,
-      crossTenant: grafanaOptions?.crossTenant,
-      dashboards: grafanaOptions?.dashboards,
-    });
+    tempo &&
+    found.attempt(() =>
+      planTempoDatasources({
+        stackId: namespace,
+        multitenant: tempo.tempo.multitenancyEnabled,
+        stackTenants: stackTenants(env),
+        uid: grafanaOptions.tempoDatasource?.uid,
+        name: grafanaOptions.tempoDatasource?.name,
+        tenant: grafanaOptions.tenant,
+        tenants: grafanaOptions.tenants,
+        crossTenant: grafanaOptions.crossTenant,
+        dashboards: grafanaOptions.dashboards,
+      }),
+    );
+  const queryGateway = env.queryGateway;
   const gateway =
-    env.queryGateway === undefined
+    queryGateway === undefined || !tempo || (grafanaOptions && !datasourcePlan)
       ? undefined
-      : new GatewayChart(scope, 'gateway', {
-          ...env.queryGateway,
-          namespace,
-          tempo: tempo.tempo,
-          // Grafana authenticates as each datasource's UID, mapped to that datasource's tenants.
-          clients: (datasourcePlan?.all ?? []).map((d) => ({ user: d.uid, orgId: d.orgId ?? '' })),
-        });
-  const workloads = {
-    tempo: tempo.tempo,
-    gateway: collector?.gateway,
-    agent: collector?.agent,
-    queryGateway: gateway?.gateway,
-  };
-  // Refuses Tempo's span metrics next to the gateway's, with or without monitoring.
-  stackSpanMetrics(workloads);
+      : found.attempt(
+          () =>
+            new GatewayChart(scope, 'gateway', {
+              ...queryGateway,
+              namespace,
+              tempo: tempo.tempo,
+              // Grafana authenticates as each datasource's UID, mapped to that datasource's tenants.
+              clients: (datasourcePlan?.all ?? []).map((d) => ({ user: d.uid, orgId: d.orgId ?? '' })),
+            }),
+        );
+  // Whatever needs every workload waits until each of them was built.
+  const workloads =
+    tempo &&
+    (env.collector === false || collector) &&
+    (queryGateway === undefined || gateway) &&
+    found.attempt(() => {
+      const w = {
+        tempo: tempo.tempo,
+        gateway: collector?.gateway,
+        agent: collector?.agent,
+        queryGateway: gateway?.gateway,
+      };
+      // Refuses Tempo's span metrics next to the gateway's, with or without monitoring.
+      stackSpanMetrics(w);
+      return w;
+    });
   const monitoring =
-    env.monitoring === false
+    env.monitoring === false || !workloads
       ? undefined
-      : new MonitoringChart(scope, 'monitoring', {
-          namespace,
-          workloads,
-          monitoring: env.monitoring,
-        });
-  if (env.grafana !== undefined && env.grafana !== false && !monitoring) {
-    throw new ConfigError(
-      'grafana',
-      'needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false',
+      : found.attempt(
+          () =>
+            new MonitoringChart(scope, 'monitoring', {
+              namespace,
+              workloads,
+              monitoring: env.monitoring || undefined,
+            }),
+        );
+  if (env.grafana !== undefined && env.grafana !== false && env.monitoring === false) {
+    found.add(
+      new ConfigError(
+        'grafana',
+        'needs monitoring (its dashboards chart the scraped targets); enable monitoring or set grafana: false',
+      ),
     );
   }
   const grafana =
-    env.grafana === false || !monitoring
+    env.grafana === false || !monitoring || !tempo || !datasourcePlan
       ? undefined
-      : new GrafanaChart(scope, 'grafana', {
-          stack: {
-            stackId: namespace,
-            tempo: tempo.tempo,
-            monitoring: monitoring.monitoring.config,
-            plan: datasourcePlan!,
-            gateway: gateway?.gateway,
-          },
-          grafana: env.grafana,
-        });
-  const flows = planFlows({
-    grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
-    ...env.networkPolicies,
-    ...workloads,
-  });
+      : found.attempt(
+          () =>
+            new GrafanaChart(scope, 'grafana', {
+              stack: {
+                stackId: namespace,
+                tempo: tempo.tempo,
+                monitoring: monitoring.monitoring.config,
+                plan: datasourcePlan,
+                gateway: gateway?.gateway,
+              },
+              grafana: env.grafana || undefined,
+            }),
+        );
+  const flows =
+    workloads &&
+    found.attempt(() =>
+      planFlows({
+        grafanaNamespace: env.grafana ? env.grafana.namespace : undefined,
+        ...env.networkPolicies,
+        ...workloads,
+      }),
+    );
   const network =
-    env.networkPolicies?.enabled === false
+    env.networkPolicies?.enabled === false || !flows
       ? undefined
-      : new NetworkChart(scope, 'network', { namespace, flows });
+      : found.attempt(() => new NetworkChart(scope, 'network', { namespace, flows }));
   const gitops =
     env.gitops === false
       ? undefined
-      : new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name });
+      : found.attempt(() => new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name }));
+  found.throwIfAny();
   return {
     namespace: namespaceChart,
-    tempo,
+    tempo: tempo!,
     collector,
     monitoring,
     grafana,
     gateway,
     network,
     gitops,
-    flows,
+    flows: flows!,
     ownership: { name: namespace, managed },
   };
 }

@@ -6,10 +6,11 @@ import {
   GrafanaProvisioningProps,
 } from '../constructs/grafana/grafana-provisioning';
 import { checkDnsLabel } from '../lib/validate';
+import type { DnsLabel } from '../lib/input-types';
 
 export interface GrafanaSettings extends GrafanaProvisioningOptions {
   /** Grafana's namespace: the datasource sidecar only searches there by default. @default 'monitoring' */
-  readonly namespace?: string;
+  readonly namespace?: DnsLabel;
 }
 
 export interface GrafanaChartProps {

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError, show } from './errors';
+import { userLocation } from './user-code';
 import { defaultBase, describeRef, readTreeAt } from './git';
 import { formatPlanMarkdown, formatPlanText, planDist } from './plan';
 import { checkDnsLabel } from './validate';
@@ -9,7 +10,7 @@ import {
   NamedEnvironment,
   planChanges,
   RenderedEnvironment,
-  renderEnvironment,
+  renderEnvironments,
   synthesize,
 } from './synth';
 
@@ -55,9 +56,14 @@ export function loadEnvironments<E extends NamedEnvironment>(
     all = typeof load === 'function' ? load() : load;
   } catch (e) {
     if (e instanceof ConfigError) throw e;
+    // The user's file threw while it loaded: name the file and line, not this app.
+    const where = userLocation(e);
+    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e);
     throw new ConfigError(
-      'environments',
-      `loading the environment files failed with ${e instanceof Error ? `${e.name}: ${e.message}` : show(e)}; fix that file (\`npm run typecheck\` points at type errors)`,
+      where ?? 'environments',
+      where
+        ? `${what} while the environment files loaded; fix that line (\`npm run typecheck\` points at type errors)`
+        : `loading the environment files failed with ${what}; fix that file (\`npm run typecheck\` points at type errors)`,
     );
   }
   if (!Array.isArray(all))
@@ -182,7 +188,7 @@ export function runCli<E extends NamedEnvironment, B>(
         );
       return 0;
     }
-    const rendered = envs.map((env) => renderEnvironment(env, app.build, app.summarize));
+    const rendered = renderEnvironments(envs, app.build, app.summarize);
     if (mode === 'plan') {
       const allowed = new Set(all.filter((e) => app.allowsTempoDowngrade?.(e) ?? false).map((e) => e.name));
       return printPlan(rendered, outdir, names, options, (env) => allowed.has(env));
@@ -206,7 +212,7 @@ export function runCli<E extends NamedEnvironment, B>(
         ? `Nothing else was written (see "recovered" above).`
         : `Nothing was written; ${outdir}/ is unchanged.`;
     if (e instanceof ConfigError) {
-      console.error(`error: ${e.message}`);
+      for (const problem of e.problems) console.error(`error: ${problem.message}`);
       console.error(outcome);
       return 1;
     }

@@ -72,5 +72,19 @@ export class GoDuration {
 export type DurationInput = GoDuration | string;
 
 export function toDuration(input: DurationInput, property: string): GoDuration {
-  return input instanceof GoDuration ? input : GoDuration.parse(input, property);
+  return input instanceof GoDuration ? checkGoDuration(input, property) : GoDuration.parse(input, property);
+}
+
+/**
+ * Refuses a `GoDuration` built from NaN, ±Infinity or a negative number (`GoDuration.hours(NaN)`
+ * would render as an empty string).
+ */
+export function checkGoDuration(duration: GoDuration, property: string): GoDuration {
+  const ms = duration.milliseconds;
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new ConfigError(
+      property,
+      `a GoDuration of ${show(ms)} ms is not a duration; build it from a finite number of at least 0 (e.g. GoDuration.hours(24))`,
+    );
+  return duration;
 }

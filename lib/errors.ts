@@ -15,9 +15,86 @@ export class ConfigError extends Error {
     this.reason = reason;
   }
 
+  /** Every problem this error stands for: itself, or each of a `ConfigErrors`. */
+  public get problems(): readonly ConfigError[] {
+    return [this];
+  }
+
   /** The same error with its property path prefixed, e.g. by the environment name. */
   public within(prefix: string): ConfigError {
     return new ConfigError(`${prefix}.${this.property}`, this.reason);
+  }
+}
+
+/**
+ * Several independent problems of one synth, reported together (one line each) so that a user
+ * fixes them in one round. It is a ConfigError: its `property` and `reason` are the first
+ * problem's, its message every problem's line.
+ */
+export class ConfigErrors extends ConfigError {
+  private constructor(private readonly list: readonly ConfigError[]) {
+    super(list[0].property, list[0].reason);
+    this.name = 'ConfigErrors';
+    this.message = list.map((e) => e.message).join('\n');
+  }
+
+  /**
+   * The problems as one error: the error itself when there is one, else a `ConfigErrors` of all of
+   * them (nested lists flattened, the same line only once, first-seen order).
+   */
+  public static of(errors: readonly ConfigError[]): ConfigError {
+    const byLine = new Map<string, ConfigError>();
+    for (const e of errors.flatMap((x) => x.problems)) if (!byLine.has(e.message)) byLine.set(e.message, e);
+    const flat = [...byLine.values()];
+    if (flat.length === 0) throw new Error('ConfigErrors.of: no errors');
+    return flat.length === 1 ? flat[0] : new ConfigErrors(flat);
+  }
+
+  public override get problems(): readonly ConfigError[] {
+    return this.list;
+  }
+
+  public override within(prefix: string): ConfigError {
+    return ConfigErrors.of(this.list.map((e) => e.within(prefix)));
+  }
+}
+
+/**
+ * Collects the ConfigErrors of independent checks, so that a synth reports all of them at once.
+ * `attempt` runs one check (anything but a ConfigError still propagates: that is a bug);
+ * `throwIfAny` ends the round.
+ */
+export class ErrorCollector {
+  private readonly list: ConfigError[] = [];
+
+  /** What was recorded so far, in order. */
+  public get errors(): readonly ConfigError[] {
+    return this.list;
+  }
+
+  /** Runs `fn`; returns its result, or undefined after recording the ConfigError it threw. */
+  public attempt<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      this.list.push(e);
+      return undefined;
+    }
+  }
+
+  /** Records an error found without a throw. */
+  public add(...errors: readonly ConfigError[]): void {
+    this.list.push(...errors);
+  }
+
+  public get failed(): boolean {
+    return this.list.length > 0;
+  }
+
+  /** Throws every recorded error as one (`ConfigErrors.of`), if there is any. */
+  public throwIfAny(): void {
+    if (this.list.length > 0) throw ConfigErrors.of(this.list);
   }
 }
 

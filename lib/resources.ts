@@ -1,13 +1,14 @@
 /** Container resources: what environments give, how defaults fill them, what Kubernetes gets. */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from './errors';
-import { parseQuantity } from './validate';
+import type { CpuQuantity, MemoryQuantity } from './input-types';
+import { checkResourceQuantity, parseQuantity } from './validate';
 
 export interface ResourceQuantities {
   /** CPU, as a Kubernetes quantity (`500m`, `2`). */
-  readonly cpu?: string;
+  readonly cpu?: CpuQuantity;
   /** Memory, as a Kubernetes quantity (`512Mi`, `4Gi`). */
-  readonly memory?: string;
+  readonly memory?: MemoryQuantity;
 }
 
 export interface ResourceRequirements {
@@ -31,8 +32,8 @@ export function resolveResources(
     limits: { ...defaults.limits, ...input?.limits },
   };
   for (const kind of ['cpu', 'memory'] as const) {
-    const request = parseQuantity(resolved.requests[kind], `${property}.requests.${kind}`);
-    const limit = parseQuantity(resolved.limits[kind], `${property}.limits.${kind}`);
+    const request = checkResourceQuantity(kind, resolved.requests[kind], `${property}.requests.${kind}`);
+    const limit = checkResourceQuantity(kind, resolved.limits[kind], `${property}.limits.${kind}`);
     if (request <= 0)
       throw new ConfigError(
         `${property}.requests.${kind}`,

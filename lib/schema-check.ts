@@ -6,7 +6,7 @@
  * factory value is required. Only the keywords the generator emits are understood (the test of the
  * schema fails on any other).
  */
-import { ConfigError, propertyPath, show } from './errors';
+import { ConfigError, ErrorCollector, propertyPath, show } from './errors';
 
 /** The subset of JSON schema that ts-json-schema-generator emits, plus `x-instanceof` for classes. */
 export interface Schema {
@@ -125,13 +125,30 @@ function checkNumber(value: number, path: string, integer: boolean): void {
     throw new ConfigError(path, `${show(value)} is out of range; give a number below 2^53`);
 }
 
-/** Checks `value` against `schema`; throws a ConfigError naming `path`. */
+/**
+ * Checks `value` against `schema`; throws every problem found (a ConfigError, or ConfigErrors when
+ * there are several): each property and list item is checked on its own, so independent mistakes
+ * are reported together; checks that build on a value (grammars, deferred factory checks) run only
+ * where the value itself passed.
+ */
 export function checkSchema(value: unknown, schema: Schema, path: string, options: SchemaCheckOptions): void {
-  new Checker(options).check(value, schema, path);
+  const checker = new Checker(options);
+  checker.found.attempt(() => checker.check(value, schema, path));
+  checker.found.throwIfAny();
 }
 
 class Checker {
+  /** The problems found so far; `check` throws only the one that ends its own value's check. */
+  readonly found = new ErrorCollector();
+
   constructor(private readonly o: SchemaCheckOptions) {}
+
+  /** Runs `fn` (a check of a sub-value) and tells whether it found nothing new. */
+  private clean(fn: () => void): boolean {
+    const before = this.found.errors.length;
+    this.found.attempt(fn);
+    return this.found.errors.length === before;
+  }
 
   private definition(ref: string): [string, Schema] {
     const name = decodeURIComponent(ref.replace(/^#\/definitions\//, ''));
@@ -211,9 +228,9 @@ class Checker {
   check(value: unknown, schema: Schema, path: string, definition?: string): void {
     if (schema.$ref) {
       const [name, def] = this.definition(schema.$ref);
-      this.check(value, def, path, name);
       const extra = this.o.definitionChecks?.[name];
-      if (extra) extra(value as never, path);
+      if (this.clean(() => this.check(value, def, path, name)) && extra)
+        this.found.attempt(() => extra(value as never, path));
       return;
     }
     const cls = schema['x-instanceof'];
@@ -265,10 +282,14 @@ class Checker {
           `${show(value)} does not match ${schema.pattern}; give a value that does`,
         );
     }
-    if (Array.isArray(value)) this.checkArray(value, schema, path);
-    else if (isPlainObject(value)) this.checkObject(value, schema, path);
+    const inner = this.clean(() => {
+      if (Array.isArray(value)) this.checkArray(value, schema, path);
+      else if (isPlainObject(value)) this.checkObject(value, schema, path);
+    });
+    if (!inner) return;
     const name = path.slice(path.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
-    for (const rule of this.o.propertyChecks ?? []) if (rule.name.test(name)) rule.check(value, path);
+    for (const rule of this.o.propertyChecks ?? [])
+      if (rule.name.test(name) && !this.clean(() => rule.check(value, path))) return;
   }
 
   private checkUnion(value: unknown, branches: readonly Schema[], path: string, definition?: string): void {
@@ -284,16 +305,15 @@ class Checker {
         `${what} is not ${expected}; ${factory && isPlainObject(value) ? this.factories(factory) : `give ${expected}`}`,
       );
     }
-    let first: unknown;
+    // The first branch that passes wins; when none does, the first branch's problems are the report.
+    let first: readonly ConfigError[] | undefined;
     for (const b of fitting) {
-      try {
-        this.check(value, b, path, definition);
-        return;
-      } catch (e) {
-        first ??= e;
-      }
+      const branch = new Checker(this.o);
+      branch.found.attempt(() => branch.check(value, b, path, definition));
+      if (!branch.found.failed) return;
+      first ??= branch.found.errors;
     }
-    throw first;
+    this.found.add(...first!);
   }
 
   private checkArray(value: unknown[], schema: Schema, path: string): void {
@@ -303,7 +323,7 @@ class Checker {
       throw new ConfigError(path, `has ${value.length} items; give at most ${schema.maxItems}`);
     value.forEach((item, i) => {
       const itemSchema = Array.isArray(schema.items) ? schema.items[i] : schema.items;
-      if (itemSchema) this.check(item, itemSchema as Schema, `${path}[${i}]`);
+      if (itemSchema) this.found.attempt(() => this.check(item, itemSchema as Schema, `${path}[${i}]`));
     });
   }
 
@@ -312,25 +332,32 @@ class Checker {
     const known = Object.keys(properties);
     for (const key of schema.required ?? []) {
       if (value[key] === undefined)
-        throw new ConfigError(
-          at(path, key),
-          `is missing; it is required (${this.describe(properties[key] ?? {})})`,
+        this.found.add(
+          new ConfigError(
+            at(path, key),
+            `is missing; it is required (${this.describe(properties[key] ?? {})})`,
+          ),
         );
     }
     for (const [key, v] of Object.entries(value)) {
       const sub = properties[key];
       if (sub) {
-        if (v !== undefined) this.check(v, sub, at(path, key));
+        if (v !== undefined) this.found.attempt(() => this.check(v, sub, at(path, key)));
       } else if (schema.additionalProperties === false) {
         const guess = closest(key, known);
-        throw new ConfigError(
-          at(path, key),
-          `unknown property (value ${show(v)}); ${
-            guess ? `did you mean '${guess}'?` : `remove it; known properties: ${known.join(', ') || 'none'}`
-          }`,
+        this.found.add(
+          new ConfigError(
+            at(path, key),
+            `unknown property (value ${show(v)}); ${
+              guess
+                ? `did you mean '${guess}'?`
+                : `remove it; known properties: ${known.join(', ') || 'none'}`
+            }`,
+          ),
         );
       } else if (typeof schema.additionalProperties === 'object' && v !== undefined) {
-        this.check(v, schema.additionalProperties, at(path, key));
+        const additional = schema.additionalProperties;
+        this.found.attempt(() => this.check(v, additional, at(path, key)));
       }
     }
   }

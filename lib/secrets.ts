@@ -2,11 +2,12 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from './errors';
 import { checkDnsSubdomain } from './validate';
+import type { DnsSubdomain, SecretKey } from './input-types';
 
 /** A key of an existing Secret (in the namespace of the workload that reads it). */
 export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
+  readonly name: DnsSubdomain;
+  readonly key: SecretKey;
 }
 
 /** Checks the Secret name (DNS-1123 subdomain) and the key (Kubernetes' Secret key grammar). */

@@ -17,7 +17,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigError, show } from './errors';
+import { ConfigError, ErrorCollector, show } from './errors';
 import type { Manifest } from './k8s';
 
 /** A named environment; the synth only needs its name. */
@@ -192,6 +192,21 @@ export function renderEnvironment<E extends NamedEnvironment, B>(
   }
 }
 
+/**
+ * Renders every environment; the problems of all of them are thrown together (each line prefixed
+ * with its environment), so one run shows everything to fix.
+ */
+export function renderEnvironments<E extends NamedEnvironment, B>(
+  envs: readonly E[],
+  build: EnvironmentBuilder<E, B>,
+  summarize?: EnvironmentSummarizer<E, B>,
+): RenderedEnvironment[] {
+  const found = new ErrorCollector();
+  const rendered = envs.map((env) => found.attempt(() => renderEnvironment(env, build, summarize)));
+  found.throwIfAny();
+  return rendered as RenderedEnvironment[];
+}
+
 function render<E extends NamedEnvironment, B>(
   env: E,
   build: EnvironmentBuilder<E, B>,
@@ -268,7 +283,7 @@ export function synthesize<E extends NamedEnvironment, B>(
   return withSynthLock(outdir, () => {
     const recovered = recoverInterruptedSynth(outdir);
     if (recovered) options.onRecovered?.(recovered);
-    const rendered = envs.map((env) => renderEnvironment(env, build, options.summarize));
+    const rendered = renderEnvironments(envs, build, options.summarize);
     return { rendered, changed: writeRendered(rendered, outdir, options) };
   });
 }

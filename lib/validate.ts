@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError, propertyPath, show } from './errors';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -115,8 +116,9 @@ export function resolveAutoscaling(a: AutoscalingProps, property: string): Requi
   return { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, targetCpuUtilizationPercent: target };
 }
 
-// Tempo tenant IDs (the X-Scope-OrgID header): up to 150 characters from [A-Za-z0-9!-_.*'()]
-// (Tempo docs: operations/manage-advanced-systems/multitenancy, "tenant IDs").
+// Tempo tenant IDs (the X-Scope-OrgID header): up to 150 characters from [A-Za-z0-9!-_.*'()], and
+// not '.' or '..' (they are path segments of the tenant's blocks in the bucket): dskit
+// tenant/tenant.go ValidTenantID, what Tempo's distributor and frontend check.
 const TENANT_ID = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
 
 /** Checks a Tempo tenant ID. */
@@ -125,6 +127,11 @@ export function checkTenantId(value: string, property: string): string {
     throw new ConfigError(
       property,
       `${show(value)} is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )`,
+    );
+  if (value === '.' || value === '..')
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a valid tenant ID: Tempo refuses '.' and '..' (they would be paths in the bucket); give a name such as 'team-a'`,
     );
   return value;
 }
@@ -226,4 +233,128 @@ export function checkLabels(labels: Record<string, string>, path: string): void 
     checkLabelKey(key, propertyPath(path, key));
     checkLabelValue(value, propertyPath(path, key));
   }
+}
+
+/** Checks a map of Kubernetes annotations: keys in the label-key grammar, values any text. */
+export function checkAnnotations(annotations: Record<string, string>, path: string): void {
+  for (const key of Object.keys(annotations)) checkLabelKey(key, propertyPath(path, key));
+}
+
+/** Checks a map of Prometheus labels: names in Prometheus' grammar, values any text. */
+export function checkPrometheusLabels(labels: Record<string, string>, path: string): void {
+  for (const key of Object.keys(labels))
+    if (!PROMETHEUS_LABEL_NAME.test(key))
+      throw new ConfigError(
+        propertyPath(path, key),
+        `${show(key)} is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')`,
+      );
+}
+
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Checks a host name (a route's or an Ingress's host): lowercase RFC 1123 labels joined by dots. */
+export function checkDnsName(value: string, property: string): string {
+  if (typeof value !== 'string' || !DNS_NAME.test(value) || value.split('.').some((l) => l.length > 63))
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a DNS name; give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)`,
+    );
+  return value;
+}
+
+/** Checks a key of a Secret or ConfigMap (apimachinery IsConfigMapKey). */
+export function checkSecretKey(value: string, property: string): string {
+  if (typeof value !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(value) || value === '.' || value === '..')
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a Secret or ConfigMap key; use letters, digits, '-', '_' and '.' (e.g. 'tls.crt')`,
+    );
+  return value;
+}
+
+/** IANA_SVC_NAME (RFC 6335 §5.1), what Kubernetes requires of a container port name. */
+export function checkPortName(name: string, property: string): string {
+  if (
+    typeof name !== 'string' ||
+    name.length > 15 ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ||
+    name.includes('--') ||
+    !/[a-z]/.test(name)
+  ) {
+    throw new ConfigError(
+      property,
+      `${show(name)} is not a port name; use at most 15 lowercase letters, digits and single hyphens with at least one letter (e.g. 'jaeger-http')`,
+    );
+  }
+  return name;
+}
+
+/** Checks an OpenTelemetry attribute name: not empty, letters, digits and . _ - / only. */
+export function checkAttributeName(name: string, property: string): string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.\-/]+$/.test(name)) {
+    throw new ConfigError(
+      property,
+      `${show(name)} is not an attribute name; use letters, digits and . _ - / (e.g. 'http.route')`,
+    );
+  }
+  return name;
+}
+
+/** Checks an IPv4 or IPv6 network in CIDR notation. */
+export function checkCidr(value: string, property: string): string {
+  const [address, prefix, extra] = typeof value === 'string' ? value.split('/') : [];
+  const family = isIP(address ?? '');
+  const bits = /^\d{1,3}$/.test(prefix ?? '') ? Number(prefix) : NaN;
+  if (family === 0 || extra !== undefined || !(bits <= (family === 4 ? 32 : 128)))
+    throw new ConfigError(property, `${show(value)} is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`);
+  return value;
+}
+
+// Prometheus model.ParseDuration: one or more number-unit pairs, largest unit first.
+const PROMETHEUS_DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
+
+/** Checks a Prometheus duration (`30s`, `5m`, `1h30m`, `1d`): what `for:` and scrape intervals take. */
+export function checkPrometheusDuration(value: string, property: string): string {
+  if (
+    typeof value !== 'string' ||
+    value === '' ||
+    !PROMETHEUS_DURATION.test(value) ||
+    /^0+[a-z]*$/.test(value)
+  )
+    throw new ConfigError(
+      property,
+      `${show(value)} is not a Prometheus duration; give e.g. '30s', '5m', '1h30m' or '1d' (units ms, s, m, h, d, w, y, largest first)`,
+    );
+  return value;
+}
+
+/**
+ * Checks a container resource quantity for what it measures: CPU in cores or millicores (`500m`,
+ * `2`; at least 1m), memory and storage in bytes with a binary or decimal suffix (`512Mi`, `4Gi`;
+ * a whole number of bytes, at least 1Mi). `500Mi` of CPU or `512m` of memory parse as quantities
+ * but are almost certainly typos, so they are refused with the likely meaning.
+ */
+export function checkResourceQuantity(resource: string, value: string, property: string): number {
+  const amount = parseQuantity(value, property);
+  // resource.Quantity is an int64 (CPU counted in milli-units).
+  if (amount * (resource === 'cpu' ? 1000 : 1) > 2 ** 63 - 1)
+    throw new ConfigError(
+      property,
+      `${show(value)} is too large for a Kubernetes quantity; give a smaller one`,
+    );
+  const suffix = /[A-Za-z]+$/.exec(value)?.[0] ?? '';
+  if (resource === 'cpu') {
+    if (/i$/.test(suffix) || ['k', 'M', 'G', 'T', 'P', 'E', 'n', 'u'].includes(suffix) || amount < 0.001)
+      throw new ConfigError(
+        property,
+        `${show(value)} is not a CPU amount; give cores or millicores, at least 1m (e.g. '500m' or '2')`,
+      );
+  } else if (['memory', 'storage', 'ephemeral-storage'].includes(resource)) {
+    if (['m', 'u', 'n'].includes(suffix) || !Number.isInteger(amount) || amount < 2 ** 20)
+      throw new ConfigError(
+        property,
+        `${show(value)} is not a ${resource === 'memory' ? 'memory' : 'storage'} size; give bytes with a suffix, at least 1Mi (e.g. '512Mi' or '4Gi')`,
+      );
+  }
+  return amount;
 }

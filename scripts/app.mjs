@@ -5,9 +5,24 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
-import { ensureBuilt } from './build.mjs';
+import { BuildError, ensureBuilt } from './build.mjs';
 
-const file = await ensureBuilt();
+let file;
+try {
+  file = await ensureBuilt();
+} catch (e) {
+  if (!(e instanceof BuildError)) throw e;
+  // An environment file (or any source) that does not compile: one line per problem, no stack,
+  // nothing written.
+  for (const line of e.lines) console.error(`error: ${line}`);
+  const args = process.argv.slice(2);
+  const outdir =
+    args.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ??
+    process.env.CDK8S_OUTDIR ??
+    (args.includes('--examples') ? 'examples/dist' : 'dist');
+  console.error(`Nothing was written; ${outdir}/ is unchanged.`);
+  process.exit(1);
+}
 const cacheFile = `${file}.cache`;
 const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
 const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });

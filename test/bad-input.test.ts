@@ -5,16 +5,19 @@
  * byte-identical with nothing left beside it. Most cases run in process (runCli with the file
  * loaded inside its error boundary); a few run main.ts bundled with the file as a child process.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   bundleWith,
+  expectErrorLines,
   expectOneErrorLine,
   hashTree,
   ROOT,
   runBundle,
   runInProcess,
+  unwritableErrorPaths,
   writeEnvironmentsModule,
 } from './helpers/cli-run';
 import { buildEnvironment } from '../charts/environment';
@@ -216,7 +219,7 @@ const CASES: readonly Case[] = [
   [
     'remote-write URL',
     tempo(`metricsGenerator: { processors: ['span-metrics'], remoteWrite: [{ url: 'not a url' }] }`),
-    "qa.tempo.metricsGenerator.remoteWrite[0].url: 'not a url' is not an http(s) URL; expected e.g.",
+    "qa.tempo.metricsGenerator.remoteWrite[0].url: 'not a url' is not an http(s) URL; give an http:// or https:// URL",
   ],
   [
     'external label: a number',
@@ -486,7 +489,7 @@ const CASES: readonly Case[] = [
   [
     'collector tenant',
     qa(`tempo: { multitenancy: true }, collector: { tenant: 'bad tenant' }`),
-    "qa.collector.gateway.tenant: 'bad tenant' is not a valid tenant ID",
+    "qa.collector.tenant: 'bad tenant' is not a valid tenant ID",
   ],
   [
     'collector image tag latest!!',
@@ -507,7 +510,7 @@ const CASES: readonly Case[] = [
   [
     'monitoring scrape interval',
     qa(`monitoring: { scrapeInterval: 'often' }`),
-    "qa.monitoring.scrapeInterval: 'often' is not a duration",
+    "qa.monitoring.scrapeInterval: 'often' is not a Prometheus duration; give e.g. '30s', '5m', '1h30m' or '1d'",
   ],
   ['grafana without monitoring', qa(`monitoring: false, grafana: {}`), 'qa.grafana: needs monitoring'],
   [
@@ -742,6 +745,108 @@ const CASES: readonly Case[] = [
     tempo(`liveStore: { failOnHighLag: true }`),
     'qa.tempo.liveStore.failOnHighLag: applies to microservices only',
   ],
+  // Each class of input checked by its type, wherever the prop is (lib/input-types.ts)
+  [
+    'a CPU amount in bytes',
+    resources(`{ requests: { cpu: '500Mi' } }`),
+    "qa.tempo.resources.requests.cpu: '500Mi' is not a CPU amount; give cores or millicores, at least 1m (e.g. '500m' or '2')",
+  ],
+  [
+    'a memory size in millibytes',
+    qa(`collector: { gateway: { resources: { limits: { memory: '512m' } } } }`),
+    "qa.collector.gateway.resources.limits.memory: '512m' is not a memory size; give bytes with a suffix, at least 1Mi (e.g. '512Mi' or '4Gi')",
+  ],
+  [
+    'a storage size that is no quantity',
+    qa(
+      `tempo: { storage: ${S3('')}, microservices: { kafka: KafkaCluster.strimzi({ storageSize: '100GB' }) } }`,
+    ),
+    "qa.tempo.microservices.kafka.storageSize: '100GB' is not a Kubernetes quantity",
+  ],
+  [
+    'a label key starting with a dash',
+    qa(`networkPolicies: { grafanaPodLabels: { '-app': 'grafana' } }`),
+    "qa.networkPolicies.grafanaPodLabels['-app']: '-app' is not a valid label key",
+  ],
+  [
+    'a label value with a space',
+    qa(`monitoring: { prometheusLabels: { release: 'my cluster' } }`),
+    "qa.monitoring.prometheusLabels.release: 'my cluster' is not a valid label value",
+  ],
+  [
+    'an annotation key with a space',
+    qa(`grafana: { folderAnnotation: { 'grafana folder': 'Tracing' } }`),
+    "qa.grafana.folderAnnotation['grafana folder']: 'grafana folder' is not a valid label key",
+  ],
+  [
+    "tenant '.'",
+    qa(`tempo: { multitenancy: true }, collector: { tenant: '.' }, grafana: { tenant: 'a' }`),
+    "qa.collector.tenant: '.' is not a valid tenant ID: Tempo refuses '.' and '..'",
+  ],
+  [
+    "a tenant override keyed '..'",
+    tempo(`multitenancy: true, tenants: { '..': { retention: '24h' } }`),
+    "qa.tempo.tenants['..']: '..' is not a valid tenant ID: Tempo refuses '.' and '..'",
+  ],
+  [
+    'a tenant override key with a space',
+    tempo(`multitenancy: true, tenants: { 'team a': { retention: '24h' } }`),
+    "qa.tempo.tenants['team a']: 'team a' is not a valid tenant ID",
+  ],
+  [
+    'gateway TLS without the CA the agents verify it with',
+    collector(`tls: { gateway: { secretName: 'otel-gateway-tls' } }`),
+    "qa.collector.tls.caSecret: is required: the agents verify the gateway's certificate (Secret 'otel-gateway-tls') against this CA",
+  ],
+  [
+    'a runbook base URL that is no URL',
+    qa(`monitoring: { runbookBaseUrl: 'docs/runbooks.md' }`),
+    "qa.monitoring.runbookBaseUrl: 'docs/runbooks.md' is not an http(s) URL; give an http:// or https:// URL",
+  ],
+  [
+    'an Argo CD destination server that is no URL',
+    qa(`gitops: { repoURL: 'https://git.example.com/t.git', argocd: { destinationServer: 'in-cluster' } }`),
+    "qa.gitops.argocd.destinationServer: 'in-cluster' is not an http(s) URL",
+  ],
+  [
+    'a zone that is no label value',
+    qa(
+      `tempo: { storage: ${S3('')}, microservices: { kafka: KafkaCluster.strimzi({}), zones: ['eu west 1a', 'eu-west-1b'] } }`,
+    ),
+    "qa.tempo.microservices.zones[0]: 'eu west 1a' is not a valid label value",
+  ],
+  [
+    'the same zone twice',
+    qa(
+      `tempo: { storage: ${S3('')}, microservices: { kafka: KafkaCluster.strimzi({}), zones: ['eu-west-1a', 'eu-west-1a'] } }`,
+    ),
+    "qa.tempo.microservices.zones[1]: 'eu-west-1a' is listed twice (also item 0); give each item once",
+  ],
+  [
+    'an empty resource-attribute key',
+    collector(`instrumentation: { resourceAttributes: { '': 'x' } }`),
+    "qa.collector.instrumentation.resourceAttributes['']: '' is not an attribute name",
+  ],
+  [
+    'a duration built from NaN',
+    tempo(`retention: GoDuration.hours(NaN)`),
+    'qa.tempo.retention: a GoDuration of NaN ms is not a duration; build it from a finite number of at least 0',
+  ],
+  [
+    'a negative duration',
+    tempo(`retention: GoDuration.hours(-1)`),
+    'qa.tempo.retention: a GoDuration of -3600000 ms is not a duration',
+  ],
+  [
+    'an SLO objective, named as written',
+    qa(`monitoring: { slos: { ingestionAvailability: 100 } }`),
+    'qa.monitoring.slos.ingestionAvailability: 100 is outside (0, 100)',
+  ],
+  [
+    'a getter that throws',
+    `{ name: 'qa', get tempo() { throw new Error('not ready'); } }`,
+    'qa.tempo: reading it threw Error: not ready at build/test-envs-',
+  ],
 ];
 
 /** Cases that are whole module bodies: what an environment file computes while it loads. */
@@ -780,12 +885,12 @@ const MODULES: readonly Case[] = [
   [
     'a TypeError in the file itself',
     `const x = null;\nENVIRONMENTS = [{ name: x.name }];`,
-    "environments: loading the environment files failed with TypeError: Cannot read properties of null (reading 'name'); fix that file",
+    "<file>:<line>:27: TypeError: Cannot read properties of null (reading 'name') while the environment files loaded; fix that line",
   ],
   [
     'a throw in the file itself',
     `throw new Error('not ready');`,
-    'environments: loading the environment files failed with Error: not ready; fix that file',
+    '<file>:<line>:7: Error: not ready while the environment files loaded; fix that line',
   ],
 ];
 
@@ -819,7 +924,16 @@ describe.each(ALL.map(([title, body, message], i) => [title, body, message, i % 
     test(`${lang}: one error line, no stack, dist/ byte-identical`, () => {
       const file = writeEnvironmentsModule(envs, body, lang);
       const line = expectOneErrorLine(runInProcess(file, out));
-      expect(line.slice(0, message.length)).toBe(message);
+      // A mistake of the file itself is reported at its file and line (the body's last line).
+      const expected = message
+        .replace('<file>', relative(ROOT, file))
+        .replace(
+          '<line>',
+          String(readFileSync(file, 'utf8').split('\n').lastIndexOf(body.split('\n').pop()!) + 1),
+        );
+      expect(line.slice(0, expected.length)).toBe(expected);
+      // The path names what the user wrote (collector.tenant, not the tier it ends up in).
+      expect(unwritableErrorPaths([`error: ${line}`], ['qa', 'qa2', 'dev'])).toEqual([]);
       expect(hashTree(out)).toBe(before);
       expect(readdirSync(work)).toEqual(['dist']);
     });
@@ -895,7 +1009,7 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
     for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'fd00::/129', '10.0.0.0/8/1', 'any']) {
       expectError(
         env({ networkPolicies: { objectStorageCidrs: [bad] } }),
-        `x.networkPolicies.objectStorageCidrs: '${bad}' is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`,
+        `x.networkPolicies.objectStorageCidrs[0]: '${bad}' is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`,
       );
     }
     expect(
@@ -926,5 +1040,112 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
       () => urlPeer('not a url', 'remoteWrite', 'ns', 'tempo.metricsGenerator.remoteWrite[0].url'),
       "tempo.metricsGenerator.remoteWrite[0].url: 'not a url' is not a URL; expected e.g. 'http://host:9090/api/v1/write'",
     );
+  });
+});
+
+// Every independent problem of a synth is reported at once, one line each (docs/errors.md).
+describe('several problems at once', () => {
+  test('independent mistakes of one environment: every one, in one run', () => {
+    const file = writeEnvironmentsModule(
+      envs,
+      `ENVIRONMENTS = [{ name: 'qa', colour: 'blue', tempo: { storage: ${LOCAL}, retention: '5 days', replicas: 'two', resources: { requests: { cpu: '500Mi' } } }, monitoring: { runbookBaseUrl: 'docs' }, networkPolicies: { objectStorageCidrs: ['10.0.0.0'] } }];`,
+      'ts',
+    );
+    const lines = expectErrorLines(runInProcess(file, out), 6);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ')))).toEqual([
+      'qa.colour',
+      'qa.tempo.retention',
+      'qa.tempo.replicas',
+      'qa.tempo.resources.requests.cpu',
+      'qa.monitoring.runbookBaseUrl',
+      'qa.networkPolicies.objectStorageCidrs[0]',
+    ]);
+    expect(hashTree(out)).toBe(before);
+  });
+
+  test('multi-tenancy: everything it requires, named as written (collector.tenant, grafana.tenant)', () => {
+    const file = writeEnvironmentsModule(
+      envs,
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, multitenancy: true } }];`,
+      'js',
+    );
+    const lines = expectErrorLines(runInProcess(file, out), 2);
+    expect(lines[0]).toMatch(/^qa\.collector\.tenant: is required: /);
+    expect(lines[1]).toMatch(/^qa\.grafana\.tenant: is required: /);
+    expect(
+      unwritableErrorPaths(
+        lines.map((l) => `error: ${l}`),
+        ['qa'],
+      ),
+    ).toEqual([]);
+  });
+
+  test('problems of several environments: each environment its own lines', () => {
+    const file = writeEnvironmentsModule(
+      envs,
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { retention: 'x' } }, { name: 'ok' }, { name: 'qb', namespace: 'Bad_NS' }, { name: 'qc', collector: { tenant: 'a' } }];`,
+      'ts',
+    );
+    const lines = expectErrorLines(runInProcess(file, out), 3);
+    expect(lines[0]).toMatch(/^qa\.tempo\.retention: 'x' is not a duration/);
+    expect(lines[1]).toMatch(/^qb\.namespace: 'Bad_NS' is not a valid DNS-1123 label/);
+    expect(lines[2]).toMatch(/^qc\.collector\.tenant: is set but Tempo has multi-tenancy off/);
+    expect(hashTree(out)).toBe(before);
+  });
+
+  test('a part that needs a failed one is checked once that one is fixed (no cascade)', () => {
+    // Tempo fails; the collector, monitoring and Grafana built on it are not reported against it.
+    const file = writeEnvironmentsModule(
+      envs,
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, retention: '5m' }, gitops: { repoURL: 'github.com/x' } }];`,
+      'ts',
+    );
+    const lines = expectErrorLines(runInProcess(file, out), 2);
+    expect(lines[0]).toMatch(/^qa\.tempo\.retention: /);
+    expect(lines[1]).toMatch(/^qa\.gitops\.repoURL: /);
+  });
+});
+
+// Mistakes esbuild finds while it bundles the environment files: the real entry point
+// (scripts/app.mjs, as `npm run synth`), one line per problem at the file's line, no stack.
+describe('environment files that do not compile (npm run synth)', () => {
+  const synthWith = (file: string) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), `--outdir=${out}`], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, TRACESYNTH_ENVIRONMENTS: file },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout.split('\n'), stderr: r.stderr.split('\n') };
+  };
+  const cases: readonly (readonly [string, string, RegExp])[] = [
+    [
+      'a syntax error',
+      `ENVIRONMENTS = [{ name: 'qa' tempo: {} }];`,
+      /^<file>:\d+:30: Expected "}" but found "tempo"; fix that line/,
+    ],
+    [
+      'an unterminated string',
+      `ENVIRONMENTS = [{ name: 'qa }];`,
+      /^<file>:\d+:32: Unterminated string literal; fix that line/,
+    ],
+    [
+      'the same key twice',
+      `ENVIRONMENTS = [{ name: 'qa', namespace: 'a', namespace: 'b' }];`,
+      /^<file>:\d+:47: Duplicate key "namespace" in object literal; fix that line \(it is a mistake/,
+    ],
+    [
+      'a name that is not imported',
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: TempoStorag.local({}) } }];`,
+      /^<file>:\d+:\d+: ReferenceError: TempoStorag is not defined while the environment files loaded; fix that line/,
+    ],
+  ];
+  test.each(cases)('%s', (_title, body, pattern) => {
+    const file = writeEnvironmentsModule(envs, body, 'ts');
+    const [line] = expectErrorLines(synthWith(file), 1);
+    const rel = relative(ROOT, file);
+    expect(line.replace(rel, '<file>')).toMatch(pattern);
+    expect(line.startsWith(`${rel}:${readFileSync(file, 'utf8').split('\n').indexOf(body) + 1}:`)).toBe(true);
+    expect(hashTree(out)).toBe(before);
+    expect(readdirSync(work)).toEqual(['dist']);
   });
 });

@@ -272,7 +272,10 @@ describe('collector pipelines', () => {
 
   test('collector TLS from a cert-manager Certificate: the Secret it writes is the one mounted', () => {
     const { find, manifests } = synth({
-      tls: { gateway: { certificate: { issuerRef: { name: 'tracing-ca' } } } },
+      tls: {
+        gateway: { certificate: { issuerRef: { name: 'tracing-ca' } } },
+        caSecret: { name: 'tracing-ca', key: 'ca.crt' },
+      },
     });
     expect(find('Certificate').spec).toEqual({
       secretName: 'otel-gateway-tls',
@@ -795,9 +798,16 @@ describe('collector synth-time errors name the property, the value and the fix',
     );
     expectError(
       collector({
-        tls: { gateway: { secretName: 'gw-tls', clientCaSecret: { name: 'ca', key: 'ca.crt' } } },
+        tls: {
+          gateway: { secretName: 'gw-tls', clientCaSecret: { name: 'ca', key: 'ca.crt' } },
+          caSecret: { name: 'ca', key: 'ca.crt' },
+        },
       }),
       'collector.tls.agent: is required: the gateway asks for client certificates (clientCaSecret), and the agent presents its own receiver certificate; give the agent a Secret signed by that CA',
+    );
+    expectError(
+      collector({ tls: { gateway: { secretName: 'gw-tls' } } }),
+      "collector.tls.caSecret: is required: the agents verify the gateway's certificate (Secret 'gw-tls') against this CA, and without it only a publicly trusted certificate would pass; name the Secret key holding the CA, e.g. { name: 'tracing-ca', key: 'ca.crt' }",
     );
     expectError(
       collector({ tls: { caSecret: { name: 'ca', key: 'ca.crt' } } }),
@@ -917,26 +927,26 @@ describe('collector synth-time errors name the property, the value and the fix',
     );
     expectError(
       () => scrubbingProcessors({ deleteAttributes: ['bad name'] }),
-      "collector.scrubbing.deleteAttributes[0]: 'bad name' is not an attribute name; use letters, digits and . _ - /",
+      "collector.scrubbing.deleteAttributes[0]: 'bad name' is not an attribute name; use letters, digits and . _ - / (e.g. 'http.route')",
     );
   });
 
   test('collector: tenant and TLS towards Tempo', () => {
     expectError(
       collector({}, { multitenancy: true }),
-      'collector.gateway.tenant: is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to',
+      'collector.tenant: is required: Tempo has multi-tenancy on and refuses writes without an X-Scope-OrgID header; set the tenant these spans belong to',
     );
     expectError(
       collector({ tenant: 'a' }),
-      'collector.gateway.tenant: is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant',
+      'collector.tenant: is set but Tempo has multi-tenancy off, so Tempo would ignore it; enable tempo.multitenancy or remove the tenant',
     );
     expectError(
       collector({ tenant: 'a b' }, { multitenancy: true }),
-      "collector.gateway.tenant: 'a b' is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )",
+      "collector.tenant: 'a b' is not a valid tenant ID; use up to 150 of A-Z a-z 0-9 ! - _ . * ' ( )",
     );
     expectError(
       collector({ tempoTls: { serverName: 'tempo' } }),
-      "collector.gateway.tempoTls: is set but Tempo's receivers have no TLS; enable tempo.receiverTls or remove tempoTls",
+      "collector.tempoTls: is set but Tempo's receivers have no TLS; enable tempo.receiverTls or remove tempoTls",
     );
   });
 
@@ -1108,7 +1118,7 @@ describe('span metrics before tail sampling, exporter, policies', () => {
       );
       expectError(
         () => stack({ gateway: { spanMetrics: { dimensions: [' '] } } }),
-        "collector.gateway.spanMetrics.dimensions[0]: ' ' is not an attribute name; give e.g. 'http.route'",
+        "collector.gateway.spanMetrics.dimensions[0]: ' ' is not an attribute name; use letters, digits and . _ - / (e.g. 'http.route')",
       );
       expectError(
         () => stack({ gateway: { spanMetrics: 'yes' as never } }),

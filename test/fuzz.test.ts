@@ -16,7 +16,7 @@ import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { EnvironmentDefinition } from '../environments/types';
 import { runCli } from '../lib/cli';
 import { environment } from './helpers/arbitraries';
-import { ERROR_LINE } from './helpers/cli-run';
+import { ERROR_LINE, unwritableErrorPaths } from './helpers/cli-run';
 
 // 400 cases per `npm test` (fast-check draws new ones each run); CI runs 1,000 (.ci/run sets FUZZ_RUNS).
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
@@ -105,36 +105,43 @@ test.prop(
     ),
   ],
   { numRuns: RUNS },
-)('a random environment synthesizes or fails with one error line, never anything else', (make, m) => {
-  const env = m === undefined ? make() : mutate(make(), m);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
-  let code: number;
-  try {
-    code = runCli(['--diff'], join(work, 'dist'), {
-      environments: () => [env as EnvironmentDefinition],
-      examples: () => [],
-      build: buildEnvironment,
-      summarize: summarizeEnvironment,
-    });
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  const lines = [...stdout, ...stderr].flatMap((l) => l.split('\n'));
-  expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
-  if (code === 0) {
-    outcomes.synthesized++;
-    expect(stderr).toEqual([]);
-    expect(stdout[0]).toMatch(/^Changes against .*dist\/ \(\d+ files\):$/);
-  } else {
-    outcomes.refused++;
-    const errors = lines.filter((l) => l.startsWith('error:'));
-    expect({ code, errors }).toEqual({ code: 1, errors: [expect.stringMatching(ERROR_LINE)] });
-  }
-});
+)(
+  'a random environment synthesizes or fails with one error line per problem, never anything else',
+  (make, m) => {
+    const env = m === undefined ? make() : mutate(make(), m);
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
+    const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
+    let code: number;
+    try {
+      code = runCli(['--diff'], join(work, 'dist'), {
+        environments: () => [env as EnvironmentDefinition],
+        examples: () => [],
+        build: buildEnvironment,
+        summarize: summarizeEnvironment,
+      });
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    const lines = [...stdout, ...stderr].flatMap((l) => l.split('\n'));
+    expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
+    if (code === 0) {
+      outcomes.synthesized++;
+      expect(stderr).toEqual([]);
+      expect(stdout[0]).toMatch(/^Changes against .*dist\/ \(\d+ files\):$/);
+    } else {
+      outcomes.refused++;
+      // Every independent problem, one line each, each naming a property the user can write.
+      const errors = lines.filter((l) => l.startsWith('error:'));
+      expect(code).toBe(1);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) expect(e).toMatch(ERROR_LINE);
+      expect(unwritableErrorPaths(errors, [(env as { name: string }).name])).toEqual([]);
+    }
+  },
+);
 
 afterAll(() => {
   if (process.env.FUZZ_STATS) console.log(outcomes);

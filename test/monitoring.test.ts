@@ -404,7 +404,7 @@ describe('monitoring synth-time errors name the property, the value and the fix'
     );
     expectError(
       () => resolveSlo({ ...slo, objectivePercent: 99, windows: [] }),
-      'monitoring.slos.x.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
+      'monitoring.slos.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
     );
     expectError(
       () =>
@@ -413,20 +413,20 @@ describe('monitoring synth-time errors name the property, the value and the fix'
           objectivePercent: 99,
           windows: [{ long: '5m', short: '1h', factor: 2, severity: 'warning' }],
         }),
-      'monitoring.slos.x.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
+      'monitoring.slos.windows[0].short: 1h is not shorter than the long window 5m; make the short window shorter',
     );
     expectError(
       () =>
         resolveSlo({ ...slo, objectivePercent: 99, windows: [{ ...SRE_WORKBOOK_WINDOWS[0], factor: 0 }] }),
-      'monitoring.slos.x.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
+      'monitoring.slos.windows[0].factor: 0 is not a positive number; give a burn-rate factor such as 14.4',
     );
     expectError(
       monitoring({ slos: { ingestionAvailability: 120 } }),
-      'env.monitoring.slos.ingestion-availability.objectivePercent: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
+      'env.monitoring.slos.ingestionAvailability: 120 is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget',
     );
     expectError(
       monitoring({ slos: { windows: [] } }),
-      'env.monitoring.slos.ingestion-availability.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
+      'env.monitoring.slos.windows: is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
     );
   });
 
@@ -534,7 +534,7 @@ describe('monitoring synth-time errors name the property, the value and the fix'
     );
     expectError(
       monitoring({ scrapeInterval: '30 seconds' }),
-      "env.monitoring.scrapeInterval: '30 seconds' is not a duration; expected a Go duration such as '30s', '15m', '1h30m' or '168h' (units ns, us, ms, s, m, h; there is no 'd')",
+      "env.monitoring.scrapeInterval: '30 seconds' is not a Prometheus duration; give e.g. '30s', '5m', '1h30m' or '1d' (units ms, s, m, h, d, w, y, largest first)",
     );
   });
 

@@ -341,6 +341,8 @@ describe('rollout bad input', () => {
         synth({
           microservices: { kafka: kafka(), rollout: { partitionDrainDelay: '20m' } },
           blockBuilder: { consumeCycleDuration: '15m' },
+          // A slower block-builder needs a later backend split too (its own check).
+          search: { queryBackendAfter: '20m' },
         }),
       "tempo.microservices.rollout.partitionDrainDelay: '20m' is shorter than one block-builder cycle (15m) plus two blocklist polls (5m each); a removed live-store's traces would not yet be queryable from object storage, so use at least 25m",
     );

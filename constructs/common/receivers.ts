@@ -1,7 +1,8 @@
 import { ConfigError, show } from '../../lib/errors';
-import { checkPort } from '../../lib/validate';
+import { checkPort, checkPortName } from '../../lib/validate';
 
 import { NamedPort, serviceHost } from '../../lib/k8s';
+import type { PortName } from '../../lib/input-types';
 
 /**
  * Trace receivers shared by Tempo's distributor and the OpenTelemetry Collector: Tempo embeds the
@@ -99,28 +100,11 @@ export interface ReceiverPortProps {
    * digits and single hyphens, at least one letter).
    * @default - the catalog's name (`otlp-grpc`, `jaeger-thrift`, …)
    */
-  readonly name?: string;
+  readonly name?: PortName;
 }
 
 /** Per receiver: `true` turns it on, `false` off, `{ port, name }` moves or renames it (and turns it on). */
 export type ReceiverSettings = Partial<Record<TraceReceiverId, boolean | ReceiverPortProps>>;
-
-/** IANA_SVC_NAME (RFC 6335 §5.1), what Kubernetes requires of a container port name. */
-function checkPortName(name: string, property: string): string {
-  if (
-    typeof name !== 'string' ||
-    name.length > 15 ||
-    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) ||
-    name.includes('--') ||
-    !/[a-z]/.test(name)
-  ) {
-    throw new ConfigError(
-      property,
-      `${show(name)} is not a port name; use at most 15 lowercase letters, digits and single hyphens with at least one letter (e.g. 'jaeger-http')`,
-    );
-  }
-  return name;
-}
 
 /** One port a workload listens on, as the config, the container and the Services see it. */
 export interface ServingPort extends NamedPort {

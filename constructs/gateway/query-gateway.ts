@@ -59,6 +59,7 @@ import {
   OTLP_HTTP_TRACES_PATH,
   renderNginxConfig,
 } from './nginx-config';
+import type { DnsLabel, TenantId } from '../../lib/input-types';
 
 export * from './gateway-options';
 
@@ -78,7 +79,7 @@ export interface GatewayIngestProps {
 /** The query gateway of an environment. */
 export interface QueryGatewayProps {
   /** Deployment and Service name. @default 'tempo-gateway' */
-  readonly name?: string;
+  readonly name?: DnsLabel;
   /** How clients authenticate: `GatewayAuth.basic({ secretName })`. */
   readonly auth: GatewayAuth;
   /**
@@ -87,7 +88,7 @@ export interface QueryGatewayProps {
    * `X-Scope-OrgID` from this map alone; an authenticated user not listed here gets 403.
    * Grafana's users (one per Tempo datasource) are added by the stack.
    */
-  readonly users: Readonly<Record<string, string | readonly string[]>>;
+  readonly users: Readonly<Record<string, TenantId | readonly TenantId[]>>;
   /** Also forward OTLP (HTTP `/v1/traces`, and gRPC) to Tempo's receivers. @default - queries only */
   readonly ingest?: GatewayIngestProps;
   /** How clients outside the cluster reach it. @default - in-cluster only (its Service) */

@@ -21,6 +21,7 @@ import {
 import { checkPromQL, metricNames } from '../monitoring/promql';
 import { BuiltDashboard, built, dashboard, DashboardInput, prom, traceSearch } from './dashboards';
 import type { DatasourceRef } from './datasources';
+import type { TenantId } from '../../lib/input-types';
 
 /** A time series of one PromQL expression (Prometheus datasource). */
 export interface PromQLPanelSpec {
@@ -47,7 +48,7 @@ export interface TraceQLPanelSpec {
    * cross-tenant query; the stack provisions a datasource for the set).
    * @default - grafana.tenant
    */
-  readonly tenant?: string | readonly string[];
+  readonly tenant?: TenantId | readonly TenantId[];
 }
 
 /** Grafana's traces visualization of one trace (Tempo datasource). */
@@ -57,7 +58,7 @@ export interface TracePanelSpec {
   /** The trace ID, usually a dashboard variable: `$trace_id`. */
   readonly traceId: string;
   /** The tenant(s) the trace is in, as for TraceQL panels. @default - grafana.tenant */
-  readonly tenant?: string | readonly string[];
+  readonly tenant?: TenantId | readonly TenantId[];
 }
 
 /** Log lines of a LogQL query (the Loki datasource). */

@@ -22,6 +22,8 @@ import {
   TenantDatasource,
 } from './datasources';
 import type { PlannedTempoDatasource, TempoDatasourcePlan } from './tempo-datasource-plan';
+import type { DnsSubdomain } from '../../lib/input-types';
+import type { Annotations, AttributeMap, DnsLabel, Labels, TenantId } from '../../lib/input-types';
 
 /** Datasources provisioned only to link to Tempo, beside existing ones this app cannot change. */
 export interface TraceLinkDatasources {
@@ -54,39 +56,39 @@ export interface GrafanaProvisioningOptions {
    */
   readonly traceLinks?: TraceLinkDatasources;
   /** Name of the datasources ConfigMap (its file is `<name>.yaml`). @default '<stack>-datasources' */
-  readonly datasourcesConfigMap?: string;
+  readonly datasourcesConfigMap?: DnsLabel;
   /** Dashboards of the environment's own (panels, saved TraceQL/LogQL queries), beside the standard ones. @default - none */
   readonly dashboards?: readonly DashboardSpec[];
   /** Span attribute → Loki label for trace-to-logs. @default { 'service.name': 'service', 'k8s.namespace.name': 'namespace', 'k8s.pod.name': 'pod' } */
-  readonly logLabels?: Record<string, string>;
+  readonly logLabels?: AttributeMap;
   /** Span attribute → metric label for trace-to-metrics. @default { 'service.name': 'service' } */
-  readonly metricLabels?: Record<string, string>;
+  readonly metricLabels?: AttributeMap;
   /** Label the Grafana sidecar picks datasources up by. @default { grafana_datasource: '1' } */
-  readonly datasourceLabel?: Record<string, string>;
+  readonly datasourceLabel?: Labels;
   /** Label the Grafana sidecar picks dashboards up by. @default { grafana_dashboard: '1' } */
-  readonly dashboardLabel?: Record<string, string>;
+  readonly dashboardLabel?: Labels;
   /** Folder annotation for dashboards (`sidecar.dashboards.folderAnnotation`). @default { grafana_folder: 'Tracing' } */
-  readonly folderAnnotation?: Record<string, string>;
+  readonly folderAnnotation?: Annotations;
   /**
    * Tenant the main Tempo datasource queries (X-Scope-OrgID) when Tempo is multi-tenant, or a
    * list of tenants it reads together (Tempo's cross-tenant query, `a|b`); the other tenants get
    * datasources of their own (`tenants`).
    * @default - required then
    */
-  readonly tenant?: string | readonly string[];
+  readonly tenant?: TenantId | readonly TenantId[];
   /**
    * Tenants that get a Tempo datasource each (multi-tenant Tempo), with the same links to logs
    * and metrics as the main one.
    * @default - every tenant the stack writes: collector.tenant, the gateway's namespace and sampled tenants, tempo.tenants
    */
-  readonly tenants?: readonly string[];
+  readonly tenants?: readonly TenantId[];
   /**
    * One more datasource reading these tenants together (Tempo's cross-tenant query, `a|b`);
    * Loki's and Prometheus's links to traces then point at it (a trace is found in any of them),
    * and the standard dashboards' trace search uses it.
    * @default - none: links point at each tenant's datasource
    */
-  readonly crossTenant?: readonly string[];
+  readonly crossTenant?: readonly TenantId[];
   /**
    * With the query gateway: the Secret in Grafana's namespace holding one password per Tempo
    * datasource (key = the datasource UID, also the gateway user), mounted into Grafana at
@@ -100,7 +102,7 @@ export interface GrafanaProvisioningOptions {
 /** Where Grafana finds its passwords for the query gateway. */
 export interface GatewayCredentials {
   /** The Secret (in Grafana's namespace), one key per Tempo datasource UID. */
-  readonly secretName: string;
+  readonly secretName: DnsSubdomain;
   /** Where Grafana's pod mounts it. @default '/etc/secrets/<secretName>' */
   readonly mountPath?: string;
 }

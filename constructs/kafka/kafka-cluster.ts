@@ -12,7 +12,14 @@
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from '../../lib/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkPort, checkPositiveInteger } from '../../lib/validate';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkPort,
+  checkPositiveInteger,
+  checkResourceQuantity,
+} from '../../lib/validate';
+import type { DnsSubdomain, StorageQuantity } from '../../lib/input-types';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 
 /** A key of an existing Secret in Tempo's namespace. */
@@ -69,9 +76,9 @@ export interface StrimziKafkaProps {
   /** How long records stay in Kafka (`retention.ms`); at least 40m, 24h recommended. @default '24h' */
   readonly retention?: DurationInput;
   /** Size of each node's volume. @default - from the plan (ingest MB/s × retention × 3 replicas / nodes, +30 %), at least 20Gi */
-  readonly storageSize?: string;
+  readonly storageSize?: StorageQuantity;
   /** @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
+  readonly storageClassName?: DnsSubdomain;
   /**
    * Client authentication. Strimzi listeners offer `scram-sha-512`, `tls` and `custom`; Tempo
    * 3.0.3 speaks SASL/PLAIN only, so the only setting that works with Tempo is `'none'` (the
@@ -269,7 +276,8 @@ export class StrimziKafkaCluster extends KafkaCluster {
       );
     }
     let storageSize = p.storageSize;
-    if (storageSize === undefined) {
+    if (storageSize !== undefined) checkResourceQuantity('storage', storageSize, `${property}.storageSize`);
+    else {
       const mbps = ingestMBps ?? 1;
       // Every record is stored on `replicas` nodes of the 3 replicas; 30 % for segments and index.
       const gb =

@@ -11,6 +11,7 @@ import { TEMPO_REQUEST_DURATION_BUCKETS } from './metric-catalog';
 import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
 import type { OtelCollectorGateway } from '../otel-collector/otel-collector-gateway';
 import type { StackWorkloads } from '../stack/workloads';
+import type { HttpUrl, Labels, PrometheusDuration } from '../../lib/input-types';
 
 export interface MonitoringThresholdsProps {
   /** P95 query latency (s) above which `TempoQueryFrontendLatencyHigh` fires. @default 3 */
@@ -48,15 +49,15 @@ export interface MonitoringThresholdsProps {
  */
 export interface AlertForProps {
   /** @default '15m' */
-  readonly TempoQueryFrontendLatencyHigh?: string;
+  readonly TempoQueryFrontendLatencyHigh?: PrometheusDuration;
   /** @default '15m' */
-  readonly TempoDistributorDiscardingSpans?: string;
+  readonly TempoDistributorDiscardingSpans?: PrometheusDuration;
   /** @default '15m' */
-  readonly TempoDiscardedSpansRateHigh?: string;
+  readonly TempoDiscardedSpansRateHigh?: PrometheusDuration;
   /** @default '5m' */
-  readonly TempoIngesterAppendFailuresHigh?: string;
+  readonly TempoIngesterAppendFailuresHigh?: PrometheusDuration;
   /** @default '5m' */
-  readonly TempoTargetDown?: string;
+  readonly TempoTargetDown?: PrometheusDuration;
 }
 
 /** The `for` of each tunable alert when the environment does not set it. */
@@ -70,11 +71,11 @@ export const ALERT_FOR_DEFAULTS: Required<AlertForProps> = {
 
 export interface MonitoringProps {
   /** Labels the Prometheus Operator selects PodMonitors and PrometheusRules by. @default { release: 'kube-prometheus-stack' } */
-  readonly prometheusLabels?: Record<string, string>;
+  readonly prometheusLabels?: Labels;
   /** Scrape interval. @default '30s' */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval?: PrometheusDuration;
   /** Base URL of this project's runbooks (`docs/runbooks.md`). @default PROJECT.runbooks */
-  readonly runbookBaseUrl?: string;
+  readonly runbookBaseUrl?: HttpUrl;
   readonly thresholds?: MonitoringThresholdsProps;
   /** The `for` of the threshold alerts. @default ALERT_FOR_DEFAULTS */
   readonly alertFor?: AlertForProps;

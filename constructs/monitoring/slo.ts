@@ -38,6 +38,8 @@ export interface SloDefinition {
   readonly alert: string;
   /** Objective in percent, in (0, 100). */
   readonly objectivePercent: number;
+  /** Where the user sets the objective, for errors. @default `monitoring.slos.<name>` */
+  readonly objectiveProperty?: string;
   readonly description: string;
   /**
    * Labels that identify the measured system (`namespace`, `job`); the SLI keeps them, so
@@ -82,17 +84,20 @@ interface ResolvedSlo extends SloDefinition {
   readonly errorBudget: number;
 }
 
-export function resolveSlo(def: SloDefinition, property = `monitoring.slos.${def.name}`): ResolvedSlo {
+/** The SLOs' shared burn-rate windows are set here (`TempoSloProps.windows`). */
+const WINDOWS_PROPERTY = 'monitoring.slos.windows';
+
+export function resolveSlo(def: SloDefinition, windowsProperty = WINDOWS_PROPERTY): ResolvedSlo {
   if (typeof def.objectivePercent !== 'number' || !(def.objectivePercent > 0 && def.objectivePercent < 100)) {
     throw new ConfigError(
-      `${property}.objectivePercent`,
+      def.objectiveProperty ?? `monitoring.slos.${def.name}.objectivePercent`,
       `${show(def.objectivePercent)} is outside (0, 100); an objective such as 99.5 leaves a 0.5 % error budget`,
     );
   }
   const windows = def.windows ?? SRE_WORKBOOK_WINDOWS;
   if (windows.length === 0)
     throw new ConfigError(
-      `${property}.windows`,
+      windowsProperty,
       'is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
     );
   return {
@@ -101,14 +106,14 @@ export function resolveSlo(def: SloDefinition, property = `monitoring.slos.${def
     windows: windows.map((w, i) => {
       if (typeof w.factor !== 'number' || !(w.factor > 0))
         throw new ConfigError(
-          `${property}.windows[${i}].factor`,
+          `${windowsProperty}[${i}].factor`,
           `${show(w.factor)} is not a positive number; give a burn-rate factor such as 14.4`,
         );
-      const longText = promDuration(w.long, `${property}.windows[${i}].long`);
-      const shortText = promDuration(w.short, `${property}.windows[${i}].short`);
+      const longText = promDuration(w.long, `${windowsProperty}[${i}].long`);
+      const shortText = promDuration(w.short, `${windowsProperty}[${i}].short`);
       if (minutesOf(shortText) >= minutesOf(longText)) {
         throw new ConfigError(
-          `${property}.windows[${i}].short`,
+          `${windowsProperty}[${i}].short`,
           `${shortText} is not shorter than the long window ${longText}; make the short window shorter`,
         );
       }
@@ -307,6 +312,7 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
   const defs: Omit<SloDefinition, 'windows' | 'scope'>[] = [
     {
       name: 'ingestion-availability',
+      objectiveProperty: 'monitoring.slos.ingestionAvailability',
       alert: 'TempoIngestionErrorBudgetBurning',
       objectivePercent: props.ingestionAvailability ?? 99.5,
       description:
@@ -325,6 +331,7 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
     },
     {
       name: 'query-availability',
+      objectiveProperty: 'monitoring.slos.queryAvailability',
       alert: 'TempoQueryErrorBudgetBurning',
       objectivePercent: props.queryAvailability ?? 99,
       description: 'Query API requests (route api_*) answered with a 5xx against all query API requests.',
@@ -345,6 +352,7 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
     },
     {
       name: 'query-latency',
+      objectiveProperty: 'monitoring.slos.queryLatency',
       alert: 'TempoQueryLatencyErrorBudgetBurning',
       objectivePercent: props.queryLatency ?? 95,
       description: `Query API requests slower than ${threshold}s against all query API requests${native ? ' (native histogram)' : ''}.`,
@@ -352,6 +360,7 @@ export function tempoSlos(c: MonitoringConfig, props: TempoSloProps = {}): SloDe
     },
     {
       name: 'compaction-success',
+      objectiveProperty: 'monitoring.slos.compactionSuccess',
       alert: 'TempoCompactionErrorBudgetBurning',
       objectivePercent: props.compactionSuccess ?? 99,
       description:

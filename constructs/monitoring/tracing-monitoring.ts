@@ -7,8 +7,7 @@ import {
   PrometheusRuleSpecGroupsRulesExpr,
 } from '../../imports/monitoring.coreos.com';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
-import { GoDuration } from '../../lib/duration';
-import { checkLabels } from '../../lib/validate';
+import { checkLabels, checkPrometheusDuration } from '../../lib/validate';
 import { alertGroups } from './alerts';
 import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
 import type { StackWorkloads } from '../stack/workloads';
@@ -67,7 +66,7 @@ export class TracingMonitoring extends Construct {
     };
     checkLabels(labels, 'monitoring.prometheusLabels');
     const interval = props.scrapeInterval ?? '30s';
-    GoDuration.parse(interval, 'monitoring.scrapeInterval');
+    checkPrometheusDuration(interval, 'monitoring.scrapeInterval');
 
     const { tempo, gateway, agent } = props;
     this.scrapes = [

@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
-import { checkDnsLabel } from '../../lib/validate';
+import { checkCidr, checkDnsLabel } from '../../lib/validate';
 import {
   ExternalPeer,
   Flow,
@@ -17,6 +17,7 @@ import {
 } from '../common/flows';
 import type { ServingPort } from '../common/receivers';
 import type { StackWorkloads } from '../stack/workloads';
+import type { Cidr, DnsLabel, Labels } from '../../lib/input-types';
 
 /** What an environment sets for its NetworkPolicies. */
 export interface NetworkPoliciesOptions {
@@ -30,22 +31,22 @@ export interface NetworkPoliciesOptions {
    */
   readonly defaultDeny?: boolean;
   /** Grafana's namespace: may query Tempo. @default 'monitoring' */
-  readonly grafanaNamespace?: string;
+  readonly grafanaNamespace?: DnsLabel;
   /** Labels of Grafana's pods (the grafana Helm chart's). @default { 'app.kubernetes.io/name': 'grafana' } */
-  readonly grafanaPodLabels?: Record<string, string>;
+  readonly grafanaPodLabels?: Labels;
   /** Prometheus's namespace: may scrape every workload. @default 'monitoring' */
-  readonly prometheusNamespace?: string;
+  readonly prometheusNamespace?: DnsLabel;
   /**
    * Labels of Prometheus's pods (the Prometheus Operator sets this one on every Prometheus pod).
    * @default { 'app.kubernetes.io/name': 'prometheus' }
    */
-  readonly prometheusPodLabels?: Record<string, string>;
+  readonly prometheusPodLabels?: Labels;
   /**
    * Namespaces whose pods send traces to the stack's entry point (the agents, else the gateway,
    * else Tempo's receivers).
    * @default - every namespace
    */
-  readonly ingestNamespaces?: string[];
+  readonly ingestNamespaces?: readonly DnsLabel[];
   /**
    * Also let applications send straight to the gateway and to Tempo's receivers, bypassing the
    * agents (without a collector, applications always send to Tempo).
@@ -53,11 +54,11 @@ export interface NetworkPoliciesOptions {
    */
   readonly directIngest?: boolean;
   /** Where object storage outside the cluster is (CIDRs; ports from the storage endpoint). @default ['0.0.0.0/0'] */
-  readonly objectStorageCidrs?: string[];
+  readonly objectStorageCidrs?: readonly Cidr[];
   /** Where remote-write endpoints outside the cluster are (CIDRs; ports from the URLs). @default ['0.0.0.0/0'] */
-  readonly remoteWriteCidrs?: string[];
+  readonly remoteWriteCidrs?: readonly Cidr[];
   /** Where the Kubernetes API server is (for k8sattributes and the resolver; ports 443, 6443). @default ['0.0.0.0/0'] */
-  readonly apiServerCidrs?: string[];
+  readonly apiServerCidrs?: readonly Cidr[];
 }
 
 /** The stack's workloads (by reference) and the environment's options: what `planFlows` reads. */
@@ -91,16 +92,8 @@ export interface ResolvedNetworkOptions {
   };
 }
 
-function cidrs(list: string[], property: string): string[] {
-  return list.map((c) => {
-    const [address, prefix, extra] = c.split('/');
-    const family = isIP(address ?? '');
-    const bits = /^\d{1,3}$/.test(prefix ?? '') ? Number(prefix) : NaN;
-    if (family === 0 || extra !== undefined || !(bits <= (family === 4 ? 32 : 128))) {
-      throw new ConfigError(property, `${show(c)} is not a CIDR; expected e.g. '10.0.0.0/8' or 'fd00::/8'`);
-    }
-    return c;
-  });
+function cidrs(list: readonly string[], property: string): string[] {
+  return list.map((c, i) => checkCidr(c, `${property}[${i}]`));
 }
 
 /**

@@ -21,6 +21,7 @@ import { checkDnsLabel } from '../../lib/validate';
 import { AUTO_INSTRUMENTATION_IMAGES, imageRef, VERSIONS } from '../../lib/versions';
 import type { OtelCollectorAgent } from './otel-collector-agent';
 import type { CollectorSampling } from './sampling';
+import type { AttributeMap, DnsLabel } from '../../lib/input-types';
 
 export type Propagator = `${InstrumentationSpecPropagators}`;
 
@@ -33,7 +34,7 @@ export interface AutoInstrumentationSampler {
 
 export interface AutoInstrumentationProps {
   /** Name of the Instrumentation object (the annotation names `<namespace>/<name>`). @default 'tracesynth' */
-  readonly name?: string;
+  readonly name?: DnsLabel;
   /** Context propagation formats. @default ['tracecontext', 'baggage'] */
   readonly propagators?: readonly Propagator[];
   /**
@@ -42,7 +43,7 @@ export interface AutoInstrumentationProps {
    */
   readonly sampler?: AutoInstrumentationSampler;
   /** Resource attributes added to every instrumented workload's spans. @default - deployment.environment.name only */
-  readonly resourceAttributes?: Readonly<Record<string, string>>;
+  readonly resourceAttributes?: AttributeMap;
 }
 
 const PROPAGATORS = new Set<string>(Object.values(InstrumentationSpecPropagators));

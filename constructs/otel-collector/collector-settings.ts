@@ -30,6 +30,7 @@ import {
   PrometheusExporterProps,
   resolvePrometheusExporter,
 } from './span-metrics';
+import type { DnsName, TenantId } from '../../lib/input-types';
 
 /** UID/GID of the otel/opentelemetry-collector-contrib image's user. */
 export const COLLECTOR_UID = 10001;
@@ -74,9 +75,9 @@ export interface TempoExportProps {
    * Tenant sent as `X-Scope-OrgID` (required when Tempo has multi-tenancy on).
    * @default - no header
    */
-  readonly tenant?: string;
+  readonly tenant?: TenantId;
   /** TLS towards Tempo when its receivers use TLS. @default - system CA roots */
-  readonly tempoTls?: { readonly caSecret?: SecretKeyRef; readonly serverName?: string };
+  readonly tempoTls?: { readonly caSecret?: SecretKeyRef; readonly serverName?: DnsName };
   /**
    * The Tempo exporters' sending queue: `queueSize` in spans (`sizer: items`). Environments with a
    * capacity plan pass its `gateway.queueSpans`.

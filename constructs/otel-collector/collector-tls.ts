@@ -22,7 +22,8 @@ import {
 import { toDuration } from '../../lib/duration';
 import { ConfigError } from '../../lib/errors';
 import { checkSecretRef, SecretKeyRef, secretFilesVolume } from '../../lib/secrets';
-import { checkDnsSubdomain } from '../../lib/validate';
+import { checkDnsSubdomain, checkSecretKey } from '../../lib/validate';
+import type { DnsSubdomain, GoDurationText, SecretKey } from '../../lib/input-types';
 
 /** How often the collector re-reads a mounted certificate and key. */
 export const CERT_RELOAD_INTERVAL = '5m';
@@ -30,16 +31,16 @@ export const CERT_RELOAD_INTERVAL = '5m';
 export interface CertificateProps {
   /** The cert-manager Issuer or ClusterIssuer that signs it. */
   readonly issuerRef: {
-    readonly name: string;
+    readonly name: DnsSubdomain;
     /** @default 'ClusterIssuer' */
     readonly kind?: 'Issuer' | 'ClusterIssuer';
     /** @default 'cert-manager.io' */
-    readonly group?: string;
+    readonly group?: DnsSubdomain;
   };
   /** @default '2160h' (90 days) */
-  readonly duration?: string;
+  readonly duration?: GoDurationText;
   /** @default '720h' (30 days) */
-  readonly renewBefore?: string;
+  readonly renewBefore?: GoDurationText;
 }
 
 export interface ReceiverTlsProps {
@@ -47,16 +48,16 @@ export interface ReceiverTlsProps {
    * Secret holding the server certificate and key (type kubernetes.io/tls).
    * @default - `<workload>-tls` when `certificate` is set (cert-manager writes it); required otherwise
    */
-  readonly secretName?: string;
+  readonly secretName?: DnsSubdomain;
   /**
    * Also emit a cert-manager `Certificate` that writes `secretName`, for the Service's DNS names.
    * @default - none: the Secret exists already
    */
   readonly certificate?: CertificateProps;
   /** @default 'tls.crt' */
-  readonly certKey?: string;
+  readonly certKey?: SecretKey;
   /** @default 'tls.key' */
-  readonly keyKey?: string;
+  readonly keyKey?: SecretKey;
   /**
    * mTLS: the CA client certificates must chain to; clients without one are refused.
    * @default - no client certificates asked for
@@ -109,12 +110,6 @@ export interface ResolvedReceiverTls {
   readonly clientAuth: boolean;
 }
 
-function checkKey(value: string, property: string): string {
-  if (!/^[-._a-zA-Z0-9]+$/.test(value))
-    throw new ConfigError(property, `'${value}' is not a Secret key; use letters, digits, '-', '_' and '.'`);
-  return value;
-}
-
 /** Validates receiver TLS props (`property` is e.g. `collector.tls.gateway`). */
 export function resolveReceiverTls(
   props: ReceiverTlsProps | undefined,
@@ -138,8 +133,8 @@ export function resolveReceiverTls(
       if (v !== undefined) toDuration(v, `${property}.certificate.${k}`);
     }
   }
-  const certKey = checkKey(props.certKey ?? 'tls.crt', `${property}.certKey`);
-  const keyKey = checkKey(props.keyKey ?? 'tls.key', `${property}.keyKey`);
+  const certKey = checkSecretKey(props.certKey ?? 'tls.crt', `${property}.certKey`);
+  const keyKey = checkSecretKey(props.keyKey ?? 'tls.key', `${property}.keyKey`);
   const clientAuth = props.clientAuth ?? props.clientCaSecret !== undefined;
   if (clientAuth && !props.clientCaSecret) {
     throw new ConfigError(

@@ -16,6 +16,7 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
 import { checkBoolean, checkDnsSubdomain, checkPlainObject } from '../../lib/validate';
+import type { DnsSubdomain } from '../../lib/input-types';
 
 /** Batching in the exporter's sending queue (`sending_queue.batch`). */
 export interface BatchProps {
@@ -95,7 +96,7 @@ export interface PersistentQueueProps {
    */
   readonly size?: Size;
   /** StorageClass of the PVC. @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
+  readonly storageClassName?: DnsSubdomain;
   /**
    * fsync after every write (`file_storage.fsync`). Without it, a killed or evicted pod loses
    * nothing (the kernel holds what was written); only a node crash can lose the last writes.

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError, show } from '../../lib/errors';
 import { chartNamespace, serviceHost, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import { checkDnsLabel } from '../../lib/validate';
@@ -39,6 +39,7 @@ import { ScrubbingProps, scrubbingProcessors } from './scrubbing';
 import type { Connections, FlowDeclaring, PodGroup } from '../common/flows';
 import { collectorConnections } from './collector-flows';
 import { checkBatchFits, DEFAULT_QUEUE_SPANS, ExportQueueSettings } from './exporter-queue';
+import type { DnsLabel } from '../../lib/input-types';
 
 export interface AgentHostPortProps {
   /**
@@ -46,7 +47,7 @@ export interface AgentHostPortProps {
    * and restricted levels, so this namespace is created with `enforce: privileged` (and
    * `warn`/`audit: restricted`, so the rest of the pod is still reported against restricted).
    */
-  readonly namespace: string;
+  readonly namespace: DnsLabel;
 }
 
 export interface OtelCollectorAgentProps extends CollectorCommonProps, TempoExportProps {
@@ -179,6 +180,12 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         "is set but the gateway's receivers have no TLS; set collector.tls.gateway or remove caSecret",
       );
     }
+    if (gateway?.tls && !props.gatewayCaSecret) {
+      throw new ConfigError(
+        'collector.tls.caSecret',
+        `is required: the agents verify the gateway's certificate (Secret ${show(gateway.tls.secretName)}) against this CA, and without it only a publicly trusted certificate would pass; name the Secret key holding the CA, e.g. { name: 'tracing-ca', key: 'ca.crt' }`,
+      );
+    }
     if (gateway?.tls?.clientAuth && !tls) {
       throw new ConfigError(
         'collector.tls.agent',
@@ -223,7 +230,7 @@ export class OtelCollectorAgent extends Construct implements FlowDeclaring {
         queue: toGateway,
       };
     } else {
-      exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, p) };
+      exportSettings = { kind: 'otlp', name: 'tempo', ...tempoExporter(props.tempo, props, 'collector') };
     }
     checkBatchFits(s.batch, exportSettings.queue, p);
 

@@ -49,6 +49,7 @@ import {
   ResolvedPersistentQueue,
   resolvePersistentQueue,
 } from './exporter-queue';
+import type { DnsLabel, TenantId } from '../../lib/input-types';
 
 export type GatewayAutoscalingProps = AutoscalingProps;
 
@@ -106,14 +107,14 @@ export interface OtelCollectorGatewayProps extends CollectorCommonProps, TempoEx
 /** One tenant fed by the spans of some namespaces. */
 export interface NamespaceTenantProps {
   /** Tenant ID (`X-Scope-OrgID`), different from `collector.tenant`. */
-  readonly tenant: string;
+  readonly tenant: TenantId;
   /** Kubernetes namespaces whose spans (`k8s.namespace.name`, set by k8s_attributes) go there. */
-  readonly namespaces: readonly string[];
+  readonly namespaces: readonly DnsLabel[];
 }
 
 export interface SampledTenantProps {
   /** Tenant ID (`X-Scope-OrgID`), different from `collector.tenant`. */
-  readonly tenant: string;
+  readonly tenant: TenantId;
   /** Share of all traces copied there, in percent (0, 100]. */
   readonly percentage: number;
 }
@@ -294,7 +295,7 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const durable = props.persistentQueue !== undefined && props.persistentQueue !== false;
-    const exporter = tempoExporter(props.tempo, props, p, durable);
+    const exporter = tempoExporter(props.tempo, props, 'collector', durable);
     checkBatchFits(s.batch, exporter.queue, p);
     this.exportQueue = exporter.queue;
     const sampled = props.sampledTenant && resolveSampledTenant(props, exporter, `${p}.sampledTenant`);

@@ -5,12 +5,14 @@
  * `replace_pattern` (processor/transformprocessor README, pkg/ottl/ottlfuncs).
  */
 import { ConfigError, show } from '../../lib/errors';
+import { checkAttributeName } from '../../lib/validate';
+import type { AttributeMap, AttributeName } from '../../lib/input-types';
 
 export interface RedactionRule {
   /** What the rule removes, for reviewers (`email`, `card-number`). */
   readonly name: string;
   /** Span attributes whose values are rewritten. */
-  readonly attributes: string[];
+  readonly attributes: readonly AttributeName[];
   /** RE2 regular expression (no lookaround, no backreferences); checked at synth time. */
   readonly pattern: string;
   /** Replacement text. @default '[REDACTED]' */
@@ -24,18 +26,18 @@ export interface ScrubbingProps {
    * Span attributes deleted outright.
    * @default - the Authorization and Cookie request headers (semconv `http.request.header.*`)
    */
-  readonly deleteAttributes?: string[];
+  readonly deleteAttributes?: readonly AttributeName[];
   /**
    * Span attributes replaced by their SHA-256 (still groupable, no longer readable).
    * @default ['db.statement', 'db.query.text']
    */
-  readonly hashAttributes?: string[];
+  readonly hashAttributes?: readonly AttributeName[];
   /**
    * Span attributes whose whole value is replaced by a fixed text where present (`attributes`
    * action `update` with `value`), e.g. `{ 'user.email': 'REDACTED' }`.
    * @default - none
    */
-  readonly replaceAttributes?: Readonly<Record<string, string>>;
+  readonly replaceAttributes?: AttributeMap;
   /**
    * Value patterns replaced inside attributes.
    * @default - e-mail addresses in `user.email` and URLs, card numbers in URLs
@@ -81,15 +83,6 @@ function checkPattern(pattern: string, property: string): void {
     throw new ConfigError(
       property,
       `${show(pattern)} uses lookaround or backreferences, which the collector's RE2 engine does not support; rewrite the pattern without them`,
-    );
-  }
-}
-
-function checkAttributeName(name: string, property: string): void {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_.\-/]+$/.test(name)) {
-    throw new ConfigError(
-      property,
-      `${show(name)} is not an attribute name; use letters, digits and . _ - /`,
     );
   }
 }

@@ -9,7 +9,8 @@
  */
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import { ConfigError, show } from '../../lib/errors';
-import { checkBoolean, checkPort } from '../../lib/validate';
+import { checkAttributeName, checkBoolean, checkPort } from '../../lib/validate';
+import type { AttributeName } from '../../lib/input-types';
 
 /** The collector's `prometheus` exporter: a `/metrics` endpoint Prometheus scrapes. */
 export interface PrometheusExporterProps {
@@ -46,7 +47,7 @@ export interface SpanMetricsProps {
    */
   readonly buckets?: readonly DurationInput[];
   /** Extra span or resource attributes that become labels (`dimensions`). @default - none */
-  readonly dimensions?: readonly string[];
+  readonly dimensions?: readonly AttributeName[];
 }
 
 export interface SpanMetricsSettings {
@@ -85,13 +86,7 @@ export function resolveSpanMetrics(props: SpanMetricsProps, property: string): S
       );
   });
   const dimensions = props.dimensions ?? [];
-  dimensions.forEach((d, i) => {
-    if (typeof d !== 'string' || d.trim() === '')
-      throw new ConfigError(
-        `${property}.dimensions[${i}]`,
-        `${show(d)} is not an attribute name; give e.g. 'http.route'`,
-      );
-  });
+  dimensions.forEach((d, i) => checkAttributeName(d, `${property}.dimensions[${i}]`));
   if (new Set(dimensions).size !== dimensions.length)
     throw new ConfigError(`${property}.dimensions`, 'lists an attribute twice; give each attribute once');
   return { buckets: buckets.map((b) => b.milliseconds / 1000), dimensions };

@@ -5,23 +5,24 @@ import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
 import { checkDnsLabel } from '../../lib/validate';
 import { PROJECT } from '../../lib/versions';
+import type { DnsLabel, DnsSubdomain, GoDurationText, HttpUrl } from '../../lib/input-types';
 
 export interface ArgoCdProps {
   /** Namespace of Argo CD. @default 'argocd' */
-  readonly namespace?: string;
+  readonly namespace?: DnsLabel;
   /** @default 'default' */
-  readonly project?: string;
+  readonly project?: DnsSubdomain;
   /** @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in) */
-  readonly destinationServer?: string;
+  readonly destinationServer?: HttpUrl;
   /** Automated sync with prune and self-heal. @default true */
   readonly automated?: boolean;
 }
 
 export interface FluxProps {
   /** Namespace of Flux. @default 'flux-system' */
-  readonly namespace?: string;
+  readonly namespace?: DnsLabel;
   /** @default '10m' */
-  readonly interval?: string;
+  readonly interval?: GoDurationText;
 }
 
 /** What an environment sets for its GitOps bootstrap objects. */

@@ -13,6 +13,14 @@ import type { MetricsGeneratorProcessor } from './generated-metrics';
 import type { TempoBlockVersion, TempoEncoding, TempoLogFormat, TempoLogLevel } from './tempo-config';
 import type { ResourceRequirements } from '../../lib/resources';
 import type { TempoStorage } from './tempo-storage';
+import type {
+  DnsLabel,
+  DnsSubdomain,
+  HttpUrl,
+  LabelValue,
+  PrometheusLabels,
+  SecretKey,
+} from '../../lib/input-types';
 
 /** The supported Tempo lines. */
 export type TempoVersion = '3.0' | '2.10';
@@ -69,7 +77,7 @@ export interface TempoOverridesProps extends TempoLimitsProps {
 
 export interface TempoRemoteWriteProps {
   /** Remote-write endpoint, e.g. `http://prometheus-operated.monitoring.svc:9090/api/v1/write`. */
-  readonly url: string;
+  readonly url: HttpUrl;
   /** Send exemplars (trace IDs on span-metrics histograms). @default true */
   readonly sendExemplars?: boolean;
 }
@@ -86,22 +94,22 @@ export interface TempoMetricsGeneratorProps {
    */
   readonly remoteWrite?: TempoRemoteWriteProps[];
   /** Labels added to every generated series (`registry.external_labels`). @default {} */
-  readonly externalLabels?: Record<string, string>;
+  readonly externalLabels?: PrometheusLabels;
 }
 
 export interface TempoTlsProps {
   /** Existing Secret (e.g. from cert-manager) holding the receiver certificate and key. */
-  readonly secretName: string;
+  readonly secretName: DnsSubdomain;
   /** @default 'tls.crt' */
-  readonly certKey?: string;
+  readonly certKey?: SecretKey;
   /** @default 'tls.key' */
-  readonly keyKey?: string;
+  readonly keyKey?: SecretKey;
 }
 
 /** A Secret with the HTTP server certificate, its key and the CA that issued it (cert-manager's layout). */
 export interface TempoServerTlsProps extends TempoTlsProps {
   /** Key of the issuing CA's certificate, for the scrape's verification. @default 'ca.crt' */
-  readonly caKey?: string;
+  readonly caKey?: SecretKey;
 }
 
 export interface TempoSearchProps {
@@ -158,12 +166,12 @@ export interface TempoProps {
    * `app.kubernetes.io/instance` label. A DNS-1123 label of at most 52 characters.
    * @default 'tempo'
    */
-  readonly name?: string;
+  readonly name?: DnsLabel;
   /**
    * Name of the ConfigMap holding `tempo.yaml`. A DNS-1123 subdomain.
    * @default '<name>-config'
    */
-  readonly configMapName?: string;
+  readonly configMapName?: DnsSubdomain;
   /**
    * Directory the config ConfigMap is mounted at (`-config.file=<dir>/tempo.yaml`). An absolute
    * path outside Tempo's data, overrides, TLS and scratch directories.
@@ -416,7 +424,7 @@ export interface TempoMicroservicesProps {
    * Tempo's zone names (`-live-store.instance-availability-zone`) are `zone-a` and `zone-b`.
    * @default - not pinned; the two zones are only kept on different nodes
    */
-  readonly zones?: readonly [string, string];
+  readonly zones?: readonly LabelValue[];
   /** Stateless; scale with an HPA on CPU. @default - 2, or from the plan */
   readonly distributor?: TempoComponentProps;
   /** Total live-stores over both zones (a multiple of 2, at most 2 × partitions). @default - 2 × partitions */
@@ -466,11 +474,11 @@ export interface TempoRolloutProps {
    * @default - a CA of its own: a self-signed Issuer signs a CA Certificate, whose CA Issuer signs the serving certificate
    */
   readonly issuerRef?: {
-    readonly name: string;
+    readonly name: DnsSubdomain;
     /** @default 'ClusterIssuer' */
     readonly kind?: 'Issuer' | 'ClusterIssuer';
     /** @default 'cert-manager.io' */
-    readonly group?: string;
+    readonly group?: DnsSubdomain;
   };
   /**
    * The operator container's resources; given fields override the defaults one by one.

@@ -12,6 +12,7 @@ import { buildEnvironment } from '../../charts/environment';
 import { summarizeEnvironment } from '../../charts/summary';
 import { EnvironmentDefinition } from '../../environments/types';
 import { runCli } from '../../lib/cli';
+import { unwritablePath } from './property-paths';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -127,15 +128,59 @@ export function hashTree(dir: string): string {
   return hash.digest('hex');
 }
 
-/** The one line a bad input must print: `error: <env>.<property.path>: <what is wrong>; <fix>`. */
-export const ERROR_LINE = /^error: [A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_$-]+|\[\d+\]|\['[^']*'\])*: .+; .+$/;
+/**
+ * An error line: `error: <env>.<property.path>: <what is wrong>; <fix>`, or, for a mistake in an
+ * environment file itself (a syntax error, a throw while it loads), `error: <file>:<line>:<col>: …; …`.
+ */
+export const ERROR_LINE =
+  /^error: (?:[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_$-]+|\[\d+\]|\['[^']*'\])*|[\w./-]+\.(?:ts|js|mts|mjs):\d+:\d+): .+; .+$/;
+
+/** The property path of an error line (`qa.tempo.retention`), up to the first `: ` outside quotes. */
+export function errorProperty(line: string): string {
+  const text = line.replace(/^error: /, '');
+  let quoted = false;
+  for (let i = 0; i < text.length - 1; i++) {
+    if (text[i] === "'" && text[i - 1] !== '\\') quoted = !quoted;
+    else if (!quoted && text[i] === ':' && text[i + 1] === ' ') return text.slice(0, i);
+  }
+  return text;
+}
+
+/**
+ * Paths of error lines that no user could write: each line's property, after its environment
+ * name, must name a property of the environment's types (test/helpers/property-paths.ts). Lines
+ * about the environment list or a file (`environments`, `ENVIRONMENTS[0]`, `file.ts:3:1`) are not
+ * environment properties and pass.
+ */
+export function unwritableErrorPaths(lines: readonly string[], envNames: readonly string[]): string[] {
+  return lines.flatMap((l) => {
+    const property = errorProperty(l);
+    const env = envNames.find((n) => property.startsWith(`${n}.`));
+    if (!env) return [];
+    let rest = property.slice(env.length + 1);
+    // An unknown property is the user's own key: its parent must exist.
+    if (/^: unknown property/.test(l.slice(l.indexOf(property) + property.length)))
+      rest = rest.replace(/(^|\.)[^.[]+$|\[[^\]]+\]$/, '');
+    const bad = unwritablePath(rest);
+    return bad === undefined ? [] : [`${property} (no property ${bad})`];
+  });
+}
 
 /** Asserts the CLI failed on bad input as a user must see it: one error line, no stack. */
 export function expectOneErrorLine(run: CliRun): string {
+  const [line] = expectErrorLines(run, 1);
+  return line;
+}
+
+/**
+ * Asserts the CLI failed on bad input with `count` error lines (each in the one-line format) and
+ * no stack, and returns them without their `error: ` prefix.
+ */
+export function expectErrorLines(run: CliRun, count: number): string[] {
   expect(run.code).toBe(1);
   const errors = [...run.stdout, ...run.stderr].filter((l) => l.startsWith('error:'));
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(ERROR_LINE);
+  expect(errors).toHaveLength(count);
+  for (const e of errors) expect(e).toMatch(ERROR_LINE);
   expect([...run.stdout, ...run.stderr].filter((l) => /^\s+at /.test(l))).toEqual([]);
-  return errors[0].slice('error: '.length);
+  return errors.map((e) => e.slice('error: '.length));
 }
