@@ -133,7 +133,7 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
       ? undefined
       : new NetworkChart(scope, 'network', { namespace, flows });
   const gitops =
-    env.gitops === false
+    env.gitops === undefined || env.gitops === false
       ? undefined
       : new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name });
   return {
