@@ -8,15 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Size } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import { buildEnvironment } from '../charts/environment';
 import { summarizeEnvironment } from '../charts/summary';
+import { GitOps } from '../constructs/platform/gitops';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { EnvironmentDefinition } from '../environments/types';
 import { EXIT_DIFFERENCES, runCli, usage } from '../lib/cli';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
-import { ERROR_LINE, hashTree, ROOT } from './helpers/cli-run';
+import { captureConsole, ERROR_LINE, hashTree, ROOT } from './helpers/cli-run';
 
 /** A small environment (no collector, monitoring or Grafana): quick to render. */
 const small = (name: string, extra: Partial<EnvironmentDefinition> = {}): EnvironmentDefinition => ({
@@ -38,22 +39,15 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** runCli in process on these environments; what it printed, by stream. */
 function cli(args: readonly string[], envs: readonly EnvironmentDefinition[] | (() => never)) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
-  try {
-    const code = runCli(args, out, {
+  const { result, stdout, stderr } = captureConsole(() =>
+    runCli(args, out, {
       environments: envs,
       examples: [],
       build: buildEnvironment,
       summarize: summarizeEnvironment,
-    });
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+    }),
+  );
+  return { code: result, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 const untouched = () => {
   throw new Error('the environments were loaded');
@@ -257,9 +251,15 @@ describe('GitOps objects only for an environment that names its repository', () 
   });
 
   test('GitOps options without repoURL: one line naming the fix', () => {
+    // In an environment the type says so (TypeScript refuses it; the schema check, JavaScript).
     expectError(
       () => renderEnvironment(small('qa', { gitops: { argocd: {} } as never }), buildEnvironment),
-      "qa.gitops.repoURL: is not set: Argo CD and Flux need the repository this dist/ is committed to; give gitops: { repoURL: 'https://github.com/acme/platform.git' }, or leave gitops out for no GitOps objects",
+      'qa.gitops.repoURL: is missing; it is required (a string)',
+    );
+    // The construct itself, used without the environment's checks.
+    expectError(
+      () => new GitOps(new Chart(new App(), 'c'), 'g', { environment: 'qa' } as never),
+      "gitops.repoURL: is not set: Argo CD and Flux need the repository this dist/ is committed to; give gitops: { repoURL: 'https://github.com/acme/platform.git' }, or leave gitops out for no GitOps objects",
     );
   });
 });
