@@ -1,6 +1,7 @@
 import { buildEnvironment } from './charts/environment';
 import { summarizeEnvironment } from './charts/summary';
 import type { EnvironmentDefinition } from './environments';
+import { cdk8sOutput, finishUnderCdk8s } from './lib/cdk8s-cli';
 import { runCli } from './lib/cli';
 
 /*
@@ -13,19 +14,18 @@ const loadEnvironments = (): readonly EnvironmentDefinition[] => require('./envi
 const loadExamples = (): readonly EnvironmentDefinition[] => require('./examples').EXAMPLES;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-// `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff`, `npm run synth:examples` and
-// `cdk8s synth` (which passes the output folder in CDK8S_OUTDIR); `--outdir=<dir>` writes elsewhere. The environments live in
-// environments/, the seed examples in examples/.
+// `npm run synth [-- <env> ...]`, `npm run plan`, `npm run diff`, `npm run synth:examples`, `--help`,
+// and `cdk8s synth`: the cdk8s CLI passes its output folder in CDK8S_OUTDIR; cdk8s.yaml's own
+// (lib/cdk8s-cli.ts) stands for dist/, which is written as `npm run synth` writes it. The
+// environments live in environments/, the seed examples in examples/.
 const args = process.argv.slice(2);
-const outdirFlag = args.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length);
-process.exitCode = runCli(
-  args.filter((a) => !a.startsWith('--outdir=')),
-  outdirFlag ?? process.env.CDK8S_OUTDIR ?? (args.includes('--examples') ? 'examples/dist' : 'dist'),
-  {
-    environments: loadEnvironments,
-    examples: loadExamples,
-    build: buildEnvironment,
-    summarize: summarizeEnvironment,
-    allowsTempoDowngrade: (env) => env.allowTempoDowngrade === true,
-  },
-);
+const cdk8s = cdk8sOutput(process.env.CDK8S_OUTDIR);
+const outdir = cdk8s && !cdk8s.scratch ? cdk8s.dir : args.includes('--examples') ? 'examples/dist' : 'dist';
+const code = runCli(args, outdir, {
+  environments: loadEnvironments,
+  examples: loadExamples,
+  build: buildEnvironment,
+  summarize: summarizeEnvironment,
+  allowsTempoDowngrade: (env) => env.allowTempoDowngrade === true,
+});
+process.exitCode = cdk8s ? finishUnderCdk8s(code, cdk8s, outdir) : code;

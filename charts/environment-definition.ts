@@ -74,8 +74,9 @@ export interface EnvironmentDefinition {
   readonly networkPolicies?: NetworkPoliciesOptions;
   /**
    * Argo CD Application and Flux GitRepository + Kustomization for `dist/<env>`, written to
-   * `dist/<env>/gitops/` (not part of the synced folder), or `false`.
-   * @default - both, for PROJECT.repository at `main`
+   * `dist/<env>/gitops/` (not part of the synced folder), for the repository `dist/` is committed
+   * to (`repoURL`, required), or `false`.
+   * @default - none: no GitOps objects until the environment names its repository
    */
   readonly gitops?: GitOpsOptions | false;
   /**

@@ -168,10 +168,10 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
     env.networkPolicies?.enabled === false || !flows
       ? undefined
       : found.attempt(() => new NetworkChart(scope, 'network', { namespace, flows }));
+  const gitopsOptions = env.gitops || undefined;
   const gitops =
-    env.gitops === false
-      ? undefined
-      : found.attempt(() => new GitOpsChart(scope, 'gitops', { ...env.gitops, environment: env.name }));
+    gitopsOptions &&
+    found.attempt(() => new GitOpsChart(scope, 'gitops', { ...gitopsOptions, environment: env.name }));
   found.throwIfAny();
   return {
     namespace: namespaceChart,

@@ -128,7 +128,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const lines = [
     `# Environment \`${env.name}\``,
     '',
-    `Generated from \`${sourceOf(env)}\`; review this file and the YAML next to it.`,
+    `Generated from ${sourceOf(env) === undefined ? `the environment \`${env.name}\`` : `\`${sourceOf(env)}\``}; review this file and the YAML next to it.`,
     '',
     '| component | image | replicas | ports |',
     '| --- | --- | --- | --- |',
@@ -140,7 +140,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
     `- **Storage**: ${storage}`,
     `- **Retention**: ${s.compaction.blockRetention} (compacted blocks ${s.compaction.compactedBlockRetention})`,
     `- **Mode**: Tempo ${s.line}, ${tempoMode(s, t.name)}`,
-    `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on (${Object.keys(s.tenants).length} tenants with overrides)` : 'off'}`,
+    `- **Multi-tenancy**: ${s.multitenancyEnabled ? `on; ${tenancy(env, charts)}` : 'off'}`,
     `- **Metrics generator**: ${s.metricsGenerator ? `${s.metricsGenerator.processors.join(', ')} → ${s.metricsGenerator.remoteWrite.map((r) => r.url).join(', ')}` : 'off'}`,
     `- **Read path caches**: ${
       t.caches.length
@@ -236,6 +236,45 @@ function gatewayQueue(gw: NonNullable<EnvironmentCharts['collector']>['gateway']
       ? `; StatefulSet \`${gw.name}\` (stable pod names for the agents' trace-ID ring). Upgrading a cluster that ran Deployment \`${gw.name}\`: the sync adds the StatefulSet and prunes the Deployment (Argo CD and Flux prune by default, docs/collector.md)`
       : '';
   return `${queue}; batches of ${b.sendBatchSize.toLocaleString('en-US')}–${b.sendBatchMaxSize.toLocaleString('en-US')} spans or ${b.timeout} formed in the exporters' sending queues${kind}`;
+}
+
+/**
+ * A multi-tenant Tempo's tenants: who writes which (the collector's tenant, its namespace
+ * tenants and sampled copy, OTLP through the query gateway) and which have overrides.
+ */
+function tenancy(env: EnvironmentDefinition, charts: EnvironmentCharts): string {
+  const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+  const c = env.collector === false ? undefined : env.collector;
+  const g = c?.gateway === false ? undefined : c?.gateway;
+  const byNamespace = g?.namespaceTenants ?? [];
+  // tenant → how spans get there, in the order found.
+  const writers = new Map<string, string[]>();
+  const writes = (tenant: string, how: string) => writers.set(tenant, [...(writers.get(tenant) ?? []), how]);
+  if (charts.collector && c?.tenant)
+    writes(
+      c.tenant,
+      `the collector's tenant: ${byNamespace.length ? 'spans of every other namespace' : 'every span it receives'}`,
+    );
+  for (const t of byNamespace)
+    writes(t.tenant, `spans of namespace${t.namespaces.length > 1 ? 's' : ''} ${code(t.namespaces)}`);
+  if (g?.sampledTenant)
+    writes(g.sampledTenant.tenant, `a ${g.sampledTenant.percentage} % sample of all traces`);
+  if (charts.gateway?.gateway.ingest) {
+    // A user of one tenant writes as that tenant; a tenant set only reads (cross-tenant query).
+    const users = new Map<string, string[]>();
+    for (const [user, tenant] of Object.entries(env.queryGateway?.users ?? {}))
+      if (typeof tenant === 'string') users.set(tenant, [...(users.get(tenant) ?? []), user]);
+    for (const [tenant, names] of users) writes(tenant, `OTLP through the query gateway as ${code(names)}`);
+  }
+  const overrides = Object.keys(charts.tempo.tempo.settings.tenants);
+  return [
+    `tenants written: ${
+      writers.size
+        ? [...writers].map(([tenant, how]) => `\`${tenant}\` (${how.join('; ')})`).join(', ')
+        : 'none by this stack (senders set X-Scope-OrgID themselves)'
+    }`,
+    `tenants with overrides: ${overrides.length ? code(overrides) : 'none (every tenant gets the defaults)'}`,
+  ].join('; ');
 }
 
 function tempoMode(s: EnvironmentCharts['tempo']['tempo']['settings'], name: string): string {

@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { CollectorSampling, LokiDatasource, TempoStorage } from '../index';
+import { REPOSITORY } from './repository';
 import { defineEnvironment } from './types';
 
 /** Developer cluster: one small Tempo on a local PVC, one day of traces, every trace kept. */
@@ -28,4 +29,5 @@ export const dev = defineEnvironment({
       url: 'http://loki-gateway.loki.svc.cluster.local',
     }),
   },
+  gitops: { repoURL: REPOSITORY },
 });

@@ -11,6 +11,7 @@ import {
   TailSamplingProps,
   TempoStorage,
 } from '../index';
+import { REPOSITORY } from './repository';
 import { defineEnvironment } from './types';
 
 /** Tail sampling at the gateway: every error, every trace over 2s, 10 % of the rest. */
@@ -129,4 +130,5 @@ export const prod = defineEnvironment({
     // Secret mounted into Grafana (kube-prometheus-stack: grafana.extraSecretMounts).
     gatewayCredentials: { secretName: 'tempo-gateway-grafana' },
   },
+  gitops: { repoURL: REPOSITORY },
 });

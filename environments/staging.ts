@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { CollectorSampling, LokiDatasource, TempoStorage } from '../index';
+import { REPOSITORY } from './repository';
 import { defineEnvironment } from './types';
 
 /**
@@ -29,4 +30,5 @@ export const staging = defineEnvironment({
     sampling: CollectorSampling.head({ percentage: 50 }),
   },
   grafana: { loki: LokiDatasource.existing({ uid: 'loki' }) },
+  gitops: { repoURL: REPOSITORY },
 });

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import type { WriteOutcome } from './synth';
 import { ConfigError, show } from './errors';
 import { userLocation } from './user-code';
 import { defaultBase, describeRef, readTreeAt } from './git';
@@ -32,6 +34,11 @@ export interface CliApp<E extends NamedEnvironment, B> {
    * @default - never
    */
   readonly allowsTempoDowngrade?: (env: E) => boolean;
+  /**
+   * How users run this command line, for `--help`.
+   * @default 'npm run synth --'
+   */
+  readonly command?: string;
 }
 
 /**
@@ -39,6 +46,9 @@ export interface CliApp<E extends NamedEnvironment, B> {
  * the environment does not allow): CI publishes the plan, then fails the check.
  */
 export const EXIT_REFUSED = 3;
+
+/** Exit code of `--diff` when a synth would change files (as `git diff --exit-code`). */
+export const EXIT_DIFFERENCES = 1;
 
 /** Exit code of a synth that failed on something other than bad input: a bug (EX_SOFTWARE). */
 export const EXIT_BUG = 70;
@@ -94,9 +104,21 @@ export function loadEnvironments<E extends NamedEnvironment>(
   return all as E[];
 }
 
-/** Options that take a value (`--base main` or `--base=main`); everything else not `--` is a name. */
-const VALUE_OPTIONS = ['--base', '--format'] as const;
+/** Options without a value. */
+const FLAGS = ['--plan', '--diff', '--examples', '--help'] as const;
+/** Options that take a value (`--base main` or `--base=main`), the property their errors name, an example. */
+const VALUE_OPTIONS = {
+  '--base': ['plan.base', 'main'],
+  '--format': ['plan.format', 'markdown'],
+  '--outdir': ['outdir', 'out'],
+} as const;
+const KNOWN_OPTIONS = [...FLAGS, ...Object.keys(VALUE_OPTIONS)].join(', ');
 
+/**
+ * Splits the arguments into options and environment names. An unknown option, a flag given a
+ * value, a value option without one, two modes, or a plan option without `--plan` is an error:
+ * nothing is silently ignored.
+ */
 function parseArgs(args: readonly string[]): {
   flags: string[];
   names: string[];
@@ -107,15 +129,58 @@ function parseArgs(args: readonly string[]): {
   const options = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    if ((VALUE_OPTIONS as readonly string[]).includes(flag)) {
+    if (Object.hasOwn(VALUE_OPTIONS, flag)) {
+      const [property, example] = VALUE_OPTIONS[flag as keyof typeof VALUE_OPTIONS];
       const value = inline ?? args[++i];
-      if (value === undefined || value === '')
-        throw new ConfigError(`plan.${flag.slice(2)}`, `needs a value; e.g. ${flag} main`);
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-')))
+        throw new ConfigError(property, `needs a value; e.g. ${flag} ${example}`);
       options.set(flag.slice(2), value);
-    } else if (args[i].startsWith('--')) flags.push(args[i]);
+    } else if ((FLAGS as readonly string[]).includes(flag)) {
+      if (inline !== undefined)
+        throw new ConfigError('arguments', `${flag} takes no value (got '${args[i]}'); give ${flag} alone`);
+      flags.push(flag);
+    } else if (args[i].startsWith('-'))
+      throw new ConfigError(
+        'arguments',
+        `unknown option '${args[i]}'; known options: ${KNOWN_OPTIONS} (--help explains them)`,
+      );
     else names.push(args[i]);
   }
+  if (flags.includes('--plan') && flags.includes('--diff'))
+    throw new ConfigError('arguments', '--plan and --diff are two different reports; give one of them');
+  for (const option of ['base', 'format'])
+    if (options.has(option) && !flags.includes('--plan'))
+      throw new ConfigError(
+        `plan.${option}`,
+        `--${option} only applies to --plan; add --plan or remove --${option}`,
+      );
   return { flags, names, options };
+}
+
+/** `--help`: what the command line does, on stdout. */
+export function usage(command: string, outdir: string): string {
+  return `Usage: ${command} [environment ...] [options]
+
+Synthesizes the named environments (all of them when none is named) into ${outdir}/<name>/.
+Everything is rendered and checked in memory first: a failed synth prints one error line per
+problem and writes nothing (${outdir}/ stays byte-identical).
+
+Options:
+  --plan            print what the change does against ${outdir}/ as committed at the base ref,
+                    per environment (images, replicas, resources, sampling, alerts, objects);
+                    writes nothing
+    --base <ref>    the base ref (default: the merge base with origin/main, else main)
+    --format <f>    text (default) or markdown (a pull-request comment)
+  --diff            print the files a synth would change in ${outdir}/ and their unified diff;
+                    writes nothing
+  --examples        work on the seed examples (examples/, written to examples/dist/)
+  --outdir <dir>    write to (or compare with) <dir> instead of ${outdir}/
+  -h, --help        print this help
+
+Exit status: 0 done (with --diff: no differences); 1 bad input, or with --diff differences
+(like git diff --exit-code); 3 the plan refuses a change (a Tempo downgrade); 70 a bug in
+tracesynth.
+`;
 }
 
 /**
@@ -139,12 +204,14 @@ export function selectEnvironments<E extends NamedEnvironment>(
 }
 
 /**
- * The command line: `[--examples] [--plan [--base <ref>] [--format text|markdown] | --diff] [env ...]`.
+ * The command line: `[--examples] [--plan [--base <ref>] [--format text|markdown] | --diff]
+ * [--outdir <dir>] [env ...]`, or `--help` (`usage`).
  * Synthesizes the named environments (all when none is named) into `outdir`; with `--plan` prints
  * what the change does against `outdir` as committed at the base ref (default: the merge base with
  * origin/main or main; docs/ci.md), writing nothing; with `--diff` the files a synth would change
- * in `outdir` and their unified diff. `--examples` works on the seed examples (examples/, written
- * to examples/dist/) instead of the environments. Returns the exit code.
+ * in `outdir` and their unified diff, exiting EXIT_DIFFERENCES when there are any. `--examples`
+ * works on the seed examples (examples/, written to examples/dist/) instead of the environments;
+ * `--outdir` replaces the `outdir` given here. Returns the exit code.
  */
 export function runCli<E extends NamedEnvironment, B>(
   args: readonly string[],
@@ -152,11 +219,21 @@ export function runCli<E extends NamedEnvironment, B>(
   app: CliApp<E, B>,
 ): number {
   const examples = args.includes('--examples');
-  // cdk8s synth deletes its output folder before it runs the app, and passes it in CDK8S_OUTDIR.
-  const viaCdk8sCli = process.env.CDK8S_OUTDIR !== undefined;
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage(app.command ?? 'npm run synth --', outdir));
+    return 0;
+  }
+  // The cdk8s CLI runs the app with its output folder in CDK8S_OUTDIR, which it deleted first
+  // (main.ts has cdk8s.yaml's output folder stand for dist/, so that is not this outdir), and it
+  // swallows the app's stdout: what the user must see goes to stderr.
+  const underCdk8sCli = process.env.CDK8S_OUTDIR !== undefined;
+  const say = underCdk8sCli ? console.error : console.log;
   let recovered: string | undefined;
+  let viaCdk8sCli = false;
   try {
     const { flags, names, options } = parseArgs(args);
+    outdir = options.get('outdir') ?? outdir;
+    viaCdk8sCli = underCdk8sCli && resolve(process.env.CDK8S_OUTDIR!) === resolve(outdir);
     const mode = flags.includes('--diff') ? 'diff' : flags.includes('--plan') ? 'plan' : 'synth';
     const all = loadEnvironments(
       examples ? app.examples : app.environments,
@@ -164,27 +241,32 @@ export function runCli<E extends NamedEnvironment, B>(
     );
     const envs = selectEnvironments(names, all);
     if (mode === 'synth') {
+      let written: WriteOutcome = { added: [], rewritten: [], removed: [] };
       const { changed } = synthesize(envs, app.build, outdir, {
         prune: names.length === 0,
         summarize: app.summarize,
         onRecovered: (message) => {
           recovered = message;
-          console.log(`recovered: ${message}`);
+          say(`recovered: ${message}`);
         },
+        onWritten: (outcome) => (written = outcome),
       });
       const unchanged = envs.map((e) => e.name).filter((n) => !changed.includes(n));
-      console.log(
+      const part = (label: string, list: readonly string[]) =>
+        list.length ? `${label}: ${list.join(', ')}` : '';
+      say(
         `synthesized ${envs.map((e) => e.name).join(', ')} into ${outdir}/ (${[
-          changed.length ? `rewritten: ${changed.join(', ')}` : '',
-          unchanged.length ? `unchanged: ${unchanged.join(', ')}` : '',
+          part('added', written.added),
+          part('rewritten', written.rewritten),
+          part('unchanged', unchanged),
+          part('removed', written.removed),
         ]
           .filter(Boolean)
           .join('; ')})`,
       );
-      // On stderr: the cdk8s CLI swallows the app's stdout.
       if (viaCdk8sCli)
         console.error(
-          `note: cdk8s synth deleted ${outdir}/ before this run, so every file was written anew; \`npm run synth\` is the safe path (it leaves ${outdir}/ untouched on failure)`,
+          `note: cdk8s synth --output deleted ${outdir}/ before this run, so every file was written anew; without --output it writes dist/ the safe way, as \`npm run synth\` does`,
         );
       return 0;
     }
@@ -204,10 +286,11 @@ export function runCli<E extends NamedEnvironment, B>(
       if (mode === 'diff' && c.change !== 'added')
         console.log(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after ?? ''));
     }
-    return 0;
+    // Like `git diff --exit-code`: a CI step fails when the committed output is not a fresh synth.
+    return changes.length === 0 ? 0 : EXIT_DIFFERENCES;
   } catch (e) {
     const outcome = viaCdk8sCli
-      ? `cdk8s synth deleted ${outdir}/ before it ran this app, so ${outdir}/ is now empty: restore it with \`git checkout -- ${outdir}\` and use \`npm run synth\`, the only path that leaves ${outdir}/ unchanged on failure.`
+      ? `cdk8s synth --output deleted ${outdir}/ before it ran this app, so ${outdir}/ is now empty: restore it (e.g. \`git checkout -- ${outdir}\`); without --output, cdk8s synth leaves dist/ unchanged on failure, as \`npm run synth\` does.`
       : recovered
         ? `Nothing else was written (see "recovered" above).`
         : `Nothing was written; ${outdir}/ is unchanged.`;

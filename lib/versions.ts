@@ -91,8 +91,10 @@ export function imageRef(image: ContainerImage): string {
   return `${image.repository}:${image.tag}`;
 }
 
-/** Where this project lives; forks change it here (runbook links in alerts point at it). */
+/**
+ * Where this project's docs live (runbook links in alerts point at them). The repository Argo CD
+ * and Flux sync from is each environment's own `gitops.repoURL`, never a default.
+ */
 export const PROJECT = {
-  repository: 'https://github.com/tracesynth/tracesynth',
   runbooks: 'https://github.com/tracesynth/tracesynth/blob/main/docs/runbooks.md',
 } as const;

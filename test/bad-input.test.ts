@@ -1003,7 +1003,7 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
       "x.gitops.repoURL: 'github.com/acme/platform' is not a credential-free https://, ssh:// or git@ repository URL; give e.g. 'https://github.com/acme/platform.git' and keep credentials in the controller's repository Secret",
     );
     expectError(
-      env({ gitops: { revision: 'main branch' } }),
+      env({ gitops: { repoURL: 'https://github.com/acme/platform.git', revision: 'main branch' } }),
       "x.gitops.revision: 'main branch' is not a branch or tag name; give e.g. 'main' or 'v1.2.0'",
     );
     for (const bad of ['10.0.0.0', '10.0.0.0/33', '300.1.1.1/8', 'fd00::/129', '10.0.0.0/8/1', 'any']) {

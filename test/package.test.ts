@@ -1,15 +1,17 @@
 /**
  * The constructs as an npm package: `npm pack` builds the tarball, a fresh cdk8s app in a temporary
  * folder installs it (with the same cdk8s, cdk8s-plus-28 and constructs versions as this repository,
- * from the npm cache when it has them), type-checks its own main.ts against the package's
- * declarations, and synthesizes an environment with it.
+ * from the npm cache when it has them, and the @types/node that `cdk8s init typescript-app`
+ * installs), type-checks its own main.ts against the package's declarations with the tsconfig.json
+ * of that template, verbatim (CommonJS, node10 resolution, lib es2016, no skipLibCheck), and
+ * synthesizes an environment with it.
  *
  * The app's dependencies (cdk8s, and what the package depends on) are installed once per set of
  * dependency versions into a template under node_modules/.cache; each run hard-links that template
  * into a new app folder and `npm install`s the new tarball there, which replaces only the package
  * itself (a full install extracts ~30 MB and costs ~6 CPU-seconds; measured in docs/performance.md).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -30,7 +32,14 @@ const ROOT = join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const versionOf = (name: string) =>
   JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
-const APP_DEPENDENCIES = ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((n) => `${n}@${versionOf(n)}`);
+/** What `cdk8s init typescript-app` writes (cdk8s-cli's template, the version of package-lock.json). */
+const STOCK_TEMPLATE = join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+const STOCK_TYPES_NODE = JSON.parse(readFileSync(join(STOCK_TEMPLATE, 'package.json'), 'utf8'))
+  .devDependencies['@types/node'] as string;
+const APP_DEPENDENCIES = [
+  ...['cdk8s', 'cdk8s-plus-28', 'constructs'].map((n) => `${n}@${versionOf(n)}`),
+  `@types/node@${STOCK_TYPES_NODE}`,
+];
 const TEMPLATES = join(ROOT, 'node_modules', '.cache', 'tracesynth', 'package-consumer');
 
 const CONSUMER_PACKAGE = JSON.stringify({ name: 'consumer', version: '1.0.0', private: true });
@@ -40,11 +49,8 @@ import { buildEnvironment, defineEnvironment, summarizeEnvironment, synthesize, 
 const qa = defineEnvironment({
   name: 'qa',
   tempo: { storage: TempoStorage.local({ size: Size.gibibytes(20) }), retention: '72h' },
-  gitops: false,
 });
 const { changed } = synthesize([qa], buildEnvironment, 'dist', { prune: false, summarize: summarizeEnvironment });
-// The app has no @types/node (and no DOM types: see its tsconfig).
-declare const console: { log(line: string): void };
 console.log(changed.join(','));
 `;
 
@@ -95,6 +101,24 @@ function appTemplate(tarball: string): string {
   return template;
 }
 describe('npm package', () => {
+  test('the tarball `npm pack` leaves in the repository is ignored by git', () => {
+    const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    // Exit status 0: ignored.
+    expect(
+      spawnSync('git', ['check-ignore', '--quiet', '--no-index', `${name}-${version}.tgz`], { cwd: ROOT })
+        .status,
+    ).toBe(0);
+  });
+
+  test('peerDependencies name the cdk8s-plus the constructs are built on, and docs/package.md says so', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
+    for (const [dep, range] of Object.entries(pkg.peerDependencies))
+      expect(range).toBe(pkg.devDependencies[dep]);
+    const docs = readFileSync(join(ROOT, 'docs', 'package.md'), 'utf8');
+    expect(docs).toContain(`\`cdk8s-plus-28\` ${pkg.peerDependencies['cdk8s-plus-28']}`);
+  });
+
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tracesynth-package-'));
@@ -130,27 +154,13 @@ describe('npm package', () => {
     expect(shipped.sort()).toEqual(['README.md', 'build', 'package.json']);
 
     writeFileSync(join(app, 'main.ts'), CONSUMER_MAIN);
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'node16',
-          moduleResolution: 'node16',
-          strict: true,
-          skipLibCheck: true,
-          outDir: 'out',
-          // What `cdk8s init typescript-app` writes: no DOM types (1.9 MB that tsc would parse).
-          lib: ['ES2022'],
-          types: [],
-        },
-        files: ['main.ts'],
-      }),
-    );
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], {
-      stdio: 'pipe',
+    cpSync(join(STOCK_TEMPLATE, 'tsconfig.json'), join(app, 'tsconfig.json'));
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], {
+      encoding: 'utf8',
     });
-    const out = execFileSync(process.execPath, ['out/main.js'], { cwd: app, encoding: 'utf8' });
+    expect(tsc.stdout).toBe('');
+    expect(tsc.status).toBe(0);
+    const out = execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
     expect(out.trim()).toBe('qa');
 
     const kustomization = parse(readFileSync(join(app, 'dist/qa/kustomization.yaml'), 'utf8'));
@@ -158,5 +168,11 @@ describe('npm package', () => {
     const sts = parse(readFileSync(join(app, 'dist/qa/tempo/statefulset-tempo.yaml'), 'utf8'));
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
     expect(readFileSync(join(app, 'dist/qa/SUMMARY.md'), 'utf8')).toContain('72h');
+    // Headers name what the consumer wrote, not this repository's files or scripts.
+    expect(readFileSync(join(app, 'dist/qa/kustomization.yaml'), 'utf8').split('\n')[0]).toBe(
+      "# Generated by tracesynth from the environment 'qa'. Do not edit: change its definition and synthesize again.",
+    );
+    // No `gitops`: no Argo CD or Flux object pointing at a repository that is not the consumer's.
+    expect(existsSync(join(app, 'dist/qa/gitops'))).toBe(false);
   });
 });

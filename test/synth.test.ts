@@ -212,7 +212,7 @@ describe('safe synth', () => {
     );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`synthesized staging into ${out}/ (rewritten: staging)\n`);
+    expect(run.stdout).toBe(`synthesized staging into ${out}/ (added: staging)\n`);
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
     const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), `--outdir=${out}`], {
       encoding: 'utf8',
@@ -306,7 +306,8 @@ describe('plan and diff', () => {
         encoding: 'utf8',
       },
     );
-    expect(diff.status).toBe(0);
+    // Like `git diff --exit-code`: differences are exit status 1 (test/cli.test.ts: 0 without).
+    expect(diff.status).toBe(1);
     expect(diff.stdout).toContain('modified dev/tempo/serviceaccount-tempo.yaml');
     expect(diff.stdout).toContain(
       '-automountServiceAccountToken: true\n+automountServiceAccountToken: false',

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { parseAllDocuments } from 'yaml';
@@ -28,35 +27,6 @@ describe('GitOps tooling reads dist/ as it is', () => {
       expect(kinds.some((k) => /^StatefulSet\/tempo(-live-store-zone-a|-ingester)?$/.test(k))).toBe(true);
     },
   );
-
-  test('`cdk8s synth` still works and writes the same files as `npm run synth`', () => {
-    const out = mkdtempSync(join(tmpdir(), 'tracesynth-cdk8s-'));
-    try {
-      // The CLI's own entry point, as `npx cdk8s` would resolve it (without npx's ~1 s of start-up).
-      const cli = join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-      const run = spawnSync(process.execPath, [cli, 'synth', '--check-upgrade=false', '--output', out], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
-      expect(run.status).toBe(0);
-      for (const env of ENVIRONMENTS) {
-        for (const chart of readdirSync(join(ROOT, 'dist', env.name), { withFileTypes: true }).filter((d) =>
-          d.isDirectory(),
-        )) {
-          // Recursive: objects of another namespace (Strimzi's Kafka) sit in a subfolder.
-          for (const file of readdirSync(join(ROOT, 'dist', env.name, chart.name), { recursive: true })
-            .map(String)
-            .filter((f) => f.endsWith('.yaml'))) {
-            expect(readFileSync(join(out, env.name, chart.name, file), 'utf8')).toBe(
-              readFileSync(join(ROOT, 'dist', env.name, chart.name, file), 'utf8'),
-            );
-          }
-        }
-      }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
 });
 
 describe("the test runner's module transform (test/jest/intrinsics-transform.cjs)", () => {

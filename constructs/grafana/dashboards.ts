@@ -51,6 +51,11 @@ export interface BuiltDashboard {
   readonly json: Record<string, unknown>;
 }
 
+/**
+ * A dashboard builder with the stack's UID, tags and time settings.
+ * @internal SDK builders stay out of the package's declarations (the SDK's types resolve only
+ * through `exports`, which the stock cdk8s tsconfig's node10 resolution does not read).
+ */
 export function dashboard(i: DashboardInput, slug: string, title: string): DashboardBuilder {
   return new DashboardBuilder(`${title} (${i.id})`)
     .uid(`${i.id}-${slug}`.slice(0, 40))
@@ -68,6 +73,7 @@ type GridPos = { x: number; y: number; w: number; h: number };
  * The dashboard JSON, panels laid out left to right in the 24-column grid, a panel that does not
  * fit in the rest of a line starting the next one (the SDK's builder keeps it on the line, past
  * column 24), each row header on a line of its own.
+ * @internal (as `dashboard`)
  */
 export function built(slug: string, d: DashboardBuilder): BuiltDashboard {
   const json = d.build() as unknown as { panels?: { type: string; gridPos?: GridPos }[] };
@@ -92,7 +98,10 @@ export function built(slug: string, d: DashboardBuilder): BuiltDashboard {
   return { slug, json: json as unknown as Record<string, unknown> };
 }
 
-/** A Prometheus query; the expression is parsed here, so a typo fails the synth. */
+/**
+ * A Prometheus query; the expression is parsed here, so a typo fails the synth.
+ * @internal (as `dashboard`)
+ */
 export function prom(i: DashboardInput, slug: string, expr: string, legend?: string): PromQuery {
   // Grafana's interval variables are not PromQL; the parser sees a duration in their place.
   checkPromQL(expr.replace(/\$__(rate_interval|interval|range)/g, '5m'), `grafana.dashboards.${slug}`);
@@ -134,7 +143,10 @@ function single(
     .withTarget(prom(i, slug, expr));
 }
 
-/** A table of the traces a TraceQL query finds (Tempo datasource), full width. */
+/**
+ * A table of the traces a TraceQL query finds (Tempo datasource), full width.
+ * @internal (as `dashboard`)
+ */
 export function traceSearch(
   i: DashboardInput,
   title: string,

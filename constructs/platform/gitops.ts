@@ -4,7 +4,6 @@ import { ConfigError, show } from '../../lib/errors';
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { GoDuration } from '../../lib/duration';
 import { checkDnsLabel } from '../../lib/validate';
-import { PROJECT } from '../../lib/versions';
 import type { DnsLabel, DnsSubdomain, GoDurationText, HttpUrl } from '../../lib/input-types';
 
 export interface ArgoCdProps {
@@ -27,8 +26,11 @@ export interface FluxProps {
 
 /** What an environment sets for its GitOps bootstrap objects. */
 export interface GitOpsOptions {
-  /** Git repository holding `dist/`. @default PROJECT.repository */
-  readonly repoURL?: string;
+  /**
+   * The Git repository `dist/` is committed to (credential-free https://, ssh:// or git@ URL):
+   * only you know it, so there is no default.
+   */
+  readonly repoURL: string;
   /** Branch or tag. @default 'main' */
   readonly revision?: string;
   /** An Argo CD `Application` for `dist/<env>`, or `false`. @default {} */
@@ -50,7 +52,12 @@ export class GitOps extends Construct {
   constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id);
     const p = 'gitops';
-    const repoURL = props.repoURL ?? PROJECT.repository;
+    const repoURL = props.repoURL;
+    if (repoURL === undefined)
+      throw new ConfigError(
+        `${p}.repoURL`,
+        "is not set: Argo CD and Flux need the repository this dist/ is committed to; give gitops: { repoURL: 'https://github.com/acme/platform.git' }, or leave gitops out for no GitOps objects",
+      );
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repoURL) || /\/\/[^/@]+:[^/@]+@/.test(repoURL)) {
       throw new ConfigError(
         `${p}.repoURL`,

@@ -59,24 +59,31 @@ export function writeEnvironmentsModule(dir: string, body: string, lang: 'ts' | 
   return file;
 }
 
-/** `runCli` in this process, with the environments loaded from `file` inside its error boundary. */
-export function runInProcess(file: string, outdir: string, args: readonly string[] = []): CliRun {
+/** Runs `fn` with console.log and console.error captured: its result and the lines of each. */
+export function captureConsole<T>(fn: () => T): { result: T; stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
   const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
   try {
-    const code = runCli(args, outdir, {
-      environments: () => require(file).ENVIRONMENTS as readonly EnvironmentDefinition[],
-      examples: () => [],
-      build: buildEnvironment,
-      summarize: summarizeEnvironment,
-    });
-    return { code, stdout: stdout.join('\n').split('\n'), stderr: stderr.join('\n').split('\n') };
+    return { result: fn(), stdout, stderr };
   } finally {
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/** `runCli` in this process, with the environments loaded from `file` inside its error boundary. */
+export function runInProcess(file: string, outdir: string, args: readonly string[] = []): CliRun {
+  const { result, stdout, stderr } = captureConsole(() =>
+    runCli(args, outdir, {
+      environments: () => require(file).ENVIRONMENTS as readonly EnvironmentDefinition[],
+      examples: () => [],
+      build: buildEnvironment,
+      summarize: summarizeEnvironment,
+    }),
+  );
+  return { code: result, stdout: stdout.join('\n').split('\n'), stderr: stderr.join('\n').split('\n') };
 }
 
 /** Bundles main.ts with `file` in place of environments/index.ts (as the real build does). */
