@@ -103,6 +103,8 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
           namespace,
           workloads,
           monitoring: env.monitoring,
+          // The Prometheus that scrapes the PodMonitors evaluates the rules too.
+          prometheusNamespace: env.networkPolicies?.prometheusNamespace,
         });
   if (env.grafana !== undefined && env.grafana !== false && !monitoring) {
     throw new ConfigError(

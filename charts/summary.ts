@@ -183,7 +183,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const alerts = rules.filter(isAlert);
   lines.push(
     charts.monitoring
-      ? `- **Alerts**: ${alerts.length} alerting rules (${alerts.filter((a) => a.severity === 'critical').length} critical, ${alerts.filter((a) => a.severity === 'warning').length} warning), ${rules.length - alerts.length} recording rules; ${charts.monitoring.monitoring.scrapes.length} PodMonitors`
+      ? `- **Alerts**: ${alerts.length} alerting rules (${alerts.filter((a) => a.severity === 'critical').length} critical, ${alerts.filter((a) => a.severity === 'warning').length} warning), ${rules.length - alerts.length} recording rules; ${charts.monitoring.monitoring.scrapes.length} PodMonitors${spanMetricsElsewhere(charts)}`
       : '- **Alerts**: none',
   );
   if (qg) {
@@ -221,6 +221,12 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   );
   const flows = ['', '## Flows', '', ...flowMatrix(charts.flows)];
   return `${[...lines, ...flows, ...capacity].join('\n').trimEnd()}\n`;
+}
+
+/** Why no alert reads the span metrics, when the Prometheus evaluating the rules never has them. */
+function spanMetricsElsewhere(charts: EnvironmentCharts): string {
+  const why = charts.monitoring?.monitoring.config.spanMetricsElsewhere;
+  return why ? `; no span-metric alerts: ${why} (evaluate them where they are, e.g. Mimir's ruler)` : '';
 }
 
 /** How the gateway queues and batches, and what its workload kind means for an upgrade. */
