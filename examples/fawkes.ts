@@ -69,7 +69,7 @@ const BATCH = { timeout: '10s', sendBatchSize: 1024 } as const;
 const TEAM_TENANTS = ['backstage', 'jenkins', 'argocd'];
 const SEVEN_DAY_TENANTS = ['fawkes', ...TEAM_TENANTS];
 
-/** Production (the ADR's main stack); the dev and staging variants below change only the sampling. */
+/** Production (the ADR's main stack); the dev and staging variants below change the traffic and sampling. */
 const FAWKES: EnvironmentDefinition = {
   name: 'fawkes',
   source: 'examples/fawkes.ts',
