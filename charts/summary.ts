@@ -5,6 +5,7 @@
  * objects; it never reads the rendered output back.
  */
 import { ApiObject, Chart } from 'cdk8s';
+import { prerequisitesSection } from '../lib/prerequisites';
 import { sourceOf } from '../lib/synth';
 import { IMAGES, imageRef } from '../lib/versions';
 import { GatewayApiExposure, IngressExposure } from '../constructs/gateway/gateway-options';
@@ -219,8 +220,14 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   lines.push(
     `- **Objects**: ${objects.length} (${[...new Set(objects.map((m) => m.kind))].sort().join(', ')})`,
   );
+  const prerequisites = prerequisitesSection(
+    objects.map((o) => o.toJson()),
+    (charts.gitops?.node.findAll() ?? [])
+      .filter((n): n is ApiObject => n instanceof ApiObject)
+      .map((o) => o.toJson()),
+  );
   const flows = ['', '## Flows', '', ...flowMatrix(charts.flows)];
-  return `${[...lines, ...flows, ...capacity].join('\n').trimEnd()}\n`;
+  return `${[...lines, ...prerequisites, ...flows, ...capacity].join('\n').trimEnd()}\n`;
 }
 
 /** Why no alert reads the span metrics, when the Prometheus evaluating the rules never has them. */
