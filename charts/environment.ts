@@ -129,6 +129,8 @@ export function buildEnvironment(scope: Construct, definition: EnvironmentDefini
               namespace,
               workloads,
               monitoring: env.monitoring || undefined,
+              // The Prometheus that scrapes the PodMonitors evaluates the rules too.
+              prometheusNamespace: env.networkPolicies?.prometheusNamespace,
             }),
         );
   if (env.grafana !== undefined && env.grafana !== false && env.monitoring === false) {

@@ -8,6 +8,11 @@ export interface MonitoringChartProps {
   readonly workloads: StackWorkloads;
   /** @default - the defaults of TracingMonitoringOptions */
   readonly monitoring?: TracingMonitoringOptions;
+  /**
+   * Namespace of the Prometheus that scrapes and evaluates the rules (NetworkPolicies' Prometheus).
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
 }
 
 /** PodMonitors and PrometheusRules for one environment (Prometheus Operator). */
@@ -16,6 +21,10 @@ export class MonitoringChart extends Chart {
 
   constructor(scope: Construct, id: string, props: MonitoringChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    this.monitoring = new TracingMonitoring(this, 'Monitoring', { ...props.monitoring, ...props.workloads });
+    this.monitoring = new TracingMonitoring(this, 'Monitoring', {
+      ...props.monitoring,
+      ...props.workloads,
+      prometheusNamespace: props.prometheusNamespace,
+    });
   }
 }

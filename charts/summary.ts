@@ -5,6 +5,7 @@
  * objects; it never reads the rendered output back.
  */
 import { ApiObject, Chart } from 'cdk8s';
+import { prerequisitesSection } from '../lib/prerequisites';
 import { sourceOf } from '../lib/synth';
 import { IMAGES, imageRef } from '../lib/versions';
 import { GatewayApiExposure, IngressExposure } from '../constructs/gateway/gateway-options';
@@ -183,7 +184,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const alerts = rules.filter(isAlert);
   lines.push(
     charts.monitoring
-      ? `- **Alerts**: ${alerts.length} alerting rules (${alerts.filter((a) => a.severity === 'critical').length} critical, ${alerts.filter((a) => a.severity === 'warning').length} warning), ${rules.length - alerts.length} recording rules; ${charts.monitoring.monitoring.scrapes.length} PodMonitors`
+      ? `- **Alerts**: ${alerts.length} alerting rules (${alerts.filter((a) => a.severity === 'critical').length} critical, ${alerts.filter((a) => a.severity === 'warning').length} warning), ${rules.length - alerts.length} recording rules; ${charts.monitoring.monitoring.scrapes.length} PodMonitors${spanMetricsElsewhere(charts)}`
       : '- **Alerts**: none',
   );
   if (qg) {
@@ -219,8 +220,20 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   lines.push(
     `- **Objects**: ${objects.length} (${[...new Set(objects.map((m) => m.kind))].sort().join(', ')})`,
   );
+  const prerequisites = prerequisitesSection(
+    objects.map((o) => o.toJson()),
+    (charts.gitops?.node.findAll() ?? [])
+      .filter((n): n is ApiObject => n instanceof ApiObject)
+      .map((o) => o.toJson()),
+  );
   const flows = ['', '## Flows', '', ...flowMatrix(charts.flows)];
-  return `${[...lines, ...flows, ...capacity].join('\n').trimEnd()}\n`;
+  return `${[...lines, ...prerequisites, ...flows, ...capacity].join('\n').trimEnd()}\n`;
+}
+
+/** Why no alert reads the span metrics, when the Prometheus evaluating the rules never has them. */
+function spanMetricsElsewhere(charts: EnvironmentCharts): string {
+  const why = charts.monitoring?.monitoring.config.spanMetricsElsewhere;
+  return why ? `; no span-metric alerts: ${why} (evaluate them where they are, e.g. Mimir's ruler)` : '';
 }
 
 /** How the gateway queues and batches, and what its workload kind means for an upgrade. */

@@ -33,12 +33,28 @@ const SAMPLING: TailSamplingProps = {
   decisionWait: '10s',
   policyNames: { errors: 'errors', latency: 'slow-requests', probabilistic: 'probabilistic-sampling' },
 };
-const TAIL = CollectorSampling.tail(SAMPLING);
-const CAPACITY: CapacityInput = {
-  spansPerSecond: 100_000,
-  samplingPercent: TAIL.percentage,
-  decisionWaitSeconds: TAIL.decisionWait.milliseconds / 1000,
-};
+/**
+ * The traffic each variant is sized for, before sampling. The ADR states production's, "100K+
+ * spans/second" (L52, L151); of staging and development it says only how much they store
+ * (L509-511: production ~50 GB/day at 10 %, staging ~20 GB/day at 50 %, development ~5 GB/day at
+ * 100 %). Its absolute figures disagree with each other (its cost analysis, L982-992, stores
+ * 864 GB/day from 1,000,000 spans/s), so the example takes their proportions, scaled from
+ * production's 10,000 stored spans/s: staging stores 20/50 of it, 4,000 spans/s, which is 8,000
+ * before its 50 %; development 5/50, 1,000 spans/s, every one kept (examples/README.md).
+ */
+const SPANS_PER_SECOND = { production: 100_000, staging: 8_000, development: 1_000 } as const;
+
+/** One variant's traffic, with the sampling of its own collector: the plan follows from it. */
+function capacityOf(spansPerSecond: number, sampling: TailSamplingProps | 'keep-all'): CapacityInput {
+  if (sampling === 'keep-all') return { spansPerSecond, samplingPercent: 100, tailSampling: false };
+  const tail = CollectorSampling.tail(sampling);
+  return {
+    spansPerSecond,
+    samplingPercent: tail.percentage,
+    decisionWaitSeconds: tail.decisionWait.milliseconds / 1000,
+  };
+}
+const CAPACITY = capacityOf(SPANS_PER_SECOND.production, SAMPLING);
 const PLAN = planCapacity(CAPACITY, 'fawkes.tempo.microservices.capacity');
 /** The ADR's Tempo container resources (L409-415). */
 const SEED_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
@@ -53,7 +69,7 @@ const BATCH = { timeout: '10s', sendBatchSize: 1024 } as const;
 const TEAM_TENANTS = ['backstage', 'jenkins', 'argocd'];
 const SEVEN_DAY_TENANTS = ['fawkes', ...TEAM_TENANTS];
 
-/** Production (the ADR's main stack); the dev and staging variants below change only the sampling. */
+/** Production (the ADR's main stack); the dev and staging variants below change the traffic and sampling. */
 const FAWKES: EnvironmentDefinition = {
   name: 'fawkes',
   source: 'examples/fawkes.ts',
@@ -267,28 +283,54 @@ const FAWKES: EnvironmentDefinition = {
 
 export const fawkes = defineEnvironment(FAWKES);
 
-/** The collector props with another sampling (L509-511: dev 100 %, staging 50 %, prod 10 %). */
-function withSampling(sampling: CollectorStackProps['sampling']): CollectorStackProps {
-  return { ...(FAWKES.collector as CollectorStackProps), sampling };
+/**
+ * A variant of the production stack with its own traffic and sampling (L509-511): Tempo's
+ * components, its Kafka (partitions, broker volumes), the memcached pool and the collector
+ * gateways are planned from that traffic, so its SUMMARY.md shows its own arithmetic; everything
+ * else is production's.
+ */
+function variant(
+  name: string,
+  spansPerSecond: number,
+  sampling: TailSamplingProps | 'keep-all',
+): EnvironmentDefinition {
+  const capacity = capacityOf(spansPerSecond, sampling);
+  const plan = planCapacity(capacity, `${name}.tempo.microservices.capacity`);
+  const tempo = FAWKES.tempo!;
+  const collector = FAWKES.collector as CollectorStackProps;
+  return defineEnvironment({
+    ...FAWKES,
+    name,
+    tempo: { ...tempo, microservices: { ...tempo.microservices!, capacity } },
+    collector: {
+      ...collector,
+      sampling:
+        sampling === 'keep-all'
+          ? CollectorSampling.keepAll()
+          : CollectorSampling.tail({
+              ...sampling,
+              numTraces: plan.gateway.numTraces,
+              expectedNewTracesPerSec: plan.gateway.expectedNewTracesPerSec,
+            }),
+      gateway: {
+        ...collector.gateway,
+        replicas: plan.gateway.replicas,
+        resources: { requests: plan.gateway.requests, limits: plan.gateway.limits },
+      },
+    },
+  });
 }
 
-/** Development: every trace kept (L511). Span metrics stay at the gateway, as in production. */
-export const fawkesDev = defineEnvironment({
-  ...FAWKES,
-  name: 'fawkes-dev',
-  collector: withSampling(CollectorSampling.keepAll()),
-});
+/**
+ * Development: every trace kept (L511), 1,000 spans/s. Every count of its plan is the model's
+ * floor (two of each for HA, two Kafka partitions); span metrics stay at
+ * the gateway, as in production. The ADR's architecture is kept, so development runs what
+ * production runs (Kafka, zone-aware live-stores, their rollouts), at that size.
+ */
+export const fawkesDev = variant('fawkes-dev', SPANS_PER_SECOND.development, 'keep-all');
 
-/** Staging: every error and slow trace, 50 % of the rest (L510). */
-export const fawkesStaging = defineEnvironment({
-  ...FAWKES,
-  name: 'fawkes-staging',
-  collector: withSampling(
-    CollectorSampling.tail({
-      ...SAMPLING,
-      percentage: 50,
-      numTraces: PLAN.gateway.numTraces,
-      expectedNewTracesPerSec: PLAN.gateway.expectedNewTracesPerSec,
-    }),
-  ),
+/** Staging: every error and slow trace, 50 % of the rest (L510), of 8,000 spans/s. */
+export const fawkesStaging = variant('fawkes-staging', SPANS_PER_SECOND.staging, {
+  ...SAMPLING,
+  percentage: 50,
 });

@@ -6,8 +6,16 @@
  */
 import { defineEnvironment, LokiDatasource, PrometheusDatasource, TempoStorage } from '../index';
 
-/** The README's port names (L62-106): `jaeger-http` for Thrift over HTTP. */
-const TEMPO_VALUES_RECEIVERS = { jaegerThriftHttp: { name: 'jaeger-http' } } as const;
+/**
+ * The README's receivers (L62-106) on both variants, `jaeger-http` for Thrift over HTTP by its
+ * name. Jaeger Thrift over UDP (6831 compact, 6832 binary) too: the README's Jaeger clients
+ * report over UDP (L233), and without multi-tenancy Tempo accepts spans that carry no tenant.
+ */
+const TEMPO_VALUES_RECEIVERS = {
+  jaegerThriftHttp: { name: 'jaeger-http' },
+  jaegerThriftCompact: true,
+  jaegerThriftBinary: true,
+} as const;
 
 export const tempoValues = defineEnvironment({
   name: 'tempo-values',
@@ -90,7 +98,7 @@ export const tempoValuesDev = defineEnvironment({
   name: 'tempo-values-dev',
   tempo: {
     storage: TempoStorage.local(),
-    receivers: { ...TEMPO_VALUES_RECEIVERS, jaegerThriftCompact: true, jaegerThriftBinary: true },
+    receivers: TEMPO_VALUES_RECEIVERS,
     configMapName: 'tempo',
     retention: '168h',
     metricsGenerator: tempoValues.tempo!.metricsGenerator,

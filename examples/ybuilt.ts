@@ -28,8 +28,11 @@ export const ybuilt = defineEnvironment({
     // The guide's ingester (L89-91) on 3.0.3 monolithic: the live-store cuts and flushes the blocks.
     liveStore: { maxTraceIdle: '10s', maxBlockDuration: '5m', maxBlockBytes: 1_000_000 },
     pool: { maxWorkers: 100, queueDepth: 10_000 },
-    // "TLS for Tempo/Loki endpoints" (L433): the query API over HTTPS (cert-manager Secret).
+    // "TLS for Tempo/Loki endpoints" (L433): the query API over HTTPS and the OTLP receivers
+    // over TLS, both with the certificate cert-manager keeps in Secret `tempo-server-tls` for
+    // the `tempo` Service (`tempo.observability.svc.cluster.local`).
     serverTls: { secretName: 'tempo-server-tls' },
+    receiverTls: { secretName: 'tempo-server-tls' },
     // `limits:` (L108-110), in the scoped overrides format; equal to Tempo's defaults.
     limits: { maxBytesPerTrace: 5_000_000, maxTracesPerUser: 10_000 },
   },
@@ -37,6 +40,9 @@ export const ybuilt = defineEnvironment({
     // The guide samples 10 % in the SDK; doing it once, at the agents, keeps whole traces
     // consistent across services (set the SDKs to parent-based always-on).
     sampling: CollectorSampling.head({ percentage: 10 }),
+    // The gateway verifies Tempo's receivers against the issuing CA: only `ca.crt` of that
+    // Secret is mounted (the key stays with Tempo).
+    tempoTls: { caSecret: { name: 'tempo-server-tls', key: 'ca.crt' } },
   },
   grafana: {
     // The guide installs grafana/grafana in `observability` (L181) with exactly these three

@@ -60,6 +60,34 @@ export const VERSIONS = {
   memcachedExporter: 'v0.16.0',
 } as const;
 
+/**
+ * The releases whose API definitions and CRDs the emitted objects are validated against
+ * (`../shared/k8s-schemas/`, `schemas/crds/`, `test/helpers/apiserver-crds.ts`): what a cluster
+ * needs installed before it applies `dist/<env>/` (lib/prerequisites.ts; each SUMMARY.md lists the
+ * ones its objects need, docs/prerequisites.md all of them). test/prerequisites.test.ts checks
+ * each against the CRD files it names.
+ */
+export const VALIDATED_AGAINST = {
+  /** Kubernetes OpenAPI definitions every object is validated against (both). */
+  kubernetes: ['1.28', '1.33'],
+  /** PodMonitor and PrometheusRule (`operator.prometheus.io/version` of the CRDs). */
+  prometheusOperator: '0.89.0',
+  /** Kafka, KafkaNodePool, KafkaTopic. */
+  strimzi: VERSIONS.strimzi,
+  /** Certificate and Issuer. */
+  certManager: '1.21.1',
+  /** Instrumentation. */
+  otelOperator: VERSIONS.otelOperator,
+  /** ZoneAwarePodDisruptionBudget (the CRD of the rollout-operator release deployed here). */
+  rolloutOperator: VERSIONS.rolloutOperator,
+  /** HTTPRoute and GRPCRoute, standard channel (`gateway.networking.k8s.io/bundle-version`). */
+  gatewayApi: 'v1.6.3',
+  /** Application (the release @kubernetes-models/argo-cd was generated from). */
+  argoCd: 'v2.14.11',
+  /** GitRepository and Kustomization (source-controller and kustomize-controller). */
+  fluxControllers: 'v1.9.5',
+} as const;
+
 export interface ContainerImage {
   /** Registry and repository, e.g. `grafana/tempo`. */
   readonly repository: string;

@@ -48,9 +48,16 @@ export function alertTests(stack: string, namespace: string, groups: readonly Ru
 
 const promtoolTest = hasPromtool ? test : test.skip;
 
+/** Whether a promtool test file feeds native-histogram series (`{{schema:3 …}}` values). */
+function readsNativeSeries(file: unknown): boolean {
+  const tests = (file as { tests?: { input_series?: { values: string }[] }[] }).tests ?? [];
+  return tests.some((t) => (t.input_series ?? []).some((s) => s.values.includes('{{')));
+}
+
 describe('alert unit tests (promtool test rules)', () => {
-  // The native-histogram latency SLI (Tempo 3.0, 2 s) appears in no environment or example; its
-  // schema-3 input series need a promtool that reads native histograms (.ci/run builds one).
+  // The native-histogram latency SLI (Tempo 3.0, 2 s), also on its own: its schema-3 input series
+  // need a promtool that reads native histograms (.ci/run builds one; helpers/promtool.ts names it
+  // when missing, and the tests with such series are left out, here and in the examples).
   const native: EnvironmentDefinition = {
     name: 'native-latency',
     monitoring: { nativeHistograms: true, slos: { queryLatencyThresholdSeconds: 2 } },
@@ -62,11 +69,13 @@ describe('alert unit tests (promtool test rules)', () => {
       return { name: env.name, charts };
     },
   );
-  const all = stacks.flatMap(({ name, charts }) =>
-    charts.monitoring
-      ? alertTests(name, charts.tempo.tempo.namespace, charts.monitoring.monitoring.ruleGroups)
-      : [],
-  );
+  const all = stacks
+    .flatMap(({ name, charts }) =>
+      charts.monitoring
+        ? alertTests(name, charts.tempo.tempo.namespace, charts.monitoring.monitoring.ruleGroups)
+        : [],
+    )
+    .filter((t) => promtoolReadsNativeHistograms || !readsNativeSeries(t.test));
 
   /** One alert on `up` of `namespace`, firing after `forDuration`. */
   const oneAlert = (stack: string, namespace: string, forDuration = '5m') => {

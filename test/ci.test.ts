@@ -151,7 +151,7 @@ describe('GitLab CI template', () => {
 
   test("the check job's Node satisfies package.json engines.node; the note job runs no checkout", () => {
     const engines: string = JSON.parse(read(ROOT, 'package.json')).engines.node;
-    const min = /^>=\s*(\d+)$/.exec(engines);
+    const min = /^>=\s*(\d+)(?:\.\d+){0,2}$/.exec(engines);
     expect(min).not.toBeNull(); // another form of engines.node: teach this test to read it
     const major = Number(/^node:(\d+)/.exec(gitlab.check.image)![1]);
     expect(major).toBeGreaterThanOrEqual(Number(min![1]));

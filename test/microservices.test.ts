@@ -87,6 +87,20 @@ describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
     );
   });
 
+  test('a gateway that does not tail-sample holds no traces: sized by throughput, no tail-sampling lines', () => {
+    const tail = planCapacity({ spansPerSecond: 100_000, samplingPercent: 10 });
+    const none = planCapacity({ spansPerSecond: 100_000, samplingPercent: 100, tailSampling: false });
+    // Same spans before sampling, so the same replicas; memory is the 512 MiB base, rounded up.
+    expect(none.gateway.replicas).toBe(tail.gateway.replicas);
+    expect(tail.gateway.requests.memory).toBe('2Gi');
+    expect(none.gateway.requests.memory).toBe('1Gi');
+    expect(none.reasons.filter((r) => /num_traces|tail sampling:/.test(r))).toEqual([]);
+    expect(none.reasons).toContain(
+      'collector gateway: 9 (130,000 spans/s before sampling at 15,000 per replica; no tail sampling, so no traces held: the 512 MiB base)',
+    );
+    expect(tail.reasons.some((r) => r.startsWith('collector gateway tail sampling:'))).toBe(true);
+  });
+
   test('prod states its traffic once: the plan reads the collector sampling prod deploys', () => {
     const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
     const sampling = (prod.collector as any).sampling;

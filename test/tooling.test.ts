@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS } from '../environments';
+import { optionalTool } from './helpers/optional-tool';
 
 const ROOT = join(__dirname, '..');
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!hasKubectl && process.env.REQUIRE_KUBECTL)
-  throw new Error('kubectl is required (REQUIRE_KUBECTL is set) but not on PATH');
+const hasKubectl = optionalTool(
+  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0,
+  'REQUIRE_KUBECTL',
+  'kubectl',
+  'apt-get install kubernetes-client, as .ci/run does, or build/bin/kubectl on PATH',
+);
 
 describe('GitOps tooling reads dist/ as it is', () => {
   (hasKubectl ? test.each : test.skip.each)(ENVIRONMENTS.map((e) => e.name))(

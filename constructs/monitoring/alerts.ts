@@ -1003,7 +1003,8 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
 
 function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
   const m = c.spanMetrics;
-  if (!m) return [];
+  // An alert is evaluated where its series are: none on series this Prometheus never receives.
+  if (!m || c.spanMetricsElsewhere) return [];
   const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const server = { ...m.seriesLabels, [m.labels.spanKind]: m.serverKind };
   const th = c.thresholds;

@@ -6,6 +6,7 @@
 import { SpanMetricCatalog, stackSpanMetrics } from '../otel-collector/span-metric-catalog';
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
+import { urlPeer } from '../common/flows';
 import { PROJECT } from '../../lib/versions';
 import { TEMPO_REQUEST_DURATION_BUCKETS } from './metric-catalog';
 import type { OtelCollectorAgent } from '../otel-collector/otel-collector-agent';
@@ -121,6 +122,12 @@ export interface MonitoringConfig {
   readonly tailSampling: boolean;
   /** The stack's span metrics (producer, names, labels, buckets), if any (span-metric-catalog.ts). */
   readonly spanMetrics?: SpanMetricCatalog;
+  /**
+   * Where the span metrics are, when the Prometheus evaluating these rules does not receive them
+   * (Tempo's generator remote-writes them elsewhere): no alert reads them then.
+   * @default - they reach that Prometheus (or there are none)
+   */
+  readonly spanMetricsElsewhere?: string;
   readonly thresholds: Required<
     Omit<MonitoringThresholdsProps, 'discardedSpansPerSecond' | 'ingesterAppendFailuresPerSecond'>
   > &
@@ -170,7 +177,44 @@ function resolveAlertFor(props: AlertForProps): Required<AlertForProps> {
   return { ...ALERT_FOR_DEFAULTS, ...props };
 }
 
-export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads): MonitoringConfig {
+/**
+ * Whether Tempo's generated series reach the Prometheus that evaluates this stack's rules (the
+ * Prometheus Operator's Prometheus in `prometheusNamespace`, which scrapes the PodMonitors and
+ * loads the PrometheusRules of `prometheusLabels`): one of the generator's remote-write URLs is
+ * a Prometheus remote-write receiver (`/api/v1/write`, `--web.enable-remote-write-receiver`) of a
+ * Service in that namespace. Mimir (`/api/v1/push`), Thanos Receive or a Prometheus elsewhere
+ * keep them from it; alerts on them would be evaluated on series that never arrive.
+ */
+export function generatedSeriesReachRules(
+  remoteWrite: readonly { readonly url: string }[],
+  tempoNamespace: string,
+  prometheusNamespace: string,
+): boolean {
+  return remoteWrite.some((r, i) => {
+    const { peer } = urlPeer(
+      r.url,
+      'remoteWrite',
+      tempoNamespace,
+      `tempo.metricsGenerator.remoteWrite[${i}].url`,
+    );
+    return (
+      peer.kind === 'service' &&
+      peer.namespace === prometheusNamespace &&
+      new URL(r.url).pathname.replace(/\/+$/, '') === '/api/v1/write'
+    );
+  });
+}
+
+export interface MonitoringInputs extends MonitoringProps, StackWorkloads {
+  /**
+   * Namespace of the Prometheus that scrapes the PodMonitors and evaluates the PrometheusRules
+   * (`networkPolicies.prometheusNamespace` in an environment).
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
+}
+
+export function resolveMonitoringConfig(props: MonitoringInputs): MonitoringConfig {
   const t = props.thresholds ?? {};
   const p = 'monitoring.thresholds';
   const storage = t.storageUsedRatio ?? { warning: 0.8, critical: 0.9 };
@@ -215,6 +259,15 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       `${p}.queryLatencyP95Seconds`,
       `${show(latency)} is not below the highest finite bucket of tempo_request_duration_seconds (${highest} s), so the P95 could never exceed it; give a lower threshold`,
     );
+  // The gateway's span metrics are scraped by that Prometheus (its PodMonitor); Tempo's generator
+  // remote-writes them, and the rules see them only if they are written to that Prometheus.
+  const spanMetrics = stackSpanMetrics(props);
+  const prometheusNamespace = props.prometheusNamespace ?? 'monitoring';
+  const spanMetricsElsewhere =
+    spanMetrics?.producer === 'tempo-metrics-generator' &&
+    !generatedSeriesReachRules(mg?.remoteWrite ?? [], tempo.namespace, prometheusNamespace)
+      ? `Tempo's metrics generator writes them to ${(mg?.remoteWrite ?? []).map((r) => r.url).join(', ')}, not to the Prometheus in \`${prometheusNamespace}\` that evaluates these rules`
+      : undefined;
   return {
     tempo: {
       namespace: tempo.namespace,
@@ -241,7 +294,8 @@ export function resolveMonitoringConfig(props: MonitoringProps & StackWorkloads)
       c.pool ? [{ namespace: c.pool.podGroup.namespace, job: c.pool.podGroup.name }] : [],
     ),
     tailSampling: props.gateway?.tailSampling !== undefined,
-    spanMetrics: stackSpanMetrics(props),
+    spanMetrics,
+    ...(spanMetricsElsewhere ? { spanMetricsElsewhere } : {}),
     thresholds: {
       queryLatencyP95Seconds: latency,
       discardedSpansRatio: ratio(t.discardedSpansRatio ?? 0.01, `${p}.discardedSpansRatio`),

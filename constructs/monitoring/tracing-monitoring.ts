@@ -9,7 +9,12 @@ import {
 import { MANAGED_BY, PART_OF } from '../../lib/labels';
 import { checkLabels, checkPrometheusDuration } from '../../lib/validate';
 import { alertGroups } from './alerts';
-import { MonitoringConfig, MonitoringProps, resolveMonitoringConfig } from './monitoring-config';
+import {
+  MonitoringConfig,
+  MonitoringInputs,
+  MonitoringProps,
+  resolveMonitoringConfig,
+} from './monitoring-config';
 import type { StackWorkloads } from '../stack/workloads';
 import { PROMETHEUS_EXPORTER_PORT_NAME } from '../otel-collector/span-metrics';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
@@ -21,7 +26,10 @@ export interface TracingMonitoringOptions extends MonitoringProps {
   readonly slos?: TempoSloProps;
 }
 
-export interface TracingMonitoringProps extends TracingMonitoringOptions, StackWorkloads {}
+export interface TracingMonitoringProps extends TracingMonitoringOptions, StackWorkloads {
+  /** @default 'monitoring' (see MonitoringInputs.prometheusNamespace) */
+  readonly prometheusNamespace?: MonitoringInputs['prometheusNamespace'];
+}
 
 /** One scraped workload: pods selected by labels, metrics on a named container port. */
 interface PodScrape {

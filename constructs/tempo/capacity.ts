@@ -36,6 +36,13 @@ export interface CapacityInput {
   readonly samplingPercent?: number;
   /** The tail sampler's decision wait in seconds (`sampling.decisionWait`). @default 10 */
   readonly decisionWaitSeconds?: number;
+  /**
+   * Whether the collector gateway tail-samples: its in-flight traces, decision caches and shards
+   * are planned (and shown) only then. `false` for head sampling or none, where the gateway
+   * passes spans on and is sized by throughput alone.
+   * @default true
+   */
+  readonly tailSampling?: boolean;
   /** Tempo 2.10: ingester replication factor. @default 3 */
   readonly replicationFactor?: number;
   /** Growth headroom as a fraction: 0.3 plans for 30 % more traffic. @default 0.3 */
@@ -158,6 +165,7 @@ function traffic(input: CapacityInput, property: string) {
     );
   }
   const spansPerTrace = checkPositiveNumber(input.spansPerTrace ?? 10, `${property}.spansPerTrace`);
+  const tailSampling = input.tailSampling ?? true;
   const queueMinutes = checkPositiveNumber(
     input.gatewayQueueMinutes ?? 15,
     `${property}.gatewayQueueMinutes`,
@@ -229,17 +237,24 @@ function traffic(input: CapacityInput, property: string) {
   // of magnitude greater" than num_traces), in two caches.
   const decisionCacheSize = 10 * numTraces;
   const cacheMiB = (2 * decisionCacheSize * r.decisionCacheEntryBytes) / 2 ** 20;
-  const gatewayMemoryGi = Math.max(1, Math.ceil((inFlightMiB * 2 + cacheMiB + 512) / 1024));
+  // Without tail sampling the gateway holds no traces: its memory is the 512 MiB base.
+  const gatewayMemoryGi = Math.max(
+    1,
+    Math.ceil(((tailSampling ? inFlightMiB * 2 + cacheMiB : 0) + 512) / 1024),
+  );
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const gatewayWhy = `${fmt(gatewaySpans)} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; `;
   const gateway = {
     ...size(
       'collector gateway',
       gatewayReplicas,
       String(r.gatewayCores),
       gatewayMemoryGi,
-      `${fmt(gatewaySpans)} spans/s before sampling at ${r.gatewaySpansPerSecond.toLocaleString('en-US')} per replica; ` +
-        `num_traces ${fmt(numTraces)} per replica = 2 × ${fmt(tracesPerSecondPerReplica)} traces/s × ${decisionWait}s decision wait, ` +
-        `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + ${Math.round(cacheMiB)} MiB of decision caches + 512 MiB`,
+      tailSampling
+        ? gatewayWhy +
+            `num_traces ${fmt(numTraces)} per replica = 2 × ${fmt(tracesPerSecondPerReplica)} traces/s × ${decisionWait}s decision wait, ` +
+            `~${Math.round(inFlightMiB)} MiB in flight, memory 2× that + ${Math.round(cacheMiB)} MiB of decision caches + 512 MiB`
+        : `${gatewayWhy}no tail sampling, so no traces held: the 512 MiB base`,
     ),
     numTraces,
     expectedNewTracesPerSec: Math.ceil(tracesPerSecondPerReplica),
@@ -249,9 +264,10 @@ function traffic(input: CapacityInput, property: string) {
     queueSpans: 0,
     queueVolumeGi: 0,
   };
-  reasons.push(
-    `collector gateway tail sampling: traces over ${fmt(gateway.maxTraceBytes)} B (1,000 × ${spansPerTrace} spans × ${bytes} B) dropped before the decision; decision caches ${fmt(decisionCacheSize)} trace IDs each (10 × num_traces); ${r.gatewayCores} shards (one per core)`,
-  );
+  if (tailSampling)
+    reasons.push(
+      `collector gateway tail sampling: traces over ${fmt(gateway.maxTraceBytes)} B (1,000 × ${spansPerTrace} spans × ${bytes} B) dropped before the decision; decision caches ${fmt(decisionCacheSize)} trace IDs each (10 × num_traces); ${r.gatewayCores} shards (one per core)`,
+    );
   // What one replica exports after sampling, queued on its volume while Tempo is away.
   const exportPerReplica = (gatewaySpans * (samplingPercent / 100)) / gatewayReplicas;
   gateway.queueSpans = Math.ceil((exportPerReplica * queueMinutes * 60) / 1000) * 1000;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { optionalTool } from './optional-tool';
 import { Verdict, VerdictCache } from './verdict-cache';
 
 /**
@@ -13,15 +14,17 @@ const BUILT = join(__dirname, '..', '..', 'build', 'bin', 'promtool');
 export const PROMTOOL = existsSync(BUILT) ? BUILT : 'promtool';
 
 const probe = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
-export const hasPromtool = probe.status === 0;
+/** Whether promtool runs; when it does not, says so and which tests skip (or fails under REQUIRE_PROMTOOL). */
+export const hasPromtool = optionalTool(
+  probe.status === 0,
+  'REQUIRE_PROMTOOL',
+  'promtool',
+  "apt-get install prometheus (Debian's promtool), or Prometheus 3.x's promtool in build/bin as .ci/run builds it",
+);
 const verdicts = new VerdictCache(PROMTOOL, `${probe.stdout}`);
-if (!hasPromtool && process.env.REQUIRE_PROMTOOL)
-  throw new Error(
-    'promtool is required (REQUIRE_PROMTOOL is set) but not on PATH: apt-get install prometheus',
-  );
 
 /** Whether this promtool parses native-histogram series (`{{schema:3 count:… buckets:[…]}}`). */
-export const promtoolReadsNativeHistograms =
+const readsNativeHistograms =
   hasPromtool &&
   (() => {
     const dir = mkdtempSync(join(tmpdir(), 'tracesynth-promtool-'));
@@ -47,9 +50,17 @@ export const promtoolReadsNativeHistograms =
       rmSync(dir, { recursive: true, force: true });
     }
   })();
-if (hasPromtool && !promtoolReadsNativeHistograms && process.env.REQUIRE_PROMTOOL)
-  throw new Error(
-    `${PROMTOOL} cannot read native-histogram test series (REQUIRE_PROMTOOL is set): build Prometheus 3.x's promtool into build/bin as .ci/run does`,
+/**
+ * The native-histogram unit tests need a promtool that reads native-histogram series (Prometheus
+ * 3.x; Debian's 2.42 does not): named when it is missing, like any other tool.
+ */
+export const promtoolReadsNativeHistograms =
+  hasPromtool &&
+  optionalTool(
+    readsNativeHistograms,
+    'REQUIRE_PROMTOOL',
+    `a promtool that reads native-histogram test series (${PROMTOOL} cannot)`,
+    "build Prometheus 3.x's promtool into build/bin as .ci/run does",
   );
 
 type Files = Record<string, unknown>;

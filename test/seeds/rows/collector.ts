@@ -580,6 +580,26 @@ export const ROWS: readonly SeedRow[] = [
     ],
   },
   {
+    id: '003-83',
+    quote: 'L510-511 "Staging: 50% sampling → ~20GB/day", "Development: 100% sampling → ~5GB/day"',
+    correction: 'development and staging only as stored volume',
+  },
+  {
+    id: '003-83',
+    quote: 'L510 staging, sized from its own traffic (8,000 spans/s, chosen)',
+    example: 'fawkes-staging',
+    file: 'SUMMARY.md',
+    contains: '- Tempo receives 8,000 spans/s × 1000 B × 50 % = 4 MB/s; with 30 % headroom 5.2 MB/s',
+  },
+  {
+    id: '003-83',
+    quote: 'L511 development, sized from its own traffic (1,000 spans/s, chosen), nothing tail-sampled',
+    example: 'fawkes-dev',
+    file: 'SUMMARY.md',
+    contains:
+      '- collector gateway: 2 (1,300 spans/s before sampling at 15,000 per replica; no tail sampling, so no traces held: the 512 MiB base)',
+  },
+  {
     id: '003-64',
     quote: 'L586 "Use gRPC for OTLP"',
     example: 'fawkes',
@@ -594,6 +614,18 @@ export const ROWS: readonly SeedRow[] = [
   },
 
   // Seed 004
+  {
+    id: '004-45',
+    quote: 'L433 "TLS for Tempo/Loki endpoints": the gateway → Tempo OTLP hop, verified',
+    example: 'ybuilt',
+    file: GW,
+    path: cfg('exporters', 'otlp_grpc/tempo', 'tls'),
+    equals: {
+      insecure: false,
+      ca_file: '/var/run/secrets/tempo-ca/ca.crt',
+      server_name_override: 'tempo.observability.svc.cluster.local',
+    },
+  },
   {
     id: '004-36',
     quote:

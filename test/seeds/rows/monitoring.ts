@@ -113,6 +113,19 @@ export const ROWS: readonly SeedRow[] = [
 
   // ---- 001 Tempo values README
   {
+    id: '001-53',
+    quote: 'L54/L145-148 span metrics remote-written to Mimir, where no PrometheusRule is evaluated',
+    correction: 'span metrics remote-written to Mimir',
+  },
+  ...['tempo-values', 'tempo-values-dev'].map((example) => ({
+    id: '001-53',
+    quote: 'L54/L145-148 span metrics in Mimir: no alert reads them in the in-cluster Prometheus',
+    example,
+    file: 'SUMMARY.md',
+    contains:
+      "no span-metric alerts: Tempo's metrics generator writes them to http://mimir-gateway.observability.svc.cluster.local:8080/api/v1/push",
+  })),
+  {
     id: '001-20',
     quote: 'L168/179 namespace `observability`',
     example: 'tempo-values',

@@ -60,9 +60,14 @@ const retention3 = (id: string, quote: string, example: string, value: string): 
   cfg(id, quote, example, ['backend_worker', 'compaction', 'block_retention'], value),
 ];
 const SEED_RESOURCES = { limits: { cpu: '2', memory: '4Gi' }, requests: { cpu: '500m', memory: '1Gi' } };
-const OTLP_ONLY = {
+/** ybuilt's OTLP receivers: the seed's endpoints, with TLS (L433) from Secret `tempo-server-tls` at /tls. */
+const RECEIVER_TLS = { cert_file: '/tls/tls.crt', key_file: '/tls/tls.key' };
+const OTLP_ONLY_TLS = {
   otlp: {
-    protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } },
+    protocols: {
+      grpc: { endpoint: '0.0.0.0:4317', tls: RECEIVER_TLS },
+      http: { endpoint: '0.0.0.0:4318', tls: RECEIVER_TLS },
+    },
   },
 };
 
@@ -297,6 +302,34 @@ const SEED_001: SeedRow[] = [
   servicePort('001-15', 'L86-90 6832/UDP', DEV, 'jaeger-binary', port('jaeger-binary', 6832, 'UDP')),
   servicePort('001-15', 'L92-96 6831/UDP', DEV, 'jaeger-compact', port('jaeger-compact', 6831, 'UDP')),
   servicePort('001-16', 'L102-106 "zipkin" 9411', TV, 'zipkin', port('zipkin', 9411, 'TCP', 'http')),
+  fix(
+    '001-52',
+    'L233 Jaeger Go client `LocalAgentHostPort: "tempo-gateway…:6832"`',
+    'Jaeger Go client `LocalAgentHostPort',
+  ),
+  // Both variants receive Jaeger Thrift over UDP: production too (no multi-tenancy there).
+  servicePort(
+    '001-52',
+    'L233 UDP reporter (compact: 6831)',
+    TV,
+    'jaeger-compact',
+    port('jaeger-compact', 6831, 'UDP'),
+  ),
+  servicePort(
+    '001-52',
+    'L233 UDP reporter (binary: 6832)',
+    TV,
+    'jaeger-binary',
+    port('jaeger-binary', 6832, 'UDP'),
+  ),
+  cfg(
+    '001-52',
+    'L233 UDP reporter: Tempo receives Thrift compact',
+    TV,
+    ['distributor', 'receivers', 'jaeger', 'protocols', 'thrift_compact'],
+    { endpoint: '0.0.0.0:6831' },
+    TV_CFG,
+  ),
   cfg(
     '001-19',
     'L156 "Service Graph"',
@@ -886,9 +919,9 @@ const SEED_004: SeedRow[] = [
     'L80-86 OTLP "0.0.0.0:4317", "0.0.0.0:4318"',
     YB,
     ['distributor', 'receivers', 'otlp'],
-    OTLP_ONLY.otlp,
+    OTLP_ONLY_TLS.otlp,
   ),
-  cfg('004-04', 'L79-86 only OTLP receivers', YB, ['distributor', 'receivers'], OTLP_ONLY),
+  cfg('004-04', 'L79-86 only OTLP receivers', YB, ['distributor', 'receivers'], OTLP_ONLY_TLS),
   ...retention3('004-05', 'L95 "block_retention: 72h"', YB, '72h'),
   fix('004-06', 'L31/L332-333 "14 days warm", "Archive: 30 days (compliance)"', '"14 days warm"'),
   fix('004-07', 'L331 "Hot: 3 days (in-memory cache)"', '"Hot: 3 days (in-memory cache)"'),
@@ -925,6 +958,15 @@ const SEED_004: SeedRow[] = [
     cert_file: '/server-tls/tls.crt',
     key_file: '/server-tls/tls.key',
   }),
+  ...(['grpc', 'http'] as const).map((protocol) =>
+    cfg(
+      '004-45',
+      `L433 "TLS for Tempo/Loki endpoints" (OTLP ${protocol} receiver)`,
+      YB,
+      ['distributor', 'receivers', 'otlp', 'protocols', protocol, 'tls'],
+      RECEIVER_TLS,
+    ),
+  ),
 ];
 
 export const ROWS: readonly SeedRow[] = [...SEED_000, ...SEED_001, ...SEED_002, ...SEED_003, ...SEED_004];
