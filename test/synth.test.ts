@@ -68,7 +68,11 @@ describe('synth output', () => {
           .filter((p) => p.endsWith('.yaml') && p !== 'kustomization.yaml' && !p.startsWith('gitops/'))
           .sort(),
       );
-      expect(kustomization.resources[0]).toMatch(/^namespace\//);
+      // The Namespace first, when the app owns it (a named namespace is presumed shared).
+      const env = ENVIRONMENTS.find((e) => e.name === _name)!;
+      if (env.manageNamespace ?? env.namespace === undefined)
+        expect(kustomization.resources[0]).toMatch(/^namespace\//);
+      else expect(kustomization.resources.filter((f: string) => f.startsWith('namespace/'))).toEqual([]);
     },
   );
 
@@ -86,7 +90,7 @@ describe('synth output', () => {
         else expect(m.metadata.namespace).toBe(folder === 'grafana' ? grafana : namespace);
       }
       const namespaces = r.manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name);
-      expect(namespaces).toEqual(env.manageNamespace === false ? [] : [namespace]);
+      expect(namespaces).toEqual((env.manageNamespace ?? env.namespace === undefined) ? [namespace] : []);
     },
   );
 
