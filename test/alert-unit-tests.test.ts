@@ -10,6 +10,8 @@ import { stringify } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
 import { promtoolFiles, RuleGroup } from '../constructs/monitoring/rule-model';
 import { ENVIRONMENTS } from '../environments';
+import { STACKS, VARIANTS } from './fixtures/stacks';
+import { readmeExample } from './helpers/readme-example';
 import { EXAMPLES } from '../examples';
 import type { EnvironmentDefinition } from '../index';
 import { hasPromtool, promtoolParallel, promtoolReadsNativeHistograms } from './helpers/promtool';
@@ -63,12 +65,16 @@ describe('alert unit tests (promtool test rules)', () => {
     monitoring: { nativeHistograms: true, slos: { queryLatencyThresholdSeconds: 2 } },
     grafana: false,
   };
-  const stacks = [...ENVIRONMENTS, ...EXAMPLES, ...(promtoolReadsNativeHistograms ? [native] : [])].map(
-    (env) => {
-      const charts = buildEnvironment(Testing.app(), env);
-      return { name: env.name, charts };
-    },
-  );
+  // The shipped environments, the examples, and the environments of the environment-level checks
+  // that are not shipped (the README's example, the fixtures and variants of test/fixtures/stacks.ts),
+  // each named by where it comes from (a fixture may share a shipped environment's name).
+  const stacks = [
+    ...ENVIRONMENTS.map((env) => [env.name, env] as const),
+    ...EXAMPLES.map((env) => [`example ${env.name}`, env] as const),
+    ...[readmeExample()].map((env) => [`README ${env.name}`, env] as const),
+    ...[...STACKS, ...VARIANTS].map((env) => [`fixture ${env.name}`, env] as const),
+    ...(promtoolReadsNativeHistograms ? [['native-latency', native] as const] : []),
+  ].map(([name, env]) => ({ name, charts: buildEnvironment(Testing.app(), env) }));
   const all = stacks
     .flatMap(({ name, charts }) =>
       charts.monitoring

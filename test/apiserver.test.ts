@@ -6,6 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EXAMPLES } from '../examples';
+import { DEV, renderStack, VARIANTS } from './fixtures/stacks';
+import { readmeExample } from './helpers/readme-example';
 import { defaultBase, describeRef, readTreeAt } from '../lib/git';
 import { DistTree, planDist } from '../lib/plan';
 import { hasApiServer, TestCluster } from './helpers/apiserver';
@@ -14,6 +16,7 @@ import {
   apply,
   Manifest,
   objectKeys,
+  parseManifests,
   problems,
   readManifests,
   readTree,
@@ -94,19 +97,34 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
 
   describe('every synthesized folder is accepted, without a warning', () => {
     const found = new Map<string, string[]>();
+    // The committed folders, and environments that are not shipped, as a synth would write them:
+    // the README's "Adding an environment" example and the variants of test/fixtures/stacks.ts.
+    const written: string[] = [];
+    const folders: { label: string; dir: () => string }[] = [
+      ...FOLDERS.map((f) => ({ label: f, dir: () => join(ROOT, f) })),
+      ...[readmeExample(), ...VARIANTS].map((env) => ({
+        label: `${env.name} (not shipped)`,
+        dir: () => {
+          const dir = writeTree(new Map(renderStack(env).files.map((f) => [f.path, f.content])));
+          written.push(dir);
+          return dir;
+        },
+      })),
+    ];
+    afterAll(() => written.forEach(removeTree));
 
     beforeAll(async () => {
       // Rendered three at a time, applied three at a time (folders that share an object in turn).
       const rendered = await runExclusive(
-        FOLDERS.map((folder) => ({ keys: [], run: () => folderObjects(cluster, join(ROOT, folder)) })),
+        folders.map(({ dir }) => ({ keys: [], run: () => folderObjects(cluster, dir()) })),
       );
       await runExclusive(
-        FOLDERS.map((folder, i) => ({
+        folders.map(({ label }, i) => ({
           keys: objectKeys(rendered[i]),
           run: async () => {
             const objects = rendered[i];
             try {
-              found.set(folder, objects.length ? await sync(cluster, folder, objects) : ['no objects']);
+              found.set(label, objects.length ? await sync(cluster, label, objects) : ['no objects']);
             } finally {
               await remove(cluster, objects);
             }
@@ -115,8 +133,8 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
       );
     }, 600_000);
 
-    test.each(FOLDERS)('%s', (folder) => {
-      expect(found.get(folder)).toEqual([]);
+    test.each(folders.map((f) => f.label))('%s', (label) => {
+      expect(found.get(label)).toEqual([]);
     });
   });
 
@@ -144,10 +162,8 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
     });
 
     test("an unqualified finalizer name is a warning, reported (today's fix: resources-finalizer.argocd.argoproj.io/foreground)", async () => {
-      const app = readManifests(join(ROOT, 'dist', readdirSync(join(ROOT, 'dist'))[0], 'gitops')).find(
-        (o) => o.kind === 'Application',
-      );
-      if (!app) return;
+      // The dev-like fixture's Application (test/fixtures/stacks.ts), whatever the shipped environments set.
+      const [app] = parseManifests(renderStack(DEV).file('gitops/application-tracing-dev.yaml'));
       const old = {
         ...app,
         metadata: { ...app.metadata, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
@@ -235,11 +251,13 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
   });
 
   describe('a change the plan flags is rejected by the server and fixed as the plan says', () => {
-    test('dist/dev with a renamed headless Service and a larger volume in the base', async () => {
-      const folder = 'dist/dev';
-      const now = readTree(join(ROOT, folder));
-      const sts = [...now.keys()].find((p) => /statefulset-.*\.yaml$/.test(p));
-      if (!sts) return;
+    test('the dev-like stack with a renamed headless Service and a larger volume in the base', async () => {
+      // The dev-like fixture (test/fixtures/stacks.ts) as a synth writes it, whatever the shipped
+      // environments are.
+      const now = new Map(renderStack(DEV).files.map((f) => [f.path, f.content]));
+      const label = 'the dev-like stack (synthetic base)';
+      const sts = [...now.keys()].find((p) => /statefulset-tempo\.yaml$/.test(p))!;
+      expect(sts).toBeDefined();
       // The "base": the same folder with another serviceName and a smaller volume claim template.
       const was = new Map(now);
       was.set(
@@ -258,12 +276,13 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
         /spec\.serviceName .*-old → .*volumeClaimTemplates/,
       );
       const baseDir = writeTree(was);
+      const folder = writeTree(now);
       try {
         const before = [...(await render(cluster, baseDir)), ...readManifests(join(baseDir, 'gitops'))];
-        const after = await folderObjects(cluster, join(ROOT, folder));
+        const after = await folderObjects(cluster, folder);
         const outcome = await upgrade(
           cluster,
-          `${folder} (synthetic base)`,
+          label,
           before,
           after,
           new Map(
@@ -274,13 +293,14 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
         expect(outcome.problems).toEqual([]);
         expect(outcome.recreated).toEqual([resourceId(after.find((o) => o.kind === 'StatefulSet')!)]);
         // The same upgrade with a plan that announced nothing fails, naming the object.
-        const unplanned = await upgrade(cluster, `${folder} (synthetic base)`, before, after, new Map());
+        const unplanned = await upgrade(cluster, label, before, after, new Map());
         await remove(cluster, [...before, ...after]);
         expect(unplanned.problems.join('\n')).toMatch(
           /statefulset\.apps\/tempo rejected, and the plan did not flag it: .*updates to statefulset spec for fields other than/,
         );
       } finally {
         removeTree(baseDir);
+        removeTree(folder);
       }
     });
   });

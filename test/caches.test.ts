@@ -14,7 +14,7 @@ import { alertGroups } from '../constructs/monitoring/alerts';
 import { planCapacity, planCapacity2, planReadPath, READ_PATH_RULES } from '../constructs/tempo/capacity';
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { ENVIRONMENTS } from '../environments';
+import { PROD, STAGING } from './fixtures/stacks';
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
@@ -293,14 +293,11 @@ describe('Tempo 2.10 and the single binary with an existing memcached', () => {
 });
 
 describe('alerts on the caches', () => {
-  test('client errors and hit ratio on tempo_memcache_request_duration_seconds_count; exporter alerts per deployed pool', () => {
+  test('client errors and hit ratio on tempo_memcache_request_duration_seconds_count; exporter alerts per deployed pool (prod-like)', () => {
     const d = synth({ caches: [{ memcached: Memcached.deploy() }] });
     void d;
     let charts!: EnvironmentCharts;
-    renderEnvironment(
-      ENVIRONMENTS.find((e) => e.name === 'prod')!,
-      (scope, e) => (charts = buildEnvironment(scope, e)),
-    );
+    renderEnvironment(PROD, (scope, e) => (charts = buildEnvironment(scope, e)));
     const group = alertGroups(charts.monitoring!.monitoring.config).find(
       (g) => g.name === 'tempo-cache-alerts',
     )!;
@@ -323,10 +320,7 @@ describe('alerts on the caches', () => {
 
   test('no cache, no cache alert; frontend-search alone: no hit-ratio alert (GetMulti shows no hits)', () => {
     let charts!: EnvironmentCharts;
-    renderEnvironment(
-      ENVIRONMENTS.find((e) => e.name === 'staging')!,
-      (scope, e) => (charts = buildEnvironment(scope, e)),
-    );
+    renderEnvironment(STAGING, (scope, e) => (charts = buildEnvironment(scope, e)));
     expect(alertGroups(charts.monitoring!.monitoring.config).map((g) => g.name)).not.toContain(
       'tempo-cache-alerts',
     );
@@ -347,15 +341,14 @@ describe('alerts on the caches', () => {
   });
 });
 
-describe('prod and the multi-tenant microservices examples query through memcached', () => {
+describe('the prod-like stack and the multi-tenant microservices examples query through memcached', () => {
   test.each([
-    ['prod', ENVIRONMENTS],
-    ['fawkes', EXAMPLES],
-    ['migration-3', EXAMPLES],
-    ['migration-2x', EXAMPLES],
-  ] as const)('%s', (name, list) => {
+    ['prod (fixture)', PROD],
+    ...['fawkes', 'migration-3', 'migration-2x'].map(
+      (n) => [n, EXAMPLES.find((e) => e.name === n)!] as const,
+    ),
+  ] as const)('%s', (_name, env) => {
     let charts!: EnvironmentCharts;
-    const env = list.find((e) => e.name === name)!;
     const r = renderEnvironment(env, (scope, e) => (charts = buildEnvironment(scope, e)));
     const manifests = r.manifests as any[];
     expect(charts.tempo.tempo.caches.length).toBe(1);

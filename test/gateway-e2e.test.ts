@@ -1,7 +1,8 @@
 /**
  * The query gateway end to end: the real nginx (Debian's package; .ci/run installs it and sets
- * REQUIRE_NGINX) runs the `nginx.conf` of a synthesized environment, read from its ConfigMap in
- * dist/ or examples/dist/, in front of a stub HTTP server standing in for Tempo (Tempo is AGPL
+ * REQUIRE_NGINX) runs the `nginx.conf` of a synthesized stack, read from its ConfigMap in
+ * examples/dist/ or rendered from the prod-like fixture (test/fixtures/stacks.ts; never the shipped
+ * environments, which users edit), in front of a stub HTTP server standing in for Tempo (Tempo is AGPL
  * and is never built or run here). The stub records the X-Scope-OrgID of every request and
  * answers with that tenant's traces, as a multi-tenant Tempo would. The test creates the
  * htpasswd Secret's content (SHA-512 crypt hashes from `openssl passwd -6`).
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { optionalTool } from './helpers/optional-tool';
+import { PROD, renderStack } from './fixtures/stacks';
 
 const ROOT = join(__dirname, '..');
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
@@ -34,9 +36,9 @@ const haveNginx = optionalTool(
 );
 const maybe = haveNginx ? describe : describe.skip;
 
-function gatewayConfig(distFile: string): string {
-  const cm = parse(readFileSync(join(ROOT, distFile), 'utf8'));
-  return cm.data['nginx.conf'] as string;
+/** The nginx.conf of a gateway ConfigMap, as written to a file (YAML). */
+function gatewayConfig(configMap: string): string {
+  return parse(configMap).data['nginx.conf'] as string;
 }
 
 async function freePort(): Promise<number> {
@@ -110,8 +112,8 @@ function hash(password: string): string {
 }
 
 interface HarnessOptions {
-  /** The ConfigMap file in dist/ or examples/dist/. */
-  readonly distFile: string;
+  /** The gateway's ConfigMap file as written (examples/dist/, or a fixture rendered in memory). */
+  readonly configMap: string;
   /** Tempo's query Service address as rendered (→ the plaintext stub). */
   readonly query: string;
   /**
@@ -149,7 +151,7 @@ class Harness {
     const handler = stubTempo(this.o.traces, this.seen);
     const stubAddress = await this.listen(createServer(handler));
     this.port = await freePort();
-    let conf = gatewayConfig(this.o.distFile);
+    let conf = gatewayConfig(this.o.configMap);
     // The pod's emptyDir first (the temporary directory is itself under /tmp).
     conf = adapt(conf, ' /tmp/', ` ${this.dir}/`);
     // Logs to files: the test runner's stdio may be a socket, which /dev/stderr cannot open.
@@ -256,7 +258,10 @@ maybe('query gateway (real nginx) in front of a stub Tempo: fawkes', () => {
   // fawkes: the team users of examples/fawkes.ts, a cross-tenant reader, and Grafana's datasource
   // users (their UIDs), all from the rendered config.
   const h = new Harness({
-    distFile: 'examples/dist/fawkes/gateway/configmap-tempo-gateway-config.yaml',
+    configMap: readFileSync(
+      join(ROOT, 'examples/dist/fawkes/gateway/configmap-tempo-gateway-config.yaml'),
+      'utf8',
+    ),
     query: 'tempo-query-frontend.fawkes-observability.svc.cluster.local:3200',
     users: {
       'team-backstage': 'pw-backstage',
@@ -334,11 +339,11 @@ maybe('query gateway (real nginx) in front of a stub Tempo: fawkes', () => {
 });
 
 maybe(
-  'query gateway (real nginx) in front of a stub Tempo: prod, with OTLP/HTTP ingest over verified TLS',
+  'query gateway (real nginx) in front of a stub Tempo: the prod-like stack, with OTLP/HTTP ingest over verified TLS',
   () => {
-    // prod's receivers serve TLS: the gateway verifies the receiver certificate (CA and name).
+    // The prod-like fixture's receivers serve TLS: the gateway verifies the receiver certificate (CA and name).
     const h = new Harness({
-      distFile: 'dist/prod/gateway/configmap-tempo-gateway-config.yaml',
+      configMap: renderStack(PROD).file('gateway/configmap-tempo-gateway-config.yaml'),
       query: 'tempo-query-frontend.tracing-prod.svc.cluster.local:3200',
       tlsIngest: {
         otlpHttp: 'tempo.tracing-prod.svc.cluster.local:4318',

@@ -9,7 +9,7 @@ import { GatewayAuth, GatewayExposure } from '../constructs/gateway/gateway-opti
 import { renderNginxConfig } from '../constructs/gateway/nginx-config';
 import { planTempoDatasources } from '../constructs/grafana/tempo-datasource-plan';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { ENVIRONMENTS } from '../environments';
+import { PROD } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
@@ -23,11 +23,10 @@ function render(env: EnvironmentDefinition) {
   return { charts, manifests: r.manifests as readonly any[] };
 }
 
-const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 const fawkes = EXAMPLES.find((e) => e.name === 'fawkes')!;
 
-describe('prod behind the query gateway: who reaches what', () => {
-  const { charts, manifests } = render(prod);
+describe('the prod-like stack behind the query gateway: who reaches what', () => {
+  const { charts, manifests } = render(PROD);
   const policies = networkPolicies(manifests);
   const pods = renderedPods(manifests);
   const of = (name: string, component: string) =>

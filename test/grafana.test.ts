@@ -10,40 +10,28 @@ import {
   DatasourceModelInput,
   DEFAULT_TRACE_ID_REGEX,
 } from '../constructs/grafana/datasources';
-import {
-  COLLECTOR_METRICS,
-  PLATFORM_METRICS,
-  tempoExposedMetrics,
-} from '../constructs/monitoring/metric-catalog';
-import { checkPromQL, metricNames } from '../constructs/monitoring/promql';
-import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
-import { COLLECTOR_SPAN_METRICS } from '../constructs/otel-collector/span-metric-catalog';
-import { ENVIRONMENTS } from '../environments';
+import { SPAN_METRICS } from '../constructs/tempo/generated-metrics';
+import { DEV, PROD, STACKS } from './fixtures/stacks';
 import { EnvironmentDefinition } from '../environments/types';
 import { prom, type DashboardInput } from '../constructs/grafana/dashboards';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
+import { dashboardTargets } from './helpers/environment-checks';
 import { customDashboards, DashboardSpec } from '../constructs/grafana/custom-dashboards';
 
 const build = (env: EnvironmentDefinition): EnvironmentCharts => buildEnvironment(Testing.app(), env);
-const envNamed = (name: string) => ENVIRONMENTS.find((e) => e.name === name)!;
 
 function provisioningOf(charts: EnvironmentCharts) {
   const cm = Testing.synth(charts.grafana!).find((m) => m.metadata.name.endsWith('-datasources'));
   return { cm, file: parse(Object.values<string>(cm.data)[0]) };
 }
 
-/** Walks every query of a dashboard, rows included. */
-function targets(dashboard: any): any[] {
-  return (dashboard.panels ?? []).flatMap((p: any) => [
-    ...(p.targets ?? []).map((t: any) => ({ ...t, panel: p })),
-    ...targets({ panels: p.panels }),
-  ]);
-}
+/** Every query of a dashboard, rows included. */
+const targets = dashboardTargets;
 
 describe('datasource provisioning', () => {
-  test('dev: Tempo linked to the provisioned Loki and to Prometheus; Loki links back', () => {
-    const { cm, file } = provisioningOf(build(envNamed('dev')));
+  test('dev-like: Tempo linked to the provisioned Loki and to Prometheus; Loki links back', () => {
+    const { cm, file } = provisioningOf(build(DEV));
     expect(cm.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_datasource: '1' } });
     expect(file.apiVersion).toBe(1);
     const [tempo, loki] = file.datasources;
@@ -79,8 +67,8 @@ describe('datasource provisioning', () => {
     ).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
-  test('prod: span-metric queries, service map, node graph, through the query gateway', () => {
-    const { file } = provisioningOf(build(envNamed('prod')));
+  test('prod-like: span-metric queries, service map, node graph, through the query gateway', () => {
+    const { file } = provisioningOf(build(PROD));
     const tempo = file.datasources[0];
     expect(tempo.jsonData.tracesToMetrics.queries.map((q: any) => q.query)).toEqual([
       // prod tail-samples: the gateway's span_metrics connector is the producer.
@@ -108,7 +96,7 @@ describe('datasource provisioning', () => {
   test('without the gateway: one datasource per tenant, X-Scope-OrgID set per datasource', () => {
     const { file } = provisioningOf(
       build({
-        ...envNamed('prod'),
+        ...PROD,
         queryGateway: undefined,
         grafana: { tenant: 'prod', tenants: ['prod', 'checkout'] },
       }),
@@ -159,76 +147,16 @@ describe('datasource provisioning', () => {
   });
 
   test('by default no datasource is the default', () => {
-    for (const env of ENVIRONMENTS)
+    for (const env of STACKS)
       expect(provisioningOf(build(env)).file.datasources.filter((d: any) => d.isDefault)).toEqual([]);
   });
 });
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('dashboards of %s', (_name, env) => {
-  const charts = build(env);
-  const g = charts.grafana!.provisioning;
-  const configMaps = Testing.synth(charts.grafana!).filter((m) => m.metadata.name.includes('-dashboard-'));
-  const known = new Set([g.tempoDatasource.uid, g.prometheus.uid, ...(g.loki ? [g.loki.uid] : [])]);
+// Every environment's dashboards (sidecar labels, datasource UIDs, grid, PromQL against what the
+// stack exposes) are checked with the environment-level checks (test/helpers/environment-checks.ts).
 
-  test('ConfigMaps carry the sidecar label and the folder annotation', () => {
-    expect(configMaps.length).toBe(g.dashboards.length);
-    for (const cm of configMaps) {
-      expect(cm.metadata.labels.grafana_dashboard).toBe('1');
-      expect(cm.metadata.annotations).toEqual({ grafana_folder: 'Tracing' });
-      expect(JSON.parse(Object.values<string>(cm.data)[0]).uid).toBe(
-        `${env.namespace ?? `tracing-${env.name}`}-${cm.metadata.name.split('-dashboard-')[1]}`.slice(0, 40),
-      );
-    }
-  });
-
-  test('every panel and query uses a datasource UID this environment provisions or references', () => {
-    for (const d of g.dashboards) {
-      const ts = targets(d.json);
-      expect(ts.length).toBeGreaterThan(3);
-      for (const t of ts) {
-        expect(known).toContain(t.datasource.uid);
-        expect(known).toContain(t.panel.datasource.uid);
-      }
-    }
-  });
-
-  test('panels fit the 24-column grid and never overlap', () => {
-    for (const d of g.dashboards) {
-      const cells = new Set<string>();
-      for (const p of (d.json as any).panels) {
-        const { x, y, w, h } = p.gridPos;
-        expect([d.slug, p.title, x + w <= 24]).toEqual([d.slug, p.title, true]);
-        for (let i = x; i < x + w; i++)
-          for (let j = y; j < y + h; j++) {
-            expect([d.slug, p.title, cells.has(`${i},${j}`)]).toEqual([d.slug, p.title, false]);
-            cells.add(`${i},${j}`);
-          }
-      }
-    }
-  });
-
-  test('every PromQL parses and reads only metrics the stack exposes', () => {
-    const tempo = charts.tempo.tempo;
-    const exposed = new Set<string>([
-      ...tempoExposedMetrics(tempo.settings.line, tempo.settings.kafka !== undefined),
-      ...Object.values(COLLECTOR_METRICS),
-      ...Object.values(PLATFORM_METRICS),
-      ...(tempo.generates('span-metrics') ? [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket] : []),
-      ...(charts.collector?.gateway?.spanMetrics
-        ? [COLLECTOR_SPAN_METRICS.calls, COLLECTOR_SPAN_METRICS.latencyBucket]
-        : []),
-      ...(tempo.generates('service-graphs') ? [SERVICE_GRAPH_METRICS.requests] : []),
-    ]);
-    for (const t of g.dashboards.flatMap((d) => targets(d.json)).filter((x) => x.expr)) {
-      const expr = t.expr.replace(/\$__(rate_interval|range)/g, '5m');
-      checkPromQL(expr, 'test');
-      for (const m of metricNames(expr)) expect(exposed).toContain(m);
-    }
-  });
-});
-
-describe('dashboard contents', () => {
-  const prod = build(envNamed('prod')).grafana!.provisioning.dashboards;
+describe('dashboard contents (prod-like)', () => {
+  const prod = build(PROD).grafana!.provisioning.dashboards;
   const titles = (slug: string) => targets(prod.find((d) => d.slug === slug)!.json).map((t) => t.panel.title);
 
   test('overview: golden signals, per-operation panels, service graph, operations table, TraceQL search', () => {

@@ -6,14 +6,15 @@ import { planCapacity } from '../constructs/tempo/capacity';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { ENVIRONMENTS } from '../environments';
+import { PROD, PROD_CAPACITY, renderStack } from './fixtures/stacks';
+import { expectTempoConfigsAccepted } from './helpers/environment-checks';
 import { EXAMPLES } from '../examples';
-import { buildEnvironment } from '../charts/environment';
+import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
 import { validateAll } from './helpers/k8s-schema';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
-import { keyLine, tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
+import { tempoConfigProblems } from './helpers/tempo-schema';
 
 const s3 = () =>
   TempoStorage.s3({
@@ -101,12 +102,19 @@ describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
     expect(tail.reasons.some((r) => r.startsWith('collector gateway tail sampling:'))).toBe(true);
   });
 
-  test('prod states its traffic once: the plan reads the collector sampling prod deploys', () => {
-    const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
-    const sampling = (prod.collector as any).sampling;
-    const plan = prod.tempo!.microservices!.capacity!;
-    expect(plan.samplingPercent).toBe(sampling.percentage);
-    expect(plan.decisionWaitSeconds! * 1000).toBe(sampling.decisionWait.milliseconds);
+  test('a stack that states its traffic once (prod-like): the plan sizes for the sampling its collector deploys', () => {
+    const prod = renderStack(PROD);
+    const gateway = parse(
+      prod.manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'otel-gateway-config').data[
+        'collector.yaml'
+      ],
+    ).processors.tail_sampling;
+    const rest = gateway.policies.find((p: any) => p.type === 'probabilistic').probabilistic;
+    expect(rest.sampling_percentage).toBe(PROD_CAPACITY.samplingPercent);
+    expect(gateway.decision_wait).toBe(`${PROD_CAPACITY.decisionWaitSeconds}s`);
+    expect(prod.file('SUMMARY.md')).toContain(
+      `Tempo receives 100,000 spans/s × 1000 B × ${PROD_CAPACITY.samplingPercent} % = `,
+    );
   });
 });
 
@@ -267,16 +275,12 @@ describe('Strimzi Kafka', () => {
   });
 });
 
-describe('every environment and example: the config its line accepts', () => {
-  test.each([...ENVIRONMENTS, ...EXAMPLES].map((e) => [e.name, e] as const))('%s', (_name, env) => {
-    let built: any;
+// Every environment's configs: the environment-level checks (test/helpers/environment-checks.ts).
+describe('every example: the config its line accepts', () => {
+  test.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (_name, env) => {
+    let built!: EnvironmentCharts;
     const { manifests } = renderEnvironment(env, (scope, e) => (built = buildEnvironment(scope, e)));
-    const line = keyLine(built.tempo.tempo.settings.line);
-    const configs = manifests.filter((m) => m.data?.['tempo.yaml']);
-    const overrides = manifests.filter((m) => m.data?.['overrides.yaml']);
-    expect([configs.length, overrides.length]).toEqual([1, 1]);
-    expect(tempoConfigProblems(parse(configs[0].data['tempo.yaml']), line)).toEqual([]);
-    expect(tenantOverridesProblems(parse(overrides[0].data['overrides.yaml']), line)).toEqual([]);
+    expectTempoConfigsAccepted(built, manifests);
   });
 });
 

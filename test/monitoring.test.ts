@@ -1,29 +1,18 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
-import {
-  COLLECTOR_METRICS,
-  PLATFORM_METRICS,
-  tempoExposedMetrics,
-  MEMCACHED_METRICS,
-} from '../constructs/monitoring/metric-catalog';
-import { metricNames, checkPromQL } from '../constructs/monitoring/promql';
+import { checkPromQL } from '../constructs/monitoring/promql';
 import {
   isAlert,
   promtoolFiles,
-  renderGroups,
   RuleGroup,
   checkGroups,
   AlertRule,
 } from '../constructs/monitoring/rule-model';
-import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../constructs/tempo/generated-metrics';
-import { COLLECTOR_SPAN_METRICS } from '../constructs/otel-collector/span-metric-catalog';
-import { ENVIRONMENTS } from '../environments';
+import { DEV, PROD, renderStack, STACKS, STAGING } from './fixtures/stacks';
 import { EnvironmentDefinition } from '../environments/types';
-import { validateAll } from './helpers/k8s-schema';
 import { forgetPromtoolVerdict, hasPromtool, promtool, promtoolParallel } from './helpers/promtool';
 import { VerdictCache, verdictCacheEnabled } from './helpers/verdict-cache';
 import { resolveSlo, SRE_WORKBOOK_WINDOWS } from '../constructs/monitoring/slo';
@@ -50,110 +39,9 @@ const alertNames = (groups: readonly RuleGroup[]) =>
   ].sort();
 const promtoolTest = hasPromtool ? test : test.skip;
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e]))('monitoring of %s', (_name, env) => {
-  const charts = build(env);
-  const groups = groupsOf(charts);
-  const manifests = Testing.synth(charts.monitoring!);
-
-  test('every alert has for, severity, summary, description, runbook_url and a conventional name', () => {
-    for (const g of renderGroups(groups)) {
-      for (const r of g.rules.filter((x) => 'alert' in x)) {
-        expect(r.alert).toMatch(/^(Tempo|OtelCollector)[A-Z][A-Za-z]+$/);
-        expect(r.for).toMatch(/^\d+[mh]$/);
-        expect(['warning', 'critical']).toContain((r.labels as any).severity);
-        expect(Object.keys(r.annotations as object).sort()).toEqual([
-          'description',
-          'runbook_url',
-          'summary',
-        ]);
-        expect((r.annotations as any).runbook_url).toMatch(/^https:\/\/.+#[a-z0-9-]+$/i);
-      }
-    }
-  });
-
-  test('every metric an expression reads is exposed by a scraped target or recorded here', () => {
-    const tempo = charts.tempo.tempo;
-    const recorded = groups
-      .flatMap((g) => g.rules)
-      .filter((r) => !isAlert(r))
-      .map((r) => (r as any).record);
-    const exposed = new Set<unknown>([
-      ...tempoExposedMetrics(
-        tempo.settings.line,
-        tempo.settings.kafka !== undefined,
-        false,
-        tempo.caches.length > 0,
-      ),
-      ...(tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
-      ...Object.values(PLATFORM_METRICS),
-      ...(charts.collector ? Object.values(COLLECTOR_METRICS) : []),
-      ...(tempo.generates('span-metrics')
-        ? Object.values(SPAN_METRICS).filter((v) => typeof v === 'string')
-        : []),
-      ...(charts.collector?.gateway?.spanMetrics
-        ? Object.values(COLLECTOR_SPAN_METRICS).filter((v) => typeof v === 'string')
-        : []),
-      ...(tempo.generates('service-graphs')
-        ? Object.values(SERVICE_GRAPH_METRICS).filter((v) => typeof v === 'string')
-        : []),
-      ...recorded,
-    ]);
-    const read = groups.flatMap((g) => g.rules).flatMap((r) => metricNames(r.expr));
-    expect(read.length).toBeGreaterThan(20);
-    expect(read.filter((m) => !exposed.has(m))).toEqual([]);
-  });
-
-  test('PodMonitors select the workloads by their selector labels and a port they expose', () => {
-    const stack = renderedStack(env);
-    const podMonitors = manifests.filter((m) => m.kind === 'PodMonitor');
-    expect(podMonitors.map((p) => p.metadata.name).sort()).toEqual(
-      charts.monitoring!.monitoring.scrapes.map((s) => s.name).sort(),
-    );
-    for (const pm of podMonitors) {
-      const workload = stack.find(
-        (w) =>
-          w.metadata.namespace === pm.metadata.namespace &&
-          ['StatefulSet', 'Deployment', 'DaemonSet'].includes(w.kind) &&
-          Object.entries(pm.spec.selector.matchLabels).every(
-            ([k, v]) => w.spec.template.metadata.labels[k] === v,
-          ),
-      );
-      expect(workload).toBeDefined();
-      const ports = workload.spec.template.spec.containers.flatMap((c: any) =>
-        c.ports.map((p: any) => p.name),
-      );
-      expect(ports).toContain(pm.spec.podMetricsEndpoints[0].port);
-      expect(pm.metadata.labels.release).toBe('kube-prometheus-stack');
-      expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([
-        { action: 'replace', targetLabel: 'job', replacement: pm.metadata.name },
-        {
-          action: 'replace',
-          sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
-          targetLabel: 'component',
-        },
-      ]);
-    }
-  });
-
-  test('PrometheusRules and PodMonitors are valid against the CRDs', () => {
-    expect(validateAll(manifests)).toEqual([]);
-  });
-
-  promtoolTest('promtool check rules accepts the synthesized PrometheusRule groups', () => {
-    const files: Record<string, unknown> = {};
-    for (const m of manifests.filter((x) => x.kind === 'PrometheusRule'))
-      files[`${m.metadata.name}.yaml`] = { groups: m.spec.groups };
-    const run = promtool(() => ['check', 'rules', ...Object.keys(files)], files);
-    expect(run.output).not.toMatch(/FAILED/);
-    expect(run.status).toBe(0);
-  });
-  // The alerts' promtool unit tests run for every stack at once: test/alert-unit-tests.test.ts.
-});
-
-function renderedStack(env: EnvironmentDefinition): any[] {
-  const charts = build(env);
-  return [charts.tempo, charts.collector].filter((c) => c !== undefined).flatMap((c) => Testing.synth(c!));
-}
+// Every environment's alerts, scrapes and rules (conventions, metrics exposed, PodMonitors,
+// CRDs, promtool) are checked with the environment-level checks (test/helpers/environment-checks.ts),
+// the alerts' promtool unit tests for every stack at once in test/alert-unit-tests.test.ts.
 
 describe('alert set follows what is deployed', () => {
   test('no collector: no collector alerts; no tail sampling: no tail-sampling alert; no generator: no span-metrics alerts', () => {
@@ -167,8 +55,8 @@ describe('alert set follows what is deployed', () => {
     expect(head).not.toContain('OtelCollectorTailSamplingTracesDroppedTooEarly');
   });
 
-  test('prod (tail sampling, span metrics) gets the full set', () => {
-    const prod = alertNames(groupsOf(build(ENVIRONMENTS.find((e) => e.name === 'prod')!)));
+  test('prod-like (tail sampling, span metrics) gets the full set', () => {
+    const prod = alertNames(groupsOf(build(PROD)));
     expect(prod).toEqual(
       expect.arrayContaining([
         'OtelCollectorTailSamplingTracesDroppedTooEarly',
@@ -266,7 +154,7 @@ describe('alert set follows what is deployed', () => {
   });
 
   test('alert selectors use the namespace and job the PodMonitors give the series', () => {
-    const charts = build(ENVIRONMENTS.find((e) => e.name === 'staging')!);
+    const charts = build(STAGING);
     const exprs = groupsOf(charts)
       .flatMap((g) => g.rules)
       .map((r) => r.expr)
@@ -276,7 +164,7 @@ describe('alert set follows what is deployed', () => {
   });
 
   test('SLO recording rules keep namespace and job, so two environments never collide', () => {
-    const recording = groupsOf(build(ENVIRONMENTS[0])).find((g) => g.name === 'tempo-slo-recording')!;
+    const recording = groupsOf(build(DEV)).find((g) => g.name === 'tempo-slo-recording')!;
     for (const r of recording.rules) expect(r.expr).toMatch(/^\(sum by \(namespace, job\)/);
   });
 });
@@ -285,7 +173,7 @@ describe('runbooks', () => {
   test('every runbook link of this project points at a section of docs/runbooks.md', () => {
     const doc = readFileSync(join(__dirname, '..', 'docs', 'runbooks.md'), 'utf8');
     const anchors = new Set([...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim().toLowerCase()));
-    const links = ENVIRONMENTS.flatMap((e) => groupsOf(build(e)))
+    const links = STACKS.flatMap((e) => groupsOf(build(e)))
       .flatMap((g) => g.rules)
       .filter(isAlert)
       .map((r) => r.runbookUrl)
@@ -297,7 +185,7 @@ describe('runbooks', () => {
 
 describe('the promtool harness can fail', () => {
   promtoolTest('a firing case fed healthy series is reported as FAILED', async () => {
-    const groups = groupsOf(build(ENVIRONMENTS[0])).map((g) => ({
+    const groups = groupsOf(build(DEV)).map((g) => ({
       ...g,
       rules: g.rules.map((r) =>
         isAlert(r) && r.alert === 'TempoTargetDown'
@@ -318,7 +206,7 @@ describe('the promtool harness can fail', () => {
   (hasPromtool && verdictCacheEnabled ? test : test.skip)(
     'a passing verdict is remembered for exactly its inputs: any changed byte runs promtool again',
     async () => {
-      const { files } = promtoolFiles(groupsOf(build(ENVIRONMENTS[0])));
+      const { files } = promtoolFiles(groupsOf(build(DEV)));
       const args = ['test', 'rules', 'test-TempoTargetDown.yaml'];
       // Rules this run has never seen (a group name of its own), so the first verdict is a real run.
       const rules = files['rules-TempoTargetDown.yaml'] as { groups: { name: string }[] };
@@ -360,25 +248,6 @@ describe('the promtool harness can fail', () => {
       cache.key(['test', 'a.yaml'], { 'a.yaml': 'x\u0000b.yaml\u0000y' }),
     ])
       expect(other).not.toBe(key);
-  });
-});
-
-describe('committed PrometheusRules', () => {
-  promtoolTest('promtool check rules accepts every PrometheusRule in dist/', () => {
-    const files: Record<string, unknown> = {};
-    for (const env of ENVIRONMENTS) {
-      for (const name of ['tempo-alerts', 'tempo-rules']) {
-        const m = parse(
-          readFileSync(
-            join(__dirname, '..', 'dist', env.name, 'monitoring', `prometheusrule-${name}.yaml`),
-            'utf8',
-          ),
-        );
-        files[`${env.name}-${name}.yaml`] = { groups: m.spec.groups };
-      }
-    }
-    const run = promtool(() => ['check', 'rules', ...Object.keys(files)], files);
-    expect(run.status).toBe(0);
   });
 });
 
@@ -575,24 +444,18 @@ describe('PromQL checks', () => {
     return ok;
   }
 
+  /** The rule expressions of the frozen stacks, as their PrometheusRules write them. */
   function ruleExpressions(): string[] {
-    const root = join(__dirname, '..', 'dist');
-    const out: string[] = [];
-    for (const env of readdirSync(root)) {
-      const dir = join(root, env, 'monitoring');
-      for (const f of readdirSync(dir).filter((x) => x.startsWith('prometheusrule-'))) {
-        for (const g of parse(readFileSync(join(dir, f), 'utf8')).spec.groups)
-          for (const r of g.rules) out.push(r.expr);
-      }
-    }
-    return out;
+    return STACKS.flatMap((env) => renderStack(env).manifests)
+      .filter((m) => m.kind === 'PrometheusRule')
+      .flatMap((m) => m.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr as string)));
   }
 
   const EXPRESSIONS = ruleExpressions();
   const STRING = /"(?:[^"\\\n]|\\[\s\S])*"/g;
 
   describe('checkPromQL', () => {
-    test('every committed rule expression parses, and there are enough to make the cache matter', () => {
+    test('every rule expression parses, and there are enough to make the cache matter', () => {
       expect(EXPRESSIONS.length).toBeGreaterThan(100);
       for (const e of EXPRESSIONS) expect(parses(e)).toBe(true);
     });

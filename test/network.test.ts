@@ -1,11 +1,11 @@
 import { renderEnvironment } from '../lib/synth';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
-import { ENVIRONMENTS } from '../environments';
 import { EXAMPLES } from '../examples';
 import type { EnvironmentDefinition } from '../environments/types';
-import { peerName } from '../constructs/common/flows';
 import { mayReach, PodEndpoint, NetworkPolicyObject } from './helpers/network-evaluator';
-import { networkPolicies, probes, renderedPods } from './helpers/flow-probes';
+import { networkPolicies, renderedPods } from './helpers/flow-probes';
+import { describeFlows } from './helpers/environment-checks';
+import { STAGING } from './fixtures/stacks';
 import { Size } from 'cdk8s';
 import { summarizeEnvironment } from '../charts/summary';
 import { CollectorSampling } from '../constructs/otel-collector/sampling';
@@ -17,95 +17,11 @@ function render(env: EnvironmentDefinition) {
   return { charts, manifests: r.manifests as readonly any[], files: r.files };
 }
 
-const ALL = [...ENVIRONMENTS, ...EXAMPLES];
-
-describe.each(ALL.map((e) => [e.name, e] as const))('flows of %s', (_name, env) => {
+// The environments' flows are checked with every environment-level check
+// (test/helpers/environment-checks.ts); the examples' here, by the same checks.
+describe.each(EXAMPLES.map((e) => [e.name, e] as const))('flows of %s', (_name, env) => {
   const { charts, manifests } = render(env);
-  const policies = networkPolicies(manifests);
-  const pods = renderedPods(manifests);
-  const ns = charts.ownership.name;
-  const podsOf = (component: string) =>
-    pods.filter((p) => p.labels['app.kubernetes.io/component'] === component);
-  const tempoPods = pods.filter((p) => p.labels['app.kubernetes.io/name'] === 'tempo');
-  const app: PodEndpoint = {
-    namespace: charts.flows.options.ingestNamespaces?.[0] ?? 'shop',
-    labels: { app: 'checkout' },
-  };
-  const grafana: PodEndpoint = {
-    namespace: charts.flows.options.grafana.namespace,
-    labels: charts.flows.options.grafana.labels,
-  };
-  const prometheus: PodEndpoint = {
-    namespace: charts.flows.options.prometheus.namespace,
-    labels: charts.flows.options.prometheus.labels,
-  };
-  const foreign: PodEndpoint = { namespace: ns, labels: { app: 'loki' } };
-
-  test('every declared flow is allowed by the synthesized policies, both ways', () => {
-    const denied: string[] = [];
-    for (const f of charts.flows.flows)
-      for (const from of probes(f.from, charts.flows, manifests))
-        for (const to of probes(f.to, charts.flows, manifests))
-          for (const p of f.ports)
-            if (!mayReach(policies, from, to, p.port, p.protocol))
-              denied.push(`${peerName(f.from)} → ${peerName(f.to)} ${p.port}/${p.protocol} (${f.purpose})`);
-    expect(charts.flows.flows.length).toBeGreaterThan(3);
-    expect(denied).toEqual([]);
-  });
-
-  test('every pod of the stack is isolated both ways by a policy of its own', () => {
-    for (const pod of pods) {
-      expect(mayReach(policies, pod, { ip: '203.0.113.9' }, 8443)).toBe(false);
-      expect(mayReach(policies, { namespace: 'elsewhere', labels: {} }, pod, 3200)).toBe(false);
-    }
-  });
-
-  test('undeclared flows are denied: metrics and gossip ports, receivers behind the collector, query API', () => {
-    for (const pod of podsOf('gateway').concat(podsOf('agent'))) {
-      expect(mayReach(policies, app, pod, 8888)).toBe(false);
-      expect(mayReach(policies, prometheus, pod, 8888)).toBe(true);
-    }
-    // Behind the agents, the gateway takes traces from them only.
-    if (charts.collector?.agent)
-      for (const pod of podsOf('gateway')) {
-        expect(mayReach(policies, app, pod, 4317)).toBe(false);
-        expect(mayReach(policies, grafana, pod, 4317)).toBe(false);
-      }
-    for (const pod of podsOf('distributor')) expect(mayReach(policies, grafana, pod, 3200)).toBe(false);
-    for (const pod of tempoPods) {
-      for (const outsider of [
-        app,
-        grafana,
-        prometheus,
-        foreign,
-        ...pods.filter((p) => !tempoPods.includes(p)),
-      ])
-        expect(mayReach(policies, outsider, pod, 7946)).toBe(false);
-      expect(mayReach(policies, foreign, pod, 3200)).toBe(false);
-      // Behind a collector, Tempo takes traces from the collector only.
-      if (charts.collector) {
-        expect(mayReach(policies, app, pod, 4317)).toBe(false);
-        expect(mayReach(policies, prometheus, pod, 4317)).toBe(false);
-      }
-      expect(mayReach(policies, pod, { ip: '203.0.113.9' }, 80)).toBe(false);
-    }
-    const agent = podsOf('agent');
-    if (charts.collector?.gateway)
-      for (const a of agent) for (const t of tempoPods) expect(mayReach(policies, a, t, 4317)).toBe(false);
-  });
-
-  test('pods this app does not own, even in its namespace, are not touched by its policies', () => {
-    expect(mayReach(policies, app, foreign, 3100)).toBe(true);
-    expect(mayReach(policies, foreign, { ip: '203.0.113.9' }, 443)).toBe(true);
-    expect(mayReach(policies, foreign, { namespace: ns, labels: { app: 'promtail' } }, 9080)).toBe(true);
-    for (const p of policies) expect(Object.keys(p.spec.podSelector.matchLabels ?? {})).not.toEqual([]);
-  });
-
-  test('nothing namespace-wide in a namespace the app does not own; every object carries the stack labels', () => {
-    if (!charts.ownership.managed)
-      expect(manifests.filter((m) => m.kind === 'Namespace' && m.metadata.name === ns)).toEqual([]);
-    for (const m of manifests) expect(m.metadata.labels?.['app.kubernetes.io/part-of']).toBe('tracesynth');
-  });
+  describeFlows(charts, manifests, env);
 });
 
 describe('flow options', () => {
@@ -142,7 +58,7 @@ describe('flow options', () => {
   });
 
   test('in-cluster object storage (MinIO) is reached in its namespace on the endpoint port only', () => {
-    const { policies, pods } = policiesOf(ENVIRONMENTS.find((e) => e.name === 'staging')!);
+    const { policies, pods } = policiesOf(STAGING);
     const tempo = pods.find((p) => p.labels['app.kubernetes.io/name'] === 'tempo')!;
     expect(mayReach(policies, tempo, { namespace: 'minio', labels: { app: 'minio' } }, 9000)).toBe(true);
     expect(mayReach(policies, tempo, { namespace: 'minio', labels: { app: 'minio' } }, 9001)).toBe(false);

@@ -2,14 +2,12 @@
 // before/after manifests. test/apiserver.test.ts applies the same pairs to a real API server and
 // proves that each flagged change is refused there and each unflagged one accepted.
 import { stringify } from 'yaml';
-import { buildEnvironment } from '../charts/environment';
-import { summarizeEnvironment } from '../charts/summary';
-import { EnvironmentDefinition, ENVIRONMENTS } from '../environments';
-import { EXAMPLES } from '../examples';
-import { runCli } from '../lib/cli';
+import type { EnvironmentDefinition } from '../environments';
 import { DistTree, formatPlanMarkdown, formatPlanText, planDist } from '../lib/plan';
 import { immutableChange } from '../lib/plan-immutable';
 import { IMMUTABLE_CASES } from './helpers/immutable-cases';
+import { DEV } from './fixtures/stacks';
+import { planRepo } from './helpers/plan-repo';
 
 const tree = (objects: Record<string, object>, env = 'prod'): DistTree =>
   new Map(Object.entries(objects).map(([path, o]) => [`${env}/${path}`, stringify(o)]));
@@ -151,36 +149,24 @@ describe('Tempo downgrades', () => {
   });
 
   test('npm run plan exits 3 on a refused downgrade, 0 once the environment allows it', () => {
-    const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-    const run = (env: EnvironmentDefinition) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
-      const error = jest.spyOn(console, 'error').mockImplementation((m) => void err.push(String(m)));
-      try {
-        const code = runCli(['--plan', '--base', 'HEAD', 'dev'], 'dist', {
-          environments: [env],
-          examples: EXAMPLES,
-          build: buildEnvironment,
-          summarize: summarizeEnvironment,
-          allowsTempoDowngrade: (e) => e.allowTempoDowngrade === true,
-        });
-        return { code, out: out.join('\n'), err: err.join('\n') };
-      } finally {
-        log.mockRestore();
-        error.mockRestore();
-      }
-    };
-    const downgraded = { ...dev, tempo: { ...dev.tempo, version: '2.10' as const } };
-    const refused = run(downgraded);
-    expect(refused.code).toBe(3);
-    expect(refused.err).toMatch(
-      /^error: dev\.tempo\.version: Tempo 3\.0\.3 → 2\.10\.8 is a downgrade to an older major version, .* or set allowTempoDowngrade: true in the environment to accept it$/,
-    );
-    expect(refused.out).toContain('  downgrade  refused: Tempo 3.0.3 → 2.10.8');
-    const allowed = run({ ...downgraded, allowTempoDowngrade: true });
-    expect(allowed.code).toBe(0);
-    expect(allowed.err).toBe('');
-    expect(allowed.out).toContain('accepted (allowTempoDowngrade)');
+    // Against a base commit of the frozen dev-like stack, whatever this repository's history holds.
+    const repo = planRepo([DEV]);
+    try {
+      const run = (env: EnvironmentDefinition) =>
+        repo.run(['--plan', '--base', 'HEAD', 'dev'], [env], (e) => e.allowTempoDowngrade === true);
+      const downgraded = { ...DEV, tempo: { ...DEV.tempo, version: '2.10' as const } };
+      const refused = run(downgraded);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toMatch(
+        /^error: dev\.tempo\.version: Tempo 3\.0\.3 → 2\.10\.8 is a downgrade to an older major version, .* or set allowTempoDowngrade: true in the environment to accept it$/,
+      );
+      expect(refused.out).toContain('  downgrade  refused: Tempo 3.0.3 → 2.10.8');
+      const allowed = run({ ...downgraded, allowTempoDowngrade: true });
+      expect(allowed.code).toBe(0);
+      expect(allowed.err).toBe('');
+      expect(allowed.out).toContain('accepted (allowTempoDowngrade)');
+    } finally {
+      repo.remove();
+    }
   });
 });

@@ -1,10 +1,7 @@
 import { stringify } from 'yaml';
 import { DistTree, EnvironmentPlan, formatPlanMarkdown, formatPlanText, planDist } from '../lib/plan';
-import { buildEnvironment } from '../charts/environment';
-import { summarizeEnvironment } from '../charts/summary';
-import { ENVIRONMENTS } from '../environments';
-import { EXAMPLES } from '../examples';
-import { runCli } from '../lib/cli';
+import { DEV, STACKS } from './fixtures/stacks';
+import { PlanRepo, planRepo } from './helpers/plan-repo';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -384,33 +381,16 @@ describe('plan formats', () => {
   });
 });
 
-// `npm run plan` as a real process.
+// `npm run plan`: the CLI hook around lib/plan.ts, against a base commit of the frozen stacks
+// (test/helpers/plan-repo.ts), whatever this repository's environments and history hold.
 describe('npm run plan', () => {
-  // `npm run plan`: the CLI hook around lib/plan.ts, against this repository's own history.
-
-  function run(args: string[], environments = ENVIRONMENTS): { code: number; out: string; err: string } {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
-    const error = jest.spyOn(console, 'error').mockImplementation((m) => void err.push(String(m)));
-    try {
-      const code = runCli(args, 'dist', {
-        environments,
-        examples: EXAMPLES,
-        build: buildEnvironment,
-        summarize: summarizeEnvironment,
-      });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  let repo: PlanRepo;
+  beforeAll(() => (repo = planRepo()));
+  afterAll(() => repo.remove());
 
   test('a retention change is one plan line against the committed dist/', () => {
-    const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-    const changed = { ...dev, tempo: { ...dev.tempo, retention: '336h' } };
-    const { code, out } = run(['--plan', '--base', 'HEAD', 'dev'], [changed]);
+    const changed = { ...DEV, tempo: { ...DEV.tempo, retention: '336h' } };
+    const { code, out } = repo.run(['--plan', '--base', 'HEAD', 'dev'], [changed]);
     expect(code).toBe(0);
     expect(out.split('\n')).toContain(
       '  retention  ConfigMap/tempo-config tempo.yaml: backend_scheduler.provider.compaction.compaction.block_retention 24h → 336h, tempo.yaml: backend_worker.compaction.block_retention 24h → 336h',
@@ -419,19 +399,19 @@ describe('npm run plan', () => {
   });
 
   test('--format markdown', () => {
-    const { code, out } = run(['--plan', '--base=HEAD', '--format', 'markdown', 'dev']);
+    const { code, out } = repo.run(['--plan', '--base=HEAD', '--format', 'markdown', 'dev'], STACKS);
     expect(code).toBe(0);
     expect(out).toMatch(/^## tracesynth plan\n\nAgainst `HEAD \([0-9a-f]{7,}\)`\.\n/);
   });
 
   test('bad options are one-line errors', () => {
-    expect(run(['--plan', '--format', 'xml']).err).toBe(
+    expect(repo.run(['--plan', '--format', 'xml'], STACKS).err).toBe(
       "error: plan.format: 'xml' is not a plan format; use text or markdown\nNothing was written; dist/ is unchanged.",
     );
-    expect(run(['--plan', '--base']).err).toBe(
+    expect(repo.run(['--plan', '--base'], STACKS).err).toBe(
       'error: plan.base: needs a value; e.g. --base main\nNothing was written; dist/ is unchanged.',
     );
-    expect(run(['--plan', '--base', 'no-such-ref']).code).toBe(1);
+    expect(repo.run(['--plan', '--base', 'no-such-ref'], STACKS).code).toBe(1);
   });
 });
 

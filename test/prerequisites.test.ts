@@ -1,26 +1,21 @@
 /**
- * The prerequisites each SUMMARY.md lists (lib/prerequisites.ts): every kind any environment or
- * example emits has an entry, the committed SUMMARY.md lists exactly what its objects need, and
- * the versions named are those of the CRDs the objects are validated against.
+ * The prerequisites each SUMMARY.md lists (lib/prerequisites.ts): every kind any example emits has
+ * an entry, the committed SUMMARY.md lists exactly what its objects need (every environment: the
+ * same check in test/helpers/environment-checks.ts), and the versions named are those of the CRDs
+ * the objects are validated against.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
-import { ENVIRONMENTS } from '../environments';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import type { Manifest } from '../lib/k8s';
-import {
-  groupKind,
-  KIND_PREREQUISITES,
-  PREREQUISITES,
-  prerequisitesOf,
-  prerequisitesSection,
-} from '../lib/prerequisites';
+import { KIND_PREREQUISITES, PREREQUISITES, prerequisitesOf } from '../lib/prerequisites';
 import { renderEnvironment, SYNC_WAVES } from '../lib/synth';
 import { VALIDATED_AGAINST } from '../lib/versions';
 import { CRD_SOURCES } from './helpers/apiserver-crds';
+import { expectPrerequisitesListed } from './helpers/environment-checks';
 import { KUBERNETES_VERSIONS } from './helpers/k8s-schema';
 
 const ROOT = join(__dirname, '..');
@@ -35,35 +30,13 @@ function rendered(env: EnvironmentDefinition): { objects: Manifest[]; bootstrap:
   return { objects: [...r.manifests], bootstrap };
 }
 
-const STACKS = [
-  ...ENVIRONMENTS.map((env) => ({ env, dir: join('dist', env.name) })),
-  ...EXAMPLES.map((env) => ({ env, dir: join('examples', 'dist', env.name) })),
-];
+const STACKS = EXAMPLES.map((env) => ({ env, dir: join('examples', 'dist', env.name) }));
 
 describe.each(STACKS.map((s) => [s.env.name, s]))('%s', (_name, { env, dir }) => {
   const { objects, bootstrap } = rendered(env);
 
   test('every kind it emits has a prerequisite entry, and SUMMARY.md lists what its objects need', () => {
-    const needed = [...prerequisitesOf(objects), ...prerequisitesOf(bootstrap)];
-    const summary = read(dir, 'SUMMARY.md');
-    const section = summary.slice(summary.indexOf('## Prerequisites'), summary.indexOf('## Flows'));
-    expect(
-      section
-        .split('\n')
-        .filter((l) => l.startsWith('| ') && !l.startsWith('| needs') && !l.startsWith('| ---')),
-    ).toEqual(
-      prerequisitesSection(objects, bootstrap).filter(
-        (l) => l.startsWith('| ') && !l.startsWith('| needs') && !l.startsWith('| ---'),
-      ),
-    );
-    for (const p of needed) {
-      expect(section).toContain(p.what);
-      expect(section).toContain(p.version);
-    }
-    // Every kind of the folder is named in the rows of the prerequisite it needs.
-    for (const o of [...objects, ...bootstrap])
-      for (const id of KIND_PREREQUISITES[groupKind(o)]!)
-        expect(needed.find((p) => p.id === id)?.kinds).toContain(o.kind);
+    expectPrerequisitesListed(read(dir, 'SUMMARY.md'), objects, bootstrap);
   });
 });
 

@@ -10,7 +10,7 @@ import { peerName } from '../constructs/common/flows';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { ENVIRONMENTS } from '../environments';
+import { PROD } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
@@ -274,10 +274,9 @@ describe('live-stores rolled one zone at a time by the rollout-operator', () => 
   });
 });
 
-describe('rollout-operator flows (prod)', () => {
+describe('rollout-operator flows (prod-like)', () => {
   let charts!: EnvironmentCharts;
-  const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
-  const r = renderEnvironment(prod, (scope, e) => (charts = buildEnvironment(scope, e)));
+  const r = renderEnvironment(PROD, (scope, e) => (charts = buildEnvironment(scope, e)));
   const manifests = r.manifests as any[];
   const policies = networkPolicies(manifests);
   const pods = renderedPods(manifests);
@@ -320,7 +319,7 @@ describe('rollout-operator flows (prod)', () => {
     expect(mayReach(policies, operator, of('distributor')[0]!, 7946)).toBe(false);
   });
 
-  test('prod signs the webhook certificate with its tracing CA', () => {
+  test('prod-like signs the webhook certificate with its tracing CA', () => {
     const cert = manifests.find(
       (m) => m.kind === 'Certificate' && m.metadata.name === 'tempo-rollout-operator',
     );
@@ -358,11 +357,11 @@ describe('rollout bad input', () => {
 
   test('a whole environment with a bad rollout fails with the same line', () => {
     const env: EnvironmentDefinition = {
-      ...ENVIRONMENTS.find((e) => e.name === 'prod')!,
+      ...PROD,
       tempo: {
-        ...ENVIRONMENTS.find((e) => e.name === 'prod')!.tempo,
+        ...PROD.tempo,
         microservices: {
-          ...ENVIRONMENTS.find((e) => e.name === 'prod')!.tempo!.microservices!,
+          ...PROD.tempo!.microservices!,
           rollout: { maxUnavailable: 1.5 },
         },
       },

@@ -17,12 +17,12 @@ import { buildEnvironment } from '../charts/environment';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentDefinition } from '../environments/types';
 import { ConfigError } from '../lib/errors';
-import { CLUSTER_SCOPED_KINDS } from '../lib/k8s';
 import { ENV_PROPERTY_METADATA, planChanges, renderEnvironment, synthesize } from '../lib/synth';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expectError } from './helpers/errors';
 import { summarizeEnvironment } from '../charts/summary';
+import { DEV, PROD, renderStack, STACKS, STAGING } from './fixtures/stacks';
 
 const ROOT = join(__dirname, '..');
 /** A name no environment has (derived, so that adding any environment keeps it unknown). */
@@ -45,116 +45,75 @@ function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-// Every environment rendered once for the whole file (a render is deterministic: tested below).
-// Tests read arbitrary fields of the objects: `any` here, narrowed by the assertions.
+// Every shipped environment rendered once for the whole file (the environment-level checks, one
+// environment at a time: test/environments.test.ts). `any`: tests read arbitrary fields.
 const rendered = ENVIRONMENTS.map((env) =>
   renderEnvironment(env, buildEnvironment, summarizeEnvironment),
 ).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
 
+/** Writes the frozen fixtures (test/fixtures/stacks.ts) to `out`, as a synth of them would. */
+function writeStacks(out: string, stacks: readonly EnvironmentDefinition[] = STACKS): void {
+  for (const env of stacks)
+    for (const f of renderStack(env).files) {
+      mkdirSync(join(out, env.name, f.path, '..'), { recursive: true });
+      writeFileSync(join(out, env.name, f.path), f.content);
+    }
+}
+
+/** A fixture with another retention (a synth of it changes that environment only). */
+const withRetention = (env: EnvironmentDefinition, retention: string): EnvironmentDefinition => ({
+  ...env,
+  tempo: { ...(env.tempo ?? {}), retention },
+});
+
 describe('synth output', () => {
-  test('rendering is deterministic (byte-identical on a second run)', () => {
-    const again = ENVIRONMENTS.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment));
-    expect(again).toEqual(rendered);
-  });
-
-  test.each(rendered.map((r) => [r.name, r]))(
-    'kustomization.yaml of %s lists every object file exactly once',
-    (_name, r) => {
-      const kustomization = parse(r.files.find((f) => f.path === 'kustomization.yaml')!.content);
-      expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
-      expect([...kustomization.resources].sort()).toEqual(
-        r.files
-          .map((f) => f.path)
-          .filter((p) => p.endsWith('.yaml') && p !== 'kustomization.yaml' && !p.startsWith('gitops/'))
-          .sort(),
-      );
-      // The Namespace first, when the app owns it (a named namespace is presumed shared).
-      const env = ENVIRONMENTS.find((e) => e.name === _name)!;
-      if (env.manageNamespace ?? env.namespace === undefined)
-        expect(kustomization.resources[0]).toMatch(/^namespace\//);
-      else expect(kustomization.resources.filter((f: string) => f.startsWith('namespace/'))).toEqual([]);
-    },
-  );
-
-  test.each(rendered.map((r) => [r.name, r]))(
-    "every object of %s is in the environment namespace, Grafana's, or none when cluster-scoped",
-    (name, r) => {
-      const env = ENVIRONMENTS.find((e) => e.name === name)!;
-      const namespace = env.namespace ?? `tracing-${name}`;
-      const grafana = (env.grafana && env.grafana.namespace) ?? 'monitoring';
-      for (const [i, m] of r.manifests.entries()) {
-        const folder = r.files[i].path.split('/')[0];
-        if (CLUSTER_SCOPED_KINDS.includes(m.kind)) expect(m.metadata.namespace).toBeUndefined();
-        // Strimzi objects live in the Kafka namespace that the Strimzi operator watches.
-        else if (m.apiVersion.startsWith('kafka.strimzi.io/')) expect(m.metadata.namespace).toBe('kafka');
-        else expect(m.metadata.namespace).toBe(folder === 'grafana' ? grafana : namespace);
-      }
-      const namespaces = r.manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name);
-      expect(namespaces).toEqual((env.manageNamespace ?? env.namespace === undefined) ? [namespace] : []);
-    },
-  );
-
-  test('no object name carries a generated hash suffix', () => {
-    for (const m of rendered.flatMap((r) => r.manifests))
-      expect(m.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
-  });
-
-  test('environment retention and replicas are what the environments promise', () => {
-    const retention = (r: (typeof rendered)[number]) =>
-      parse(r.manifests.find((m) => m.kind === 'ConfigMap').data['tempo.yaml']).backend_worker.compaction
-        .block_retention;
-    for (const [i, env] of ENVIRONMENTS.entries())
-      if (env.tempo?.retention !== undefined)
-        expect(retention(rendered[i])).toBe(String(env.tempo.retention));
-    for (const [i, env] of ENVIRONMENTS.entries())
-      if (env.tempo?.replicas !== undefined && !env.tempo.distributed)
-        expect(rendered[i].manifests.find((m) => m.kind === 'StatefulSet').spec.replicas).toBe(
-          env.tempo.replicas,
-        );
-  });
-
-  test('staging: S3-compatible storage with credentials from a Secret; prod: S3 with IRSA, generator and multi-tenancy', () => {
-    const config = (r: (typeof rendered)[number]) =>
-      parse(r.manifests.find((m) => m.metadata.name === 'tempo-config').data['tempo.yaml']);
-    const find = (r: (typeof rendered)[number], kind: string) => r.manifests.find((m) => m.kind === kind);
-    const named = (name: string) => rendered.find((r) => r.name === name)!;
-    const [dev, staging, prod] = [named('dev'), named('staging'), named('prod')];
-    expect(config(dev).storage.trace.backend).toBe('local');
-
-    expect(config(staging).storage.trace.s3).toMatchObject({
-      forcepathstyle: true,
-      insecure: true,
-      access_key: '${TEMPO_S3_ACCESS_KEY_ID}',
-    });
-    const stagingEnv = find(staging, 'StatefulSet').spec.template.spec.containers[0].env;
-    expect(
-      stagingEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name),
-    ).toEqual(['tempo-s3-credentials', 'tempo-s3-credentials']);
-
-    expect(config(prod).storage.trace.s3).not.toHaveProperty('access_key');
-    expect(find(prod, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(
-      /^arn:aws:iam::\d{12}:role\//,
-    );
-    expect(config(prod).multitenancy_enabled).toBe(true);
-    // prod tail-samples: span metrics come from the gateway, before sampling (docs/collector.md).
-    expect(config(prod).overrides.defaults.metrics_generator.processors).toEqual(['service-graphs']);
-    expect(config(prod).metrics_generator.storage.remote_write[0].send_exemplars).toBe(true);
-  });
-
   test('the committed dist/ equals a fresh synth (run `npm run synth` and commit)', () => {
     const expected: Record<string, string> = {};
     for (const r of rendered) for (const f of r.files) expected[`${r.name}/${f.path}`] = f.content;
     expect(snapshotDir(join(ROOT, 'dist'))).toEqual(expected);
   });
+
+  test('staging-like: S3-compatible storage with credentials from a Secret; prod-like: S3 with IRSA, generator and multi-tenancy', () => {
+    const config = (env: EnvironmentDefinition) =>
+      parse(renderStack(env).manifests.find((m) => m.metadata.name === 'tempo-config').data['tempo.yaml']);
+    const find = (env: EnvironmentDefinition, kind: string) =>
+      renderStack(env).manifests.find((m) => m.kind === kind);
+    expect(config(DEV).storage.trace.backend).toBe('local');
+
+    expect(config(STAGING).storage.trace.s3).toMatchObject({
+      forcepathstyle: true,
+      insecure: true,
+      access_key: '${TEMPO_S3_ACCESS_KEY_ID}',
+    });
+    const stagingEnv = find(STAGING, 'StatefulSet').spec.template.spec.containers[0].env;
+    expect(
+      stagingEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name),
+    ).toEqual(['tempo-s3-credentials', 'tempo-s3-credentials']);
+
+    expect(config(PROD).storage.trace.s3).not.toHaveProperty('access_key');
+    expect(find(PROD, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(
+      /^arn:aws:iam::\d{12}:role\//,
+    );
+    expect(config(PROD).multitenancy_enabled).toBe(true);
+    // prod tail-samples: span metrics come from the gateway, before sampling (docs/collector.md).
+    expect(config(PROD).overrides.defaults.metrics_generator.processors).toEqual(['service-graphs']);
+    expect(config(PROD).metrics_generator.storage.remote_write[0].send_exemplars).toBe(true);
+    // Strimzi objects live in the Kafka namespace that the Strimzi operator watches.
+    for (const m of renderStack(PROD).manifests.filter((x) => x.apiVersion.startsWith('kafka.strimzi.io/')))
+      expect(m.metadata.namespace).toBe('kafka');
+  });
 });
 
 describe('safe synth', () => {
+  // The frozen fixtures written to a folder of their own: what synthesize() does to a dist/.
   let work: string;
   let out: string;
+  let pristine: Record<string, string>;
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'tracesynth-test-'));
     out = join(work, 'dist');
-    cpSync(join(ROOT, 'dist'), out, { recursive: true });
+    writeStacks(out);
+    pristine ??= snapshotDir(out);
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
@@ -162,11 +121,11 @@ describe('safe synth', () => {
 
   test('a failing environment leaves dist/ byte-identical, even when others succeeded', () => {
     const before = snapshotDir(out);
-    expect(() => synthesize([...ENVIRONMENTS, broken], buildEnvironment, out, { prune: true })).toThrow(
+    expect(() => synthesize([...STACKS, broken], buildEnvironment, out, { prune: true })).toThrow(
       ConfigError,
     );
     expect(() =>
-      synthesize([ENVIRONMENTS[0], { name: 'boom', tempo: { replicas: 3 } }], buildEnvironment, out, {
+      synthesize([DEV, { name: 'boom', tempo: { replicas: 3 } }], buildEnvironment, out, {
         prune: false,
       }),
     ).toThrow(ConfigError);
@@ -179,25 +138,39 @@ describe('safe synth', () => {
     const explode = () => {
       throw new TypeError('bug');
     };
-    expect(() => synthesize(ENVIRONMENTS, explode, out, { prune: true })).toThrow('bug');
+    expect(() => synthesize(STACKS, explode, out, { prune: true })).toThrow('bug');
     expect(snapshotDir(out)).toEqual(before);
   });
 
   test('synthesizing one environment replaces only its folder; a full synth prunes stale ones', () => {
-    writeFileSync(join(out, 'dev', 'tempo', 'stale.yaml'), 'x');
-    cpSync(join(out, 'dev'), join(out, 'removed-env'), { recursive: true });
-    synthesize([ENVIRONMENTS[0]], buildEnvironment, out, { prune: false, summarize: summarizeEnvironment });
-    expect(existsSync(join(out, 'dev', 'tempo', 'stale.yaml'))).toBe(false);
+    writeFileSync(join(out, DEV.name, 'tempo', 'stale.yaml'), 'x');
+    cpSync(join(out, DEV.name), join(out, 'removed-env'), { recursive: true });
+    synthesize([DEV], buildEnvironment, out, { prune: false, summarize: summarizeEnvironment });
+    expect(existsSync(join(out, DEV.name, 'tempo', 'stale.yaml'))).toBe(false);
     expect(existsSync(join(out, 'removed-env'))).toBe(true);
-    synthesize(ENVIRONMENTS, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
-    expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
+    synthesize(STACKS, buildEnvironment, out, { prune: true, summarize: summarizeEnvironment });
+    expect(snapshotDir(out)).toEqual(pristine);
   });
+});
 
-  test('the CLI rejects an unknown environment and writes nothing', () => {
-    const before = snapshotDir(out);
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), UNKNOWN, `--outdir=${out}`], {
+describe('the CLI on the shipped environments (scripts/app.mjs)', () => {
+  // Whatever ENVIRONMENTS holds: names are taken from it, the folders from the committed dist/.
+  let work: string;
+  let out: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'tracesynth-test-'));
+    out = join(work, 'dist');
+    cpSync(join(ROOT, 'dist'), out, { recursive: true });
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+  const app = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), ...args, `--outdir=${out}`], {
       encoding: 'utf8',
     });
+
+  test('rejects an unknown environment and writes nothing', () => {
+    const before = snapshotDir(out);
+    const run = app(UNKNOWN);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       `error: environment: unknown environment '${UNKNOWN}'; known environments: ${ENVIRONMENTS.map((e) => e.name).join(', ')}`,
@@ -205,43 +178,65 @@ describe('safe synth', () => {
     expect(snapshotDir(out)).toEqual(before);
   });
 
-  test('the CLI synthesizes a named environment', () => {
-    rmSync(join(out, 'staging'), { recursive: true });
-    const run = spawnSync(
-      process.execPath,
-      [join(ROOT, 'scripts', 'app.mjs'), 'staging', `--outdir=${out}`],
-      {
-        encoding: 'utf8',
-      },
-    );
+  test('synthesizes a named environment', () => {
+    const name = ENVIRONMENTS[ENVIRONMENTS.length - 1]!.name;
+    rmSync(join(out, name), { recursive: true });
+    const run = app(name);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`synthesized staging into ${out}/ (added: staging)\n`);
+    expect(run.stdout).toBe(`synthesized ${name} into ${out}/ (added: ${name})\n`);
     expect(snapshotDir(out)).toEqual(snapshotDir(join(ROOT, 'dist')));
-    const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), `--outdir=${out}`], {
-      encoding: 'utf8',
-    });
+    const again = app();
     const names = ENVIRONMENTS.map((e) => e.name).join(', ');
     expect(again.stdout).toBe(`synthesized ${names} into ${out}/ (unchanged: ${names})\n`);
+  });
+
+  test('`npm run diff` prints a unified diff of what changed (the plan: test/plan.test.ts)', () => {
+    const name = ENVIRONMENTS[0]!.name;
+    // Any file of the environment that sets the flag (every ServiceAccount here does).
+    const [file] = [...Object.keys(snapshotDir(join(out, name)))].filter((f) =>
+      readFileSync(join(out, name, f), 'utf8').includes('automountServiceAccountToken: false'),
+    );
+    expect(file).toBeDefined();
+    writeFileSync(
+      join(out, name, file!),
+      readFileSync(join(out, name, file!), 'utf8').replace(
+        'automountServiceAccountToken: false',
+        'automountServiceAccountToken: true',
+      ),
+    );
+    const diff = app('--diff', name);
+    // Like `git diff --exit-code`: differences are exit status 1 (test/cli.test.ts: 0 without).
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toContain(`modified ${name}/${file}`);
+    expect(diff.stdout).toMatch(
+      /^- *automountServiceAccountToken: true\n\+ *automountServiceAccountToken: false$/m,
+    );
   });
 });
 
 describe('plan and diff', () => {
   let work: string;
+  let out: string;
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'tracesynth-plan-'));
-    cpSync(join(ROOT, 'dist'), join(work, 'dist'), { recursive: true });
+    out = join(work, 'dist');
+    writeStacks(out);
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
+  const stacks = STACKS.map((env) => renderStack(env));
 
   test('planChanges lists added, removed and modified files and writes nothing', () => {
-    const out = join(work, 'dist');
-    expect(planChanges(rendered, out, { prune: true })).toEqual([]);
+    expect(
+      planChanges(
+        stacks.map((r) => ({ name: r.env.name, ...r })),
+        out,
+        { prune: true },
+      ),
+    ).toEqual([]);
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     rmSync(join(out, 'prod', 'SUMMARY.md'));
-    const retention = ENVIRONMENTS.map((env) =>
-      env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env,
-    );
+    const retention = STACKS.map((env) => (env === STAGING ? withRetention(env, '96h') : env));
     const changes = planChanges(
       retention.map((env) => renderEnvironment(env, buildEnvironment, summarizeEnvironment)),
       out,
@@ -258,7 +253,6 @@ describe('plan and diff', () => {
   });
 
   test('a synth rewrites only the environments that changed, and prunes stale folders', () => {
-    const out = join(work, 'dist');
     const inode = (f: string) => statSync(join(out, f)).ino;
     const before = {
       dev: inode('dev/kustomization.yaml'),
@@ -267,9 +261,7 @@ describe('plan and diff', () => {
     };
     writeFileSync(join(out, 'dev', 'tempo', 'extra.yaml'), 'x');
     cpSync(join(out, 'dev'), join(out, 'old-env'), { recursive: true });
-    const retention = ENVIRONMENTS.map((env) =>
-      env.name === 'staging' ? { ...env, tempo: { ...(env.tempo ?? {}), retention: '96h' } } : env,
-    );
+    const retention = STACKS.map((env) => (env === STAGING ? withRetention(env, '96h') : env));
     const { rendered, changed } = synthesize(retention, buildEnvironment, out, {
       prune: true,
       summarize: summarizeEnvironment,
@@ -280,7 +272,7 @@ describe('plan and diff', () => {
     expect(inode('dev/kustomization.yaml')).not.toBe(before.dev);
     expect(existsSync(join(out, 'dev', 'tempo', 'extra.yaml'))).toBe(false);
     expect(existsSync(join(out, 'old-env'))).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(ENVIRONMENTS.map((e) => e.name).sort());
+    expect(readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
     expect(planChanges(rendered, out, { prune: true })).toEqual([]);
     for (const r of rendered)
       expect(snapshotDir(join(out, r.name))).toEqual(
@@ -293,35 +285,11 @@ describe('plan and diff', () => {
     expect(inode('staging/kustomization.yaml')).toBe(again.staging);
     expect(readdirSync(work)).toEqual(['dist']);
   });
-
-  test('`npm run diff` prints a unified diff of what changed (the plan: test/plan.test.ts)', () => {
-    const out = join(work, 'dist');
-    writeFileSync(
-      join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'),
-      readFileSync(join(out, 'dev', 'tempo', 'serviceaccount-tempo.yaml'), 'utf8').replace(
-        'automountServiceAccountToken: false',
-        'automountServiceAccountToken: true',
-      ),
-    );
-    const diff = spawnSync(
-      process.execPath,
-      [join(ROOT, 'scripts', 'app.mjs'), '--diff', 'dev', `--outdir=${out}`],
-      {
-        encoding: 'utf8',
-      },
-    );
-    // Like `git diff --exit-code`: differences are exit status 1 (test/cli.test.ts: 0 without).
-    expect(diff.status).toBe(1);
-    expect(diff.stdout).toContain('modified dev/tempo/serviceaccount-tempo.yaml');
-    expect(diff.stdout).toContain(
-      '-automountServiceAccountToken: true\n+automountServiceAccountToken: false',
-    );
-  });
 });
 
 describe('SUMMARY.md', () => {
   test('names components, images, replicas, storage, retention, sampling and alerts', () => {
-    const prod = readFileSync(join(ROOT, 'dist', 'prod', 'SUMMARY.md'), 'utf8');
+    const prod = renderStack(PROD).file('SUMMARY.md');
     for (const fact of [
       'grafana/tempo:3.0.3',
       'otel/opentelemetry-collector-contrib:0.161.0',
@@ -352,20 +320,13 @@ describe('SUMMARY.md', () => {
     ]) {
       expect(prod).toContain(fact);
     }
-    expect(readFileSync(join(ROOT, 'dist', 'staging', 'SUMMARY.md'), 'utf8')).toContain(
-      'head at the agents: 50 % of traces',
-    );
+    expect(renderStack(STAGING).file('SUMMARY.md')).toContain('head at the agents: 50 % of traces');
   });
 
-  test.each(rendered.map((r) => [r.name, r] as const))(
-    '%s: built from the models, its object count agrees with what was rendered',
-    (_name, r) => {
-      const summary = r.files.find((f) => f.path === 'SUMMARY.md')!.content;
-      expect(summary).toContain(`- **Objects**: ${r.manifests.length} (`);
-      // The summarizer takes the built charts only: rendered objects cannot change it.
-      expect(summarizeEnvironment.length).toBe(2);
-    },
-  );
+  test('is built from the charts and the rendered objects only (its object count: environment-checks.ts)', () => {
+    // The summarizer takes the environment and the built charts: rendered objects cannot change it.
+    expect(summarizeEnvironment.length).toBe(2);
+  });
 });
 
 describe('file names', () => {
@@ -413,21 +374,4 @@ describe('file names', () => {
       "x.networkPolicies: two ConfigMap objects named 'same' in namespace 'ns' render to network/configmap-same.yaml (network/a and network/b); rename one of them in the settings under networkPolicies",
     );
   });
-});
-
-test("the README's adding-an-environment example synthesizes as written", () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Adding an environment'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)![1].replace(/^ {3}/gm, '');
-  const dir = join(ROOT, 'build', `readme-env-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'qa.ts');
-  writeFileSync(file, code.replace(/from '\.\.\/index'/g, `from '${join(ROOT, 'index')}'`));
-  try {
-    const env = Object.values(require(file))[0] as EnvironmentDefinition;
-    const r = renderEnvironment(env, buildEnvironment, summarizeEnvironment);
-    expect(r.files.map((f) => f.path)).toContain('kustomization.yaml');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

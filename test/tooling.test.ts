@@ -1,37 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
-import { parseAllDocuments } from 'yaml';
-import { ENVIRONMENTS } from '../environments';
-import { optionalTool } from './helpers/optional-tool';
 
-const ROOT = join(__dirname, '..');
-const hasKubectl = optionalTool(
-  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0,
-  'REQUIRE_KUBECTL',
-  'kubectl',
-  'apt-get install kubernetes-client, as .ci/run does, or build/bin/kubectl on PATH',
-);
-
-describe('GitOps tooling reads dist/ as it is', () => {
-  (hasKubectl ? test.each : test.skip.each)(ENVIRONMENTS.map((e) => e.name))(
-    '`kubectl kustomize dist/%s` renders every object',
-    (env) => {
-      const run = spawnSync('kubectl', ['kustomize', join(ROOT, 'dist', env)], { encoding: 'utf8' });
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      const kinds = parseAllDocuments(run.stdout)
-        .map((d) => `${d.get('kind')}/${(d.toJS() as any).metadata.name}`)
-        .sort();
-      const files = readFileSync(join(ROOT, 'dist', env, 'kustomization.yaml'), 'utf8').match(
-        /^ {2}- .+$/gm,
-      )!;
-      expect(kinds).toHaveLength(files.length);
-      expect(kinds.some((k) => /^StatefulSet\/tempo(-live-store-zone-a|-ingester)?$/.test(k))).toBe(true);
-    },
-  );
-});
+// `kubectl kustomize` of every environment's folder: the environment-level checks
+// (test/helpers/environment-checks.ts).
 
 describe("the test runner's module transform (test/jest/intrinsics-transform.cjs)", () => {
   const { createTransformer } = require('./jest/intrinsics-transform.cjs');

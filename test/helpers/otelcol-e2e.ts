@@ -33,6 +33,7 @@ import { COLLECTOR_SPAN_METRICS } from '../../constructs/otel-collector/span-met
 import { PROMETHEUS_EXPORTER_PORT } from '../../constructs/otel-collector/span-metrics';
 import { TempoProps } from '../../constructs/tempo/tempo';
 import { ENVIRONMENTS } from '../../environments';
+import { STACKS } from '../fixtures/stacks';
 import { renderEnvironment } from '../../lib/synth';
 import { synthCollector } from './collector';
 import { hasOtelcol, LOOPBACK_ENV, OTELCOL } from './otelcol';
@@ -357,12 +358,13 @@ export async function waitHealthy(addrs: string[], port: number, procs: Processe
 let namesInUse: Set<string> | undefined;
 /**
  * `otelcol_*` names the synthesized alerts, recording rules and dashboards of every environment
- * read (rendered once per file).
+ * and of the frozen stacks (test/fixtures/stacks.ts, which use every collector alert) read
+ * (rendered once per file).
  */
 function otelcolNamesInUse(): Set<string> {
   if (namesInUse) return namesInUse;
   const names = (namesInUse = new Set<string>());
-  for (const env of ENVIRONMENTS) {
+  for (const env of [...ENVIRONMENTS, ...STACKS]) {
     for (const m of renderEnvironment(env, buildEnvironment).manifests) {
       if (m.kind !== 'PrometheusRule' && !(m.kind === 'ConfigMap' && JSON.stringify(m).includes('"panels')))
         continue;
