@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { DistTree, EnvironmentPlan, formatPlanMarkdown, formatPlanText, planDist } from '../lib/plan';
 import { DEV, STACKS } from './fixtures/stacks';
-import { PlanRepo, planRepo } from './helpers/plan-repo';
+import { GIT_ENV, PlanRepo, planRepo } from './helpers/plan-repo';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -419,14 +419,7 @@ describe('npm run plan', () => {
 describe('the base branch from git', () => {
   // lib/git.ts reads the base branch's dist/ for the plan, from a throwaway repository here.
 
-  const ENV = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@example.com',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
+  const ENV = GIT_ENV;
   let repo: string;
   const git = (...args: string[]) => {
     const run = spawnSync('git', args, { cwd: repo, env: ENV, encoding: 'utf8' });

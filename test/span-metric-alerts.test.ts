@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
 import { generatedSeriesReachRules } from '../constructs/monitoring/monitoring-config';
 import { isAlert } from '../constructs/monitoring/rule-model';
@@ -15,7 +15,10 @@ import { SPAN_METRICS } from '../constructs/tempo/generated-metrics';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderStack, STAGING } from './fixtures/stacks';
-import { spanMetricSeriesReachRules } from './helpers/environment-checks';
+import {
+  expectSpanMetricAlertsWhereSeriesAre,
+  readsGeneratedSpanMetrics,
+} from './helpers/environment-checks';
 
 const ROOT = join(__dirname, '..');
 const PROMETHEUS_WRITE = 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write';
@@ -104,35 +107,14 @@ function manifests(dir: string): any[] {
     .flatMap((f) => parseAllDocuments(readFileSync(join(f.parentPath, f.name), 'utf8')).map((d) => d.toJS()));
 }
 
-/** Whether an alert of the stack reads the span metrics of Tempo's generator. */
-function readsGenerated(m: readonly any[]): boolean {
-  return m
-    .filter((o) => o?.kind === 'PrometheusRule')
-    .flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))
-    .filter((r: any) => r.alert)
-    .some((r: any) =>
-      [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket].some((n) => String(r.expr).includes(n)),
-    );
-}
-
 test('some example, and the staging-like fixture, alert on generated span metrics (the check is not vacuous)', () => {
-  expect(STACKS.filter((s) => readsGenerated(manifests(s.dir))).length).toBeGreaterThan(0);
-  expect(readsGenerated(renderStack(STAGING).manifests)).toBe(true);
+  expect(STACKS.filter((s) => readsGeneratedSpanMetrics(manifests(s.dir))).length).toBeGreaterThan(0);
+  expect(readsGeneratedSpanMetrics(renderStack(STAGING).manifests)).toBe(true);
 });
 
 describe.each(STACKS.map((s) => [s.env.name, s]))('%s', (_name, { env, dir }) => {
   test('every alert on generated span metrics is evaluated by a Prometheus that receives them', () => {
-    const m = manifests(dir);
-    if (!readsGenerated(m)) return;
-    const tempoConfigs = m.filter((o) => o?.kind === 'ConfigMap' && o.data?.['tempo.yaml']);
-    const urls: string[] = tempoConfigs.flatMap(
-      (cm) =>
-        parse(cm.data['tempo.yaml']).metrics_generator?.storage?.remote_write?.map((r: any) => r.url) ?? [],
-    );
-    expect(spanMetricSeriesReachRules(urls, tempoConfigs[0].metadata.namespace, env)).toEqual({
-      urls,
-      reaches: true,
-    });
+    expectSpanMetricAlertsWhereSeriesAre(manifests(dir), env);
   });
 });
 

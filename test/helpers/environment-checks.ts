@@ -612,36 +612,40 @@ function describeMonitoring(s: StackUnderTest): void {
     );
 
     test("an alert on the generator's span metrics is evaluated by a Prometheus that receives them", () => {
-      const generated = rules
-        .flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))
-        .filter((r: any) => r.alert)
-        .some((r: any) =>
-          [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket].some((n) => String(r.expr).includes(n)),
-        );
-      if (!generated) return;
-      const tempoConfigs = objects.filter((o) => o.kind === 'ConfigMap' && o.data?.['tempo.yaml']);
-      const urls: string[] = tempoConfigs.flatMap(
-        (cm) =>
-          parse(cm.data['tempo.yaml']).metrics_generator?.storage?.remote_write?.map((r: any) => r.url) ?? [],
-      );
-      expect(spanMetricSeriesReachRules(urls, tempoConfigs[0].metadata.namespace, env)).toEqual({
-        urls,
-        reaches: true,
-      });
+      expectSpanMetricAlertsWhereSeriesAre(objects, env);
     });
   });
 }
 
+/** Whether an alert of the objects reads the span metrics of Tempo's generator. */
+export function readsGeneratedSpanMetrics(objects: readonly any[]): boolean {
+  return objects
+    .filter((o) => o?.kind === 'PrometheusRule')
+    .flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))
+    .filter((r: any) => r.alert)
+    .some((r: any) =>
+      [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket].some((n) => String(r.expr).includes(n)),
+    );
+}
+
 /**
- * Whether one of Tempo's remote-write URLs is the remote-write receiver of a Service in the
- * namespace of the Prometheus that loads the rules (written by hand here, apart from the model's
- * `generatedSeriesReachRules`). Also used on the examples (test/span-metric-alerts.test.ts).
+ * An alert on the span metrics Tempo's generator remote-writes is evaluated by a Prometheus that
+ * receives them: one of Tempo's remote-write URLs is the remote-write receiver of a Service in the
+ * namespace of the Prometheus that loads the rules (`networkPolicies.prometheusNamespace`). Written
+ * by hand here, apart from the model's `generatedSeriesReachRules`. Also run on every example
+ * (test/span-metric-alerts.test.ts).
  */
-export function spanMetricSeriesReachRules(
-  urls: readonly string[],
-  tempoNamespace: string,
+export function expectSpanMetricAlertsWhereSeriesAre(
+  objects: readonly any[],
   env: EnvironmentDefinition,
-): { urls: readonly string[]; reaches: boolean } {
+): void {
+  if (!readsGeneratedSpanMetrics(objects)) return;
+  const tempoConfigs = objects.filter((o) => o?.kind === 'ConfigMap' && o.data?.['tempo.yaml']);
+  const urls: string[] = tempoConfigs.flatMap(
+    (cm) =>
+      parse(cm.data['tempo.yaml']).metrics_generator?.storage?.remote_write?.map((r: any) => r.url) ?? [],
+  );
+  const tempoNamespace = tempoConfigs[0].metadata.namespace;
   const promNs = env.networkPolicies?.prometheusNamespace ?? 'monitoring';
   const reaches = urls.some((u) => {
     const url = new URL(u);
@@ -650,7 +654,7 @@ export function spanMetricSeriesReachRules(
       labels.length === 1 ? tempoNamespace : /\.svc(\.cluster\.local)?$/.test(url.hostname) ? labels[1] : '';
     return ns === promNs && url.pathname.replace(/\/+$/, '') === '/api/v1/write';
   });
-  return { urls, reaches };
+  expect({ urls, promNs, reaches }).toEqual({ urls, promNs, reaches: true });
 }
 
 /** Walks every query of a dashboard, rows included. */

@@ -16,7 +16,8 @@ import { EXAMPLES } from '../../examples';
 import { runCli } from '../../lib/cli';
 import { renderStack, STACKS } from '../fixtures/stacks';
 
-const GIT_ENV = {
+/** A git identity and no user configuration, for commits in throwaway repositories. */
+export const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 't',
   GIT_AUTHOR_EMAIL: 't@example.com',
