@@ -716,18 +716,20 @@ function describeGrafana(s: StackUnderTest): void {
     });
 
     test('panels fit the 24-column grid and never overlap', () => {
+      const problems: string[] = [];
       for (const d of g.dashboards) {
         const cells = new Set<string>();
         for (const p of (d.json as any).panels) {
           const { x, y, w, h } = p.gridPos;
-          expect([d.slug, p.title, x + w <= 24]).toEqual([d.slug, p.title, true]);
+          if (x + w > 24) problems.push(`${d.slug}/${p.title}: beyond column 24`);
           for (let i = x; i < x + w; i++)
             for (let j = y; j < y + h; j++) {
-              expect([d.slug, p.title, cells.has(`${i},${j}`)]).toEqual([d.slug, p.title, false]);
+              if (cells.has(`${i},${j}`)) problems.push(`${d.slug}/${p.title}: overlaps at ${i},${j}`);
               cells.add(`${i},${j}`);
             }
         }
       }
+      expect(problems).toEqual([]);
     });
 
     test('every PromQL parses and reads only metrics the stack exposes', () => {
