@@ -223,7 +223,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     let oidc: ResolvedOidcAuth | undefined;
     if (props.auth instanceof OidcGatewayAuth) {
       oidc = props.auth.settings;
-      const own = resolveGatewayUsers(props.users, `${p}.users`, oidc.groups.length > 0);
+      const own = resolveGatewayUsers(props.users, `${p}.users`, true);
       if (own.length === 0 && oidc.groups.length === 0)
         throw new ConfigError(
           `${p}.users`,
