@@ -17,11 +17,12 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, Server } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { VERSIONS } from '../lib/versions';
+import { adapt, freePort } from './helpers/loopback';
 import { OidcIssuer } from './helpers/oidc-issuer';
 import { optionalTool } from './helpers/optional-tool';
 
@@ -48,23 +49,6 @@ const haveProxy = optionalTool(
   'scripts/build-oauth2-proxy.sh builds it from the Go module proxy, as .ci/run does',
 );
 const maybe = haveNginx && haveProxy ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Replaces `from` (which must occur) by `to`, everywhere. */
-function adapt(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`the synthesized gateway no longer contains ${from}`);
-  return text.split(from).join(to);
-}
 
 interface Seen {
   readonly path: string;

@@ -35,6 +35,7 @@ import { expectOneErrorLine, hashTree, ROOT, runInProcess, writeEnvironmentsModu
 import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
+import { selfSignedCertificate } from './helpers/loopback';
 import { optionalTool } from './helpers/optional-tool';
 
 function render(env: EnvironmentDefinition) {
@@ -268,26 +269,7 @@ function committedSidecars(): [string, string[]][] {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const ca = join(dir, 'ca.crt');
   beforeAll(() => {
-    const r = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=ca',
-        '-keyout',
-        join(dir, 'ca.key'),
-        '-out',
-        ca,
-      ],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(r.stderr);
+    selfSignedCertificate('ca', { key: join(dir, 'ca.key'), cert: ca });
   });
 
   /** Runs the check with the mounted files in a temporary directory. */
@@ -373,26 +355,7 @@ const haveNginx = optionalTool(
     const dir = mkdtempSync(join(tmpdir(), 'tracesynth-nginx-oidc-'));
     try {
       const tls = { caFile: join(dir, 'ca.crt'), serverName: 'tempo.qa.svc.cluster.local' };
-      const ca = spawnSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=ca',
-          '-keyout',
-          join(dir, 'ca.key'),
-          '-out',
-          tls.caFile,
-        ],
-        { encoding: 'utf8' },
-      );
-      if (ca.status !== 0) throw new Error(ca.stderr);
+      selfSignedCertificate('ca', { key: join(dir, 'ca.key'), cert: tls.caFile });
       const conf = renderNginxConfig({
         httpPort: 18080,
         grpcPort: 18081,

@@ -6,12 +6,12 @@
  * redirects at once with a code for the identity queued by `nextSignIn`, `/token` checks the
  * client's secret, the redirect URI and the code verifier before it answers with tokens.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { selfSignedCertificate } from './loopback';
 
 export type Claims = Record<string, unknown>;
 
@@ -41,28 +41,7 @@ export class OidcIssuer {
   ) {
     this.keyFile = join(dir, 'issuer.key');
     this.caFile = join(dir, 'issuer.crt');
-    const r = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        this.keyFile,
-        '-out',
-        this.caFile,
-      ],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(r.stderr);
+    selfSignedCertificate('127.0.0.1', { key: this.keyFile, cert: this.caFile }, 'IP:127.0.0.1');
     this.key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   }
 
