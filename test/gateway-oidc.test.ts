@@ -134,6 +134,14 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
     ]);
   });
 
+  test('SUMMARY.md names the issuer and client the cluster needs (a prerequisite) and no secret value', () => {
+    const summary = readFileSync(join(ROOT, 'examples', 'dist', 'fawkes-staging', 'SUMMARY.md'), 'utf8');
+    expect(summary).toContain(
+      'https://sso.fawkes.example.com/realms/fawkes, client `tempo-gateway-staging`, redirect URI https://tempo.staging.fawkes.example.com/oauth2/callback | Deployment |',
+    );
+    expect(summary).toContain('`tempo-gateway-oidc/client-secret`, `tempo-gateway-oidc/cookie-secret`');
+  });
+
   test("Grafana's datasources query the Basic listener (8082) as their UIDs", () => {
     const g = charts.gateway!.gateway;
     expect(g.grafanaUrl).toBe('http://tempo-gateway.fawkes-observability.svc.cluster.local:8082');
