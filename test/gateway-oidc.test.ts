@@ -234,6 +234,25 @@ describe('variants', () => {
     );
   });
 
+  test('OTLP ingest through the OIDC gateway: both listeners authenticate through oauth2-proxy', () => {
+    const { charts, manifests } = render(
+      qa({
+        ingest: {},
+        exposure: GatewayExposure.gatewayApi({
+          gateway: { name: 'external', namespace: 'gateway-system' },
+          hostnames: ['tempo.example.com'],
+        }),
+      }),
+    );
+    const g = charts.gateway!.gateway;
+    expect(g.ports.map((p) => p.name)).toEqual(['http', 'grpc']);
+    expect(manifests.filter((m) => m.kind === 'GRPCRoute')).toHaveLength(1);
+    expect(g.nginxConfig.match(/auth_request \/\.tracesynth-gateway\/auth;/g)).toHaveLength(3);
+    expect(g.nginxConfig).toContain('grpc_set_header X-Scope-OrgID $tempo_ingest_tenant;');
+    const receivers = charts.flows.flows.filter((f) => f.purpose.startsWith('forwards OTLP'));
+    expect(receivers.flatMap((f) => f.ports.map((p) => p.name))).toEqual(['otlp-http', 'otlp-grpc']);
+  });
+
   test('groups alone (no users); a group name is matched literally inside the comma-separated list', () => {
     const { charts } = render(
       qa({ users: {}, auth: oidc({ groups: { '/platform/sre.team+x': ['team-a', 'team-b'] } }) }),
