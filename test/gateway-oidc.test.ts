@@ -545,7 +545,7 @@ const CASES: readonly (readonly [string, string, string])[] = [
   [
     "Grafana's htpasswd without Grafana",
     GW(OIDC("grafanaHtpasswd: { secretName: 'gw-grafana' }")),
-    'qa.queryGateway.auth.oidc.grafanaHtpasswd: is set but the stack provisions no Grafana (grafana: false); remove it',
+    'qa.queryGateway.auth.oidc.grafanaHtpasswd: is set but the stack provisions no Grafana (grafana: false, or no monitoring); remove it',
   ],
   [
     'a wildcard first host name with sign-in',

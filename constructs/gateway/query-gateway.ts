@@ -239,7 +239,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       if (clients.length === 0 && oidc.grafanaHtpasswd)
         throw new ConfigError(
           `${p}.auth.oidc.grafanaHtpasswd`,
-          'is set but the stack provisions no Grafana (grafana: false); remove it',
+          'is set but the stack provisions no Grafana (grafana: false, or no monitoring); remove it',
         );
       this.htpasswdSecret = oidc.grafanaHtpasswd;
     } else {
