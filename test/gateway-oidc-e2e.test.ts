@@ -91,9 +91,10 @@ const cookies = (r: Reply) =>
 const CLIENT = { id: 'tempo-gateway-staging', secret: randomBytes(24).toString('hex') };
 
 class Harness {
-  readonly dir = mkdtempSync(join(tmpdir(), 'tracesynth-gateway-oidc-'));
+  /** Made by `start` (jest collects a skipped suite too, and a filtered run skips the hooks). */
+  dir = '';
+  issuer!: OidcIssuer;
   readonly seen: Seen[] = [];
-  readonly issuer: OidcIssuer;
   port = 0;
   grafanaPort = 0;
   private stub?: Server;
@@ -101,11 +102,11 @@ class Harness {
   private proxy?: ChildProcess;
   private proxyLog = '';
 
-  constructor(private readonly traces: Record<string, string[]>) {
-    this.issuer = new OidcIssuer(this.dir, '/realms/fawkes', CLIENT);
-  }
+  constructor(private readonly traces: Record<string, string[]>) {}
 
   async start(): Promise<void> {
+    this.dir = mkdtempSync(join(tmpdir(), 'tracesynth-gateway-oidc-'));
+    this.issuer = new OidcIssuer(this.dir, '/realms/fawkes', CLIENT);
     await this.issuer.start();
     this.stub = createServer((req, res) => {
       const raw = req.rawHeaders;
@@ -193,8 +194,8 @@ class Harness {
       this.stub.closeAllConnections();
       await new Promise<void>((r) => this.stub!.close(() => r()));
     }
-    await this.issuer.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.issuer?.stop();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

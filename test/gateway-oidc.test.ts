@@ -292,12 +292,15 @@ function committedSidecars(): [string, string[]][] {
 }
 
 (haveProxy ? describe : describe.skip)(`oauth2-proxy ${VERSIONS.oauth2Proxy} --config-test`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tracesynth-oauth2-proxy-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const ca = join(dir, 'ca.crt');
+  // Made when the tests run (a filtered run skips the hooks, and would leave it behind).
+  let dir = '';
+  let ca = '';
   beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tracesynth-oauth2-proxy-'));
+    ca = join(dir, 'ca.crt');
     selfSignedCertificate('ca', { key: join(dir, 'ca.key'), cert: ca });
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Runs the check with the mounted files in a temporary directory. */
   function configTest(args: readonly string[]) {
@@ -567,12 +570,14 @@ const CASES: readonly (readonly [string, string, string])[] = [
 ];
 
 describe('bad input: one line, exact text, dist/ byte-identical', () => {
-  const work = mkdtempSync(join(tmpdir(), 'tracesynth-oidc-bad-'));
-  const out = join(work, 'dist');
   // Inside the repository, so the environment files resolve cdk8s and the app's modules.
   const envs = join(ROOT, 'build', `test-envs-oidc-${process.pid}`);
+  let work = '';
+  let out = '';
   let before = '';
   beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'tracesynth-oidc-bad-'));
+    out = join(work, 'dist');
     cpSync(join(ROOT, 'dist'), out, { recursive: true });
     before = hashTree(out);
   });
