@@ -112,8 +112,8 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const qg = charts.gateway?.gateway;
   if (qg)
     rows.push([
-      `Query gateway \`${qg.name}\` (nginx)`,
-      imageRef(IMAGES.nginx),
+      `Query gateway \`${qg.name}\` (nginx${qg.oidc ? ' + oauth2-proxy' : ''})`,
+      qg.oidc ? `${imageRef(IMAGES.nginx)}, ${imageRef(IMAGES.oauth2Proxy)}` : imageRef(IMAGES.nginx),
       String(qg.replicas),
       portList(qg.ports),
     ]);
@@ -190,7 +190,7 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   if (qg) {
     const e = qg.exposure;
     lines.push(
-      `- **Query gateway**: \`${qg.queryUrl}\`; Basic auth against the htpasswd file in Secret \`${qg.htpasswdSecret.secretName}\` (key \`${qg.htpasswdSecret.key}\`), X-Scope-OrgID from the user (client headers ignored): ${qg.users.map((u) => `\`${u.user}\` → \`${u.orgId}\``).join(', ')}; ${qg.ingest ? 'queries and OTLP ingest' : 'queries only'}; ${
+      `- **Query gateway**: \`${qg.queryUrl}\`; ${gatewayAuth(qg)}; ${qg.ingest ? 'queries and OTLP ingest' : 'queries only'}; ${
         e instanceof GatewayApiExposure
           ? `HTTPRoute${qg.ports.some((p) => p.name === 'grpc') ? ' and GRPCRoute' : ''} on Gateway \`${e.gateway.namespace}/${e.gateway.name}\` for ${e.hostnames.join(', ')}`
           : e instanceof IngressExposure
@@ -234,6 +234,33 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
 function spanMetricsElsewhere(charts: EnvironmentCharts): string {
   const why = charts.monitoring?.monitoring.config.spanMetricsElsewhere;
   return why ? `; no span-metric alerts: ${why} (evaluate them where they are, e.g. Mimir's ruler)` : '';
+}
+
+/** How the query gateway authenticates and where each identity's X-Scope-OrgID comes from. */
+function gatewayAuth(qg: NonNullable<EnvironmentCharts['gateway']>['gateway']): string {
+  const map = (list: readonly { user: string; orgId: string }[]) =>
+    list.map((u) => `\`${u.user}\` → \`${u.orgId}\``).join(', ');
+  const o = qg.oidc;
+  if (!o)
+    return `Basic auth against the htpasswd file in Secret \`${qg.htpasswdSecret!.secretName}\` (key \`${qg.htpasswdSecret!.key}\`), X-Scope-OrgID from the user (client headers ignored): ${map(qg.users)}`;
+  const mapped = [
+    ...(qg.users.length ? [`identities (claim \`${o.userClaim}\`) ${map(qg.users)}`] : []),
+    ...(o.groups.length
+      ? [
+          `groups (claim \`${o.groupsClaim}\`, first match) ${o.groups.map((g) => `\`${g.group}\` → \`${g.orgId}\``).join(', ')}`,
+        ]
+      : []),
+  ];
+  return [
+    `OIDC through an oauth2-proxy sidecar: bearer tokens of issuer ${o.issuerUrl} for client \`${o.clientId}\`${o.extraAudiences.length ? ` (or audiences ${o.extraAudiences.map((a) => `\`${a}\``).join(', ')})` : ''}${o.redirectUrl ? `, browser sign-in at ${o.redirectUrl.replace(/callback$/, 'start')}` : ''}`,
+    `client secret and cookie key from Secret keys \`${o.clientSecret.name}/${o.clientSecret.key}\`, \`${o.cookieSecret.name}/${o.cookieSecret.key}\``,
+    `X-Scope-OrgID from the verified identity (client headers ignored): ${mapped.join('; ')}`,
+    ...(qg.htpasswdSecret
+      ? [
+          `Grafana's datasource users on \`${qg.grafanaUrl}\` (Basic, htpasswd Secret \`${qg.htpasswdSecret.secretName}\`): ${map(qg.grafanaUsers)}`,
+        ]
+      : []),
+  ].join('; ');
 }
 
 /** How the gateway queues and batches, and what its workload kind means for an upgrade. */

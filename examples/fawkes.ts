@@ -329,8 +329,43 @@ function variant(
  */
 export const fawkesDev = variant('fawkes-dev', SPANS_PER_SECOND.development, 'keep-all');
 
-/** Staging: every error and slow trace, 50 % of the rest (L510), of 8,000 spans/s. */
-export const fawkesStaging = variant('fawkes-staging', SPANS_PER_SECOND.staging, {
-  ...SAMPLING,
-  percentage: 50,
+/**
+ * Staging: every error and slow trace, 50 % of the rest (L510), of 8,000 spans/s. Its query
+ * gateway signs people and CI in through the platform's single sign-on instead of htpasswd files
+ * (staging tries it before production switches): "teams only see their traces" (L962) by their
+ * IdP group, so joining a team is a change in the IdP, not a new htpasswd line. The ADR names no
+ * IdP: a Keycloak realm is assumed, whose tokens carry `groups` (a group-membership mapper) and
+ * the gateway's client in `aud` (an audience mapper); people and service accounts are both known
+ * by `preferred_username` (Keycloak's `service-account-<client>` for a client-credentials token).
+ */
+const STAGING = variant('fawkes-staging', SPANS_PER_SECOND.staging, { ...SAMPLING, percentage: 50 });
+export const fawkesStaging = defineEnvironment({
+  ...STAGING,
+  queryGateway: {
+    ...STAGING.queryGateway!,
+    auth: GatewayAuth.oidc({
+      issuerUrl: 'https://sso.fawkes.example.com/realms/fawkes',
+      clientId: 'tempo-gateway-staging',
+      clientSecret: { name: 'tempo-gateway-oidc', key: 'client-secret' },
+      cookieSecret: { name: 'tempo-gateway-oidc', key: 'cookie-secret' },
+      userClaim: 'preferred_username',
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      // The widest group first: a platform engineer who is also in a team reads every tenant.
+      groups: {
+        'platform-sre': SEVEN_DAY_TENANTS,
+        'team-backstage': 'backstage',
+        'team-jenkins': 'jenkins',
+        'team-argocd': 'argocd',
+      },
+      grafanaHtpasswd: { secretName: 'tempo-gateway-grafana-htpasswd' },
+    }),
+    // The delivery pipeline's client-credentials account checks a deployment's trace (the ADR's
+    // "commit to production", L525) across the jenkins and argocd tenants.
+    users: { 'service-account-fawkes-delivery': ['jenkins', 'argocd'] },
+    exposure: GatewayExposure.ingress({
+      host: 'tempo.staging.fawkes.example.com',
+      className: 'nginx',
+      tlsSecretName: 'tempo-fawkes-staging-tls',
+    }),
+  },
 });

@@ -437,7 +437,9 @@ function categoryOf(path: string): string {
     return [JSON.parse(data[1]), ...(data[2] ? [segments(data[2]).slice(0, 2).join('.')] : [])].join(' ');
   const container = /containers\[([^\]]+)\]\.([A-Za-z_]+)/.exec(path);
   if (container) return `${container[1]} ${container[2]}`;
-  return path.split(/[.[]/).slice(0, 2).join('.');
+  const [first, second] = segments(path);
+  if (second === undefined) return first;
+  return /^\d+$/.test(second) ? `${first}[${second}]` : `${first}.${second}`;
 }
 
 /** The keys of a leaf path: `a.b["c/d"][0]` -> `a`, `b`, `c/d`, `0`. */

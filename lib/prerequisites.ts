@@ -39,6 +39,10 @@ export const PREREQUISITES = {
     what: 'the Prometheus Operator (CRDs and operator)',
     version: `Prometheus Operator ${V.prometheusOperator}`,
   },
+  oidcIssuer: {
+    what: "an OpenID Connect issuer with an OAuth client for the query gateway (its tokens carry the client ID in `aud`; browser sign-in's redirect URI allowed)",
+    version: '—',
+  },
   remoteWriteReceiver: {
     what: "a Prometheus that accepts remote writes (`enableRemoteWriteReceiver: true`) for Tempo's generated metrics",
     version: '—',
@@ -175,6 +179,21 @@ function detailsOf(m: Manifest, all: readonly Manifest[]): [PrerequisiteId, stri
       return emitted
         ? []
         : [['certManager', `${kind} \`${kind === 'ClusterIssuer' ? ref.name : `${ns(m)}/${ref.name}`}\``]];
+    }
+    case 'apps/Deployment': {
+      // The query gateway's oauth2-proxy (GatewayAuth.oidc): the issuer and client it names.
+      const flag = (args: readonly string[], name: string) =>
+        args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+      return (spec.template?.spec?.containers ?? [])
+        .filter((c: { name: string }) => c.name === 'oauth2-proxy')
+        .map((c: { args?: string[] }) => {
+          const args = c.args ?? [];
+          const redirect = flag(args, 'redirect-url');
+          return [
+            'oidcIssuer',
+            `${flag(args, 'oidc-issuer-url')}, client \`${flag(args, 'client-id')}\`${redirect ? `, redirect URI ${redirect}` : ''}`,
+          ];
+        });
     }
     case 'core/ConfigMap': {
       // Tempo's generator writing to a Prometheus: its remote-write receiver must be on.

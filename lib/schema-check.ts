@@ -167,6 +167,12 @@ class Checker {
     return cls ? isInstance(value, cls) : hasClassNamed(value, name);
   }
 
+  /** The `x-instanceof` class a schema stands for, if it is one. */
+  private classOf(schema: Schema): string | undefined {
+    if (schema.$ref) return this.classOf(this.definition(schema.$ref)[1]);
+    return schema['x-instanceof'];
+  }
+
   /** The factories of a class (its static methods), e.g. `TempoStorage.local()`. */
   private factories(name: string): string {
     const cls = this.o.classes[name] as unknown as Record<string, unknown> | undefined;
@@ -335,7 +341,9 @@ class Checker {
         this.found.add(
           new ConfigError(
             at(path, key),
-            `is missing; it is required (${this.describe(properties[key] ?? {})})`,
+            this.classOf(properties[key] ?? {})
+              ? `is missing; it is required: ${this.factories(this.classOf(properties[key])!)}`
+              : `is missing; it is required (${this.describe(properties[key] ?? {})})`,
           ),
         );
     }

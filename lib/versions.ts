@@ -38,6 +38,15 @@ export const VERSIONS = {
   // renovate: datasource=docker depName=nginxinc/nginx-unprivileged
   nginx: '1.30.5-alpine',
   /**
+   * quay.io/oauth2-proxy/oauth2-proxy (MIT), the query gateway's OIDC sidecar
+   * (`GatewayAuth.oidc`): its flags are checked against pkg/apis/options of this release, and
+   * scripts/build-oauth2-proxy.sh builds the same release (Go module
+   * github.com/oauth2-proxy/oauth2-proxy/v7, read from this line) for the end-to-end test. The image
+   * is distroless (`gcr.io/distroless/static:nonroot`, UID 65532).
+   */
+  // renovate: datasource=docker depName=quay.io/oauth2-proxy/oauth2-proxy
+  oauth2Proxy: 'v7.15.6',
+  /**
    * OpenTelemetry Operator whose `Instrumentation` CRD (schemas/crds/) the stack emits; the
    * auto-instrumentation images below are its defaults (versions.txt at tag v0.158.0).
    */
@@ -103,6 +112,7 @@ export const IMAGES = {
   memcached: { repository: 'memcached', tag: VERSIONS.memcached },
   memcachedExporter: { repository: 'prom/memcached-exporter', tag: VERSIONS.memcachedExporter },
   nginx: { repository: 'nginxinc/nginx-unprivileged', tag: VERSIONS.nginx },
+  oauth2Proxy: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: VERSIONS.oauth2Proxy },
 } as const satisfies Record<string, ContainerImage>;
 
 const AUTO_INSTRUMENTATION = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation';

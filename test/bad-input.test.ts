@@ -678,7 +678,7 @@ const CASES: readonly Case[] = [
     qa(
       `tempo: { storage: ${LOCAL}, multitenancy: true }, grafana: false, queryGateway: { users: { alice: 'team-a' } }`,
     ),
-    'qa.queryGateway.auth: is missing; it is required (a GatewayAuth)',
+    'qa.queryGateway.auth: is missing; it is required: create it with GatewayAuth.basic(…) or GatewayAuth.oidc(…)',
   ],
   [
     'a user mapped to an invalid tenant ID',

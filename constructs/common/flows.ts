@@ -57,9 +57,15 @@ export type ExternalPeer =
   | {
       readonly kind: 'external';
       readonly host: string;
-      readonly cidrs: 'objectStorage' | 'remoteWrite';
+      readonly cidrs: ExternalCidrs;
       readonly ip?: string;
     };
+
+/**
+ * Which `networkPolicies` CIDR list holds an outside host's addresses: `objectStorageCidrs`,
+ * `remoteWriteCidrs`, `issuerCidrs` (the query gateway's OIDC issuer).
+ */
+export type ExternalCidrs = 'objectStorage' | 'remoteWrite' | 'issuer';
 
 export type Peer = PodGroup | ExternalPeer;
 
@@ -117,7 +123,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 export function hostPeer(
   host: string,
   port: number,
-  cidrs: 'objectStorage' | 'remoteWrite',
+  cidrs: ExternalCidrs,
   sameNamespace: string,
 ): { peer: ExternalPeer; ports: FlowPort[] } {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -131,10 +137,10 @@ export function hostPeer(
   return { peer, ports: tcp(port) };
 }
 
-/** The peer and port of an `http(s)://` URL (remote write, object storage). */
+/** The peer and port of an `http(s)://` URL (remote write, object storage, an OIDC issuer). */
 export function urlPeer(
   url: string,
-  cidrs: 'objectStorage' | 'remoteWrite',
+  cidrs: ExternalCidrs,
   sameNamespace: string,
   property: string,
 ): { peer: ExternalPeer; ports: FlowPort[] } {

@@ -4,8 +4,18 @@
  * cluster (`GatewayExposure`). The factories only store their props; the checks run when the
  * environment is validated (`DeferredChecks`), so errors read `<env>.queryGateway…`.
  */
-import { ConfigError, DeferredChecks, show } from '../../lib/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPlainObject } from '../../lib/validate';
+import { ConfigError, DeferredChecks, propertyPath, show } from '../../lib/errors';
+import type { HttpUrl, TenantId } from '../../lib/input-types';
+import { resolveResources, ResolvedResources, ResourceRequirements } from '../../lib/resources';
+import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkHttpUrl,
+  checkLabels,
+  checkPlainObject,
+  checkTenantId,
+} from '../../lib/validate';
 
 /** The Secret with the htpasswd file (in the stack's namespace; you create it). */
 export interface GatewayBasicAuthProps {
@@ -29,6 +39,35 @@ export abstract class GatewayAuth extends DeferredChecks {
   public static basic(props: GatewayBasicAuthProps): BasicGatewayAuth {
     return new BasicGatewayAuth(props);
   }
+
+  /**
+   * OpenID Connect: oauth2-proxy (pinned in lib/versions.ts) beside nginx in each gateway pod
+   * verifies bearer tokens from your issuer (machine clients: CI, a collector's `oauth2client`
+   * extension) and, when the gateway is exposed, signs browsers in. The tenant comes from the
+   * verified identity (`users`) or its groups (`groups`). Grafana, which cannot obtain such tokens
+   * for a datasource, authenticates on a listener of its own with Basic auth (`grafanaHtpasswd`).
+   */
+  public static oidc(props: GatewayOidcAuthProps): OidcGatewayAuth {
+    return new OidcGatewayAuth(props);
+  }
+}
+
+/** htpasswd file of the user's Secret, checked: `{ secretName, key }`. */
+function resolveHtpasswd(
+  props: GatewayBasicAuthProps | undefined,
+  p: string,
+  example: string,
+): { secretName: string; key: string } {
+  checkPlainObject(props, p, "{ secretName: 'tempo-gateway-htpasswd' }");
+  if (props?.secretName === undefined || props.secretName === '')
+    throw new ConfigError(`${p}.secretName`, example);
+  const key = props.key ?? 'htpasswd';
+  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key))
+    throw new ConfigError(
+      `${p}.key`,
+      `${show(key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
+    );
+  return { secretName: checkDnsSubdomain(props.secretName, `${p}.secretName`), key };
 }
 
 export class BasicGatewayAuth extends GatewayAuth {
@@ -40,26 +79,268 @@ export class BasicGatewayAuth extends GatewayAuth {
   }
 
   protected validate(): void {
-    const p = 'queryGateway.auth.basic';
-    checkPlainObject(this.props, p, "{ secretName: 'tempo-gateway-htpasswd' }");
-    if (this.props?.secretName === undefined || this.props.secretName === '')
-      throw new ConfigError(
-        `${p}.secretName`,
-        "is required: the gateway reads its users and password hashes from an htpasswd file in a Secret you create; name it, e.g. GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' })",
-      );
-    const key = this.props.key ?? 'htpasswd';
-    if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key))
-      throw new ConfigError(
-        `${p}.key`,
-        `${show(key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
-      );
-    this.resolved = { secretName: checkDnsSubdomain(this.props.secretName, `${p}.secretName`), key };
+    this.resolved = resolveHtpasswd(
+      this.props,
+      'queryGateway.auth.basic',
+      "is required: the gateway reads its users and password hashes from an htpasswd file in a Secret you create; name it, e.g. GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' })",
+    );
   }
 
   /** The Secret and key of the htpasswd file. */
   public get secret(): { readonly secretName: string; readonly key: string } {
     this.check();
     return this.resolved!;
+  }
+}
+
+/** OpenID Connect at the gateway (see `GatewayAuth.oidc`). */
+export interface GatewayOidcAuthProps {
+  /**
+   * The issuer, exactly as its tokens' `iss` claim names it (https): oauth2-proxy reads
+   * `<issuerUrl>/.well-known/openid-configuration` at start and verifies tokens with its keys,
+   * e.g. `https://sso.example.com/realms/platform` (Keycloak), `https://dex.example.com`.
+   */
+  readonly issuerUrl: HttpUrl;
+  /**
+   * The gateway's OAuth client at the issuer. A bearer token is accepted only if its `aud` claim
+   * names it (or one of `extraAudiences`): have the issuer add it to the tokens it mints for the
+   * gateway's clients (a Keycloak audience mapper, an Okta authorization server's audience, an
+   * Entra ID app's `api://…/.default` scope).
+   */
+  readonly clientId: string;
+  /** The client's secret (browser sign-in's code exchange): a key of a Secret you create. */
+  readonly clientSecret: SecretKeyRef;
+  /**
+   * The key that encrypts browser sessions' cookies, a key of a Secret you create: 16, 24 or 32
+   * bytes, or their unpadded base64url, without a trailing newline, e.g.
+   * `kubectl create secret generic tempo-gateway-oidc --from-literal=cookie-secret="$(openssl rand -base64 32 | tr -- '+/' '-_')" --from-literal=client-secret=…`.
+   */
+  readonly cookieSecret: SecretKeyRef;
+  /**
+   * Further `aud` values a bearer token may carry (`--oidc-extra-audience`), e.g. the client ID
+   * of a CI client whose tokens the issuer cannot give the gateway's audience.
+   * @default - only `clientId`
+   */
+  readonly extraAudiences?: readonly string[];
+  /**
+   * The claim whose value `users` maps (`--oidc-email-claim`). With `email`, a token whose
+   * `email_verified` is false is refused; a bearer token without the claim is known by its `sub`
+   * (a machine client's service-account ID).
+   * @default 'email'
+   */
+  readonly userClaim?: string;
+  /** The claim that lists the identity's groups (`--oidc-groups-claim`). @default 'groups' */
+  readonly groupsClaim?: string;
+  /**
+   * IdP group → tenant ID, or a list of tenant IDs (a cross-tenant reader). An identity that is
+   * not in `users` reads the tenants of the first group listed here that it belongs to (list the
+   * widest groups first); an identity in neither gets 403.
+   * @default - none (only `users`)
+   */
+  readonly groups?: Readonly<Record<string, TenantId | readonly TenantId[]>>;
+  /**
+   * Scopes of browser sign-in (some issuers only put `groups` in tokens asked for it).
+   * @default ['openid', 'email', 'profile']
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * The CA that issued the issuer's certificate, when it is a private one (a key of a Secret):
+   * oauth2-proxy then trusts only it (`--provider-ca-file`).
+   * @default - the public roots of the oauth2-proxy image
+   */
+  readonly issuerCaSecret?: SecretKeyRef;
+  /**
+   * The htpasswd file of Grafana's datasource users (one line per Tempo datasource, named by its
+   * UID; the passwords are `grafana.gatewayCredentials`). Grafana's datasources cannot obtain OIDC
+   * tokens of their own, so Grafana queries through a listener of its own (port 8082) that only
+   * Grafana's pods reach.
+   * @default - required when the stack provisions Grafana
+   */
+  readonly grafanaHtpasswd?: GatewayBasicAuthProps;
+  /** The oauth2-proxy container's resources. @default - requests 50m / 64Mi, limits 500m / 128Mi */
+  readonly resources?: ResourceRequirements;
+}
+
+/** An IdP group and the `X-Scope-OrgID` its members' requests carry. */
+export interface ResolvedGatewayGroup {
+  readonly group: string;
+  readonly orgId: string;
+}
+
+export interface ResolvedOidcAuth {
+  readonly issuerUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: SecretKeyRef;
+  readonly cookieSecret: SecretKeyRef;
+  readonly extraAudiences: readonly string[];
+  readonly userClaim: string;
+  readonly groupsClaim: string;
+  readonly groups: readonly ResolvedGatewayGroup[];
+  readonly scopes: readonly string[];
+  readonly issuerCa?: SecretKeyRef;
+  readonly grafanaHtpasswd?: { readonly secretName: string; readonly key: string };
+  readonly resources: ResolvedResources;
+}
+
+const OAUTH2_PROXY_RESOURCES: ResolvedResources = {
+  requests: { cpu: '50m', memory: '64Mi' },
+  limits: { cpu: '500m', memory: '128Mi' },
+};
+
+// A claim name as oauth2-proxy looks it up (nested claims with '.'); a group as an IdP names it
+// (Keycloak's '/parent/child' paths, Entra ID's object IDs): no ',' (X-Auth-Request-Groups joins
+// the groups with it), no space or quote.
+const CLAIM = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/;
+const GROUP = /^[A-Za-z0-9/][A-Za-z0-9._@+:/-]{0,255}$/;
+// OAuth client IDs and audiences: printable, no space (they are flag values and `aud` strings).
+const TOKEN = /^[\x21-\x7e]{1,255}$/;
+
+/** `a` or `[a, b]` as the `X-Scope-OrgID` value `a|b`, each tenant checked. */
+export function resolveTenants(tenants: TenantId | readonly TenantId[], at: string): string {
+  const list = typeof tenants === 'string' ? [tenants] : tenants;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ConfigError(at, `${show(tenants)} is not a tenant; give a tenant ID or a list of them`);
+  list.forEach((t, i) => {
+    checkTenantId(t, typeof tenants === 'string' ? at : `${at}[${i}]`);
+    if (list.indexOf(t) !== i)
+      throw new ConfigError(`${at}[${i}]`, `${show(t)} is listed twice; list each tenant once`);
+  });
+  return list.join('|');
+}
+
+export class OidcGatewayAuth extends GatewayAuth {
+  public readonly kind = 'oidc' as const;
+  private resolvedProps?: ResolvedOidcAuth;
+
+  constructor(private readonly props: GatewayOidcAuthProps) {
+    super();
+  }
+
+  protected validate(): void {
+    const p = 'queryGateway.auth.oidc';
+    const o = this.props;
+    checkPlainObject(
+      o,
+      p,
+      "{ issuerUrl: 'https://sso.example.com/realms/platform', clientId: 'tempo-gateway', clientSecret, cookieSecret }",
+    );
+    if (o?.issuerUrl === undefined || o.issuerUrl === '')
+      throw new ConfigError(
+        `${p}.issuerUrl`,
+        "is required: oauth2-proxy verifies tokens with the keys the issuer publishes (<issuerUrl>/.well-known/openid-configuration); give it as the tokens' iss claim names it, e.g. 'https://sso.example.com/realms/platform'",
+      );
+    const url = checkHttpUrl(o.issuerUrl, `${p}.issuerUrl`, 'https://sso.example.com/realms/platform');
+    if (url.protocol !== 'https:')
+      throw new ConfigError(
+        `${p}.issuerUrl`,
+        `${show(o.issuerUrl)} is not an https URL: the keys that verify every token would come over plaintext; give the issuer's https URL, e.g. 'https://sso.example.com/realms/platform'`,
+      );
+    if (url.search || url.hash)
+      throw new ConfigError(
+        `${p}.issuerUrl`,
+        `${show(o.issuerUrl)} has a query or fragment, which no issuer identifier has; give it as the tokens' iss claim names it`,
+      );
+    if (o.clientId === undefined || o.clientId === '')
+      throw new ConfigError(
+        `${p}.clientId`,
+        "is required: the gateway's OAuth client at the issuer, which bearer tokens must name in their aud claim; e.g. 'tempo-gateway'",
+      );
+    if (typeof o.clientId !== 'string' || !TOKEN.test(o.clientId))
+      throw new ConfigError(
+        `${p}.clientId`,
+        `${show(o.clientId)} is not an OAuth client ID; use up to 255 printable characters without spaces`,
+      );
+    const secret = (name: 'clientSecret' | 'cookieSecret', what: string, key: string): SecretKeyRef => {
+      if (o[name] === undefined)
+        throw new ConfigError(
+          `${p}.${name}`,
+          `is required: oauth2-proxy reads ${what} from a Secret you create (dist/ holds no secret value); name its key, e.g. { name: 'tempo-gateway-oidc', key: '${key}' }`,
+        );
+      return checkSecretRef(o[name], `${p}.${name}`);
+    };
+    const clientSecret = secret('clientSecret', 'the client secret', 'client-secret');
+    const cookieSecret = secret('cookieSecret', 'the key that encrypts session cookies', 'cookie-secret');
+    if (clientSecret.name === cookieSecret.name && clientSecret.key === cookieSecret.key)
+      throw new ConfigError(
+        `${p}.cookieSecret`,
+        'is the same Secret key as clientSecret; the cookie key must be a random value of its own (16, 24 or 32 bytes)',
+      );
+    const extraAudiences = o.extraAudiences ?? [];
+    if (!Array.isArray(extraAudiences))
+      throw new ConfigError(
+        `${p}.extraAudiences`,
+        `${show(extraAudiences)} is not a list; give e.g. ['ci-client']`,
+      );
+    extraAudiences.forEach((a, i) => {
+      if (typeof a !== 'string' || !TOKEN.test(a))
+        throw new ConfigError(
+          `${p}.extraAudiences[${i}]`,
+          `${show(a)} is not an audience; use up to 255 printable characters without spaces`,
+        );
+    });
+    const claim = (name: 'userClaim' | 'groupsClaim', fallback: string): string => {
+      const value = o[name] ?? fallback;
+      if (typeof value !== 'string' || !CLAIM.test(value))
+        throw new ConfigError(
+          `${p}.${name}`,
+          `${show(value)} is not a claim name; use letters, digits and '_', '.', ':', '/', '-' (e.g. '${fallback}')`,
+        );
+      return value;
+    };
+    const groups: ResolvedGatewayGroup[] = [];
+    if (o.groups !== undefined) {
+      checkPlainObject(o.groups, `${p}.groups`, "{ 'team-checkout': 'checkout' }");
+      for (const [group, tenants] of Object.entries(o.groups)) {
+        const at = propertyPath(`${p}.groups`, group);
+        if (!GROUP.test(group))
+          throw new ConfigError(
+            at,
+            `${show(group)} is not a group name the gateway accepts; use up to 256 letters, digits, '.', '_', '@', '+', ':', '/' and '-' (no ',' or spaces), starting with a letter, digit or '/'`,
+          );
+        groups.push({ group, orgId: resolveTenants(tenants, at) });
+      }
+    }
+    const scopes = o.scopes ?? ['openid', 'email', 'profile'];
+    if (!Array.isArray(scopes) || scopes.some((x) => typeof x !== 'string' || !TOKEN.test(x)))
+      throw new ConfigError(
+        `${p}.scopes`,
+        `${show(scopes)} is not a list of scopes; give e.g. ['openid', 'email', 'profile', 'groups']`,
+      );
+    if (!scopes.includes('openid'))
+      throw new ConfigError(
+        `${p}.scopes`,
+        `lacks 'openid', without which the issuer returns no ID token; add it, e.g. ['openid', 'email', 'profile', 'groups']`,
+      );
+    this.resolvedProps = {
+      issuerUrl: o.issuerUrl,
+      clientId: o.clientId,
+      clientSecret,
+      cookieSecret,
+      extraAudiences: [...extraAudiences],
+      userClaim: claim('userClaim', 'email'),
+      groupsClaim: claim('groupsClaim', 'groups'),
+      groups,
+      scopes: [...scopes],
+      ...(o.issuerCaSecret !== undefined
+        ? { issuerCa: checkSecretRef(o.issuerCaSecret, `${p}.issuerCaSecret`) }
+        : {}),
+      ...(o.grafanaHtpasswd !== undefined
+        ? {
+            grafanaHtpasswd: resolveHtpasswd(
+              o.grafanaHtpasswd,
+              `${p}.grafanaHtpasswd`,
+              "is required: name the Secret with the htpasswd file of Grafana's datasource users, e.g. { secretName: 'tempo-gateway-grafana-htpasswd' }",
+            ),
+          }
+        : {}),
+      resources: resolveResources(o.resources, OAUTH2_PROXY_RESOURCES, `${p}.resources`),
+    };
+  }
+
+  /** The checked settings. */
+  public get settings(): ResolvedOidcAuth {
+    this.check();
+    return this.resolvedProps!;
   }
 }
 

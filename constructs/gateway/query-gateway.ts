@@ -5,8 +5,16 @@
  * client. Optionally exposed outside the cluster by Gateway API routes or an Ingress.
  *
  * Objects: ConfigMap (`nginx.conf`), Deployment (nginx-unprivileged, Pod Security restricted,
- * read-only root, the htpasswd Secret mounted read-only), Service, PodDisruptionBudget, and the
- * `HTTPRoute` / `GRPCRoute` or `Ingress`. The NetworkPolicies follow from `connections`.
+ * read-only root, the htpasswd Secret mounted read-only; with `GatewayAuth.oidc` an oauth2-proxy
+ * sidecar, see `oauth2-proxy-config.ts`), Service, PodDisruptionBudget, and the `HTTPRoute` /
+ * `GRPCRoute` or `Ingress`. The NetworkPolicies follow from `connections`.
+ *
+ * Why a sidecar and not a Deployment of its own: nginx asks oauth2-proxy about every request
+ * (`auth_request`), so the question stays on the pod's loopback (no extra hop, Service or
+ * NetworkPolicy ingress, and it cannot be asked by anyone else through the network policy); it
+ * scales, rolls and fails with the nginx it serves; and oauth2-proxy keeps no state (sessions are
+ * in encrypted cookies, tokens are verified against the issuer's keys), so nothing is gained by
+ * sharing it between replicas.
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
@@ -31,17 +39,11 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from '../../lib/pod-security';
-import {
-  parseQuantity,
-  checkDnsLabel,
-  checkPlainObject,
-  checkPositiveInteger,
-  checkTenantId,
-} from '../../lib/validate';
+import { parseQuantity, checkDnsLabel, checkPlainObject, checkPositiveInteger } from '../../lib/validate';
 import { resolveResources, resourceRequirements, ResourceRequirements } from '../../lib/resources';
 import { checkSecretRef, SecretKeyRef, secretFilesVolume } from '../../lib/secrets';
 import { IMAGES, imageRef } from '../../lib/versions';
-import { Connections, DNS_PORTS, FlowDeclaring, Peers, PodGroup } from '../common/flows';
+import { Connections, DNS_PORTS, FlowDeclaring, Peers, PodGroup, urlPeer } from '../common/flows';
 import type { ServingPort } from '../common/receivers';
 import type { Tempo } from '../tempo/tempo';
 import {
@@ -50,6 +52,9 @@ import {
   GatewayAuth,
   GatewayExposure,
   IngressExposure,
+  OidcGatewayAuth,
+  ResolvedOidcAuth,
+  resolveTenants,
 } from './gateway-options';
 import {
   GATEWAY_READY_PATH,
@@ -59,12 +64,15 @@ import {
   OTLP_HTTP_TRACES_PATH,
   renderNginxConfig,
 } from './nginx-config';
+import { OAUTH2_PROXY_PORT, oauth2ProxyArgs } from './oauth2-proxy-config';
 import type { DnsLabel, TenantId } from '../../lib/input-types';
 
 export * from './gateway-options';
 
 /** UID/GID of the nginx-unprivileged image's `nginx` user. */
 export const NGINX_UID = 101;
+/** UID/GID of the oauth2-proxy image's user (distroless `nonroot`). */
+export const OAUTH2_PROXY_UID = 65532;
 
 /** Ingest from outside the cluster: OTLP through the gateway to Tempo's receivers. */
 export interface GatewayIngestProps {
@@ -80,15 +88,22 @@ export interface GatewayIngestProps {
 export interface QueryGatewayProps {
   /** Deployment and Service name. @default 'tempo-gateway' */
   readonly name?: DnsLabel;
-  /** How clients authenticate: `GatewayAuth.basic({ secretName })`. */
+  /**
+   * How clients authenticate: `GatewayAuth.basic({ secretName })` (an htpasswd file), or
+   * `GatewayAuth.oidc({ issuerUrl, clientId, clientSecret, cookieSecret })` (OpenID Connect
+   * through an oauth2-proxy sidecar).
+   */
   readonly auth: GatewayAuth;
   /**
    * Who reads (and, with ingest, writes) which tenant: user → tenant ID, or a list of tenant IDs
-   * for a cross-tenant reader (Tempo's `a|b` query; such a user cannot write). The gateway sets
-   * `X-Scope-OrgID` from this map alone; an authenticated user not listed here gets 403.
-   * Grafana's users (one per Tempo datasource) are added by the stack.
+   * for a cross-tenant reader (Tempo's `a|b` query; such a user cannot write). A user is an
+   * htpasswd user (Basic) or the verified identity (OIDC: the `userClaim` claim, by default the
+   * email). The gateway sets `X-Scope-OrgID` from this map (and with OIDC its `groups`) alone; an
+   * authenticated identity in none gets 403. Grafana's users (one per Tempo datasource) are added
+   * by the stack.
+   * @default - none (allowed with OIDC `groups` only)
    */
-  readonly users: Readonly<Record<string, TenantId | readonly TenantId[]>>;
+  readonly users?: Readonly<Record<string, TenantId | readonly TenantId[]>>;
   /** Also forward OTLP (HTTP `/v1/traces`, and gRPC) to Tempo's receivers. @default - queries only */
   readonly ingest?: GatewayIngestProps;
   /** How clients outside the cluster reach it. @default - in-cluster only (its Service) */
@@ -115,12 +130,15 @@ const MAP_KEYWORDS = ['default', 'hostnames', 'include', 'volatile'];
 export function resolveGatewayUsers(
   users: QueryGatewayProps['users'] | undefined,
   property: string,
+  allowEmpty = false,
 ): GatewayUser[] {
-  if (users === undefined || users === null || Object.keys(users).length === 0)
+  if (users === undefined || users === null || Object.keys(users).length === 0) {
+    if (allowEmpty && users !== null) return [];
     throw new ConfigError(
       property,
       "is empty: the gateway takes each request's tenant from who authenticated; map at least one user to a tenant, e.g. { 'ci-checkout': 'checkout' }",
     );
+  }
   checkPlainObject(users, property, "{ 'ci-checkout': 'checkout' }");
   return Object.entries(users).map(([user, tenants]) => {
     const at = propertyPath(property, user);
@@ -129,17 +147,12 @@ export function resolveGatewayUsers(
         at,
         `${show(user)} is not a user name the gateway accepts; use up to 128 letters, digits, '.', '_', '@', '+' and '-', starting with a letter or digit (not ${MAP_KEYWORDS.join(', ')})`,
       );
-    const list = typeof tenants === 'string' ? [tenants] : tenants;
-    if (!Array.isArray(list) || list.length === 0)
-      throw new ConfigError(at, `${show(tenants)} is not a tenant; give a tenant ID or a list of them`);
-    list.forEach((t, i) => {
-      checkTenantId(t, typeof tenants === 'string' ? at : `${at}[${i}]`);
-      if (list.indexOf(t) !== i)
-        throw new ConfigError(`${at}[${i}]`, `${show(t)} is listed twice; list each tenant once`);
-    });
-    return { user, orgId: list.join('|') };
+    return { user, orgId: resolveTenants(tenants, at) };
   });
 }
+
+/** Grafana's own listener with OIDC (Basic auth for its datasource users; Grafana only). */
+const GRAFANA_PORT: NamedPort = { name: 'grafana', port: 8082, protocol: 'TCP', appProtocol: 'http' };
 
 const DEFAULT_RESOURCES = {
   requests: { cpu: '100m', memory: '128Mi' },
@@ -150,6 +163,10 @@ const DEFAULT_RESOURCES = {
 const PATHS = {
   configDir: '/etc/nginx/tracesynth',
   htpasswdDir: '/etc/nginx/htpasswd',
+  grafanaHtpasswdDir: '/etc/nginx/grafana-htpasswd',
+  oidcClientSecretDir: '/etc/oauth2-proxy/client-secret',
+  oidcCookieSecretDir: '/etc/oauth2-proxy/cookie-secret',
+  oidcIssuerCaDir: '/etc/oauth2-proxy/issuer-ca',
   tempoServerCaDir: '/etc/nginx/tempo-server-ca',
   tempoReceiverCaDir: '/etc/nginx/tempo-receiver-ca',
   tmp: '/tmp',
@@ -159,12 +176,21 @@ export class QueryGateway extends Construct implements FlowDeclaring {
   public readonly name: string;
   public readonly namespace: string;
   public readonly selectorLabels: Record<string, string>;
-  /** What clients in the cluster (Grafana) use as the Tempo URL. */
+  /** What clients in the cluster use as the Tempo URL. */
   public readonly queryUrl: string;
-  /** Every user and the `X-Scope-OrgID` its requests carry (the environment's and the stack's). */
+  /** What Grafana uses as the Tempo URL (with OIDC, Grafana's own listener). */
+  public readonly grafanaUrl: string;
+  /**
+   * Every identity of the main listener and the `X-Scope-OrgID` its requests carry (Basic: the
+   * environment's users and Grafana's; OIDC: the environment's users).
+   */
   public readonly users: readonly GatewayUser[];
-  /** The htpasswd Secret the gateway reads. */
-  public readonly htpasswdSecret: { readonly secretName: string; readonly key: string };
+  /** With OIDC: Grafana's datasource users (on Grafana's listener). */
+  public readonly grafanaUsers: readonly GatewayUser[];
+  /** The htpasswd Secret the gateway reads (with OIDC: Grafana's, if Grafana is provisioned). */
+  public readonly htpasswdSecret?: { readonly secretName: string; readonly key: string };
+  /** With OIDC: the checked settings, and where browsers sign in (if exposed). */
+  public readonly oidc?: ResolvedOidcAuth & { readonly redirectUrl?: string };
   /** Whether OTLP ingest is forwarded. */
   public readonly ingest: boolean;
   public readonly exposure?: GatewayExposure;
@@ -193,18 +219,44 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         `${p}.auth`,
         "is required: every client authenticates at the gateway; give GatewayAuth.basic({ secretName: 'tempo-gateway-htpasswd' }) (an htpasswd file in a Secret you create)",
       );
-    const auth = props.auth as BasicGatewayAuth;
-    this.htpasswdSecret = auth.secret;
-    const own = resolveGatewayUsers(props.users, `${p}.users`);
-    for (const c of props.clients ?? []) {
-      const clash = own.find((u) => u.user === c.user);
-      if (clash)
+    const clients = props.clients ?? [];
+    let oidc: ResolvedOidcAuth | undefined;
+    if (props.auth instanceof OidcGatewayAuth) {
+      oidc = props.auth.settings;
+      const own = resolveGatewayUsers(props.users, `${p}.users`, true);
+      if (own.length === 0 && oidc.groups.length === 0)
         throw new ConfigError(
-          propertyPath(`${p}.users`, c.user),
-          `is the user a Grafana datasource authenticates as (Grafana's datasource users are the datasource UIDs); rename this user`,
+          `${p}.users`,
+          `is empty and auth.oidc.groups maps no group: no identity could read a tenant; map identities (their '${oidc.userClaim}' claim) or the issuer's groups to tenants, e.g. users: { 'alice@example.com': 'checkout' }`,
         );
+      this.users = own;
+      this.grafanaUsers = clients;
+      if (clients.length > 0 && !oidc.grafanaHtpasswd)
+        throw new ConfigError(
+          `${p}.auth.oidc.grafanaHtpasswd`,
+          `is required: Grafana's datasources cannot obtain OIDC tokens, so Grafana queries as its datasources (${clients.map((c) => show(c.user)).join(', ')}) with Basic auth on a listener of its own; name the Secret with their htpasswd file, e.g. { secretName: 'tempo-gateway-grafana-htpasswd' }`,
+        );
+      if (clients.length === 0 && oidc.grafanaHtpasswd)
+        throw new ConfigError(
+          `${p}.auth.oidc.grafanaHtpasswd`,
+          'is set but the stack provisions no Grafana (grafana: false, or no monitoring); remove it',
+        );
+      this.htpasswdSecret = oidc.grafanaHtpasswd;
+    } else {
+      const auth = props.auth as BasicGatewayAuth;
+      this.htpasswdSecret = auth.secret;
+      const own = resolveGatewayUsers(props.users, `${p}.users`);
+      for (const c of clients) {
+        const clash = own.find((u) => u.user === c.user);
+        if (clash)
+          throw new ConfigError(
+            propertyPath(`${p}.users`, c.user),
+            `is the user a Grafana datasource authenticates as (Grafana's datasource users are the datasource UIDs); rename this user`,
+          );
+      }
+      this.users = [...own, ...clients];
+      this.grafanaUsers = [];
     }
-    this.users = [...own, ...(props.clients ?? [])];
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
     this.replicas = replicas;
     const resources = resolveResources(props.resources, DEFAULT_RESOURCES, `${p}.resources`);
@@ -270,13 +322,37 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       appProtocol: 'kubernetes.io/h2c',
     };
     const withGrpc = ingestUpstreams?.otlpGrpc !== undefined;
-    this.ports = withGrpc ? [httpPort, grpcPort] : [httpPort];
-    this.queryUrl = `http://${serviceHost(name, namespace)}:${httpPort.port}`;
+    const grafanaListener = oidc !== undefined && this.grafanaUsers.length > 0;
+    this.ports = [httpPort, ...(withGrpc ? [grpcPort] : []), ...(grafanaListener ? [GRAFANA_PORT] : [])];
+    const host = serviceHost(name, namespace);
+    this.queryUrl = `http://${host}:${httpPort.port}`;
+    this.grafanaUrl = grafanaListener ? `http://${host}:${GRAFANA_PORT.port}` : this.queryUrl;
+    // Browser sign-in where browsers reach the gateway: the exposure's host.
+    const redirectUrl =
+      oidc && props.exposure ? `https://${signInHost(props.exposure)}/oauth2/callback` : undefined;
+    if (oidc) this.oidc = { ...oidc, ...(redirectUrl ? { redirectUrl } : {}) };
 
     this.nginxConfig = renderNginxConfig({
       httpPort: httpPort.port,
       ...(withGrpc ? { grpcPort: grpcPort.port } : {}),
-      htpasswdFile: `${PATHS.htpasswdDir}/${this.htpasswdSecret.key}`,
+      ...(oidc
+        ? {
+            oidc: {
+              authAddress: `127.0.0.1:${OAUTH2_PROXY_PORT}`,
+              groups: oidc.groups,
+              signIn: redirectUrl !== undefined,
+            },
+          }
+        : { htpasswdFile: `${PATHS.htpasswdDir}/${this.htpasswdSecret!.key}` }),
+      ...(grafanaListener
+        ? {
+            grafana: {
+              port: GRAFANA_PORT.port,
+              htpasswdFile: `${PATHS.grafanaHtpasswdDir}/${oidc!.grafanaHtpasswd!.key}`,
+              users: this.grafanaUsers,
+            },
+          }
+        : {}),
       users: this.users,
       query: queryUpstream,
       ...(ingestUpstreams ? { ingest: ingestUpstreams } : {}),
@@ -304,9 +380,20 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       data: configData,
     });
 
+    const htpasswd = this.htpasswdSecret;
+    const htpasswdVolume = oidc ? 'grafana-htpasswd' : 'htpasswd';
     const volumes: k8s.Volume[] = [
       { name: 'config', configMap: { name: configMap.name } },
-      secretFilesVolume('htpasswd', this.htpasswdSecret.secretName, [this.htpasswdSecret.key]),
+      ...(htpasswd ? [secretFilesVolume(htpasswdVolume, htpasswd.secretName, [htpasswd.key])] : []),
+      ...(oidc
+        ? [
+            secretFilesVolume('oidc-client-secret', oidc.clientSecret.name, [oidc.clientSecret.key]),
+            secretFilesVolume('oidc-cookie-secret', oidc.cookieSecret.name, [oidc.cookieSecret.key]),
+            ...(oidc.issuerCa
+              ? [secretFilesVolume('oidc-issuer-ca', oidc.issuerCa.name, [oidc.issuerCa.key])]
+              : []),
+          ]
+        : []),
       ...(tempo.httpTls
         ? [secretFilesVolume('tempo-server-ca', tempo.httpTls.secretName, [tempo.httpTls.caKey])]
         : []),
@@ -315,7 +402,15 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     ];
     const mounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PATHS.configDir, readOnly: true },
-      { name: 'htpasswd', mountPath: PATHS.htpasswdDir, readOnly: true },
+      ...(htpasswd
+        ? [
+            {
+              name: htpasswdVolume,
+              mountPath: oidc ? PATHS.grafanaHtpasswdDir : PATHS.htpasswdDir,
+              readOnly: true,
+            },
+          ]
+        : []),
       ...(tempo.httpTls
         ? [{ name: 'tempo-server-ca', mountPath: PATHS.tempoServerCaDir, readOnly: true }]
         : []),
@@ -367,6 +462,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,
               },
+              ...(oidc ? [this.oauth2ProxyContainer(oidc, redirectUrl)] : []),
             ],
             volumes,
           },
@@ -395,7 +491,13 @@ export class QueryGateway extends Construct implements FlowDeclaring {
 
     this.group = { name, namespace, selectorLabels: this.selectorLabels, ports: this.ports };
     const c = new Connections([this.group]);
-    c.allowFrom(this.group, Peers.grafana, ['http'], 'Grafana queries traces through the gateway');
+    if (oidc === undefined || grafanaListener)
+      c.allowFrom(
+        this.group,
+        Peers.grafana,
+        [grafanaListener ? GRAFANA_PORT.name : 'http'],
+        'Grafana queries traces through the gateway',
+      );
     if (props.exposure) {
       const proxies = props.exposure.proxies;
       c.allowFrom(
@@ -406,11 +508,16 @@ export class QueryGateway extends Construct implements FlowDeclaring {
           namespace: proxies.namespace,
           ...(proxies.labels ? { labels: proxies.labels } : {}),
         },
-        this.ports.map((x) => x.name),
+        this.ports.filter((x) => x !== GRAFANA_PORT).map((x) => x.name),
         'clients outside the cluster, through the route',
       );
     }
     c.allowTo(this.group, Peers.dns, DNS_PORTS, 'DNS');
+    if (oidc) {
+      // Discovery, keys (JWKS), and sign-in's token endpoint: on the issuer's host and port.
+      const issuer = urlPeer(oidc.issuerUrl, 'issuer', namespace, `${p}.auth.oidc.issuerUrl`);
+      c.allowTo(this.group, issuer.peer, issuer.ports, 'oauth2-proxy: the OIDC issuer (keys, sign-in)');
+    }
     c.allowTo(this.group, tempo.queryGroup, ['http'], 'queries Tempo as the authenticated tenant');
     if (ingestUpstreams) {
       const names = [receiver('otlpHttp'), receiver('otlpGrpc')]
@@ -419,6 +526,53 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       c.allowTo(this.group, tempo.receiverGroup, names, 'forwards OTLP as the authenticated tenant');
     }
     this.connections = c;
+  }
+
+  /** The oauth2-proxy sidecar: restricted, its secrets as files, probed on its own port. */
+  private oauth2ProxyContainer(oidc: ResolvedOidcAuth, redirectUrl: string | undefined): k8s.Container {
+    const file = (dir: string, key: string) => `${dir}/${key}`;
+    const port = { name: 'oauth2-proxy', containerPort: OAUTH2_PROXY_PORT, protocol: 'TCP' };
+    const probe = (path: string, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString(port.name) },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold,
+    });
+    return {
+      name: 'oauth2-proxy',
+      image: imageRef(IMAGES.oauth2Proxy),
+      imagePullPolicy: 'IfNotPresent',
+      args: oauth2ProxyArgs({
+        issuerUrl: oidc.issuerUrl,
+        clientId: oidc.clientId,
+        clientSecretFile: file(PATHS.oidcClientSecretDir, oidc.clientSecret.key),
+        cookieSecretFile: file(PATHS.oidcCookieSecretDir, oidc.cookieSecret.key),
+        ...(oidc.issuerCa ? { issuerCaFile: file(PATHS.oidcIssuerCaDir, oidc.issuerCa.key) } : {}),
+        extraAudiences: oidc.extraAudiences,
+        userClaim: oidc.userClaim,
+        groupsClaim: oidc.groupsClaim,
+        scopes: oidc.scopes,
+        ...(redirectUrl ? { redirectUrl } : {}),
+      }),
+      ports: [port],
+      // /ping answers once it serves; /ready also checks its session store (oauthproxy.go).
+      readinessProbe: { ...probe('/ready', 3), initialDelaySeconds: 2 },
+      livenessProbe: { ...probe('/ping', 6), initialDelaySeconds: 10 },
+      resources: resourceRequirements(oidc.resources),
+      // The image's own user (distroless nonroot); the pod's fsGroup lets it read the Secret files.
+      securityContext: {
+        ...restrictedContainerSecurityContext(),
+        runAsUser: OAUTH2_PROXY_UID,
+        runAsGroup: OAUTH2_PROXY_UID,
+      },
+      volumeMounts: [
+        { name: 'oidc-client-secret', mountPath: PATHS.oidcClientSecretDir, readOnly: true },
+        { name: 'oidc-cookie-secret', mountPath: PATHS.oidcCookieSecretDir, readOnly: true },
+        ...(oidc.issuerCa
+          ? [{ name: 'oidc-issuer-ca', mountPath: PATHS.oidcIssuerCaDir, readOnly: true }]
+          : []),
+      ],
+    };
   }
 
   private gatewayApiRoutes(
@@ -448,6 +602,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
             matches: [
               match(HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, '/api'),
               ...(this.ingest ? [match(HttpRouteSpecRulesMatchesPathType.EXACT, OTLP_HTTP_TRACES_PATH)] : []),
+              ...(this.oidc ? [match(HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, '/oauth2')] : []),
             ],
             backendRefs: [{ name: service, port: http.port }],
           },
@@ -489,6 +644,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
               paths: [
                 { path: '/api', pathType: 'Prefix', backend },
                 ...(this.ingest ? [{ path: OTLP_HTTP_TRACES_PATH, pathType: 'Exact', backend }] : []),
+                ...(this.oidc ? [{ path: '/oauth2', pathType: 'Prefix', backend }] : []),
               ],
             },
           },
@@ -496,4 +652,22 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       },
     });
   }
+}
+
+/** The host browsers sign in through: the Ingress's, or the first of the routes' host names. */
+function signInHost(exposure: GatewayExposure): string {
+  if (exposure instanceof IngressExposure) return exposure.host;
+  if (exposure instanceof GatewayApiExposure) {
+    const host = exposure.hostnames[0]!;
+    if (host.startsWith('*.'))
+      throw new ConfigError(
+        'queryGateway.exposure.hostnames[0]',
+        `${show(host)} is a wildcard, and OIDC sign-in returns browsers to one host (https://<host>/oauth2/callback); list the host browsers use first`,
+      );
+    return host;
+  }
+  throw new ConfigError(
+    'queryGateway.exposure',
+    `${show(exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
+  );
 }

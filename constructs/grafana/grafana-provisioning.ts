@@ -116,8 +116,11 @@ export interface GrafanaProvisioningProps extends GrafanaProvisioningOptions {
   readonly monitoring: MonitoringConfig;
   /** The Tempo datasources (`planTempoDatasources`). */
   readonly plan: TempoDatasourcePlan;
-  /** The query gateway Grafana reaches Tempo through, if the stack has one. */
-  readonly gateway?: { readonly queryUrl: string };
+  /**
+   * The query gateway Grafana reaches Tempo through, if the stack has one: `grafanaUrl` (with
+   * OIDC, the Basic-auth listener of Grafana's datasource users).
+   */
+  readonly gateway?: { readonly grafanaUrl: string };
 }
 
 /**
@@ -141,7 +144,7 @@ export class GrafanaProvisioning extends Construct {
     super(scope, id);
     const tempo = props.tempo;
     const plan = props.plan;
-    const url = props.gateway?.queryUrl ?? tempo.queryUrl;
+    const url = props.gateway?.grafanaUrl ?? tempo.queryUrl;
     const datasource = (d: PlannedTempoDatasource) =>
       new TempoDatasource({
         uid: d.uid,

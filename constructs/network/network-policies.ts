@@ -59,6 +59,12 @@ export interface NetworkPoliciesOptions {
   readonly remoteWriteCidrs?: readonly Cidr[];
   /** Where the Kubernetes API server is (for k8sattributes and the resolver; ports 443, 6443). @default ['0.0.0.0/0'] */
   readonly apiServerCidrs?: readonly Cidr[];
+  /**
+   * Where the query gateway's OIDC issuer is (`GatewayAuth.oidc`), outside the cluster: its
+   * discovery, keys and token endpoints, on the issuer URL's port (CIDRs).
+   * @default ['0.0.0.0/0']
+   */
+  readonly issuerCidrs?: readonly Cidr[];
 }
 
 /** The stack's workloads (by reference) and the environment's options: what `planFlows` reads. */
@@ -89,6 +95,7 @@ export interface ResolvedNetworkOptions {
     readonly objectStorage: string[];
     readonly remoteWrite: string[];
     readonly apiServer: string[];
+    readonly issuer: string[];
   };
 }
 
@@ -119,6 +126,7 @@ export function planFlows(props: StackFlowsInput): StackFlows {
       objectStorage: cidrs(props.objectStorageCidrs ?? ['0.0.0.0/0'], `${p}.objectStorageCidrs`),
       remoteWrite: cidrs(props.remoteWriteCidrs ?? ['0.0.0.0/0'], `${p}.remoteWriteCidrs`),
       apiServer: cidrs(props.apiServerCidrs ?? ['0.0.0.0/0'], `${p}.apiServerCidrs`),
+      issuer: cidrs(props.issuerCidrs ?? ['0.0.0.0/0'], `${p}.issuerCidrs`),
     },
   };
   if (props.ingestNamespaces?.length === 0)
