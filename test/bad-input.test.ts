@@ -6,14 +6,14 @@
  * loaded inside its error boundary); a few run main.ts bundled with the file as a child process.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   bundleWith,
   expectErrorLines,
   expectOneErrorLine,
   hashTree,
+  useDistCopy,
   ROOT,
   runBundle,
   runInProcess,
@@ -896,21 +896,7 @@ const MODULES: readonly Case[] = [
 
 const ALL = [...CASES.map(([t, e, m]): Case => [t, `ENVIRONMENTS = [${e}];`, m]), ...MODULES];
 
-let work: string;
-let out: string;
-let before: string;
-// Inside the repository (build/ is ignored), so that the files resolve 'cdk8s' as environments/ does.
-const envs = join(ROOT, 'build', `test-envs-${process.pid}`);
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'tracesynth-bad-'));
-  out = join(work, 'dist');
-  cpSync(join(ROOT, 'dist'), out, { recursive: true });
-  before = hashTree(out);
-});
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(envs, { recursive: true, force: true });
-});
+const copy = useDistCopy('bad');
 
 test('the table holds at least 120 bad inputs', () => {
   expect(ALL.length).toBeGreaterThanOrEqual(120);
@@ -922,8 +908,8 @@ describe.each(ALL.map(([title, body, message], i) => [title, body, message, i % 
   '%s',
   (_title, body, message, lang) => {
     test(`${lang}: one error line, no stack, dist/ byte-identical`, () => {
-      const file = writeEnvironmentsModule(envs, body, lang);
-      const line = expectOneErrorLine(runInProcess(file, out));
+      const file = writeEnvironmentsModule(copy.envs, body, lang);
+      const line = expectOneErrorLine(runInProcess(file, copy.out));
       // A mistake of the file itself is reported at its file and line (the body's last line).
       const expected = message
         .replace('<file>', relative(ROOT, file))
@@ -934,8 +920,8 @@ describe.each(ALL.map(([title, body, message], i) => [title, body, message, i % 
       expect(line.slice(0, expected.length)).toBe(expected);
       // The path names what the user wrote (collector.tenant, not the tier it ends up in).
       expect(unwritableErrorPaths([`error: ${line}`], ['qa', 'qa2', 'dev'])).toEqual([]);
-      expect(hashTree(out)).toBe(before);
-      expect(readdirSync(work)).toEqual(['dist']);
+      expect(hashTree(copy.out)).toBe(copy.before);
+      expect(readdirSync(copy.work)).toEqual(['dist']);
     });
   },
 );
@@ -953,12 +939,12 @@ describe('as real child processes (main.ts bundled with the environment file)', 
     ['duplicate names', MODULES[2][1], MODULES[2][2], 'js'],
   ];
   test.each(picks)('%s', async (_title, body, message, lang) => {
-    const file = writeEnvironmentsModule(envs, body, lang);
-    const bundle = await bundleWith(file, join(envs, `bundle-${lang}-${Date.now()}.js`));
-    const line = expectOneErrorLine(runBundle(bundle, out));
+    const file = writeEnvironmentsModule(copy.envs, body, lang);
+    const bundle = await bundleWith(file, join(copy.envs, `bundle-${lang}-${Date.now()}.js`));
+    const line = expectOneErrorLine(runBundle(bundle, copy.out));
     expect(line.slice(0, message.length)).toBe(message);
-    expect(hashTree(out)).toBe(before);
-    expect(readdirSync(work)).toEqual(['dist']);
+    expect(hashTree(copy.out)).toBe(copy.before);
+    expect(readdirSync(copy.work)).toEqual(['dist']);
   });
 });
 
@@ -1047,11 +1033,11 @@ describe('CLI, GitOps and NetworkPolicies synth-time errors name the property, t
 describe('several problems at once', () => {
   test('independent mistakes of one environment: every one, in one run', () => {
     const file = writeEnvironmentsModule(
-      envs,
+      copy.envs,
       `ENVIRONMENTS = [{ name: 'qa', colour: 'blue', tempo: { storage: ${LOCAL}, retention: '5 days', replicas: 'two', resources: { requests: { cpu: '500Mi' } } }, monitoring: { runbookBaseUrl: 'docs' }, networkPolicies: { objectStorageCidrs: ['10.0.0.0'] } }];`,
       'ts',
     );
-    const lines = expectErrorLines(runInProcess(file, out), 6);
+    const lines = expectErrorLines(runInProcess(file, copy.out), 6);
     expect(lines.map((l) => l.slice(0, l.indexOf(': ')))).toEqual([
       'qa.colour',
       'qa.tempo.retention',
@@ -1060,16 +1046,16 @@ describe('several problems at once', () => {
       'qa.monitoring.runbookBaseUrl',
       'qa.networkPolicies.objectStorageCidrs[0]',
     ]);
-    expect(hashTree(out)).toBe(before);
+    expect(hashTree(copy.out)).toBe(copy.before);
   });
 
   test('multi-tenancy: everything it requires, named as written (collector.tenant, grafana.tenant)', () => {
     const file = writeEnvironmentsModule(
-      envs,
+      copy.envs,
       `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, multitenancy: true } }];`,
       'js',
     );
-    const lines = expectErrorLines(runInProcess(file, out), 2);
+    const lines = expectErrorLines(runInProcess(file, copy.out), 2);
     expect(lines[0]).toMatch(/^qa\.collector\.tenant: is required: /);
     expect(lines[1]).toMatch(/^qa\.grafana\.tenant: is required: /);
     expect(
@@ -1082,25 +1068,25 @@ describe('several problems at once', () => {
 
   test('problems of several environments: each environment its own lines', () => {
     const file = writeEnvironmentsModule(
-      envs,
+      copy.envs,
       `ENVIRONMENTS = [{ name: 'qa', tempo: { retention: 'x' } }, { name: 'ok' }, { name: 'qb', namespace: 'Bad_NS' }, { name: 'qc', collector: { tenant: 'a' } }];`,
       'ts',
     );
-    const lines = expectErrorLines(runInProcess(file, out), 3);
+    const lines = expectErrorLines(runInProcess(file, copy.out), 3);
     expect(lines[0]).toMatch(/^qa\.tempo\.retention: 'x' is not a duration/);
     expect(lines[1]).toMatch(/^qb\.namespace: 'Bad_NS' is not a valid DNS-1123 label/);
     expect(lines[2]).toMatch(/^qc\.collector\.tenant: is set but Tempo has multi-tenancy off/);
-    expect(hashTree(out)).toBe(before);
+    expect(hashTree(copy.out)).toBe(copy.before);
   });
 
   test('a part that needs a failed one is checked once that one is fixed (no cascade)', () => {
     // Tempo fails; the collector, monitoring and Grafana built on it are not reported against it.
     const file = writeEnvironmentsModule(
-      envs,
+      copy.envs,
       `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, retention: '5m' }, gitops: { repoURL: 'github.com/x' } }];`,
       'ts',
     );
-    const lines = expectErrorLines(runInProcess(file, out), 2);
+    const lines = expectErrorLines(runInProcess(file, copy.out), 2);
     expect(lines[0]).toMatch(/^qa\.tempo\.retention: /);
     expect(lines[1]).toMatch(/^qa\.gitops\.repoURL: /);
   });
@@ -1110,7 +1096,7 @@ describe('several problems at once', () => {
 // (scripts/app.mjs, as `npm run synth`), one line per problem at the file's line, no stack.
 describe('environment files that do not compile (npm run synth)', () => {
   const synthWith = (file: string) => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), `--outdir=${out}`], {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.mjs'), `--outdir=${copy.out}`], {
       encoding: 'utf8',
       cwd: ROOT,
       env: { ...process.env, TRACESYNTH_ENVIRONMENTS: file },
@@ -1140,12 +1126,12 @@ describe('environment files that do not compile (npm run synth)', () => {
     ],
   ];
   test.each(cases)('%s', (_title, body, pattern) => {
-    const file = writeEnvironmentsModule(envs, body, 'ts');
+    const file = writeEnvironmentsModule(copy.envs, body, 'ts');
     const [line] = expectErrorLines(synthWith(file), 1);
     const rel = relative(ROOT, file);
     expect(line.replace(rel, '<file>')).toMatch(pattern);
     expect(line.startsWith(`${rel}:${readFileSync(file, 'utf8').split('\n').indexOf(body) + 1}:`)).toBe(true);
-    expect(hashTree(out)).toBe(before);
-    expect(readdirSync(work)).toEqual(['dist']);
+    expect(hashTree(copy.out)).toBe(copy.before);
+    expect(readdirSync(copy.work)).toEqual(['dist']);
   });
 });

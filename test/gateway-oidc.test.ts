@@ -8,16 +8,7 @@
  * line each, exact text, through the CLI, dist/ untouched.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +22,14 @@ import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import { IMAGES, imageRef, VERSIONS } from '../lib/versions';
-import { expectOneErrorLine, hashTree, ROOT, runInProcess, writeEnvironmentsModule } from './helpers/cli-run';
+import {
+  expectOneErrorLine,
+  hashTree,
+  ROOT,
+  runInProcess,
+  useDistCopy,
+  writeEnvironmentsModule,
+} from './helpers/cli-run';
 import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
@@ -570,26 +568,12 @@ const CASES: readonly (readonly [string, string, string])[] = [
 ];
 
 describe('bad input: one line, exact text, dist/ byte-identical', () => {
-  // Inside the repository, so the environment files resolve cdk8s and the app's modules.
-  const envs = join(ROOT, 'build', `test-envs-oidc-${process.pid}`);
-  let work = '';
-  let out = '';
-  let before = '';
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'tracesynth-oidc-bad-'));
-    out = join(work, 'dist');
-    cpSync(join(ROOT, 'dist'), out, { recursive: true });
-    before = hashTree(out);
-  });
-  afterAll(() => {
-    rmSync(work, { recursive: true, force: true });
-    rmSync(envs, { recursive: true, force: true });
-  });
+  const copy = useDistCopy('oidc-bad');
 
   test.each(CASES)('%s', (_title, body, message) => {
-    const line = expectOneErrorLine(runInProcess(writeEnvironmentsModule(envs, body, 'ts'), out));
+    const line = expectOneErrorLine(runInProcess(writeEnvironmentsModule(copy.envs, body, 'ts'), copy.out));
     expect(line).toBe(message);
-    expect(hashTree(out)).toBe(before);
+    expect(hashTree(copy.out)).toBe(copy.before);
   });
 
   test('every message is listed in docs/errors.md', () => {

@@ -6,7 +6,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { buildEnvironment } from '../../charts/environment';
 import { summarizeEnvironment } from '../../charts/summary';
@@ -133,6 +144,44 @@ export function hashTree(dir: string): string {
   };
   if (existsSync(dir)) walk(dir);
   return hash.digest('hex');
+}
+
+/** A copy of the committed `dist/` that bad-input tests synthesize into (see `useDistCopy`). */
+export interface DistCopy {
+  /** The temporary directory that holds `dist` and nothing else. */
+  readonly work: string;
+  /** The copy: `<work>/dist`. */
+  readonly out: string;
+  /** `hashTree(out)` as copied: a failed synth must leave it so. */
+  readonly before: string;
+  /** Where the test writes environment files: inside the repository (build/ is ignored), so that
+   * they resolve 'cdk8s' as environments/ does. */
+  readonly envs: string;
+}
+
+/**
+ * Copies the committed `dist/` to a temporary directory before the tests of the calling file or
+ * describe block and removes it (and the environment files written under `envs`) after them.
+ * The fields are set once `beforeAll` has run: read them inside tests.
+ */
+export function useDistCopy(label: string): DistCopy {
+  const copy = {
+    work: '',
+    out: '',
+    before: '',
+    envs: join(ROOT, 'build', `test-envs-${label}-${process.pid}`),
+  };
+  beforeAll(() => {
+    copy.work = mkdtempSync(join(tmpdir(), `tracesynth-${label}-`));
+    copy.out = join(copy.work, 'dist');
+    cpSync(join(ROOT, 'dist'), copy.out, { recursive: true });
+    copy.before = hashTree(copy.out);
+  });
+  afterAll(() => {
+    if (copy.work) rmSync(copy.work, { recursive: true, force: true });
+    rmSync(copy.envs, { recursive: true, force: true });
+  });
+  return copy;
 }
 
 /**
