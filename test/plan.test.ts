@@ -285,6 +285,30 @@ describe('plan: synthetic changes produce exactly the expected lines', () => {
     ]);
   });
 
+  test('a changed list item is named by its index (rules[0]), a changed key by its path (spec.ports)', () => {
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'otel-gateway' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+    };
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'tempo' },
+      spec: { ports: [{ name: 'http', port: 3200 }] },
+    };
+    const changedRole = structuredClone(role);
+    changedRole.rules[0]!.resources.push('namespaces');
+    const changedService = structuredClone(service);
+    changedService.spec.ports[0]!.port = 3201;
+    expect(planLines(tree('dev', [role, service]), tree('dev', [changedRole, changedService]))).toEqual([
+      'dev changed +0 -0 ~2',
+      'dev objects: ~ ClusterRole/otel-gateway (rules[0])',
+      'dev objects: ~ Service/tempo (spec.ports)',
+    ]);
+  });
+
   test('sampling and tenants', () => {
     const after = merge(
       tree('dev', baseObjects({ percent: 25, tenants: { acme: { ingestion_rate_limit_bytes: 20000000 } } })),
