@@ -92,32 +92,46 @@ export function toJson_ZoneAwarePodDisruptionBudgetProps(obj: ZoneAwarePodDisrup
  */
 export interface ZoneAwarePodDisruptionBudgetSpec {
   /**
-   * Pods of one zone (or, with podNamePartitionRegex, of one partition across zones) that may be unavailable.
+   * The number of pods that can be unavailable within a zone or partition.
    *
    * @schema ZoneAwarePodDisruptionBudgetSpec#maxUnavailable
    */
   readonly maxUnavailable?: number;
 
   /**
-   * Selects the pods and StatefulSets the budget covers.
+   * Calculate the maxUnavailable value as a percentage of the StatefulSet's spec.Replica count. This option is not supported when using podNamePartitionRegex.
+   *
+   * @schema ZoneAwarePodDisruptionBudgetSpec#maxUnavailablePercentage
+   */
+  readonly maxUnavailablePercentage?: number;
+
+  /**
+   * A selector for finding pods and statefulsets that this ZoneAwarePodDisruptionBudget applies to.
    *
    * @schema ZoneAwarePodDisruptionBudgetSpec#selector
    */
   readonly selector: ZoneAwarePodDisruptionBudgetSpecSelector;
 
   /**
-   * Go regular expression that extracts a pod's partition from its name.
+   * A regular expression for returning a partition name given a pod name. This field is optional and should only be used when the ZoneAwarePodDisruptionBudget is to be scoped to a partition, such as a multi-zone ingester deployment with ingest_storage_enabled. Enabling this changes the ZPDB functionality such that minAvailability is applied across ALL zones for a given partition. When not enabled, the minAvailability is applied to pods within the eviction zone assuming there are no disruptions in the other zones.
    *
    * @schema ZoneAwarePodDisruptionBudgetSpec#podNamePartitionRegex
    */
   readonly podNamePartitionRegex?: string;
 
   /**
-   * The capture group of podNamePartitionRegex that holds the partition (1-based).
+   * The regular expression capture group number that contains the partition name. This field is only required when the podNamePartitionRegex field is set and has more then one grouping. The default value is 1 and 1-based indexing is used.
    *
    * @schema ZoneAwarePodDisruptionBudgetSpec#podNameRegexGroup
    */
   readonly podNameRegexGroup?: number;
+
+  /**
+   * An optional duration that defines the minimum time that must elapse after a pod returns to a ready state before another pod for the same partition can be evicted. The value must be a valid Go duration string (e.g. "20m", "1h"). This field is only applicable when podNamePartitionRegex is set.
+   *
+   * @schema ZoneAwarePodDisruptionBudgetSpec#crossZoneEvictionDelay
+   */
+  readonly crossZoneEvictionDelay?: string;
 }
 
 /**
@@ -128,9 +142,11 @@ export function toJson_ZoneAwarePodDisruptionBudgetSpec(obj: ZoneAwarePodDisrupt
   if (obj === undefined) { return undefined; }
   const result = {
     'maxUnavailable': obj.maxUnavailable,
+    'maxUnavailablePercentage': obj.maxUnavailablePercentage,
     'selector': toJson_ZoneAwarePodDisruptionBudgetSpecSelector(obj.selector),
     'podNamePartitionRegex': obj.podNamePartitionRegex,
     'podNameRegexGroup': obj.podNameRegexGroup,
+    'crossZoneEvictionDelay': obj.crossZoneEvictionDelay,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -138,7 +154,7 @@ export function toJson_ZoneAwarePodDisruptionBudgetSpec(obj: ZoneAwarePodDisrupt
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects the pods and StatefulSets the budget covers.
+ * A selector for finding pods and statefulsets that this ZoneAwarePodDisruptionBudget applies to.
  *
  * @schema ZoneAwarePodDisruptionBudgetSpecSelector
  */

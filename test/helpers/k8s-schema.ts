@@ -92,11 +92,15 @@ class Validator {
     if (!schema) return undefined;
     let fn = this.crds.get(gvk);
     if (!fn) {
-      // metadata of a custom resource is a standard ObjectMeta.
+      // apiVersion, kind and metadata are implicit at the root of every custom resource (the API
+      // server validates them itself; many CRDs, the rollout-operator's among them, do not list
+      // them), and metadata is a standard ObjectMeta.
       fn = this.ajv.compile({
         ...schema,
         properties: {
           ...schema.properties,
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
           metadata: { $ref: 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
         },
       });
