@@ -284,7 +284,7 @@ describe('rollout-operator flows (prod-like)', () => {
   const operator = of('rollout-operator')[0]!;
   const apiServer = { ip: '10.0.0.1' };
 
-  test('exactly the four flows: DNS, API server, webhooks from the API server, the live-stores', () => {
+  test("exactly five flows: DNS, API server, webhooks from the API server, Prometheus's scrape, the live-stores", () => {
     const flows = charts.flows.flows
       .filter(
         (f) => peerName(f.from) === 'tempo-rollout-operator' || peerName(f.to) === 'tempo-rollout-operator',
@@ -294,6 +294,7 @@ describe('rollout-operator flows (prod-like)', () => {
       'tempo-rollout-operator -> dns 53,53',
       'tempo-rollout-operator -> kubernetes-api 443,6443',
       'kubernetes-api -> tempo-rollout-operator 8443',
+      'prometheus -> tempo-rollout-operator 8001',
       'tempo-rollout-operator -> tempo-live-store-zone-a 3200',
       'tempo-rollout-operator -> tempo-live-store-zone-b 3200',
     ]);
@@ -308,6 +309,13 @@ describe('rollout-operator flows (prod-like)', () => {
           for (const p of f.ports) expect(mayReach(policies, from, to, p.port, p.protocol)).toBe(true);
     expect(mayReach(policies, apiServer, operator, 8443)).toBe(true);
     expect(mayReach(policies, apiServer, operator, 8001)).toBe(false);
+    const scrape = charts.flows.flows.find(
+      (f) => peerName(f.from) === 'prometheus' && f.to === charts.tempo.tempo.rolloutOperator!.podGroup,
+    )!;
+    for (const prometheus of probes(scrape.from, charts.flows, manifests)) {
+      expect(mayReach(policies, prometheus, operator, 8001)).toBe(true);
+      expect(mayReach(policies, prometheus, operator, 8443)).toBe(false);
+    }
     for (const ls of [...of('live-store-zone-a'), ...of('live-store-zone-b')]) {
       expect(mayReach(policies, operator, ls, 3200)).toBe(true);
       expect(mayReach(policies, operator, ls, 9095)).toBe(false);
@@ -317,6 +325,41 @@ describe('rollout-operator flows (prod-like)', () => {
     // Tempo's pods do not call the operator, and it is no member of Tempo's ring.
     for (const ls of of('live-store-zone-a')) expect(mayReach(policies, ls, operator, 8443)).toBe(false);
     expect(mayReach(policies, operator, of('distributor')[0]!, 7946)).toBe(false);
+  });
+
+  test("scraped by a PodMonitor on its metrics port; its alerts read that job and the live-stores' rollout group", () => {
+    const pod = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'tempo-rollout-operator')
+      .spec.template;
+    const monitor = manifests.find(
+      (m) => m.kind === 'PodMonitor' && m.metadata.name === 'tempo-rollout-operator',
+    );
+    for (const [k, v] of Object.entries<string>(monitor.spec.selector.matchLabels))
+      expect([k, pod.metadata.labels[k]]).toEqual([k, v]);
+    const endpoint = monitor.spec.podMetricsEndpoints[0];
+    expect(pod.spec.containers[0].ports.find((p: any) => p.name === endpoint.port).containerPort).toBe(8001);
+    expect(endpoint.relabelings).toContainEqual({
+      action: 'replace',
+      replacement: 'tempo-rollout-operator',
+      targetLabel: 'job',
+    });
+    const group = manifests.find(
+      (m) => m.kind === 'StatefulSet' && m.metadata.name === 'tempo-live-store-zone-a',
+    ).metadata.labels['rollout-group'];
+    const rules = manifests
+      .filter((m) => m.kind === 'PrometheusRule')
+      .flatMap((m) => m.spec.groups)
+      .find((g: any) => g.name === 'tempo-rollout-alerts').rules;
+    expect(rules.map((r: any) => [r.alert, r.expr])).toEqual([
+      [
+        'TempoRolloutOperatorNotReconciling',
+        'max by (namespace, job, rollout_group) (time() - rollout_operator_last_successful_group_reconcile_timestamp_seconds{namespace="tracing-prod", job="tempo-rollout-operator"}) > 600',
+      ],
+      [
+        'TempoRolloutOperatorDown',
+        'up{namespace="tracing-prod", job="tempo-rollout-operator"} == 0\nor\nabsent(up{namespace="tracing-prod", job="tempo-rollout-operator"})',
+      ],
+    ]);
+    expect(charts.monitoring!.monitoring.config.rolloutOperator!.rolloutGroup).toBe(group);
   });
 
   test('prod-like signs the webhook certificate with its tracing CA', () => {

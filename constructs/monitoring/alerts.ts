@@ -9,6 +9,7 @@ import {
   COLLECTOR_METRICS,
   MEMCACHED_METRICS,
   PLATFORM_METRICS,
+  ROLLOUT_OPERATOR_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
   TEMPO_CACHE_METRICS,
@@ -1201,10 +1202,69 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
   return rules;
 }
 
+/**
+ * The rollout-operator of the live-store zones (Tempo 3.0 microservices). It alone finishes an
+ * `OnDelete` rollout and guards evictions and scale-ins: when it stops reconciling, a change to the
+ * live-stores is applied to no pod and nothing says so. Expression and threshold as the Mimir
+ * mixin's `RolloutOperatorNotReconciling` (grafana/mimir `operations/mimir-mixin/alerts/alerts.libsonnet`;
+ * the operator reconciles every group at least every 5 s, `-reconcile.interval`); its target going
+ * away is caught as well, since a stopped operator exposes no timestamp at all.
+ */
+function rolloutAlerts(c: MonitoringConfig): AlertRule[] {
+  const r = c.rolloutOperator;
+  if (!r) return [];
+  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
+  const p = target(r);
+  const labels = { ...p, instance: '10.0.0.9:8001', rollout_group: r.rolloutGroup };
+  const last = ROLLOUT_OPERATOR_METRICS.lastSuccessfulReconcile;
+  const sel = selector(p);
+  return [
+    {
+      alert: 'TempoRolloutOperatorNotReconciling',
+      expr: `max by (namespace, job, rollout_group) (time() - ${last}${sel}) > 600`,
+      for: '5m',
+      severity: 'critical',
+      summary:
+        'The rollout-operator has not reconciled rollout group {{ $labels.rollout_group }} in {{ $labels.namespace }} for 10 minutes.',
+      description:
+        'Live-store changes wait for it (OnDelete): no pod of the zones is replaced, and scale-ins and evictions are not guarded. Check its logs and its access to the API server.',
+      runbookUrl: own('TempoRolloutOperatorNotReconciling'),
+      tests: {
+        // The timestamp stops 30 minutes in: time() runs away from it.
+        firing: at('50m', [[last, labels, '0+60x30 1800x30']], {
+          namespace: p.namespace,
+          job: p.job,
+          rollout_group: r.rolloutGroup,
+        }),
+        // Reconciled every minute: the timestamp follows time().
+        silent: at('50m', [[last, labels, '0+60x60']]),
+      },
+    },
+    {
+      alert: 'TempoRolloutOperatorDown',
+      expr: `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`,
+      for: '15m',
+      severity: 'critical',
+      summary: 'The rollout-operator {{ $labels.job }} in {{ $labels.namespace }} is down or not scraped.',
+      description:
+        'Without it the live-store zones are not rolled, their evictions are refused by its webhook or not guarded, and scale-ins are not prepared.',
+      runbookUrl: own('TempoRolloutOperatorDown'),
+      tests: {
+        firing: at('30m', [[PLATFORM_METRICS.up, { ...p, instance: labels.instance }, '0x40']], {
+          ...p,
+          instance: labels.instance,
+        }),
+        silent: at('30m', [[PLATFORM_METRICS.up, { ...p, instance: labels.instance }, '1x40']]),
+      },
+    },
+  ];
+}
+
 export function alertGroups(c: MonitoringConfig): RuleGroup[] {
   return [
     { name: 'tempo-alerts', rules: tempoAlerts(c) },
     { name: 'tempo-cache-alerts', rules: cacheAlerts(c) },
+    { name: 'tempo-rollout-alerts', rules: rolloutAlerts(c) },
     { name: 'otel-collector-alerts', rules: collectorAlerts(c) },
     { name: 'trace-sli-alerts', rules: spanMetricsAlerts(c) },
   ].filter((g) => g.rules.length > 0);

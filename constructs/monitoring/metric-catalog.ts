@@ -63,6 +63,14 @@ export const MEMCACHED_METRICS = {
   maxConnections: 'memcached_max_connections',
 } as const;
 
+/**
+ * The rollout-operator of Tempo 3.0's live-store zones (grafana/rollout-operator v0.38.1,
+ * `pkg/controller/controller.go`, by `rollout_group`), scraped on its `http-metrics` port (8001).
+ */
+export const ROLLOUT_OPERATOR_METRICS = {
+  lastSuccessfulReconcile: 'rollout_operator_last_successful_group_reconcile_timestamp_seconds',
+} as const;
+
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
 export const TEMPO3_METRICS = {
   // The native form of tempo_request_duration_seconds (no suffix): cmd/tempo/app/modules.go:96

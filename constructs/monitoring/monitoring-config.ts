@@ -119,6 +119,8 @@ export interface MonitoringConfig {
   readonly collectors: readonly ScrapeTarget[];
   /** The memcached pools this app deploys (their exporters are scraped, `job` = the pool). */
   readonly memcachedPools?: readonly ScrapeTarget[];
+  /** The rollout-operator of the live-store zones (`job` = its Deployment), and the rollout group it rolls. */
+  readonly rolloutOperator?: ScrapeTarget & { readonly rolloutGroup: string };
   readonly tailSampling: boolean;
   /** The stack's span metrics (producer, names, labels, buckets), if any (span-metric-catalog.ts). */
   readonly spanMetrics?: SpanMetricCatalog;
@@ -293,6 +295,15 @@ export function resolveMonitoringConfig(props: MonitoringInputs): MonitoringConf
     memcachedPools: tempo.caches.flatMap((c) =>
       c.pool ? [{ namespace: c.pool.podGroup.namespace, job: c.pool.podGroup.name }] : [],
     ),
+    ...(tempo.rolloutOperator
+      ? {
+          rolloutOperator: {
+            namespace: tempo.rolloutOperator.podGroup.namespace,
+            job: tempo.rolloutOperator.podGroup.name,
+            rolloutGroup: tempo.rolloutOperator.rolloutGroup,
+          },
+        }
+      : {}),
     tailSampling: props.gateway?.tailSampling !== undefined,
     spanMetrics,
     ...(spanMetricsElsewhere ? { spanMetricsElsewhere } : {}),

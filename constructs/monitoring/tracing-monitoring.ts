@@ -17,6 +17,7 @@ import {
 } from './monitoring-config';
 import type { StackWorkloads } from '../stack/workloads';
 import { PROMETHEUS_EXPORTER_PORT_NAME } from '../otel-collector/span-metrics';
+import { ROLLOUT_OPERATOR_PORTS } from '../tempo/rollout-operator';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
@@ -87,6 +88,18 @@ export class TracingMonitoring extends Construct {
         nativeHistograms: this.config.nativeHistograms,
         tls: tempo.httpTls,
       },
+      // The rollout-operator of the live-store zones (its reconcile timestamps, by rollout group).
+      ...(tempo.rolloutOperator
+        ? [
+            {
+              id: 'RolloutOperator',
+              name: tempo.rolloutOperator.podGroup.name,
+              namespace: tempo.rolloutOperator.podGroup.namespace,
+              selectorLabels: { ...tempo.rolloutOperator.podGroup.selectorLabels },
+              port: ROLLOUT_OPERATOR_PORTS.metrics.name,
+            },
+          ]
+        : []),
       // The memcached pools Tempo's caches run on (their exporter sidecars).
       ...tempo.caches.flatMap((c, i) =>
         c.pool

@@ -68,6 +68,8 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}`;
 export class RolloutOperator extends Construct {
   /** The operator's pods, for the flow model (it calls the API server and the live-stores). */
   public readonly podGroup: PodGroup;
+  /** The `rollout-group` label of the StatefulSets it rolls (the `rollout_group` of its metrics). */
+  public readonly rolloutGroup: string;
 
   constructor(scope: Construct, id: string, props: RolloutOperatorProps) {
     super(scope, id);
@@ -85,6 +87,7 @@ export class RolloutOperator extends Construct {
     const metadata = (n: string) => ({ name: n, namespace, labels });
     const ports = [ROLLOUT_OPERATOR_PORTS.metrics, ROLLOUT_OPERATOR_PORTS.webhooks];
     this.podGroup = { name, namespace, selectorLabels: selector, ports };
+    this.rolloutGroup = s.group;
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(name) });
     // Least privilege for v0.38.1 without the zone tracker, ReplicaTemplates or its self-signed

@@ -146,6 +146,7 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
     c.allowTo(operator, Peers.dns, DNS_PORTS, 'DNS');
     c.allowTo(operator, Peers.kubernetesApi, API_SERVER_PORTS, 'Kubernetes API (pods, StatefulSets, ZPDBs)');
     c.allowFrom(operator, Peers.kubernetesApi, ['https'], 'API server calls the admission webhooks');
+    c.allowFrom(operator, Peers.prometheus, ['http-metrics'], 'Prometheus scrapes the rollout-operator');
     for (const ls of s.components.filter((x) => x.rollout))
       c.allowTo(operator, component(ls.component)!, ['http'], 'prepare-downscale of live-stores');
   }

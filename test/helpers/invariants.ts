@@ -5,6 +5,7 @@ import {
   PLATFORM_METRICS,
   tempoExposedMetrics,
   MEMCACHED_METRICS,
+  ROLLOUT_OPERATOR_METRICS,
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
 import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from '../../constructs/tempo/generated-metrics';
@@ -147,6 +148,7 @@ export function unexposedMetrics(
       scraped.tempo.caches.length > 0,
     ),
     ...(scraped.tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
+    ...(scraped.tempo.rolloutOperator ? Object.values(ROLLOUT_OPERATOR_METRICS) : []),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),
