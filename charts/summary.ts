@@ -112,10 +112,10 @@ export function summarizeEnvironment(env: EnvironmentDefinition, charts: Environ
   const qg = charts.gateway?.gateway;
   if (qg)
     rows.push([
-      `Query gateway \`${qg.name}\` (nginx${qg.oidc ? ' + oauth2-proxy' : ''})`,
-      qg.oidc ? `${imageRef(IMAGES.nginx)}, ${imageRef(IMAGES.oauth2Proxy)}` : imageRef(IMAGES.nginx),
+      `Query gateway \`${qg.name}\` (nginx${qg.oidc ? ' + oauth2-proxy' : ''} + metrics exporter)`,
+      [IMAGES.nginx, ...(qg.oidc ? [IMAGES.oauth2Proxy] : []), IMAGES.nginxExporter].map(imageRef).join(', '),
       String(qg.replicas),
-      portList(qg.ports),
+      portList(qg.group.ports),
     ]);
   const capacity = s.capacity
     ? ['', '## Capacity plan', '', ...s.capacity.reasons.map((r) => `- ${r}`), '']

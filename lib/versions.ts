@@ -38,6 +38,13 @@ export const VERSIONS = {
   // renovate: datasource=docker depName=nginxinc/nginx-unprivileged
   nginx: '1.30.5-alpine',
   /**
+   * nginx/nginx-prometheus-exporter (Apache-2.0), the query gateway's metrics sidecar: reads
+   * nginx's `stub_status` on the pod's loopback and serves `nginx_up`, `nginx_connections_*` and
+   * `nginx_http_requests_total` on :9113 (its README at v1.5.3). A static binary on `scratch`.
+   */
+  // renovate: datasource=docker depName=nginx/nginx-prometheus-exporter
+  nginxExporter: '1.5.3',
+  /**
    * quay.io/oauth2-proxy/oauth2-proxy (MIT), the query gateway's OIDC sidecar
    * (`GatewayAuth.oidc`): its flags are checked against pkg/apis/options of this release, and
    * scripts/build-oauth2-proxy.sh builds the same release (Go module
@@ -112,6 +119,7 @@ export const IMAGES = {
   memcached: { repository: 'memcached', tag: VERSIONS.memcached },
   memcachedExporter: { repository: 'prom/memcached-exporter', tag: VERSIONS.memcachedExporter },
   nginx: { repository: 'nginxinc/nginx-unprivileged', tag: VERSIONS.nginx },
+  nginxExporter: { repository: 'nginx/nginx-prometheus-exporter', tag: VERSIONS.nginxExporter },
   oauth2Proxy: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: VERSIONS.oauth2Proxy },
 } as const satisfies Record<string, ContainerImage>;
 

@@ -74,6 +74,7 @@ describe.each(EXAMPLES.map((e) => [e.name, e]))('example %s', (name, example) =>
         collector: built.collector !== undefined,
         spanMetrics: built.monitoring!.monitoring.config.spanMetrics,
         serviceGraphs: tempo.generates('service-graphs'),
+        queryGateway: built.gateway?.gateway,
         // Native histograms exist only where Tempo's PodMonitor scrapes them.
         nativeHistograms: m.some(
           (o) =>

@@ -53,6 +53,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Replaces `from` (which must occur) by `to`, everywhere. */
+/** nginx's stub_status listener as rendered (the pod's loopback). */
+const STATUS_ADDRESS = '127.0.0.1:8090';
+
 function adapt(conf: string, from: string, to: string): string {
   if (!conf.includes(from)) throw new Error(`the rendered nginx.conf no longer contains ${from}`);
   return conf.split(from).join(to);
@@ -135,6 +138,8 @@ class Harness {
   readonly dir = mkdtempSync(join(tmpdir(), 'tracesynth-gateway-'));
   readonly seen: Seen[] = [];
   port = 0;
+  /** The loopback port of nginx's stub_status (the exporter sidecar's scrape URI). */
+  statusPort = 0;
   private nginx?: ChildProcess;
   private readonly stubs: Server[] = [];
   private stderr = '';
@@ -194,6 +199,8 @@ class Harness {
       conf = adapt(conf, ti.caDir, `${this.dir}/`);
     }
     conf = adapt(conf, 'listen 8080;', `listen 127.0.0.1:${this.port};`);
+    this.statusPort = await freePort();
+    conf = adapt(conf, `listen ${STATUS_ADDRESS};`, `listen 127.0.0.1:${this.statusPort};`);
     if (conf.includes('listen 8081 http2;'))
       conf = adapt(conf, 'listen 8081 http2;', `listen 127.0.0.1:${await freePort()} http2;`);
     conf = adapt(conf, '/etc/nginx/htpasswd/', `${this.dir}/`);
@@ -314,6 +321,24 @@ maybe('query gateway (real nginx) in front of a stub Tempo: fawkes', () => {
     const r = await get(h.port, '/api/echo', basic('tempo-backstage', 'pw-grafana-backstage'));
     expect(r.status).toBe(200);
     expect(h.seen.at(-1)).toMatchObject({ path: '/api/echo', orgIds: ['backstage'] });
+  });
+
+  test("stub_status for the exporter sidecar: on the pod's loopback, at its scrape URI; not on the served ports", async () => {
+    const deployment = parse(
+      readFileSync(join(ROOT, 'examples/dist/fawkes/gateway/deployment-tempo-gateway.yaml'), 'utf8'),
+    );
+    const exporter = deployment.spec.template.spec.containers.find((c: any) => c.name === 'exporter');
+    expect(exporter.args).toContain(`--nginx.scrape-uri=http://${STATUS_ADDRESS}/stub_status`);
+    const r = await get(h.statusPort, '/stub_status');
+    expect(r.status).toBe(200);
+    // The format nginx-prometheus-exporter parses (client/nginx.go parseStubStats at v1.5.3).
+    expect(r.body).toMatch(
+      /^Active connections: \d+ \nserver accepts handled requests\n \d+ \d+ \d+ \nReading: \d+ Writing: \d+ Waiting: \d+ \n$/,
+    );
+    expect((await get(h.statusPort, '/api/search')).status).toBe(404);
+    const before = h.seen.length;
+    expect((await get(h.port, '/stub_status', basic('team-backstage', 'pw-backstage'))).status).toBe(404);
+    expect(h.seen.length).toBe(before);
   });
 
   test('refused: no credentials (401 with the Basic challenge), a wrong password (401), an unmapped user (403)', async () => {

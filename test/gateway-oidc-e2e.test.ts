@@ -158,6 +158,7 @@ class Harness {
     conf = adapt(conf, 'server 127.0.0.1:4180;', `server 127.0.0.1:${proxyPort};`);
     conf = adapt(conf, 'listen 8080;', `listen 127.0.0.1:${port};`);
     conf = adapt(conf, 'listen 8082;', `listen 127.0.0.1:${grafanaPort};`);
+    conf = adapt(conf, 'listen 127.0.0.1:8090;', `listen 127.0.0.1:${await freePort()};`);
     conf = adapt(conf, '/etc/nginx/grafana-htpasswd/', `${this.dir}/`);
     if (process.getuid?.() === 0) conf = `user root;\n${conf}`;
     writeFileSync(join(this.dir, 'nginx.conf'), conf);

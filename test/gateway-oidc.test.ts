@@ -71,8 +71,8 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
   const d = gatewayDeployment(manifests);
   const pod = d.spec.template.spec;
 
-  test('nginx and the oauth2-proxy sidecar: Pod Security restricted, requests, limits, probes; the image pinned', () => {
-    expect(pod.containers.map((c: any) => c.name)).toEqual(['nginx', 'oauth2-proxy']);
+  test('nginx, the oauth2-proxy and exporter sidecars: Pod Security restricted, requests, limits, probes; the image pinned', () => {
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['nginx', 'oauth2-proxy', 'exporter']);
     expect(restrictedViolations([d])).toEqual([]);
     const proxy = sidecar(d);
     expect(proxy.image).toBe(imageRef(IMAGES.oauth2Proxy));

@@ -79,6 +79,7 @@ test.prop([environment], { numRuns: RUNS })(
           collector: built!.collector !== undefined,
           spanMetrics: built!.monitoring!.monitoring.config.spanMetrics,
           serviceGraphs: tempo.generates('service-graphs'),
+          queryGateway: built!.gateway?.gateway,
         }),
       ).toEqual([]);
     }

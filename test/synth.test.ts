@@ -302,7 +302,7 @@ describe('SUMMARY.md', () => {
       // prod's query-frontend is behind the query gateway: Grafana reaches the gateway only.
       '| grafana (monitoring, app.kubernetes.io/name=grafana) | tempo-gateway (tracing-prod) | 8080 (http) | Grafana queries traces through the gateway |',
       '| tempo-gateway (tracing-prod) | tempo-query-frontend (tracing-prod) | 3200 (http) | queries Tempo as the authenticated tenant |',
-      '| Query gateway `tempo-gateway` (nginx) | nginxinc/nginx-unprivileged:1.30.5-alpine | 2 | http 8080, grpc 8081 |',
+      '| Query gateway `tempo-gateway` (nginx + metrics exporter) | nginxinc/nginx-unprivileged:1.30.5-alpine, nginx/nginx-prometheus-exporter:1.5.3 | 2 | http 8080, grpc 8081, metrics 9113 |',
       '`oncall` → `prod`',
       'HTTPRoute and GRPCRoute on Gateway `gateway-system/external` for tempo.prod.example.com',
       's3://acme-tracing-prod',

@@ -97,6 +97,11 @@ export interface NginxGatewaySettings {
   readonly clientMaxBodySize: string;
   /** How long a query may take before nginx gives up on Tempo. */
   readonly proxyReadTimeoutSeconds: number;
+  /**
+   * nginx's `stub_status` for the metrics exporter sidecar: a server on the pod's loopback only
+   * (`127.0.0.1:<port>`), no credentials, nothing else served. @default - none
+   */
+  readonly status?: { readonly port: number; readonly path: string };
 }
 
 /** The path of the readiness probe (answered by nginx itself, without credentials). */
@@ -393,6 +398,22 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
       '  }',
     );
   }
+  if (s.status)
+    lines.push(
+      '',
+      // Connection and request counters for the exporter sidecar (ngx_http_stub_status_module, in
+      // nginx-unprivileged and Debian's nginx-light): loopback only, never behind the Service.
+      '  server {',
+      `    listen 127.0.0.1:${s.status.port};`,
+      '    access_log off;',
+      `    location = ${s.status.path} {`,
+      '      stub_status;',
+      '    }',
+      '    location / {',
+      '      return 404;',
+      '    }',
+      '  }',
+    );
   lines.push('}', '');
   return lines.join('\n');
 }

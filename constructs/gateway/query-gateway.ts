@@ -73,6 +73,14 @@ export * from './gateway-options';
 export const NGINX_UID = 101;
 /** UID/GID of the oauth2-proxy image's user (distroless `nonroot`). */
 export const OAUTH2_PROXY_UID = 65532;
+/** The exporter sidecar's `--web.listen-address` (nginx-prometheus-exporter's default :9113). */
+export const GATEWAY_METRICS_PORT = {
+  name: 'metrics',
+  port: 9113,
+  protocol: 'TCP',
+} as const satisfies NamedPort;
+/** nginx's `stub_status`, on the pod's loopback for the exporter only. */
+const GATEWAY_STATUS = { port: 8090, path: '/stub_status' } as const;
 
 /** Ingest from outside the cluster: OTLP through the gateway to Tempo's receivers. */
 export interface GatewayIngestProps {
@@ -363,6 +371,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       tmpDir: PATHS.tmp,
       clientMaxBodySize: '16m',
       proxyReadTimeoutSeconds: 300,
+      status: GATEWAY_STATUS,
     });
 
     const identity: ComponentIdentity = {
@@ -463,6 +472,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
                 volumeMounts: mounts,
               },
               ...(oidc ? [this.oauth2ProxyContainer(oidc, redirectUrl)] : []),
+              exporterContainer(),
             ],
             volumes,
           },
@@ -489,8 +499,20 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         `${show(props.exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
       );
 
-    this.group = { name, namespace, selectorLabels: this.selectorLabels, ports: this.ports };
+    // The metrics port is the pod's, not the Service's: only Prometheus reaches it.
+    this.group = {
+      name,
+      namespace,
+      selectorLabels: this.selectorLabels,
+      ports: [...this.ports, GATEWAY_METRICS_PORT],
+    };
     const c = new Connections([this.group]);
+    c.allowFrom(
+      this.group,
+      Peers.prometheus,
+      [GATEWAY_METRICS_PORT.name],
+      'Prometheus scrapes the nginx exporter',
+    );
     if (oidc === undefined || grafanaListener)
       c.allowFrom(
         this.group,
@@ -670,4 +692,32 @@ function signInHost(exposure: GatewayExposure): string {
     'queryGateway.exposure',
     `${show(exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
   );
+}
+
+/**
+ * The metrics sidecar: nginx-prometheus-exporter reads nginx's `stub_status` over the pod's
+ * loopback (its flags at v1.5.3: `--nginx.scrape-uri`, `--web.listen-address`) and serves
+ * `nginx_up` (0 when nginx does not answer) and the connection and request counters.
+ */
+function exporterContainer(): k8s.Container {
+  const port = k8s.IntOrString.fromString(GATEWAY_METRICS_PORT.name);
+  return {
+    name: 'exporter',
+    image: imageRef(IMAGES.nginxExporter),
+    imagePullPolicy: 'IfNotPresent',
+    args: [
+      `--nginx.scrape-uri=http://127.0.0.1:${GATEWAY_STATUS.port}${GATEWAY_STATUS.path}`,
+      `--web.listen-address=:${GATEWAY_METRICS_PORT.port}`,
+    ],
+    ports: [containerPort(GATEWAY_METRICS_PORT)],
+    // /metrics answers while the exporter runs, also when nginx does not (nginx_up 0): the
+    // sidecar never takes the gateway out of its Service.
+    readinessProbe: { httpGet: { path: '/metrics', port }, periodSeconds: 30, timeoutSeconds: 5 },
+    livenessProbe: { tcpSocket: { port }, periodSeconds: 30, timeoutSeconds: 5 },
+    resources: resourceRequirements({
+      requests: { cpu: '10m', memory: '16Mi' },
+      limits: { cpu: '100m', memory: '32Mi' },
+    }),
+    securityContext: restrictedContainerSecurityContext(),
+  };
 }

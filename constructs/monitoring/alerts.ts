@@ -8,6 +8,7 @@
 import {
   COLLECTOR_METRICS,
   MEMCACHED_METRICS,
+  NGINX_EXPORTER_METRICS,
   PLATFORM_METRICS,
   ROLLOUT_OPERATOR_METRICS,
   TEMPO2_METRICS,
@@ -1203,6 +1204,66 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
 }
 
 /**
+ * The query gateway: with it, every query (Grafana's too) and any ingest from outside goes through
+ * its nginx. Read from the exporter sidecar's `nginx_up` (0 when nginx does not answer its
+ * `stub_status`) and the scrape's `up`; a gateway with no scraped pod at all is `absent`.
+ */
+function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
+  const g = c.queryGateway;
+  if (!g) return [];
+  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
+  const p = target(g);
+  const sel = selector(p);
+  const nginxUp = NGINX_EXPORTER_METRICS.up;
+  const pod = (i: number) => ({ ...p, instance: `10.0.0.${20 + i}:9113` });
+  return [
+    {
+      alert: 'TempoQueryGatewayDown',
+      expr: `sum by (namespace, job) (${nginxUp}${sel}) == 0\nor\nabsent(${nginxUp}${sel})`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'No query gateway pod of {{ $labels.job }} serves in {{ $labels.namespace }}.',
+      description:
+        'Every trace query (Grafana included) and any ingest from outside the cluster go through the gateway: they fail until a pod is back.',
+      runbookUrl: own('TempoQueryGatewayDown'),
+      tests: {
+        firing: at(
+          '20m',
+          [
+            [nginxUp, pod(0), '0x30'],
+            [nginxUp, pod(1), '0x30'],
+          ],
+          p,
+        ),
+        // One pod of two down: the other serves (TempoQueryGatewayPodDown warns).
+        silent: at('20m', [
+          [nginxUp, pod(0), '0x30'],
+          [nginxUp, pod(1), '1x30'],
+        ]),
+      },
+    },
+    {
+      alert: 'TempoQueryGatewayPodDown',
+      expr: `${nginxUp}${sel} == 0\nor\n${PLATFORM_METRICS.up}${sel} == 0`,
+      for: '15m',
+      severity: 'warning',
+      summary:
+        'Query gateway pod {{ $labels.instance }} of {{ $labels.job }} does not serve in {{ $labels.namespace }}.',
+      description:
+        'Its nginx does not answer, or Prometheus cannot scrape the pod; the other pods carry its share. Check the pod events and the nginx logs.',
+      runbookUrl: own('TempoQueryGatewayPodDown'),
+      tests: {
+        firing: at('30m', [[nginxUp, pod(0), '0x40']], pod(0)),
+        silent: at('30m', [
+          [nginxUp, pod(0), '1x40'],
+          [PLATFORM_METRICS.up, pod(0), '1x40'],
+        ]),
+      },
+    },
+  ];
+}
+
+/**
  * The rollout-operator of the live-store zones (Tempo 3.0 microservices). It alone finishes an
  * `OnDelete` rollout and guards evictions and scale-ins: when it stops reconciling, a change to the
  * live-stores is applied to no pod and nothing says so. Expression and threshold as the Mimir
@@ -1265,6 +1326,7 @@ export function alertGroups(c: MonitoringConfig): RuleGroup[] {
     { name: 'tempo-alerts', rules: tempoAlerts(c) },
     { name: 'tempo-cache-alerts', rules: cacheAlerts(c) },
     { name: 'tempo-rollout-alerts', rules: rolloutAlerts(c) },
+    { name: 'tempo-gateway-alerts', rules: gatewayAlerts(c) },
     { name: 'otel-collector-alerts', rules: collectorAlerts(c) },
     { name: 'trace-sli-alerts', rules: spanMetricsAlerts(c) },
   ].filter((g) => g.rules.length > 0);

@@ -71,6 +71,14 @@ export const ROLLOUT_OPERATOR_METRICS = {
   lastSuccessfulReconcile: 'rollout_operator_last_successful_group_reconcile_timestamp_seconds',
 } as const;
 
+/**
+ * The query gateway's exporter sidecar (nginx/nginx-prometheus-exporter v1.5.3, README "Exported
+ * Metrics"): `nginx_up` is 1 when its last read of nginx's `stub_status` succeeded, else 0.
+ */
+export const NGINX_EXPORTER_METRICS = {
+  up: 'nginx_up',
+} as const;
+
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
 export const TEMPO3_METRICS = {
   // The native form of tempo_request_duration_seconds (no suffix): cmd/tempo/app/modules.go:96

@@ -119,6 +119,8 @@ export interface MonitoringConfig {
   readonly collectors: readonly ScrapeTarget[];
   /** The memcached pools this app deploys (their exporters are scraped, `job` = the pool). */
   readonly memcachedPools?: readonly ScrapeTarget[];
+  /** The query gateway (its nginx exporter sidecar, `job` = the gateway's Deployment). */
+  readonly queryGateway?: ScrapeTarget;
   /** The rollout-operator of the live-store zones (`job` = its Deployment), and the rollout group it rolls. */
   readonly rolloutOperator?: ScrapeTarget & { readonly rolloutGroup: string };
   readonly tailSampling: boolean;
@@ -295,6 +297,9 @@ export function resolveMonitoringConfig(props: MonitoringInputs): MonitoringConf
     memcachedPools: tempo.caches.flatMap((c) =>
       c.pool ? [{ namespace: c.pool.podGroup.namespace, job: c.pool.podGroup.name }] : [],
     ),
+    ...(props.queryGateway
+      ? { queryGateway: { namespace: props.queryGateway.namespace, job: props.queryGateway.name } }
+      : {}),
     ...(tempo.rolloutOperator
       ? {
           rolloutOperator: {

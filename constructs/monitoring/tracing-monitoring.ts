@@ -18,6 +18,7 @@ import {
 import type { StackWorkloads } from '../stack/workloads';
 import { PROMETHEUS_EXPORTER_PORT_NAME } from '../otel-collector/span-metrics';
 import { ROLLOUT_OPERATOR_PORTS } from '../tempo/rollout-operator';
+import { GATEWAY_METRICS_PORT } from '../gateway/query-gateway';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
@@ -77,7 +78,7 @@ export class TracingMonitoring extends Construct {
     const interval = props.scrapeInterval ?? '30s';
     checkPrometheusDuration(interval, 'monitoring.scrapeInterval');
 
-    const { tempo, gateway, agent } = props;
+    const { tempo, gateway, agent, queryGateway } = props;
     this.scrapes = [
       {
         id: 'Tempo',
@@ -88,6 +89,18 @@ export class TracingMonitoring extends Construct {
         nativeHistograms: this.config.nativeHistograms,
         tls: tempo.httpTls,
       },
+      // The query gateway's nginx, through its exporter sidecar.
+      ...(queryGateway
+        ? [
+            {
+              id: 'QueryGateway',
+              name: queryGateway.name,
+              namespace: queryGateway.namespace,
+              selectorLabels: { ...queryGateway.selectorLabels },
+              port: GATEWAY_METRICS_PORT.name,
+            },
+          ]
+        : []),
       // The rollout-operator of the live-store zones (its reconcile timestamps, by rollout group).
       ...(tempo.rolloutOperator
         ? [

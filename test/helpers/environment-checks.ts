@@ -555,6 +555,7 @@ function describeMonitoring(s: StackUnderTest): void {
           collector: charts.collector !== undefined,
           spanMetrics: charts.monitoring!.monitoring.config.spanMetrics,
           serviceGraphs: tempo.generates('service-graphs'),
+          queryGateway: charts.gateway?.gateway,
           nativeHistograms: objects.some((o) => o.kind === 'PodMonitor' && o.spec.scrapeNativeHistograms),
         }),
       ).toEqual([]);

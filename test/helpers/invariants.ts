@@ -5,6 +5,7 @@ import {
   PLATFORM_METRICS,
   tempoExposedMetrics,
   MEMCACHED_METRICS,
+  NGINX_EXPORTER_METRICS,
   ROLLOUT_OPERATOR_METRICS,
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
@@ -133,6 +134,8 @@ export function unexposedMetrics(
     spanMetrics?: SpanMetricCatalog;
     serviceGraphs: boolean;
     tempo: Tempo;
+    /** The query gateway, scraped through its exporter sidecar. @default - none */
+    queryGateway?: unknown;
     nativeHistograms?: boolean;
   },
 ): string[] {
@@ -149,6 +152,7 @@ export function unexposedMetrics(
     ),
     ...(scraped.tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
     ...(scraped.tempo.rolloutOperator ? Object.values(ROLLOUT_OPERATOR_METRICS) : []),
+    ...(scraped.queryGateway ? Object.values(NGINX_EXPORTER_METRICS) : []),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),
