@@ -80,6 +80,64 @@ describe('the prod-like stack behind the query gateway: who reaches what', () =>
       }
     }
   });
+
+  test('monitored: the exporter sidecar on 9113 for Prometheus only, its stub_status on loopback, never on the Service', () => {
+    const prometheus: PodEndpoint = {
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'prometheus' },
+    };
+    for (const g of gateway) {
+      expect(mayReach(policies, prometheus, g, 9113)).toBe(true);
+      for (const other of [grafana, proxy, app]) expect(mayReach(policies, other, g, 9113)).toBe(false);
+      for (const port of [8090, 8080]) expect(mayReach(policies, prometheus, g, port)).toBe(false);
+    }
+    const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name === 'tempo-gateway');
+    expect(service.spec.ports.map((p: any) => p.port)).toEqual([8080, 8081]);
+    const conf = charts.gateway!.gateway.nginxConfig;
+    expect(conf).toContain('    listen 127.0.0.1:8090;\n    access_log off;\n    location = /stub_status {');
+    expect(conf.match(/^ {4}listen .*$/gm)).toEqual([
+      '    listen 8080;',
+      '    listen 8081 http2;',
+      '    listen 127.0.0.1:8090;',
+    ]);
+    const monitor = manifests.find((m) => m.kind === 'PodMonitor' && m.metadata.name === 'tempo-gateway');
+    expect(monitor.spec.podMetricsEndpoints.map((e: any) => e.port)).toEqual(['metrics']);
+    const operations = manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata.name === 'tracing-prod-dashboard-tempo-operations',
+    );
+    const panels = JSON.parse(Object.values<string>(operations.data)[0]!).panels;
+    const row = panels.findIndex((p: any) => p.type === 'row' && p.title === 'Query gateway');
+    expect(panels.slice(row + 1, row + 4).map((p: any) => [p.title, p.targets[0].expr])).toEqual([
+      ['Gateway pods serving', 'sum(nginx_up{namespace="tracing-prod", job="tempo-gateway"})'],
+      [
+        'Gateway requests',
+        'sum(rate(nginx_http_requests_total{namespace="tracing-prod", job="tempo-gateway"}[$__rate_interval]))',
+      ],
+      [
+        'Gateway active connections',
+        'sum(nginx_connections_active{namespace="tracing-prod", job="tempo-gateway"})',
+      ],
+    ]);
+    const alerts = manifests
+      .filter((m) => m.kind === 'PrometheusRule')
+      .flatMap((m) => m.spec.groups)
+      .find((x: any) => x.name === 'tempo-gateway-alerts');
+    expect(alerts.rules.map((r: any) => [r.alert, r.labels.severity])).toEqual([
+      ['TempoQueryGatewayDown', 'critical'],
+      ['TempoQueryGatewayPodDown', 'warning'],
+    ]);
+  });
+
+  test('without a query gateway: no exporter, PodMonitor, panels or alerts of it', () => {
+    const { manifests: m } = render({
+      ...PROD,
+      queryGateway: undefined,
+      grafana: { ...PROD.grafana!, gatewayCredentials: undefined },
+    } as EnvironmentDefinition);
+    expect(m.filter((o) => o.metadata.name === 'tempo-gateway')).toEqual([]);
+    expect(JSON.stringify(m)).not.toContain('nginx_');
+    expect(JSON.stringify(m)).not.toContain('tempo-gateway-alerts');
+  });
 });
 
 describe('the Tempo datasource plan', () => {

@@ -19,6 +19,7 @@ import { DataqueryBuilder as TempoQuery, SearchTableType } from '@grafana/grafan
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   COLLECTOR_METRICS,
+  NGINX_EXPORTER_METRICS,
   PLATFORM_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
@@ -43,6 +44,8 @@ export interface DashboardInput {
   readonly spanMetrics?: SpanMetricNames;
   readonly serviceGraphs?: ServiceGraphMetricNames;
   readonly tailSampling: boolean;
+  /** The query gateway's scrape target (its nginx exporter). @default - no gateway */
+  readonly queryGateway?: ScrapeTarget;
 }
 
 export interface BuiltDashboard {
@@ -411,6 +414,41 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
         24,
       ),
     );
+  }
+  if (i.queryGateway) {
+    // Every query (Grafana's too) passes the gateway: its nginx, from the exporter sidecar.
+    const gw = selector({ namespace: i.queryGateway.namespace, job: i.queryGateway.job });
+    d.withRow(new RowBuilder('Query gateway'))
+      .withPanel(
+        series(
+          i,
+          slug,
+          'Gateway pods serving',
+          'short',
+          [[`sum(${NGINX_EXPORTER_METRICS.up}${gw})`, 'serving']],
+          8,
+        ),
+      )
+      .withPanel(
+        series(
+          i,
+          slug,
+          'Gateway requests',
+          'reqps',
+          [[`sum(${r(NGINX_EXPORTER_METRICS.httpRequests, gw)})`, 'requests']],
+          8,
+        ),
+      )
+      .withPanel(
+        series(
+          i,
+          slug,
+          'Gateway active connections',
+          'short',
+          [[`sum(${NGINX_EXPORTER_METRICS.connectionsActive}${gw})`, 'connections']],
+          8,
+        ),
+      );
   }
   d.withRow(new RowBuilder('Blocks and compaction'))
     .withPanel(

@@ -233,6 +233,7 @@ export class GrafanaProvisioning extends Construct {
       spanMetrics: props.monitoring.spanMetrics,
       serviceGraphs: tempo.generates('service-graphs') ? tempo.serviceGraphMetrics : undefined,
       tailSampling: props.monitoring.tailSampling,
+      ...(props.monitoring.queryGateway ? { queryGateway: props.monitoring.queryGateway } : {}),
     };
     this.dashboards = [
       ...[tracingOverview(input), tempoOperations(input), collectorHealth(input)].filter(

@@ -77,6 +77,9 @@ export const ROLLOUT_OPERATOR_METRICS = {
  */
 export const NGINX_EXPORTER_METRICS = {
   up: 'nginx_up',
+  /** Requests nginx has served (all listeners: queries, ingest, Grafana's, the probes). */
+  httpRequests: 'nginx_http_requests_total',
+  connectionsActive: 'nginx_connections_active',
 } as const;
 
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */

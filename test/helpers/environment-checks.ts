@@ -21,6 +21,7 @@ import { isAlert, renderGroups, RuleGroup } from '../../constructs/monitoring/ru
 import { checkPromQL, metricNames } from '../../constructs/monitoring/promql';
 import {
   COLLECTOR_METRICS,
+  NGINX_EXPORTER_METRICS,
   PLATFORM_METRICS,
   tempoExposedMetrics,
 } from '../../constructs/monitoring/metric-catalog';
@@ -744,6 +745,7 @@ function describeGrafana(s: StackUnderTest): void {
           ? [COLLECTOR_SPAN_METRICS.calls, COLLECTOR_SPAN_METRICS.latencyBucket]
           : []),
         ...(tempo.generates('service-graphs') ? [SERVICE_GRAPH_METRICS.requests] : []),
+        ...(charts.gateway ? Object.values(NGINX_EXPORTER_METRICS) : []),
       ]);
       for (const t of g.dashboards.flatMap((d) => dashboardTargets(d.json)).filter((x) => x.expr)) {
         const expr = t.expr.replace(/\$__(rate_interval|range)/g, '5m');
