@@ -1049,6 +1049,22 @@ describe('several problems at once', () => {
     expect(hashTree(copy.out)).toBe(copy.before);
   });
 
+  test("independent mistakes among Tempo's own settings: every one, in one run", () => {
+    const file = writeEnvironmentsModule(
+      copy.envs,
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, multitenancy: true, receivers: { jaegerThriftCompact: true }, blockBuilder: { maxBlockBytes: 1000000 }, liveStore: { maxTraceIdle: '10m', maxTraceLive: '5m' }, tenants: { a: { metricsGeneratorProcessors: ['service-graphs'] } } }, collector: { tenant: 'a' }, grafana: { tenant: 'a' } }];`,
+      'ts',
+    );
+    const lines = expectErrorLines(runInProcess(file, copy.out), 4);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ')))).toEqual([
+      'qa.tempo.receivers.jaegerThriftCompact',
+      'qa.tempo.blockBuilder',
+      'qa.tempo.liveStore.maxTraceIdle',
+      'qa.tempo.tenants.a.metricsGeneratorProcessors',
+    ]);
+    expect(hashTree(copy.out)).toBe(copy.before);
+  });
+
   test('multi-tenancy: everything it requires, named as written (collector.tenant, grafana.tenant)', () => {
     const file = writeEnvironmentsModule(
       copy.envs,

@@ -3,7 +3,7 @@
  * Pure (no constructs), so each error is unit-tested on its own.
  */
 import { ResolvedResources, resolveResources } from '../../lib/resources';
-import { ConfigError, show } from '../../lib/errors';
+import { ConfigError, ConfigErrors, ErrorCollector, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import {
   checkDnsLabel,
@@ -549,7 +549,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       `${show(line)} is not a supported Tempo line; use '3.0' (3.0.3, the default) or '2.10' (2.10.8, for clusters not yet migrated)`,
     );
   }
+  // Options of the other line stop here: everything below assumes the line's own.
   checkLineOptions(props, line);
+  // Independent checks are collected, so one synth names every problem of Tempo's settings; a
+  // check whose value later ones need (a name, a port, a duration) still stops at once.
+  const found = new ErrorCollector();
   const distributed = props.distributed !== undefined || props.microservices !== undefined;
   // Component names carry a suffix (`-live-store-zone-a` and `-metrics-generator` are the longest, 18).
   const name = checkDnsLabel(
@@ -560,33 +564,43 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const replicas = checkPositiveInteger(props.replicas ?? 1, 'tempo.replicas');
   const configMapName = checkDnsSubdomain(props.configMapName ?? `${name}-config`, 'tempo.configMapName');
   if (configMapName === `${name}-overrides`) {
-    throw new ConfigError(
-      'tempo.configMapName',
-      `${show(configMapName)} is the runtime overrides ConfigMap; choose another name (e.g. '${name}')`,
+    found.add(
+      new ConfigError(
+        'tempo.configMapName',
+        `${show(configMapName)} is the runtime overrides ConfigMap; choose another name (e.g. '${name}')`,
+      ),
     );
   }
   const configDir = checkConfigDir(props.configMountPath ?? TEMPO_PATHS.configDir);
   const storage = props.storage ?? TempoStorage.local();
   const modeProp = line === '3.0' ? 'tempo.microservices' : 'tempo.distributed';
   if (distributed && props.replicas !== undefined) {
-    throw new ConfigError(
-      'tempo.replicas',
-      `applies to the single binary only; in microservices mode set ${modeProp}.<component>.replicas or a capacity target`,
+    found.add(
+      new ConfigError(
+        'tempo.replicas',
+        `applies to the single binary only; in microservices mode set ${modeProp}.<component>.replicas or a capacity target`,
+      ),
     );
   }
   if (distributed && !storage.shared) {
-    throw new ConfigError(
-      modeProp === 'tempo.microservices' ? 'tempo.storage' : 'tempo.storage',
-      `microservices need object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`,
-    );
+    // Everything below assumes the storage the mode needs.
+    throw ConfigErrors.of([
+      ...found.errors,
+      new ConfigError(
+        'tempo.storage',
+        `microservices need object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`,
+      ),
+    ]);
   }
-  if (replicas > 1) {
+  if (!distributed && replicas > 1) {
     const why = storage.shared
       ? 'single-binary replicas each keep their own in-memory ring, so recent traces would be split between them and every replica would compact the same blocks'
       : `'${storage.backend}' storage would make them independent Tempo instances, each holding part of the traces`;
-    throw new ConfigError(
-      'tempo.replicas',
-      `${replicas} replicas of the single binary: ${why}; use replicas: 1, or ${modeProp} with object storage to scale out`,
+    found.add(
+      new ConfigError(
+        'tempo.replicas',
+        `${replicas} replicas of the single binary: ${why}; use replicas: 1, or ${modeProp} with object storage to scale out`,
+      ),
     );
   }
   const wiring = storage.wiring();
@@ -594,9 +608,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   if (multitenancyEnabled) {
     for (const id of HEADERLESS_RECEIVERS) {
       if (props.receivers?.[id]) {
-        throw new ConfigError(
-          `tempo.receivers.${id}`,
-          "carries no X-Scope-OrgID header (Jaeger Thrift over UDP), so with multitenancy on Tempo drops every span sent there ('no org id'); send Jaeger spans over jaegerGrpc or jaegerThriftHttp with the header, or turn multitenancy off",
+        found.add(
+          new ConfigError(
+            `tempo.receivers.${id}`,
+            "carries no X-Scope-OrgID header (Jaeger Thrift over UDP), so with multitenancy on Tempo drops every span sent there ('no org id'); send Jaeger spans over jaegerGrpc or jaegerThriftHttp with the header, or turn multitenancy off",
+          ),
         );
       }
     }
@@ -672,9 +688,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
         }
       : undefined;
   if (props.blockBuilder !== undefined && line === '3.0' && !props.microservices) {
-    throw new ConfigError(
-      'tempo.blockBuilder',
-      'applies to Tempo 3.0 microservices only; the monolithic live-store cuts the blocks itself: use tempo.liveStore.maxBlockDuration and .maxBlockBytes',
+    found.add(
+      new ConfigError(
+        'tempo.blockBuilder',
+        'applies to Tempo 3.0 microservices only; the monolithic live-store cuts the blocks itself: use tempo.liveStore.maxBlockDuration and .maxBlockBytes',
+      ),
     );
   }
   const blockBuilder = props.blockBuilder && {
@@ -687,19 +705,25 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const ballast = optionalInt(props.memoryBallastMiB, 'tempo.memoryBallastMiB');
   const bloom = props.block?.bloomFilterFalsePositive;
   if (bloom !== undefined && !(typeof bloom === 'number' && bloom > 0 && bloom < 1)) {
-    throw new ConfigError(
-      'tempo.block.bloomFilterFalsePositive',
-      `${show(bloom)} is not a false-positive rate; give a number between 0 and 1 (exclusive) such as 0.01`,
-    );
+    // The read-path plan below is sized from it.
+    throw ConfigErrors.of([
+      ...found.errors,
+      new ConfigError(
+        'tempo.block.bloomFilterFalsePositive',
+        `${show(bloom)} is not a false-positive rate; give a number between 0 and 1 (exclusive) such as 0.01`,
+      ),
+    ]);
   }
   if (
     liveStore?.maxTraceIdle &&
     liveStore.maxTraceLive &&
     liveStore.maxTraceIdle.compare(liveStore.maxTraceLive) > 0
   ) {
-    throw new ConfigError(
-      'tempo.liveStore.maxTraceIdle',
-      `${liveStore.maxTraceIdle} is longer than maxTraceLive (${liveStore.maxTraceLive}); a trace is flushed at maxTraceLive at the latest, so lower maxTraceIdle`,
+    found.add(
+      new ConfigError(
+        'tempo.liveStore.maxTraceIdle',
+        `${liveStore.maxTraceIdle} is longer than maxTraceLive (${liveStore.maxTraceLive}); a trace is flushed at maxTraceLive at the latest, so lower maxTraceIdle`,
+      ),
     );
   }
 
@@ -708,9 +732,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     'tempo.retention',
   );
   if (maxBlockDuration && blockRetention.compare(maxBlockDuration) < 0) {
-    throw new ConfigError(
-      'tempo.retention',
-      `${show(blockRetention.toString())} is shorter than ingester.maxBlockDuration (${maxBlockDuration}); blocks would expire before they are complete. Raise retention or lower maxBlockDuration`,
+    found.add(
+      new ConfigError(
+        'tempo.retention',
+        `${show(blockRetention.toString())} is shorter than ingester.maxBlockDuration (${maxBlockDuration}); blocks would expire before they are complete. Raise retention or lower maxBlockDuration`,
+      ),
     );
   }
   const compactedBlockRetention = positiveDuration(
@@ -744,48 +770,55 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const metricsGenerator = resolveMetricsGenerator(props.metricsGenerator);
   const localBlocks = (list: readonly string[] | undefined, property: string) => {
     if (line === '3.0' && list?.includes('local-blocks')) {
-      throw new ConfigError(
-        property,
-        "'local-blocks' is removed in Tempo 3.0 (block-builders and the live-store build blocks; migrate-to-3.md); remove it",
+      found.add(
+        new ConfigError(
+          property,
+          "'local-blocks' is removed in Tempo 3.0 (block-builders and the live-store build blocks; migrate-to-3.md); remove it",
+        ),
       );
     }
   };
   localBlocks(metricsGenerator?.processors, 'tempo.metricsGenerator.processors');
   const tenants: Record<string, TempoOverrides> = {};
   for (const [tenant, overrides] of Object.entries(props.tenants ?? {})) {
-    checkTenantId(tenant, `tempo.tenants.${tenant}`);
-    const resolved = resolveOverrides(overrides, `tempo.tenants.${tenant}`);
-    if (resolved.metricsGeneratorProcessors?.length && !metricsGenerator) {
-      throw new ConfigError(
-        `tempo.tenants.${tenant}.metricsGeneratorProcessors`,
-        'is set but the metrics generator is disabled; enable tempo.metricsGenerator (with a remoteWrite target) first',
-      );
-    }
-    localBlocks(resolved.metricsGeneratorProcessors, `tempo.tenants.${tenant}.metricsGeneratorProcessors`);
-    tenants[tenant] = resolved;
+    found.attempt(() => {
+      checkTenantId(tenant, `tempo.tenants.${tenant}`);
+      const resolved = resolveOverrides(overrides, `tempo.tenants.${tenant}`);
+      if (resolved.metricsGeneratorProcessors?.length && !metricsGenerator) {
+        throw new ConfigError(
+          `tempo.tenants.${tenant}.metricsGeneratorProcessors`,
+          'is set but the metrics generator is disabled; enable tempo.metricsGenerator (with a remoteWrite target) first',
+        );
+      }
+      localBlocks(resolved.metricsGeneratorProcessors, `tempo.tenants.${tenant}.metricsGeneratorProcessors`);
+      tenants[tenant] = resolved;
+    });
   }
-  if (Object.keys(tenants).length > 0 && !multitenancyEnabled) {
-    throw new ConfigError(
-      'tempo.tenants',
-      "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
+  if (Object.keys(props.tenants ?? {}).length > 0 && !multitenancyEnabled) {
+    found.add(
+      new ConfigError(
+        'tempo.tenants',
+        "per-tenant overrides need multitenancy: true (without it every span belongs to the tenant 'single-tenant'); set multitenancy: true or remove tenants",
+      ),
     );
   }
 
   const tls = resolveTls(props.receiverTls, 'tempo.receiverTls');
   const serverTls = resolveTls(props.serverTls, 'tempo.serverTls', true) as ServerTlsSettings | undefined;
   if (tls && !ports.some((p) => p.receiver?.configPath[0] === 'otlp')) {
-    throw new ConfigError(
-      'tempo.receiverTls',
-      'is set but both OTLP receivers are disabled; TLS applies to the OTLP receivers',
+    found.add(
+      new ConfigError(
+        'tempo.receiverTls',
+        'is set but both OTLP receivers are disabled; TLS applies to the OTLP receivers',
+      ),
     );
   }
 
   const logLevel = checkLogLevel(props.logLevel ?? 'info', 'tempo.logLevel');
   const logFormat = props.logFormat ?? 'logfmt';
   if (!['logfmt', 'json'].includes(logFormat)) {
-    throw new ConfigError(
-      'tempo.logFormat',
-      `${show(logFormat)} is not a log format; expected logfmt or json`,
+    found.add(
+      new ConfigError('tempo.logFormat', `${show(logFormat)} is not a log format; expected logfmt or json`),
     );
   }
 
@@ -809,24 +842,37 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     search.queryIngestersUntil &&
     search.queryBackendAfter.compare(search.queryIngestersUntil) > 0
   ) {
-    throw new ConfigError(
-      'tempo.search.queryBackendAfter',
-      `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`,
+    found.add(
+      new ConfigError(
+        'tempo.search.queryBackendAfter',
+        `${search.queryBackendAfter} is after queryIngestersUntil (${search.queryIngestersUntil}); traces between the two would be searched nowhere`,
+      ),
     );
   }
   const recentReads =
     line === '3.0'
-      ? resolveRecentReads(props, search?.queryBackendAfter, liveStore, blockBuilder, distributed)
+      ? found.attempt(() =>
+          resolveRecentReads(props, search?.queryBackendAfter, liveStore, blockBuilder, distributed),
+        )
       : undefined;
   if (distributed && ports.some((p) => p.port === GOSSIP_PORT)) {
-    throw new ConfigError(
-      'tempo.receivers',
-      `port ${GOSSIP_PORT} is the memberlist gossip port in microservices mode; move the receiver`,
+    found.add(
+      new ConfigError(
+        'tempo.receivers',
+        `port ${GOSSIP_PORT} is the memberlist gossip port in microservices mode; move the receiver`,
+      ),
     );
   }
 
-  const resources = resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources');
-  const cachePools = resolveCachePools(props.caches);
+  const resources = found.attempt(() =>
+    resolveResources(props.resources, TEMPO_DEFAULTS.resources, 'tempo.resources'),
+  );
+  const cachePools = found.attempt(() => resolveCachePools(props.caches));
+  // The topology is sized from the read path (cache pools) and holds the single binary's resources.
+  if (!resources || !cachePools) {
+    found.throwIfAny();
+    throw new Error('resolveTempoSettings: a failed check was not reported');
+  }
   // What the read path is sized from (capacity.ts planReadPath); Tempo's defaults where unset.
   const readPath: ReadPathInput = {
     retentionSeconds: blockRetention.milliseconds / 1000,
@@ -835,32 +881,51 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     querierConcurrency: props.querier?.maxConcurrentQueries ?? 20,
     cachePools: cachePools.map((c) => c.roles),
   };
-  const topology: ResolvedTopology = props.microservices
-    ? resolveMicroservices3(props.microservices, {
-        name,
-        metricsGenerator: metricsGenerator !== undefined,
-        consumeCycle: blockBuilder?.consumeCycleDuration,
-        readPath,
-      })
-    : props.distributed
-      ? resolveDistributed2(props.distributed, { metricsGenerator: metricsGenerator !== undefined, readPath })
-      : {
-          components: [
-            {
-              component: 'single-binary',
-              kind: 'StatefulSet',
-              replicas,
-              resources,
-              persistent: true,
-              receives: true,
-              kafkaClient: false,
-              args: [],
-              // Flushes the live-store (3.0) or the ingester WAL (2.10) on shutdown.
-              terminationGracePeriodSeconds: 300,
-              startupSeconds: 300,
-            },
-          ],
-        };
+  const topology = found.attempt((): ResolvedTopology =>
+    props.microservices
+      ? resolveMicroservices3(props.microservices, {
+          name,
+          metricsGenerator: metricsGenerator !== undefined,
+          consumeCycle: blockBuilder?.consumeCycleDuration,
+          readPath,
+        })
+      : props.distributed
+        ? resolveDistributed2(props.distributed, {
+            metricsGenerator: metricsGenerator !== undefined,
+            readPath,
+          })
+        : {
+            components: [
+              {
+                component: 'single-binary',
+                kind: 'StatefulSet',
+                replicas,
+                resources,
+                persistent: true,
+                receives: true,
+                kafkaClient: false,
+                args: [],
+                // Flushes the live-store (3.0) or the ingester WAL (2.10) on shutdown.
+                terminationGracePeriodSeconds: 300,
+                startupSeconds: 300,
+              },
+            ],
+          },
+  );
+  const storageSettings = found.attempt(() => ({
+    backend: storage.backend,
+    backendConfig: wiring.config,
+    walEncoding: oneOf(props.wal?.encoding, ENCODINGS, 'tempo.wal.encoding'),
+    blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS[line], 'tempo.block.version'),
+    blockEncoding: oneOf(props.block?.encoding, ENCODINGS, 'tempo.block.encoding'),
+    bloomFilterFalsePositive: bloom,
+    pool: props.pool && {
+      maxWorkers: optionalInt(props.pool.maxWorkers, 'tempo.pool.maxWorkers'),
+      queueDepth: optionalInt(props.pool.queueDepth, 'tempo.pool.queueDepth'),
+    },
+  }));
+  found.throwIfAny();
+  if (!topology || !storageSettings) throw new Error('resolveTempoSettings: a failed check was not reported');
   const rf =
     line === '2.10' && props.distributed
       ? (props.distributed.replicationFactor ?? props.distributed.capacity?.replicationFactor ?? 3)
@@ -901,18 +966,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     recentReads,
     compaction: { blockRetention, compactedBlockRetention, compactionWindow },
     compactionDisabled: props.compactionDisabled ?? false,
-    storage: {
-      backend: storage.backend,
-      backendConfig: wiring.config,
-      walEncoding: oneOf(props.wal?.encoding, ENCODINGS, 'tempo.wal.encoding'),
-      blockVersion: oneOf(props.block?.version, BLOCK_VERSIONS[line], 'tempo.block.version'),
-      blockEncoding: oneOf(props.block?.encoding, ENCODINGS, 'tempo.block.encoding'),
-      bloomFilterFalsePositive: bloom,
-      pool: props.pool && {
-        maxWorkers: optionalInt(props.pool.maxWorkers, 'tempo.pool.maxWorkers'),
-        queueDepth: optionalInt(props.pool.queueDepth, 'tempo.pool.queueDepth'),
-      },
-    },
+    storage: storageSettings,
     search,
     queryFrontend: props.queryFrontend && {
       maxOutstandingPerTenant: optionalInt(
