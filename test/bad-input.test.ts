@@ -1065,6 +1065,19 @@ describe('several problems at once', () => {
     expect(hashTree(copy.out)).toBe(copy.before);
   });
 
+  test("the collector gateway's replicas and its export to Tempo: both, in one run", () => {
+    const file = writeEnvironmentsModule(
+      copy.envs,
+      `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { gateway: { replicas: 0 } }, grafana: { tenant: 'a' } }];`,
+      'ts',
+    );
+    const lines = expectErrorLines(runInProcess(file, copy.out), 2);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ')))).toEqual([
+      'qa.collector.gateway.replicas',
+      'qa.collector.tenant',
+    ]);
+  });
+
   test('multi-tenancy: everything it requires, named as written (collector.tenant, grafana.tenant)', () => {
     const file = writeEnvironmentsModule(
       copy.envs,

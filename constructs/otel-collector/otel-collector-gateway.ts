@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ConfigError, show } from '../../lib/errors';
+import { ConfigError, ErrorCollector, show } from '../../lib/errors';
 import { chartNamespace, cpuAutoscaler, serviceHost, spreadOverNodesAndZones, surgeOne } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
@@ -279,9 +279,12 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     this.tls = resolveReceiverTls(props.tls, 'otel', 'collector.tls.gateway', `${s.name}-tls`);
     this.serverName = `${s.name}.${namespace}.svc.cluster.local`;
 
-    const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
-    const autoscaling = props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`);
-    this.minReplicas = autoscaling?.minReplicas ?? replicas;
+    // The replicas and the export to Tempo are checked independently: one synth names both.
+    const found = new ErrorCollector();
+    const replicas = found.attempt(() => checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`));
+    const autoscaling = found.attempt(
+      () => props.autoscaling && resolveAutoscaling(props.autoscaling, `${p}.autoscaling`),
+    );
 
     const identity: ComponentIdentity = {
       name: 'opentelemetry-collector',
@@ -295,7 +298,11 @@ export class OtelCollectorGateway extends Construct implements FlowDeclaring {
     receiverCertificate(this, this.tls, { name: s.name, namespace, labels });
 
     const durable = props.persistentQueue !== undefined && props.persistentQueue !== false;
-    const exporter = tempoExporter(props.tempo, props, 'collector', durable);
+    const exporter = found.attempt(() => tempoExporter(props.tempo, props, 'collector', durable));
+    found.throwIfAny();
+    if (replicas === undefined || exporter === undefined)
+      throw new Error('OtelCollectorGateway: a failed check was not reported');
+    this.minReplicas = autoscaling?.minReplicas ?? replicas;
     checkBatchFits(s.batch, exporter.queue, p);
     this.exportQueue = exporter.queue;
     const sampled = props.sampledTenant && resolveSampledTenant(props, exporter, `${p}.sampledTenant`);
