@@ -15,6 +15,7 @@ import { planCapacity, planCapacity2, planReadPath, READ_PATH_RULES } from '../c
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { PROD, STAGING } from './fixtures/stacks';
+import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
@@ -338,6 +339,27 @@ describe('alerts on the caches', () => {
       (g) => g.name === 'tempo-cache-alerts',
     )!;
     expect(group.rules.map((r) => ('alert' in r ? r.alert : ''))).toEqual(['TempoMemcachedErrors']);
+  });
+
+  test('the Tempo operations dashboard charts the caches: requests, errors and (with a backend role) the hit ratio', () => {
+    const panelsOf = (env: EnvironmentDefinition) => {
+      const m = renderEnvironment(env, buildEnvironment).manifests as any[];
+      const cm = m.find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-dashboard-tempo-operations'),
+      );
+      const panels = JSON.parse(Object.values<string>(cm.data)[0]!).panels as any[];
+      const row = panels.findIndex((p) => p.type === 'row' && p.title === 'Query caches');
+      return row < 0 ? [] : panels.slice(row + 1, row + 3);
+    };
+    const prod = panelsOf(PROD);
+    expect(prod.map((p) => [p.title, p.targets.map((t: any) => t.legendFormat)])).toEqual([
+      ['Cache requests by pool and method', ['{{name}} {{method}}']],
+      ['Cache errors and hit ratio', ['errors {{name}}', 'hit ratio {{name}}']],
+    ]);
+    expect(prod[1].targets[1].expr).toBe(
+      'sum by (name) (rate(tempo_memcache_request_duration_seconds_count{namespace="tracing-prod", job="tempo", method="Memcache.Get", status_code="200"}[$__rate_interval]))\n/\nsum by (name) (rate(tempo_memcache_request_duration_seconds_count{namespace="tracing-prod", job="tempo", method="Memcache.Get", status_code=~"200|404"}[$__rate_interval]))',
+    );
+    expect(panelsOf(STAGING)).toEqual([]);
   });
 });
 

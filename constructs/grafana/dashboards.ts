@@ -20,6 +20,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   COLLECTOR_METRICS,
   NGINX_EXPORTER_METRICS,
+  TEMPO_CACHE_METRICS,
   PLATFORM_METRICS,
   TEMPO2_METRICS,
   TEMPO3_METRICS,
@@ -414,6 +415,33 @@ export function tempoOperations(i: DashboardInput): BuiltDashboard {
         24,
       ),
     );
+  }
+  if (i.tempoTarget.caches?.any) {
+    // Tempo's memcached client, by pool (`name`: the pool's roles). Hits are counted on the
+    // backend roles' single-key reads only (Memcache.Get 200 vs 404, as TempoMemcachedHitRatioLow).
+    const base = { namespace: i.tempoTarget.namespace, job: i.tempoTarget.job };
+    const requests = TEMPO_CACHE_METRICS.memcacheRequests;
+    const byPool = (matchers: Record<string, string>, regex: Record<string, string> = {}) =>
+      `sum by (name) (${r(requests, selector({ ...base, ...matchers }, regex))})`;
+    d.withRow(new RowBuilder('Query caches'))
+      .withPanel(
+        series(i, slug, 'Cache requests by pool and method', 'reqps', [
+          [`sum by (name, method) (${r(requests, selector(base))})`, '{{name}} {{method}}'],
+        ]),
+      )
+      .withPanel(
+        series(i, slug, 'Cache errors and hit ratio', 'percentunit', [
+          [`${byPool({ status_code: '500' })}\n/\n${byPool({})}`, 'errors {{name}}'],
+          ...(i.tempoTarget.caches.backendRoles
+            ? ([
+                [
+                  `${byPool({ method: 'Memcache.Get', status_code: '200' })}\n/\n${byPool({ method: 'Memcache.Get' }, { status_code: '200|404' })}`,
+                  'hit ratio {{name}}',
+                ],
+              ] as [string, string][])
+            : []),
+        ]),
+      );
   }
   if (i.queryGateway) {
     // Every query (Grafana's too) passes the gateway: its nginx, from the exporter sidecar.

@@ -737,7 +737,12 @@ function describeGrafana(s: StackUnderTest): void {
     test('every PromQL parses and reads only metrics the stack exposes', () => {
       const tempo = charts.tempo.tempo;
       const exposed = new Set<string>([
-        ...tempoExposedMetrics(tempo.settings.line, tempo.settings.kafka !== undefined),
+        ...tempoExposedMetrics(
+          tempo.settings.line,
+          tempo.settings.kafka !== undefined,
+          false,
+          tempo.caches.length > 0,
+        ),
         ...Object.values(COLLECTOR_METRICS),
         ...Object.values(PLATFORM_METRICS),
         ...(tempo.generates('span-metrics') ? [SPAN_METRICS.calls, SPAN_METRICS.latencyBucket] : []),
