@@ -97,6 +97,8 @@ class Harness {
   readonly seen: Seen[] = [];
   port = 0;
   grafanaPort = 0;
+  /** oauth2-proxy's --metrics-address. */
+  metricsPort = 0;
   private stub?: Server;
   private nginx?: ChildProcess;
   private proxy?: ChildProcess;
@@ -136,6 +138,8 @@ class Harness {
     args = adapt(args, '/etc/oauth2-proxy/client-secret/', `${this.dir}/`);
     args = adapt(args, '/etc/oauth2-proxy/cookie-secret/', `${this.dir}/`);
     args = adapt(args, '--http-address=0.0.0.0:4180', `--http-address=127.0.0.1:${proxyPort}`);
+    this.metricsPort = await freePort();
+    args = adapt(args, '--metrics-address=0.0.0.0:44180', `--metrics-address=127.0.0.1:${this.metricsPort}`);
     this.proxy = spawn(OAUTH2_PROXY, args.split('\n'), {
       env: { PATH: process.env.PATH ?? '', SSL_CERT_FILE: this.issuer.caFile },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -368,6 +372,16 @@ maybe(
       const before = h.seen.length;
       expect((await call(h.grafanaPort, search, bearer(alice()))).status).toBe(401);
       expect(h.seen.length).toBe(before);
+    });
+
+    test("oauth2-proxy's metrics: the request counter the gateway alert reads, by status code", async () => {
+      await call(h.port, search, bearer(alice()));
+      await call(h.port, search, {});
+      const r = await call(h.metricsPort, '/metrics', {});
+      expect(r.status).toBe(200);
+      // nginx's auth subrequests: 202 for a verified identity, 401 without one.
+      expect(r.body).toMatch(/^oauth2_proxy_requests_total\{code="202"\} [1-9]/m);
+      expect(r.body).toMatch(/^oauth2_proxy_requests_total\{code="401"\} [1-9]/m);
     });
 
     /** The issuer's answer to the authorization request: its redirect back to the gateway. */

@@ -28,6 +28,11 @@
 
 /** Where oauth2-proxy listens in the pod (nginx reaches it on 127.0.0.1; the kubelet probes it). */
 export const OAUTH2_PROXY_PORT = 4180;
+/**
+ * Its Prometheus endpoint (`--metrics-address`; 44180 as the oauth2-proxy Helm chart): the request
+ * counter by status code, `oauth2_proxy_requests_total{code}` (pkg/middleware/metrics.go).
+ */
+export const OAUTH2_PROXY_METRICS_PORT = 44180;
 
 export interface OAuth2ProxySettings {
   readonly issuerUrl: string;
@@ -56,6 +61,8 @@ export function oauth2ProxyArgs(s: OAuth2ProxySettings): string[] {
     // Every interface: the kubelet's probes reach it; the NetworkPolicy admits no one to it, and
     // nginx calls it on 127.0.0.1.
     `--http-address=0.0.0.0:${OAUTH2_PROXY_PORT}`,
+    // Scraped by Prometheus only (NetworkPolicy).
+    `--metrics-address=0.0.0.0:${OAUTH2_PROXY_METRICS_PORT}`,
     '--skip-jwt-bearer-tokens=true',
     ...s.extraAudiences.map((a) => `--oidc-extra-audience=${a}`),
     `--oidc-email-claim=${s.userClaim}`,

@@ -64,7 +64,7 @@ import {
   OTLP_HTTP_TRACES_PATH,
   renderNginxConfig,
 } from './nginx-config';
-import { OAUTH2_PROXY_PORT, oauth2ProxyArgs } from './oauth2-proxy-config';
+import { OAUTH2_PROXY_METRICS_PORT, OAUTH2_PROXY_PORT, oauth2ProxyArgs } from './oauth2-proxy-config';
 import type { DnsLabel, TenantId } from '../../lib/input-types';
 
 export * from './gateway-options';
@@ -77,6 +77,12 @@ export const OAUTH2_PROXY_UID = 65532;
 export const GATEWAY_METRICS_PORT = {
   name: 'metrics',
   port: 9113,
+  protocol: 'TCP',
+} as const satisfies NamedPort;
+/** oauth2-proxy's metrics port (OIDC only). */
+export const GATEWAY_OAUTH2_PROXY_METRICS_PORT = {
+  name: 'proxy-metrics',
+  port: OAUTH2_PROXY_METRICS_PORT,
   protocol: 'TCP',
 } as const satisfies NamedPort;
 /** nginx's `stub_status`, on the pod's loopback for the exporter only. */
@@ -204,6 +210,8 @@ export class QueryGateway extends Construct implements FlowDeclaring {
   public readonly exposure?: GatewayExposure;
   public readonly replicas: number;
   public readonly ports: readonly NamedPort[];
+  /** The pod's metrics ports: the nginx exporter's, and oauth2-proxy's with OIDC. */
+  public readonly metricsPorts: readonly NamedPort[];
   public readonly group: PodGroup;
   public readonly connections: Connections;
   /** The rendered nginx.conf (the ConfigMap's only key). */
@@ -499,19 +507,22 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         `${show(props.exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
       );
 
-    // The metrics port is the pod's, not the Service's: only Prometheus reaches it.
+    // The metrics ports are the pod's, not the Service's: only Prometheus reaches them.
+    this.metricsPorts = [GATEWAY_METRICS_PORT, ...(oidc ? [GATEWAY_OAUTH2_PROXY_METRICS_PORT] : [])];
     this.group = {
       name,
       namespace,
       selectorLabels: this.selectorLabels,
-      ports: [...this.ports, GATEWAY_METRICS_PORT],
+      ports: [...this.ports, ...this.metricsPorts],
     };
     const c = new Connections([this.group]);
     c.allowFrom(
       this.group,
       Peers.prometheus,
-      [GATEWAY_METRICS_PORT.name],
-      'Prometheus scrapes the nginx exporter',
+      this.metricsPorts.map((x) => x.name),
+      oidc
+        ? 'Prometheus scrapes the nginx exporter and oauth2-proxy'
+        : 'Prometheus scrapes the nginx exporter',
     );
     if (oidc === undefined || grafanaListener)
       c.allowFrom(
@@ -554,6 +565,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
   private oauth2ProxyContainer(oidc: ResolvedOidcAuth, redirectUrl: string | undefined): k8s.Container {
     const file = (dir: string, key: string) => `${dir}/${key}`;
     const port = { name: 'oauth2-proxy', containerPort: OAUTH2_PROXY_PORT, protocol: 'TCP' };
+    const metricsPort = containerPort(GATEWAY_OAUTH2_PROXY_METRICS_PORT);
     const probe = (path: string, failureThreshold: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString(port.name) },
       periodSeconds: 10,
@@ -576,7 +588,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         scopes: oidc.scopes,
         ...(redirectUrl ? { redirectUrl } : {}),
       }),
-      ports: [port],
+      ports: [port, metricsPort],
       // /ping answers once it serves; /ready also checks its session store (oauthproxy.go).
       readinessProbe: { ...probe('/ready', 3), initialDelaySeconds: 2 },
       livenessProbe: { ...probe('/ping', 6), initialDelaySeconds: 10 },

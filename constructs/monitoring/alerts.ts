@@ -9,6 +9,7 @@ import {
   COLLECTOR_METRICS,
   MEMCACHED_METRICS,
   NGINX_EXPORTER_METRICS,
+  OAUTH2_PROXY_METRICS,
   PLATFORM_METRICS,
   ROLLOUT_OPERATOR_METRICS,
   TEMPO2_METRICS,
@@ -1260,7 +1261,44 @@ function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
         ]),
       },
     },
+    ...(g.oidc ? [oauth2ProxyAlert(p, own)] : []),
   ];
+}
+
+/**
+ * oauth2-proxy answers nginx's auth subrequest for every request, and browser sign-ins: its 5xx
+ * (the code exchange or session refresh with the issuer failing, a broken cookie secret) fail
+ * those requests at nginx (an auth subrequest's 5xx becomes a 500).
+ */
+function oauth2ProxyAlert(p: Labels, own: (name: string) => string): AlertRule {
+  const requests = OAUTH2_PROXY_METRICS.requests;
+  const pod = { ...p, instance: '10.0.0.20:44180' };
+  return {
+    alert: 'TempoQueryGatewayOidcErrors',
+    expr: `sum by (namespace, job) (rate(${requests}${selector(p, { code: '5..' })}[5m]))\n/\nsum by (namespace, job) (rate(${requests}${selector(p)}[5m])) > 0.05`,
+    for: '10m',
+    severity: 'warning',
+    summary:
+      'oauth2-proxy of the query gateway {{ $labels.job }} fails more than 5 % of its requests in {{ $labels.namespace }}.',
+    description:
+      'Authentication errors at the gateway fail queries and sign-ins. Check its logs for the issuer (discovery, token endpoint), its CA and the client and cookie Secrets.',
+    runbookUrl: own('TempoQueryGatewayOidcErrors'),
+    tests: {
+      firing: at(
+        '30m',
+        [
+          [requests, { ...pod, code: '500' }, '0+30x40'],
+          [requests, { ...pod, code: '202' }, '0+60x40'],
+        ],
+        p,
+      ),
+      silent: at('30m', [
+        [requests, { ...pod, code: '500' }, '0x40'],
+        [requests, { ...pod, code: '202' }, '0+60x40'],
+        [requests, { ...pod, code: '401' }, '0+60x40'],
+      ]),
+    },
+  };
 }
 
 /**

@@ -82,6 +82,14 @@ export const NGINX_EXPORTER_METRICS = {
   connectionsActive: 'nginx_connections_active',
 } as const;
 
+/**
+ * The OIDC gateway's oauth2-proxy (v7.15.6 `pkg/middleware/metrics.go`, on `--metrics-address`):
+ * every request it answered, by HTTP status `code`.
+ */
+export const OAUTH2_PROXY_METRICS = {
+  requests: 'oauth2_proxy_requests_total',
+} as const;
+
 /** Metrics only Tempo 3.0.3 emits (Kafka write path, live-store, block-builder, backend jobs). */
 export const TEMPO3_METRICS = {
   // The native form of tempo_request_duration_seconds (no suffix): cmd/tempo/app/modules.go:96

@@ -119,8 +119,11 @@ export interface MonitoringConfig {
   readonly collectors: readonly ScrapeTarget[];
   /** The memcached pools this app deploys (their exporters are scraped, `job` = the pool). */
   readonly memcachedPools?: readonly ScrapeTarget[];
-  /** The query gateway (its nginx exporter sidecar, `job` = the gateway's Deployment). */
-  readonly queryGateway?: ScrapeTarget;
+  /**
+   * The query gateway (its nginx exporter sidecar, `job` = the gateway's Deployment), and whether
+   * it authenticates through oauth2-proxy (scraped too).
+   */
+  readonly queryGateway?: ScrapeTarget & { readonly oidc: boolean };
   /** The rollout-operator of the live-store zones (`job` = its Deployment), and the rollout group it rolls. */
   readonly rolloutOperator?: ScrapeTarget & { readonly rolloutGroup: string };
   readonly tailSampling: boolean;
@@ -298,7 +301,13 @@ export function resolveMonitoringConfig(props: MonitoringInputs): MonitoringConf
       c.pool ? [{ namespace: c.pool.podGroup.namespace, job: c.pool.podGroup.name }] : [],
     ),
     ...(props.queryGateway
-      ? { queryGateway: { namespace: props.queryGateway.namespace, job: props.queryGateway.name } }
+      ? {
+          queryGateway: {
+            namespace: props.queryGateway.namespace,
+            job: props.queryGateway.name,
+            oidc: props.queryGateway.oidc !== undefined,
+          },
+        }
       : {}),
     ...(tempo.rolloutOperator
       ? {

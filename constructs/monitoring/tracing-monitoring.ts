@@ -98,6 +98,10 @@ export class TracingMonitoring extends Construct {
               namespace: queryGateway.namespace,
               selectorLabels: { ...queryGateway.selectorLabels },
               port: GATEWAY_METRICS_PORT.name,
+              // With OIDC, oauth2-proxy's own endpoint too (the same job).
+              extraPorts: queryGateway.metricsPorts
+                .filter((x) => x !== GATEWAY_METRICS_PORT)
+                .map((x) => x.name),
             },
           ]
         : []),

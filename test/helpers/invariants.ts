@@ -6,6 +6,7 @@ import {
   tempoExposedMetrics,
   MEMCACHED_METRICS,
   NGINX_EXPORTER_METRICS,
+  OAUTH2_PROXY_METRICS,
   ROLLOUT_OPERATOR_METRICS,
 } from '../../constructs/monitoring/metric-catalog';
 import { metricNames } from '../../constructs/monitoring/promql';
@@ -135,7 +136,7 @@ export function unexposedMetrics(
     serviceGraphs: boolean;
     tempo: Tempo;
     /** The query gateway, scraped through its exporter sidecar. @default - none */
-    queryGateway?: unknown;
+    queryGateway?: { readonly oidc?: unknown };
     nativeHistograms?: boolean;
   },
 ): string[] {
@@ -153,6 +154,7 @@ export function unexposedMetrics(
     ...(scraped.tempo.caches.some((c) => c.pool) ? Object.values(MEMCACHED_METRICS) : []),
     ...(scraped.tempo.rolloutOperator ? Object.values(ROLLOUT_OPERATOR_METRICS) : []),
     ...(scraped.queryGateway ? Object.values(NGINX_EXPORTER_METRICS) : []),
+    ...(scraped.queryGateway?.oidc ? Object.values(OAUTH2_PROXY_METRICS) : []),
     ...Object.values(PLATFORM_METRICS),
     ...(scraped.collector ? Object.values(COLLECTOR_METRICS) : []),
     ...(scraped.spanMetrics?.producer === 'tempo-metrics-generator' ? Object.values(SPAN_METRICS) : []),
