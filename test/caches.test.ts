@@ -3,12 +3,8 @@
  * reference, Tempo's `cache.caches` on both lines, the read-path capacity model, the flows each
  * role needs, the objects, alerts, and bad input.
  */
-import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
-import { TempoChart } from '../charts/tempo-chart';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
-import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import { Memcached } from '../constructs/memcached/memcached';
 import { alertGroups } from '../constructs/monitoring/alerts';
 import { planCapacity, planCapacity2, planReadPath, READ_PATH_RULES } from '../constructs/tempo/capacity';
@@ -19,26 +15,13 @@ import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
+import { kafka, synthTempo } from './helpers/tempo-chart';
 import { networkPolicies, probes, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations, selectorViolations, portMismatches } from './helpers/invariants';
 import { validateAll } from './helpers/k8s-schema';
 import { mayReach } from './helpers/network-evaluator';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
-const s3 = () =>
-  TempoStorage.s3({
-    bucket: 'traces',
-    endpoint: 's3.eu-west-1.amazonaws.com',
-    region: 'eu-west-1',
-    workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
-  });
-const kafka = () =>
-  KafkaCluster.existing({
-    bootstrapServers: 'kafka-bootstrap.data.svc.cluster.local:9092',
-    topic: 'tempo',
-    partitions: 2,
-    brokers: { namespace: 'data', podLabels: { app: 'kafka' } },
-  });
 const CAPACITY = { spansPerSecond: 100_000, samplingPercent: 10 };
 const existing = (extra: object = {}) =>
   Memcached.existing({
@@ -49,17 +32,7 @@ const existing = (extra: object = {}) =>
     ...extra,
   });
 
-function synth(tempo: TempoProps) {
-  const chart = new TempoChart(Testing.app(), 'tempo', {
-    namespace: 'tracing',
-    tempo: { storage: s3(), ...tempo },
-  });
-  const manifests = Testing.synth(chart) as any[];
-  const find = (kind: string, name: string) =>
-    manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  const config = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
-  return { manifests, find, config, tempo: chart.tempo };
-}
+const synth = synthTempo;
 
 describe('read-path capacity model (hand-computed)', () => {
   const plan = planCapacity(CAPACITY);

@@ -16,24 +16,16 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { optionalTool } from './helpers/optional-tool';
+import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
+import { adapt, freePort, selfSignedCertificate } from './helpers/loopback';
 import { PROD, renderStack } from './fixtures/stacks';
 
 const ROOT = join(__dirname, '..');
-const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
-  (p) => spawnSync(p, ['-v'], { encoding: 'utf8' }).status === 0,
-);
-const OPENSSL = spawnSync('openssl', ['version']).status === 0;
-const haveNginx = optionalTool(
-  NGINX !== undefined && OPENSSL,
-  'REQUIRE_NGINX',
-  'nginx (and openssl)',
-  "apt-get install nginx-light (Debian's nginx), as .ci/run does",
-);
+const haveNginx = haveNginxAndOpenssl();
 const maybe = haveNginx ? describe : describe.skip;
 
 /** The nginx.conf of a gateway ConfigMap, as written to a file (YAML). */
@@ -41,25 +33,8 @@ function gatewayConfig(configMap: string): string {
   return parse(configMap).data['nginx.conf'] as string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Replaces `from` (which must occur) by `to`, everywhere. */
 /** nginx's stub_status listener as rendered (the pod's loopback). */
 const STATUS_ADDRESS = '127.0.0.1:8090';
-
-function adapt(conf: string, from: string, to: string): string {
-  if (!conf.includes(from)) throw new Error(`the rendered nginx.conf no longer contains ${from}`);
-  return conf.split(from).join(to);
-}
 
 interface Seen {
   readonly path: string;
@@ -168,28 +143,7 @@ class Harness {
       // A self-signed certificate for the receiver Service's name: also the CA the gateway trusts.
       const key = join(this.dir, 'tls.key');
       const crt = join(this.dir, 'ca.crt');
-      const r = spawnSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          `/CN=${ti.serverName}`,
-          '-addext',
-          `subjectAltName=DNS:${ti.serverName}`,
-          '-keyout',
-          key,
-          '-out',
-          crt,
-        ],
-        { encoding: 'utf8' },
-      );
-      if (r.status !== 0) throw new Error(r.stderr);
+      selfSignedCertificate(ti.serverName, { key, cert: crt }, `DNS:${ti.serverName}`);
       const tlsAddress = await this.listen(
         createTlsServer({ key: readFileSync(key), cert: readFileSync(crt) }, handler) as unknown as Server,
       );

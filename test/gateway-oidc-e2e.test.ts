@@ -24,24 +24,16 @@ import { parse } from 'yaml';
 import { VERSIONS } from '../lib/versions';
 import { adapt, freePort } from './helpers/loopback';
 import { OidcIssuer } from './helpers/oidc-issuer';
+import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
 import { optionalTool } from './helpers/optional-tool';
 
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'examples', 'dist', 'fawkes-staging', 'gateway');
-const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
-  (p) => spawnSync(p, ['-v'], { encoding: 'utf8' }).status === 0,
-);
 const OAUTH2_PROXY = join(ROOT, 'build', 'bin', 'oauth2-proxy');
 const builtVersion = existsSync(`${OAUTH2_PROXY}.version`)
   ? readFileSync(`${OAUTH2_PROXY}.version`, 'utf8').trim()
   : undefined;
-const OPENSSL = spawnSync('openssl', ['version']).status === 0;
-const haveNginx = optionalTool(
-  NGINX !== undefined && OPENSSL,
-  'REQUIRE_NGINX',
-  'nginx (and openssl)',
-  "apt-get install nginx-light (Debian's nginx), as .ci/run does",
-);
+const haveNginx = haveNginxAndOpenssl();
 const haveProxy = optionalTool(
   builtVersion === VERSIONS.oauth2Proxy,
   'REQUIRE_OAUTH2_PROXY',

@@ -34,6 +34,7 @@ import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
 import { selfSignedCertificate } from './helpers/loopback';
+import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
 import { optionalTool } from './helpers/optional-tool';
 
 function render(env: EnvironmentDefinition) {
@@ -367,15 +368,7 @@ function committedSidecars(): [string, string[]][] {
 // ---------------------------------------------------------------------------------------------
 // nginx -t on OIDC configurations the end-to-end test does not run.
 
-const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
-  (p) => spawnSync(p, ['-v'], { encoding: 'utf8' }).status === 0,
-);
-const haveNginx = optionalTool(
-  NGINX !== undefined,
-  'REQUIRE_NGINX',
-  'nginx',
-  "apt-get install nginx-light (Debian's nginx), as .ci/run does",
-);
+const haveNginx = haveNginxAndOpenssl();
 
 (haveNginx ? test : test.skip)(
   'nginx -t: OIDC with OTLP/HTTP and OTLP/gRPC ingest over TLS, and the Grafana listener',

@@ -3,49 +3,23 @@
  * live-stores' labels and update strategy, the flows, and bad input.
  */
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
 import { TempoChart } from '../charts/tempo-chart';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
-import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import type { TempoProps } from '../constructs/tempo/tempo';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { PROD } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
+import { kafka, s3, synthTempo } from './helpers/tempo-chart';
 import { networkPolicies, probes, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
 import { validateAll } from './helpers/k8s-schema';
 import { mayReach } from './helpers/network-evaluator';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
-const s3 = () =>
-  TempoStorage.s3({
-    bucket: 'traces',
-    endpoint: 's3.eu-west-1.amazonaws.com',
-    region: 'eu-west-1',
-    workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
-  });
-const kafka = (partitions = 4) =>
-  KafkaCluster.existing({
-    bootstrapServers: 'kafka-bootstrap.data.svc.cluster.local:9092',
-    topic: 'tempo',
-    partitions,
-    brokers: { namespace: 'data', podLabels: { app: 'kafka' } },
-  });
-
-function synth(tempo: TempoProps = {}) {
-  const chart = new TempoChart(Testing.app(), 'tempo', {
-    namespace: 'tracing',
-    tempo: { storage: s3(), microservices: { kafka: kafka() }, ...tempo },
-  });
-  const manifests = Testing.synth(chart) as any[];
-  const find = (kind: string, name: string) =>
-    manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  const config = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
-  return { manifests, find, config, tempo: chart.tempo };
-}
+/** Tempo 3.0 microservices on a 4-partition Kafka, with `tempo` on top. */
+const synth = (tempo: TempoProps = {}) => synthTempo({ microservices: { kafka: kafka(4) }, ...tempo });
 
 describe('live-stores rolled one zone at a time by the rollout-operator', () => {
   const d = synth({ microservices: { kafka: kafka(4), liveStore: { replicas: 6 } } });
@@ -221,7 +195,7 @@ describe('live-stores rolled one zone at a time by the rollout-operator', () => 
       ca: { secretName: 'tempo-rollout-operator-ca' },
     });
     const given = synth({
-      microservices: { kafka: kafka(), rollout: { issuerRef: { name: 'tracing-ca' } } },
+      microservices: { kafka: kafka(4), rollout: { issuerRef: { name: 'tracing-ca' } } },
     });
     expect(given.find('Certificate', 'tempo-rollout-operator').spec.issuerRef).toEqual({
       name: 'tracing-ca',
@@ -234,7 +208,7 @@ describe('live-stores rolled one zone at a time by the rollout-operator', () => 
   test('tempo.yaml: ready only when caught up; drained partitions leave the ring after the drain delay', () => {
     expect(d.config.live_store.readiness_target_lag).toBe('5s');
     expect(d.config.live_store.partition_ring).toEqual({ delete_inactive_partition_after: '35m' });
-    const longer = synth({ microservices: { kafka: kafka(), rollout: { partitionDrainDelay: '1h' } } });
+    const longer = synth({ microservices: { kafka: kafka(4), rollout: { partitionDrainDelay: '1h' } } });
     expect(longer.config.live_store.partition_ring.delete_inactive_partition_after).toBe('1h');
     expect(tempoConfigProblems(d.config, '3.0.3')).toEqual([]);
   });
@@ -371,7 +345,7 @@ describe('rollout-operator flows (prod-like)', () => {
 });
 
 describe('rollout bad input', () => {
-  const t = (rollout: object) => () => synth({ microservices: { kafka: kafka(), rollout } as any });
+  const t = (rollout: object) => () => synth({ microservices: { kafka: kafka(4), rollout } as any });
 
   test('each mistake: one line naming the property and the fix', () => {
     expectError(
@@ -381,7 +355,7 @@ describe('rollout bad input', () => {
     expectError(
       () =>
         synth({
-          microservices: { kafka: kafka(), rollout: { partitionDrainDelay: '20m' } },
+          microservices: { kafka: kafka(4), rollout: { partitionDrainDelay: '20m' } },
           blockBuilder: { consumeCycleDuration: '15m' },
           // A slower block-builder needs a later backend split too (its own check).
           search: { queryBackendAfter: '20m' },
