@@ -92,6 +92,12 @@ export class ErrorCollector {
     return this.list.length > 0;
   }
 
+  /** Records `error`, one that later checks cannot go on after, and throws every recorded one. */
+  public fail(error: ConfigError): never {
+    this.list.push(error);
+    throw ConfigErrors.of(this.list);
+  }
+
   /** Throws every recorded error as one (`ConfigErrors.of`), if there is any. */
   public throwIfAny(): void {
     if (this.list.length > 0) throw ConfigErrors.of(this.list);

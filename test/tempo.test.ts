@@ -291,6 +291,11 @@ describe('Tempo errors', () => {
         tempo({ version: '2.10', distributed: {}, replicas: 3, storage: objectStorage() }),
         'tempo.replicas: applies to the single binary only; in microservices mode set tempo.distributed.<component>.replicas or a capacity target',
       );
+      // Both at once: the storage stops the checks, after the ones already made.
+      expectError(
+        tempo({ version: '2.10', distributed: {}, replicas: 3 }),
+        "tempo.replicas: applies to the single binary only; in microservices mode set tempo.distributed.<component>.replicas or a capacity target\ntempo.storage: microservices need object storage shared by every component; 'local' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()",
+      );
     });
 
     test('replicas > 1 with local storage', () => {

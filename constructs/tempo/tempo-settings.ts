@@ -3,7 +3,7 @@
  * Pure (no constructs), so each error is unit-tested on its own.
  */
 import { ResolvedResources, resolveResources } from '../../lib/resources';
-import { ConfigError, ConfigErrors, ErrorCollector, show } from '../../lib/errors';
+import { ConfigError, ErrorCollector, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import {
   checkDnsLabel,
@@ -584,13 +584,12 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   }
   if (distributed && !storage.shared) {
     // Everything below assumes the storage the mode needs.
-    throw ConfigErrors.of([
-      ...found.errors,
+    found.fail(
       new ConfigError(
         'tempo.storage',
         `microservices need object storage shared by every component; '${storage.backend}' keeps blocks on one pod. Use TempoStorage.s3(), .gcs() or .azure()`,
       ),
-    ]);
+    );
   }
   if (!distributed && replicas > 1) {
     const why = storage.shared
@@ -706,13 +705,12 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const bloom = props.block?.bloomFilterFalsePositive;
   if (bloom !== undefined && !(typeof bloom === 'number' && bloom > 0 && bloom < 1)) {
     // The read-path plan below is sized from it.
-    throw ConfigErrors.of([
-      ...found.errors,
+    found.fail(
       new ConfigError(
         'tempo.block.bloomFilterFalsePositive',
         `${show(bloom)} is not a false-positive rate; give a number between 0 and 1 (exclusive) such as 0.01`,
       ),
-    ]);
+    );
   }
   if (
     liveStore?.maxTraceIdle &&
