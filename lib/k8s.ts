@@ -49,14 +49,6 @@ export function httpProbe(
   };
 }
 
-/** A rolling update that adds a pod before it takes one away (never below the desired count). */
-export function surgeRollingUpdate(): k8s.DeploymentStrategy {
-  return {
-    type: 'RollingUpdate',
-    rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-  };
-}
-
 /** The cluster-local DNS name of a Service: `<name>.<namespace>.svc.cluster.local`. */
 export function serviceHost(name: string, namespace: string): string {
   return `${name}.${namespace}.svc.cluster.local`;

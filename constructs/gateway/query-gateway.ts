@@ -31,7 +31,7 @@ import {
   servicePort,
   serviceHost,
   spreadOverNodesAndZones,
-  surgeRollingUpdate,
+  surgeOne,
 } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels, standardLabels } from '../../lib/labels';
 import {
@@ -448,7 +448,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       spec: {
         replicas,
         selector,
-        strategy: surgeRollingUpdate(),
+        strategy: { type: 'RollingUpdate', rollingUpdate: surgeOne() },
         template: {
           metadata: { labels, annotations: { 'checksum/config': configChecksum(configData) } },
           spec: {
