@@ -10,6 +10,7 @@ import { resolveResources, ResolvedResources, ResourceRequirements } from '../..
 import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
 import {
   checkDnsLabel,
+  checkDnsName,
   checkDnsSubdomain,
   checkHttpUrl,
   checkLabels,
@@ -391,15 +392,12 @@ export interface IngressExposureProps {
   readonly controllerPods?: ExternalPods;
 }
 
-// RFC 1123 host names as Gateway API validates `hostnames` (an optional leading `*.` wildcard).
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function checkHostname(value: string, property: string): string {
-  if (typeof value !== 'string' || value.length > 253 || !HOSTNAME.test(value))
-    throw new ConfigError(
-      property,
-      `${show(value)} is not a DNS name; give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)`,
-    );
+/**
+ * A route's host name as Gateway API takes it (`spec.hostnames`): a DNS name, or one after a
+ * leading `*.` wildcard (the name after it is what is checked, and named in the error).
+ */
+function checkRouteHostname(value: string, property: string): string {
+  checkDnsName(typeof value === 'string' && value.startsWith('*.') ? value.slice(2) : value, property);
   return value;
 }
 
@@ -473,7 +471,7 @@ export class GatewayApiExposure extends GatewayExposure {
         `${p}.hostnames`,
         "is empty; list the host names clients use, e.g. ['tempo.example.com']",
       );
-    hostnames.forEach((h, i) => checkHostname(h, `${p}.hostnames[${i}]`));
+    hostnames.forEach((h, i) => checkRouteHostname(h, `${p}.hostnames[${i}]`));
     this.resolved = {
       gateway,
       hostnames: [...hostnames],
@@ -513,11 +511,8 @@ export class IngressExposure extends GatewayExposure {
   protected validate(): void {
     const p = 'queryGateway.exposure';
     checkPlainObject(this.props, p, "{ host: 'tempo.example.com', className: 'nginx' }");
-    const host = checkHostname(this.props.host, `${p}.host`);
-    if (host.startsWith('*.'))
-      throw new ConfigError(`${p}.host`, `${show(host)} is a wildcard; give the one host clients use`);
     this.resolved = {
-      host,
+      host: checkDnsName(this.props.host, `${p}.host`),
       className: checkDnsSubdomain(this.props.className, `${p}.className`),
       ...(this.props.tlsSecretName !== undefined
         ? { tlsSecretName: checkDnsSubdomain(this.props.tlsSecretName, `${p}.tlsSecretName`) }
