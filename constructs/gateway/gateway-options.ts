@@ -15,6 +15,7 @@ import {
   checkHttpUrl,
   checkLabels,
   checkPlainObject,
+  checkSecretKey,
   checkTenantId,
 } from '../../lib/validate';
 
@@ -62,12 +63,7 @@ function resolveHtpasswd(
   checkPlainObject(props, p, "{ secretName: 'tempo-gateway-htpasswd' }");
   if (props?.secretName === undefined || props.secretName === '')
     throw new ConfigError(`${p}.secretName`, example);
-  const key = props.key ?? 'htpasswd';
-  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key))
-    throw new ConfigError(
-      `${p}.key`,
-      `${show(key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
-    );
+  const key = checkSecretKey(props.key ?? 'htpasswd', `${p}.key`);
   return { secretName: checkDnsSubdomain(props.secretName, `${p}.secretName`), key };
 }
 
