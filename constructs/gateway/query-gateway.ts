@@ -27,6 +27,7 @@ import { ConfigError, propertyPath, show } from '../../lib/errors';
 import {
   chartNamespace,
   containerPort,
+  httpProbe,
   NamedPort,
   servicePort,
   serviceHost,
@@ -436,12 +437,6 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         : []),
       { name: 'tmp', mountPath: PATHS.tmp },
     ];
-    const probe = (failureThreshold: number): k8s.Probe => ({
-      httpGet: { path: GATEWAY_READY_PATH, port: k8s.IntOrString.fromString('http') },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold,
-    });
     const selector = { matchLabels: this.selectorLabels };
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadata(name),
@@ -473,8 +468,8 @@ export class QueryGateway extends Construct implements FlowDeclaring {
                   'daemon off;',
                 ],
                 ports: this.ports.map(containerPort),
-                readinessProbe: { ...probe(3), initialDelaySeconds: 2 },
-                livenessProbe: { ...probe(6), initialDelaySeconds: 10 },
+                readinessProbe: httpProbe(GATEWAY_READY_PATH, httpPort.name, 2, 3),
+                livenessProbe: httpProbe(GATEWAY_READY_PATH, httpPort.name, 10, 6),
                 resources: resourceRequirements(resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,
@@ -566,12 +561,6 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     const file = (dir: string, key: string) => `${dir}/${key}`;
     const port = { name: 'oauth2-proxy', containerPort: OAUTH2_PROXY_PORT, protocol: 'TCP' };
     const metricsPort = containerPort(GATEWAY_OAUTH2_PROXY_METRICS_PORT);
-    const probe = (path: string, failureThreshold: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString(port.name) },
-      periodSeconds: 10,
-      timeoutSeconds: 3,
-      failureThreshold,
-    });
     return {
       name: 'oauth2-proxy',
       image: imageRef(IMAGES.oauth2Proxy),
@@ -590,8 +579,8 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       }),
       ports: [port, metricsPort],
       // /ping answers once it serves; /ready also checks its session store (oauthproxy.go).
-      readinessProbe: { ...probe('/ready', 3), initialDelaySeconds: 2 },
-      livenessProbe: { ...probe('/ping', 6), initialDelaySeconds: 10 },
+      readinessProbe: httpProbe('/ready', port.name, 2, 3),
+      livenessProbe: httpProbe('/ping', port.name, 10, 6),
       resources: resourceRequirements(oidc.resources),
       // The image's own user (distroless nonroot); the pod's fsGroup lets it read the Secret files.
       securityContext: {
