@@ -729,6 +729,13 @@ const CASES: readonly Case[] = [
     'qa.queryGateway.users.tracing-qa-tempo: is the user a Grafana datasource authenticates as',
   ],
   [
+    'a tenant Grafana reads listed twice',
+    qa(
+      `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: { tenant: ['team-a', 'team-a'] }`,
+    ),
+    "qa.grafana.tenant[1]: 'team-a' is listed twice (also item 0); give each tenant once",
+  ],
+  [
     'a dashboard panel on a tenant without a datasource',
     qa(
       `tempo: { storage: ${LOCAL}, multitenancy: true }, collector: { tenant: 'team-a' }, grafana: { tenant: 'team-a', dashboards: [{ title: 'x', slug: 'x', panels: [{ type: 'traceql', title: 'q', traceql: '{ }', tenant: 'team-b' }] }] }`,

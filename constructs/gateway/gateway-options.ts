@@ -5,7 +5,7 @@
  * environment is validated (`DeferredChecks`), so errors read `<env>.queryGateway…`.
  */
 import { ConfigError, DeferredChecks, propertyPath, show } from '../../lib/errors';
-import type { HttpUrl, TenantId } from '../../lib/input-types';
+import { checkDistinct, type HttpUrl, type TenantId } from '../../lib/input-types';
 import { resolveResources, ResolvedResources, ResourceRequirements } from '../../lib/resources';
 import { checkSecretRef, SecretKeyRef } from '../../lib/secrets';
 import {
@@ -192,17 +192,17 @@ const GROUP = /^[A-Za-z0-9/][A-Za-z0-9._@+:/-]{0,255}$/;
 // OAuth client IDs and audiences: printable, no space (they are flag values and `aud` strings).
 const TOKEN = /^[\x21-\x7e]{1,255}$/;
 
-/** `a` or `[a, b]` as the `X-Scope-OrgID` value `a|b`, each tenant checked. */
-export function resolveTenants(tenants: TenantId | readonly TenantId[], at: string): string {
+/**
+ * `a` or `[a, b]` as a list of tenants: each a valid tenant ID, none listed twice. Joined by `|`,
+ * the list is the `X-Scope-OrgID` value of Tempo's cross-tenant query.
+ */
+export function resolveTenants(tenants: TenantId | readonly TenantId[], at: string): string[] {
   const list = typeof tenants === 'string' ? [tenants] : tenants;
   if (!Array.isArray(list) || list.length === 0)
     throw new ConfigError(at, `${show(tenants)} is not a tenant; give a tenant ID or a list of them`);
-  list.forEach((t, i) => {
-    checkTenantId(t, typeof tenants === 'string' ? at : `${at}[${i}]`);
-    if (list.indexOf(t) !== i)
-      throw new ConfigError(`${at}[${i}]`, `${show(t)} is listed twice; list each tenant once`);
-  });
-  return list.join('|');
+  list.forEach((t, i) => checkTenantId(t, typeof tenants === 'string' ? at : `${at}[${i}]`));
+  checkDistinct(list, at, 'tenant');
+  return [...list];
 }
 
 export class OidcGatewayAuth extends GatewayAuth {
@@ -294,7 +294,7 @@ export class OidcGatewayAuth extends GatewayAuth {
             at,
             `${show(group)} is not a group name the gateway accepts; use up to 256 letters, digits, '.', '_', '@', '+', ':', '/' and '-' (no ',' or spaces), starting with a letter, digit or '/'`,
           );
-        groups.push({ group, orgId: resolveTenants(tenants, at) });
+        groups.push({ group, orgId: resolveTenants(tenants, at).join('|') });
       }
     }
     const scopes = o.scopes ?? ['openid', 'email', 'profile'];

@@ -162,7 +162,7 @@ export function resolveGatewayUsers(
         at,
         `${show(user)} is not a user name the gateway accepts; use up to 128 letters, digits, '.', '_', '@', '+' and '-', starting with a letter or digit (not ${MAP_KEYWORDS.join(', ')})`,
       );
-    return { user, orgId: resolveTenants(tenants, at) };
+    return { user, orgId: resolveTenants(tenants, at).join('|') };
   });
 }
 

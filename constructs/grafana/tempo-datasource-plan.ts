@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, show } from '../../lib/errors';
-import { checkTenantId } from '../../lib/validate';
+import { resolveTenants } from '../gateway/gateway-options';
 import type { DashboardSpec } from './custom-dashboards';
 
 export interface PlannedTempoDatasource {
@@ -94,22 +94,14 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
       'grafana.tenant',
       'is required: Tempo has multi-tenancy on and answers queries without X-Scope-OrgID with 401; set the tenant Grafana queries',
     );
-  const mainSet = typeof i.tenant === 'string' ? [i.tenant] : [...i.tenant];
-  if (mainSet.length === 0)
-    throw new ConfigError(
-      'grafana.tenant',
-      'is an empty list; give a tenant, or the tenants Grafana reads together',
-    );
-  mainSet.forEach((t, n) =>
-    checkTenantId(t, typeof i.tenant === 'string' ? 'grafana.tenant' : `grafana.tenant[${n}]`),
-  );
+  const mainSet = resolveTenants(i.tenant, 'grafana.tenant');
   if (i.tenants !== undefined && (!Array.isArray(i.tenants) || i.tenants.length === 0))
     throw new ConfigError(
       'grafana.tenants',
       `${show(i.tenants)} is not a list of tenants; list the tenants that get a datasource, or leave it unset for every tenant of the stack`,
     );
-  (i.tenants ?? []).forEach((t, n) => checkTenantId(t, `grafana.tenants[${n}]`));
-  const tenants = [...new Set([...mainSet, ...(i.tenants ?? i.stackTenants)])];
+  const listed = i.tenants !== undefined ? resolveTenants(i.tenants, 'grafana.tenants') : i.stackTenants;
+  const tenants = [...new Set([...mainSet, ...listed])];
   const mainKey = setKey(mainSet);
 
   const used = new Set<string>([mainUid]);
@@ -148,16 +140,15 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
         property,
         `${show(set)} is not a tenant set; list at least two tenants to read together (or give one tenant as a string)`,
       );
-    set.forEach((t, n) => {
+    const list = resolveTenants(set, property);
+    list.forEach((t, n) => {
       if (!tenants.includes(t))
         throw new ConfigError(
           `${property}[${n}]`,
           `${show(t)} is not a tenant with a Grafana datasource; use one of ${tenants.map(show).join(', ')}`,
         );
-      if (set.indexOf(t) !== n)
-        throw new ConfigError(`${property}[${n}]`, `${show(t)} is listed twice; list each tenant once`);
     });
-    return set as string[];
+    return list;
   };
   const cross = i.crossTenant !== undefined ? add(checkSet(i.crossTenant, 'grafana.crossTenant')) : undefined;
   const forPanel = (tenant: string | readonly string[] | undefined, property: string) => {
