@@ -149,28 +149,58 @@ function stripLines(prefix: 'proxy' | 'grpc', oidc: boolean): string[] {
   return oidc ? ['Cookie', ...X_AUTH_REQUEST_HEADERS].map((h) => `      ${prefix}_set_header ${h} "";`) : [];
 }
 
-/** A named location that refuses requests without a tenant, then proxies with the tenant set. */
+/**
+ * A named location that refuses requests without a tenant, then passes them on with the tenant
+ * set: HTTP (`proxy_*`, keepalive to the upstream) or gRPC (`grpc_*`).
+ */
 function proxyLocation(
+  prefix: 'proxy' | 'grpc',
   name: string,
   tenantVar: string,
   upstream: string,
   u: GatewayUpstream,
   oidc = false,
 ): string[] {
+  const http = prefix === 'proxy';
+  const scheme = (http ? 'http' : 'grpc') + (u.tls ? 's' : '');
   return [
     `    location @${name} {`,
     `      if (${tenantVar} = "") {`,
     '        return 403;',
     '      }',
-    `      proxy_pass ${u.tls ? 'https' : 'http'}://${upstream};`,
-    '      proxy_http_version 1.1;',
-    '      proxy_set_header Connection "";',
-    `      proxy_set_header X-Scope-OrgID ${tenantVar};`,
-    '      proxy_set_header Authorization "";',
-    ...stripLines('proxy', oidc),
-    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    ...tlsLines('proxy', u),
+    `      ${prefix}_pass ${scheme}://${upstream};`,
+    ...(http ? ['      proxy_http_version 1.1;', '      proxy_set_header Connection "";'] : []),
+    `      ${prefix}_set_header X-Scope-OrgID ${tenantVar};`,
+    `      ${prefix}_set_header Authorization "";`,
+    ...stripLines(prefix, oidc),
+    ...(http ? ['      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;'] : []),
+    ...tlsLines(prefix, u),
     '    }',
+  ];
+}
+
+/** Everything a server does not serve: 404. */
+const NOT_FOUND = ['    location / {', '      return 404;', '    }'];
+
+/** Tempo's query API (`/api/`) for the tenant in `tenantVar`, minus the overrides API. */
+function queryLocations(tenantVar: string, u: GatewayUpstream, oidc = false): string[] {
+  return [
+    // Tempo's user-configurable overrides API changes a tenant's limits: never from outside.
+    '    location /api/overrides {',
+    '      return 403;',
+    '    }',
+    ...forward('/api/', 'tempo_query', oidc),
+    ...proxyLocation('proxy', 'tempo_query', tenantVar, 'tempo_query', u, oidc),
+  ];
+}
+
+/** A map from who authenticated (`source`) to the tenant (`target`); anyone else maps to "". */
+function userMap(source: string, target: string, users: readonly GatewayUser[]): string[] {
+  return [
+    `  map ${source} ${target} {`,
+    '    default "";',
+    ...users.map((u) => `    ${q(u.user)} ${q(u.orgId)};`),
+    '  }',
   ];
 }
 
@@ -219,10 +249,7 @@ function authLocations(): string[] {
 /** The tenant maps of OIDC: the identity's own entry first, else its first listed group. */
 function oidcTenantMaps(s: NginxGatewaySettings, o: NginxOidcSettings): string[] {
   return [
-    '  map $tempo_oidc_user $tempo_user_tenant {',
-    '    default "";',
-    ...s.users.map((u) => `    ${q(u.user)} ${q(u.orgId)};`),
-    '  }',
+    ...userMap('$tempo_oidc_user', '$tempo_user_tenant', s.users),
     // X-Auth-Request-Groups joins the groups with ',' (pkg/middleware/headers.go flattenHeaders).
     '  map $tempo_oidc_groups $tempo_group_tenant {',
     '    default "";',
@@ -288,19 +315,9 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
       ? oidcTenantMaps(s, oidc)
       : [
           // The one source of a request's tenant: who it authenticated as. Unknown users map to "".
-          '  map $remote_user $tempo_tenant {',
-          '    default "";',
-          ...s.users.map((u) => `    ${q(u.user)} ${q(u.orgId)};`),
-          '  }',
+          ...userMap('$remote_user', '$tempo_tenant', s.users),
         ]),
-    ...(s.grafana
-      ? [
-          '  map $remote_user $tempo_grafana_tenant {',
-          '    default "";',
-          ...s.grafana.users.map((u) => `    ${q(u.user)} ${q(u.orgId)};`),
-          '  }',
-        ]
-      : []),
+    ...(s.grafana ? userMap('$remote_user', '$tempo_grafana_tenant', s.grafana.users) : []),
     ...(s.ingest
       ? [
           // A cross-tenant identity (`a|b`) reads several tenants but writes to none.
@@ -338,21 +355,21 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
           '    }',
         ]
       : []),
-    // Tempo's user-configurable overrides API changes a tenant's limits: never from outside.
-    '    location /api/overrides {',
-    '      return 403;',
-    '    }',
-    ...forward('/api/', 'tempo_query', !!oidc),
-    ...proxyLocation('tempo_query', '$tempo_tenant', 'tempo_query', s.query, !!oidc),
+    ...queryLocations('$tempo_tenant', s.query, !!oidc),
     ...(otlpHttp
       ? [
           ...forward(`= ${OTLP_HTTP_TRACES_PATH}`, 'tempo_otlp_http', !!oidc),
-          ...proxyLocation('tempo_otlp_http', '$tempo_ingest_tenant', 'tempo_otlp_http', otlpHttp, !!oidc),
+          ...proxyLocation(
+            'proxy',
+            'tempo_otlp_http',
+            '$tempo_ingest_tenant',
+            'tempo_otlp_http',
+            otlpHttp,
+            !!oidc,
+          ),
         ]
       : []),
-    '    location / {',
-    '      return 404;',
-    '    }',
+    ...NOT_FOUND,
     '  }',
   ];
   if (s.grafana)
@@ -363,14 +380,8 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
       `    listen ${s.grafana.port};`,
       '    access_log /dev/stdout grafana;',
       ...basicAuth(s.grafana.htpasswdFile),
-      '    location /api/overrides {',
-      '      return 403;',
-      '    }',
-      ...forward('/api/', 'tempo_query'),
-      ...proxyLocation('tempo_query', '$tempo_grafana_tenant', 'tempo_query', s.query),
-      '    location / {',
-      '      return 404;',
-      '    }',
+      ...queryLocations('$tempo_grafana_tenant', s.query),
+      ...NOT_FOUND,
       '  }',
     );
   if (otlpGrpc && s.grpcPort !== undefined) {
@@ -382,19 +393,15 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
       `    listen ${s.grpcPort} http2;`,
       ...(oidc ? ['    access_log /dev/stdout oidc;', ...authLocations()] : basicAuth(s.htpasswdFile!)),
       ...forward(OTLP_GRPC_TRACES_SERVICE, 'tempo_otlp_grpc', !!oidc),
-      '    location @tempo_otlp_grpc {',
-      '      if ($tempo_ingest_tenant = "") {',
-      '        return 403;',
-      '      }',
-      `      grpc_pass ${otlpGrpc.tls ? 'grpcs' : 'grpc'}://tempo_otlp_grpc;`,
-      '      grpc_set_header X-Scope-OrgID $tempo_ingest_tenant;',
-      '      grpc_set_header Authorization "";',
-      ...stripLines('grpc', !!oidc),
-      ...tlsLines('grpc', otlpGrpc),
-      '    }',
-      '    location / {',
-      '      return 404;',
-      '    }',
+      ...proxyLocation(
+        'grpc',
+        'tempo_otlp_grpc',
+        '$tempo_ingest_tenant',
+        'tempo_otlp_grpc',
+        otlpGrpc,
+        !!oidc,
+      ),
+      ...NOT_FOUND,
       '  }',
     );
   }
@@ -409,9 +416,7 @@ export function renderNginxConfig(s: NginxGatewaySettings): string {
       `    location = ${s.status.path} {`,
       '      stub_status;',
       '    }',
-      '    location / {',
-      '      return 404;',
-      '    }',
+      ...NOT_FOUND,
       '  }',
     );
   lines.push('}', '');
