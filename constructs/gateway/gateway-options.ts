@@ -18,6 +18,7 @@ import {
   checkSecretKey,
   checkTenantId,
 } from '../../lib/validate';
+import type { GatewayGroup } from './nginx-config';
 
 /** The Secret with the htpasswd file (in the stack's namespace; you create it). */
 export interface GatewayBasicAuthProps {
@@ -158,12 +159,6 @@ export interface GatewayOidcAuthProps {
   readonly resources?: ResourceRequirements;
 }
 
-/** An IdP group and the `X-Scope-OrgID` its members' requests carry. */
-export interface ResolvedGatewayGroup {
-  readonly group: string;
-  readonly orgId: string;
-}
-
 export interface ResolvedOidcAuth {
   readonly issuerUrl: string;
   readonly clientId: string;
@@ -172,7 +167,7 @@ export interface ResolvedOidcAuth {
   readonly extraAudiences: readonly string[];
   readonly userClaim: string;
   readonly groupsClaim: string;
-  readonly groups: readonly ResolvedGatewayGroup[];
+  readonly groups: readonly GatewayGroup[];
   readonly scopes: readonly string[];
   readonly issuerCa?: SecretKeyRef;
   readonly grafanaHtpasswd?: { readonly secretName: string; readonly key: string };
@@ -284,7 +279,7 @@ export class OidcGatewayAuth extends GatewayAuth {
         );
       return value;
     };
-    const groups: ResolvedGatewayGroup[] = [];
+    const groups: GatewayGroup[] = [];
     if (o.groups !== undefined) {
       checkPlainObject(o.groups, `${p}.groups`, "{ 'team-checkout': 'checkout' }");
       for (const [group, tenants] of Object.entries(o.groups)) {

@@ -26,26 +26,34 @@
  *   who reads what is decided by the tenant maps at nginx, where an identity in no map gets 403.
  */
 
+import type { NamedPort } from '../../lib/k8s';
+import type { ResolvedOidcAuth } from './gateway-options';
+
 /** Where oauth2-proxy listens in the pod (nginx reaches it on 127.0.0.1; the kubelet probes it). */
-export const OAUTH2_PROXY_PORT = 4180;
+export const OAUTH2_PROXY_PORT = {
+  name: 'oauth2-proxy',
+  port: 4180,
+  protocol: 'TCP',
+} as const satisfies NamedPort;
 /**
  * Its Prometheus endpoint (`--metrics-address`; 44180 as the oauth2-proxy Helm chart): the request
  * counter by status code, `oauth2_proxy_requests_total{code}` (pkg/middleware/metrics.go).
  */
-export const OAUTH2_PROXY_METRICS_PORT = 44180;
+export const OAUTH2_PROXY_METRICS_PORT = {
+  name: 'proxy-metrics',
+  port: 44180,
+  protocol: 'TCP',
+} as const satisfies NamedPort;
 
-export interface OAuth2ProxySettings {
-  readonly issuerUrl: string;
-  readonly clientId: string;
+export interface OAuth2ProxySettings extends Pick<
+  ResolvedOidcAuth,
+  'issuerUrl' | 'clientId' | 'extraAudiences' | 'userClaim' | 'groupsClaim' | 'scopes'
+> {
   /** Mounted files of the Secrets. */
   readonly clientSecretFile: string;
   readonly cookieSecretFile: string;
   /** The issuer's CA (a private PKI). @default - the image's public roots */
   readonly issuerCaFile?: string;
-  readonly extraAudiences: readonly string[];
-  readonly userClaim: string;
-  readonly groupsClaim: string;
-  readonly scopes: readonly string[];
   /** Browser sign-in's callback, `https://<host>/oauth2/callback`. @default - no browser sign-in */
   readonly redirectUrl?: string;
 }
@@ -60,9 +68,9 @@ export function oauth2ProxyArgs(s: OAuth2ProxySettings): string[] {
     ...(s.issuerCaFile ? [`--provider-ca-file=${s.issuerCaFile}`] : []),
     // Every interface: the kubelet's probes reach it; the NetworkPolicy admits no one to it, and
     // nginx calls it on 127.0.0.1.
-    `--http-address=0.0.0.0:${OAUTH2_PROXY_PORT}`,
+    `--http-address=0.0.0.0:${OAUTH2_PROXY_PORT.port}`,
     // Scraped by Prometheus only (NetworkPolicy).
-    `--metrics-address=0.0.0.0:${OAUTH2_PROXY_METRICS_PORT}`,
+    `--metrics-address=0.0.0.0:${OAUTH2_PROXY_METRICS_PORT.port}`,
     '--skip-jwt-bearer-tokens=true',
     ...s.extraAudiences.map((a) => `--oidc-extra-audience=${a}`),
     `--oidc-email-claim=${s.userClaim}`,

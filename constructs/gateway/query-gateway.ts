@@ -71,19 +71,13 @@ import type { DnsLabel, TenantId } from '../../lib/input-types';
 export * from './gateway-options';
 
 /** UID/GID of the nginx-unprivileged image's `nginx` user. */
-export const NGINX_UID = 101;
+const NGINX_UID = 101;
 /** UID/GID of the oauth2-proxy image's user (distroless `nonroot`). */
-export const OAUTH2_PROXY_UID = 65532;
+const OAUTH2_PROXY_UID = 65532;
 /** The exporter sidecar's `--web.listen-address` (nginx-prometheus-exporter's default :9113). */
 export const GATEWAY_METRICS_PORT = {
   name: 'metrics',
   port: 9113,
-  protocol: 'TCP',
-} as const satisfies NamedPort;
-/** oauth2-proxy's metrics port (OIDC only). */
-export const GATEWAY_OAUTH2_PROXY_METRICS_PORT = {
-  name: 'proxy-metrics',
-  port: OAUTH2_PROXY_METRICS_PORT,
   protocol: 'TCP',
 } as const satisfies NamedPort;
 /** nginx's `stub_status`, on the pod's loopback for the exporter only. */
@@ -142,7 +136,7 @@ const USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 const MAP_KEYWORDS = ['default', 'hostnames', 'include', 'volatile'];
 
 /** The users' `X-Scope-OrgID` values (checked), in the order given. */
-export function resolveGatewayUsers(
+function resolveGatewayUsers(
   users: QueryGatewayProps['users'] | undefined,
   property: string,
   allowEmpty = false,
@@ -355,7 +349,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       ...(oidc
         ? {
             oidc: {
-              authAddress: `127.0.0.1:${OAUTH2_PROXY_PORT}`,
+              authAddress: `127.0.0.1:${OAUTH2_PROXY_PORT.port}`,
               groups: oidc.groups,
               signIn: redirectUrl !== undefined,
             },
@@ -503,7 +497,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
       );
 
     // The metrics ports are the pod's, not the Service's: only Prometheus reaches them.
-    this.metricsPorts = [GATEWAY_METRICS_PORT, ...(oidc ? [GATEWAY_OAUTH2_PROXY_METRICS_PORT] : [])];
+    this.metricsPorts = [GATEWAY_METRICS_PORT, ...(oidc ? [OAUTH2_PROXY_METRICS_PORT] : [])];
     this.group = {
       name,
       namespace,
@@ -559,28 +553,21 @@ export class QueryGateway extends Construct implements FlowDeclaring {
   /** The oauth2-proxy sidecar: restricted, its secrets as files, probed on its own port. */
   private oauth2ProxyContainer(oidc: ResolvedOidcAuth, redirectUrl: string | undefined): k8s.Container {
     const file = (dir: string, key: string) => `${dir}/${key}`;
-    const port = { name: 'oauth2-proxy', containerPort: OAUTH2_PROXY_PORT, protocol: 'TCP' };
-    const metricsPort = containerPort(GATEWAY_OAUTH2_PROXY_METRICS_PORT);
     return {
       name: 'oauth2-proxy',
       image: imageRef(IMAGES.oauth2Proxy),
       imagePullPolicy: 'IfNotPresent',
       args: oauth2ProxyArgs({
-        issuerUrl: oidc.issuerUrl,
-        clientId: oidc.clientId,
+        ...oidc,
         clientSecretFile: file(PATHS.oidcClientSecretDir, oidc.clientSecret.key),
         cookieSecretFile: file(PATHS.oidcCookieSecretDir, oidc.cookieSecret.key),
         ...(oidc.issuerCa ? { issuerCaFile: file(PATHS.oidcIssuerCaDir, oidc.issuerCa.key) } : {}),
-        extraAudiences: oidc.extraAudiences,
-        userClaim: oidc.userClaim,
-        groupsClaim: oidc.groupsClaim,
-        scopes: oidc.scopes,
         ...(redirectUrl ? { redirectUrl } : {}),
       }),
-      ports: [port, metricsPort],
+      ports: [containerPort(OAUTH2_PROXY_PORT), containerPort(OAUTH2_PROXY_METRICS_PORT)],
       // /ping answers once it serves; /ready also checks its session store (oauthproxy.go).
-      readinessProbe: httpProbe('/ready', port.name, 2, 3),
-      livenessProbe: httpProbe('/ping', port.name, 10, 6),
+      readinessProbe: httpProbe('/ready', OAUTH2_PROXY_PORT.name, 2, 3),
+      livenessProbe: httpProbe('/ping', OAUTH2_PROXY_PORT.name, 10, 6),
       resources: resourceRequirements(oidc.resources),
       // The image's own user (distroless nonroot); the pod's fsGroup lets it read the Secret files.
       securityContext: {

@@ -305,7 +305,7 @@ export interface TenantDatasource {
  * A value Grafana must expand when it loads the file (`$__file{…}`): written as is, where every
  * other `$` is escaped.
  */
-export class ProvisioningExpansion {
+class ProvisioningExpansion {
   constructor(public readonly value: string) {}
 }
 
