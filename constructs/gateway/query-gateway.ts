@@ -271,7 +271,16 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     const replicas = checkPositiveInteger(props.replicas ?? 2, `${p}.replicas`);
     this.replicas = replicas;
     const resources = resolveResources(props.resources, DEFAULT_RESOURCES, `${p}.resources`);
-    this.exposure = props.exposure;
+    const exposure = props.exposure;
+    if (
+      exposure !== undefined &&
+      !(exposure instanceof GatewayApiExposure || exposure instanceof IngressExposure)
+    )
+      throw new ConfigError(
+        `${p}.exposure`,
+        `${show(exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
+      );
+    this.exposure = exposure;
 
     // Upstreams: the query API (TLS when Tempo's HTTP server has it), the OTLP receivers.
     const queryUpstream: GatewayUpstream = {
@@ -339,8 +348,7 @@ export class QueryGateway extends Construct implements FlowDeclaring {
     this.queryUrl = `http://${host}:${httpPort.port}`;
     this.grafanaUrl = grafanaListener ? `http://${host}:${GRAFANA_PORT.port}` : this.queryUrl;
     // Browser sign-in where browsers reach the gateway: the exposure's host.
-    const redirectUrl =
-      oidc && props.exposure ? `https://${signInHost(props.exposure)}/oauth2/callback` : undefined;
+    const redirectUrl = oidc && exposure ? `https://${signInHost(exposure)}/oauth2/callback` : undefined;
     if (oidc) this.oidc = { ...oidc, ...(redirectUrl ? { redirectUrl } : {}) };
 
     this.nginxConfig = renderNginxConfig({
@@ -486,15 +494,9 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector },
       });
 
-    if (props.exposure instanceof GatewayApiExposure)
-      this.gatewayApiRoutes(props.exposure, service.name, labels, httpPort, withGrpc ? grpcPort : undefined);
-    else if (props.exposure instanceof IngressExposure)
-      this.ingress(props.exposure, service.name, labels, httpPort);
-    else if (props.exposure !== undefined)
-      throw new ConfigError(
-        `${p}.exposure`,
-        `${show(props.exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
-      );
+    if (exposure instanceof GatewayApiExposure)
+      this.gatewayApiRoutes(exposure, service.name, labels, httpPort, withGrpc ? grpcPort : undefined);
+    else if (exposure instanceof IngressExposure) this.ingress(exposure, service.name, labels, httpPort);
 
     // The metrics ports are the pod's, not the Service's: only Prometheus reaches them.
     this.metricsPorts = [GATEWAY_METRICS_PORT, ...(oidc ? [OAUTH2_PROXY_METRICS_PORT] : [])];
@@ -520,13 +522,13 @@ export class QueryGateway extends Construct implements FlowDeclaring {
         [grafanaListener ? GRAFANA_PORT.name : 'http'],
         'Grafana queries traces through the gateway',
       );
-    if (props.exposure) {
-      const proxies = props.exposure.proxies;
+    if (exposure) {
+      const proxies = exposure.proxies;
       c.allowFrom(
         this.group,
         {
           kind: 'pods',
-          name: props.exposure instanceof IngressExposure ? 'ingress controller' : 'Gateway proxies',
+          name: exposure instanceof IngressExposure ? 'ingress controller' : 'Gateway proxies',
           namespace: proxies.namespace,
           ...(proxies.labels ? { labels: proxies.labels } : {}),
         },
@@ -665,21 +667,15 @@ export class QueryGateway extends Construct implements FlowDeclaring {
 }
 
 /** The host browsers sign in through: the Ingress's, or the first of the routes' host names. */
-function signInHost(exposure: GatewayExposure): string {
+function signInHost(exposure: GatewayApiExposure | IngressExposure): string {
   if (exposure instanceof IngressExposure) return exposure.host;
-  if (exposure instanceof GatewayApiExposure) {
-    const host = exposure.hostnames[0]!;
-    if (host.startsWith('*.'))
-      throw new ConfigError(
-        'queryGateway.exposure.hostnames[0]',
-        `${show(host)} is a wildcard, and OIDC sign-in returns browsers to one host (https://<host>/oauth2/callback); list the host browsers use first`,
-      );
-    return host;
-  }
-  throw new ConfigError(
-    'queryGateway.exposure',
-    `${show(exposure)} is not a GatewayExposure; give GatewayExposure.gatewayApi({ gateway, hostnames }) or GatewayExposure.ingress({ host, className })`,
-  );
+  const host = exposure.hostnames[0]!;
+  if (host.startsWith('*.'))
+    throw new ConfigError(
+      'queryGateway.exposure.hostnames[0]',
+      `${show(host)} is a wildcard, and OIDC sign-in returns browsers to one host (https://<host>/oauth2/callback); list the host browsers use first`,
+    );
+  return host;
 }
 
 /**
