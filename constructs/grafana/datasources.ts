@@ -393,11 +393,14 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
           ? { secureJsonData: { httpHeaderValue1: orgId } }
           : {}),
     });
-  const targets: { ds: TempoDatasource; label?: string }[] = i.linkTargets?.length
+  const linked: { ds: TempoDatasource; label?: string }[] = i.linkTargets?.length
     ? [...i.linkTargets]
     : [{ ds: main }];
   // One target: the plain 'TraceID' / 'View trace'; several: each labelled with its tenants.
-  const several = targets.length > 1;
+  const targets = linked.map((x) => ({
+    uid: x.ds.uid,
+    suffix: linked.length > 1 ? ` (${x.label ?? x.ds.provisioned!.name})` : '',
+  }));
   for (const loki of [i.loki, i.traceLinks?.loki]) {
     const p = loki?.provisioned;
     if (!loki || !p) continue;
@@ -411,11 +414,11 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
       editable: false,
       jsonData: {
         derivedFields: targets.map((x) => ({
-          name: several ? `TraceID (${x.label ?? x.ds.provisioned!.name})` : 'TraceID',
+          name: `TraceID${x.suffix}`,
           matcherRegex: p.matcherRegex,
-          datasourceUid: x.ds.uid,
+          datasourceUid: x.uid,
           url: '${__value.raw}',
-          urlDisplayLabel: several ? `View trace (${x.label ?? x.ds.provisioned!.name})` : 'View trace',
+          urlDisplayLabel: `View trace${x.suffix}`,
         })),
       },
     });
@@ -436,8 +439,8 @@ export function buildDatasourceProvisioning(i: DatasourceModelInput): {
         exemplarTraceIdDestinations: p.exemplarLabels!.flatMap((name) =>
           targets.map((x) => ({
             name,
-            datasourceUid: x.ds.uid,
-            urlDisplayLabel: several ? `View trace (${x.label ?? x.ds.provisioned!.name})` : 'View trace',
+            datasourceUid: x.uid,
+            urlDisplayLabel: `View trace${x.suffix}`,
           })),
         ),
       },

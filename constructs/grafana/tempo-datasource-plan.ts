@@ -15,8 +15,6 @@ import type { DashboardSpec } from './custom-dashboards';
 export interface PlannedTempoDatasource {
   readonly uid: string;
   readonly name: string;
-  /** The tenants it reads ([] for a single-tenant Tempo). */
-  readonly tenants: readonly string[];
   /** `X-Scope-OrgID`: the tenants joined by `|`. Undefined for a single-tenant Tempo. */
   readonly orgId?: string;
   /** Shown on links to it: `backstage`, `jenkins + argocd`. */
@@ -83,7 +81,6 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
     const only: PlannedTempoDatasource = {
       uid: mainUid,
       name: mainName,
-      tenants: [],
       label: mainName,
       main: true,
     };
@@ -124,7 +121,6 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
     const ds: PlannedTempoDatasource = {
       uid,
       name: isMain ? mainName : `Tempo (${i.stackId}, ${label})`,
-      tenants: [...set],
       orgId: set.join('|'),
       label,
       main: isMain,
@@ -169,7 +165,7 @@ export function planTempoDatasources(i: TempoDatasourcePlanInput): TempoDatasour
   const all = [...byKey.values()];
   // Links from logs and exemplars go where a trace is found whatever its tenant: a datasource
   // reading several tenants (the main one, else crossTenant), else one link per tenant.
-  const wide = main.tenants.length > 1 ? main : cross;
+  const wide = mainSet.length > 1 ? main : cross;
   return {
     main,
     all,
