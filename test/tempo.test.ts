@@ -882,6 +882,8 @@ describe('Tempo settings the seeds need', () => {
           storage: s3(),
           microservices: { kafka: kafka() },
           blockBuilder: { consumeCycleDuration: '10m', maxBlockBytes: 2_147_483_648 },
+          // A 10m cycle reaches the backend's queriers 10m + two 5m polls later.
+          search: { queryBackendAfter: '20m' },
         },
         true,
       );
@@ -920,6 +922,14 @@ describe('Tempo settings the seeds need', () => {
       expectError(
         t({ blockBuilder: { consumeCycleDuration: '0s' }, storage: s3(), microservices: { kafka: kafka() } }),
         "tempo.blockBuilder.consumeCycleDuration: '0s' must be longer than 0s; give a positive duration such as '10s'",
+      );
+      expectError(
+        t({
+          blockBuilder: { consumeCycleDuration: '10m' },
+          storage: s3(),
+          microservices: { kafka: kafka() },
+        }),
+        'tempo.search.queryBackendAfter: 15m is shorter than a trace takes to be searchable in the backend (blockBuilder.consumeCycleDuration 10m + two 5m blocklist polls = 20m); traces of that age would be searched only where they are not yet; give at least 20m',
       );
     });
   });
