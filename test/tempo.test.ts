@@ -632,7 +632,7 @@ describe('Tempo errors', () => {
             endpoint: 'e',
             secret: { name: 's', accessKeyIdKey: 'a key' },
           }).check(),
-        "tempo.storage.s3.secret.key: 'a key' is not a valid Secret key; use letters, digits, '-', '_' and '.'",
+        "tempo.storage.s3.secret.key: 'a key' is not a Secret or ConfigMap key; use letters, digits, '-', '_' and '.' (e.g. 'tls.crt')",
       );
       expectError(
         () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', prefix: '/tempo' }).check(),
