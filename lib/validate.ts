@@ -252,13 +252,17 @@ export function checkPrometheusLabels(labels: Record<string, string>, path: stri
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Checks a host name (a route's or an Ingress's host): lowercase RFC 1123 labels joined by dots. */
-export function checkDnsName(value: string, property: string): string {
+/**
+ * Checks a host name (a route's or an Ingress's host): lowercase RFC 1123 labels joined by dots.
+ * `fix` replaces the message's generic advice where the caller knows which host is meant.
+ */
+export function checkDnsName(
+  value: string,
+  property: string,
+  fix = "give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)",
+): string {
   if (typeof value !== 'string' || !DNS_NAME.test(value) || value.split('.').some((l) => l.length > 63))
-    throw new ConfigError(
-      property,
-      `${show(value)} is not a DNS name; give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)`,
-    );
+    throw new ConfigError(property, `${show(value)} is not a DNS name; ${fix}`);
   return value;
 }
 

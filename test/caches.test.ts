@@ -394,6 +394,10 @@ describe('cache bad input', () => {
       "tempo.caches[0].memcached.host: 'memcached.cache.svc:11211' is not a DNS name; give the host whose SRV records list the servers (a headless Service, e.g. 'memcached.cache.svc.cluster.local'), the port separately",
     );
     expectError(
+      t({ caches: [{ memcached: existing({ service: '_memcache' }) }] }),
+      "tempo.caches[0].memcached.service: '_memcache' is not a port name; use at most 15 lowercase letters, digits and single hyphens with at least one letter (e.g. 'jaeger-http')",
+    );
+    expectError(
       t({
         caches: [
           { memcached: Memcached.deploy(), roles: ['bloom'] },
