@@ -6,6 +6,7 @@ import { ResolvedResources, resolveResources } from '../../lib/resources';
 import { ConfigError, ErrorCollector, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import {
+  checkBoolean,
   checkDnsLabel,
   checkDnsSubdomain,
   checkHttpUrl,
@@ -1043,11 +1044,7 @@ function resolveRecentReads(
       );
   }
   const fail = props.liveStore?.failOnHighLag;
-  if (fail !== undefined && typeof fail !== 'boolean')
-    throw new ConfigError(
-      'tempo.liveStore.failOnHighLag',
-      `${show(fail)} is not a boolean; give true or false`,
-    );
+  if (fail !== undefined) checkBoolean(fail, 'tempo.liveStore.failOnHighLag');
   if (fail !== undefined && !microservices)
     throw new ConfigError(
       'tempo.liveStore.failOnHighLag',
