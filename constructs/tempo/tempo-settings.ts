@@ -1052,7 +1052,6 @@ function resolveRecentReads(
     );
   return {
     queryBackendAfter: after,
-    queryEndCutoff: cutoff,
     ...(microservices ? { failOnHighLag: fail ?? false } : {}),
   };
 }
