@@ -7,7 +7,13 @@ import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
 import { Memcached } from '../constructs/memcached/memcached';
 import { alertGroups } from '../constructs/monitoring/alerts';
-import { planCapacity, planCapacity2, planReadPath, READ_PATH_RULES } from '../constructs/tempo/capacity';
+import {
+  planCapacity,
+  planCapacity2,
+  planReadPath,
+  READ_PATH_RULES,
+  ReadPathInput,
+} from '../constructs/tempo/capacity';
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { PROD, STAGING } from './fixtures/stacks';
@@ -36,7 +42,7 @@ const synth = synthTempo;
 
 describe('read-path capacity model (hand-computed)', () => {
   const plan = planCapacity(CAPACITY);
-  const input = {
+  const input: ReadPathInput = {
     retentionSeconds: 168 * 3600,
     bloomFalsePositive: 0.01,
     maxBytesPerTrace: 5_000_000,

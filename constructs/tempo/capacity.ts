@@ -22,6 +22,7 @@
  */
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
+import type { TempoCacheRole } from './tempo-props';
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
@@ -386,7 +387,7 @@ export interface ReadPathInput {
   /** `querier.max_concurrent_queries` (Tempo's default 20): jobs one querier runs at once. */
   readonly querierConcurrency: number;
   /** The roles of each cache pool (`tempo.caches[i].roles`; none: no memcached is planned). */
-  readonly cachePools: readonly (readonly string[])[];
+  readonly cachePools: readonly (readonly TempoCacheRole[])[];
 }
 
 /** One memcached pool of the plan. */
@@ -474,9 +475,14 @@ export function planReadPath(plan: CapacityPlan | CapacityPlan2, input: ReadPath
     reasons.push(
       `cache working set: blooms of ${Math.round(plan.tracesPerSecond).toLocaleString('en-US')} traces/s × ${Math.round(input.retentionSeconds / 3600)}h retention × ${round1(bitsPerTrace)} bits (false-positive rate ${input.bloomFalsePositive}) = ${bloomMiB.toLocaleString('en-US')} MiB, the minimum working set (caching.md)`,
     );
-  const indexRoles = ['trace-id-index', 'parquet-footer', 'parquet-column-idx', 'parquet-offset-idx'];
+  const indexRoles: readonly TempoCacheRole[] = [
+    'trace-id-index',
+    'parquet-footer',
+    'parquet-column-idx',
+    'parquet-offset-idx',
+  ];
   const caches = input.cachePools.map((roles, i): CachePoolPlan => {
-    const has = (role: string) => roles.includes(role);
+    const has = (role: TempoCacheRole) => roles.includes(role);
     const backend =
       (has('bloom') ? bloomBytes : 0) + (indexRoles.some(has) ? bloomBytes * r.indexToBloomRatio : 0);
     const requiredMiB = Math.ceil(

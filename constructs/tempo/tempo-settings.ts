@@ -30,7 +30,7 @@ import {
 import { StorageWiring, TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 import type { StrimziKafkaSettings } from '../kafka/kafka-cluster';
 import type { CapacityPlan, CapacityPlan2, ComponentSizing } from './capacity';
-import { TEMPO_VERSIONS, TempoVersion } from './tempo-props';
+import { CACHE_ROLES, TEMPO_VERSIONS, TempoVersion } from './tempo-props';
 import type {
   TempoComponentProps,
   TempoMetricsGeneratorProps,
@@ -97,16 +97,6 @@ export interface ResolvedCachePool {
   readonly property: string;
 }
 
-/** Every cache role of both lines (`modules/cache/config.go` `allRoles` at v3.0.3 and v2.10.8). */
-export const CACHE_ROLES: readonly TempoCacheRole[] = [
-  'bloom',
-  'trace-id-index',
-  'parquet-footer',
-  'parquet-column-idx',
-  'parquet-offset-idx',
-  'parquet-page',
-  'frontend-search',
-];
 /** Without `roles`: all but parquet-page ("very high volume", caching.md). */
 export const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
 
