@@ -16,7 +16,7 @@ import type { PodGroup } from '../common/flows';
 import { DeployedMemcachedSettings, MEMCACHED_EXPORTER_PORT, MEMCACHED_PORT } from './memcached';
 
 /** The `memcache` user of the memcached image's alpine variant (docker-library/memcached). */
-export const MEMCACHED_UID = 11211;
+const MEMCACHED_UID = 11211;
 
 export class MemcachedPool extends Construct {
   /** The pool's pods, for the flow model. */

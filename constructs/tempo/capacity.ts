@@ -98,8 +98,11 @@ interface PlanBase {
   };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
-  /** The read path (queriers, query-frontend memory, memcached), once Tempo's settings are known. */
-  readonly readPath?: ReadPathPlan;
+  /**
+   * The memcached each `tempo.caches` entry needs (in order), once Tempo's settings are known;
+   * the read path's querier and query-frontend sizes and reasons are merged into the plan.
+   */
+  readonly caches?: readonly CachePoolPlan[];
 }
 
 /** Tempo 3.0 microservices and their Kafka. */
@@ -519,7 +522,7 @@ export function withReadPath<P extends CapacityPlan | CapacityPlan2>(plan: P, in
     ...plan,
     querier: readPath.querier,
     queryFrontend: readPath.queryFrontend,
-    readPath,
+    caches: readPath.caches,
     reasons: [...plan.reasons, ...readPath.reasons],
   };
 }

@@ -162,7 +162,7 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
  * in the query-frontend (`modules/frontend/frontend.go`). The 3.0 microservices live-store has no
  * store, so no cache (`cmd/tempo/app/modules.go` deps at v3.0.3). The single binary does all.
  */
-export function cacheClients(s: Tempo['settings'], role: string): string[] {
+function cacheClients(s: Tempo['settings'], role: string): string[] {
   if (s.mode !== 'distributed') return ['single-binary'];
   const compacter = s.line === '3.0' ? 'backend-worker' : 'compactor';
   const writers = s.line === '3.0' ? ['block-builder', 'backend-worker'] : ['ingester', 'compactor'];

@@ -98,7 +98,7 @@ export interface ResolvedCachePool {
 }
 
 /** Without `roles`: all but parquet-page ("very high volume", caching.md). */
-export const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
+const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
 
 function resolveCachePools(caches: readonly TempoCacheProps[] | undefined): ResolvedCachePool[] {
   if (caches === undefined) return [];
