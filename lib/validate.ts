@@ -240,14 +240,19 @@ export function checkAnnotations(annotations: Record<string, string>, path: stri
   for (const key of Object.keys(annotations)) checkLabelKey(key, propertyPath(path, key));
 }
 
+/** Checks a Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`). */
+export function checkPrometheusLabelName(name: string, property: string): string {
+  if (typeof name !== 'string' || !PROMETHEUS_LABEL_NAME.test(name))
+    throw new ConfigError(
+      property,
+      `${show(name)} is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')`,
+    );
+  return name;
+}
+
 /** Checks a map of Prometheus labels: names in Prometheus' grammar, values any text. */
 export function checkPrometheusLabels(labels: Record<string, string>, path: string): void {
-  for (const key of Object.keys(labels))
-    if (!PROMETHEUS_LABEL_NAME.test(key))
-      throw new ConfigError(
-        propertyPath(path, key),
-        `${show(key)} is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')`,
-      );
+  for (const key of Object.keys(labels)) checkPrometheusLabelName(key, propertyPath(path, key));
 }
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -664,7 +664,7 @@ describe('Tempo errors', () => {
       );
       expectError(
         tempo({ metricsGenerator: { processors: ['local-blocks'], externalLabels: { 'k8s.cluster': 'x' } } }),
-        'tempo.metricsGenerator.externalLabels.k8s.cluster: is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*',
+        "tempo.metricsGenerator.externalLabels['k8s.cluster']: 'k8s.cluster' is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')",
       );
     });
 

@@ -13,7 +13,7 @@ import {
   checkLogLevel,
   checkPositiveInteger,
   checkTenantId,
-  PROMETHEUS_LABEL_NAME,
+  checkPrometheusLabels,
   resolveAutoscaling,
 } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
@@ -381,13 +381,7 @@ function resolveMetricsGenerator(
     );
   }
   const externalLabels = { ...props.externalLabels };
-  for (const name of Object.keys(externalLabels)) {
-    if (!PROMETHEUS_LABEL_NAME.test(name))
-      throw new ConfigError(
-        `${p}.externalLabels.${name}`,
-        'is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*',
-      );
-  }
+  checkPrometheusLabels(externalLabels, `${p}.externalLabels`);
   return { processors, remoteWrite, externalLabels };
 }
 
