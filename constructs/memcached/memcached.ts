@@ -23,10 +23,15 @@ import { resolveResources, ResolvedResources } from '../../lib/resources';
 import { serviceHost } from '../../lib/k8s';
 import { ComponentIdentity, selectorLabels } from '../../lib/labels';
 import { IMAGES } from '../../lib/versions';
-import { READ_PATH_RULES } from '../tempo/capacity';
 
 /** Port name of the memcached container and headless Service: the SRV service Tempo looks up. */
 export const MEMCACHED_PORT = { name: 'client', port: 11211, protocol: 'TCP' } as const;
+/**
+ * A deployed pool's floor (the capacity plan never plans less), and its size when no plan sizes
+ * it: 3 pods (Tempo's jsonnet runs 3) of 1024 MiB item memory each.
+ */
+export const MEMCACHED_POOL_MINIMUM = { replicas: 3, memoryMiB: 1024 } as const;
+
 /** The memcached exporter's `--web.listen-address` (prom/memcached-exporter v0.16.0 default :9150). */
 export const MEMCACHED_EXPORTER_PORT = { name: 'metrics', port: 9150, protocol: 'TCP' } as const;
 
@@ -164,11 +169,11 @@ export class DeployedMemcached extends Memcached {
     const p = this.props;
     const name = checkDnsLabel(p.name ?? ctx.defaultName, `${property}.name`, 52);
     const replicas = checkPositiveInteger(
-      p.replicas ?? ctx.planned?.replicas ?? READ_PATH_RULES.minReplicas,
+      p.replicas ?? ctx.planned?.replicas ?? MEMCACHED_POOL_MINIMUM.replicas,
       `${property}.replicas`,
     );
     const memoryMiB = checkPositiveInteger(
-      p.memoryMiB ?? ctx.planned?.memoryMiBPerReplica ?? READ_PATH_RULES.minMemoryMiB,
+      p.memoryMiB ?? ctx.planned?.memoryMiBPerReplica ?? MEMCACHED_POOL_MINIMUM.memoryMiB,
       `${property}.memoryMiB`,
       64,
     );

@@ -23,6 +23,7 @@
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
 import type { TempoCacheRole } from './tempo-props';
+import { MEMCACHED_POOL_MINIMUM } from '../memcached/memcached';
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
@@ -435,9 +436,9 @@ export const READ_PATH_RULES = {
   frontendSearchMiB: 512,
   /** parquet-page caches the data pages of recent queries: a fixed allowance, the rest is evicted. */
   parquetPageMiB: 8192,
-  /** Pods of a deployed pool (Tempo's jsonnet runs 3), and memcached's own default `-m` floor. */
-  minReplicas: 3,
-  minMemoryMiB: 1024,
+  /** A deployed pool's floor (`MEMCACHED_POOL_MINIMUM`): pods, and `-m` per pod. */
+  minReplicas: MEMCACHED_POOL_MINIMUM.replicas,
+  minMemoryMiB: MEMCACHED_POOL_MINIMUM.memoryMiB,
   /** Largest `-m` of one pod before the plan adds a pod. */
   maxMemoryMiBPerReplica: 16_384,
 } as const;
