@@ -17,7 +17,7 @@ import { checkGoDuration, DurationInput, GoDuration, toDuration } from '../lib/d
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import { Memcached } from '../constructs/memcached/memcached';
 import { ConfigError, ErrorCollector, propertyPath, show } from '../lib/errors';
-import { userLocation } from '../lib/user-code';
+import { describeThrown, userLocation } from '../lib/user-code';
 import { checkDistinct, INPUT_CHECKS } from '../lib/input-types';
 import { checkSchema, Schema, SchemaCheckOptions } from '../lib/schema-check';
 import { checkLabelValue, checkTenantId } from '../lib/validate';
@@ -148,10 +148,9 @@ function readEverything(env: unknown): void {
 
 function threw(e: unknown, path: string): ConfigError {
   const where = userLocation(e);
-  const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e);
   return new ConfigError(
     path,
-    `reading it threw ${what}${where ? ` at ${where}` : ''}; fix that getter in the environment file`,
+    `reading it threw ${describeThrown(e)}${where ? ` at ${where}` : ''}; fix that getter in the environment file`,
   );
 }
 

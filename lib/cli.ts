@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { WriteOutcome } from './synth';
 import { ConfigError, show } from './errors';
-import { userLocation } from './user-code';
+import { describeThrown, userLocation } from './user-code';
 import { defaultBase, describeRef, readTreeAt } from './git';
 import { formatPlanMarkdown, formatPlanText, planDist } from './plan';
 import { checkDnsLabel } from './validate';
@@ -68,7 +68,7 @@ export function loadEnvironments<E extends NamedEnvironment>(
     if (e instanceof ConfigError) throw e;
     // The user's file threw while it loaded: name the file and line, not this app.
     const where = userLocation(e);
-    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e);
+    const what = describeThrown(e);
     throw new ConfigError(
       where ?? 'environments',
       where
@@ -300,9 +300,8 @@ export function runCli<E extends NamedEnvironment, B>(
       return 1;
     }
     // Anything else is a bug (the fuzz test looks for them): one line, the stack only on request.
-    const what = e instanceof Error ? `${e.name}: ${e.message}` : show(e);
     console.error(
-      `error: internal error (a bug in tracesynth, please report it with the environment that caused it): ${what.split('\n')[0]}`,
+      `error: internal error (a bug in tracesynth, please report it with the environment that caused it): ${describeThrown(e)}`,
     );
     if (process.env.TRACESYNTH_DEBUG && e instanceof Error) console.error(e.stack);
     console.error(outcome);

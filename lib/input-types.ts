@@ -16,7 +16,6 @@ import {
   checkDnsName,
   checkDnsSubdomain,
   checkHttpUrl,
-  checkLabelKey,
   checkLabels,
   checkLabelValue,
   checkPortName,
@@ -41,8 +40,6 @@ export type PortName = string;
 export type TenantId = string;
 /** An http(s) URL without credentials in it. */
 export type HttpUrl = string;
-/** A Kubernetes label key (`release`, `example.com/team`). */
-export type LabelKey = string;
 /** A Kubernetes label value (also a zone name: the `topology.kubernetes.io/zone` label's value). */
 export type LabelValue = string;
 /** Kubernetes labels: keys and values in the label grammar (they reach selectors and NetworkPolicies). */
@@ -88,7 +85,6 @@ export const INPUT_CHECKS: Readonly<Record<string, Check>> = {
   HttpUrl: (value: string, path) => {
     checkHttpUrl(value, path);
   },
-  LabelKey: checkLabelKey,
   LabelValue: checkLabelValue,
   Labels: checkLabels,
   Annotations: checkAnnotations,

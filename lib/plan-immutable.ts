@@ -1,3 +1,4 @@
+import { groupKind } from './prerequisites';
 import { parseQuantity } from './validate';
 
 /**
@@ -47,9 +48,9 @@ export function immutableChange(before: unknown, after: unknown): ImmutableChang
   if (!isObj(before) || !isObj(after)) return undefined;
   const kind = str(after.kind);
   if (kind !== str(before.kind)) return undefined;
-  const group = apiGroup(after.apiVersion);
-  if (group !== apiGroup(before.apiVersion)) return undefined;
-  const rule = RULES[`${group}/${kind}`];
+  const key = groupKind({ apiVersion: str(after.apiVersion), kind });
+  if (key !== groupKind({ apiVersion: str(before.apiVersion), kind })) return undefined;
+  const rule = RULES[key];
   if (!rule) return undefined;
   const meta = isObj(after.metadata) ? after.metadata : {};
   const name = str(meta.name);
@@ -67,9 +68,14 @@ interface Target {
 type Found = Pick<ImmutableChange, 'fields' | 'breaks' | 'action'>;
 type Rule = (before: Obj, after: Obj, target: Target) => Found | undefined;
 
+/** `kubectl [-n ns] <args>` in the target's namespace, for the action texts. */
+function kubectlIn(t: Target, args: string): string {
+  return `kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}${args}`;
+}
+
 /** `kubectl [-n ns] <verb> <resource> <name> …` for the action texts. */
 function kubectl(t: Target, verb: string, rest = ''): string {
-  return `kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}${verb} ${t.kind.toLowerCase()} ${t.name}${rest}`;
+  return kubectlIn(t, `${verb} ${t.kind.toLowerCase()} ${t.name}${rest}`);
 }
 
 const STATEFULSET_MUTABLE = new Set([
@@ -108,7 +114,7 @@ const statefulSet: Rule = (before, after, t) => {
   if (fields.length === 0) return undefined;
   const orphan = `${kubectl(t, 'delete', ' --cascade=orphan')} before the sync (its pods and volumes stay; the recreated StatefulSet adopts the pods and rolls them one at a time)`;
   const selector = selectorChanged
-    ? `; its old pods no longer match the new selector: after the sync delete them one at a time (kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}delete pod ${t.name}-<ordinal>) so the new StatefulSet recreates each on its volume`
+    ? `; its old pods no longer match the new selector: after the sync delete them one at a time (${kubectlIn(t, `delete pod ${t.name}-<ordinal>`)}) so the new StatefulSet recreates each on its volume`
     : '';
   return {
     fields,
@@ -146,8 +152,6 @@ function claimTemplates(was: unknown, now: unknown, t: Target, fields: string[],
     if (canonical(old) === canonical(tmpl)) continue;
     const oldSize = storage(old);
     const newSize = storage(tmpl);
-    const withoutSize = (o: Obj) => canonical({ ...o, spec: { ...spec(o), resources: undefined } });
-    const rest = canonical(resourcesWithoutStorage(old)) !== canonical(resourcesWithoutStorage(tmpl));
     if (oldSize !== newSize) {
       fields.push(
         `spec.volumeClaimTemplates[${name}] storage ${oldSize ?? '(unset)'} → ${newSize ?? '(unset)'}`,
@@ -156,7 +160,7 @@ function claimTemplates(was: unknown, now: unknown, t: Target, fields: string[],
       const claims = `${name}-${t.name}-<ordinal>`;
       if (grows === -1)
         notes.push(
-          `first grow every existing claim (the StorageClass must allow expansion): kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}patch pvc ${claims} -p '{"spec":{"resources":{"requests":{"storage":"${newSize}"}}}}'`,
+          `first grow every existing claim (the StorageClass must allow expansion): ${kubectlIn(t, `patch pvc ${claims} -p '{"spec":{"resources":{"requests":{"storage":"${newSize}"}}}}'`)}`,
         );
       else if (grows === 1)
         notes.push(
@@ -164,8 +168,9 @@ function claimTemplates(was: unknown, now: unknown, t: Target, fields: string[],
         );
       else notes.push(`the existing ${claims} claims keep their size (only new replicas get the new one)`);
     }
-    if (withoutSize(old) !== withoutSize(tmpl) || rest) {
-      const what = changedKeys(old, tmpl).filter((k) => k !== 'spec.resources.requests.storage');
+    // Everything else that changed: existing claims keep it.
+    const what = changedKeys(old, tmpl).filter((k) => k !== 'spec.resources.requests.storage');
+    if (what.length) {
       fields.push(`spec.volumeClaimTemplates[${name}] ${what.join(', ')}`);
       notes.push(
         `existing claims keep their old ${what.join(', ')}: only claims of new replicas get the new template`,
@@ -177,13 +182,6 @@ function claimTemplates(was: unknown, now: unknown, t: Target, fields: string[],
       fields.push(`spec.volumeClaimTemplates[${name}] removed`);
       notes.push(`the ${name} claims stay (delete them by hand once unused)`);
     }
-}
-
-function resourcesWithoutStorage(o: Obj): unknown {
-  const r = spec(o).resources;
-  if (!isObj(r)) return r;
-  const requests = isObj(r.requests) ? { ...r.requests, storage: undefined } : r.requests;
-  return { ...r, requests };
 }
 
 function storage(o: Obj): string | undefined {
@@ -333,33 +331,27 @@ const RULES: Record<string, Rule> = {
   'apps/StatefulSet': statefulSet,
   'apps/Deployment': selectorRule(
     (t, old) =>
-      `once the new pods are ready, delete the old ReplicaSets: kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}delete replicaset -l ${old}`,
+      `once the new pods are ready, delete the old ReplicaSets: ${kubectlIn(t, `delete replicaset -l ${old}`)}`,
   ),
   'apps/ReplicaSet': selectorRule(
-    (t, old) =>
-      `once the new pods are ready, delete the old ones: kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}delete pod -l ${old}`,
+    (t, old) => `once the new pods are ready, delete the old ones: ${kubectlIn(t, `delete pod -l ${old}`)}`,
   ),
   'apps/DaemonSet': selectorRule(
     (t, old) =>
-      `old and new pods run side by side until you delete the old ones, node by node: kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}delete pod -l ${old} --field-selector spec.nodeName=<node>`,
+      `old and new pods run side by side until you delete the old ones, node by node: ${kubectlIn(t, `delete pod -l ${old} --field-selector spec.nodeName=<node>`)}`,
   ),
   'batch/Job': job,
-  '/Service': service,
-  '/PersistentVolumeClaim': claim,
+  'core/Service': service,
+  'core/PersistentVolumeClaim': claim,
   'rbac.authorization.k8s.io/RoleBinding': binding,
   'rbac.authorization.k8s.io/ClusterRoleBinding': binding,
-  '/ConfigMap': immutableData,
-  '/Secret': immutableData,
+  'core/ConfigMap': immutableData,
+  'core/Secret': immutableData,
 };
 
 /** The plan's one line for an immutable change. */
 export function immutableLine(c: ImmutableChange): string {
   return `${c.id}${c.namespace ? ` (${c.namespace})` : ''}: ${c.fields.join(', ')} cannot change in place; ${c.breaks}. Do: ${c.action}`;
-}
-
-function apiGroup(apiVersion: unknown): string {
-  const v = str(apiVersion);
-  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
 function spec(o: Obj): Obj {

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { ImmutableChange, immutableChange, immutableLine } from './plan-immutable';
+import { canonical, ImmutableChange, immutableChange, immutableLine } from './plan-immutable';
 
 /**
  * The review plan: what a change does to the cluster, computed from two `dist/` trees (the base
@@ -494,12 +494,6 @@ function alerts(objs: Map<string, Obj>): Map<string, string> {
     }
   }
   return out;
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_, x) =>
-    isRecord(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
 }
 
 /**

@@ -1,7 +1,7 @@
 /** References to Secrets that exist in the cluster (dist/ never holds a secret value). */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ConfigError, show } from './errors';
-import { checkDnsSubdomain } from './validate';
+import { checkDnsSubdomain, checkSecretKey } from './validate';
 import type { DnsSubdomain, SecretKey } from './input-types';
 
 /** A key of an existing Secret (in the namespace of the workload that reads it). */
@@ -17,11 +17,7 @@ export function checkSecretRef(ref: SecretKeyRef, property: string): SecretKeyRe
   checkDnsSubdomain(ref.name, `${property}.name`);
   if (typeof ref.key !== 'string' || ref.key.trim() === '')
     throw new ConfigError(`${property}.key`, "is required; e.g. 'accessKey'");
-  if (!/^[-._a-zA-Z0-9]+$/.test(ref.key))
-    throw new ConfigError(
-      `${property}.key`,
-      `${show(ref.key)} is not a valid Secret key; use letters, digits, '-', '_' and '.'`,
-    );
+  checkSecretKey(ref.key, `${property}.key`);
   return ref;
 }
 

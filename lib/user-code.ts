@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { show } from './errors';
 
 /** The repository root: where `package.json` is, above this file (source or bundle). */
 function findRoot(): string {
@@ -76,4 +77,9 @@ export function userLocation(error: unknown): string | undefined {
     return `${inside ? rel : f.file}:${f.line}:${f.column}`;
   }
   return undefined;
+}
+
+/** What a user's code threw, on one line: `TypeError: x is not a function`, or the thrown value. */
+export function describeThrown(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e);
 }

@@ -240,25 +240,34 @@ export function checkAnnotations(annotations: Record<string, string>, path: stri
   for (const key of Object.keys(annotations)) checkLabelKey(key, propertyPath(path, key));
 }
 
+/** Checks a Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`). */
+export function checkPrometheusLabelName(name: string, property: string): string {
+  if (typeof name !== 'string' || !PROMETHEUS_LABEL_NAME.test(name))
+    throw new ConfigError(
+      property,
+      `${show(name)} is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')`,
+    );
+  return name;
+}
+
 /** Checks a map of Prometheus labels: names in Prometheus' grammar, values any text. */
 export function checkPrometheusLabels(labels: Record<string, string>, path: string): void {
-  for (const key of Object.keys(labels))
-    if (!PROMETHEUS_LABEL_NAME.test(key))
-      throw new ConfigError(
-        propertyPath(path, key),
-        `${show(key)} is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')`,
-      );
+  for (const key of Object.keys(labels)) checkPrometheusLabelName(key, propertyPath(path, key));
 }
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Checks a host name (a route's or an Ingress's host): lowercase RFC 1123 labels joined by dots. */
-export function checkDnsName(value: string, property: string): string {
+/**
+ * Checks a host name (a route's or an Ingress's host): lowercase RFC 1123 labels joined by dots.
+ * `fix` replaces the message's generic advice where the caller knows which host is meant.
+ */
+export function checkDnsName(
+  value: string,
+  property: string,
+  fix = "give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)",
+): string {
   if (typeof value !== 'string' || !DNS_NAME.test(value) || value.split('.').some((l) => l.length > 63))
-    throw new ConfigError(
-      property,
-      `${show(value)} is not a DNS name; give a lowercase host name such as 'tempo.example.com' (no scheme, port or path)`,
-    );
+    throw new ConfigError(property, `${show(value)} is not a DNS name; ${fix}`);
   return value;
 }
 

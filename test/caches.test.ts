@@ -7,7 +7,13 @@ import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
 import { Memcached } from '../constructs/memcached/memcached';
 import { alertGroups } from '../constructs/monitoring/alerts';
-import { planCapacity, planCapacity2, planReadPath, READ_PATH_RULES } from '../constructs/tempo/capacity';
+import {
+  planCapacity,
+  planCapacity2,
+  planReadPath,
+  READ_PATH_RULES,
+  ReadPathInput,
+} from '../constructs/tempo/capacity';
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { PROD, STAGING } from './fixtures/stacks';
@@ -36,7 +42,7 @@ const synth = synthTempo;
 
 describe('read-path capacity model (hand-computed)', () => {
   const plan = planCapacity(CAPACITY);
-  const input = {
+  const input: ReadPathInput = {
     retentionSeconds: 168 * 3600,
     bloomFalsePositive: 0.01,
     maxBytesPerTrace: 5_000_000,
@@ -392,6 +398,10 @@ describe('cache bad input', () => {
     expectError(
       t({ caches: [{ memcached: existing({ host: 'memcached.cache.svc:11211' }) }] }),
       "tempo.caches[0].memcached.host: 'memcached.cache.svc:11211' is not a DNS name; give the host whose SRV records list the servers (a headless Service, e.g. 'memcached.cache.svc.cluster.local'), the port separately",
+    );
+    expectError(
+      t({ caches: [{ memcached: existing({ service: '_memcache' }) }] }),
+      "tempo.caches[0].memcached.service: '_memcache' is not a port name; use at most 15 lowercase letters, digits and single hyphens with at least one letter (e.g. 'jaeger-http')",
     );
     expectError(
       t({

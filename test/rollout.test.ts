@@ -357,8 +357,10 @@ describe('rollout bad input', () => {
         synth({
           microservices: { kafka: kafka(4), rollout: { partitionDrainDelay: '20m' } },
           blockBuilder: { consumeCycleDuration: '15m' },
-          // A slower block-builder needs a later backend split too (its own check).
-          search: { queryBackendAfter: '20m' },
+          // A slower block-builder needs a later backend split too (its own check: 15m + two
+          // 5m polls), which the live-stores must hold that long.
+          search: { queryBackendAfter: '25m' },
+          liveStore: { completeBlockTimeout: '25m' },
         }),
       "tempo.microservices.rollout.partitionDrainDelay: '20m' is shorter than one block-builder cycle (15m) plus two blocklist polls (5m each); a removed live-store's traces would not yet be queryable from object storage, so use at least 25m",
     );

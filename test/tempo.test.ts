@@ -632,7 +632,7 @@ describe('Tempo errors', () => {
             endpoint: 'e',
             secret: { name: 's', accessKeyIdKey: 'a key' },
           }).check(),
-        "tempo.storage.s3.secret.key: 'a key' is not a valid Secret key; use letters, digits, '-', '_' and '.'",
+        "tempo.storage.s3.secret.key: 'a key' is not a Secret or ConfigMap key; use letters, digits, '-', '_' and '.' (e.g. 'tls.crt')",
       );
       expectError(
         () => TempoStorage.s3({ bucket: 'b', endpoint: 'e', prefix: '/tempo' }).check(),
@@ -664,7 +664,7 @@ describe('Tempo errors', () => {
       );
       expectError(
         tempo({ metricsGenerator: { processors: ['local-blocks'], externalLabels: { 'k8s.cluster': 'x' } } }),
-        'tempo.metricsGenerator.externalLabels.k8s.cluster: is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*',
+        "tempo.metricsGenerator.externalLabels['k8s.cluster']: 'k8s.cluster' is not a Prometheus label name; use letters, digits and '_', not starting with a digit (e.g. 'cluster')",
       );
     });
 
@@ -882,6 +882,8 @@ describe('Tempo settings the seeds need', () => {
           storage: s3(),
           microservices: { kafka: kafka() },
           blockBuilder: { consumeCycleDuration: '10m', maxBlockBytes: 2_147_483_648 },
+          // A 10m cycle reaches the backend's queriers 10m + two 5m polls later.
+          search: { queryBackendAfter: '20m' },
         },
         true,
       );
@@ -920,6 +922,14 @@ describe('Tempo settings the seeds need', () => {
       expectError(
         t({ blockBuilder: { consumeCycleDuration: '0s' }, storage: s3(), microservices: { kafka: kafka() } }),
         "tempo.blockBuilder.consumeCycleDuration: '0s' must be longer than 0s; give a positive duration such as '10s'",
+      );
+      expectError(
+        t({
+          blockBuilder: { consumeCycleDuration: '10m' },
+          storage: s3(),
+          microservices: { kafka: kafka() },
+        }),
+        'tempo.search.queryBackendAfter: 15m is shorter than a trace takes to be searchable in the backend (blockBuilder.consumeCycleDuration 10m + two 5m blocklist polls = 20m); traces of that age would be searched only where they are not yet; give at least 20m',
       );
     });
   });

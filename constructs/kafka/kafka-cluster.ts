@@ -18,6 +18,7 @@ import {
   checkPort,
   checkPositiveInteger,
   checkResourceQuantity,
+  checkSecretKey,
 } from '../../lib/validate';
 import type { DnsSubdomain, StorageQuantity } from '../../lib/input-types';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
@@ -133,8 +134,7 @@ function checkSecretRef(ref: unknown, property: string): KafkaSecretKeyRef {
   if (!r || typeof r !== 'object')
     throw new ConfigError(property, 'is missing; give a Secret reference { name, key }');
   checkDnsSubdomain(r.name, `${property}.name`);
-  if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key))
-    throw new ConfigError(`${property}.key`, `${show(r.key)} is not a Secret key`);
+  checkSecretKey(r.key, `${property}.key`);
   return { name: r.name, key: r.key };
 }
 

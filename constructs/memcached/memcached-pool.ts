@@ -8,7 +8,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { containerPort, servicePort, spreadOverNodesAndZones } from '../../lib/k8s';
-import { standardLabels } from '../../lib/labels';
+import { selectorLabels, standardLabels } from '../../lib/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../lib/pod-security';
 import { resourceRequirements } from '../../lib/resources';
 import { IMAGES, imageRef } from '../../lib/versions';
@@ -16,26 +16,20 @@ import type { PodGroup } from '../common/flows';
 import { DeployedMemcachedSettings, MEMCACHED_EXPORTER_PORT, MEMCACHED_PORT } from './memcached';
 
 /** The `memcache` user of the memcached image's alpine variant (docker-library/memcached). */
-export const MEMCACHED_UID = 11211;
+const MEMCACHED_UID = 11211;
 
 export class MemcachedPool extends Construct {
   /** The pool's pods, for the flow model. */
   public readonly podGroup: PodGroup;
-  public readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, s: DeployedMemcachedSettings) {
     super(scope, id);
-    const identity = {
-      name: 'memcached',
-      instance: s.name,
-      component: 'cache',
-      version: IMAGES.memcached.tag,
-    };
-    this.labels = standardLabels(identity);
-    const metadata = { name: s.name, namespace: s.namespace, labels: this.labels };
-    const selector = { matchLabels: s.selectorLabels };
+    const labels = standardLabels(s.identity);
+    const podSelector = selectorLabels(s.identity);
+    const metadata = { name: s.name, namespace: s.namespace, labels };
+    const selector = { matchLabels: podSelector };
     const ports = [MEMCACHED_PORT, MEMCACHED_EXPORTER_PORT];
-    this.podGroup = { name: s.name, namespace: s.namespace, selectorLabels: s.selectorLabels, ports };
+    this.podGroup = { name: s.name, namespace: s.namespace, selectorLabels: podSelector, ports };
     const named = (name: string) => k8s.IntOrString.fromString(name);
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -45,7 +39,7 @@ export class MemcachedPool extends Construct {
     // Headless: one SRV record per ready pod, `_client._tcp.<name>.<namespace>.svc.cluster.local`.
     const service = new k8s.KubeService(this, 'Service', {
       metadata,
-      spec: { clusterIp: 'None', selector: s.selectorLabels, ports: [servicePort(MEMCACHED_PORT)] },
+      spec: { clusterIp: 'None', selector: podSelector, ports: [servicePort(MEMCACHED_PORT)] },
     });
     new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata,
@@ -56,7 +50,7 @@ export class MemcachedPool extends Construct {
         updateStrategy: { type: 'RollingUpdate' },
         selector,
         template: {
-          metadata: { labels: this.labels },
+          metadata: { labels },
           spec: {
             serviceAccountName: sa.name,
             automountServiceAccountToken: false,

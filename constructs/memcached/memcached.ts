@@ -13,15 +13,25 @@
 import { ConfigError, show } from '../../lib/errors';
 import {
   checkDnsLabel,
-  checkDnsSubdomain,
+  checkDnsName,
   checkLabels,
   checkPort,
+  checkPortName,
   checkPositiveInteger,
 } from '../../lib/validate';
 import { resolveResources, ResolvedResources } from '../../lib/resources';
+import { serviceHost } from '../../lib/k8s';
+import { ComponentIdentity, selectorLabels } from '../../lib/labels';
+import { IMAGES } from '../../lib/versions';
 
 /** Port name of the memcached container and headless Service: the SRV service Tempo looks up. */
 export const MEMCACHED_PORT = { name: 'client', port: 11211, protocol: 'TCP' } as const;
+/**
+ * A deployed pool's floor (the capacity plan never plans less), and its size when no plan sizes
+ * it: 3 pods (Tempo's jsonnet runs 3) of 1024 MiB item memory each.
+ */
+export const MEMCACHED_POOL_MINIMUM = { replicas: 3, memoryMiB: 1024 } as const;
+
 /** The memcached exporter's `--web.listen-address` (prom/memcached-exporter v0.16.0 default :9150). */
 export const MEMCACHED_EXPORTER_PORT = { name: 'metrics', port: 9150, protocol: 'TCP' } as const;
 
@@ -94,8 +104,8 @@ export interface DeployedMemcachedSettings {
   readonly maxItemSizeMiB: number;
   readonly connectionLimit: number;
   readonly resources: ResolvedResources;
-  /** The pods' selector labels. */
-  readonly selectorLabels: Record<string, string>;
+  /** The pods' `app.kubernetes.io/*` identity (`selectorLabels()` selects them). */
+  readonly identity: ComponentIdentity;
 }
 
 /** The plan's view of a pool, for sizing and the "below the plan" check. */
@@ -158,9 +168,12 @@ export class DeployedMemcached extends Memcached {
   public wiring(property: string, ctx: MemcachedContext): MemcachedWiring {
     const p = this.props;
     const name = checkDnsLabel(p.name ?? ctx.defaultName, `${property}.name`, 52);
-    const replicas = checkPositiveInteger(p.replicas ?? ctx.planned?.replicas ?? 3, `${property}.replicas`);
+    const replicas = checkPositiveInteger(
+      p.replicas ?? ctx.planned?.replicas ?? MEMCACHED_POOL_MINIMUM.replicas,
+      `${property}.replicas`,
+    );
     const memoryMiB = checkPositiveInteger(
-      p.memoryMiB ?? ctx.planned?.memoryMiBPerReplica ?? 1024,
+      p.memoryMiB ?? ctx.planned?.memoryMiBPerReplica ?? MEMCACHED_POOL_MINIMUM.memoryMiB,
       `${property}.memoryMiB`,
       64,
     );
@@ -198,11 +211,7 @@ export class DeployedMemcached extends Memcached {
       },
       `${property}.cpu`,
     );
-    const selectorLabels = {
-      'app.kubernetes.io/name': 'memcached',
-      'app.kubernetes.io/instance': name,
-      'app.kubernetes.io/component': 'cache',
-    };
+    const identity = { name: 'memcached', instance: name, component: 'cache', version: IMAGES.memcached.tag };
     const deployed: DeployedMemcachedSettings = {
       name,
       namespace: ctx.namespace,
@@ -211,14 +220,14 @@ export class DeployedMemcached extends Memcached {
       maxItemSizeMiB,
       connectionLimit,
       resources,
-      selectorLabels,
+      identity,
     };
     return {
-      host: `${name}.${ctx.namespace}.svc.cluster.local`,
+      host: serviceHost(name, ctx.namespace),
       service: MEMCACHED_PORT.name,
       port: MEMCACHED_PORT.port,
       maxItemSizeBytes: maxItemSizeMiB * 2 ** 20,
-      peer: { namespace: ctx.namespace, podLabels: selectorLabels },
+      peer: { namespace: ctx.namespace, podLabels: selectorLabels(identity) },
       memoryMiB: replicas * memoryMiB,
       deployed,
     };
@@ -232,21 +241,13 @@ export class ExistingMemcached extends Memcached {
 
   public wiring(property: string, ctx: MemcachedContext): MemcachedWiring {
     const p = this.props;
-    if (typeof p.host !== 'string' || p.host.includes(':') || p.host.includes('/'))
-      throw new ConfigError(
-        `${property}.host`,
-        `${show(p.host)} is not a DNS name; give the host whose SRV records list the servers (a headless Service, e.g. 'memcached.cache.svc.cluster.local'), the port separately`,
-      );
-    checkDnsSubdomain(p.host, `${property}.host`);
-    if (
-      typeof p.service !== 'string' ||
-      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.service) ||
-      p.service.length > 15
-    )
-      throw new ConfigError(
-        `${property}.service`,
-        `${show(p.service)} is not an SRV service name; give the Service's port name (an IANA service name, e.g. 'memcache' or 'client')`,
-      );
+    checkDnsName(
+      p.host,
+      `${property}.host`,
+      "give the host whose SRV records list the servers (a headless Service, e.g. 'memcached.cache.svc.cluster.local'), the port separately",
+    );
+    // The SRV service is the Service's port name (an IANA service name).
+    checkPortName(p.service, `${property}.service`);
     const port = checkPort(p.port, `${property}.port`);
     const peer = p.servers;
     if (!peer || typeof peer !== 'object' || !peer.podLabels || !Object.keys(peer.podLabels).length)

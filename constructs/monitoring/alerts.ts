@@ -27,6 +27,11 @@ import { ConfigError } from '../../lib/errors';
 type Labels = Record<string, string>;
 const series = (metric: string, labels: Labels) => `${metric}${selector(labels)}`;
 const target = (t: ScrapeTarget): Labels => ({ namespace: t.namespace, job: t.job });
+/** This stack's runbook of an alert (docs/runbooks.md, one anchor per alert). */
+const runbook = (c: MonitoringConfig, alert: string) => `${c.runbookBaseUrl}#${alert.toLowerCase()}`;
+/** A scrape target down, or gone from Prometheus altogether. */
+const downOrAbsent = (sel: string) =>
+  `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`;
 
 /** A test case with the given series, evaluated at `evalTime`. */
 function at(evalTime: string, s: [string, Labels, string][], labels?: Labels): RuleTestCase {
@@ -66,7 +71,6 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
   const sel = selector(target(t));
   const base = target(t);
   const mixin = (name: string) => `${c.tempoMixinRunbook}#${name}`;
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const th = c.thresholds;
   const counterAlert = (
     alert: string,
@@ -116,7 +120,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       summary: `Tempo volume {{ $labels.persistentvolumeclaim }} is more than ${Math.round(threshold * 100)} % full.`,
       description:
         'The PVC holds the WAL (and blocks with local storage); when it is full the ingester stops accepting traces. Grow the PVC or shorten retention.',
-      runbookUrl: own('TempoStorageFillingUp'),
+      runbookUrl: runbook(c, 'TempoStorageFillingUp'),
       tests: {
         firing: {
           ...at(
@@ -203,7 +207,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     severity: 'warning',
     summary: `Tempo ${what} in {{ $labels.namespace }} above ${threshold}/s.`,
     description,
-    runbookUrl: own(alert),
+    runbookUrl: runbook(c, alert),
     tests: {
       firing: held(
         c.alertFor[alert],
@@ -245,13 +249,13 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
     ...ringAlerts,
     {
       alert: 'TempoTargetDown',
-      expr: `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`,
+      expr: downOrAbsent(sel),
       for: c.alertFor.TempoTargetDown,
       severity: 'critical',
       summary: 'Tempo {{ $labels.job }} in {{ $labels.namespace }} is down or not scraped.',
       description:
         'Prometheus has no healthy scrape of Tempo. Check the pod, and that the PodMonitor carries the labels the Prometheus Operator selects.',
-      runbookUrl: own('TempoTargetDown'),
+      runbookUrl: runbook(c, 'TempoTargetDown'),
       tests: {
         firing: held(
           c.alertFor.TempoTargetDown,
@@ -270,7 +274,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: 'Tempo discards spans ({{ $labels.reason }}) in {{ $labels.namespace }}.',
       description: `More than ${th.discardedSpansRatio * 100} % of received spans are discarded with reason {{ $labels.reason }} (rate limit, live traces or trace size limits). Raise the tenant limits or fix the sender.`,
-      runbookUrl: own('TempoDistributorDiscardingSpans'),
+      runbookUrl: runbook(c, 'TempoDistributorDiscardingSpans'),
       tests: {
         firing: held(
           c.alertFor.TempoDistributorDiscardingSpans,
@@ -293,7 +297,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: 'Tempo queries in {{ $labels.namespace }} are slow.',
       description: `P95 latency of the query API is above ${th.queryLatencyP95Seconds}s. Check search ranges, query-frontend concurrency and backend latency.`,
-      runbookUrl: own('TempoQueryFrontendLatencyHigh'),
+      runbookUrl: runbook(c, 'TempoQueryFrontendLatencyHigh'),
       tests: {
         // Every request in the bucket above the first bound past the threshold (the P95 is
         // interpolated there), or every request in the lowest bucket.
@@ -390,7 +394,7 @@ function tempoAlerts(c: MonitoringConfig): AlertRule[] {
             'critical',
             '5m',
             'Tempo live-store local block flushes are failing in {{ $labels.namespace }}.',
-            own('TempoLiveStoreFlushesFailing'),
+            runbook(c, 'TempoLiveStoreFlushesFailing'),
           ),
         ]),
     counterAlert(
@@ -620,7 +624,6 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
   if (!distributed || !t.kafka) return [];
   const base = target(t);
   const mixin = (name: string) => `${c.tempoMixinRunbook}#${name}`;
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const of = (component: string) => selector({ ...base, component });
   const liveStores = selector(base, { component: 'live-store-zone-.*' });
   const lag = TEMPO3_METRICS.partitionLagSeconds;
@@ -758,7 +761,7 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
       // One zone behind, the other current: queries still succeed, no alert.
       lsA,
     ),
-    laggedQueries(c, liveStores, base, own('TempoLiveStoreLaggedQueries')),
+    laggedQueries(c, liveStores, base, runbook(c, 'TempoLiveStoreLaggedQueries')),
     ...(t.components.includes('metrics-generator')
       ? [
           lagAlert(
@@ -782,7 +785,7 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
       'distributor',
       'critical',
       'Tempo distributors fail to write records to Kafka in {{ $labels.namespace }}.',
-      own('TempoDistributorKafkaProduceFailing'),
+      runbook(c, 'TempoDistributorKafkaProduceFailing'),
     ),
     counter(
       'TempoBlockBuilderFetchErrors',
@@ -790,7 +793,7 @@ function tempo3Alerts(c: MonitoringConfig, distributed: boolean): AlertRule[] {
       'block-builder',
       'critical',
       'Tempo block-builders fail to fetch from Kafka in {{ $labels.namespace }}.',
-      own('TempoBlockBuilderFetchErrors'),
+      runbook(c, 'TempoBlockBuilderFetchErrors'),
     ),
     counter(
       'TempoBackendWorkerBadJobsRateHigh',
@@ -850,7 +853,6 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
   const jobs = c.collectors.map((x) => x.job).join('|');
   const sel = selector({ namespace: ns }, { job: jobs });
   const first = target(c.collectors[0]);
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const th = c.thresholds;
   const rateAlert = (
     alert: string,
@@ -868,7 +870,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       severity,
       summary,
       description,
-      runbookUrl: own(alert),
+      runbookUrl: runbook(c, alert),
       tests: {
         firing: at('30m', [[metric, { ...l, transport: 'grpc' }, '0+100x40']], l),
         silent: at('30m', [[metric, { ...l, transport: 'grpc' }, '0x40']]),
@@ -885,7 +887,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'Collector {{ $labels.job }} ({{ $labels.instance }}) is down.',
       description:
         'Prometheus cannot scrape this collector pod; spans sent to it are lost or queued in the sender.',
-      runbookUrl: own('OtelCollectorTargetDown'),
+      runbookUrl: runbook(c, 'OtelCollectorTargetDown'),
       tests: {
         firing: at('10m', [[PLATFORM_METRICS.up, { ...first, instance: '10.0.0.2:8888' }, '0x15']], {
           ...first,
@@ -909,7 +911,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: 'Collector {{ $labels.job }} fails to send spans with {{ $labels.exporter }}.',
       description: `More than ${th.exporterFailureRatio * 100} % of spans fail to export after retries. Check the backend (Tempo or the gateway) and the network path.`,
-      runbookUrl: own('OtelCollectorExporterSendFailures'),
+      runbookUrl: runbook(c, 'OtelCollectorExporterSendFailures'),
       tests: {
         firing: at(
           '30m',
@@ -940,7 +942,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: 'Collector {{ $labels.job }} sending queue of {{ $labels.exporter }} is nearly full.',
       description: `The queue is above ${Math.round(th.exporterQueueRatio * 100)} % of its capacity; once full, spans are dropped.`,
-      runbookUrl: own('OtelCollectorExporterQueueNearlyFull'),
+      runbookUrl: runbook(c, 'OtelCollectorExporterQueueNearlyFull'),
       tests: {
         firing: at(
           '30m',
@@ -964,7 +966,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'Collector {{ $labels.job }} is refusing spans under memory pressure.',
       description:
         'The memory_limiter soft limit is exceeded; senders get errors and may drop spans. Give the collector more memory or replicas.',
-      runbookUrl: own('OtelCollectorMemoryLimiterRefusing'),
+      runbookUrl: runbook(c, 'OtelCollectorMemoryLimiterRefusing'),
       tests: {
         firing: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0+50x40']], first),
         silent: at('30m', [[COLLECTOR_METRICS.memoryLimiterRefused, first, '0x40']]),
@@ -980,7 +982,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'Tail sampling in {{ $labels.job }} drops traces before deciding.',
       description:
         'num_traces is too small for decision_wait × new traces per second: traces are evicted undecided. Raise num_traces or add gateway replicas.',
-      runbookUrl: own('OtelCollectorTailSamplingTracesDroppedTooEarly'),
+      runbookUrl: runbook(c, 'OtelCollectorTailSamplingTracesDroppedTooEarly'),
       tests: {
         firing: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0+10x40']], first),
         silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooEarly, first, '0x40']]),
@@ -994,7 +996,7 @@ function collectorAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'Tail sampling in {{ $labels.job }} drops traces larger than maximum_trace_size_bytes.',
       description:
         'Traces grow past the size cap and are dropped before their decision, whatever the policies say. Find the runaway trace (a loop, a batch job in one trace) or raise maxTraceBytes with the gateway memory.',
-      runbookUrl: own('OtelCollectorTailSamplingTracesTooLarge'),
+      runbookUrl: runbook(c, 'OtelCollectorTailSamplingTracesTooLarge'),
       tests: {
         firing: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooLarge, first, '0+5x40']], first),
         silent: at('30m', [[COLLECTOR_METRICS.tailSamplingDroppedTooLarge, first, '0x40']]),
@@ -1008,7 +1010,6 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
   const m = c.spanMetrics;
   // An alert is evaluated where its series are: none on series this Prometheus never receives.
   if (!m || c.spanMetricsElsewhere) return [];
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const server = { ...m.seriesLabels, [m.labels.spanKind]: m.serverKind };
   const th = c.thresholds;
   const svc = { [m.labels.service]: 'checkout' };
@@ -1034,7 +1035,7 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: `Service ${who} answers slowly (P95 from traces).`,
       description: `P95 duration of the service's server spans is above ${th.serviceLatencyP95Seconds}s (${m.source}).${sampled}`,
-      runbookUrl: own(latency),
+      runbookUrl: runbook(c, latency),
       tests: {
         firing: at(
           '30m',
@@ -1058,7 +1059,7 @@ function spanMetricsAlerts(c: MonitoringConfig): AlertRule[] {
       severity: 'warning',
       summary: `Service ${who} fails too many requests (from traces).`,
       description: `More than ${th.serviceErrorRatio * 100} % of the service's server spans end with an error status (${m.source}).${sampled}`,
-      runbookUrl: own(errors),
+      runbookUrl: runbook(c, errors),
       tests: {
         firing: at(
           '30m',
@@ -1086,7 +1087,6 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
   const t = c.tempo;
   if (!t.caches?.any) return [];
   const base = target(t);
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const requests = TEMPO_CACHE_METRICS.memcacheRequests;
   const name = 'bloom|trace-id-index|parquet-footer';
   const client = (method: string, status: string) => ({
@@ -1106,7 +1106,7 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
         "More than 5 % of Tempo's requests to the memcached of {{ $labels.name }} fail in {{ $labels.namespace }}.",
       description:
         'Timeouts, refused connections (connection limit) or unreachable servers: queries fall back to object storage and slow down. Check the pool, its connections and the NetworkPolicy.',
-      runbookUrl: own('TempoMemcachedErrors'),
+      runbookUrl: runbook(c, 'TempoMemcachedErrors'),
       tests: {
         firing: at(
           '30m',
@@ -1135,7 +1135,7 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'Fewer than half of the cache reads of {{ $labels.name }} hit in {{ $labels.namespace }}.',
       description:
         "The pool is smaller than the working set (every block's bloom filter within retention, caching.md) or was just restarted; queries read object storage instead. Check evictions and grow the pool (tempo.caches, the plan in SUMMARY.md).",
-      runbookUrl: own('TempoMemcachedHitRatioLow'),
+      runbookUrl: runbook(c, 'TempoMemcachedHitRatioLow'),
       tests: {
         firing: held(
           '1h',
@@ -1164,7 +1164,7 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
         summary:
           'memcached {{ $labels.instance }} of {{ $labels.job }} does not answer its exporter in {{ $labels.namespace }}.',
         description: 'Its share of the keys misses until it is back; Tempo reads those from object storage.',
-        runbookUrl: own('TempoMemcachedDown'),
+        runbookUrl: runbook(c, 'TempoMemcachedDown'),
         tests: {
           firing: at('20m', [[MEMCACHED_METRICS.up, labels, '0x30']], {
             namespace: p.namespace,
@@ -1183,7 +1183,7 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
           'memcached {{ $labels.instance }} of {{ $labels.job }} uses more than 90 % of its connection limit.',
         description:
           'New connections are refused at the limit (caching.md, "Connection limit"); Tempo then counts errors. Raise connectionLimit of the pool.',
-        runbookUrl: own('TempoMemcachedConnectionsNearLimit'),
+        runbookUrl: runbook(c, 'TempoMemcachedConnectionsNearLimit'),
         tests: {
           firing: at(
             '30m',
@@ -1212,7 +1212,6 @@ function cacheAlerts(c: MonitoringConfig): AlertRule[] {
 function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
   const g = c.queryGateway;
   if (!g) return [];
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const p = target(g);
   const sel = selector(p);
   const nginxUp = NGINX_EXPORTER_METRICS.up;
@@ -1226,7 +1225,7 @@ function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
       summary: 'No query gateway pod of {{ $labels.job }} serves in {{ $labels.namespace }}.',
       description:
         'Every trace query (Grafana included) and any ingest from outside the cluster go through the gateway: they fail until a pod is back.',
-      runbookUrl: own('TempoQueryGatewayDown'),
+      runbookUrl: runbook(c, 'TempoQueryGatewayDown'),
       tests: {
         firing: at(
           '20m',
@@ -1252,7 +1251,7 @@ function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
         'Query gateway pod {{ $labels.instance }} of {{ $labels.job }} does not serve in {{ $labels.namespace }}.',
       description:
         'Its nginx does not answer, or Prometheus cannot scrape the pod; the other pods carry its share. Check the pod events and the nginx logs.',
-      runbookUrl: own('TempoQueryGatewayPodDown'),
+      runbookUrl: runbook(c, 'TempoQueryGatewayPodDown'),
       tests: {
         firing: at('30m', [[nginxUp, pod(0), '0x40']], pod(0)),
         silent: at('30m', [
@@ -1261,7 +1260,7 @@ function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
         ]),
       },
     },
-    ...(g.oidc ? [oauth2ProxyAlert(p, own)] : []),
+    ...(g.oidc ? [oauth2ProxyAlert(c, p)] : []),
   ];
 }
 
@@ -1270,7 +1269,7 @@ function gatewayAlerts(c: MonitoringConfig): AlertRule[] {
  * (the code exchange or session refresh with the issuer failing, a broken cookie secret) fail
  * those requests at nginx (an auth subrequest's 5xx becomes a 500).
  */
-function oauth2ProxyAlert(p: Labels, own: (name: string) => string): AlertRule {
+function oauth2ProxyAlert(c: MonitoringConfig, p: Labels): AlertRule {
   const requests = OAUTH2_PROXY_METRICS.requests;
   const pod = { ...p, instance: '10.0.0.20:44180' };
   return {
@@ -1282,7 +1281,7 @@ function oauth2ProxyAlert(p: Labels, own: (name: string) => string): AlertRule {
       'oauth2-proxy of the query gateway {{ $labels.job }} fails more than 5 % of its requests in {{ $labels.namespace }}.',
     description:
       'Authentication errors at the gateway fail queries and sign-ins. Check its logs for the issuer (discovery, token endpoint), its CA and the client and cookie Secrets.',
-    runbookUrl: own('TempoQueryGatewayOidcErrors'),
+    runbookUrl: runbook(c, 'TempoQueryGatewayOidcErrors'),
     tests: {
       firing: at(
         '30m',
@@ -1312,7 +1311,6 @@ function oauth2ProxyAlert(p: Labels, own: (name: string) => string): AlertRule {
 function rolloutAlerts(c: MonitoringConfig): AlertRule[] {
   const r = c.rolloutOperator;
   if (!r) return [];
-  const own = (name: string) => `${c.runbookBaseUrl}#${name.toLowerCase()}`;
   const p = target(r);
   const labels = { ...p, instance: '10.0.0.9:8001', rollout_group: r.rolloutGroup };
   const last = ROLLOUT_OPERATOR_METRICS.lastSuccessfulReconcile;
@@ -1327,7 +1325,7 @@ function rolloutAlerts(c: MonitoringConfig): AlertRule[] {
         'The rollout-operator has not reconciled rollout group {{ $labels.rollout_group }} in {{ $labels.namespace }} for 10 minutes.',
       description:
         'Live-store changes wait for it (OnDelete): no pod of the zones is replaced, and scale-ins and evictions are not guarded. Check its logs and its access to the API server.',
-      runbookUrl: own('TempoRolloutOperatorNotReconciling'),
+      runbookUrl: runbook(c, 'TempoRolloutOperatorNotReconciling'),
       tests: {
         // The timestamp stops 30 minutes in: time() runs away from it.
         firing: at('50m', [[last, labels, '0+60x30 1800x30']], {
@@ -1341,13 +1339,13 @@ function rolloutAlerts(c: MonitoringConfig): AlertRule[] {
     },
     {
       alert: 'TempoRolloutOperatorDown',
-      expr: `${PLATFORM_METRICS.up}${sel} == 0\nor\nabsent(${PLATFORM_METRICS.up}${sel})`,
+      expr: downOrAbsent(sel),
       for: '15m',
       severity: 'critical',
       summary: 'The rollout-operator {{ $labels.job }} in {{ $labels.namespace }} is down or not scraped.',
       description:
         'Without it the live-store zones are not rolled, their evictions are refused by its webhook or not guarded, and scale-ins are not prepared.',
-      runbookUrl: own('TempoRolloutOperatorDown'),
+      runbookUrl: runbook(c, 'TempoRolloutOperatorDown'),
       tests: {
         firing: at('30m', [[PLATFORM_METRICS.up, { ...p, instance: labels.instance }, '0x40']], {
           ...p,

@@ -87,7 +87,7 @@ interface ResolvedSlo extends SloDefinition {
 /** The SLOs' shared burn-rate windows are set here (`TempoSloProps.windows`). */
 const WINDOWS_PROPERTY = 'monitoring.slos.windows';
 
-export function resolveSlo(def: SloDefinition, windowsProperty = WINDOWS_PROPERTY): ResolvedSlo {
+export function resolveSlo(def: SloDefinition): ResolvedSlo {
   if (typeof def.objectivePercent !== 'number' || !(def.objectivePercent > 0 && def.objectivePercent < 100)) {
     throw new ConfigError(
       def.objectiveProperty ?? `monitoring.slos.${def.name}.objectivePercent`,
@@ -97,7 +97,7 @@ export function resolveSlo(def: SloDefinition, windowsProperty = WINDOWS_PROPERT
   const windows = def.windows ?? SRE_WORKBOOK_WINDOWS;
   if (windows.length === 0)
     throw new ConfigError(
-      windowsProperty,
+      WINDOWS_PROPERTY,
       'is empty; give at least one burn-rate window pair (e.g. 1h/5m at 14.4x)',
     );
   return {
@@ -106,14 +106,14 @@ export function resolveSlo(def: SloDefinition, windowsProperty = WINDOWS_PROPERT
     windows: windows.map((w, i) => {
       if (typeof w.factor !== 'number' || !(w.factor > 0))
         throw new ConfigError(
-          `${windowsProperty}[${i}].factor`,
+          `${WINDOWS_PROPERTY}[${i}].factor`,
           `${show(w.factor)} is not a positive number; give a burn-rate factor such as 14.4`,
         );
-      const longText = promDuration(w.long, `${windowsProperty}[${i}].long`);
-      const shortText = promDuration(w.short, `${windowsProperty}[${i}].short`);
+      const longText = promDuration(w.long, `${WINDOWS_PROPERTY}[${i}].long`);
+      const shortText = promDuration(w.short, `${WINDOWS_PROPERTY}[${i}].short`);
       if (minutesOf(shortText) >= minutesOf(longText)) {
         throw new ConfigError(
-          `${windowsProperty}[${i}].short`,
+          `${WINDOWS_PROPERTY}[${i}].short`,
           `${shortText} is not shorter than the long window ${longText}; make the short window shorter`,
         );
       }

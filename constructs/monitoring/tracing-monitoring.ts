@@ -19,6 +19,8 @@ import type { StackWorkloads } from '../stack/workloads';
 import { PROMETHEUS_EXPORTER_PORT_NAME } from '../otel-collector/span-metrics';
 import { ROLLOUT_OPERATOR_PORTS } from '../tempo/rollout-operator';
 import { GATEWAY_METRICS_PORT } from '../gateway/query-gateway';
+import { MEMCACHED_EXPORTER_PORT } from '../memcached/memcached';
+import type { PodGroup } from '../common/flows';
 import { checkGroups, renderGroups, RuleGroup } from './rule-model';
 import { resolveSlo, sloAlerts, sloRecordingRules, TempoSloProps, tempoSlos } from './slo';
 
@@ -46,6 +48,23 @@ interface PodScrape {
   readonly tls?: { readonly secretName: string; readonly caKey: string; readonly serverName: string };
   /** More ports scraped the same way (a collector's `prometheus` exporter). @default - none */
   readonly extraPorts?: readonly string[];
+}
+
+/** The scrape of a group of pods on its metrics `port` (and `extraPorts`, the same job). */
+function scrapeOf(
+  id: string,
+  group: Pick<PodGroup, 'name' | 'namespace' | 'selectorLabels'>,
+  port: string,
+  extraPorts?: readonly string[],
+): PodScrape {
+  return {
+    id,
+    name: group.name,
+    namespace: group.namespace,
+    selectorLabels: { ...group.selectorLabels },
+    port,
+    ...(extraPorts ? { extraPorts } : {}),
+  };
 }
 
 /** A collector's `prometheus` exporter port (applications' metrics, span metrics), if it has one. */
@@ -89,72 +108,28 @@ export class TracingMonitoring extends Construct {
         nativeHistograms: this.config.nativeHistograms,
         tls: tempo.httpTls,
       },
-      // The query gateway's nginx, through its exporter sidecar.
+      // The query gateway's nginx, through its exporter sidecar; with OIDC, oauth2-proxy's own
+      // endpoint too (the same job).
       ...(queryGateway
         ? [
-            {
-              id: 'QueryGateway',
-              name: queryGateway.name,
-              namespace: queryGateway.namespace,
-              selectorLabels: { ...queryGateway.selectorLabels },
-              port: GATEWAY_METRICS_PORT.name,
-              // With OIDC, oauth2-proxy's own endpoint too (the same job).
-              extraPorts: queryGateway.metricsPorts
-                .filter((x) => x !== GATEWAY_METRICS_PORT)
-                .map((x) => x.name),
-            },
+            scrapeOf(
+              'QueryGateway',
+              queryGateway,
+              GATEWAY_METRICS_PORT.name,
+              queryGateway.metricsPorts.filter((x) => x !== GATEWAY_METRICS_PORT).map((x) => x.name),
+            ),
           ]
         : []),
       // The rollout-operator of the live-store zones (its reconcile timestamps, by rollout group).
       ...(tempo.rolloutOperator
-        ? [
-            {
-              id: 'RolloutOperator',
-              name: tempo.rolloutOperator.podGroup.name,
-              namespace: tempo.rolloutOperator.podGroup.namespace,
-              selectorLabels: { ...tempo.rolloutOperator.podGroup.selectorLabels },
-              port: ROLLOUT_OPERATOR_PORTS.metrics.name,
-            },
-          ]
+        ? [scrapeOf('RolloutOperator', tempo.rolloutOperator.podGroup, ROLLOUT_OPERATOR_PORTS.metrics.name)]
         : []),
       // The memcached pools Tempo's caches run on (their exporter sidecars).
       ...tempo.caches.flatMap((c, i) =>
-        c.pool
-          ? [
-              {
-                id: `Memcached${i}`,
-                name: c.pool.podGroup.name,
-                namespace: c.pool.podGroup.namespace,
-                selectorLabels: { ...c.pool.podGroup.selectorLabels },
-                port: 'metrics',
-              },
-            ]
-          : [],
+        c.pool ? [scrapeOf(`Memcached${i}`, c.pool.podGroup, MEMCACHED_EXPORTER_PORT.name)] : [],
       ),
-      ...(gateway
-        ? [
-            {
-              id: 'Gateway',
-              name: gateway.name,
-              namespace: gateway.namespace,
-              selectorLabels: gateway.selectorLabels,
-              port: 'metrics',
-              extraPorts: exporterPorts(gateway.ports),
-            },
-          ]
-        : []),
-      ...(agent
-        ? [
-            {
-              id: 'Agent',
-              name: agent.name,
-              namespace: agent.namespace,
-              selectorLabels: agent.selectorLabels,
-              port: 'metrics',
-              extraPorts: exporterPorts(agent.ports),
-            },
-          ]
-        : []),
+      ...(gateway ? [scrapeOf('Gateway', gateway, 'metrics', exporterPorts(gateway.ports))] : []),
+      ...(agent ? [scrapeOf('Agent', agent, 'metrics', exporterPorts(agent.ports))] : []),
     ];
     for (const s of this.scrapes) {
       new PodMonitor(this, `${s.id}PodMonitor`, {
@@ -198,7 +173,7 @@ export class TracingMonitoring extends Construct {
       });
     }
 
-    const slos = tempoSlos(this.config, props.slos).map((d) => resolveSlo(d));
+    const slos = tempoSlos(this.config, props.slos).map(resolveSlo);
     const alerts = alertGroups(this.config);
     const recording = sloRecordingRules(slos);
     const burn = sloAlerts(slos, this.config.runbookBaseUrl);

@@ -22,6 +22,8 @@
  */
 import { ConfigError, show } from '../../lib/errors';
 import { checkPositiveNumber } from '../../lib/validate';
+import type { TempoCacheRole } from './tempo-props';
+import { MEMCACHED_POOL_MINIMUM } from '../memcached/memcached';
 
 export interface CapacityInput {
   /** Spans per second produced by the applications, before sampling. */
@@ -97,8 +99,11 @@ interface PlanBase {
   };
   /** One line per decision, for reviewers. */
   readonly reasons: readonly string[];
-  /** The read path (queriers, query-frontend memory, memcached), once Tempo's settings are known. */
-  readonly readPath?: ReadPathPlan;
+  /**
+   * The memcached each `tempo.caches` entry needs (in order), once Tempo's settings are known;
+   * the read path's querier and query-frontend sizes and reasons are merged into the plan.
+   */
+  readonly caches?: readonly CachePoolPlan[];
 }
 
 /** Tempo 3.0 microservices and their Kafka. */
@@ -386,7 +391,7 @@ export interface ReadPathInput {
   /** `querier.max_concurrent_queries` (Tempo's default 20): jobs one querier runs at once. */
   readonly querierConcurrency: number;
   /** The roles of each cache pool (`tempo.caches[i].roles`; none: no memcached is planned). */
-  readonly cachePools: readonly (readonly string[])[];
+  readonly cachePools: readonly (readonly TempoCacheRole[])[];
 }
 
 /** One memcached pool of the plan. */
@@ -431,9 +436,9 @@ export const READ_PATH_RULES = {
   frontendSearchMiB: 512,
   /** parquet-page caches the data pages of recent queries: a fixed allowance, the rest is evicted. */
   parquetPageMiB: 8192,
-  /** Pods of a deployed pool (Tempo's jsonnet runs 3), and memcached's own default `-m` floor. */
-  minReplicas: 3,
-  minMemoryMiB: 1024,
+  /** A deployed pool's floor (`MEMCACHED_POOL_MINIMUM`): pods, and `-m` per pod. */
+  minReplicas: MEMCACHED_POOL_MINIMUM.replicas,
+  minMemoryMiB: MEMCACHED_POOL_MINIMUM.memoryMiB,
   /** Largest `-m` of one pod before the plan adds a pod. */
   maxMemoryMiBPerReplica: 16_384,
 } as const;
@@ -474,9 +479,14 @@ export function planReadPath(plan: CapacityPlan | CapacityPlan2, input: ReadPath
     reasons.push(
       `cache working set: blooms of ${Math.round(plan.tracesPerSecond).toLocaleString('en-US')} traces/s × ${Math.round(input.retentionSeconds / 3600)}h retention × ${round1(bitsPerTrace)} bits (false-positive rate ${input.bloomFalsePositive}) = ${bloomMiB.toLocaleString('en-US')} MiB, the minimum working set (caching.md)`,
     );
-  const indexRoles = ['trace-id-index', 'parquet-footer', 'parquet-column-idx', 'parquet-offset-idx'];
+  const indexRoles: readonly TempoCacheRole[] = [
+    'trace-id-index',
+    'parquet-footer',
+    'parquet-column-idx',
+    'parquet-offset-idx',
+  ];
   const caches = input.cachePools.map((roles, i): CachePoolPlan => {
-    const has = (role: string) => roles.includes(role);
+    const has = (role: TempoCacheRole) => roles.includes(role);
     const backend =
       (has('bloom') ? bloomBytes : 0) + (indexRoles.some(has) ? bloomBytes * r.indexToBloomRatio : 0);
     const requiredMiB = Math.ceil(
@@ -513,7 +523,7 @@ export function withReadPath<P extends CapacityPlan | CapacityPlan2>(plan: P, in
     ...plan,
     querier: readPath.querier,
     queryFrontend: readPath.queryFrontend,
-    readPath,
+    caches: readPath.caches,
     reasons: [...plan.reasons, ...readPath.reasons],
   };
 }

@@ -44,7 +44,7 @@ import type { PodGroup } from '../common/flows';
 import type { ResolvedRollout } from './tempo-settings';
 
 /** The distroless `nonroot` user of the grafana/rollout-operator image (its Dockerfile). */
-export const ROLLOUT_OPERATOR_UID = 65532;
+const ROLLOUT_OPERATOR_UID = 65532;
 /** `-server.port` (metrics, `/ready`) and `-server-tls.port` (the webhooks) of v0.38.1. */
 export const ROLLOUT_OPERATOR_PORTS = {
   metrics: { name: 'http-metrics', port: 8001, protocol: 'TCP' },

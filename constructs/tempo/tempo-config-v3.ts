@@ -23,6 +23,7 @@ import {
   TEMPO_PATHS,
   TempoConfigSettings,
 } from './tempo-config';
+import { TEMPO3_DEFAULTS } from './tempo-defaults';
 
 const compaction = (s: TempoConfigSettings) =>
   defined({
@@ -45,12 +46,11 @@ function recentReads(
 ): Record<string, unknown> | undefined {
   const r = s.recentReads;
   if (!r) return frontend;
-  const after = r.queryBackendAfter.toString();
+  // `search.query_backend_after` is written by `queryFrontend()` from the same value.
   return {
     ...frontend,
-    search: { ...(frontend?.search as Record<string, unknown> | undefined), query_backend_after: after },
-    metrics: { query_backend_after: after },
-    query_end_cutoff: r.queryEndCutoff.toString(),
+    metrics: { query_backend_after: r.queryBackendAfter.toString() },
+    query_end_cutoff: TEMPO3_DEFAULTS.queryEndCutoff.toString(),
   };
 }
 

@@ -76,10 +76,11 @@ export interface TempoConfigSettings {
    * (written explicitly: docs/tempo.md "Recent data").
    */
   readonly recentReads?: {
-    /** `query_frontend.search.query_backend_after` and `.metrics.query_backend_after`. */
+    /**
+     * `query_frontend.search.query_backend_after` and `.metrics.query_backend_after`
+     * (`query_frontend.query_end_cutoff` is Tempo's 30s, `TEMPO3_DEFAULTS.queryEndCutoff`).
+     */
     readonly queryBackendAfter: GoDuration;
-    /** `query_frontend.query_end_cutoff`. */
-    readonly queryEndCutoff: GoDuration;
     /** Microservices: `live_store.fail_on_high_lag`. */
     readonly failOnHighLag?: boolean;
   };
@@ -286,19 +287,20 @@ export function receivers(s: TempoConfigSettings, topology?: ClusterTopology): R
   });
 }
 
-/** `query_frontend` (`query_ingesters_until` is set on 2.10 only; resolution rejects it on 3.0). */
+/**
+ * `query_frontend` (`query_ingesters_until` is set on 2.10 only; resolution rejects it on 3.0).
+ * On 3.0 `search.query_backend_after` is always written, from the resolved recent-read split.
+ */
 export function queryFrontend(s: TempoConfigSettings): Record<string, unknown> | undefined {
-  const search =
-    s.search &&
-    defined({
-      concurrent_jobs: s.search.concurrentJobs,
-      target_bytes_per_job: s.search.targetBytesPerJob,
-      default_result_limit: s.search.defaultResultLimit,
-      max_result_limit: s.search.maxResultLimit,
-      max_duration: dur(s.search.maxDuration),
-      query_backend_after: dur(s.search.queryBackendAfter),
-      query_ingesters_until: dur(s.search.queryIngestersUntil),
-    });
+  const search = defined({
+    concurrent_jobs: s.search?.concurrentJobs,
+    target_bytes_per_job: s.search?.targetBytesPerJob,
+    default_result_limit: s.search?.defaultResultLimit,
+    max_result_limit: s.search?.maxResultLimit,
+    max_duration: dur(s.search?.maxDuration),
+    query_backend_after: dur(s.recentReads?.queryBackendAfter ?? s.search?.queryBackendAfter),
+    query_ingesters_until: dur(s.search?.queryIngestersUntil),
+  });
   return nonEmpty(
     defined({
       max_outstanding_per_tenant: s.queryFrontend?.maxOutstandingPerTenant,

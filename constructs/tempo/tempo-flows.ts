@@ -12,8 +12,10 @@ import {
   hostPeer,
   Peers,
   PodGroup,
+  tcp,
   urlPeer,
 } from '../common/flows';
+import { MEMCACHED_EXPORTER_PORT, MEMCACHED_PORT } from '../memcached/memcached';
 import type { Tempo } from './tempo';
 import { GOSSIP_PORT } from './tempo-settings';
 import { AzureTempoStorage, GcsTempoStorage, S3TempoStorage, TempoStorage } from './tempo-storage';
@@ -113,28 +115,26 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
   // memcached's port, nothing else does; Prometheus scrapes a deployed pool's exporter.
   for (const cache of tempo.caches) {
     const w = cache.wiring;
-    const servers: PodGroup = cache.pool?.podGroup ?? {
-      name: `memcached-servers`,
+    // An existing pool's pods are not this stack's: reached by namespace and labels on its port.
+    const existing: ExternalPeer = {
+      kind: 'pods',
+      name: 'memcached-servers',
       namespace: w.peer.namespace,
-      selectorLabels: w.peer.podLabels,
-      ports: [{ name: 'client', port: w.port, protocol: 'TCP' }],
+      labels: w.peer.podLabels,
     };
     const clients = new Set(cache.roles.flatMap((role) => cacheClients(s, role)));
     for (const client of [...clients].sort()) {
       const group = distributed ? component(client) : all;
-      if (group)
-        c.allowTo(
-          group,
-          servers,
-          ['client'],
-          `memcached: ${cache.roles.filter((r) => cacheClients(s, r).includes(client)).join(', ')}`,
-        );
+      if (!group) continue;
+      const purpose = `memcached: ${cache.roles.filter((r) => cacheClients(s, r).includes(client)).join(', ')}`;
+      if (cache.pool) c.allowTo(group, cache.pool.podGroup, [MEMCACHED_PORT.name], purpose);
+      else c.allowTo(group, existing, tcp(w.port), purpose);
     }
     if (cache.pool)
       c.allowFrom(
         cache.pool.podGroup,
         Peers.prometheus,
-        ['metrics'],
+        [MEMCACHED_EXPORTER_PORT.name],
         'Prometheus scrapes the memcached exporter',
       );
   }
@@ -162,7 +162,7 @@ export function tempoConnections(tempo: Tempo, groups: readonly PodGroup[]): Con
  * in the query-frontend (`modules/frontend/frontend.go`). The 3.0 microservices live-store has no
  * store, so no cache (`cmd/tempo/app/modules.go` deps at v3.0.3). The single binary does all.
  */
-export function cacheClients(s: Tempo['settings'], role: string): string[] {
+function cacheClients(s: Tempo['settings'], role: string): string[] {
   if (s.mode !== 'distributed') return ['single-binary'];
   const compacter = s.line === '3.0' ? 'backend-worker' : 'compactor';
   const writers = s.line === '3.0' ? ['block-builder', 'backend-worker'] : ['ingester', 'compactor'];
@@ -171,7 +171,7 @@ export function cacheClients(s: Tempo['settings'], role: string): string[] {
       return ['query-frontend'];
     case 'bloom':
     case 'trace-id-index':
-      return [...new Set(['querier', ...writers])];
+      return ['querier', ...writers];
     default:
       return ['querier', compacter];
   }

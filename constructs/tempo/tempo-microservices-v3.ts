@@ -25,6 +25,7 @@ import { planCapacity, ReadPathInput, withReadPath } from './capacity';
 import type { TempoComponentProps, TempoMicroservicesProps } from './tempo-props';
 import type { ResolvedResources } from '../../lib/resources';
 import { COMPONENT_RESOURCES } from './component-resources';
+import { backendVisibleAfter, TEMPO3_DEFAULTS } from './tempo-defaults';
 import { componentSizing, ResolvedComponent, ResolvedRollout, ResolvedTopology } from './tempo-settings';
 
 /** Tempo's names of the two live-store zones (`-live-store.instance-availability-zone`). */
@@ -69,10 +70,6 @@ const P = 'tempo.microservices';
 
 /** Tempo's jsonnet (v3.0.3 `config.libsonnet`): `live_store.downscale_delay`. */
 const PARTITION_DRAIN_DELAY = '35m';
-/** Tempo 3.0.3's `storage.trace.blocklist_poll` (the reference dump): how often queriers list blocks. */
-const BLOCKLIST_POLL = GoDuration.minutes(5);
-/** Tempo 3.0.3's `block_builder.consume_cycle_duration` default. */
-const CONSUME_CYCLE = GoDuration.minutes(5);
 /** The rollout-operator's container (its jsonnet: requests 100m / 100Mi, memory limit 200Mi). */
 const ROLLOUT_OPERATOR_RESOURCES = {
   requests: { cpu: '100m', memory: '100Mi' },
@@ -92,12 +89,12 @@ function resolveRollout(
       ? perZone
       : checkPositiveInteger(r.maxUnavailable, `${property}.maxUnavailable`);
   const drain = toDuration(r.partitionDrainDelay ?? PARTITION_DRAIN_DELAY, `${property}.partitionDrainDelay`);
-  const cycle = ctx.consumeCycle ?? CONSUME_CYCLE;
-  const least = GoDuration.seconds((cycle.milliseconds + 2 * BLOCKLIST_POLL.milliseconds) / 1000);
+  const cycle = ctx.consumeCycle ?? TEMPO3_DEFAULTS.consumeCycle;
+  const least = backendVisibleAfter(cycle);
   if (drain.compare(least) < 0) {
     throw new ConfigError(
       `${property}.partitionDrainDelay`,
-      `${show(drain.toString())} is shorter than one block-builder cycle (${cycle}) plus two blocklist polls (${BLOCKLIST_POLL} each); a removed live-store's traces would not yet be queryable from object storage, so use at least ${least}`,
+      `${show(drain.toString())} is shorter than one block-builder cycle (${cycle}) plus two blocklist polls (${TEMPO3_DEFAULTS.blocklistPoll} each); a removed live-store's traces would not yet be queryable from object storage, so use at least ${least}`,
     );
   }
   if (r.issuerRef !== undefined) {

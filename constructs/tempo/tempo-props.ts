@@ -330,15 +330,18 @@ export interface TempoProps {
   readonly resources?: ResourceRequirements;
 }
 
-/** Tempo's cache roles (`pkg/cache/cache.go` and `modules/cache/config.go` `allRoles`, v3.0.3 and v2.10.8). */
-export type TempoCacheRole =
-  | 'bloom'
-  | 'trace-id-index'
-  | 'parquet-footer'
-  | 'parquet-column-idx'
-  | 'parquet-offset-idx'
-  | 'parquet-page'
-  | 'frontend-search';
+/** Every cache role of both lines (`pkg/cache/cache.go` and `modules/cache/config.go` `allRoles`, v3.0.3 and v2.10.8). */
+export const CACHE_ROLES = [
+  'bloom',
+  'trace-id-index',
+  'parquet-footer',
+  'parquet-column-idx',
+  'parquet-offset-idx',
+  'parquet-page',
+  'frontend-search',
+] as const;
+/** One of Tempo's cache roles (`CACHE_ROLES`). */
+export type TempoCacheRole = (typeof CACHE_ROLES)[number];
 
 /** One entry of `cache.caches`: a memcached pool and the roles it serves. */
 export interface TempoCacheProps {

@@ -6,13 +6,14 @@ import { ResolvedResources, resolveResources } from '../../lib/resources';
 import { ConfigError, ErrorCollector, show } from '../../lib/errors';
 import { DurationInput, GoDuration, toDuration } from '../../lib/duration';
 import {
+  checkBoolean,
   checkDnsLabel,
   checkDnsSubdomain,
   checkHttpUrl,
   checkLogLevel,
   checkPositiveInteger,
   checkTenantId,
-  PROMETHEUS_LABEL_NAME,
+  checkPrometheusLabels,
   resolveAutoscaling,
 } from '../../lib/validate';
 import { ContainerImage, IMAGES } from '../../lib/versions';
@@ -29,7 +30,7 @@ import {
 import { StorageWiring, TEMPO_DATA_DIR, TempoStorage } from './tempo-storage';
 import type { StrimziKafkaSettings } from '../kafka/kafka-cluster';
 import type { CapacityPlan, CapacityPlan2, ComponentSizing } from './capacity';
-import { TEMPO_VERSIONS, TempoVersion } from './tempo-props';
+import { CACHE_ROLES, TEMPO_VERSIONS, TempoVersion } from './tempo-props';
 import type {
   TempoComponentProps,
   TempoMetricsGeneratorProps,
@@ -42,6 +43,7 @@ import { Memcached } from '../memcached/memcached';
 import type { ReadPathInput } from './capacity';
 import type { TempoCacheProps, TempoCacheRole } from './tempo-props';
 import { resolveDistributed2 } from './tempo-distributed-v2';
+import { backendVisibleAfter, TEMPO3_DEFAULTS } from './tempo-defaults';
 
 /**
  * One Tempo workload (a `-target`): the monolithic binary, or one microservice. Built by the
@@ -95,18 +97,8 @@ export interface ResolvedCachePool {
   readonly property: string;
 }
 
-/** Every cache role of both lines (`modules/cache/config.go` `allRoles` at v3.0.3 and v2.10.8). */
-export const CACHE_ROLES: readonly TempoCacheRole[] = [
-  'bloom',
-  'trace-id-index',
-  'parquet-footer',
-  'parquet-column-idx',
-  'parquet-offset-idx',
-  'parquet-page',
-  'frontend-search',
-];
 /** Without `roles`: all but parquet-page ("very high volume", caching.md). */
-export const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
+const DEFAULT_CACHE_ROLES: readonly TempoCacheRole[] = CACHE_ROLES.filter((r) => r !== 'parquet-page');
 
 function resolveCachePools(caches: readonly TempoCacheProps[] | undefined): ResolvedCachePool[] {
   if (caches === undefined) return [];
@@ -389,13 +381,7 @@ function resolveMetricsGenerator(
     );
   }
   const externalLabels = { ...props.externalLabels };
-  for (const name of Object.keys(externalLabels)) {
-    if (!PROMETHEUS_LABEL_NAME.test(name))
-      throw new ConfigError(
-        `${p}.externalLabels.${name}`,
-        'is not a valid Prometheus label name; use [a-zA-Z_][a-zA-Z0-9_]*',
-      );
-  }
+  checkPrometheusLabels(externalLabels, `${p}.externalLabels`);
   return { processors, remoteWrite, externalLabels };
 }
 
@@ -1004,10 +990,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 }
 
 /**
- * Tempo 3.0's recent-data window, checked as a whole (docs/tempo.md "Recent data"): Tempo's
- * defaults (grafana/tempo v3.0.3 `modules/frontend/config.go`, `modules/livestore/config.go`,
- * `modules/blockbuilder/config.go`, `tempodb/blocklist/poller.go`) are query_backend_after 15m,
- * query_end_cutoff 30s, complete_block_timeout 20m, consume_cycle_duration 5m, blocklist_poll 5m.
+ * Tempo 3.0's recent-data window, checked as a whole (docs/tempo.md "Recent data"), from
+ * Tempo's defaults (`TEMPO3_DEFAULTS`).
  */
 function resolveRecentReads(
   props: TempoProps,
@@ -1016,9 +1000,9 @@ function resolveRecentReads(
   blockBuilder: { readonly consumeCycleDuration?: GoDuration } | undefined,
   microservices: boolean,
 ): NonNullable<TempoConfigSettings['recentReads']> {
-  const after = queryBackendAfter ?? GoDuration.minutes(15);
-  const cutoff = GoDuration.seconds(30);
-  const held = liveStore?.completeBlockTimeout ?? GoDuration.minutes(20);
+  const after = queryBackendAfter ?? TEMPO3_DEFAULTS.queryBackendAfter;
+  const cutoff = TEMPO3_DEFAULTS.queryEndCutoff;
+  const held = liveStore?.completeBlockTimeout ?? TEMPO3_DEFAULTS.completeBlockTimeout;
   // The query-frontend asks the live-stores for [now - after, now]: they must still hold it.
   if (after.compare(held) > 0)
     throw new ConfigError(
@@ -1033,21 +1017,18 @@ function resolveRecentReads(
     );
   if (microservices) {
     // A trace reaches a backend block within one block-builder cycle, and the queriers see the
-    // block after their next blocklist poll: until then only the live-stores have it.
-    const cycle = blockBuilder?.consumeCycleDuration ?? GoDuration.minutes(5);
-    const visible = GoDuration.seconds((cycle.milliseconds + GoDuration.minutes(5).milliseconds) / 1000);
+    // block two blocklist polls later (`backendVisibleAfter`): until then only the live-stores have it.
+    const cycle = blockBuilder?.consumeCycleDuration ?? TEMPO3_DEFAULTS.consumeCycle;
+    const visible = backendVisibleAfter(cycle);
+    const poll = TEMPO3_DEFAULTS.blocklistPoll;
     if (after.compare(visible) < 0)
       throw new ConfigError(
         'tempo.search.queryBackendAfter',
-        `${after} is shorter than a trace takes to be searchable in the backend (blockBuilder.consumeCycleDuration ${cycle} + the 5m blocklist poll = ${visible}); traces of that age would be searched only where they are not yet; give at least ${visible}`,
+        `${after} is shorter than a trace takes to be searchable in the backend (blockBuilder.consumeCycleDuration ${cycle} + two ${poll} blocklist polls = ${visible}); traces of that age would be searched only where they are not yet; give at least ${visible}`,
       );
   }
   const fail = props.liveStore?.failOnHighLag;
-  if (fail !== undefined && typeof fail !== 'boolean')
-    throw new ConfigError(
-      'tempo.liveStore.failOnHighLag',
-      `${show(fail)} is not a boolean; give true or false`,
-    );
+  if (fail !== undefined) checkBoolean(fail, 'tempo.liveStore.failOnHighLag');
   if (fail !== undefined && !microservices)
     throw new ConfigError(
       'tempo.liveStore.failOnHighLag',
@@ -1055,7 +1036,6 @@ function resolveRecentReads(
     );
   return {
     queryBackendAfter: after,
-    queryEndCutoff: cutoff,
     ...(microservices ? { failOnHighLag: fail ?? false } : {}),
   };
 }

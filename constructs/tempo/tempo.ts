@@ -157,7 +157,7 @@ export class Tempo extends Construct implements FlowDeclaring {
         installation: s.name,
         namespace,
         defaultName: i === 0 ? `${s.name}-memcached` : `${s.name}-memcached-${i}`,
-        planned: s.capacity?.readPath?.caches[i],
+        planned: s.capacity?.caches?.[i],
       });
       const name = wiring.deployed?.name;
       if (name !== undefined) {
