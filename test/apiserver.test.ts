@@ -388,10 +388,15 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
       );
     }, 600_000);
 
-    test.each(cases.map((c) => [c.folder, c] as const))(`%s from ${label}`, (folder) => {
-      if (!changed.some((c) => c.folder === folder)) return;
-      expect(found.get(folder)).toEqual([]);
-    });
+    if (changed.length > 0)
+      test.each(changed.map((c) => c.folder))(`%s from ${label}`, (folder) => {
+        expect(found.get(folder)).toEqual([]);
+      });
+    // jest refuses an empty table: with nothing changed, one test says so (and the plan agrees).
+    else
+      test(`no synthesized folder changed since ${label}: nothing to upgrade`, () => {
+        expect(cases.filter((c) => c.was.size > 0).flatMap((c) => planDist(c.was, c.now))).toEqual([]);
+      });
   });
 
   test('the API server is 1.33 and kubectl is the same release', async () => {
