@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,21 +25,12 @@ import { VERSIONS } from '../lib/versions';
 import { adapt, freePort } from './helpers/loopback';
 import { OidcIssuer } from './helpers/oidc-issuer';
 import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
-import { optionalTool } from './helpers/optional-tool';
+import { haveOauth2Proxy, OAUTH2_PROXY } from './helpers/oauth2-proxy';
 
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'examples', 'dist', 'fawkes-staging', 'gateway');
-const OAUTH2_PROXY = join(ROOT, 'build', 'bin', 'oauth2-proxy');
-const builtVersion = existsSync(`${OAUTH2_PROXY}.version`)
-  ? readFileSync(`${OAUTH2_PROXY}.version`, 'utf8').trim()
-  : undefined;
 const haveNginx = haveNginxAndOpenssl();
-const haveProxy = optionalTool(
-  builtVersion === VERSIONS.oauth2Proxy,
-  'REQUIRE_OAUTH2_PROXY',
-  `oauth2-proxy ${VERSIONS.oauth2Proxy} (build/bin/oauth2-proxy)`,
-  'scripts/build-oauth2-proxy.sh builds it from the Go module proxy, as .ci/run does',
-);
+const haveProxy = haveOauth2Proxy();
 const maybe = haveNginx && haveProxy ? describe : describe.skip;
 
 interface Seen {

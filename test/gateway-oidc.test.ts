@@ -35,7 +35,7 @@ import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
 import { selfSignedCertificate } from './helpers/loopback';
 import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
-import { optionalTool } from './helpers/optional-tool';
+import { haveOauth2Proxy, OAUTH2_PROXY } from './helpers/oauth2-proxy';
 
 function render(env: EnvironmentDefinition) {
   let charts!: EnvironmentCharts;
@@ -265,14 +265,7 @@ describe('variants', () => {
 // ---------------------------------------------------------------------------------------------
 // The pinned oauth2-proxy checks every command line this app synthesizes.
 
-const OAUTH2_PROXY = join(ROOT, 'build', 'bin', 'oauth2-proxy');
-const haveProxy = optionalTool(
-  existsSync(`${OAUTH2_PROXY}.version`) &&
-    readFileSync(`${OAUTH2_PROXY}.version`, 'utf8').trim() === VERSIONS.oauth2Proxy,
-  'REQUIRE_OAUTH2_PROXY',
-  `oauth2-proxy ${VERSIONS.oauth2Proxy} (build/bin/oauth2-proxy)`,
-  'scripts/build-oauth2-proxy.sh builds it from the Go module proxy, as .ci/run does',
-);
+const haveProxy = haveOauth2Proxy();
 
 /** Every oauth2-proxy container of the committed dist/ and examples/dist/. */
 function committedSidecars(): [string, string[]][] {
