@@ -49,11 +49,6 @@ export const hasApiServer = optionalTool(
   'scripts/build-kube-apiserver.sh builds kube-apiserver and kubectl; apt-get install etcd-server openssl',
 );
 
-/** The version the built binaries report (build/bin/kube-apiserver.version). */
-export function apiServerVersion(): string {
-  return readFileSync(`${KUBE_APISERVER}.version`, 'utf8').trim();
-}
-
 /** A free TCP port on 127.0.0.1 (the OS picks it; closed again before use). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
