@@ -268,8 +268,6 @@ describe('Tempo 2.10 and the single binary with an existing memcached', () => {
 
 describe('alerts on the caches', () => {
   test('client errors and hit ratio on tempo_memcache_request_duration_seconds_count; exporter alerts per deployed pool (prod-like)', () => {
-    const d = synth({ caches: [{ memcached: Memcached.deploy() }] });
-    void d;
     let charts!: EnvironmentCharts;
     renderEnvironment(PROD, (scope, e) => (charts = buildEnvironment(scope, e)));
     const group = alertGroups(charts.monitoring!.monitoring.config).find(

@@ -52,8 +52,8 @@ const rendered = ENVIRONMENTS.map((env) =>
 ).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
 
 /** Writes the frozen fixtures (test/fixtures/stacks.ts) to `out`, as a synth of them would. */
-function writeStacks(out: string, stacks: readonly EnvironmentDefinition[] = STACKS): void {
-  for (const env of stacks)
+function writeStacks(out: string): void {
+  for (const env of STACKS)
     for (const f of renderStack(env).files) {
       mkdirSync(join(out, env.name, f.path, '..'), { recursive: true });
       writeFileSync(join(out, env.name, f.path), f.content);

@@ -124,8 +124,8 @@ export async function bundleWith(file: string, outfile: string): Promise<string>
 }
 
 /** Runs a bundle as `npm run synth` runs build/main.js: a child process. */
-export function runBundle(bundle: string, outdir: string, args: readonly string[] = []): CliRun {
-  const r = spawnSync(process.execPath, [bundle, ...args, `--outdir=${outdir}`], {
+export function runBundle(bundle: string, outdir: string): CliRun {
+  const r = spawnSync(process.execPath, [bundle, `--outdir=${outdir}`], {
     encoding: 'utf8',
     cwd: dirname(outdir),
   });
