@@ -14,13 +14,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Size } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { GatewayAuth, GatewayExposure, GatewayOidcAuthProps } from '../constructs/gateway/gateway-options';
 import { renderNginxConfig } from '../constructs/gateway/nginx-config';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
-import { renderEnvironment } from '../lib/synth';
+import { renderStack } from './fixtures/stacks';
 import { IMAGES, imageRef, VERSIONS } from '../lib/versions';
 import {
   expectOneErrorLine,
@@ -36,12 +35,6 @@ import { mayReach, PodEndpoint } from './helpers/network-evaluator';
 import { selfSignedCertificate } from './helpers/loopback';
 import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
 import { haveOauth2Proxy, OAUTH2_PROXY } from './helpers/oauth2-proxy';
-
-function render(env: EnvironmentDefinition) {
-  let charts!: EnvironmentCharts;
-  const r = renderEnvironment(env, (scope, e) => (charts = buildEnvironment(scope, e)));
-  return { charts, manifests: r.manifests as readonly any[] };
-}
 
 const staging = EXAMPLES.find((e) => e.name === 'fawkes-staging')!;
 const gatewayDeployment = (manifests: readonly any[]) =>
@@ -68,7 +61,7 @@ const qa = (gateway: Partial<NonNullable<EnvironmentDefinition['queryGateway']>>
   }) as EnvironmentDefinition;
 
 describe('fawkes-staging: the OIDC gateway as rendered', () => {
-  const { charts, manifests } = render(staging);
+  const { charts, manifests } = renderStack(staging);
   const d = gatewayDeployment(manifests);
   const pod = d.spec.template.spec;
 
@@ -183,7 +176,7 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
         expect(mayReach(policies, g, { ip: '52.95.110.1' }, 443)).toBe(true);
         expect(mayReach(policies, g, { ip: '52.95.110.1' }, 80)).toBe(false);
       }
-      const narrowed = render({
+      const narrowed = renderStack({
         ...staging,
         networkPolicies: { ...staging.networkPolicies, issuerCidrs: ['198.51.100.0/24'] },
       });
@@ -198,7 +191,7 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
 
 describe('variants', () => {
   test('an issuer inside the cluster is reached as its Service; a private CA is mounted and trusted alone', () => {
-    const { charts, manifests } = render(
+    const { charts, manifests } = renderStack(
       qa({
         auth: oidc({
           issuerUrl: 'https://keycloak.sso.svc.cluster.local:8443/realms/qa',
@@ -218,7 +211,7 @@ describe('variants', () => {
   });
 
   test('a Gateway API exposure routes /oauth2 for sign-in at its first host name', () => {
-    const { manifests } = render(
+    const { manifests } = renderStack(
       qa({
         exposure: GatewayExposure.gatewayApi({
           gateway: { name: 'external', namespace: 'gateway-system' },
@@ -234,7 +227,7 @@ describe('variants', () => {
   });
 
   test('OTLP ingest through the OIDC gateway: both listeners authenticate through oauth2-proxy', () => {
-    const { charts, manifests } = render(
+    const { charts, manifests } = renderStack(
       qa({
         ingest: {},
         exposure: GatewayExposure.gatewayApi({
@@ -253,7 +246,7 @@ describe('variants', () => {
   });
 
   test('groups alone (no users); a group name is matched literally inside the comma-separated list', () => {
-    const { charts } = render(
+    const { charts } = renderStack(
       qa({ users: {}, auth: oidc({ groups: { '/platform/sre.team+x': ['team-a', 'team-b'] } }) }),
     );
     expect(charts.gateway!.gateway.nginxConfig).toContain(
@@ -323,7 +316,7 @@ function committedSidecars(): [string, string[]][] {
   });
 
   test('the variants: a private CA, extra audiences, other claims and scopes, no sign-in', () => {
-    const { manifests } = render(
+    const { manifests } = renderStack(
       qa({
         auth: oidc({
           issuerCaSecret: { name: 'sso-ca', key: 'ca.crt' },
