@@ -15,6 +15,7 @@ import type { EnvironmentDefinition } from '../../environments/types';
 import { EXAMPLES } from '../../examples';
 import { runCli } from '../../lib/cli';
 import { renderStack, STACKS } from '../fixtures/stacks';
+import { captureConsole } from './cli-run';
 
 /** A git identity and no user configuration, for commits in throwaway repositories. */
 export const GIT_ENV = {
@@ -56,25 +57,21 @@ export function planRepo(stacks: readonly EnvironmentDefinition[] = STACKS): Pla
   return {
     dir,
     run(args, environments, allowsTempoDowngrade) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
-      const error = jest.spyOn(console, 'error').mockImplementation((m) => void err.push(String(m)));
       const cwd = process.cwd();
       process.chdir(dir);
       try {
-        const code = runCli(args, 'dist', {
-          environments,
-          examples: EXAMPLES,
-          build: buildEnvironment,
-          summarize: summarizeEnvironment,
-          ...(allowsTempoDowngrade ? { allowsTempoDowngrade } : {}),
-        });
-        return { code, out: out.join('\n'), err: err.join('\n') };
+        const { result, stdout, stderr } = captureConsole(() =>
+          runCli(args, 'dist', {
+            environments,
+            examples: EXAMPLES,
+            build: buildEnvironment,
+            summarize: summarizeEnvironment,
+            ...(allowsTempoDowngrade ? { allowsTempoDowngrade } : {}),
+          }),
+        );
+        return { code: result, out: stdout.join('\n'), err: stderr.join('\n') };
       } finally {
         process.chdir(cwd);
-        log.mockRestore();
-        error.mockRestore();
       }
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
