@@ -148,7 +148,7 @@ export function hashTree(dir: string): string {
 
 /** A copy of the committed `dist/` that bad-input tests synthesize into (see `useDistCopy`). */
 export interface DistCopy {
-  /** The temporary directory that holds `dist` and nothing else. */
+  /** The temporary directory that holds `dist` (and what the test puts beside it). */
   readonly work: string;
   /** The copy: `<work>/dist`. */
   readonly out: string;
