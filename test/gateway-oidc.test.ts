@@ -8,12 +8,11 @@
  * line each, exact text, through the CLI, dist/ untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Size } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { GatewayAuth, GatewayExposure, GatewayOidcAuthProps } from '../constructs/gateway/gateway-options';
 import { renderNginxConfig } from '../constructs/gateway/nginx-config';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
@@ -29,6 +28,7 @@ import {
   useDistCopy,
   writeEnvironmentsModule,
 } from './helpers/cli-run';
+import { readManifests } from './helpers/cluster-apply';
 import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
@@ -264,15 +264,13 @@ const haveProxy = haveOauth2Proxy();
 function committedSidecars(): [string, string[]][] {
   const found: [string, string[]][] = [];
   for (const base of ['dist', join('examples', 'dist')])
-    for (const env of readdirSync(join(ROOT, base))) {
-      const dir = join(ROOT, base, env, 'gateway');
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
-      for (const f of readdirSync(dir).filter((x) => x.startsWith('deployment-')))
-        for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
-          const c = sidecar(doc.toJS());
-          if (c) found.push([`${base}/${env}`, c.args]);
-        }
-    }
+    for (const env of readdirSync(join(ROOT, base)))
+      for (const m of readManifests(join(ROOT, base, env, 'gateway')).filter(
+        (o) => o.kind === 'Deployment',
+      )) {
+        const c = sidecar(m);
+        if (c) found.push([`${base}/${env}`, c.args]);
+      }
   return found;
 }
 

@@ -38,7 +38,7 @@ import {
   prerequisitesSection,
 } from '../../lib/prerequisites';
 import { renderEnvironment, RenderedEnvironment, SYNC_WAVES } from '../../lib/synth';
-import { readTree, removeTree, writeTree } from './cluster-apply';
+import { parseManifests, readTree, removeTree, writeTree } from './cluster-apply';
 import { networkPolicies, probes, renderedPods } from './flow-probes';
 import {
   orphanServices,
@@ -72,8 +72,6 @@ export interface StackUnderTest {
   readonly dir?: string;
 }
 
-const parseFile = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJS());
-
 /**
  * Renders `env` (once) and reads its folder: from `dir` when the environment is written there,
  * else from the render itself.
@@ -87,10 +85,10 @@ export function stackUnderTest(env: EnvironmentDefinition, dir?: string): StackU
   );
   const files = dir ? readTree(dir) : new Map(rendered.files.map((f) => [f.path, f.content]));
   const kustomization = parse(files.get('kustomization.yaml') ?? 'resources: []');
-  const objects = (kustomization.resources as string[]).flatMap((f) => parseFile(files.get(f) ?? ''));
+  const objects = (kustomization.resources as string[]).flatMap((f) => parseManifests(files.get(f) ?? ''));
   const bootstrap = [...files]
     .filter(([p]) => p.startsWith('gitops/'))
-    .flatMap(([, text]) => parseFile(text));
+    .flatMap(([, text]) => parseManifests(text));
   return { env, charts, rendered, files, objects, bootstrap, ...(dir ? { dir } : {}) };
 }
 
