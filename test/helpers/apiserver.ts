@@ -13,13 +13,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { BUILT_KUBECTL } from './kubectl';
 import { freePort, hasOpenssl } from './loopback';
 import { optionalTool } from './optional-tool';
 
 const BIN = join(__dirname, '..', '..', 'build', 'bin');
 export const KUBE_APISERVER = join(BIN, 'kube-apiserver');
 /** kubectl of the API server's release (no version skew); the one on PATH is not used. */
-export const KUBECTL = join(BIN, 'kubectl');
+const KUBECTL = BUILT_KUBECTL;
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

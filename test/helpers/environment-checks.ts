@@ -48,6 +48,7 @@ import {
   unexposedMetrics,
 } from './invariants';
 import { validateAll } from './k8s-schema';
+import { KUBECTL } from './kubectl';
 import { mayReach, PodEndpoint } from './network-evaluator';
 import { optionalTool } from './optional-tool';
 import { componentNames, hasOtelcol, nonPrimaryComponents, validateConfigs } from './otelcol';
@@ -113,10 +114,10 @@ export const CREDENTIAL =
 const WORKLOAD_KINDS = ['StatefulSet', 'Deployment', 'DaemonSet'];
 
 const hasKubectl = optionalTool(
-  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0,
+  spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' }).status === 0,
   'REQUIRE_KUBECTL',
   'kubectl',
-  'apt-get install kubernetes-client, as .ci/run does, or build/bin/kubectl on PATH',
+  'scripts/build-kube-apiserver.sh builds build/bin/kubectl, or apt-get install kubernetes-client, as .ci/run does',
 );
 
 /** Registers every environment-level check of `stack` (call inside a `describe`). */
@@ -227,7 +228,7 @@ function describeDefinitionAndOutput(s: StackUnderTest): void {
     (hasKubectl ? test : test.skip)('`kubectl kustomize` of the folder renders every object', () => {
       const dir = s.dir ?? writeTree(s.files);
       try {
-        const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+        const run = spawnSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8' });
         expect(run.stderr).toBe('');
         expect(run.status).toBe(0);
         const kinds = parseAllDocuments(run.stdout).map(
