@@ -6,7 +6,7 @@
  * environments change what a plan test sees.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment } from '../../charts/environment';
@@ -14,7 +14,7 @@ import { summarizeEnvironment } from '../../charts/summary';
 import type { EnvironmentDefinition } from '../../environments/types';
 import { EXAMPLES } from '../../examples';
 import { runCli } from '../../lib/cli';
-import { renderStack, STACKS } from '../fixtures/stacks';
+import { STACKS, writeStacks } from '../fixtures/stacks';
 import { captureConsole } from './cli-run';
 
 /** A git identity and no user configuration, for commits in throwaway repositories. */
@@ -46,12 +46,7 @@ export function planRepo(stacks: readonly EnvironmentDefinition[] = STACKS): Pla
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   };
   git('init', '-q', '-b', 'main');
-  for (const env of stacks)
-    for (const f of renderStack(env).files) {
-      const path = join(dir, 'dist', env.name, f.path);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, f.content);
-    }
+  writeStacks(join(dir, 'dist'), stacks);
   git('add', '.');
   git('commit', '-qm', 'dist/ of the frozen stacks');
   return {
