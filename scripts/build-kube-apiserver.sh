@@ -12,7 +12,8 @@
 #   4. go build ./cmd/kube-apiserver ./cmd/kubectl with the version stamped in (as
 #      hack/lib/version.sh does).
 # About 20 minutes cold on 2 cores (docs/testing.md has the measurements); the binaries are kept in
-# build/bin while they are the pinned version (build/bin/kube-apiserver.version), so later runs
+# build/bin while they are the pinned version (what they report: `kube-apiserver --version` prints
+# `Kubernetes vX.Y.Z`, `kubectl version --client` first `Client Version: vX.Y.Z`), so later runs
 # reuse them. Never committed (build/ is ignored).
 #
 # KUBE_VERSION: 1.33 is the newer of the two Kubernetes versions the project validates against
@@ -21,7 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 KUBE_VERSION=${KUBE_VERSION:-v1.33.13}
 out=build/bin/kube-apiserver
-if [ -x "$out" ] && [ -x build/bin/kubectl ] && [ "$(cat "$out.version" 2>/dev/null)" = "$KUBE_VERSION" ]; then
+if [ "$("$out" --version 2>/dev/null)" = "Kubernetes $KUBE_VERSION" ] &&
+  [ "$(build/bin/kubectl version --client 2>/dev/null | head -n1)" = "Client Version: $KUBE_VERSION" ]; then
   echo "build-kube-apiserver: $out and build/bin/kubectl $KUBE_VERSION are up to date"
   exit 0
 fi
@@ -49,11 +51,9 @@ pkg=k8s.io/component-base/version
 ldflags="-s -w -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
 ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 # -mod=mod: go.sum gains the published staging modules' sums (checked against the checksum database).
-rm -f "$out.version"
 mkdir -p "$work/bin"
 (cd "$work" && CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags "$ldflags" -o bin/ ./cmd/kube-apiserver ./cmd/kubectl)
 mv "$work/bin/kube-apiserver" "$out"
 mv "$work/bin/kubectl" build/bin/kubectl
-echo "$KUBE_VERSION" > "$out.version"
 rm -rf "$work"
 echo "build-kube-apiserver: built $out and build/bin/kubectl $KUBE_VERSION in $(( $(date +%s) - start )) s"

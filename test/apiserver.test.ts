@@ -30,6 +30,7 @@ import {
   writeTree,
 } from './helpers/cluster-apply';
 import { EXPANDABLE_CLASS, IMMUTABLE_CASES, PROOF_NAMESPACE } from './helpers/immutable-cases';
+import { pool } from './helpers/pool';
 
 const ROOT = join(__dirname, '..');
 
@@ -115,8 +116,12 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
 
     beforeAll(async () => {
       // Rendered three at a time, applied three at a time (folders that share an object in turn).
-      const rendered = await runExclusive(
-        folders.map(({ dir }) => ({ keys: [], run: () => folderObjects(cluster, dir()) })),
+      const rendered = await pool(
+        folders.map(
+          ({ dir }) =>
+            () =>
+              folderObjects(cluster, dir()),
+        ),
       );
       await runExclusive(
         folders.map(({ label }, i) => ({
@@ -342,21 +347,18 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
     const found = new Map<string, string[]>();
 
     beforeAll(async () => {
-      const prepared = await runExclusive(
-        changed.map((c) => ({
-          keys: [],
-          run: async () => {
-            const [plan] = planDist(c.was, c.now, { allowTempoDowngrade: () => c.allow === true });
-            const baseDir = writeTree(new Map([...c.was].map(([p, t]) => [p.slice(c.env.length + 1), t])));
-            try {
-              const before = [...(await render(cluster, baseDir)), ...readManifests(join(baseDir, 'gitops'))];
-              const after = await folderObjects(cluster, join(ROOT, c.folder));
-              return { plan, before, after };
-            } finally {
-              removeTree(baseDir);
-            }
-          },
-        })),
+      const prepared = await pool(
+        changed.map((c) => async () => {
+          const [plan] = planDist(c.was, c.now, { allowTempoDowngrade: () => c.allow === true });
+          const baseDir = writeTree(new Map([...c.was].map(([p, t]) => [p.slice(c.env.length + 1), t])));
+          try {
+            const before = [...(await render(cluster, baseDir)), ...readManifests(join(baseDir, 'gitops'))];
+            const after = await folderObjects(cluster, join(ROOT, c.folder));
+            return { plan, before, after };
+          } finally {
+            removeTree(baseDir);
+          }
+        }),
       );
       await runExclusive(
         changed.map((c, i) => ({
@@ -388,10 +390,15 @@ describeCluster('a real API server (kube-apiserver + etcd)', () => {
       );
     }, 600_000);
 
-    test.each(cases.map((c) => [c.folder, c] as const))(`%s from ${label}`, (folder) => {
-      if (!changed.some((c) => c.folder === folder)) return;
-      expect(found.get(folder)).toEqual([]);
-    });
+    if (changed.length > 0)
+      test.each(changed.map((c) => c.folder))(`%s from ${label}`, (folder) => {
+        expect(found.get(folder)).toEqual([]);
+      });
+    // jest refuses an empty table: with nothing changed, one test says so (and the plan agrees).
+    else
+      test(`no synthesized folder changed since ${label}: nothing to upgrade`, () => {
+        expect(cases.filter((c) => c.was.size > 0).flatMap((c) => planDist(c.was, c.now))).toEqual([]);
+      });
   });
 
   test('the API server is 1.33 and kubectl is the same release', async () => {

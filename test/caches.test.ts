@@ -3,7 +3,6 @@
  * reference, Tempo's `cache.caches` on both lines, the read-path capacity model, the flows each
  * role needs, the objects, alerts, and bad input.
  */
-import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
 import { Memcached } from '../constructs/memcached/memcached';
 import { alertGroups } from '../constructs/monitoring/alerts';
@@ -16,10 +15,9 @@ import {
 } from '../constructs/tempo/capacity';
 import type { TempoProps } from '../constructs/tempo/tempo';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { PROD, STAGING } from './fixtures/stacks';
+import { PROD, renderStack, STAGING } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
-import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
 import { kafka, synthTempo } from './helpers/tempo-chart';
 import { networkPolicies, probes, renderedPods } from './helpers/flow-probes';
@@ -274,10 +272,7 @@ describe('Tempo 2.10 and the single binary with an existing memcached', () => {
 
 describe('alerts on the caches', () => {
   test('client errors and hit ratio on tempo_memcache_request_duration_seconds_count; exporter alerts per deployed pool (prod-like)', () => {
-    const d = synth({ caches: [{ memcached: Memcached.deploy() }] });
-    void d;
-    let charts!: EnvironmentCharts;
-    renderEnvironment(PROD, (scope, e) => (charts = buildEnvironment(scope, e)));
+    const { charts } = renderStack(PROD);
     const group = alertGroups(charts.monitoring!.monitoring.config).find(
       (g) => g.name === 'tempo-cache-alerts',
     )!;
@@ -299,21 +294,17 @@ describe('alerts on the caches', () => {
   });
 
   test('no cache, no cache alert; frontend-search alone: no hit-ratio alert (GetMulti shows no hits)', () => {
-    let charts!: EnvironmentCharts;
-    renderEnvironment(STAGING, (scope, e) => (charts = buildEnvironment(scope, e)));
-    expect(alertGroups(charts.monitoring!.monitoring.config).map((g) => g.name)).not.toContain(
+    const staging = renderStack(STAGING).charts;
+    expect(alertGroups(staging.monitoring!.monitoring.config).map((g) => g.name)).not.toContain(
       'tempo-cache-alerts',
     );
-    renderEnvironment(
-      {
-        name: 'fs',
-        tempo: {
-          storage: TempoStorage.local({} as any),
-          caches: [{ memcached: existing(), roles: ['frontend-search' as const] }],
-        },
+    const { charts } = renderStack({
+      name: 'fs',
+      tempo: {
+        storage: TempoStorage.local({} as any),
+        caches: [{ memcached: existing(), roles: ['frontend-search' as const] }],
       },
-      (scope, e) => (charts = buildEnvironment(scope, e)),
-    );
+    });
     const group = alertGroups(charts.monitoring!.monitoring.config).find(
       (g) => g.name === 'tempo-cache-alerts',
     )!;
@@ -322,8 +313,7 @@ describe('alerts on the caches', () => {
 
   test('the Tempo operations dashboard charts the caches: requests, errors and (with a backend role) the hit ratio', () => {
     const panelsOf = (env: EnvironmentDefinition) => {
-      const m = renderEnvironment(env, buildEnvironment).manifests as any[];
-      const cm = m.find(
+      const cm = renderStack(env).manifests.find(
         (o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-dashboard-tempo-operations'),
       );
       const panels = JSON.parse(Object.values<string>(cm.data)[0]!).panels as any[];
@@ -349,9 +339,7 @@ describe('the prod-like stack and the multi-tenant microservices examples query 
       (n) => [n, EXAMPLES.find((e) => e.name === n)!] as const,
     ),
   ] as const)('%s', (_name, env) => {
-    let charts!: EnvironmentCharts;
-    const r = renderEnvironment(env, (scope, e) => (charts = buildEnvironment(scope, e)));
-    const manifests = r.manifests as any[];
+    const { charts, manifests } = renderStack(env);
     expect(charts.tempo.tempo.caches.length).toBe(1);
     const policies = networkPolicies(manifests);
     const pods = renderedPods(manifests);

@@ -23,28 +23,30 @@ import { buildEnvironment } from '../charts/environment';
 import { summarizeEnvironment } from '../charts/summary';
 import { CDK8S_SCRATCH, cdk8sOutput, finishUnderCdk8s } from '../lib/cdk8s-cli';
 import { synthesize } from '../lib/synth';
-import { bundleWith, ERROR_LINE, hashTree, ROOT, writeEnvironmentsModule } from './helpers/cli-run';
+import {
+  bundleWith,
+  ERROR_LINE,
+  hashTree,
+  ROOT,
+  useDistCopy,
+  writeEnvironmentsModule,
+} from './helpers/cli-run';
 
 /** The script `npx cdk8s` runs (without npx's second of start-up). */
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
 describe('npx cdk8s synth', () => {
-  const work = mkdtempSync(join(tmpdir(), 'tracesynth-cdk8s-'));
-  // Inside the repository (build/ is ignored), so that the file resolves 'cdk8s' as environments/ does.
-  const envs = join(ROOT, 'build', `test-cdk8s-envs-${process.pid}`);
-  afterAll(() => {
-    rmSync(work, { recursive: true, force: true });
-    rmSync(envs, { recursive: true, force: true });
-  });
+  // dist/ as committed here, copied into the folder the CLI runs in.
+  const copy = useDistCopy('cdk8s');
   // One environment; QA_RETENTION breaks it.
   const envFile = writeEnvironmentsModule(
-    envs,
+    copy.envs,
     `ENVIRONMENTS = [{ name: 'qa', tempo: { storage: TempoStorage.local({ size: Size.gibibytes(5) }), retention: process.env.QA_RETENTION ?? '72h' } }];`,
     'ts',
   );
   const cdk8s = (env: Record<string, string> = {}) => {
     const run = spawnSync(CDK8S, ['synth'], {
-      cwd: work,
+      cwd: copy.work,
       encoding: 'utf8',
       // The documented switch of the CLI's upgrade check (cdk8s-cli lib/cli/index.js:
       // option check-upgrade, read from CDK8S_* variables): no request to the npm registry.
@@ -59,13 +61,12 @@ describe('npx cdk8s synth', () => {
   };
 
   beforeAll(async () => {
-    const bundle = await bundleWith(envFile, join(work, 'app.js'));
+    const bundle = await bundleWith(envFile, join(copy.work, 'app.js'));
     const config = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8'));
-    writeFileSync(join(work, 'cdk8s.yaml'), stringify({ ...config, app: `node ${bundle}` }));
-    // dist/ as committed here, and a stale scratch folder the CLI deletes first.
-    cpSync(join(ROOT, 'dist'), join(work, 'dist'), { recursive: true });
-    mkdirSync(join(work, CDK8S_SCRATCH), { recursive: true });
-    writeFileSync(join(work, CDK8S_SCRATCH, 'stale.yaml'), 'x: 1\n');
+    writeFileSync(join(copy.work, 'cdk8s.yaml'), stringify({ ...config, app: `node ${bundle}` }));
+    // A stale scratch folder the CLI deletes first.
+    mkdirSync(join(copy.work, CDK8S_SCRATCH), { recursive: true });
+    writeFileSync(join(copy.work, CDK8S_SCRATCH, 'stale.yaml'), 'x: 1\n');
   });
 
   test("cdk8s.yaml's output is the scratch folder that stands for dist/", () => {
@@ -73,10 +74,9 @@ describe('npx cdk8s synth', () => {
   });
 
   test('a failed synth leaves dist/ byte-identical and prints the error line, no stack trace', () => {
-    const before = hashTree(join(work, 'dist'));
     const run = cdk8s({ QA_RETENTION: 'forever' });
     expect(run.code).toBe(1);
-    expect(hashTree(join(work, 'dist'))).toBe(before);
+    expect(hashTree(copy.out)).toBe(copy.before);
     expect(run.lines.filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(ERROR_LINE)]);
     expect(run.stderr).toContain("error: qa.tempo.retention: 'forever' is not a duration;");
     expect(run.stderr).toContain('Nothing was written; dist/ is unchanged.');
@@ -84,11 +84,11 @@ describe('npx cdk8s synth', () => {
     expect(run.stderr).toContain(`ERROR: synthesis failed, app expected to create "${CDK8S_SCRATCH}"`);
     expect(run.lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
     expect(run.lines.filter((l) => /new version|http error/i.test(l))).toEqual([]);
-    expect(existsSync(join(work, CDK8S_SCRATCH))).toBe(false);
+    expect(existsSync(join(copy.work, CDK8S_SCRATCH))).toBe(false);
   });
 
   test('a successful synth writes what `npm run synth` writes, and the CLI lists it', () => {
-    const expected = join(work, 'expected');
+    const expected = join(copy.work, 'expected');
     cpSync(join(ROOT, 'dist'), expected, { recursive: true });
     synthesize(require(envFile).ENVIRONMENTS, buildEnvironment, expected, {
       prune: true,
@@ -102,10 +102,10 @@ describe('npx cdk8s synth', () => {
     const was = readdirSync(join(ROOT, 'dist')).includes('qa') ? 'rewritten' : 'added';
     expect(run.stderr).toBe(`synthesized qa into dist/ (${was}: qa; removed: ${removed.join(', ')})\n`);
     expect(run.code).toBe(0);
-    expect(hashTree(join(work, 'dist'))).toBe(hashTree(expected));
-    expect(readdirSync(join(work, 'dist'))).toEqual(['qa']);
+    expect(hashTree(copy.out)).toBe(hashTree(expected));
+    expect(readdirSync(copy.out)).toEqual(['qa']);
     // The scratch folder holds a copy of dist/, which the CLI lists (and would validate).
-    expect(hashTree(join(work, CDK8S_SCRATCH))).toBe(hashTree(expected));
+    expect(hashTree(join(copy.work, CDK8S_SCRATCH))).toBe(hashTree(expected));
     expect(run.stdout).toContain(`  - ${CDK8S_SCRATCH}/qa/tempo/statefulset-tempo.yaml\n`);
   });
 });

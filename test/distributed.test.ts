@@ -3,9 +3,9 @@ import { parse } from 'yaml';
 import { TempoChart } from '../charts/tempo-chart';
 import { planCapacity2 as planCapacity } from '../constructs/tempo/capacity';
 import { TempoProps } from '../constructs/tempo/tempo';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { validateAll } from './helpers/k8s-schema';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
+import { synthTempo } from './helpers/tempo-chart';
 import { tempoConfigProblems } from './helpers/tempo-schema';
 
 describe('Tempo 2.10 capacity model (hand-computed)', () => {
@@ -60,25 +60,8 @@ describe('Tempo 2.10 capacity model (hand-computed)', () => {
   });
 });
 
-const s3 = () =>
-  TempoStorage.s3({
-    bucket: 'traces',
-    endpoint: 's3.eu-west-1.amazonaws.com',
-    region: 'eu-west-1',
-    workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
-  });
-
-function synth(tempo: TempoProps) {
-  const chart = new TempoChart(Testing.app(), 'tempo', {
-    namespace: 'tracing',
-    tempo: { version: '2.10', storage: s3(), ...tempo },
-  });
-  const manifests = Testing.synth(chart);
-  const find = (kind: string, name: string) =>
-    manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  const config = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
-  return { tempo: chart.tempo, manifests, find, config };
-}
+/** Tempo 2.10 on `s3()`, with `tempo` on top. */
+const synth = (tempo: TempoProps) => synthTempo({ version: '2.10', ...tempo });
 
 describe('Tempo 2.10 distributed', () => {
   const d = synth({

@@ -13,13 +13,12 @@ import {
   selectorViolations,
   unexposedMetrics,
 } from './helpers/invariants';
+import { CREDENTIAL } from './helpers/environment-checks';
 import { validateAll } from './helpers/k8s-schema';
 import { hasPromtool, promtoolParallel } from './helpers/promtool';
 import { keyLine, tempoConfigProblems, tenantOverridesProblems } from './helpers/tempo-schema';
 
 const DIR = join(__dirname, '..', 'examples', 'dist');
-const CREDENTIAL =
-  /(password|passwd|secret_key|access_key|client_secret|storage_account_key|api[_-]?key)["' ]*[:=] *["']?(?!\$\{)[A-Za-z0-9/+_.-]{6,}|AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----/i;
 const promtoolTest = hasPromtool ? test : test.skip;
 
 function files(dir: string): string[] {

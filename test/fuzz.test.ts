@@ -16,7 +16,7 @@ import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { EnvironmentDefinition } from '../environments/types';
 import { runCli } from '../lib/cli';
 import { environment } from './helpers/arbitraries';
-import { ERROR_LINE, unwritableErrorPaths } from './helpers/cli-run';
+import { captureConsole, ERROR_LINE, unwritableErrorPaths } from './helpers/cli-run';
 
 // 400 cases per `npm test` (fast-check draws new ones each run); CI runs 1,000 (.ci/run sets FUZZ_RUNS).
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
@@ -109,22 +109,18 @@ test.prop(
   'a random environment synthesizes or fails with one error line per problem, never anything else',
   (make, m) => {
     const env = m === undefined ? make() : mutate(make(), m);
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((...a) => stdout.push(a.join(' ')));
-    const error = jest.spyOn(console, 'error').mockImplementation((...a) => stderr.push(a.join(' ')));
-    let code: number;
-    try {
-      code = runCli(['--diff'], join(work, 'dist'), {
+    const {
+      result: code,
+      stdout,
+      stderr,
+    } = captureConsole(() =>
+      runCli(['--diff'], join(work, 'dist'), {
         environments: () => [env as EnvironmentDefinition],
         examples: () => [],
         build: buildEnvironment,
         summarize: summarizeEnvironment,
-      });
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
+      }),
+    );
     const lines = [...stdout, ...stderr].flatMap((l) => l.split('\n'));
     expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
     // Against an empty folder every file is a difference: `--diff` exits 1, with nothing on stderr.

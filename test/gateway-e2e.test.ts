@@ -12,15 +12,25 @@
  * Tempo become the stub's loopback address, the listen ports become free loopback ports, and the
  * pod's paths (/etc/nginx/…, /tmp) become a temporary directory.
  */
-import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, Server } from 'node:http';
+import { createServer, Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
+import {
+  answers200,
+  get,
+  htpasswd,
+  NginxRun,
+  Seen,
+  startNginx,
+  stopProcess,
+  stubTempo,
+  waitUntil,
+} from './helpers/gateway-harness';
+import { haveNginxAndOpenssl } from './helpers/nginx';
 import { adapt, freePort, selfSignedCertificate } from './helpers/loopback';
 import { PROD, renderStack } from './fixtures/stacks';
 
@@ -36,58 +46,9 @@ function gatewayConfig(configMap: string): string {
 /** nginx's stub_status listener as rendered (the pod's loopback). */
 const STATUS_ADDRESS = '127.0.0.1:8090';
 
-interface Seen {
-  readonly path: string;
-  readonly orgIds: string[];
-  readonly authorization?: string;
-}
-
-/** A stand-in for Tempo's query API: per-tenant traces, every X-Scope-OrgID recorded. */
-function stubTempo(traces: Record<string, string[]>, seen: Seen[]): Parameters<typeof createServer>[1] {
-  return (req, res) => {
-    const raw = req.rawHeaders;
-    const values: string[] = [];
-    for (let i = 0; i < raw.length; i += 2)
-      if (raw[i]!.toLowerCase() === 'x-scope-orgid') values.push(raw[i + 1]!);
-    seen.push({ path: req.url ?? '', orgIds: values, authorization: req.headers.authorization });
-    if (values.length !== 1) {
-      // Tempo answers a request without a tenant with 401 ("no org id").
-      res.writeHead(401).end('no org id');
-      return;
-    }
-    const tenants = values[0]!.split('|');
-    const found = tenants.flatMap((t) => (traces[t] ?? []).map((id) => ({ traceID: id, tenant: t })));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ traces: found }));
-  };
-}
-
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 });
-
-function hash(password: string): string {
-  const r = spawnSync('openssl', ['passwd', '-6', '-stdin'], { input: password, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim();
-}
 
 interface HarnessOptions {
   /** The gateway's ConfigMap file as written (examples/dist/, or a fixture rendered in memory). */
@@ -115,9 +76,8 @@ class Harness {
   port = 0;
   /** The loopback port of nginx's stub_status (the exporter sidecar's scrape URI). */
   statusPort = 0;
-  private nginx?: ChildProcess;
+  private nginx?: NginxRun;
   private readonly stubs: Server[] = [];
-  private stderr = '';
 
   constructor(private readonly o: HarnessOptions) {}
 
@@ -158,58 +118,15 @@ class Harness {
     if (conf.includes('listen 8081 http2;'))
       conf = adapt(conf, 'listen 8081 http2;', `listen 127.0.0.1:${await freePort()} http2;`);
     conf = adapt(conf, '/etc/nginx/htpasswd/', `${this.dir}/`);
-    // nginx started by root switches its workers to `nobody`; run them as the test's user.
-    if (process.getuid?.() === 0) conf = `user root;\n${conf}`;
-    writeFileSync(join(this.dir, 'nginx.conf'), conf);
-    writeFileSync(
-      join(this.dir, 'htpasswd'),
-      Object.entries(this.o.users)
-        .map(([u, p]) => `${u}:${hash(p)}\n`)
-        .join(''),
-    );
-    const check = spawnSync(
-      NGINX!,
-      ['-t', '-p', this.dir, '-c', join(this.dir, 'nginx.conf'), '-e', join(this.dir, 'error.log')],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (check.status !== 0) throw new Error(`nginx -t refused the synthesized config:\n${check.stderr}`);
-    this.nginx = spawn(
-      NGINX!,
-      [
-        '-p',
-        this.dir,
-        '-c',
-        join(this.dir, 'nginx.conf'),
-        '-e',
-        join(this.dir, 'error.log'),
-        '-g',
-        'daemon off;',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    this.nginx.stderr!.on('data', (d) => (this.stderr += d));
+    writeFileSync(join(this.dir, 'htpasswd'), htpasswd(this.o.users));
+    const nginx = (this.nginx = startNginx(this.dir, conf));
     // Bounded wait for the readiness endpoint the kubelet probes.
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await get(this.port, '/gateway/ready')).status === 200) return;
-      } catch {
-        /* not listening yet */
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(
-      `nginx did not become ready:\n${this.stderr}${readFileSync(join(this.dir, 'error.log'), 'utf8')}`,
-    );
+    if (!(await waitUntil(() => answers200(this.port, '/gateway/ready'), 100)))
+      throw new Error(`nginx did not become ready:\n${nginx.output()}`);
   }
 
   async stop(): Promise<void> {
-    if (this.nginx && this.nginx.exitCode === null) {
-      const exited = new Promise((r) => this.nginx!.once('exit', r));
-      this.nginx.kill('SIGQUIT');
-      await exited;
-    }
+    await stopProcess(this.nginx?.process, 'SIGQUIT');
     for (const stub of this.stubs) await new Promise<void>((r) => stub.close(() => r()));
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -244,7 +161,7 @@ maybe('query gateway (real nginx) in front of a stub Tempo: fawkes', () => {
     const last = h.seen.at(-1)!;
     expect(last.orgIds).toEqual(['backstage']);
     // The client's credentials stop at the gateway.
-    expect(last.authorization).toBeUndefined();
+    expect(last.headers.authorization).toBeUndefined();
   });
 
   test("and never another tenant's: a client-set X-Scope-OrgID is replaced, in any spelling", async () => {

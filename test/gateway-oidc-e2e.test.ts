@@ -13,10 +13,10 @@
  * trusts the test issuer's certificate through SSL_CERT_FILE (Go's crypto/x509 reads it on Linux),
  * as the pod trusts a public issuer through the image's roots.
  */
-import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { spawn, ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,49 +24,26 @@ import { parse } from 'yaml';
 import { VERSIONS } from '../lib/versions';
 import { adapt, freePort } from './helpers/loopback';
 import { OidcIssuer } from './helpers/oidc-issuer';
-import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
-import { optionalTool } from './helpers/optional-tool';
+import {
+  answers200,
+  get,
+  htpasswd,
+  NginxRun,
+  Reply,
+  Seen,
+  startNginx,
+  stopProcess,
+  stubTempo,
+  waitUntil,
+} from './helpers/gateway-harness';
+import { haveNginxAndOpenssl } from './helpers/nginx';
+import { haveOauth2Proxy, OAUTH2_PROXY } from './helpers/oauth2-proxy';
 
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'examples', 'dist', 'fawkes-staging', 'gateway');
-const OAUTH2_PROXY = join(ROOT, 'build', 'bin', 'oauth2-proxy');
-const builtVersion = existsSync(`${OAUTH2_PROXY}.version`)
-  ? readFileSync(`${OAUTH2_PROXY}.version`, 'utf8').trim()
-  : undefined;
 const haveNginx = haveNginxAndOpenssl();
-const haveProxy = optionalTool(
-  builtVersion === VERSIONS.oauth2Proxy,
-  'REQUIRE_OAUTH2_PROXY',
-  `oauth2-proxy ${VERSIONS.oauth2Proxy} (build/bin/oauth2-proxy)`,
-  'scripts/build-oauth2-proxy.sh builds it from the Go module proxy, as .ci/run does',
-);
+const haveProxy = haveOauth2Proxy();
 const maybe = haveNginx && haveProxy ? describe : describe.skip;
-
-interface Seen {
-  readonly path: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly orgIds: string[];
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-function call(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const traceIds = (r: Reply) =>
@@ -92,7 +69,7 @@ class Harness {
   /** oauth2-proxy's --metrics-address. */
   metricsPort = 0;
   private stub?: Server;
-  private nginx?: ChildProcess;
+  private nginx?: NginxRun;
   private proxy?: ChildProcess;
   private proxyLog = '';
 
@@ -102,18 +79,7 @@ class Harness {
     this.dir = mkdtempSync(join(tmpdir(), 'tracesynth-gateway-oidc-'));
     this.issuer = new OidcIssuer(this.dir, '/realms/fawkes', CLIENT);
     await this.issuer.start();
-    this.stub = createServer((req, res) => {
-      const raw = req.rawHeaders;
-      const orgIds: string[] = [];
-      for (let i = 0; i < raw.length; i += 2)
-        if (raw[i]!.toLowerCase() === 'x-scope-orgid') orgIds.push(raw[i + 1]!);
-      this.seen.push({ path: req.url ?? '', headers: req.headers, orgIds });
-      if (orgIds.length !== 1) return void res.writeHead(401).end('no org id');
-      const found = orgIds[0]!
-        .split('|')
-        .flatMap((t) => (this.traces[t] ?? []).map((traceID) => ({ traceID })));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ traces: found }));
-    });
+    this.stub = createServer(stubTempo(this.traces, this.seen));
     await new Promise<void>((r) => this.stub!.listen(0, '127.0.0.1', r));
     const stubAddress = `127.0.0.1:${(this.stub.address() as AddressInfo).port}`;
     const [port, grafanaPort, proxyPort] = [await freePort(), await freePort(), await freePort()];
@@ -156,37 +122,26 @@ class Harness {
     conf = adapt(conf, 'listen 8082;', `listen 127.0.0.1:${grafanaPort};`);
     conf = adapt(conf, 'listen 127.0.0.1:8090;', `listen 127.0.0.1:${await freePort()};`);
     conf = adapt(conf, '/etc/nginx/grafana-htpasswd/', `${this.dir}/`);
-    if (process.getuid?.() === 0) conf = `user root;\n${conf}`;
-    writeFileSync(join(this.dir, 'nginx.conf'), conf);
-    const hash = spawnSync('openssl', ['passwd', '-6', '-stdin'], { input: 'pw-grafana', encoding: 'utf8' });
-    writeFileSync(join(this.dir, 'htpasswd'), `tempo-backstage:${hash.stdout.trim()}\n`);
-    const nginxArgs = ['-p', this.dir, '-c', join(this.dir, 'nginx.conf'), '-e', join(this.dir, 'error.log')];
-    const check = spawnSync(NGINX!, ['-t', ...nginxArgs], { encoding: 'utf8' });
-    if (check.status !== 0) throw new Error(`nginx -t refused the synthesized config:\n${check.stderr}`);
-    this.nginx = spawn(NGINX!, [...nginxArgs, '-g', 'daemon off;'], { stdio: 'ignore' });
+    writeFileSync(join(this.dir, 'htpasswd'), htpasswd({ 'tempo-backstage': 'pw-grafana' }));
+    const nginx = (this.nginx = startNginx(this.dir, conf));
 
     // Bounded wait: nginx's readiness endpoint, then oauth2-proxy's (it reads discovery first).
-    for (let i = 0; i < 200; i++) {
-      const up = async (p: number, path: string) =>
-        (await call(p, path).catch(() => undefined))?.status === 200;
-      if ((await up(port, '/gateway/ready')) && (await up(proxyPort, '/ready'))) return;
-      if (this.proxy.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`the gateway did not become ready; oauth2-proxy said:\n${this.proxyLog}`);
+    const proxy = this.proxy;
+    if (
+      !(await waitUntil(
+        async () => (await answers200(port, '/gateway/ready')) && (await answers200(proxyPort, '/ready')),
+        200,
+        () => proxy.exitCode !== null,
+      ))
+    )
+      throw new Error(
+        `the gateway did not become ready; oauth2-proxy said:\n${this.proxyLog}\nnginx said:\n${nginx.output()}`,
+      );
   }
 
   async stop(): Promise<void> {
-    for (const [p, signal] of [
-      [this.nginx, 'SIGQUIT'],
-      [this.proxy, 'SIGTERM'],
-    ] as const) {
-      if (p && p.exitCode === null && p.signalCode === null) {
-        const exited = new Promise((r) => p.once('exit', r));
-        p.kill(signal);
-        await exited;
-      }
-    }
+    await stopProcess(this.nginx?.process, 'SIGQUIT');
+    await stopProcess(this.proxy, 'SIGTERM');
     if (this.stub) {
       this.stub.closeAllConnections();
       await new Promise<void>((r) => this.stub!.close(() => r()));
@@ -213,7 +168,7 @@ maybe(
         { 'X-Scope-OrgID': 'jenkins' },
         { 'x-scope-orgid': 'jenkins|argocd' },
       ] as Record<string, string>[]) {
-        const r = await call(h.port, search, { ...bearer(alice()), ...forged });
+        const r = await get(h.port, search, { ...bearer(alice()), ...forged });
         expect(r.status).toBe(200);
         expect(traceIds(r)).toEqual(['b1']);
         const seen = h.seen.at(-1)!;
@@ -224,7 +179,7 @@ maybe(
     });
 
     test('forged identity headers change nothing and never reach Tempo', async () => {
-      const r = await call(h.port, search, {
+      const r = await get(h.port, search, {
         ...bearer(alice()),
         'X-Auth-Request-Email': 'service-account-fawkes-delivery',
         'X-Auth-Request-Groups': 'platform-sre',
@@ -241,7 +196,7 @@ maybe(
         groups: ['contractors'],
       });
       const before = h.seen.length;
-      const eve = await call(h.port, search, {
+      const eve = await get(h.port, search, {
         ...bearer(nobody),
         'X-Auth-Request-Email': 'service-account-fawkes-delivery',
         'X-Auth-Request-Groups': 'platform-sre',
@@ -258,7 +213,7 @@ maybe(
         preferred_username: 'sam',
         groups: ['team-backstage', 'platform-sre'],
       });
-      expect(traceIds(await call(h.port, search, bearer(sre)))).toEqual(['a1', 'b1', 'f1', 'j1']);
+      expect(traceIds(await get(h.port, search, bearer(sre)))).toEqual(['a1', 'b1', 'f1', 'j1']);
       expect(h.seen.at(-1)!.orgIds).toEqual(['fawkes|backstage|jenkins|argocd']);
       // A client-credentials token: no email, no groups, known by preferred_username.
       const ci = h.issuer.token({
@@ -267,7 +222,7 @@ maybe(
         preferred_username: 'service-account-fawkes-delivery',
         groups: ['team-backstage'],
       });
-      expect(traceIds(await call(h.port, search, bearer(ci)))).toEqual(['a1', 'j1']);
+      expect(traceIds(await get(h.port, search, bearer(ci)))).toEqual(['a1', 'j1']);
       expect(h.seen.at(-1)!.orgIds).toEqual(['jenkins|argocd']);
     });
 
@@ -300,7 +255,7 @@ maybe(
         ),
       ];
       for (const headers of unauthorized) {
-        const r = await call(h.port, search, headers);
+        const r = await get(h.port, search, headers);
         expect([JSON.stringify(headers).slice(0, 40), r.status]).toEqual([
           JSON.stringify(headers).slice(0, 40),
           401,
@@ -313,15 +268,15 @@ maybe(
         preferred_username: 'bob',
         groups: ['team-frontend'],
       });
-      expect((await call(h.port, search, bearer(unmapped))).status).toBe(403);
+      expect((await get(h.port, search, bearer(unmapped))).status).toBe(403);
       expect(h.seen.length).toBe(before);
     });
 
     test('only the query API is forwarded; the overrides API is refused', async () => {
       const before = h.seen.length;
-      expect((await call(h.port, '/api/overrides', bearer(alice()))).status).toBe(403);
-      expect((await call(h.port, '/metrics', bearer(alice()))).status).toBe(404);
-      expect((await call(h.port, '/.tracesynth-gateway/auth', bearer(alice()))).status).toBe(404);
+      expect((await get(h.port, '/api/overrides', bearer(alice()))).status).toBe(403);
+      expect((await get(h.port, '/metrics', bearer(alice()))).status).toBe(404);
+      expect((await get(h.port, '/.tracesynth-gateway/auth', bearer(alice()))).status).toBe(404);
       expect(h.seen.length).toBe(before);
     });
 
@@ -333,7 +288,7 @@ maybe(
         email_verified: true,
         groups: ['team-jenkins'],
       });
-      const start = await call(h.port, '/oauth2/start?rd=%2Fapi%2Fsearch');
+      const start = await get(h.port, '/oauth2/start?rd=%2Fapi%2Fsearch');
       expect(start.status).toBe(302);
       const authorize = new URL(start.headers.location as string);
       expect(authorize.origin + authorize.pathname).toBe(`${h.issuer.issuer}/authorize`);
@@ -344,12 +299,12 @@ maybe(
       // The issuer signs carol in and sends the browser back to the callback, on the gateway.
       const back = await fetchFromIssuer(authorize);
       const callback = new URL(back);
-      const done = await call(h.port, callback.pathname + callback.search, { cookie: cookies(start) });
+      const done = await get(h.port, callback.pathname + callback.search, { cookie: cookies(start) });
       expect([done.status, h.issuer.tokenRequests.at(-1)]).toEqual([302, 'ok']);
       expect(done.headers.location).toBe('/api/search');
       const session = cookies(done);
       expect(session).toMatch(/^_tempo_gateway=/);
-      const r = await call(h.port, search, { cookie: session, 'X-Scope-OrgID': 'backstage' });
+      const r = await get(h.port, search, { cookie: session, 'X-Scope-OrgID': 'backstage' });
       expect(r.status).toBe(200);
       expect(traceIds(r)).toEqual(['j1']);
       expect(h.seen.at(-1)!.orgIds).toEqual(['jenkins']);
@@ -358,18 +313,18 @@ maybe(
 
     test("Grafana's listener: its datasource users with Basic auth; bearer tokens are not accepted there", async () => {
       const basic = `Basic ${Buffer.from('tempo-backstage:pw-grafana').toString('base64')}`;
-      const r = await call(h.grafanaPort, search, { authorization: basic, 'X-Scope-OrgID': 'jenkins' });
+      const r = await get(h.grafanaPort, search, { authorization: basic, 'X-Scope-OrgID': 'jenkins' });
       expect(r.status).toBe(200);
       expect(h.seen.at(-1)!.orgIds).toEqual(['backstage']);
       const before = h.seen.length;
-      expect((await call(h.grafanaPort, search, bearer(alice()))).status).toBe(401);
+      expect((await get(h.grafanaPort, search, bearer(alice()))).status).toBe(401);
       expect(h.seen.length).toBe(before);
     });
 
     test("oauth2-proxy's metrics: the request counter the gateway alert reads, by status code", async () => {
-      await call(h.port, search, bearer(alice()));
-      await call(h.port, search, {});
-      const r = await call(h.metricsPort, '/metrics', {});
+      await get(h.port, search, bearer(alice()));
+      await get(h.port, search, {});
+      const r = await get(h.metricsPort, '/metrics', {});
       expect(r.status).toBe(200);
       // nginx's auth subrequests: 202 for a verified identity, 401 without one.
       expect(r.body).toMatch(/^oauth2_proxy_requests_total\{code="202"\} [1-9]/m);

@@ -8,19 +8,17 @@
  * line each, exact text, through the CLI, dist/ untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Size } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
-import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { GatewayAuth, GatewayExposure, GatewayOidcAuthProps } from '../constructs/gateway/gateway-options';
 import { renderNginxConfig } from '../constructs/gateway/nginx-config';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
-import { renderEnvironment } from '../lib/synth';
+import { renderStack } from './fixtures/stacks';
 import { IMAGES, imageRef, VERSIONS } from '../lib/versions';
 import {
   expectOneErrorLine,
@@ -30,18 +28,13 @@ import {
   useDistCopy,
   writeEnvironmentsModule,
 } from './helpers/cli-run';
+import { readManifests } from './helpers/cluster-apply';
 import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations } from './helpers/invariants';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
 import { selfSignedCertificate } from './helpers/loopback';
 import { haveNginxAndOpenssl, NGINX } from './helpers/nginx';
-import { optionalTool } from './helpers/optional-tool';
-
-function render(env: EnvironmentDefinition) {
-  let charts!: EnvironmentCharts;
-  const r = renderEnvironment(env, (scope, e) => (charts = buildEnvironment(scope, e)));
-  return { charts, manifests: r.manifests as readonly any[] };
-}
+import { haveOauth2Proxy, OAUTH2_PROXY } from './helpers/oauth2-proxy';
 
 const staging = EXAMPLES.find((e) => e.name === 'fawkes-staging')!;
 const gatewayDeployment = (manifests: readonly any[]) =>
@@ -68,7 +61,7 @@ const qa = (gateway: Partial<NonNullable<EnvironmentDefinition['queryGateway']>>
   }) as EnvironmentDefinition;
 
 describe('fawkes-staging: the OIDC gateway as rendered', () => {
-  const { charts, manifests } = render(staging);
+  const { charts, manifests } = renderStack(staging);
   const d = gatewayDeployment(manifests);
   const pod = d.spec.template.spec;
 
@@ -183,7 +176,7 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
         expect(mayReach(policies, g, { ip: '52.95.110.1' }, 443)).toBe(true);
         expect(mayReach(policies, g, { ip: '52.95.110.1' }, 80)).toBe(false);
       }
-      const narrowed = render({
+      const narrowed = renderStack({
         ...staging,
         networkPolicies: { ...staging.networkPolicies, issuerCidrs: ['198.51.100.0/24'] },
       });
@@ -198,7 +191,7 @@ describe('fawkes-staging: the OIDC gateway as rendered', () => {
 
 describe('variants', () => {
   test('an issuer inside the cluster is reached as its Service; a private CA is mounted and trusted alone', () => {
-    const { charts, manifests } = render(
+    const { charts, manifests } = renderStack(
       qa({
         auth: oidc({
           issuerUrl: 'https://keycloak.sso.svc.cluster.local:8443/realms/qa',
@@ -218,7 +211,7 @@ describe('variants', () => {
   });
 
   test('a Gateway API exposure routes /oauth2 for sign-in at its first host name', () => {
-    const { manifests } = render(
+    const { manifests } = renderStack(
       qa({
         exposure: GatewayExposure.gatewayApi({
           gateway: { name: 'external', namespace: 'gateway-system' },
@@ -234,7 +227,7 @@ describe('variants', () => {
   });
 
   test('OTLP ingest through the OIDC gateway: both listeners authenticate through oauth2-proxy', () => {
-    const { charts, manifests } = render(
+    const { charts, manifests } = renderStack(
       qa({
         ingest: {},
         exposure: GatewayExposure.gatewayApi({
@@ -253,7 +246,7 @@ describe('variants', () => {
   });
 
   test('groups alone (no users); a group name is matched literally inside the comma-separated list', () => {
-    const { charts } = render(
+    const { charts } = renderStack(
       qa({ users: {}, auth: oidc({ groups: { '/platform/sre.team+x': ['team-a', 'team-b'] } }) }),
     );
     expect(charts.gateway!.gateway.nginxConfig).toContain(
@@ -265,28 +258,19 @@ describe('variants', () => {
 // ---------------------------------------------------------------------------------------------
 // The pinned oauth2-proxy checks every command line this app synthesizes.
 
-const OAUTH2_PROXY = join(ROOT, 'build', 'bin', 'oauth2-proxy');
-const haveProxy = optionalTool(
-  existsSync(`${OAUTH2_PROXY}.version`) &&
-    readFileSync(`${OAUTH2_PROXY}.version`, 'utf8').trim() === VERSIONS.oauth2Proxy,
-  'REQUIRE_OAUTH2_PROXY',
-  `oauth2-proxy ${VERSIONS.oauth2Proxy} (build/bin/oauth2-proxy)`,
-  'scripts/build-oauth2-proxy.sh builds it from the Go module proxy, as .ci/run does',
-);
+const haveProxy = haveOauth2Proxy();
 
 /** Every oauth2-proxy container of the committed dist/ and examples/dist/. */
 function committedSidecars(): [string, string[]][] {
   const found: [string, string[]][] = [];
   for (const base of ['dist', join('examples', 'dist')])
-    for (const env of readdirSync(join(ROOT, base))) {
-      const dir = join(ROOT, base, env, 'gateway');
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
-      for (const f of readdirSync(dir).filter((x) => x.startsWith('deployment-')))
-        for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
-          const c = sidecar(doc.toJS());
-          if (c) found.push([`${base}/${env}`, c.args]);
-        }
-    }
+    for (const env of readdirSync(join(ROOT, base)))
+      for (const m of readManifests(join(ROOT, base, env, 'gateway')).filter(
+        (o) => o.kind === 'Deployment',
+      )) {
+        const c = sidecar(m);
+        if (c) found.push([`${base}/${env}`, c.args]);
+      }
   return found;
 }
 
@@ -330,7 +314,7 @@ function committedSidecars(): [string, string[]][] {
   });
 
   test('the variants: a private CA, extra audiences, other claims and scopes, no sign-in', () => {
-    const { manifests } = render(
+    const { manifests } = renderStack(
       qa({
         auth: oidc({
           issuerCaSecret: { name: 'sso-ca', key: 'ca.crt' },

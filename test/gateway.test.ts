@@ -4,29 +4,21 @@
  * the nginx.conf rules the end-to-end test (test/gateway-e2e.test.ts) cannot reach.
  */
 import { Size } from 'cdk8s';
-import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { GatewayAuth, GatewayExposure } from '../constructs/gateway/gateway-options';
 import { renderNginxConfig } from '../constructs/gateway/nginx-config';
 import { planTempoDatasources } from '../constructs/grafana/tempo-datasource-plan';
 import { TempoStorage } from '../constructs/tempo/tempo-storage';
-import { PROD } from './fixtures/stacks';
+import { PROD, renderStack } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
-import { renderEnvironment } from '../lib/synth';
 import { networkPolicies, renderedPods } from './helpers/flow-probes';
 import { mayReach, PodEndpoint } from './helpers/network-evaluator';
 import { expectError } from './helpers/errors';
 
-function render(env: EnvironmentDefinition) {
-  let charts!: EnvironmentCharts;
-  const r = renderEnvironment(env, (scope, e) => (charts = buildEnvironment(scope, e)));
-  return { charts, manifests: r.manifests as readonly any[] };
-}
-
 const fawkes = EXAMPLES.find((e) => e.name === 'fawkes')!;
 
 describe('the prod-like stack behind the query gateway: who reaches what', () => {
-  const { charts, manifests } = render(PROD);
+  const { charts, manifests } = renderStack(PROD);
   const policies = networkPolicies(manifests);
   const pods = renderedPods(manifests);
   const of = (name: string, component: string) =>
@@ -129,7 +121,7 @@ describe('the prod-like stack behind the query gateway: who reaches what', () =>
   });
 
   test('without a query gateway: no exporter, PodMonitor, panels or alerts of it', () => {
-    const { manifests: m } = render({
+    const { manifests: m } = renderStack({
       ...PROD,
       queryGateway: undefined,
       grafana: { ...PROD.grafana!, gatewayCredentials: undefined },
@@ -142,7 +134,7 @@ describe('the prod-like stack behind the query gateway: who reaches what', () =>
 
 describe('the Tempo datasource plan', () => {
   test('fawkes: the ADR uid reads the 7-day tenants; every tenant and the panel set get their own', () => {
-    const { charts } = render(fawkes);
+    const { charts } = renderStack(fawkes);
     expect(charts.grafana!.provisioning.tempoDatasources.map((d) => d.uid)).toEqual([
       'tempo',
       'tempo-fawkes',
@@ -234,7 +226,7 @@ describe('bad input the environment tests do not reach', () => {
   test('ingest to TLS receivers needs the CA', () => {
     expectError(
       () =>
-        render({
+        renderStack({
           ...base,
           queryGateway: { auth: GatewayAuth.basic({ secretName: 'gw' }), users: { u: 'a' }, ingest: {} },
         }),
@@ -244,7 +236,7 @@ describe('bad input the environment tests do not reach', () => {
   test('a Gateway API exposure without hostnames', () => {
     expectError(
       () =>
-        render({
+        renderStack({
           ...base,
           queryGateway: {
             auth: GatewayAuth.basic({ secretName: 'gw' }),

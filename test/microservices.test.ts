@@ -1,48 +1,18 @@
-import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { TempoChart } from '../charts/tempo-chart';
 import { KafkaCluster } from '../constructs/kafka/kafka-cluster';
 import { planCapacity } from '../constructs/tempo/capacity';
 import { TempoProps } from '../constructs/tempo/tempo';
 import { resolveTempoSettings } from '../constructs/tempo/tempo-settings';
-import { TempoStorage } from '../constructs/tempo/tempo-storage';
 import { PROD, PROD_CAPACITY, renderStack } from './fixtures/stacks';
 import { expectTempoConfigsAccepted } from './helpers/environment-checks';
 import { EXAMPLES } from '../examples';
 import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
+import { kafka, s3, synthTempo as synth } from './helpers/tempo-chart';
 import { validateAll } from './helpers/k8s-schema';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
 import { tempoConfigProblems } from './helpers/tempo-schema';
-
-const s3 = () =>
-  TempoStorage.s3({
-    bucket: 'traces',
-    endpoint: 's3.eu-west-1.amazonaws.com',
-    region: 'eu-west-1',
-    workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
-  });
-const existing = (partitions = 4, extra: object = {}) =>
-  KafkaCluster.existing({
-    bootstrapServers: 'kafka-bootstrap.data.svc.cluster.local:9092',
-    topic: 'tempo',
-    partitions,
-    brokers: { namespace: 'data', podLabels: { app: 'kafka' } },
-    ...extra,
-  });
-
-function synth(tempo: TempoProps) {
-  const chart = new TempoChart(Testing.app(), 'tempo', {
-    namespace: 'tracing',
-    tempo: { storage: s3(), ...tempo },
-  });
-  const manifests = Testing.synth(chart);
-  const find = (kind: string, name: string) =>
-    manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  const config = parse(find('ConfigMap', 'tempo-config').data['tempo.yaml']);
-  return { tempo: chart.tempo, manifests, find, config };
-}
 
 describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
   test('100K spans/s × 1 KB at 10 % tail sampling, 30 % headroom: 13 MB/s', () => {
@@ -120,7 +90,7 @@ describe('Tempo 3.0 capacity model (size.md, hand-computed)', () => {
 
 describe('Tempo 3.0 microservices on Kafka', () => {
   const d = synth({
-    microservices: { kafka: existing(4), zones: ['eu-west-1a', 'eu-west-1b'] },
+    microservices: { kafka: kafka(4), zones: ['eu-west-1a', 'eu-west-1b'] },
     multitenancy: true,
     metricsGenerator: { remoteWrite: [{ url: 'http://p:9090/api/v1/write' }] },
   });
@@ -172,7 +142,7 @@ describe('Tempo 3.0 microservices on Kafka', () => {
   test('fewer block-builders than partitions: each consumes whole partitions, all covered once', () => {
     const s = resolveTempoSettings({
       storage: s3(),
-      microservices: { kafka: existing(6), blockBuilder: { replicas: 4 } },
+      microservices: { kafka: kafka(6), blockBuilder: { replicas: 4 } },
     });
     const assigned = Object.values(s.blockBuilderPartitions!).flat().sort();
     expect(assigned).toEqual([0, 1, 2, 3, 4, 5]);
@@ -199,7 +169,7 @@ describe('Tempo 3.0 microservices on Kafka', () => {
   test('SASL/PLAIN credentials from Secret references only, expanded from the env', () => {
     const sasl = synth({
       microservices: {
-        kafka: existing(2, {
+        kafka: kafka(2, {
           sasl: {
             username: { name: 'kafka-user', key: 'username' },
             password: { name: 'kafka-user', key: 'password' },
@@ -307,31 +277,31 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
 
   test('block-builders more than partitions', () => {
     expectError(
-      t({ microservices: { kafka: existing(2), blockBuilder: { replicas: 3 } } }),
+      t({ microservices: { kafka: kafka(2), blockBuilder: { replicas: 3 } } }),
       'tempo.microservices.blockBuilder.replicas: 3 is more than the 2 partitions in use (2 live-stores per zone; the topic has 2); each partition is consumed by exactly one block-builder, so run at most 2',
     );
   });
 
   test('live-stores not a multiple of the zones, or more per zone than partitions', () => {
     expectError(
-      t({ microservices: { kafka: existing(4), liveStore: { replicas: 3 } } }),
+      t({ microservices: { kafka: kafka(4), liveStore: { replicas: 3 } } }),
       'tempo.microservices.liveStore.replicas: 3 is not a multiple of the 2 zones; every partition has one live-store in each zone, so use an even number (e.g. 4)',
     );
     expectError(
-      t({ microservices: { kafka: existing(2), liveStore: { replicas: 6 } } }),
+      t({ microservices: { kafka: kafka(2), liveStore: { replicas: 6 } } }),
       'tempo.microservices.liveStore.replicas: 6 means 3 live-stores per zone but the Kafka topic has 2 partitions; each live-store owns one partition, so run at most 4 or add partitions first',
     );
   });
 
   test('more than one backend-scheduler; autoscaling the query-frontend or a partition owner', () => {
     expectError(
-      t({ microservices: { kafka: existing(), backendScheduler: { replicas: 2 } } }),
+      t({ microservices: { kafka: kafka(4), backendScheduler: { replicas: 2 } } }),
       'tempo.microservices.backendScheduler.replicas: 2: exactly one backend-scheduler may run (it owns the compaction and retention job list; plan/size.md), so use 1',
     );
     expectError(
       t({
         microservices: {
-          kafka: existing(),
+          kafka: kafka(4),
           queryFrontend: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
         },
       }),
@@ -339,7 +309,7 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
     );
     expectError(
       t({
-        microservices: { kafka: existing(), liveStore: { autoscaling: { minReplicas: 2, maxReplicas: 4 } } },
+        microservices: { kafka: kafka(4), liveStore: { autoscaling: { minReplicas: 2, maxReplicas: 4 } } },
       }),
       'tempo.microservices.liveStore.autoscaling: is not supported: it owns Kafka partitions (or the job list), so its replicas are set explicitly',
     );
@@ -349,19 +319,19 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
     expectError(
       t({
         microservices: {
-          kafka: existing(2, { sasl: { username: 'tempo', password: { name: 's', key: 'p' } } }),
+          kafka: kafka(2, { sasl: { username: 'tempo', password: { name: 's', key: 'p' } } }),
         },
       }),
       'tempo.microservices.kafka.sasl.username: a literal credential is not allowed (dist/ is committed to git); give a Secret reference { name, key }',
     );
     expectError(
-      t({ microservices: { kafka: existing(2, { tls: true }) } }),
+      t({ microservices: { kafka: kafka(2, { tls: true }) } }),
       "tempo.microservices.kafka.tls: Tempo 3.0.3's Kafka client has no TLS settings (pkg/ingest/config.go); use a plaintext listener reachable only from Tempo (NetworkPolicy), or a TLS-terminating proxy beside the brokers",
     );
     expectError(
       t({
         microservices: {
-          kafka: existing(2, {
+          kafka: kafka(2, {
             sasl: {
               mechanism: 'scram-sha-512',
               username: { name: 's', key: 'u' },
@@ -377,7 +347,7 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
       "tempo.microservices.kafka.authentication: 'scram-sha-512': Strimzi's scram-sha-512 listener cannot authenticate Tempo 3.0.3, which speaks SASL/PLAIN only (pkg/ingest/writer_client.go); use 'none' (the listener then admits only Tempo's pods), or KafkaCluster.existing with a SASL/PLAIN listener",
     );
     expectError(
-      t({ microservices: { kafka: existing(2, { bootstrapServers: 'a:9092,b:9092' }) } }),
+      t({ microservices: { kafka: kafka(2, { bootstrapServers: 'a:9092,b:9092' }) } }),
       "tempo.microservices.kafka.bootstrapServers: 'a:9092,b:9092': Tempo 3.0.3 takes one seed broker (ingest.kafka.address); give one bootstrap address host:port, e.g. a bootstrap Service",
     );
   });
@@ -407,7 +377,7 @@ describe('Tempo 3.0 and 2.10 synth-time errors', () => {
       "tempo.metricsGenerator.processors: 'local-blocks' is removed in Tempo 3.0 (block-builders and the live-store build blocks; migrate-to-3.md); remove it",
     );
     expectError(
-      t({ version: '2.10', microservices: { kafka: existing() } }),
+      t({ version: '2.10', microservices: { kafka: kafka(4) } }),
       "tempo.microservices: exists only on Tempo 3.0 (Kafka write path); on 2.10 use tempo.distributed, or set tempo.version: '3.0'",
     );
     expectError(

@@ -6,34 +6,24 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
-import { buildEnvironment } from '../charts/environment';
-import type { EnvironmentDefinition } from '../environments/types';
+import { parse } from 'yaml';
 import { EXAMPLES } from '../examples';
 import type { Manifest } from '../lib/k8s';
 import { KIND_PREREQUISITES, PREREQUISITES, prerequisitesOf } from '../lib/prerequisites';
-import { renderEnvironment, SYNC_WAVES } from '../lib/synth';
+import { SYNC_WAVES } from '../lib/synth';
 import { VALIDATED_AGAINST } from '../lib/versions';
 import { CRD_SOURCES } from './helpers/apiserver-crds';
-import { expectPrerequisitesListed } from './helpers/environment-checks';
+import { expectPrerequisitesListed, stackUnderTest } from './helpers/environment-checks';
 import { KUBERNETES_VERSIONS } from './helpers/k8s-schema';
 
 const ROOT = join(__dirname, '..');
 const read = (...p: string[]) => readFileSync(join(ROOT, ...p), 'utf8');
 
-/** Every object of one environment, the bootstrap (gitops/) objects apart. */
-function rendered(env: EnvironmentDefinition): { objects: Manifest[]; bootstrap: Manifest[] } {
-  const r = renderEnvironment(env, (scope, e) => buildEnvironment(scope, e));
-  const bootstrap = r.files
-    .filter((f) => f.path.startsWith('gitops/'))
-    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Manifest));
-  return { objects: [...r.manifests], bootstrap };
-}
-
 const STACKS = EXAMPLES.map((env) => ({ env, dir: join('examples', 'dist', env.name) }));
 
 describe.each(STACKS.map((s) => [s.env.name, s]))('%s', (_name, { env, dir }) => {
-  const { objects, bootstrap } = rendered(env);
+  // Every object of the environment, the bootstrap (gitops/) objects apart.
+  const { objects, bootstrap } = stackUnderTest(env);
 
   test('every kind it emits has a prerequisite entry, and SUMMARY.md lists what its objects need', () => {
     expectPrerequisitesListed(read(dir, 'SUMMARY.md'), objects, bootstrap);

@@ -10,13 +10,12 @@ import { summarizeEnvironment } from '../charts/summary';
 import { ConfigError } from '../lib/errors';
 import { renderEnvironment } from '../lib/synth';
 import { orphanServices, portMismatches, selectorViolations, unexposedMetrics } from './helpers/invariants';
+import { CREDENTIAL } from './helpers/environment-checks';
 import { validateAll } from './helpers/k8s-schema';
 import { environment } from './helpers/arbitraries';
 
 // 100 environments per `npm test` (new ones each run); CI runs 200 (.ci/run sets PROPERTY_RUNS).
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
-const CREDENTIAL =
-  /(password|secret_key|access_key|storage_account_key)["' ]*[:=] *["']?(?!\$\{)[A-Za-z0-9/+]{6,}|AKIA[0-9A-Z]{16}/i;
 
 let synthesized = 0;
 let refused = 0;

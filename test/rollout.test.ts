@@ -2,16 +2,14 @@
  * Zone-aware live-store rollouts (issue 24): the rollout-operator, its webhooks and budget, the
  * live-stores' labels and update strategy, the flows, and bad input.
  */
-import { Testing } from 'cdk8s';
-import { TempoChart } from '../charts/tempo-chart';
-import { buildEnvironment, EnvironmentCharts } from '../charts/environment';
+import { buildEnvironment } from '../charts/environment';
 import { peerName } from '../constructs/common/flows';
 import type { TempoProps } from '../constructs/tempo/tempo';
-import { PROD } from './fixtures/stacks';
+import { PROD, renderStack } from './fixtures/stacks';
 import type { EnvironmentDefinition } from '../environments/types';
 import { renderEnvironment } from '../lib/synth';
 import { expectError } from './helpers/errors';
-import { kafka, s3, synthTempo } from './helpers/tempo-chart';
+import { kafka, synthTempo } from './helpers/tempo-chart';
 import { networkPolicies, probes, renderedPods } from './helpers/flow-probes';
 import { restrictedViolations, selectorViolations } from './helpers/invariants';
 import { validateAll } from './helpers/k8s-schema';
@@ -237,9 +235,7 @@ describe('live-stores rolled one zone at a time by the rollout-operator', () => 
       { microservices: undefined },
       { version: '2.10' as const, microservices: undefined },
     ]) {
-      const m = Testing.synth(
-        new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing', tempo: { storage: s3(), ...tempo } }),
-      ) as any[];
+      const m = synthTempo(tempo).manifests;
       expect(m.filter((o) => /rollout-operator/.test(o.metadata.name))).toEqual([]);
       expect(m.filter((o) => o.kind === 'StatefulSet').map((o) => o.spec.updateStrategy.type)).toEqual([
         'RollingUpdate',
@@ -249,9 +245,7 @@ describe('live-stores rolled one zone at a time by the rollout-operator', () => 
 });
 
 describe('rollout-operator flows (prod-like)', () => {
-  let charts!: EnvironmentCharts;
-  const r = renderEnvironment(PROD, (scope, e) => (charts = buildEnvironment(scope, e)));
-  const manifests = r.manifests as any[];
+  const { charts, manifests } = renderStack(PROD);
   const policies = networkPolicies(manifests);
   const pods = renderedPods(manifests);
   const of = (component: string) => pods.filter((p) => p.labels['app.kubernetes.io/component'] === component);

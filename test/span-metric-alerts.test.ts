@@ -4,10 +4,9 @@
  * metrics Tempo's generator remote-writes is emitted only when one of its remote-write targets is
  * that Prometheus's receiver (monitoring-config.ts `generatedSeriesReachRules`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { buildEnvironment } from '../charts/environment';
 import { generatedSeriesReachRules } from '../constructs/monitoring/monitoring-config';
 import { isAlert } from '../constructs/monitoring/rule-model';
@@ -15,6 +14,7 @@ import { SPAN_METRICS } from '../constructs/tempo/generated-metrics';
 import type { EnvironmentDefinition } from '../environments/types';
 import { EXAMPLES } from '../examples';
 import { renderStack, STAGING } from './fixtures/stacks';
+import { readFolderManifests } from './helpers/cluster-apply';
 import {
   expectSpanMetricAlertsWhereSeriesAre,
   readsGeneratedSpanMetrics,
@@ -101,20 +101,16 @@ describe('span-metric alerts follow the generated series', () => {
  */
 const STACKS = EXAMPLES.map((e) => ({ env: e, dir: join(ROOT, 'examples', 'dist', e.name) }));
 
-function manifests(dir: string): any[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((f) => f.isFile() && f.name.endsWith('.yaml'))
-    .flatMap((f) => parseAllDocuments(readFileSync(join(f.parentPath, f.name), 'utf8')).map((d) => d.toJS()));
-}
-
 test('some example, and the staging-like fixture, alert on generated span metrics (the check is not vacuous)', () => {
-  expect(STACKS.filter((s) => readsGeneratedSpanMetrics(manifests(s.dir))).length).toBeGreaterThan(0);
+  expect(STACKS.filter((s) => readsGeneratedSpanMetrics(readFolderManifests(s.dir))).length).toBeGreaterThan(
+    0,
+  );
   expect(readsGeneratedSpanMetrics(renderStack(STAGING).manifests)).toBe(true);
 });
 
 describe.each(STACKS.map((s) => [s.env.name, s]))('%s', (_name, { env, dir }) => {
   test('every alert on generated span metrics is evaluated by a Prometheus that receives them', () => {
-    expectSpanMetricAlertsWhereSeriesAre(manifests(dir), env);
+    expectSpanMetricAlertsWhereSeriesAre(readFolderManifests(dir), env);
   });
 });
 

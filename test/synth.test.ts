@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -22,7 +21,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expectError } from './helpers/errors';
 import { summarizeEnvironment } from '../charts/summary';
-import { DEV, PROD, renderStack, STACKS, STAGING } from './fixtures/stacks';
+import { DEV, PROD, renderStack, STACKS, STAGING, writeStacks } from './fixtures/stacks';
 
 const ROOT = join(__dirname, '..');
 /** A name no environment has (derived, so that adding any environment keeps it unknown). */
@@ -50,15 +49,6 @@ function snapshotDir(dir: string): Record<string, string> {
 const rendered = ENVIRONMENTS.map((env) =>
   renderEnvironment(env, buildEnvironment, summarizeEnvironment),
 ).map((r) => ({ ...r, manifests: r.manifests as readonly any[] }));
-
-/** Writes the frozen fixtures (test/fixtures/stacks.ts) to `out`, as a synth of them would. */
-function writeStacks(out: string, stacks: readonly EnvironmentDefinition[] = STACKS): void {
-  for (const env of stacks)
-    for (const f of renderStack(env).files) {
-      mkdirSync(join(out, env.name, f.path, '..'), { recursive: true });
-      writeFileSync(join(out, env.name, f.path), f.content);
-    }
-}
 
 /** A fixture with another retention (a synth of it changes that environment only). */
 const withRetention = (env: EnvironmentDefinition, retention: string): EnvironmentDefinition => ({

@@ -104,8 +104,8 @@ function expand(base: string, pattern: string): string[] {
  * once the module cache has them). Throws with the module named when one cannot be had or its hash
  * is not the pinned one.
  */
-export function crdFiles(sources: readonly CrdSource[] = CRD_SOURCES): string[] {
-  const modules = sources.flatMap((s) => (s.module ? [s.module] : []));
+export function crdFiles(): string[] {
+  const modules = CRD_SOURCES.flatMap((s) => (s.module ? [s.module] : []));
   const dirs = new Map<string, string>();
   if (modules.length > 0) {
     let output: string;
@@ -146,7 +146,7 @@ export function crdFiles(sources: readonly CrdSource[] = CRD_SOURCES): string[] 
       dirs.set(`${info.Path}@${info.Version}`, info.Dir);
     }
   }
-  return sources.flatMap((s) => {
+  return CRD_SOURCES.flatMap((s) => {
     if (s.files) return s.files.flatMap((f) => expand(ROOT, f));
     const m = s.module!;
     const dir = dirs.get(`${m.path}@${m.version}`);

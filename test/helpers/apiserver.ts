@@ -11,15 +11,16 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { BUILT_KUBECTL } from './kubectl';
+import { freePort, hasOpenssl } from './loopback';
 import { optionalTool } from './optional-tool';
 
 const BIN = join(__dirname, '..', '..', 'build', 'bin');
 export const KUBE_APISERVER = join(BIN, 'kube-apiserver');
 /** kubectl of the API server's release (no version skew); the one on PATH is not used. */
-export const KUBECTL = join(BIN, 'kubectl');
+const KUBECTL = BUILT_KUBECTL;
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -30,13 +31,12 @@ function onPath(name: string): string | undefined {
 }
 
 export const ETCD = onPath('etcd');
-const OPENSSL = onPath('openssl');
 
 const missing = [
   ...(existsSync(KUBE_APISERVER) ? [] : ['build/bin/kube-apiserver']),
   ...(existsSync(KUBECTL) ? [] : ['build/bin/kubectl']),
   ...(ETCD ? [] : ['etcd']),
-  ...(OPENSSL ? [] : ['openssl']),
+  ...(hasOpenssl ? [] : ['openssl']),
   ...(spawnSync('go', ['version']).status === 0
     ? []
     : ['go (fetches the Argo CD, Flux and Gateway API CRDs)']),
@@ -49,27 +49,8 @@ export const hasApiServer = optionalTool(
   'scripts/build-kube-apiserver.sh builds kube-apiserver and kubectl; apt-get install etcd-server openssl',
 );
 
-/** The version the built binaries report (build/bin/kube-apiserver.version). */
-export function apiServerVersion(): string {
-  return readFileSync(`${KUBE_APISERVER}.version`, 'utf8').trim();
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; closed again before use). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 function openssl(dir: string, args: string[]): void {
-  execFileSync(OPENSSL!, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** CA, API server serving certificate (127.0.0.1, localhost), admin client certificate, service-account key pair. */

@@ -124,8 +124,8 @@ export async function bundleWith(file: string, outfile: string): Promise<string>
 }
 
 /** Runs a bundle as `npm run synth` runs build/main.js: a child process. */
-export function runBundle(bundle: string, outdir: string, args: readonly string[] = []): CliRun {
-  const r = spawnSync(process.execPath, [bundle, ...args, `--outdir=${outdir}`], {
+export function runBundle(bundle: string, outdir: string): CliRun {
+  const r = spawnSync(process.execPath, [bundle, `--outdir=${outdir}`], {
     encoding: 'utf8',
     cwd: dirname(outdir),
   });
@@ -148,7 +148,7 @@ export function hashTree(dir: string): string {
 
 /** A copy of the committed `dist/` that bad-input tests synthesize into (see `useDistCopy`). */
 export interface DistCopy {
-  /** The temporary directory that holds `dist` and nothing else. */
+  /** The temporary directory that holds `dist` (and what the test puts beside it). */
   readonly work: string;
   /** The copy: `<work>/dist`. */
   readonly out: string;

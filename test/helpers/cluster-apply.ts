@@ -82,6 +82,11 @@ export function readManifests(dir: string): Manifest[] {
     .flatMap((f) => parseManifests(readFileSync(join(dir, f), 'utf8')));
 }
 
+/** Every YAML file of a folder and its subfolders (a whole `dist/<env>/`), parsed. */
+export function readFolderManifests(dir: string): Manifest[] {
+  return [...readTree(dir)].filter(([p]) => /\.ya?ml$/.test(p)).flatMap(([, text]) => parseManifests(text));
+}
+
 /** `kubectl apply --server-side` of `objects` with the GitOps field manager; never throws on rejection. */
 export async function apply(
   cluster: TestCluster,

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../lib/errors';
 
-/** Asserts that `fn` throws a ConfigError with exactly this message. */
-export function expectError(fn: () => unknown, message: string): void {
+/** The ConfigError `fn` throws (the test fails if it throws nothing or something else). */
+function configErrorOf(fn: () => unknown): ConfigError {
   let thrown: unknown;
   try {
     fn();
@@ -9,5 +9,15 @@ export function expectError(fn: () => unknown, message: string): void {
     thrown = e;
   }
   expect(thrown).toBeInstanceOf(ConfigError);
-  expect((thrown as Error).message).toBe(message);
+  return thrown as ConfigError;
+}
+
+/** Asserts that `fn` throws a ConfigError with exactly this message. */
+export function expectError(fn: () => unknown, message: string): void {
+  expect(configErrorOf(fn).message).toBe(message);
+}
+
+/** Asserts that `fn` throws a ConfigError whose message starts with `prefix`. */
+export function expectErrorStartingWith(fn: () => unknown, prefix: string): void {
+  expect(configErrorOf(fn).message.slice(0, prefix.length)).toBe(prefix);
 }

@@ -31,12 +31,12 @@ export interface ImmutableCase {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 type Spec = Record<string, unknown>;
 
-const restrictedPod = (image = 'registry.example/app:1') => ({
+const restrictedPod = () => ({
   securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
   containers: [
     {
       name: 'app',
-      image,
+      image: 'registry.example/app:1',
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     },
   ],

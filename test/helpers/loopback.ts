@@ -7,6 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 
+/** Whether openssl runs here (the tests' certificates, keys and htpasswd hashes). */
+export const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
  * htpasswd hashes.
  */
 import { spawnSync } from 'node:child_process';
+import { hasOpenssl } from './loopback';
 import { optionalTool } from './optional-tool';
 
 /** The nginx binary, if one is installed. */
@@ -14,7 +15,7 @@ export const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find(
 /** Whether nginx and openssl are here; otherwise says which tests are skipped (or fails in CI). */
 export function haveNginxAndOpenssl(): boolean {
   return optionalTool(
-    NGINX !== undefined && spawnSync('openssl', ['version']).status === 0,
+    NGINX !== undefined && hasOpenssl,
     'REQUIRE_NGINX',
     'nginx (and openssl)',
     "apt-get install nginx-light (Debian's nginx), as .ci/run does",

@@ -36,11 +36,11 @@ import { ENVIRONMENTS } from '../../environments';
 import { STACKS } from '../fixtures/stacks';
 import { renderEnvironment } from '../../lib/synth';
 import { synthCollector } from './collector';
+import { hasOpenssl } from './loopback';
 import { hasOtelcol, LOOPBACK_ENV, OTELCOL } from './otelcol';
 import { hexId, http, HttpOptions, otlpRequest, prng, sampleNames, TestSpan, until } from './otlp';
 
 const e2e = hasOtelcol ? describe : describe.skip;
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 /**
  * 127.<run>.<net>.x: `net` tells this run's scenario files apart, `run` (from the process id) two

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { VERSIONS } from '../../lib/versions';
 import { optionalTool } from './optional-tool';
+import { pool } from './pool';
 import { VerdictCache } from './verdict-cache';
 
 export const OTELCOL = join(__dirname, '..', '..', 'build', 'otelcol');
@@ -52,20 +53,6 @@ export function runOtelcol(args: string[], env: Record<string, string> = {}): Pr
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (status) => resolve({ status: status ?? 1, output }));
   });
-}
-
-/** Runs the tasks with at most `width` at a time (two cores, other test files beside). */
-export async function pool<T>(tasks: (() => Promise<T>)[], width = 3): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }
 
 type Kind = 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions';

@@ -6,7 +6,7 @@
  * environments change what a plan test sees.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvironment } from '../../charts/environment';
@@ -14,7 +14,8 @@ import { summarizeEnvironment } from '../../charts/summary';
 import type { EnvironmentDefinition } from '../../environments/types';
 import { EXAMPLES } from '../../examples';
 import { runCli } from '../../lib/cli';
-import { renderStack, STACKS } from '../fixtures/stacks';
+import { STACKS, writeStacks } from '../fixtures/stacks';
+import { captureConsole } from './cli-run';
 
 /** A git identity and no user configuration, for commits in throwaway repositories. */
 export const GIT_ENV = {
@@ -45,36 +46,27 @@ export function planRepo(stacks: readonly EnvironmentDefinition[] = STACKS): Pla
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   };
   git('init', '-q', '-b', 'main');
-  for (const env of stacks)
-    for (const f of renderStack(env).files) {
-      const path = join(dir, 'dist', env.name, f.path);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, f.content);
-    }
+  writeStacks(join(dir, 'dist'), stacks);
   git('add', '.');
   git('commit', '-qm', 'dist/ of the frozen stacks');
   return {
     dir,
     run(args, environments, allowsTempoDowngrade) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const log = jest.spyOn(console, 'log').mockImplementation((m) => void out.push(String(m)));
-      const error = jest.spyOn(console, 'error').mockImplementation((m) => void err.push(String(m)));
       const cwd = process.cwd();
       process.chdir(dir);
       try {
-        const code = runCli(args, 'dist', {
-          environments,
-          examples: EXAMPLES,
-          build: buildEnvironment,
-          summarize: summarizeEnvironment,
-          ...(allowsTempoDowngrade ? { allowsTempoDowngrade } : {}),
-        });
-        return { code, out: out.join('\n'), err: err.join('\n') };
+        const { result, stdout, stderr } = captureConsole(() =>
+          runCli(args, 'dist', {
+            environments,
+            examples: EXAMPLES,
+            build: buildEnvironment,
+            summarize: summarizeEnvironment,
+            ...(allowsTempoDowngrade ? { allowsTempoDowngrade } : {}),
+          }),
+        );
+        return { code: result, out: stdout.join('\n'), err: stderr.join('\n') };
       } finally {
         process.chdir(cwd);
-        log.mockRestore();
-        error.mockRestore();
       }
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -17,12 +17,17 @@ export const s3 = () =>
     workloadIdentity: { roleArn: 'arn:aws:iam::123456789012:role/t' },
   });
 
-export const kafka = (partitions = 2) =>
+/**
+ * An existing Kafka of `partitions` partitions, with `extra` (TLS, SASL, other brokers) on top:
+ * untyped, as the bad-input tests give what a user might.
+ */
+export const kafka = (partitions = 2, extra: object = {}) =>
   KafkaCluster.existing({
     bootstrapServers: 'kafka-bootstrap.data.svc.cluster.local:9092',
     topic: 'tempo',
     partitions,
     brokers: { namespace: 'data', podLabels: { app: 'kafka' } },
+    ...extra,
   });
 
 /** Renders Tempo in namespace `tracing` on `s3()`, with `tempo` on top. */
